@@ -1,0 +1,281 @@
+// Package activities does all the I/O of a remiss round for the workflows:
+// it records state changes with their audit rows and messages in PostgreSQL,
+// renders and stores PDFs. Every activity is idempotent: its writes are keyed
+// by IDs the workflow derives deterministically, so a retry changes nothing.
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/store"
+)
+
+// Activities holds the dependencies of every activity; workflows call them
+// through a nil *Activities.
+type Activities struct {
+	Store *store.Store
+	// BaseURL is where users open an assignment, e.g. http://localhost:8080.
+	BaseURL string
+}
+
+// Action names an assignment event; it is the audit row's action.
+type Action string
+
+const (
+	ActionAssigned          Action = "assigned"
+	ActionDraftSaved        Action = "draft_saved"
+	ActionSubmitted         Action = "submitted"
+	ActionReturned          Action = "returned"
+	ActionApproved          Action = "approved"
+	ActionDeclined          Action = "declined"
+	ActionExtensionAsked    Action = "extension_requested"
+	ActionExtensionDecided  Action = "extension_decided"
+	ActionMissed            Action = "missed"
+	ActionAssignmentRevoked Action = "withdrawn"
+)
+
+// RecordInput is one user action on an assignment, already accepted by the
+// workflow. Only IDs, states and dates: no free text.
+type RecordInput struct {
+	EventKey     string
+	At           time.Time
+	Actor        remiss.Actor
+	AssignmentID string
+	Action       Action
+	State        remiss.AssignmentState
+	Officer      string    `json:",omitempty"`
+	VersionID    string    `json:",omitempty"`
+	SHA256       string    `json:",omitempty"`
+	Late         bool      `json:",omitempty"`
+	NoteID       string    `json:",omitempty"`
+	ExtensionID  string    `json:",omitempty"`
+	Until        string    `json:",omitempty"` // anstånd date
+	UntilAt      time.Time `json:",omitempty"` // its end instant
+	Approved     bool      `json:",omitempty"`
+}
+
+// RecordResult says whether the change was new.
+type RecordResult struct {
+	Applied bool
+}
+
+// Record writes an assignment event: the new state, the audit row and the
+// messages it causes, in one transaction.
+func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, error) {
+	asg, err := a.Store.Assignment(ctx, in.AssignmentID)
+	if err != nil {
+		return RecordResult{}, nonRetryableIfNotFound(err)
+	}
+	r, err := a.Store.Remiss(ctx, asg.RemissID)
+	if err != nil {
+		return RecordResult{}, nonRetryableIfNotFound(err)
+	}
+	org, err := a.Store.Org(ctx, asg.Org)
+	if err != nil {
+		return RecordResult{}, nonRetryableIfNotFound(err)
+	}
+	state := string(in.State)
+	c := store.Change{
+		EventKey:     in.EventKey,
+		At:           in.At,
+		Actor:        in.Actor.User,
+		RemissID:     asg.RemissID,
+		AssignmentID: asg.ID,
+		Action:       string(in.Action),
+		Detail:       map[string]any{"state": state, "role": in.Actor.Role, "org": in.Actor.Org},
+		Assignment:   &store.AssignmentPatch{State: &state},
+	}
+	m := a.messages(r, org, asg, in.EventKey, in.At)
+	switch in.Action {
+	case ActionAssigned:
+		c.Assignment.Officer = &in.Officer
+		c.Detail["officer"] = in.Officer
+		if u, err := a.Store.User(ctx, in.Officer); err == nil && u.Email != "" {
+			m.add("assigned", u.Email, "Tilldelad remiss",
+				"Du har fått remissen att besvara för "+org.Name+". Svara senast "+asg.Deadline+".")
+		}
+	case ActionDraftSaved:
+		c.Assignment.ResponseVersionID = &in.VersionID
+		c.Detail["version"], c.Detail["sha256"] = in.VersionID, in.SHA256
+	case ActionSubmitted:
+		at := in.At
+		c.Assignment.ResponseVersionID = &in.VersionID
+		c.Assignment.SubmittedAt = &at
+		c.Assignment.Late = &in.Late
+		c.Detail["version"], c.Detail["sha256"], c.Detail["late"] = in.VersionID, in.SHA256, in.Late
+		signatories, err := a.Store.UsersWithRole(ctx, org.Code, remiss.RoleSignatory)
+		if err != nil {
+			return RecordResult{}, err
+		}
+		for _, s := range signatories {
+			m.add("submitted", s.Email, "Yttrande att godkänna",
+				"Ett yttrande över remissen väntar på ditt godkännande.")
+		}
+		if u, err := a.Store.User(ctx, in.Actor.User); err == nil {
+			m.add("receipt", u.Email, "Kvittens: yttrande inskickat",
+				"Ditt yttrande är inskickat för godkännande.")
+		}
+	case ActionReturned:
+		c.Detail["note"] = in.NoteID
+		if asg.Officer != "" {
+			if u, err := a.Store.User(ctx, asg.Officer); err == nil {
+				m.add("returned", u.Email, "Yttrande återsänt för komplettering",
+					"Yttrandet har återsänts till dig för komplettering. Se kommentaren i ärendet.")
+			}
+		}
+	case ActionApproved:
+		c.Detail["version"] = asg.ResponseVersionID
+	case ActionDeclined:
+		c.Assignment.DeclineNoteID = &in.NoteID
+		c.Detail["note"] = in.NoteID
+		at := in.At
+		c.Assignment.SubmittedAt = &at
+		c.Assignment.Late = &in.Late
+		if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
+			m.add("declined", coord.Email, "Avstår från att yttra sig",
+				org.Name+" avstår från att yttra sig över remissen.")
+		}
+	case ActionExtensionAsked:
+		c.Request = &store.ExtensionRequest{ID: in.ExtensionID, Until: in.Until, ReasonNoteID: in.NoteID}
+		c.Detail["extension"], c.Detail["until"] = in.ExtensionID, in.Until
+		if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
+			m.add("extension_requested", coord.Email, "Begäran om anstånd",
+				org.Name+" begär anstånd till "+in.Until+". Pröva begäran i ärendet.")
+		}
+	case ActionExtensionDecided:
+		c.Decision = &store.ExtensionDecision{ID: in.ExtensionID, Approved: in.Approved}
+		c.Detail["extension"], c.Detail["approved"] = in.ExtensionID, in.Approved
+		verdict := "Begäran om anstånd har avslagits. Svarsdatum är oförändrat " + asg.Deadline + "."
+		if in.Approved {
+			c.Decision.Until = in.Until
+			c.Assignment.Deadline, c.Assignment.DeadlineAt = &in.Until, &in.UntilAt
+			c.Detail["until"] = in.Until
+			verdict = "Anstånd har beviljats. Nytt svarsdatum är " + in.Until + "."
+		}
+		m.add("extension_decided", org.Email, "Beslut om anstånd", verdict)
+	case ActionMissed, ActionAssignmentRevoked:
+	default:
+		return RecordResult{}, temporal.NewNonRetryableApplicationError("unknown action "+string(in.Action), "BadInput", nil)
+	}
+	c.Messages = m.list
+	applied, err := a.Store.Apply(ctx, c)
+	return RecordResult{Applied: applied}, err
+}
+
+// NoticeKind names a timed message.
+type NoticeKind string
+
+const (
+	NoticeReminder   NoticeKind = "reminder"
+	NoticeOverdue    NoticeKind = "overdue"
+	NoticeEscalation NoticeKind = "escalation"
+)
+
+// NotifyInput is a timer that fired for one assignment.
+type NotifyInput struct {
+	EventKey     string
+	At           time.Time // the scheduled time of the notice
+	AssignmentID string
+	Kind         NoticeKind
+	Offset       string `json:",omitempty"` // "14d" for a reminder
+}
+
+// Notify queues a reminder, an overdue notice or an escalation.
+func (a *Activities) Notify(ctx context.Context, in NotifyInput) (RecordResult, error) {
+	asg, err := a.Store.Assignment(ctx, in.AssignmentID)
+	if err != nil {
+		return RecordResult{}, nonRetryableIfNotFound(err)
+	}
+	r, err := a.Store.Remiss(ctx, asg.RemissID)
+	if err != nil {
+		return RecordResult{}, nonRetryableIfNotFound(err)
+	}
+	org, err := a.Store.Org(ctx, asg.Org)
+	if err != nil {
+		return RecordResult{}, nonRetryableIfNotFound(err)
+	}
+	to := org.Email
+	if asg.Officer != "" {
+		if u, err := a.Store.User(ctx, asg.Officer); err == nil && u.Email != "" {
+			to = u.Email
+		}
+	}
+	m := a.messages(r, org, asg, in.EventKey, in.At)
+	switch in.Kind {
+	case NoticeReminder:
+		m.add(string(in.Kind), to, "Påminnelse: svar senast "+asg.Deadline,
+			"Remissen ska besvaras senast "+asg.Deadline+". Svara, eller meddela att nämnden avstår, eller begär anstånd.")
+	case NoticeOverdue:
+		m.add(string(in.Kind), to, "Svarsdatum har passerat",
+			"Svarsdatum "+asg.Deadline+" har passerat utan svar. Ett svar tas emot tills remissomgången stängs och markeras då som inkommet efter svarsdatum.")
+	case NoticeEscalation:
+		coord, err := a.Store.User(ctx, r.Coordinator)
+		if err != nil {
+			return RecordResult{}, nonRetryableIfNotFound(err)
+		}
+		m.add(string(in.Kind), coord.Email, org.Name+" har inte svarat",
+			org.Name+" har inte svarat trots att svarsdatum "+asg.Deadline+" har passerat.")
+	default:
+		return RecordResult{}, temporal.NewNonRetryableApplicationError("unknown notice "+string(in.Kind), "BadInput", nil)
+	}
+	applied, err := a.Store.Apply(ctx, store.Change{
+		EventKey: in.EventKey, At: in.At, Actor: "system", RemissID: r.ID, AssignmentID: asg.ID,
+		Action: string(in.Kind), Detail: map[string]any{"offset": in.Offset, "deadline": asg.Deadline},
+		Messages: m.list,
+	})
+	return RecordResult{Applied: applied}, err
+}
+
+// messageSet builds a change's messages with deterministic IDs and the Dnr
+// and title in every subject.
+type messageSet struct {
+	r       store.Remiss
+	asgID   string
+	key     string
+	at      time.Time
+	link    string
+	orgName string
+	list    []store.Message
+}
+
+func (a *Activities) messages(r store.Remiss, org remiss.Org, asg store.Assignment, key string, at time.Time) *messageSet {
+	link := a.BaseURL + "/remisser/" + r.ID
+	if asg.ID != "" {
+		link = a.BaseURL + "/uppdrag/" + asg.ID
+	}
+	return &messageSet{r: r, asgID: asg.ID, key: key, at: at, link: link, orgName: org.Name}
+}
+
+func (m *messageSet) add(kind, to, subject, text string) {
+	if to == "" {
+		return
+	}
+	body := text + "\n\n" +
+		"Remiss: " + m.r.Title + "\n" +
+		"Diarienummer: " + m.r.Dnr + "\n" +
+		"Svarsdatum: " + m.r.Deadline + "\n" +
+		"Öppna ärendet: " + m.link + "\n"
+	m.list = append(m.list, store.Message{
+		ID:           fmt.Sprintf("%s.%s.%d", m.key, kind, len(m.list)),
+		Kind:         kind,
+		AssignmentID: m.asgID,
+		Recipient:    to,
+		Subject:      subject + " – " + m.r.Dnr + " " + m.r.Title,
+		Body:         body,
+		EventAt:      m.at,
+	})
+}
+
+func nonRetryableIfNotFound(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "NotFound", err)
+	}
+	return err
+}
+

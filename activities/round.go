@@ -1,0 +1,306 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/remiss/remiss/internal/pdf"
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/store"
+)
+
+// RoundInput names a round and the moment of the event.
+type RoundInput struct {
+	EventKey string
+	RemissID string
+	At       time.Time
+	Actor    remiss.Actor `json:",omitempty"`
+	Reason   string       `json:",omitempty"` // why a round closes: all-done, deadline, closed
+}
+
+// AnnounceRound records that the remiss was sent and queues the message to
+// each recipient's registrator mailbox.
+func (a *Activities) AnnounceRound(ctx context.Context, in RoundInput) (RecordResult, error) {
+	r, err := a.Store.Remiss(ctx, in.RemissID)
+	if err != nil {
+		return RecordResult{}, nonRetryableIfNotFound(err)
+	}
+	asgs, err := a.Store.Assignments(ctx, r.ID)
+	if err != nil {
+		return RecordResult{}, err
+	}
+	var msgs []store.Message
+	for _, asg := range asgs {
+		org, err := a.Store.Org(ctx, asg.Org)
+		if err != nil {
+			return RecordResult{}, nonRetryableIfNotFound(err)
+		}
+		m := a.messages(r, org, asg, in.EventKey+"."+org.Code, in.At)
+		m.add("remiss_sent", org.Email, "Remiss till "+org.Name,
+			"Kommunstyrelsen har skickat en remiss till "+org.Name+". Fördela ärendet till en handläggare. "+
+				"Svara senast "+asg.Deadline+", eller meddela att nämnden avstår från att yttra sig.")
+		msgs = append(msgs, m.list...)
+	}
+	applied, err := a.Store.Apply(ctx, store.Change{
+		EventKey: in.EventKey, At: in.At, Actor: in.Actor.User, RemissID: r.ID, Action: "remiss_sent",
+		Detail: map[string]any{"recipients": r.Recipients, "deadline": r.Deadline}, Messages: msgs,
+	})
+	return RecordResult{Applied: applied}, err
+}
+
+// DocumentResult names a stored document by ID and hash.
+type DocumentResult struct {
+	DocumentID string
+	SHA256     string
+}
+
+// StatementInput asks for the statement of an approved answer.
+type StatementInput struct {
+	EventKey     string
+	AssignmentID string
+	VersionID    string
+	At           time.Time // approval: the statement's date
+	Late         bool
+}
+
+// StatementDocumentID is the one document an answer has.
+func StatementDocumentID(assignmentID string) string { return "statement." + assignmentID }
+
+// RenderStatement renders the approved version as the nämnd's
+// tjänsteutlåtande, stores it and marks the assignment answered. A retry
+// finds the stored document and renders nothing new.
+func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (DocumentResult, error) {
+	asg, err := a.Store.Assignment(ctx, in.AssignmentID)
+	if err != nil {
+		return DocumentResult{}, nonRetryableIfNotFound(err)
+	}
+	id := StatementDocumentID(asg.ID)
+	doc, err := a.Store.Document(ctx, id)
+	if err != nil {
+		r, err := a.Store.Remiss(ctx, asg.RemissID)
+		if err != nil {
+			return DocumentResult{}, nonRetryableIfNotFound(err)
+		}
+		org, err := a.Store.Org(ctx, asg.Org)
+		if err != nil {
+			return DocumentResult{}, nonRetryableIfNotFound(err)
+		}
+		v, err := a.Store.ResponseVersion(ctx, in.VersionID)
+		if err != nil {
+			return DocumentResult{}, nonRetryableIfNotFound(err)
+		}
+		body, err := pdf.Statement(StatementData(r, org, v.Content, in.At, in.Late))
+		if err != nil {
+			return DocumentResult{}, err
+		}
+		doc, err = a.Store.PutDocument(ctx, store.Document{
+			ID: id, RemissID: r.ID, AssignmentID: asg.ID, Kind: "statement",
+			Filename: fmt.Sprintf("tjansteutlatande-%s-%s.pdf", r.ID, org.Code), Content: body,
+		})
+		if err != nil {
+			return DocumentResult{}, err
+		}
+	}
+	state := string(remiss.StateAnswered)
+	if _, err := a.Store.Apply(ctx, store.Change{
+		EventKey: in.EventKey, At: in.At, Actor: "system", RemissID: asg.RemissID, AssignmentID: asg.ID,
+		Action: "statement_stored", Detail: map[string]any{"document": doc.ID, "sha256": doc.SHA256},
+		Assignment: &store.AssignmentPatch{State: &state, DocumentID: &doc.ID},
+	}); err != nil {
+		return DocumentResult{}, err
+	}
+	return DocumentResult{DocumentID: doc.ID, SHA256: doc.SHA256}, nil
+}
+
+// StatementData lays out a response as a tjänsteutlåtande.
+func StatementData(r store.Remiss, org remiss.Org, c remiss.Response, date time.Time, late bool) pdf.StatementData {
+	sigs := make([]pdf.Signatory, len(c.Signatories))
+	for i, s := range c.Signatories {
+		sigs[i] = pdf.Signatory{Name: s.Name, Title: s.Title, Unit: s.Unit}
+	}
+	forvaltning := org.Forvaltning
+	if forvaltning == "" {
+		forvaltning = org.Name
+	}
+	return pdf.StatementData{
+		Org: org.Name, Forvaltning: forvaltning, Dnr: r.Dnr, Date: date.In(remiss.Stockholm),
+		OfficerName: c.OfficerName, OfficerPhone: c.OfficerPhone, OfficerEmail: c.OfficerEmail,
+		Title: r.Title, Subtitle: "Svar på remiss från kommunstyrelsen",
+		Proposals: c.Proposals,
+		Sections: []pdf.Section{
+			{Heading: "Sammanfattning", Body: c.Summary},
+			{Heading: "Bakgrund", Body: c.Background},
+			{Heading: "Ärendets beredning", Body: c.Preparation},
+			{Heading: "Förvaltningens synpunkter och bedömning", Body: c.Opinions},
+		},
+		Signatories: sigs, Attachments: c.Attachments, Late: late,
+	}
+}
+
+// SummaryDocumentID is the one sammanställning a round has.
+func SummaryDocumentID(remissID string) string { return "summary." + remissID }
+
+var closeReasons = map[string]string{
+	"all-done": "Samtliga remissinstanser har svarat.",
+	"deadline": "Remisstiden, med respittid, har löpt ut.",
+	"closed":   "Remissomgången har stängts av remissamordnaren.",
+}
+
+// CloseRound marks every assignment still without an answer as missed,
+// compiles and stores the sammanställning, closes the round and tells every
+// recipient.
+func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (DocumentResult, error) {
+	r, err := a.Store.Remiss(ctx, in.RemissID)
+	if err != nil {
+		return DocumentResult{}, nonRetryableIfNotFound(err)
+	}
+	missed := string(remiss.StateMissed)
+	if _, err := a.Store.Apply(ctx, store.Change{
+		EventKey: in.EventKey + ".missed", At: in.At, Actor: "system", RemissID: r.ID, Action: "unanswered_marked_missed",
+		Assignment:       &store.AssignmentPatch{State: &missed},
+		AllAssignmentsIn: []string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted)},
+	}); err != nil {
+		return DocumentResult{}, err
+	}
+	id := SummaryDocumentID(r.ID)
+	doc, err := a.Store.Document(ctx, id)
+	if err != nil {
+		data, err := a.summaryData(ctx, r, in)
+		if err != nil {
+			return DocumentResult{}, err
+		}
+		body, err := pdf.Summary(data)
+		if err != nil {
+			return DocumentResult{}, err
+		}
+		doc, err = a.Store.PutDocument(ctx, store.Document{
+			ID: id, RemissID: r.ID, Kind: "summary", Filename: "sammanstallning-" + r.ID + ".pdf", Content: body,
+		})
+		if err != nil {
+			return DocumentResult{}, err
+		}
+	}
+	asgs, err := a.Store.Assignments(ctx, r.ID)
+	if err != nil {
+		return DocumentResult{}, err
+	}
+	var msgs []store.Message
+	for _, asg := range asgs {
+		org, err := a.Store.Org(ctx, asg.Org)
+		if err != nil {
+			return DocumentResult{}, err
+		}
+		m := a.messages(r, org, store.Assignment{}, in.EventKey+"."+org.Code, in.At)
+		m.add("round_closed", org.Email, "Remissomgången är avslutad",
+			"Remissomgången är avslutad och kommunstyrelsens sammanställning av remissvaren är klar.")
+		msgs = append(msgs, m.list...)
+	}
+	if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
+		m := a.messages(r, remiss.Org{}, store.Assignment{}, in.EventKey+".coordinator", in.At)
+		m.add("round_closed", coord.Email, "Sammanställningen är klar",
+			"Remissomgången är avslutad. Sammanställningen av remissvaren finns att hämta.")
+		msgs = append(msgs, m.list...)
+	}
+	closed := string(remiss.RemissClosed)
+	at := in.At
+	actor := in.Actor.User
+	if actor == "" {
+		actor = "system"
+	}
+	if _, err := a.Store.Apply(ctx, store.Change{
+		EventKey: in.EventKey, At: in.At, Actor: actor, RemissID: r.ID, Action: "round_closed",
+		Detail:   map[string]any{"reason": in.Reason, "document": doc.ID, "sha256": doc.SHA256},
+		Remiss:   &store.RemissPatch{State: &closed, ClosedAt: &at, SummaryID: &doc.ID},
+		Messages: msgs,
+	}); err != nil {
+		return DocumentResult{}, err
+	}
+	return DocumentResult{DocumentID: doc.ID, SHA256: doc.SHA256}, nil
+}
+
+func (a *Activities) summaryData(ctx context.Context, r store.Remiss, in RoundInput) (pdf.SummaryData, error) {
+	asgs, err := a.Store.Assignments(ctx, r.ID)
+	if err != nil {
+		return pdf.SummaryData{}, err
+	}
+	data := pdf.SummaryData{
+		Dnr: r.Dnr, Title: r.Title, Date: in.At.In(remiss.Stockholm), Deadline: r.Deadline,
+		Closed: closeReasons[in.Reason],
+	}
+	if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
+		data.Signatory = pdf.Signatory{Name: coord.DisplayName, Title: coord.Title}
+	}
+	for _, asg := range asgs {
+		org, err := a.Store.Org(ctx, asg.Org)
+		if err != nil {
+			return data, err
+		}
+		e := pdf.SummaryEntry{Org: org.Name, Outcome: asg.State.Label(), Late: asg.Late}
+		if asg.SubmittedAt != nil {
+			e.Date = asg.SubmittedAt.In(remiss.Stockholm).Format(remiss.DateLayout)
+		}
+		switch asg.State {
+		case remiss.StateAnswered:
+			data.Answered++
+			v, err := a.Store.ResponseVersion(ctx, asg.ResponseVersionID)
+			if err != nil {
+				return data, err
+			}
+			e.Summary = v.Content.Summary
+			if doc, err := a.Store.Document(ctx, asg.DocumentID); err == nil {
+				e.Document, e.SHA256 = doc.Filename, doc.SHA256
+			}
+		case remiss.StateDeclined:
+			data.Declined++
+			e.Summary = "Nämnden avstår från att yttra sig."
+			if asg.DeclineNoteID != "" {
+				if reason, err := a.Store.Note(ctx, asg.DeclineNoteID); err == nil && reason != "" {
+					e.Summary += " " + reason
+				}
+			}
+		default:
+			data.Missed++
+		}
+		if asg.Late {
+			data.LateCount++
+		}
+		data.Entries = append(data.Entries, e)
+	}
+	return data, nil
+}
+
+// WithdrawRound records the withdrawal, marks every open assignment
+// withdrawn and tells every recipient.
+func (a *Activities) WithdrawRound(ctx context.Context, in RoundInput) (RecordResult, error) {
+	r, err := a.Store.Remiss(ctx, in.RemissID)
+	if err != nil {
+		return RecordResult{}, nonRetryableIfNotFound(err)
+	}
+	asgs, err := a.Store.Assignments(ctx, r.ID)
+	if err != nil {
+		return RecordResult{}, err
+	}
+	var msgs []store.Message
+	for _, asg := range asgs {
+		org, err := a.Store.Org(ctx, asg.Org)
+		if err != nil {
+			return RecordResult{}, err
+		}
+		m := a.messages(r, org, asg, in.EventKey+"."+org.Code, in.At)
+		m.add("remiss_withdrawn", org.Email, "Remissen är återkallad",
+			"Kommunstyrelsen har återkallat remissen. Inget svar ska lämnas, och pågående arbete kan avslutas.")
+		msgs = append(msgs, m.list...)
+	}
+	withdrawn := string(remiss.StateWithdrawn)
+	state := string(remiss.RemissWithdrawn)
+	at := in.At
+	applied, err := a.Store.Apply(ctx, store.Change{
+		EventKey: in.EventKey, At: in.At, Actor: in.Actor.User, RemissID: r.ID, Action: "remiss_withdrawn",
+		Assignment:       &store.AssignmentPatch{State: &withdrawn},
+		AllAssignmentsIn: []string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted), string(remiss.StateApproved)},
+		Remiss:           &store.RemissPatch{State: &state, ClosedAt: &at},
+		Messages:         msgs,
+	})
+	return RecordResult{Applied: applied}, err
+}

@@ -1,0 +1,126 @@
+// Package demo loads the organisations and users a newcomer needs to try a
+// round: KS, the fourteen stadsdelsnämnder of 2016, the main facknämnder and
+// bolag, and three users per organisation. The dev command loads it; the
+// production mode never does.
+package demo
+
+import (
+	"context"
+	"strings"
+
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/store"
+)
+
+type org struct {
+	code, name, forvaltning string
+	kind                    remiss.OrgKind
+}
+
+var orgs = []org{
+	{"ks", "Kommunstyrelsen", "Stadsledningskontoret", remiss.KindKS},
+	{"rinkeby-kista", "Rinkeby-Kista stadsdelsnämnd", "Rinkeby-Kista stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
+	{"spanga-tensta", "Spånga-Tensta stadsdelsnämnd", "Spånga-Tensta stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
+	{"hasselby-vallingby", "Hässelby-Vällingby stadsdelsnämnd", "Hässelby-Vällingby stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
+	{"bromma", "Bromma stadsdelsnämnd", "Bromma stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
+	{"kungsholmen", "Kungsholmens stadsdelsnämnd", "Kungsholmens stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
+	{"norrmalm", "Norrmalms stadsdelsnämnd", "Norrmalms stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
+	{"ostermalm", "Östermalms stadsdelsnämnd", "Östermalms stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
+	{"sodermalm", "Södermalms stadsdelsnämnd", "Södermalms stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
+	{"enskede-arsta-vantor", "Enskede-Årsta-Vantörs stadsdelsnämnd", "Enskede-Årsta-Vantörs stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
+	{"skarpnack", "Skarpnäcks stadsdelsnämnd", "Skarpnäcks stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
+	{"farsta", "Farsta stadsdelsnämnd", "Farsta stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
+	{"alvsjo", "Älvsjö stadsdelsnämnd", "Älvsjö stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
+	{"hagersten-liljeholmen", "Hägersten-Liljeholmens stadsdelsnämnd", "Hägersten-Liljeholmens stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
+	{"skarholmen", "Skärholmens stadsdelsnämnd", "Skärholmens stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
+	{"utbildningsnamnden", "Utbildningsnämnden", "Utbildningsförvaltningen", remiss.KindFacknamnd},
+	{"trafiknamnden", "Trafiknämnden", "Trafikkontoret", remiss.KindFacknamnd},
+	{"socialnamnden", "Socialnämnden", "Socialförvaltningen", remiss.KindFacknamnd},
+	{"kulturnamnden", "Kulturnämnden", "Kulturförvaltningen", remiss.KindFacknamnd},
+	{"miljo-och-halsoskyddsnamnden", "Miljö- och hälsoskyddsnämnden", "Miljöförvaltningen", remiss.KindFacknamnd},
+	{"stadsbyggnadsnamnden", "Stadsbyggnadsnämnden", "Stadsbyggnadskontoret", remiss.KindFacknamnd},
+	{"fastighetsnamnden", "Fastighetsnämnden", "Fastighetskontoret", remiss.KindFacknamnd},
+	{"exploateringsnamnden", "Exploateringsnämnden", "Exploateringskontoret", remiss.KindFacknamnd},
+	{"aldrenamnden", "Äldrenämnden", "Äldreförvaltningen", remiss.KindFacknamnd},
+	{"stokab", "AB Stokab", "AB Stokab", remiss.KindBolag},
+	{"stockholm-business-region", "Stockholm Business Region AB", "Stockholm Business Region AB", remiss.KindBolag},
+}
+
+// Domain is the e-mail domain of every demo address.
+const Domain = "example.stockholm.se"
+
+// StadsdelsnamnderCodes are the fourteen stadsdelsnämnder, in order.
+func StadsdelsnamnderCodes() []string {
+	var out []string
+	for _, o := range orgs {
+		if o.kind == remiss.KindStadsdelsnamnd {
+			out = append(out, o.code)
+		}
+	}
+	return out
+}
+
+// Orgs returns the demo organisations.
+func Orgs() []remiss.Org {
+	out := make([]remiss.Org, len(orgs))
+	for i, o := range orgs {
+		out[i] = remiss.Org{Code: o.code, Name: o.name, Kind: o.kind, Forvaltning: o.forvaltning,
+			Email: "registrator." + o.code + "@" + Domain}
+	}
+	return out
+}
+
+// Users returns the demo users: <code>.registrator, <code>.handlaggare and
+// <code>.chef for every organisation, plus ks.samordnare and admin.
+func Users() []store.User {
+	var out []store.User
+	for _, o := range orgs {
+		short := o.name
+		out = append(out,
+			store.User{Username: o.code + ".registrator", Org: o.code, Role: remiss.RoleRegistrar,
+				DisplayName: "Registrator, " + short, Title: "Registrator"},
+			store.User{Username: o.code + ".handlaggare", Org: o.code, Role: remiss.RoleOfficer,
+				DisplayName: "Handläggare, " + short, Title: "Handläggare", Phone: "08-508 00 000"},
+			store.User{Username: o.code + ".chef", Org: o.code, Role: remiss.RoleSignatory,
+				DisplayName: "Förvaltningschef, " + short, Title: chefTitle(o)},
+		)
+	}
+	out = append(out,
+		store.User{Username: "ks.samordnare", Org: "ks", Role: remiss.RoleCoordinator,
+			DisplayName: "Remissamordnare, Stadsledningskontoret", Title: "Remissamordnare"},
+		store.User{Username: "admin", Org: "ks", Role: remiss.RoleAdmin, DisplayName: "Systemadministratör", Title: "Systemadministratör"},
+	)
+	for i := range out {
+		out[i].Email = out[i].Username + "@" + Domain
+	}
+	return out
+}
+
+func chefTitle(o org) string {
+	switch {
+	case o.kind == remiss.KindStadsdelsnamnd:
+		return "Stadsdelsdirektör"
+	case o.kind == remiss.KindBolag:
+		return "Verkställande direktör"
+	case o.kind == remiss.KindKS:
+		return "Stadsdirektör"
+	case strings.HasSuffix(o.forvaltning, "kontoret"):
+		return "Direktör"
+	}
+	return "Förvaltningschef"
+}
+
+// Seed loads the demo organisations and users (idempotent).
+func Seed(ctx context.Context, s *store.Store) error {
+	for _, o := range Orgs() {
+		if err := s.UpsertOrg(ctx, o); err != nil {
+			return err
+		}
+	}
+	for _, u := range Users() {
+		if err := s.UpsertUser(ctx, u); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,177 @@
+// Package devtemporal runs a single-process Temporal server on SQLite for
+// development: `make dev` uses it so that a newcomer needs no cluster. The
+// state lives in one file, so a restart keeps every round.
+package devtemporal
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"go.temporal.io/server/common/authorization"
+	"go.temporal.io/server/common/cluster"
+	"go.temporal.io/server/common/config"
+	"go.temporal.io/server/common/dynamicconfig"
+	"go.temporal.io/server/common/log"
+	"go.temporal.io/server/common/metrics"
+	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
+	"go.temporal.io/server/schema/sqlite"
+	"go.temporal.io/server/temporal"
+)
+
+// Config says where the server keeps its state and where it listens.
+type Config struct {
+	// DatabaseFile is the SQLite file; created with the schema on first start.
+	DatabaseFile string
+	// Address is the frontend's host:port, e.g. 127.0.0.1:7233.
+	Address string
+	// Namespaces are registered at start (idempotent).
+	Namespaces []string
+	// LogLevel for the server's own log (default "warn").
+	LogLevel string
+}
+
+// Server is a running development Temporal server.
+type Server struct {
+	srv     temporal.Server
+	address string
+}
+
+// Start creates the schema if needed and starts all four Temporal services in
+// this process. It returns once the frontend accepts connections.
+func Start(cfg Config) (*Server, error) {
+	host, portText, err := net.SplitHostPort(cfg.Address)
+	if err != nil {
+		return nil, fmt.Errorf("devtemporal: address %q: %w", cfg.Address, err)
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		return nil, fmt.Errorf("devtemporal: port %q: %w", portText, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.DatabaseFile), 0o750); err != nil {
+		return nil, fmt.Errorf("devtemporal: %w", err)
+	}
+	sqlCfg := &config.SQL{
+		PluginName:        sqliteplugin.PluginName,
+		DatabaseName:      cfg.DatabaseFile,
+		ConnectAttributes: map[string]string{"mode": "rwc", "_journal_mode": "wal", "_synchronous": "2"},
+	}
+	if _, err := os.Stat(cfg.DatabaseFile); os.IsNotExist(err) {
+		if err := sqlite.SetupSchema(sqlCfg); err != nil {
+			return nil, fmt.Errorf("devtemporal: schema: %w", err)
+		}
+	}
+	var namespaces []*sqlite.NamespaceConfig
+	for _, ns := range cfg.Namespaces {
+		nc, err := sqlite.NewNamespaceConfig("active", ns, false, nil)
+		if err != nil {
+			return nil, fmt.Errorf("devtemporal: namespace %s: %w", ns, err)
+		}
+		namespaces = append(namespaces, nc)
+	}
+	if err := sqlite.CreateNamespaces(sqlCfg, namespaces...); err != nil {
+		return nil, fmt.Errorf("devtemporal: namespaces: %w", err)
+	}
+
+	ports, err := freePorts(host, 8)
+	if err != nil {
+		return nil, err
+	}
+	service := func(grpc, membership int) config.Service {
+		return config.Service{RPC: config.RPC{GRPCPort: grpc, MembershipPort: membership, BindOnIP: host}}
+	}
+	level := cfg.LogLevel
+	if level == "" {
+		level = "warn"
+	}
+	logger := log.NewZapLogger(log.BuildZapLogger(log.Config{Stdout: true, Level: level}))
+	sc := &config.Config{
+		Global: config.Global{
+			Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: host},
+			Metrics: &metrics.Config{Prometheus: &metrics.PrometheusConfig{
+				ListenAddress: net.JoinHostPort(host, strconv.Itoa(ports[7])), HandlerPath: "/metrics"}},
+		},
+		Persistence: config.Persistence{
+			DefaultStore:     sqliteplugin.PluginName,
+			VisibilityStore:  sqliteplugin.PluginName,
+			NumHistoryShards: 1,
+			DataStores:       map[string]config.DataStore{sqliteplugin.PluginName: {SQL: sqlCfg}},
+		},
+		ClusterMetadata: &cluster.Config{
+			FailoverVersionIncrement: 10,
+			MasterClusterName:        "active",
+			CurrentClusterName:       "active",
+			ClusterInformation: map[string]cluster.ClusterInformation{
+				"active": {Enabled: true, InitialFailoverVersion: 1, RPCAddress: cfg.Address},
+			},
+		},
+		DCRedirectionPolicy: config.DCRedirectionPolicy{Policy: "noop"},
+		Services: map[string]config.Service{
+			"frontend": service(port, ports[0]),
+			"history":  service(ports[1], ports[2]),
+			"matching": service(ports[3], ports[4]),
+			"worker":   service(ports[5], ports[6]),
+		},
+		Archival: config.Archival{
+			History:    config.HistoryArchival{State: "disabled"},
+			Visibility: config.VisibilityArchival{State: "disabled"},
+		},
+		NamespaceDefaults: config.NamespaceDefaults{Archival: config.ArchivalNamespaceDefaults{
+			History:    config.HistoryArchivalNamespaceDefaults{State: "disabled"},
+			Visibility: config.VisibilityArchivalNamespaceDefaults{State: "disabled"},
+		}},
+		PublicClient: config.PublicClient{HostPort: cfg.Address},
+	}
+	authorizer, err := authorization.GetAuthorizerFromConfig(&sc.Global.Authorization)
+	if err != nil {
+		return nil, fmt.Errorf("devtemporal: %w", err)
+	}
+	claimMapper, err := authorization.GetClaimMapperFromConfig(&sc.Global.Authorization, logger)
+	if err != nil {
+		return nil, fmt.Errorf("devtemporal: %w", err)
+	}
+	srv, err := temporal.NewServer(
+		temporal.WithConfig(sc),
+		temporal.ForServices(temporal.DefaultServices),
+		temporal.WithLogger(logger),
+		temporal.WithAuthorizer(authorizer),
+		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
+		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("devtemporal: new server: %w", err)
+	}
+	if err := srv.Start(); err != nil {
+		return nil, fmt.Errorf("devtemporal: start: %w", err)
+	}
+	return &Server{srv: srv, address: cfg.Address}, nil
+}
+
+// Address is the frontend's host:port.
+func (s *Server) Address() string { return s.address }
+
+// Stop shuts every service down.
+func (s *Server) Stop() error { return s.srv.Stop() }
+
+// freePorts asks the kernel for n distinct free ports on host.
+func freePorts(host string, n int) ([]int, error) {
+	var ports []int
+	var listeners []net.Listener
+	defer func() {
+		for _, l := range listeners {
+			l.Close()
+		}
+	}()
+	for range n {
+		l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+		if err != nil {
+			return nil, fmt.Errorf("devtemporal: free port: %w", err)
+		}
+		listeners = append(listeners, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
+}

@@ -1,0 +1,248 @@
+// Package remiss holds the domain of a remiss round: organisations, roles,
+// actors, the launch of a round, the content of a response, the states an
+// assignment passes through and how IDs and deadlines are derived. It does no
+// I/O, so workflows, activities, the starter and the web share it.
+package remiss
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Role is what a user may do; see DESIGN.md.
+type Role string
+
+const (
+	RoleCoordinator Role = "coordinator" // KS-handläggare / remissamordnare
+	RoleRegistrar   Role = "registrar"   // registrator / nämndsekreterare
+	RoleOfficer     Role = "officer"     // handläggare
+	RoleSignatory   Role = "signatory"   // förvaltningschef / direktör
+	RoleAdmin       Role = "admin"
+)
+
+// KS is the organisation code of kommunstyrelsen, which launches rounds.
+const KS = "ks"
+
+// Actor is the authenticated user behind an action. Only the username, the
+// organisation code and the role travel in workflow history.
+type Actor struct {
+	User string `json:"user" validate:"required,max=64,username"`
+	Org  string `json:"org" validate:"required,max=64,orgcode"`
+	Role Role   `json:"role" validate:"required,oneof=coordinator registrar officer signatory admin"`
+}
+
+func (a Actor) String() string { return fmt.Sprintf("%s (%s, %s)", a.User, a.Org, a.Role) }
+
+// OrgKind groups recipients the way KS picks them.
+type OrgKind string
+
+const (
+	KindKS             OrgKind = "ks"
+	KindStadsdelsnamnd OrgKind = "stadsdelsnamnd"
+	KindFacknamnd      OrgKind = "facknamnd"
+	KindBolag          OrgKind = "bolag"
+	KindRad            OrgKind = "rad"
+)
+
+// Org is a remissinstans (or KS itself).
+type Org struct {
+	Code        string
+	Name        string // "Hägersten-Liljeholmens stadsdelsnämnd"
+	Kind        OrgKind
+	Forvaltning string // "Hägersten-Liljeholmens stadsdelsförvaltning"
+	Email       string // the registrator mailbox
+}
+
+// AssignmentState is where one recipient's answer stands.
+type AssignmentState string
+
+const (
+	StateSent      AssignmentState = "sent"      // received, not yet assigned
+	StateAssigned  AssignmentState = "assigned"  // an officer has it
+	StateDrafting  AssignmentState = "drafting"  // a draft is saved, or it came back for revision
+	StateSubmitted AssignmentState = "submitted" // waiting for the signatory
+	StateApproved  AssignmentState = "approved"  // approved; the statement is being produced
+	StateAnswered  AssignmentState = "answered"  // done: statement stored
+	StateDeclined  AssignmentState = "declined"  // done: "avstår från att yttra sig"
+	StateMissed    AssignmentState = "missed"    // done: the round closed without an answer
+	StateWithdrawn AssignmentState = "withdrawn" // done: the remiss was withdrawn
+)
+
+// Done reports whether no further action is possible.
+func (s AssignmentState) Done() bool {
+	switch s {
+	case StateAnswered, StateDeclined, StateMissed, StateWithdrawn:
+		return true
+	}
+	return false
+}
+
+// Open reports whether the recipient still owes an answer (reminders go out).
+func (s AssignmentState) Open() bool {
+	switch s {
+	case StateSent, StateAssigned, StateDrafting:
+		return true
+	}
+	return false
+}
+
+// Label is the Swedish name shown to users.
+func (s AssignmentState) Label() string {
+	switch s {
+	case StateSent:
+		return "Inkommen, ej fördelad"
+	case StateAssigned:
+		return "Fördelad till handläggare"
+	case StateDrafting:
+		return "Under arbete"
+	case StateSubmitted:
+		return "Inskickad, väntar på godkännande"
+	case StateApproved:
+		return "Godkänd"
+	case StateAnswered:
+		return "Besvarad"
+	case StateDeclined:
+		return "Avstår från att yttra sig"
+	case StateMissed:
+		return "Ej besvarad"
+	case StateWithdrawn:
+		return "Återkallad"
+	}
+	return string(s)
+}
+
+// RemissState is where the whole round stands.
+type RemissState string
+
+const (
+	RemissOpen      RemissState = "open"
+	RemissClosed    RemissState = "closed" // sammanställning stored
+	RemissWithdrawn RemissState = "withdrawn"
+)
+
+// Signatory signs a statement; name and title are printed in the page.
+type Signatory struct {
+	Name  string `json:"name" yaml:"name" validate:"required,max=100,nocontrol"`
+	Title string `json:"title" yaml:"title" validate:"required,max=100,nocontrol"`
+	Unit  string `json:"unit,omitempty" yaml:"unit" validate:"max=100,nocontrol"`
+}
+
+// Response is the structured content of a tjänsteutlåtande answering a
+// remiss, with the sections of the seeds.
+type Response struct {
+	Proposals    []string    `json:"proposals" yaml:"proposals" validate:"required,min=1,max=20,dive,required,max=2000,nocontrolml"`  // Förslag till beslut, numbered
+	Summary      string      `json:"summary" yaml:"summary" validate:"required,max=5000,nocontrolml"`                                 // Sammanfattning
+	Background   string      `json:"background,omitempty" yaml:"background" validate:"max=20000,nocontrolml"`                         // Bakgrund / Ärendet
+	Preparation  string      `json:"preparation,omitempty" yaml:"preparation" validate:"max=5000,nocontrolml"`                       // Ärendets beredning
+	Opinions     string      `json:"opinions" yaml:"opinions" validate:"required,max=50000,nocontrolml"`                              // Förvaltningens synpunkter och bedömning
+	Signatories  []Signatory `json:"signatories" yaml:"signatories" validate:"required,min=1,max=6,dive"`                             // names and titles in the page
+	Attachments  []string    `json:"attachments,omitempty" yaml:"attachments" validate:"max=20,dive,required,max=200,nocontrol"`      // Bilagor
+	OfficerName  string      `json:"officerName" yaml:"officerName" validate:"required,max=100,nocontrol"`                            // Handläggare
+	OfficerPhone string      `json:"officerPhone,omitempty" yaml:"officerPhone" validate:"max=40,nocontrol"`                          // Telefon
+	OfficerEmail string      `json:"officerEmail,omitempty" yaml:"officerEmail" validate:"omitempty,max=200,email"`                   // E-post
+}
+
+// Hash is the SHA-256 of the response's canonical JSON: the workflow holds it
+// instead of the text.
+func (r Response) Hash() string {
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic(err) // a struct of strings always marshals
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Launch is what a Coordinator fills in to start a round.
+type Launch struct {
+	Dnr         string   `json:"dnr" yaml:"dnr" validate:"required,max=40,dnr"`
+	Title       string   `json:"title" yaml:"title" validate:"required,min=3,max=300,nocontrol"`
+	Description string   `json:"description" yaml:"description" validate:"max=10000,nocontrolml"`
+	Deadline    string   `json:"deadline" yaml:"deadline" validate:"required,date,futuredate"`
+	Recipients  []string `json:"recipients" yaml:"recipients" validate:"required,min=1,max=500,unique,dive,required,orgcode,knownorg"`
+	Reminders   []string `json:"reminders" yaml:"reminders" validate:"max=10,unique,dive,reminder"`
+	Grace       string   `json:"grace,omitempty" yaml:"grace" validate:"omitempty,reminder"`
+}
+
+// DefaultReminders are sent before the deadline when a round names none.
+var DefaultReminders = []string{"14d", "3d"}
+
+// DefaultGrace is how long after the deadline the round waits before
+// escalating and compiling.
+const DefaultGrace = "7d"
+
+var (
+	dnrPattern     = regexp.MustCompile(`^(?:(?:Dnr|DNR|dnr)[:.]?\s+)?(?:[A-ZÅÄÖ]{1,8}\s)?[0-9][0-9.\-/:]*[0-9]$`)
+	yearPattern    = regexp.MustCompile(`(?:19|20)[0-9]{2}`)
+	durationDays   = regexp.MustCompile(`^([0-9]{1,3})d$`)
+	nonIDRune      = regexp.MustCompile(`[^a-z0-9]+`)
+	dnrPrefixStrip = regexp.MustCompile(`^(?i:dnr)[:.]?\s+`)
+)
+
+// ValidDnr reports whether s looks like a diarienummer: an optional "Dnr"
+// and series letters, then numbers with a year and a slash, e.g.
+// "KS 2016/171-908" or "Dnr 007-983/2009".
+func ValidDnr(s string) bool {
+	return dnrPattern.MatchString(s) && strings.Contains(s, "/") && yearPattern.MatchString(s)
+}
+
+// RemissID derives the stable ID of a round from its Dnr, so that launching
+// the same Dnr twice names the same round: "KS 2016/171-908" → "ks-2016-171-908".
+func RemissID(dnr string) string {
+	s := dnrPrefixStrip.ReplaceAllString(strings.TrimSpace(dnr), "")
+	s = strings.NewReplacer("å", "a", "ä", "a", "ö", "o", "Å", "a", "Ä", "a", "Ö", "o").Replace(s)
+	return strings.Trim(nonIDRune.ReplaceAllString(strings.ToLower(s), "-"), "-")
+}
+
+// AssignmentID is the stable ID of one recipient's assignment in a round.
+func AssignmentID(remissID, org string) string { return remissID + "." + org }
+
+// ParseDays reads an offset such as "14d" (days).
+func ParseDays(s string) (time.Duration, error) {
+	m := durationDays.FindStringSubmatch(s)
+	if m == nil {
+		return 0, fmt.Errorf("ogiltig tid %q: ange antal dagar, t.ex. 14d", s)
+	}
+	n, _ := strconv.Atoi(m[1])
+	return time.Duration(n) * 24 * time.Hour, nil
+}
+
+// Stockholm is the time zone every svarsdatum is in.
+var Stockholm = mustLoad("Europe/Stockholm")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// DateLayout is how dates are written (svarsdatum, anstånd).
+const DateLayout = "2006-01-02"
+
+// DeadlineEnd is the instant a svarsdatum ends: midnight after that day in
+// Stockholm. An answer submitted before it is on time.
+func DeadlineEnd(date string) (time.Time, error) {
+	d, err := time.ParseInLocation(DateLayout, date, Stockholm)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("ogiltigt datum %q: ange ÅÅÅÅ-MM-DD", date)
+	}
+	return d.AddDate(0, 0, 1), nil
+}
+
+// DateOf is the Stockholm calendar date of a deadline end, i.e. the last day
+// on which an answer is on time.
+func DateOf(deadlineEnd time.Time) string {
+	return deadlineEnd.In(Stockholm).Add(-time.Nanosecond).Format(DateLayout)
+}
+
+// DefaultEscalateAfter is how long after the deadline the Coordinator is told
+// that a recipient has not answered.
+const DefaultEscalateAfter = "3d"

@@ -1,0 +1,334 @@
+// Package rounds performs the actions users take on remiss rounds. It is the
+// one door the starter, the web pages and the API go through: it validates
+// the input, stores free text in PostgreSQL, and sends the workflows only
+// IDs, hashes and dates.
+package rounds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/internal/validate"
+	"github.com/remiss/remiss/workflows"
+)
+
+// ErrRejected wraps every refusal a user should read: bad input, a wrong
+// role or organisation, or an action the current state does not allow.
+var ErrRejected = errors.New("åtgärden avvisades")
+
+// Rejection is a refusal with its Swedish reason.
+type Rejection struct {
+	Reason string
+	Fields validate.Errors // set when input failed validation
+}
+
+func (r *Rejection) Error() string { return r.Reason }
+func (r *Rejection) Unwrap() error { return ErrRejected }
+
+func reject(format string, args ...any) error {
+	return &Rejection{Reason: fmt.Sprintf(format, args...)}
+}
+
+// Service is the set of round actions.
+type Service struct {
+	Store     *store.Store
+	Temporal  client.Client
+	TaskQueue string
+}
+
+// New returns a Service using the default task queue.
+func New(s *store.Store, c client.Client) *Service {
+	return &Service{Store: s, Temporal: c, TaskQueue: workflows.TaskQueue}
+}
+
+// ValidateLaunch checks a launch against the rules and the known
+// organisations, returning validate.Errors listing every problem.
+func (s *Service) ValidateLaunch(ctx context.Context, l remiss.Launch) error {
+	codes, err := s.Store.OrgCodes(ctx)
+	if err != nil {
+		return err
+	}
+	delete(codes, remiss.KS) // KS does not answer its own remiss
+	return validate.New(func(c string) bool { return codes[c] }).Struct(l)
+}
+
+// Launch stores a round and starts its workflow. Launching the same Dnr
+// again is rejected.
+func (s *Service) Launch(ctx context.Context, actor remiss.Actor, l remiss.Launch) (string, error) {
+	if actor.Role != remiss.RoleCoordinator || actor.Org != remiss.KS {
+		return "", reject("endast remissamordnare vid kommunstyrelsen kan skicka ut en remiss")
+	}
+	if err := s.ValidateLaunch(ctx, l); err != nil {
+		var fields validate.Errors
+		if errors.As(err, &fields) {
+			return "", &Rejection{Reason: err.Error(), Fields: fields}
+		}
+		return "", err
+	}
+	deadlineAt, err := remiss.DeadlineEnd(l.Deadline)
+	if err != nil {
+		return "", reject("%v", err)
+	}
+	reminders := l.Reminders
+	if reminders == nil {
+		reminders = remiss.DefaultReminders
+	}
+	grace := l.Grace
+	if grace == "" {
+		grace = remiss.DefaultGrace
+	}
+	id := remiss.RemissID(l.Dnr)
+	_, err = s.Store.CreateRound(ctx, store.Remiss{
+		ID: id, Dnr: strings.TrimSpace(l.Dnr), Title: strings.TrimSpace(l.Title), Description: l.Description,
+		Deadline: l.Deadline, DeadlineAt: deadlineAt, Reminders: reminders, Grace: grace,
+		Coordinator: actor.User, Recipients: l.Recipients,
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return "", reject("det finns redan en remiss med diarienummer %s", l.Dnr)
+	}
+	if err != nil {
+		return "", err
+	}
+	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       workflows.RemissWorkflowID(id),
+		TaskQueue:                s.TaskQueue,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+	}, workflows.RemissWorkflow, workflows.RemissInput{
+		RemissID: id, DeadlineAt: deadlineAt, Recipients: l.Recipients, Reminders: reminders,
+		EscalateAfter: remiss.DefaultEscalateAfter, Grace: grace, Coordinator: actor,
+	})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		// The row may be from an earlier, interrupted launch of the same
+		// round; its workflow running means this Dnr is out already.
+		return "", reject("remissen %s är redan utskickad", l.Dnr)
+	}
+	if err != nil {
+		return "", fmt.Errorf("rounds: start %s: %w", l.Dnr, err)
+	}
+	return id, nil
+}
+
+// assignment loads an assignment and checks the actor may touch it.
+func (s *Service) assignment(ctx context.Context, actor remiss.Actor, id string) (store.Assignment, error) {
+	asg, err := s.Store.Assignment(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return asg, reject("uppdraget %s finns inte", id)
+	}
+	if err != nil {
+		return asg, err
+	}
+	if actor.Org != asg.Org && actor.Org != remiss.KS {
+		return asg, reject("uppdraget tillhör en annan organisation")
+	}
+	return asg, nil
+}
+
+func (s *Service) update(ctx context.Context, workflowID, name string, arg any, out any) error {
+	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   workflowID,
+		UpdateName:   name,
+		Args:         []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, out)
+	}
+	if err == nil {
+		return nil
+	}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return reject("%s", appErr.Message())
+	}
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return reject("ärendet är avslutat och tar inte emot fler åtgärder")
+	}
+	return fmt.Errorf("rounds: %s %s: %w", name, workflowID, err)
+}
+
+func (s *Service) updateAssignment(ctx context.Context, asg store.Assignment, name string, arg any) (workflows.AssignmentStatus, error) {
+	var st workflows.AssignmentStatus
+	err := s.update(ctx, workflows.AssignmentWorkflowID(asg.RemissID, asg.Org), name, arg, &st)
+	return st, err
+}
+
+// Assign gives an assignment to an officer of the same organisation.
+func (s *Service) Assign(ctx context.Context, actor remiss.Actor, assignmentID, officer string) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	u, err := s.Store.User(ctx, officer)
+	if err != nil || u.Org != asg.Org || u.Role != remiss.RoleOfficer {
+		return workflows.AssignmentStatus{}, reject("%s är inte handläggare vid samma organisation", officer)
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateAssign, workflows.AssignRequest{Actor: actor, Officer: officer})
+}
+
+func (s *Service) storeVersion(ctx context.Context, actor remiss.Actor, assignmentID string, content remiss.Response) (store.Assignment, store.ResponseVersion, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID)
+	if err != nil {
+		return asg, store.ResponseVersion{}, err
+	}
+	if err := validate.New(nil).Struct(content); err != nil {
+		var fields validate.Errors
+		if errors.As(err, &fields) {
+			return asg, store.ResponseVersion{}, &Rejection{Reason: err.Error(), Fields: fields}
+		}
+		return asg, store.ResponseVersion{}, err
+	}
+	if actor.Role != remiss.RoleOfficer || actor.Org != asg.Org {
+		return asg, store.ResponseVersion{}, reject("endast en handläggare vid %s kan skriva yttrandet", asg.Org)
+	}
+	v, err := s.Store.SaveResponseVersion(ctx, asg.ID, content, actor.User)
+	return asg, v, err
+}
+
+// SaveDraft stores a draft and records it on the assignment.
+func (s *Service) SaveDraft(ctx context.Context, actor remiss.Actor, assignmentID string, content remiss.Response) (workflows.AssignmentStatus, error) {
+	asg, v, err := s.storeVersion(ctx, actor, assignmentID, content)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateSaveDraft, workflows.VersionRequest{Actor: actor, VersionID: v.ID, SHA256: v.SHA256})
+}
+
+// Submit stores the answer as a new version and submits it for approval.
+func (s *Service) Submit(ctx context.Context, actor remiss.Actor, assignmentID string, content remiss.Response) (workflows.AssignmentStatus, error) {
+	asg, v, err := s.storeVersion(ctx, actor, assignmentID, content)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateSubmit, workflows.VersionRequest{Actor: actor, VersionID: v.ID, SHA256: v.SHA256})
+}
+
+func (s *Service) note(ctx context.Context, actor remiss.Actor, asg store.Assignment, kind, text string, required bool) (string, error) {
+	text = strings.TrimSpace(text)
+	if required && text == "" {
+		return "", &Rejection{Reason: "ange en motivering", Fields: validate.Errors{{Field: "reason", Message: "Får inte vara tomt"}}}
+	}
+	var body struct {
+		Text string `json:"reason" validate:"max=5000,nocontrolml"`
+	}
+	body.Text = text
+	if err := validate.New(nil).Struct(body); err != nil {
+		var fields validate.Errors
+		errors.As(err, &fields)
+		return "", &Rejection{Reason: err.Error(), Fields: fields}
+	}
+	return s.Store.AddNote(ctx, asg.ID, kind, text, actor.User)
+}
+
+// Return sends a submitted answer back to the officer with a comment.
+func (s *Service) Return(ctx context.Context, actor remiss.Actor, assignmentID, comment string) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	id, err := s.note(ctx, actor, asg, "return", comment, true)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateReturn, workflows.NoteRequest{Actor: actor, NoteID: id})
+}
+
+// Approve approves the submitted version whose hash the signatory read;
+// an empty hash means the version currently submitted.
+func (s *Service) Approve(ctx context.Context, actor remiss.Actor, assignmentID, sha256 string) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	if sha256 == "" {
+		st, err := s.AssignmentStatus(ctx, asg.ID)
+		if err != nil {
+			return st, err
+		}
+		sha256 = st.SHA256
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateApprove, workflows.ApproveRequest{Actor: actor, SHA256: sha256})
+}
+
+// Decline answers that the nämnd "avstår från att yttra sig".
+func (s *Service) Decline(ctx context.Context, actor remiss.Actor, assignmentID, reason string) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	id, err := s.note(ctx, actor, asg, "decline", reason, false)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateDecline, workflows.NoteRequest{Actor: actor, NoteID: id})
+}
+
+// RequestExtension asks the Coordinator for anstånd until a date.
+func (s *Service) RequestExtension(ctx context.Context, actor remiss.Actor, assignmentID, until, reason string) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	id, err := s.note(ctx, actor, asg, "extension", reason, true)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateRequestExtension, workflows.ExtensionRequest{Actor: actor, Until: until, NoteID: id})
+}
+
+// DecideExtension grants or refuses a pending anstånd request.
+func (s *Service) DecideExtension(ctx context.Context, actor remiss.Actor, assignmentID string, approve bool, until string) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateDecideExtension, workflows.ExtensionDecision{Actor: actor, Approve: approve, Until: until})
+}
+
+// Close closes a round before everyone has answered.
+func (s *Service) Close(ctx context.Context, actor remiss.Actor, remissID string) (workflows.RemissStatus, error) {
+	var st workflows.RemissStatus
+	err := s.update(ctx, workflows.RemissWorkflowID(remissID), workflows.UpdateClose, workflows.RoundRequest{Actor: actor}, &st)
+	return st, err
+}
+
+// Withdraw withdraws a remiss: every open assignment ends.
+func (s *Service) Withdraw(ctx context.Context, actor remiss.Actor, remissID string) (workflows.RemissStatus, error) {
+	var st workflows.RemissStatus
+	err := s.update(ctx, workflows.RemissWorkflowID(remissID), workflows.UpdateWithdraw, workflows.RoundRequest{Actor: actor}, &st)
+	return st, err
+}
+
+// AssignmentStatus asks the assignment's workflow for its live state.
+func (s *Service) AssignmentStatus(ctx context.Context, assignmentID string) (workflows.AssignmentStatus, error) {
+	asg, err := s.Store.Assignment(ctx, assignmentID)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	var st workflows.AssignmentStatus
+	v, err := s.Temporal.QueryWorkflow(ctx, workflows.AssignmentWorkflowID(asg.RemissID, asg.Org), "", workflows.QueryStatus)
+	if err != nil {
+		return st, fmt.Errorf("rounds: status %s: %w", assignmentID, err)
+	}
+	return st, v.Get(&st)
+}
+
+// Actor loads a user and returns them as an actor.
+func (s *Service) Actor(ctx context.Context, username string) (remiss.Actor, error) {
+	u, err := s.Store.User(ctx, username)
+	if err != nil {
+		return remiss.Actor{}, err
+	}
+	return u.Actor(), nil
+}

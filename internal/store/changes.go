@@ -1,0 +1,241 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Message is one e-mail to send, queued in the outbox.
+type Message struct {
+	ID           string // deterministic: a retry queues nothing new
+	Kind         string // remiss_sent, reminder, overdue, escalation, ...
+	AssignmentID string
+	Recipient    string // e-mail address
+	Subject      string
+	Body         string
+	EventAt      time.Time // when the event happened (simulated time in tests)
+}
+
+// AssignmentPatch names the assignment fields a change sets; nil leaves a
+// field alone.
+type AssignmentPatch struct {
+	State             *string
+	Officer           *string
+	Late              *bool
+	SubmittedAt       *time.Time
+	ResponseVersionID *string
+	DeclineNoteID     *string
+	DocumentID        *string
+	Deadline          *string // with DeadlineAt
+	DeadlineAt        *time.Time
+}
+
+// RemissPatch names the round fields a change sets.
+type RemissPatch struct {
+	State     *string
+	ClosedAt  *time.Time
+	SummaryID *string
+}
+
+// ExtensionRequest records an anstånd request.
+type ExtensionRequest struct {
+	ID           string
+	Until        string
+	ReasonNoteID string
+}
+
+// ExtensionDecision records a Coordinator's decision on a request.
+type ExtensionDecision struct {
+	ID       string
+	Approved bool
+	Until    string // granted date when approved
+}
+
+// Change is one state change with its audit row and messages, applied in one
+// transaction. EventKey makes it idempotent: a change whose key is already in
+// the audit trail is skipped whole.
+type Change struct {
+	EventKey     string
+	At           time.Time
+	Actor        string
+	RemissID     string
+	AssignmentID string
+	Action       string
+	Detail       map[string]any
+	Assignment   *AssignmentPatch
+	// AllAssignments applies Assignment to every assignment of the round
+	// still in one of these states (withdraw, close).
+	AllAssignmentsIn []string
+	Remiss           *RemissPatch
+	Request          *ExtensionRequest
+	Decision         *ExtensionDecision
+	Messages         []Message
+}
+
+// Apply writes the change. It reports applied=false when the event was
+// already recorded.
+func (s *Store) Apply(ctx context.Context, c Change) (applied bool, err error) {
+	detail, err := json.Marshal(c.Detail)
+	if err != nil {
+		return false, fmt.Errorf("store: apply %s: %w", c.EventKey, err)
+	}
+	if c.Detail == nil {
+		detail = []byte("{}")
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO audit (event_key, at, actor, remiss_id, assignment_id, action, detail)
+			VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (event_key) DO NOTHING`,
+			c.EventKey, c.At, c.Actor, c.RemissID, nullString(c.AssignmentID), c.Action, detail)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		applied = true
+		if p := c.Assignment; p != nil {
+			where, args := `id=$1`, []any{c.AssignmentID}
+			if c.AllAssignmentsIn != nil {
+				where, args = `remiss_id=$1 AND state = ANY($2)`, []any{c.RemissID, pq.Array(c.AllAssignmentsIn)}
+			}
+			if err := patchAssignment(ctx, tx, p, where, args); err != nil {
+				return err
+			}
+		}
+		if p := c.Remiss; p != nil {
+			if _, err := tx.ExecContext(ctx, `
+				UPDATE remisses SET state=COALESCE($2, state), closed_at=COALESCE($3, closed_at),
+					summary_document_id=COALESCE($4, summary_document_id) WHERE id=$1`,
+				c.RemissID, p.State, p.ClosedAt, p.SummaryID); err != nil {
+				return err
+			}
+		}
+		if r := c.Request; r != nil {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO extensions (id, assignment_id, requested_until, reason_note_id, requested_by, requested_at)
+				VALUES ($1,$2,$3,$4,$5,$6)`, r.ID, c.AssignmentID, r.Until, r.ReasonNoteID, c.Actor, c.At); err != nil {
+				return err
+			}
+		}
+		if d := c.Decision; d != nil {
+			if _, err := tx.ExecContext(ctx, `
+				UPDATE extensions SET decided_by=$2, decided_at=$3, approved=$4, granted_until=$5 WHERE id=$1`,
+				d.ID, c.Actor, c.At, d.Approved, nullString(d.Until)); err != nil {
+				return err
+			}
+		}
+		for _, m := range c.Messages {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO outbox (id, kind, remiss_id, assignment_id, recipient, subject, body, event_at)
+				VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
+				m.ID, m.Kind, c.RemissID, nullString(m.AssignmentID), m.Recipient, m.Subject, m.Body, m.EventAt); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: apply %s: %w", c.EventKey, err)
+	}
+	return applied, nil
+}
+
+func patchAssignment(ctx context.Context, tx *sql.Tx, p *AssignmentPatch, where string, args []any) error {
+	n := len(args)
+	arg := func(v any) string {
+		args = append(args, v)
+		n++
+		return fmt.Sprintf("$%d", n)
+	}
+	set := "updated_at=now()"
+	add := func(col string, v any) { set += ", " + col + "=" + arg(v) }
+	if p.State != nil {
+		add("state", *p.State)
+	}
+	if p.Officer != nil {
+		add("officer", *p.Officer)
+	}
+	if p.Late != nil {
+		add("late", *p.Late)
+	}
+	if p.SubmittedAt != nil {
+		add("submitted_at", *p.SubmittedAt)
+	}
+	if p.ResponseVersionID != nil {
+		add("response_version_id", *p.ResponseVersionID)
+	}
+	if p.DeclineNoteID != nil {
+		add("decline_note_id", *p.DeclineNoteID)
+	}
+	if p.DocumentID != nil {
+		add("document_id", *p.DocumentID)
+	}
+	if p.Deadline != nil && p.DeadlineAt != nil {
+		add("deadline", *p.Deadline)
+		add("deadline_at", *p.DeadlineAt)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE assignments SET `+set+` WHERE `+where, args...)
+	return err
+}
+
+// AuditEntry is one row of the audit trail.
+type AuditEntry struct {
+	ID           int64
+	At           time.Time
+	Actor        string
+	AssignmentID string
+	Action       string
+	Detail       json.RawMessage
+}
+
+// Audit lists a round's audit trail in order.
+func (s *Store) Audit(ctx context.Context, remissID string) ([]AuditEntry, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT id, at, actor, COALESCE(assignment_id,''), action, detail FROM audit WHERE remiss_id=$1 ORDER BY id`, remissID)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit %s: %w", remissID, err)
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.AssignmentID, &e.Action, &e.Detail); err != nil {
+			return nil, fmt.Errorf("store: audit %s: %w", remissID, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// OutboxMessage is a queued message as stored.
+type OutboxMessage struct {
+	Message
+	CreatedAt time.Time
+	SentAt    *time.Time
+}
+
+// Outbox lists a round's messages in the order of their events.
+func (s *Store) Outbox(ctx context.Context, remissID string) ([]OutboxMessage, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT id, kind, COALESCE(assignment_id,''), recipient, subject, body, event_at, created_at, sent_at
+		FROM outbox WHERE remiss_id=$1 ORDER BY event_at, id`, remissID)
+	if err != nil {
+		return nil, fmt.Errorf("store: outbox %s: %w", remissID, err)
+	}
+	defer rows.Close()
+	var out []OutboxMessage
+	for rows.Next() {
+		var m OutboxMessage
+		if err := rows.Scan(&m.ID, &m.Kind, &m.AssignmentID, &m.Recipient, &m.Subject, &m.Body, &m.EventAt, &m.CreatedAt, &m.SentAt); err != nil {
+			return nil, fmt.Errorf("store: outbox %s: %w", remissID, err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/remiss/remiss/internal/remiss"
+)
+
+// ResponseVersion is one saved or submitted text of an answer.
+type ResponseVersion struct {
+	ID           string
+	AssignmentID string
+	Version      int
+	Content      remiss.Response
+	SHA256       string
+	CreatedBy    string
+	CreatedAt    time.Time
+}
+
+// SaveResponseVersion stores content as the next version of an answer. The
+// ID comes from the content hash, so saving the same text again returns the
+// existing version.
+func (s *Store) SaveResponseVersion(ctx context.Context, assignmentID string, content remiss.Response, user string) (ResponseVersion, error) {
+	hash := content.Hash()
+	id := assignmentID + ".v-" + hash[:16]
+	body, err := json.Marshal(content)
+	if err != nil {
+		return ResponseVersion{}, err
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		// Serialise version numbering per assignment.
+		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM assignments WHERE id=$1 FOR UPDATE`, assignmentID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO response_versions (id, assignment_id, version, content, sha256, created_by)
+			SELECT $1, $2, COALESCE(MAX(version),0)+1, $3, $4, $5 FROM response_versions WHERE assignment_id=$2
+			ON CONFLICT (id) DO NOTHING`, id, assignmentID, body, hash, user)
+		return err
+	})
+	if err != nil {
+		return ResponseVersion{}, fmt.Errorf("store: save response %s: %w", assignmentID, err)
+	}
+	return s.ResponseVersion(ctx, id)
+}
+
+// ResponseVersion loads one version.
+func (s *Store) ResponseVersion(ctx context.Context, id string) (ResponseVersion, error) {
+	var v ResponseVersion
+	var body []byte
+	err := s.db.QueryRowContext(ctx, `
+		SELECT id, assignment_id, version, content, sha256, created_by, created_at FROM response_versions WHERE id=$1`, id).
+		Scan(&v.ID, &v.AssignmentID, &v.Version, &body, &v.SHA256, &v.CreatedBy, &v.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, fmt.Errorf("store: response version %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return v, fmt.Errorf("store: response version %s: %w", id, err)
+	}
+	if err := json.Unmarshal(body, &v.Content); err != nil {
+		return v, fmt.Errorf("store: response version %s: %w", id, err)
+	}
+	return v, nil
+}
+
+// AddNote stores the free text of an action and returns its ID, derived
+// from its content so that a repeated call stores it once.
+func (s *Store) AddNote(ctx context.Context, assignmentID, kind, body, author string) (string, error) {
+	sum := sha256.Sum256([]byte(assignmentID + "\x00" + kind + "\x00" + author + "\x00" + body))
+	id := assignmentID + "." + kind + "-" + hex.EncodeToString(sum[:8])
+	_, err := s.db.ExecContext(ctx, `
+		INSERT INTO notes (id, assignment_id, kind, body, author) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (id) DO NOTHING`,
+		id, assignmentID, kind, body, author)
+	if err != nil {
+		return "", fmt.Errorf("store: add note %s: %w", assignmentID, err)
+	}
+	return id, nil
+}
+
+// Note returns a note's text.
+func (s *Store) Note(ctx context.Context, id string) (string, error) {
+	var body string
+	err := s.db.QueryRowContext(ctx, `SELECT body FROM notes WHERE id=$1`, id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("store: note %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: note %s: %w", id, err)
+	}
+	return body, nil
+}
+
+// Document is a stored file (a PDF) with its SHA-256.
+type Document struct {
+	ID           string
+	RemissID     string
+	AssignmentID string
+	Kind         string // statement, summary, underlag
+	Filename     string
+	Content      []byte
+	SHA256       string
+	CreatedAt    time.Time
+}
+
+// PutDocument stores a document under its ID unless one is already there,
+// and returns the stored one: a retried render never replaces the bytes that
+// were stored first.
+func (s *Store) PutDocument(ctx context.Context, d Document) (Document, error) {
+	sum := sha256.Sum256(d.Content)
+	d.SHA256 = hex.EncodeToString(sum[:])
+	_, err := s.db.ExecContext(ctx, `
+		INSERT INTO documents (id, remiss_id, assignment_id, kind, filename, content, sha256)
+		VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (id) DO NOTHING`,
+		d.ID, d.RemissID, nullString(d.AssignmentID), d.Kind, d.Filename, d.Content, d.SHA256)
+	if err != nil {
+		return Document{}, fmt.Errorf("store: put document %s: %w", d.ID, err)
+	}
+	return s.Document(ctx, d.ID)
+}
+
+const documentColumns = `id, remiss_id, COALESCE(assignment_id,''), kind, filename, content, sha256, created_at`
+
+func scanDocument(row interface{ Scan(...any) error }) (Document, error) {
+	var d Document
+	err := row.Scan(&d.ID, &d.RemissID, &d.AssignmentID, &d.Kind, &d.Filename, &d.Content, &d.SHA256, &d.CreatedAt)
+	return d, err
+}
+
+// Document loads one document with its bytes.
+func (s *Store) Document(ctx context.Context, id string) (Document, error) {
+	d, err := scanDocument(s.db.QueryRowContext(ctx, `SELECT `+documentColumns+` FROM documents WHERE id=$1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, fmt.Errorf("store: document %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return d, fmt.Errorf("store: document %s: %w", id, err)
+	}
+	return d, nil
+}
+
+// Documents lists a round's documents with their bytes, oldest first.
+func (s *Store) Documents(ctx context.Context, remissID string) ([]Document, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+documentColumns+` FROM documents WHERE remiss_id=$1 ORDER BY created_at, id`, remissID)
+	if err != nil {
+		return nil, fmt.Errorf("store: documents %s: %w", remissID, err)
+	}
+	defer rows.Close()
+	var out []Document
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: documents %s: %w", remissID, err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/remiss/remiss/internal/remiss"
+)
+
+// Remiss is one round as stored.
+type Remiss struct {
+	ID          string
+	Dnr         string
+	Title       string
+	Description string
+	Deadline    string    // YYYY-MM-DD
+	DeadlineAt  time.Time // end of that day in Stockholm
+	Reminders   []string
+	Grace       string
+	Coordinator string
+	State       remiss.RemissState
+	CreatedAt   time.Time
+	ClosedAt    *time.Time
+	SummaryID   string
+	Recipients  []string // org codes, in launch order
+}
+
+// Assignment is one recipient's duty to answer.
+type Assignment struct {
+	ID                string
+	RemissID          string
+	Org               string
+	State             remiss.AssignmentState
+	Deadline          string
+	DeadlineAt        time.Time
+	Officer           string
+	Late              bool
+	SubmittedAt       *time.Time
+	ResponseVersionID string
+	DeclineNoteID     string
+	DocumentID        string
+}
+
+// CreateRound stores a new round and one assignment per recipient in one
+// transaction. Storing the same round again is a no-op that returns
+// created=false; a different round under the same Dnr is ErrConflict.
+func (s *Store) CreateRound(ctx context.Context, r Remiss) (created bool, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO remisses (id, dnr, title, description, deadline, deadline_at, reminders, grace, coordinator)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT DO NOTHING`,
+			r.ID, r.Dnr, r.Title, r.Description, r.Deadline, r.DeadlineAt, pq.Array(r.Reminders), r.Grace, r.Coordinator)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			existing, err := s.remiss(ctx, tx, r.ID)
+			if err != nil {
+				return fmt.Errorf("%w (diarienummer %s)", ErrConflict, r.Dnr)
+			}
+			if existing.Dnr != r.Dnr || existing.Title != r.Title || existing.Deadline != r.Deadline ||
+				!slices.Equal(existing.Recipients, r.Recipients) {
+				return fmt.Errorf("%w: en annan remiss med diarienummer %s", ErrConflict, r.Dnr)
+			}
+			return nil
+		}
+		created = true
+		for i, org := range r.Recipients {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO assignments (id, remiss_id, org_code, position, state, deadline, deadline_at)
+				VALUES ($1,$2,$3,$4,'sent',$5,$6)`,
+				remiss.AssignmentID(r.ID, org), r.ID, org, i, r.Deadline, r.DeadlineAt); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: create round %s: %w", r.Dnr, err)
+	}
+	return created, nil
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Remiss loads a round with its recipients.
+func (s *Store) Remiss(ctx context.Context, id string) (Remiss, error) {
+	return s.remiss(ctx, s.db, id)
+}
+
+func (s *Store) remiss(ctx context.Context, q querier, id string) (Remiss, error) {
+	var r Remiss
+	var deadline time.Time
+	var state string
+	var summary sql.NullString
+	err := q.QueryRowContext(ctx, `
+		SELECT id, dnr, title, description, deadline, deadline_at, reminders, grace, coordinator, state,
+		       created_at, closed_at, summary_document_id
+		FROM remisses WHERE id=$1`, id).
+		Scan(&r.ID, &r.Dnr, &r.Title, &r.Description, &deadline, &r.DeadlineAt, pq.Array(&r.Reminders), &r.Grace,
+			&r.Coordinator, &state, &r.CreatedAt, &r.ClosedAt, &summary)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("store: remiss %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("store: remiss %s: %w", id, err)
+	}
+	r.Deadline = deadline.Format(remiss.DateLayout)
+	r.State = remiss.RemissState(state)
+	r.SummaryID = summary.String
+	rows, err := q.QueryContext(ctx, `SELECT org_code FROM assignments WHERE remiss_id=$1 ORDER BY position`, id)
+	if err != nil {
+		return r, fmt.Errorf("store: remiss %s: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var org string
+		if err := rows.Scan(&org); err != nil {
+			return r, err
+		}
+		r.Recipients = append(r.Recipients, org)
+	}
+	return r, rows.Err()
+}
+
+// Remisses lists rounds, newest first.
+func (s *Store) Remisses(ctx context.Context) ([]Remiss, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM remisses ORDER BY created_at DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("store: remisses: %w", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := make([]Remiss, 0, len(ids))
+	for _, id := range ids {
+		r, err := s.Remiss(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+const assignmentColumns = `id, remiss_id, org_code, state, deadline, deadline_at, officer, late, submitted_at,
+	response_version_id, decline_note_id, document_id`
+
+func scanAssignment(row interface{ Scan(...any) error }) (Assignment, error) {
+	var a Assignment
+	var state string
+	var deadline time.Time
+	var officer, version, decline, doc sql.NullString
+	err := row.Scan(&a.ID, &a.RemissID, &a.Org, &state, &deadline, &a.DeadlineAt, &officer, &a.Late, &a.SubmittedAt,
+		&version, &decline, &doc)
+	a.State = remiss.AssignmentState(state)
+	a.Deadline = deadline.Format(remiss.DateLayout)
+	a.Officer, a.ResponseVersionID, a.DeclineNoteID, a.DocumentID = officer.String, version.String, decline.String, doc.String
+	return a, err
+}
+
+// Assignment loads one assignment.
+func (s *Store) Assignment(ctx context.Context, id string) (Assignment, error) {
+	a, err := scanAssignment(s.db.QueryRowContext(ctx, `SELECT `+assignmentColumns+` FROM assignments WHERE id=$1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("store: assignment %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("store: assignment %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// Assignments lists a round's assignments in launch order.
+func (s *Store) Assignments(ctx context.Context, remissID string) ([]Assignment, error) {
+	return s.assignments(ctx, `WHERE remiss_id=$1 ORDER BY position`, remissID)
+}
+
+// AssignmentsForOrg lists an organisation's assignments, nearest deadline first.
+func (s *Store) AssignmentsForOrg(ctx context.Context, org string) ([]Assignment, error) {
+	return s.assignments(ctx, `WHERE org_code=$1 ORDER BY deadline_at, id`, org)
+}
+
+func (s *Store) assignments(ctx context.Context, where string, arg any) ([]Assignment, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+assignmentColumns+` FROM assignments `+where, arg)
+	if err != nil {
+		return nil, fmt.Errorf("store: assignments: %w", err)
+	}
+	defer rows.Close()
+	var out []Assignment
+	for rows.Next() {
+		a, err := scanAssignment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: assignments: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

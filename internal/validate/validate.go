@@ -1,0 +1,203 @@
+// Package validate applies one set of rules, with Swedish messages, at every
+// door: the starter file, the workflow Update validators, and the web and API.
+// Rules live as struct tags on the domain types; this package gives them
+// their custom checks and turns failures into messages a user can act on.
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/go-playground/validator/v10"
+
+	"github.com/remiss/remiss/internal/remiss"
+)
+
+// FieldError is one problem with one field, in Swedish.
+type FieldError struct {
+	Field   string `json:"field"`   // path as the user wrote it, e.g. "recipients[2]"
+	Message string `json:"message"` // e.g. "Okänd remissinstans"
+}
+
+// Errors lists every problem found; it is an error.
+type Errors []FieldError
+
+func (e Errors) Error() string {
+	parts := make([]string, len(e))
+	for i, f := range e {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return "ogiltiga uppgifter: " + strings.Join(parts, "; ")
+}
+
+// For returns the message for one field, or "".
+func (e Errors) For(field string) string {
+	for _, f := range e {
+		if f.Field == field {
+			return f.Message
+		}
+	}
+	return ""
+}
+
+// Validator checks values against their tags. It is safe for concurrent use.
+type Validator struct {
+	v *validator.Validate
+	// now is the clock for "deadline in the future"; the workflow never uses
+	// that rule, so reading the wall clock here is safe.
+	now func() time.Time
+}
+
+// OrgLookup reports whether an organisation code is known. Rules naming
+// "knownorg" fail when no lookup is given.
+type OrgLookup func(code string) bool
+
+var (
+	usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+	orgCodePattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	hashPattern     = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	idPattern       = regexp.MustCompile(`^[a-z0-9][a-z0-9._:-]*$`)
+)
+
+// New returns a Validator; orgs may be nil where no rule needs it.
+func New(orgs OrgLookup) *Validator {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name := strings.SplitN(f.Tag.Get("json"), ",", 2)[0]
+		if name == "-" {
+			return ""
+		}
+		if name == "" {
+			return f.Name
+		}
+		return name
+	})
+	val := &Validator{v: v, now: time.Now}
+	must := func(tag string, fn validator.Func) {
+		if err := v.RegisterValidation(tag, fn); err != nil {
+			panic(err)
+		}
+	}
+	must("dnr", func(fl validator.FieldLevel) bool { return remiss.ValidDnr(fl.Field().String()) })
+	must("username", func(fl validator.FieldLevel) bool { return usernamePattern.MatchString(fl.Field().String()) })
+	must("orgcode", func(fl validator.FieldLevel) bool { return orgCodePattern.MatchString(fl.Field().String()) })
+	must("sha256", func(fl validator.FieldLevel) bool { return hashPattern.MatchString(fl.Field().String()) })
+	must("id", func(fl validator.FieldLevel) bool { return idPattern.MatchString(fl.Field().String()) })
+	must("nocontrol", func(fl validator.FieldLevel) bool { return noControl(fl.Field().String(), false) })
+	must("nocontrolml", func(fl validator.FieldLevel) bool { return noControl(fl.Field().String(), true) })
+	must("date", func(fl validator.FieldLevel) bool {
+		_, err := time.Parse(remiss.DateLayout, fl.Field().String())
+		return err == nil
+	})
+	must("futuredate", func(fl validator.FieldLevel) bool {
+		end, err := remiss.DeadlineEnd(fl.Field().String())
+		return err == nil && end.After(val.now().Add(24*time.Hour))
+	})
+	must("reminder", func(fl validator.FieldLevel) bool {
+		d, err := remiss.ParseDays(fl.Field().String())
+		return err == nil && d > 0 && d <= 365*24*time.Hour
+	})
+	must("knownorg", func(fl validator.FieldLevel) bool {
+		return orgs != nil && orgs(fl.Field().String())
+	})
+	val.v = v
+	return val
+}
+
+// WithClock returns a copy that judges "future" against now (tests).
+func (val *Validator) WithClock(now func() time.Time) *Validator {
+	c := *val
+	c.now = now
+	return &c
+}
+
+// Struct checks s and returns Errors listing every failing field, or nil.
+func (val *Validator) Struct(s any) error {
+	err := val.v.Struct(s)
+	if err == nil {
+		return nil
+	}
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return fmt.Errorf("validate: %w", err)
+	}
+	out := make(Errors, 0, len(verrs))
+	for _, fe := range verrs {
+		out = append(out, FieldError{Field: fieldPath(fe), Message: message(fe)})
+	}
+	return out
+}
+
+// fieldPath drops the top-level struct name: "Launch.recipients[2]" → "recipients[2]".
+func fieldPath(fe validator.FieldError) string {
+	ns := fe.Namespace()
+	if i := strings.IndexByte(ns, '.'); i >= 0 {
+		return ns[i+1:]
+	}
+	return ns
+}
+
+func noControl(s string, multiline bool) bool {
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
+			return false
+		}
+	}
+	return true
+}
+
+func message(fe validator.FieldError) string {
+	isSlice := fe.Kind() == reflect.Slice
+	switch fe.Tag() {
+	case "required":
+		if isSlice {
+			return "Minst en måste anges"
+		}
+		return "Får inte vara tomt"
+	case "min":
+		if isSlice {
+			return "Minst " + fe.Param() + " måste anges"
+		}
+		return "Måste vara minst " + fe.Param() + " tecken"
+	case "max":
+		if isSlice {
+			return "Högst " + fe.Param() + " får anges"
+		}
+		return "Får vara högst " + fe.Param() + " tecken"
+	case "oneof":
+		return "Måste vara något av: " + strings.ReplaceAll(fe.Param(), " ", ", ")
+	case "unique":
+		return "Samma värde får inte förekomma två gånger"
+	case "dnr":
+		return "Ogiltigt diarienummer; skriv t.ex. KS 2016/171-908 eller Dnr 007-983/2009"
+	case "username":
+		return "Ogiltigt användarnamn"
+	case "orgcode":
+		return "Ogiltig organisationskod (små bokstäver, siffror och bindestreck)"
+	case "knownorg":
+		return fmt.Sprintf("Okänd remissinstans %q", fe.Value())
+	case "sha256":
+		return "Ogiltig kontrollsumma (SHA-256 i hex)"
+	case "id":
+		return "Ogiltigt ID"
+	case "nocontrol", "nocontrolml":
+		return "Innehåller otillåtna styrtecken"
+	case "date":
+		return "Ogiltigt datum; skriv ÅÅÅÅ-MM-DD"
+	case "futuredate":
+		return "Datumet måste ligga i framtiden"
+	case "reminder":
+		return "Ange antal dagar, t.ex. 14d (1–365 dagar)"
+	case "email":
+		return "Ogiltig e-postadress"
+	}
+	return "Ogiltigt värde (" + fe.Tag() + ")"
+}

@@ -1,0 +1,164 @@
+// Package workflows runs a remiss round on Temporal: RemissWorkflow per round
+// and an AssignmentWorkflow child per recipient. Workflows hold state and
+// timers and carry IDs, hashes, states and dates only; every read and write
+// is an activity. Each user action is an Update with a validator, so a bad or
+// out-of-order action is rejected before it enters history.
+package workflows
+
+import (
+	"time"
+
+	"github.com/remiss/remiss/internal/remiss"
+)
+
+// TaskQueue is where the worker listens.
+const TaskQueue = "remiss"
+
+// Update, query and signal names.
+const (
+	QueryStatus = "status"
+
+	UpdateAssign           = "assign"
+	UpdateSaveDraft        = "save-draft"
+	UpdateSubmit           = "submit"
+	UpdateReturn           = "return"
+	UpdateApprove          = "approve"
+	UpdateDecline          = "decline"
+	UpdateRequestExtension = "request-extension"
+	UpdateDecideExtension  = "decide-extension"
+
+	UpdateClose    = "close"
+	UpdateWithdraw = "withdraw"
+
+	// Signals from the round to an assignment, and back.
+	SignalClose         = "close"
+	SignalWithdraw      = "withdraw"
+	SignalDeadlineMoved = "deadline-moved"
+)
+
+// RemissWorkflowID names the workflow of a round; starting a second one for
+// the same Dnr is rejected.
+func RemissWorkflowID(remissID string) string { return "remiss:" + remissID }
+
+// AssignmentWorkflowID names one recipient's workflow.
+func AssignmentWorkflowID(remissID, org string) string {
+	return "assignment:" + remiss.AssignmentID(remissID, org)
+}
+
+// RemissInput starts a round. The round's texts are in PostgreSQL.
+type RemissInput struct {
+	RemissID      string
+	DeadlineAt    time.Time
+	Recipients    []string
+	Reminders     []string // offsets before the deadline, e.g. "14d"
+	EscalateAfter string   // after the deadline, e.g. "3d"
+	Grace         string   // after the last deadline, the round closes
+	Coordinator   remiss.Actor
+}
+
+// AssignmentInput starts one recipient's assignment.
+type AssignmentInput struct {
+	RemissID       string
+	Org            string
+	DeadlineAt     time.Time
+	Reminders      []string
+	EscalateAfter  string
+	RoundWorkflow  string // to tell the round when anstånd moves the deadline
+	CoordinatorOrg string
+}
+
+// AssignmentResult is what the round learns when an assignment ends.
+type AssignmentResult struct {
+	Org        string
+	State      remiss.AssignmentState
+	Late       bool
+	DocumentID string
+}
+
+// Extension is an anstånd request waiting for a decision.
+type Extension struct {
+	ID          string
+	Until       string
+	RequestedBy string
+}
+
+// AssignmentStatus is the answer to the status query.
+type AssignmentStatus struct {
+	AssignmentID  string
+	Org           string
+	State         remiss.AssignmentState
+	DeadlineAt    time.Time
+	Officer       string
+	VersionID     string
+	SHA256        string
+	Late          bool
+	DocumentID    string
+	Pending       *Extension
+	NoticesSent   []string // keys of reminders, overdue and escalation notices
+	RoundClosing  bool
+	ExtensionsSeq int
+}
+
+// AssignRequest gives the assignment to an officer.
+type AssignRequest struct {
+	Actor   remiss.Actor `validate:"required"`
+	Officer string       `validate:"required,max=64,username"`
+}
+
+// VersionRequest saves or submits a stored response version.
+type VersionRequest struct {
+	Actor     remiss.Actor `validate:"required"`
+	VersionID string       `validate:"required,max=200,id"`
+	SHA256    string       `validate:"required,sha256"`
+}
+
+// NoteRequest is an action with a stored note: return, decline.
+type NoteRequest struct {
+	Actor  remiss.Actor `validate:"required"`
+	NoteID string       `validate:"required,max=200,id"`
+}
+
+// ApproveRequest approves the submitted version.
+type ApproveRequest struct {
+	Actor remiss.Actor `validate:"required"`
+	// SHA256 is the version the signatory read; approval fails if it changed.
+	SHA256 string `validate:"required,sha256"`
+}
+
+// ExtensionRequest asks for anstånd until a date, with a stored reason.
+type ExtensionRequest struct {
+	Actor  remiss.Actor `validate:"required"`
+	Until  string       `validate:"required,date"`
+	NoteID string       `validate:"required,max=200,id"`
+}
+
+// ExtensionDecision grants or refuses the pending request. When granted,
+// Until (default: the requested date) becomes the deadline.
+type ExtensionDecision struct {
+	Actor   remiss.Actor `validate:"required"`
+	Approve bool
+	Until   string `validate:"omitempty,date"`
+}
+
+// RoundRequest closes or withdraws a round.
+type RoundRequest struct {
+	Actor remiss.Actor `validate:"required"`
+}
+
+// DeadlineMoved tells the round an assignment's new deadline.
+type DeadlineMoved struct {
+	Org        string
+	DeadlineAt time.Time
+}
+
+// RemissStatus is the answer to the round's status query.
+type RemissStatus struct {
+	RemissID     string
+	State        remiss.RemissState
+	Closing      string // reason, once closing has begun
+	LastDeadline time.Time
+	CloseAt      time.Time
+	Done         int
+	Results      []AssignmentResult // finished assignments, in launch order
+	SummaryID    string
+}

@@ -1,0 +1,563 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/remiss/remiss/activities"
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/validate"
+)
+
+var a *activities.Activities
+
+// rules checks request fields; it never needs the organisation list.
+var rules = validate.New(nil)
+
+// Errors a rejected update returns, in Swedish: they reach the user.
+var (
+	errWrongOrg   = errors.New("uppdraget tillhör en annan organisation")
+	errWrongRole  = errors.New("din roll får inte utföra den åtgärden")
+	errWrongState = errors.New("åtgärden är inte möjlig i uppdragets nuvarande läge")
+)
+
+func activityOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+		},
+	})
+}
+
+type assignment struct {
+	in          AssignmentInput
+	id          string
+	state       remiss.AssignmentState
+	deadlineAt  time.Time
+	scheduledAt time.Time // when the current deadline was set; earlier reminders are skipped
+	officer     string
+	versionID   string
+	sha256      string
+	late        bool
+	documentID  string
+	pending     *Extension
+	extensions  int
+	fired       []string
+	seq         int
+	changes     int
+	closing     bool
+	withdrawing bool
+	mu          workflow.Mutex
+}
+
+// AssignmentWorkflow carries one recipient's duty to answer from sent to an
+// answer, a decline, a miss or a withdrawal.
+func AssignmentWorkflow(ctx workflow.Context, in AssignmentInput) (AssignmentResult, error) {
+	w := &assignment{
+		in:          in,
+		id:          remiss.AssignmentID(in.RemissID, in.Org),
+		state:       remiss.StateSent,
+		deadlineAt:  in.DeadlineAt,
+		scheduledAt: workflow.Now(ctx),
+		mu:          workflow.NewMutex(ctx),
+	}
+	ctx = activityOptions(ctx)
+	if err := w.setup(ctx); err != nil {
+		return AssignmentResult{}, err
+	}
+	return w.run(ctx)
+}
+
+func (w *assignment) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (AssignmentStatus, error) { return w.status(), nil }); err != nil {
+		return err
+	}
+	updates := []struct {
+		name      string
+		handler   any
+		validator any
+	}{
+		{UpdateAssign, w.assign, func(_ workflow.Context, r AssignRequest) error { return w.checkAssign(r) }},
+		{UpdateSaveDraft, w.saveDraft, func(_ workflow.Context, r VersionRequest) error { return w.checkDraft(r) }},
+		{UpdateSubmit, w.submit, func(_ workflow.Context, r VersionRequest) error { return w.checkSubmit(r) }},
+		{UpdateReturn, w.returnForRevision, func(_ workflow.Context, r NoteRequest) error { return w.checkReturn(r) }},
+		{UpdateApprove, w.approve, func(_ workflow.Context, r ApproveRequest) error { return w.checkApprove(r) }},
+		{UpdateDecline, w.decline, func(_ workflow.Context, r NoteRequest) error { return w.checkDecline(r) }},
+		{UpdateRequestExtension, w.requestExtension, func(_ workflow.Context, r ExtensionRequest) error { return w.checkRequestExtension(r) }},
+		{UpdateDecideExtension, w.decideExtension, func(_ workflow.Context, r ExtensionDecision) error { return w.checkDecideExtension(r) }},
+	}
+	for _, u := range updates {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler, workflow.UpdateHandlerOptions{Validator: u.validator}); err != nil {
+			return err
+		}
+	}
+	closeCh := workflow.GetSignalChannel(ctx, SignalClose)
+	withdrawCh := workflow.GetSignalChannel(ctx, SignalWithdraw)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			sel := workflow.NewSelector(ctx)
+			sel.AddReceive(closeCh, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil); w.closing = true })
+			sel.AddReceive(withdrawCh, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil); w.withdrawing = true })
+			sel.Select(ctx)
+		}
+	})
+	return nil
+}
+
+func (w *assignment) run(ctx workflow.Context) (AssignmentResult, error) {
+	for {
+		if w.withdrawing && !w.state.Done() {
+			// The round records the withdrawal of every assignment at once.
+			w.state = remiss.StateWithdrawn
+		}
+		if w.state == remiss.StateApproved {
+			if err := w.produceStatement(ctx); err != nil {
+				return AssignmentResult{}, err
+			}
+			continue
+		}
+		if w.state.Done() {
+			break
+		}
+		if w.closing {
+			if err := w.locked(ctx, func() error {
+				if w.state.Done() || w.state == remiss.StateApproved {
+					return nil
+				}
+				_, err := w.record(ctx, activities.ActionMissed, remiss.StateMissed, activities.RecordInput{Actor: systemActor})
+				if err == nil {
+					w.state = remiss.StateMissed
+				}
+				return err
+			}); err != nil {
+				return AssignmentResult{}, err
+			}
+			continue
+		}
+		seen := w.changes
+		wake := func() bool { return w.changes != seen || w.closing || w.withdrawing }
+		n, ok := w.nextNotice()
+		if !ok {
+			if err := workflow.Await(ctx, wake); err != nil {
+				return AssignmentResult{}, err
+			}
+			continue
+		}
+		if d := n.at.Sub(workflow.Now(ctx)); d > 0 {
+			woken, err := workflow.AwaitWithTimeout(ctx, d, wake)
+			if err != nil {
+				return AssignmentResult{}, err
+			}
+			if woken {
+				continue
+			}
+		}
+		if err := w.locked(ctx, func() error { return w.sendNotice(ctx, n) }); err != nil {
+			return AssignmentResult{}, err
+		}
+	}
+	// Let running update handlers return their answers before completing.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return AssignmentResult{}, err
+	}
+	return AssignmentResult{Org: w.in.Org, State: w.state, Late: w.late, DocumentID: w.documentID}, nil
+}
+
+var systemActor = remiss.Actor{User: "system", Org: remiss.KS, Role: remiss.RoleAdmin}
+
+// locked runs fn under the workflow's mutex, so a timer and an update never
+// interleave their activities.
+func (w *assignment) locked(ctx workflow.Context, fn func() error) error {
+	if err := w.mu.Lock(ctx); err != nil {
+		return err
+	}
+	defer w.mu.Unlock()
+	return fn()
+}
+
+type notice struct {
+	at     time.Time
+	kind   activities.NoticeKind
+	offset string
+	key    string
+}
+
+// nextNotice is the earliest notice not yet sent for the current deadline,
+// while an answer is still owed.
+func (w *assignment) nextNotice() (notice, bool) {
+	if !w.state.Open() {
+		return notice{}, false
+	}
+	date := remiss.DateOf(w.deadlineAt)
+	var candidates []notice
+	for _, r := range w.in.Reminders {
+		d, err := remiss.ParseDays(r)
+		if err != nil {
+			continue
+		}
+		at := w.deadlineAt.Add(-d)
+		if at.Before(w.scheduledAt) {
+			continue // already past when the deadline was set: a stale reminder helps nobody
+		}
+		candidates = append(candidates, notice{at: at, kind: activities.NoticeReminder, offset: r, key: "reminder-" + r + "-" + date})
+	}
+	candidates = append(candidates, notice{at: w.deadlineAt, kind: activities.NoticeOverdue, key: "overdue-" + date})
+	if d, err := remiss.ParseDays(w.in.EscalateAfter); err == nil {
+		candidates = append(candidates, notice{at: w.deadlineAt.Add(d), kind: activities.NoticeEscalation, key: "escalation-" + date})
+	}
+	var best notice
+	found := false
+	for _, c := range candidates {
+		if slices.Contains(w.fired, c.key) {
+			continue
+		}
+		if !found || c.at.Before(best.at) {
+			best, found = c, true
+		}
+	}
+	return best, found
+}
+
+func (w *assignment) sendNotice(ctx workflow.Context, n notice) error {
+	if !w.state.Open() || slices.Contains(w.fired, n.key) {
+		return nil
+	}
+	err := workflow.ExecuteActivity(ctx, a.Notify, activities.NotifyInput{
+		EventKey: w.id + "." + n.key, At: n.at, AssignmentID: w.id, Kind: n.kind, Offset: n.offset,
+	}).Get(ctx, nil)
+	if err != nil {
+		return err
+	}
+	w.fired = append(w.fired, n.key)
+	return nil
+}
+
+func (w *assignment) produceStatement(ctx workflow.Context) error {
+	return w.locked(ctx, func() error {
+		var res activities.DocumentResult
+		err := workflow.ExecuteActivity(ctx, a.RenderStatement, activities.StatementInput{
+			EventKey: w.id + ".statement", AssignmentID: w.id, VersionID: w.versionID,
+			At: workflow.Now(ctx), Late: w.late,
+		}).Get(ctx, &res)
+		if err != nil {
+			return err
+		}
+		w.documentID = res.DocumentID
+		w.state = remiss.StateAnswered
+		w.changes++
+		return nil
+	})
+}
+
+// record writes one accepted action through the Record activity.
+func (w *assignment) record(ctx workflow.Context, action activities.Action, to remiss.AssignmentState, in activities.RecordInput) (activities.RecordResult, error) {
+	w.seq++
+	in.EventKey = fmt.Sprintf("%s.%03d.%s", w.id, w.seq, action)
+	in.At = workflow.Now(ctx)
+	in.AssignmentID = w.id
+	in.Action = action
+	in.State = to
+	var res activities.RecordResult
+	err := workflow.ExecuteActivity(activityOptions(ctx), a.Record, in).Get(ctx, &res)
+	return res, err
+}
+
+// handle is the shape of every update handler: re-check under the lock (an
+// update validated earlier may have raced another), record, then change state.
+func (w *assignment) handle(ctx workflow.Context, check func() error, act func() error) (AssignmentStatus, error) {
+	err := w.locked(ctx, func() error {
+		if err := check(); err != nil {
+			return err
+		}
+		if err := act(); err != nil {
+			return err
+		}
+		w.changes++
+		return nil
+	})
+	return w.status(), err
+}
+
+func (w *assignment) status() AssignmentStatus {
+	var pending *Extension
+	if w.pending != nil {
+		p := *w.pending
+		pending = &p
+	}
+	return AssignmentStatus{
+		AssignmentID: w.id, Org: w.in.Org, State: w.state, DeadlineAt: w.deadlineAt, Officer: w.officer,
+		VersionID: w.versionID, SHA256: w.sha256, Late: w.late, DocumentID: w.documentID, Pending: pending,
+		NoticesSent: slices.Clone(w.fired), RoundClosing: w.closing || w.withdrawing, ExtensionsSeq: w.extensions,
+	}
+}
+
+// --- checks shared by validators and handlers ---
+
+func (w *assignment) checkActor(actor remiss.Actor, roles ...remiss.Role) error {
+	if actor.Org != w.in.Org {
+		return errWrongOrg
+	}
+	if !slices.Contains(roles, actor.Role) {
+		return errWrongRole
+	}
+	return nil
+}
+
+func (w *assignment) checkOpen() error {
+	if w.state.Done() || w.closing || w.withdrawing {
+		return fmt.Errorf("%w: uppdraget är avslutat (%s)", errWrongState, w.state.Label())
+	}
+	return nil
+}
+
+func (w *assignment) checkIn(states ...remiss.AssignmentState) error {
+	if err := w.checkOpen(); err != nil {
+		return err
+	}
+	if !slices.Contains(states, w.state) {
+		return fmt.Errorf("%w (%s)", errWrongState, w.state.Label())
+	}
+	return nil
+}
+
+func (w *assignment) checkAssign(r AssignRequest) error {
+	if err := rules.Struct(r); err != nil {
+		return err
+	}
+	if err := w.checkActor(r.Actor, remiss.RoleRegistrar); err != nil {
+		return err
+	}
+	return w.checkIn(remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting)
+}
+
+func (w *assignment) checkDraft(r VersionRequest) error {
+	if err := rules.Struct(r); err != nil {
+		return err
+	}
+	if err := w.checkActor(r.Actor, remiss.RoleOfficer); err != nil {
+		return err
+	}
+	return w.checkIn(remiss.StateAssigned, remiss.StateDrafting)
+}
+
+func (w *assignment) checkSubmit(r VersionRequest) error {
+	if err := rules.Struct(r); err != nil {
+		return err
+	}
+	if err := w.checkActor(r.Actor, remiss.RoleOfficer); err != nil {
+		return err
+	}
+	// A second submission is a new version only before approval.
+	return w.checkIn(remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted)
+}
+
+func (w *assignment) checkReturn(r NoteRequest) error {
+	if err := rules.Struct(r); err != nil {
+		return err
+	}
+	if err := w.checkActor(r.Actor, remiss.RoleSignatory); err != nil {
+		return err
+	}
+	return w.checkIn(remiss.StateSubmitted)
+}
+
+func (w *assignment) checkApprove(r ApproveRequest) error {
+	if err := rules.Struct(r); err != nil {
+		return err
+	}
+	if err := w.checkActor(r.Actor, remiss.RoleSignatory); err != nil {
+		return err
+	}
+	if err := w.checkIn(remiss.StateSubmitted); err != nil {
+		return err
+	}
+	if r.SHA256 != w.sha256 {
+		return errors.New("yttrandet har ändrats sedan du läste det; läs den senaste versionen och godkänn igen")
+	}
+	return nil
+}
+
+func (w *assignment) checkDecline(r NoteRequest) error {
+	if err := rules.Struct(r); err != nil {
+		return err
+	}
+	if err := w.checkActor(r.Actor, remiss.RoleOfficer, remiss.RoleRegistrar, remiss.RoleSignatory); err != nil {
+		return err
+	}
+	return w.checkIn(remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted)
+}
+
+func (w *assignment) checkRequestExtension(r ExtensionRequest) error {
+	if err := rules.Struct(r); err != nil {
+		return err
+	}
+	if err := w.checkActor(r.Actor, remiss.RoleOfficer, remiss.RoleRegistrar); err != nil {
+		return err
+	}
+	if err := w.checkIn(remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting); err != nil {
+		return err
+	}
+	if w.pending != nil {
+		return errors.New("en begäran om anstånd väntar redan på beslut")
+	}
+	until, err := remiss.DeadlineEnd(r.Until)
+	if err != nil {
+		return err
+	}
+	if !until.After(w.deadlineAt) {
+		return errors.New("anstånd måste gälla till ett datum efter nuvarande svarsdatum " + remiss.DateOf(w.deadlineAt))
+	}
+	return nil
+}
+
+func (w *assignment) checkDecideExtension(r ExtensionDecision) error {
+	if err := rules.Struct(r); err != nil {
+		return err
+	}
+	if r.Actor.Org != w.in.CoordinatorOrg || r.Actor.Role != remiss.RoleCoordinator {
+		return errors.New("endast remissamordnaren kan besluta om anstånd")
+	}
+	if err := w.checkOpen(); err != nil {
+		return err
+	}
+	if w.pending == nil {
+		return errors.New("det finns ingen begäran om anstånd att besluta om")
+	}
+	if r.Approve && r.Until != "" {
+		until, err := remiss.DeadlineEnd(r.Until)
+		if err != nil {
+			return err
+		}
+		if !until.After(w.deadlineAt) {
+			return errors.New("anstånd måste gälla till ett datum efter nuvarande svarsdatum " + remiss.DateOf(w.deadlineAt))
+		}
+	}
+	return nil
+}
+
+// --- update handlers ---
+
+func (w *assignment) assign(ctx workflow.Context, r AssignRequest) (AssignmentStatus, error) {
+	return w.handle(ctx, func() error { return w.checkAssign(r) }, func() error {
+		to := remiss.StateAssigned
+		if w.state == remiss.StateDrafting {
+			to = remiss.StateDrafting
+		}
+		if _, err := w.record(ctx, activities.ActionAssigned, to, activities.RecordInput{Actor: r.Actor, Officer: r.Officer}); err != nil {
+			return err
+		}
+		w.state, w.officer = to, r.Officer
+		return nil
+	})
+}
+
+func (w *assignment) saveDraft(ctx workflow.Context, r VersionRequest) (AssignmentStatus, error) {
+	return w.handle(ctx, func() error { return w.checkDraft(r) }, func() error {
+		if _, err := w.record(ctx, activities.ActionDraftSaved, remiss.StateDrafting,
+			activities.RecordInput{Actor: r.Actor, VersionID: r.VersionID, SHA256: r.SHA256}); err != nil {
+			return err
+		}
+		w.state, w.versionID, w.sha256 = remiss.StateDrafting, r.VersionID, r.SHA256
+		return nil
+	})
+}
+
+func (w *assignment) submit(ctx workflow.Context, r VersionRequest) (AssignmentStatus, error) {
+	return w.handle(ctx, func() error { return w.checkSubmit(r) }, func() error {
+		late := workflow.Now(ctx).After(w.deadlineAt)
+		if _, err := w.record(ctx, activities.ActionSubmitted, remiss.StateSubmitted,
+			activities.RecordInput{Actor: r.Actor, VersionID: r.VersionID, SHA256: r.SHA256, Late: late}); err != nil {
+			return err
+		}
+		w.state, w.versionID, w.sha256, w.late = remiss.StateSubmitted, r.VersionID, r.SHA256, late
+		return nil
+	})
+}
+
+func (w *assignment) returnForRevision(ctx workflow.Context, r NoteRequest) (AssignmentStatus, error) {
+	return w.handle(ctx, func() error { return w.checkReturn(r) }, func() error {
+		if _, err := w.record(ctx, activities.ActionReturned, remiss.StateDrafting,
+			activities.RecordInput{Actor: r.Actor, NoteID: r.NoteID}); err != nil {
+			return err
+		}
+		w.state = remiss.StateDrafting
+		return nil
+	})
+}
+
+func (w *assignment) approve(ctx workflow.Context, r ApproveRequest) (AssignmentStatus, error) {
+	return w.handle(ctx, func() error { return w.checkApprove(r) }, func() error {
+		if _, err := w.record(ctx, activities.ActionApproved, remiss.StateApproved,
+			activities.RecordInput{Actor: r.Actor, VersionID: w.versionID, SHA256: w.sha256}); err != nil {
+			return err
+		}
+		w.state = remiss.StateApproved
+		return nil
+	})
+}
+
+func (w *assignment) decline(ctx workflow.Context, r NoteRequest) (AssignmentStatus, error) {
+	return w.handle(ctx, func() error { return w.checkDecline(r) }, func() error {
+		late := workflow.Now(ctx).After(w.deadlineAt)
+		if _, err := w.record(ctx, activities.ActionDeclined, remiss.StateDeclined,
+			activities.RecordInput{Actor: r.Actor, NoteID: r.NoteID, Late: late}); err != nil {
+			return err
+		}
+		w.state, w.late = remiss.StateDeclined, late
+		return nil
+	})
+}
+
+func (w *assignment) requestExtension(ctx workflow.Context, r ExtensionRequest) (AssignmentStatus, error) {
+	return w.handle(ctx, func() error { return w.checkRequestExtension(r) }, func() error {
+		id := fmt.Sprintf("%s.ext-%d", w.id, w.extensions+1)
+		if _, err := w.record(ctx, activities.ActionExtensionAsked, w.state,
+			activities.RecordInput{Actor: r.Actor, ExtensionID: id, Until: r.Until, NoteID: r.NoteID}); err != nil {
+			return err
+		}
+		w.extensions++
+		w.pending = &Extension{ID: id, Until: r.Until, RequestedBy: r.Actor.User}
+		return nil
+	})
+}
+
+func (w *assignment) decideExtension(ctx workflow.Context, r ExtensionDecision) (AssignmentStatus, error) {
+	return w.handle(ctx, func() error { return w.checkDecideExtension(r) }, func() error {
+		until := r.Until
+		if until == "" {
+			until = w.pending.Until
+		}
+		in := activities.RecordInput{Actor: r.Actor, ExtensionID: w.pending.ID, Approved: r.Approve}
+		var untilAt time.Time
+		if r.Approve {
+			var err error
+			if untilAt, err = remiss.DeadlineEnd(until); err != nil {
+				return err
+			}
+			in.Until, in.UntilAt = until, untilAt
+		}
+		if _, err := w.record(ctx, activities.ActionExtensionDecided, w.state, in); err != nil {
+			return err
+		}
+		w.pending = nil
+		if r.Approve {
+			// Anstånd moves this recipient's deadline and its reminders.
+			w.deadlineAt, w.scheduledAt = untilAt, workflow.Now(ctx)
+			if w.in.RoundWorkflow != "" {
+				if err := workflow.SignalExternalWorkflow(ctx, w.in.RoundWorkflow, "", SignalDeadlineMoved,
+					DeadlineMoved{Org: w.in.Org, DeadlineAt: untilAt}).Get(ctx, nil); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,233 @@
+package workflows
+
+import (
+	"errors"
+	"slices"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/remiss/remiss/activities"
+	"github.com/remiss/remiss/internal/remiss"
+)
+
+type round struct {
+	in         RemissInput
+	state      remiss.RemissState
+	deadlines  []time.Time // per recipient, in launch order
+	results    []*AssignmentResult
+	done       int
+	closing    string // reason, once decided
+	closedBy   remiss.Actor
+	withdrawBy *remiss.Actor
+	grace      time.Duration
+	summaryID  string
+	changes    int
+}
+
+// RemissWorkflow runs one round: it sends the remiss, starts one
+// AssignmentWorkflow per recipient, and compiles the sammanställning when
+// every assignment is done, at the last deadline plus grace, or when the
+// Coordinator closes the round. A withdrawal ends every assignment instead.
+func RemissWorkflow(ctx workflow.Context, in RemissInput) (RemissStatus, error) {
+	grace, err := remiss.ParseDays(in.Grace)
+	if err != nil {
+		return RemissStatus{}, err
+	}
+	r := &round{in: in, state: remiss.RemissOpen, grace: grace}
+	for range in.Recipients {
+		r.deadlines = append(r.deadlines, in.DeadlineAt)
+		r.results = append(r.results, nil)
+	}
+	ctx = activityOptions(ctx)
+	if err := r.setup(ctx); err != nil {
+		return RemissStatus{}, err
+	}
+	return r.run(ctx)
+}
+
+func (r *round) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryStatus, func() (RemissStatus, error) { return r.status(), nil }); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateClose,
+		func(ctx workflow.Context, req RoundRequest) (RemissStatus, error) {
+			if err := r.checkRound(req); err != nil {
+				return r.status(), err
+			}
+			r.closing, r.closedBy = "closed", req.Actor
+			r.changes++
+			return r.status(), nil
+		},
+		workflow.UpdateHandlerOptions{Validator: func(_ workflow.Context, req RoundRequest) error { return r.checkRound(req) }},
+	); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateWithdraw,
+		func(ctx workflow.Context, req RoundRequest) (RemissStatus, error) {
+			if err := r.checkRound(req); err != nil {
+				return r.status(), err
+			}
+			actor := req.Actor
+			r.withdrawBy = &actor
+			r.changes++
+			return r.status(), nil
+		},
+		workflow.UpdateHandlerOptions{Validator: func(_ workflow.Context, req RoundRequest) error { return r.checkRound(req) }},
+	); err != nil {
+		return err
+	}
+	moved := workflow.GetSignalChannel(ctx, SignalDeadlineMoved)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var m DeadlineMoved
+			moved.Receive(ctx, &m)
+			if i := slices.Index(r.in.Recipients, m.Org); i >= 0 {
+				r.deadlines[i] = m.DeadlineAt
+				r.changes++
+			}
+		}
+	})
+	return nil
+}
+
+func (r *round) checkRound(req RoundRequest) error {
+	if err := rules.Struct(req); err != nil {
+		return err
+	}
+	if req.Actor.Org != r.in.Coordinator.Org || req.Actor.Role != remiss.RoleCoordinator {
+		return errors.New("endast remissamordnaren kan stänga eller återkalla remissen")
+	}
+	if r.state != remiss.RemissOpen || r.closing != "" || r.withdrawBy != nil {
+		return errors.New("remissomgången är redan avslutad eller håller på att avslutas")
+	}
+	return nil
+}
+
+func (r *round) closeAt() time.Time {
+	last := r.in.DeadlineAt
+	for _, d := range r.deadlines {
+		if d.After(last) {
+			last = d
+		}
+	}
+	return last.Add(r.grace)
+}
+
+func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
+	id := r.in.RemissID
+	if err := workflow.ExecuteActivity(ctx, a.AnnounceRound, activities.RoundInput{
+		EventKey: id + ".sent", RemissID: id, At: workflow.Now(ctx), Actor: r.in.Coordinator,
+	}).Get(ctx, nil); err != nil {
+		return RemissStatus{}, err
+	}
+
+	self := workflow.GetInfo(ctx).WorkflowExecution.ID
+	children := make([]workflow.ChildWorkflowFuture, len(r.in.Recipients))
+	for i, org := range r.in.Recipients {
+		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+			WorkflowID:            AssignmentWorkflowID(id, org),
+			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_TERMINATE,
+		})
+		children[i] = workflow.ExecuteChildWorkflow(cctx, AssignmentWorkflow, AssignmentInput{
+			RemissID: id, Org: org, DeadlineAt: r.in.DeadlineAt, Reminders: r.in.Reminders,
+			EscalateAfter: r.in.EscalateAfter, RoundWorkflow: self, CoordinatorOrg: r.in.Coordinator.Org,
+		})
+	}
+	var childErr error
+	for i, f := range children {
+		workflow.Go(ctx, func(ctx workflow.Context) {
+			var res AssignmentResult
+			if err := f.Get(ctx, &res); err != nil && childErr == nil {
+				childErr = err
+			}
+			r.results[i] = &res
+			r.done++
+			r.changes++
+		})
+	}
+
+	for r.closing == "" && r.withdrawBy == nil && r.done < len(children) {
+		seen := r.changes
+		wait := r.closeAt().Sub(workflow.Now(ctx))
+		if wait <= 0 {
+			r.closing = "deadline"
+			break
+		}
+		if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return r.changes != seen }); err != nil {
+			return RemissStatus{}, err
+		}
+	}
+	if childErr != nil {
+		return RemissStatus{}, childErr
+	}
+
+	if r.withdrawBy != nil {
+		return r.withdraw(ctx, children)
+	}
+	if r.closing == "" {
+		r.closing = "all-done"
+	}
+	// Tell every assignment still open that the round is closing, and wait
+	// for each to record its outcome.
+	for i, f := range children {
+		if r.results[i] == nil {
+			f.SignalChildWorkflow(ctx, SignalClose, nil).Get(ctx, nil)
+		}
+	}
+	if err := workflow.Await(ctx, func() bool { return r.done == len(children) }); err != nil {
+		return RemissStatus{}, err
+	}
+	var doc activities.DocumentResult
+	if err := workflow.ExecuteActivity(ctx, a.CloseRound, activities.RoundInput{
+		EventKey: id + ".closed", RemissID: id, At: workflow.Now(ctx), Actor: r.closedBy, Reason: r.closing,
+	}).Get(ctx, &doc); err != nil {
+		return RemissStatus{}, err
+	}
+	r.state, r.summaryID = remiss.RemissClosed, doc.DocumentID
+	return r.finish(ctx)
+}
+
+func (r *round) withdraw(ctx workflow.Context, children []workflow.ChildWorkflowFuture) (RemissStatus, error) {
+	for i, f := range children {
+		if r.results[i] == nil {
+			f.SignalChildWorkflow(ctx, SignalWithdraw, nil).Get(ctx, nil)
+		}
+	}
+	if err := workflow.Await(ctx, func() bool { return r.done == len(children) }); err != nil {
+		return RemissStatus{}, err
+	}
+	if err := workflow.ExecuteActivity(ctx, a.WithdrawRound, activities.RoundInput{
+		EventKey: r.in.RemissID + ".withdrawn", RemissID: r.in.RemissID, At: workflow.Now(ctx), Actor: *r.withdrawBy,
+	}).Get(ctx, nil); err != nil {
+		return RemissStatus{}, err
+	}
+	r.state = remiss.RemissWithdrawn
+	return r.finish(ctx)
+}
+
+func (r *round) finish(ctx workflow.Context) (RemissStatus, error) {
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return RemissStatus{}, err
+	}
+	return r.status(), nil
+}
+
+func (r *round) status() RemissStatus {
+	s := RemissStatus{
+		RemissID: r.in.RemissID, State: r.state, Closing: r.closing, CloseAt: r.closeAt(),
+		Done: r.done, SummaryID: r.summaryID,
+	}
+	if r.withdrawBy != nil {
+		s.Closing = "withdrawn"
+	}
+	for _, res := range r.results {
+		if res != nil {
+			s.Results = append(s.Results, *res)
+		}
+	}
+	s.LastDeadline = s.CloseAt.Add(-r.grace)
+	return s
+}

@@ -1,0 +1,460 @@
+package workflows
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/remiss/remiss/activities"
+	"github.com/remiss/remiss/internal/dbtest"
+	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/store"
+)
+
+// The workflow tests run the real activities against a real PostgreSQL, in
+// the SDK's test environment with time skipping.
+
+var (
+	start      = time.Date(2026, 12, 1, 9, 0, 0, 0, remiss.Stockholm)
+	deadline   = "2027-01-15"
+	deadlineAt = time.Date(2027, 1, 16, 0, 0, 0, 0, remiss.Stockholm)
+	day        = 24 * time.Hour
+	coord      = remiss.Actor{User: "ks.samordnare", Org: "ks", Role: remiss.RoleCoordinator}
+)
+
+func actor(org string, role remiss.Role) remiss.Actor {
+	suffix := map[remiss.Role]string{remiss.RoleRegistrar: ".registrator", remiss.RoleOfficer: ".handlaggare", remiss.RoleSignatory: ".chef"}[role]
+	return remiss.Actor{User: org + suffix, Org: org, Role: role}
+}
+
+type harness struct {
+	t        *testing.T
+	env      *testsuite.TestWorkflowEnvironment
+	store    *store.Store
+	remissID string
+	rejected map[string]string // update ID → error
+	accepted map[string]bool
+}
+
+func newHarness(t *testing.T, dnr string, recipients ...string) *harness {
+	s := dbtest.OpenSeeded(t)
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	env.RegisterWorkflow(RemissWorkflow)
+	env.RegisterWorkflow(AssignmentWorkflow)
+	env.RegisterActivity(&activities.Activities{Store: s, BaseURL: "http://localhost:8080"})
+	id := remiss.RemissID(dnr)
+	if _, err := s.CreateRound(context.Background(), store.Remiss{
+		ID: id, Dnr: dnr, Title: "Strategi för Stockholm som smart och uppkopplad stad", Deadline: deadline,
+		DeadlineAt: deadlineAt, Reminders: []string{"14d", "3d"}, Grace: "7d", Coordinator: coord.User,
+		Recipients: recipients,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, env: env, store: s, remissID: id, rejected: map[string]string{}, accepted: map[string]bool{}}
+}
+
+func (h *harness) remissInput(recipients ...string) RemissInput {
+	return RemissInput{RemissID: h.remissID, DeadlineAt: deadlineAt, Recipients: recipients,
+		Reminders: []string{"14d", "3d"}, EscalateAfter: "3d", Grace: "7d", Coordinator: coord}
+}
+
+func (h *harness) assignmentInput(org string) AssignmentInput {
+	return AssignmentInput{RemissID: h.remissID, Org: org, DeadlineAt: deadlineAt, Reminders: []string{"14d", "3d"},
+		EscalateAfter: "3d", CoordinatorOrg: "ks"}
+}
+
+// at sends an update to workflowID after d of simulated time. An empty
+// workflowID means the workflow under test.
+func (h *harness) at(d time.Duration, workflowID, updateID, name string, arg any) {
+	h.env.RegisterDelayedCallback(func() {
+		cb := &testsuite.TestUpdateCallback{
+			OnAccept:   func() { h.accepted[updateID] = true },
+			OnReject:   func(err error) { h.rejected[updateID] = err.Error() },
+			OnComplete: func(_ any, err error) {
+				if err != nil {
+					h.rejected[updateID] = err.Error()
+				}
+			},
+		}
+		if workflowID == "" {
+			h.env.UpdateWorkflow(name, updateID, cb, arg)
+			return
+		}
+		if err := h.env.UpdateWorkflowByID(workflowID, name, updateID, cb, arg); err != nil {
+			h.rejected[updateID] = err.Error()
+		}
+	}, d)
+}
+
+// version stores a response version for org and returns the submit request.
+func (h *harness) version(org string, edit func(*remiss.Response)) VersionRequest {
+	o, err := h.store.Org(context.Background(), org)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	r := demo.SampleResponse(o)
+	if edit != nil {
+		edit(&r)
+	}
+	v, err := h.store.SaveResponseVersion(context.Background(), remiss.AssignmentID(h.remissID, org), r, org+".handlaggare")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return VersionRequest{Actor: actor(org, remiss.RoleOfficer), VersionID: v.ID, SHA256: v.SHA256}
+}
+
+func (h *harness) note(org, kind, text string, author remiss.Actor) string {
+	id, err := h.store.AddNote(context.Background(), remiss.AssignmentID(h.remissID, org), kind, text, author.User)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return id
+}
+
+func (h *harness) notices(kind string) []store.OutboxMessage {
+	msgs, err := h.store.Outbox(context.Background(), h.remissID)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var out []store.OutboxMessage
+	for _, m := range msgs {
+		if m.Kind == kind {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (h *harness) assignment(org string) store.Assignment {
+	a, err := h.store.Assignment(context.Background(), remiss.AssignmentID(h.remissID, org))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return a
+}
+
+func (h *harness) mustAccept(ids ...string) {
+	h.t.Helper()
+	for _, id := range ids {
+		if msg, bad := h.rejected[id]; bad || !h.accepted[id] {
+			h.t.Errorf("update %s: accepted=%v rejected=%q", id, h.accepted[id], msg)
+		}
+	}
+}
+
+func (h *harness) mustReject(id, contains string) {
+	h.t.Helper()
+	msg, ok := h.rejected[id]
+	if !ok {
+		h.t.Errorf("update %s was not rejected", id)
+		return
+	}
+	if !strings.Contains(msg, contains) {
+		h.t.Errorf("update %s rejected with %q, want it to mention %q", id, msg, contains)
+	}
+}
+
+func eventTimes(msgs []store.OutboxMessage) []time.Time {
+	var out []time.Time
+	for _, m := range msgs {
+		out = append(out, m.EventAt.In(remiss.Stockholm))
+	}
+	return out
+}
+
+func equalTimes(a, b []time.Time) bool {
+	return slices.EqualFunc(a, b, func(x, y time.Time) bool { return x.Equal(y) })
+}
+
+func TestRemindersOverdueAndEscalationFireAtTheirTimes(t *testing.T) {
+	h := newHarness(t, "KS 2026/100-1", "farsta")
+	h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(SignalClose, nil) }, 60*day)
+	h.env.ExecuteWorkflow(AssignmentWorkflow, h.assignmentInput("farsta"))
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	var res AssignmentResult
+	h.env.GetWorkflowResult(&res)
+	if res.State != remiss.StateMissed {
+		t.Errorf("state = %s, want missed", res.State)
+	}
+	want := []time.Time{deadlineAt.Add(-14 * day), deadlineAt.Add(-3 * day)}
+	if got := eventTimes(h.notices("reminder")); !equalTimes(got, want) {
+		t.Errorf("reminders at %v, want %v", got, want)
+	}
+	if got := eventTimes(h.notices("overdue")); !equalTimes(got, []time.Time{deadlineAt}) {
+		t.Errorf("overdue at %v, want %v", got, deadlineAt)
+	}
+	esc := h.notices("escalation")
+	if got := eventTimes(esc); !equalTimes(got, []time.Time{deadlineAt.Add(3 * day)}) {
+		t.Errorf("escalation at %v", got)
+	}
+	if len(esc) == 1 && esc[0].Recipient != "ks.samordnare@"+demo.Domain {
+		t.Errorf("escalation went to %s", esc[0].Recipient)
+	}
+	for _, m := range h.notices("reminder") {
+		if !strings.Contains(m.Subject, "KS 2026/100-1") || m.Recipient != "registrator.farsta@"+demo.Domain {
+			t.Errorf("reminder %q to %s lacks the Dnr or the registrator", m.Subject, m.Recipient)
+		}
+	}
+	if a := h.assignment("farsta"); a.State != remiss.StateMissed {
+		t.Errorf("stored state %s", a.State)
+	}
+}
+
+func TestExtensionMovesDeadlineAndReminders(t *testing.T) {
+	h := newHarness(t, "KS 2026/100-2", "bromma")
+	officer := actor("bromma", remiss.RoleOfficer)
+	h.at(1*time.Hour, "", "assign", UpdateAssign, AssignRequest{Actor: actor("bromma", remiss.RoleRegistrar), Officer: "bromma.handlaggare"})
+	reason := h.note("bromma", "extension", "Nämnden sammanträder först i februari.", officer)
+	h.at(10*day, "", "ask", UpdateRequestExtension, ExtensionRequest{Actor: officer, Until: "2027-02-15", NoteID: reason})
+	h.at(10*day+time.Hour, "", "ask-again", UpdateRequestExtension, ExtensionRequest{Actor: officer, Until: "2027-02-20", NoteID: reason})
+	h.at(11*day, "", "decide-by-officer", UpdateDecideExtension, ExtensionDecision{Actor: officer, Approve: true})
+	h.at(11*day+time.Hour, "", "decide", UpdateDecideExtension, ExtensionDecision{Actor: coord, Approve: true})
+	h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(SignalClose, nil) }, 100*day)
+	h.env.ExecuteWorkflow(AssignmentWorkflow, h.assignmentInput("bromma"))
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	h.mustAccept("assign", "ask", "decide")
+	h.mustReject("ask-again", "väntar redan")
+	h.mustReject("decide-by-officer", "remissamordnaren")
+
+	newEnd := time.Date(2027, 2, 16, 0, 0, 0, 0, remiss.Stockholm)
+	want := []time.Time{newEnd.Add(-14 * day), newEnd.Add(-3 * day)}
+	if got := eventTimes(h.notices("reminder")); !equalTimes(got, want) {
+		t.Errorf("reminders at %v, want %v (the old deadline's must not fire)", got, want)
+	}
+	if got := eventTimes(h.notices("overdue")); !equalTimes(got, []time.Time{newEnd}) {
+		t.Errorf("overdue at %v, want %v", got, newEnd)
+	}
+	for _, m := range h.notices("reminder") {
+		if m.Recipient != "bromma.handlaggare@"+demo.Domain {
+			t.Errorf("reminder to %s, want the assigned officer", m.Recipient)
+		}
+	}
+	a := h.assignment("bromma")
+	if a.Deadline != "2027-02-15" {
+		t.Errorf("stored deadline %s", a.Deadline)
+	}
+	if len(h.notices("extension_requested")) != 1 || len(h.notices("extension_decided")) != 1 {
+		t.Errorf("anstånd messages: %d requested, %d decided", len(h.notices("extension_requested")), len(h.notices("extension_decided")))
+	}
+}
+
+func TestRejectedUpdatesChangeNothing(t *testing.T) {
+	h := newHarness(t, "KS 2026/100-3", "norrmalm")
+	sub := h.version("norrmalm", nil)
+	other := sub
+	other.Actor = actor("farsta", remiss.RoleOfficer)
+	badHash := sub
+	badHash.SHA256 = "not-a-hash"
+	h.at(time.Hour, "", "submit-unassigned", UpdateSubmit, sub)
+	h.at(2*time.Hour, "", "assign-by-officer", UpdateAssign, AssignRequest{Actor: actor("norrmalm", remiss.RoleOfficer), Officer: "norrmalm.handlaggare"})
+	h.at(3*time.Hour, "", "assign", UpdateAssign, AssignRequest{Actor: actor("norrmalm", remiss.RoleRegistrar), Officer: "norrmalm.handlaggare"})
+	h.at(4*time.Hour, "", "submit-other-org", UpdateSubmit, other)
+	h.at(5*time.Hour, "", "submit-bad-hash", UpdateSubmit, badHash)
+	h.at(6*time.Hour, "", "approve-early", UpdateApprove, ApproveRequest{Actor: actor("norrmalm", remiss.RoleSignatory), SHA256: sub.SHA256})
+	h.at(7*time.Hour, "", "submit", UpdateSubmit, sub)
+	h.at(8*time.Hour, "", "approve-by-officer", UpdateApprove, ApproveRequest{Actor: actor("norrmalm", remiss.RoleOfficer), SHA256: sub.SHA256})
+	h.at(9*time.Hour, "", "approve-stale", UpdateApprove, ApproveRequest{Actor: actor("norrmalm", remiss.RoleSignatory), SHA256: strings.Repeat("0", 64)})
+	h.at(10*time.Hour, "", "extension-bad-date", UpdateRequestExtension, ExtensionRequest{Actor: actor("norrmalm", remiss.RoleOfficer), Until: "15/2", NoteID: "x"})
+	h.at(11*time.Hour, "", "approve", UpdateApprove, ApproveRequest{Actor: actor("norrmalm", remiss.RoleSignatory), SHA256: sub.SHA256})
+	h.at(11*time.Hour, "", "submit-after-approval", UpdateSubmit, sub)
+	h.env.ExecuteWorkflow(AssignmentWorkflow, h.assignmentInput("norrmalm"))
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	h.mustReject("submit-unassigned", "nuvarande läge")
+	h.mustReject("assign-by-officer", "roll")
+	h.mustReject("submit-other-org", "annan organisation")
+	h.mustReject("submit-bad-hash", "SHA256")
+	h.mustReject("approve-early", "nuvarande läge")
+	h.mustReject("approve-by-officer", "roll")
+	h.mustReject("approve-stale", "ändrats")
+	h.mustReject("extension-bad-date", "Until")
+	h.mustReject("submit-after-approval", "")
+	h.mustAccept("assign", "submit", "approve")
+
+	audit, err := h.store.Audit(context.Background(), h.remissID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, e := range audit {
+		actions = append(actions, e.Action)
+	}
+	if want := []string{"assigned", "submitted", "approved", "statement_stored"}; !slices.Equal(actions, want) {
+		t.Errorf("audit %v, want %v: a rejected update must leave no trace", actions, want)
+	}
+	a := h.assignment("norrmalm")
+	if a.State != remiss.StateAnswered || a.DocumentID == "" || a.Late {
+		t.Errorf("assignment %+v", a)
+	}
+}
+
+func TestRoundWithAnswerDeclineReturnAndLateAnswer(t *testing.T) {
+	orgs := []string{"hagersten-liljeholmen", "skarholmen", "alvsjo"}
+	h := newHarness(t, "KS 2026/100-4", orgs...)
+	id := func(org string) string { return AssignmentWorkflowID(h.remissID, org) }
+	for i, org := range orgs {
+		h.at(time.Hour+time.Duration(i)*time.Minute, id(org), "assign-"+org, UpdateAssign,
+			AssignRequest{Actor: actor(org, remiss.RoleRegistrar), Officer: org + ".handlaggare"})
+	}
+	hl := "hagersten-liljeholmen"
+	first := h.version(hl, func(r *remiss.Response) { r.Summary = "Första utkastet." })
+	second := h.version(hl, nil)
+	comment := h.note(hl, "return", "Komplettera sammanfattningen.", actor(hl, remiss.RoleSignatory))
+	h.at(2*day, id(hl), "draft", UpdateSaveDraft, first)
+	h.at(3*day, id(hl), "submit-1", UpdateSubmit, first)
+	h.at(4*day, id(hl), "return", UpdateReturn, NoteRequest{Actor: actor(hl, remiss.RoleSignatory), NoteID: comment})
+	h.at(5*day, id(hl), "submit-2", UpdateSubmit, second)
+	h.at(6*day, id(hl), "approve", UpdateApprove, ApproveRequest{Actor: actor(hl, remiss.RoleSignatory), SHA256: second.SHA256})
+
+	reason := h.note("skarholmen", "decline", "Ärendet berör inte nämndens verksamhet.", actor("skarholmen", remiss.RoleRegistrar))
+	h.at(7*day, id("skarholmen"), "decline", UpdateDecline, NoteRequest{Actor: actor("skarholmen", remiss.RoleRegistrar), NoteID: reason})
+
+	// Älvsjö answers two days after the svarsdatum, within the grace period.
+	late := h.version("alvsjo", nil)
+	lateAt := deadlineAt.Sub(start) + 2*day
+	h.at(lateAt, id("alvsjo"), "submit-late", UpdateSubmit, late)
+	h.at(lateAt+time.Hour, id("alvsjo"), "approve-late", UpdateApprove, ApproveRequest{Actor: actor("alvsjo", remiss.RoleSignatory), SHA256: late.SHA256})
+
+	h.env.ExecuteWorkflow(RemissWorkflow, h.remissInput(orgs...))
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	h.mustAccept("draft", "submit-1", "return", "submit-2", "approve", "decline", "submit-late", "approve-late")
+	var st RemissStatus
+	h.env.GetWorkflowResult(&st)
+	if st.State != remiss.RemissClosed || st.Closing != "all-done" || st.SummaryID == "" {
+		t.Fatalf("round status %+v", st)
+	}
+	if got := h.env.Now(); got.After(deadlineAt.Add(7 * day)) {
+		t.Errorf("round closed at %v: it should close when the last answer is in", got)
+	}
+	states := map[string]remiss.AssignmentState{}
+	for _, org := range orgs {
+		states[org] = h.assignment(org).State
+	}
+	if states[hl] != remiss.StateAnswered || states["skarholmen"] != remiss.StateDeclined || states["alvsjo"] != remiss.StateAnswered {
+		t.Errorf("states %v", states)
+	}
+	if !h.assignment("alvsjo").Late || h.assignment(hl).Late {
+		t.Errorf("late flags: alvsjo %v, %s %v", h.assignment("alvsjo").Late, hl, h.assignment(hl).Late)
+	}
+	if v := h.assignment(hl).ResponseVersionID; v != second.VersionID {
+		t.Errorf("answered with version %s, want the resubmitted %s", v, second.VersionID)
+	}
+	docs, err := h.store.Documents(context.Background(), h.remissID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, d := range docs {
+		kinds[d.Kind]++
+		if !strings.HasPrefix(string(d.Content), "%PDF-") {
+			t.Errorf("document %s is not a PDF", d.ID)
+		}
+	}
+	if kinds["statement"] != 2 || kinds["summary"] != 1 {
+		t.Errorf("documents %v, want 2 statements and 1 summary", kinds)
+	}
+	// Reminders stopped for those who had answered: only Älvsjö was open at
+	// the 3-day reminder and at the deadline.
+	for _, m := range append(h.notices("reminder"), h.notices("overdue")...) {
+		if !strings.HasSuffix(m.AssignmentID, "alvsjo") && m.EventAt.After(start.Add(7*day)) {
+			t.Errorf("%s to %s at %v after it had answered", m.Kind, m.AssignmentID, m.EventAt)
+		}
+	}
+	if len(h.notices("overdue")) != 1 {
+		t.Errorf("overdue notices %d, want 1 (Älvsjö)", len(h.notices("overdue")))
+	}
+}
+
+func TestCloseBeforeEveryoneAnswered(t *testing.T) {
+	orgs := []string{"kungsholmen", "sodermalm"}
+	h := newHarness(t, "KS 2026/100-5", orgs...)
+	id := func(org string) string { return AssignmentWorkflowID(h.remissID, org) }
+	sub := h.version("kungsholmen", nil)
+	h.at(time.Hour, id("kungsholmen"), "assign", UpdateAssign, AssignRequest{Actor: actor("kungsholmen", remiss.RoleRegistrar), Officer: "kungsholmen.handlaggare"})
+	h.at(2*day, id("kungsholmen"), "submit", UpdateSubmit, sub)
+	h.at(3*day, id("kungsholmen"), "approve", UpdateApprove, ApproveRequest{Actor: actor("kungsholmen", remiss.RoleSignatory), SHA256: sub.SHA256})
+	h.at(4*day, "", "close-by-officer", UpdateClose, RoundRequest{Actor: actor("sodermalm", remiss.RoleOfficer)})
+	h.at(5*day, "", "close", UpdateClose, RoundRequest{Actor: coord})
+	h.at(5*day, "", "close-again", UpdateClose, RoundRequest{Actor: coord})
+	h.env.ExecuteWorkflow(RemissWorkflow, h.remissInput(orgs...))
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	h.mustAccept("assign", "submit", "approve", "close")
+	h.mustReject("close-by-officer", "remissamordnaren")
+	h.mustReject("close-again", "")
+	if s := h.assignment("sodermalm").State; s != remiss.StateMissed {
+		t.Errorf("södermalm %s, want missed", s)
+	}
+	r, err := h.store.Remiss(context.Background(), h.remissID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.State != remiss.RemissClosed || r.SummaryID == "" || r.ClosedAt == nil || !r.ClosedAt.Equal(start.Add(5*day)) {
+		t.Errorf("remiss %+v", r)
+	}
+	if n := len(h.notices("round_closed")); n != 3 {
+		t.Errorf("round_closed messages %d, want one per recipient and one to the coordinator", n)
+	}
+	if len(h.notices("reminder")) != 0 {
+		t.Errorf("reminders sent after the round closed: %d", len(h.notices("reminder")))
+	}
+}
+
+func TestRoundClosesAtDeadlinePlusGrace(t *testing.T) {
+	h := newHarness(t, "KS 2026/100-6", "farsta", "skarpnack")
+	h.env.ExecuteWorkflow(RemissWorkflow, h.remissInput("farsta", "skarpnack"))
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	var st RemissStatus
+	h.env.GetWorkflowResult(&st)
+	if st.Closing != "deadline" || !h.env.Now().Equal(deadlineAt.Add(7*day)) {
+		t.Errorf("closed %q at %v, want deadline+grace %v", st.Closing, h.env.Now(), deadlineAt.Add(7*day))
+	}
+	if n := len(h.notices("escalation")); n != 2 {
+		t.Errorf("escalations %d, want 2", n)
+	}
+}
+
+func TestWithdrawEndsEveryAssignment(t *testing.T) {
+	orgs := []string{"rinkeby-kista", "spanga-tensta"}
+	h := newHarness(t, "KS 2026/100-7", orgs...)
+	h.at(time.Hour, AssignmentWorkflowID(h.remissID, "rinkeby-kista"), "assign", UpdateAssign,
+		AssignRequest{Actor: actor("rinkeby-kista", remiss.RoleRegistrar), Officer: "rinkeby-kista.handlaggare"})
+	h.at(5*day, "", "withdraw", UpdateWithdraw, RoundRequest{Actor: coord})
+	h.env.ExecuteWorkflow(RemissWorkflow, h.remissInput(orgs...))
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	h.mustAccept("assign", "withdraw")
+	for _, org := range orgs {
+		if s := h.assignment(org).State; s != remiss.StateWithdrawn {
+			t.Errorf("%s: %s, want withdrawn", org, s)
+		}
+	}
+	if n := len(h.notices("remiss_withdrawn")); n != 2 {
+		t.Errorf("withdrawal messages %d, want 2", n)
+	}
+	docs, _ := h.store.Documents(context.Background(), h.remissID)
+	if len(docs) != 0 {
+		t.Errorf("a withdrawn round has %d documents", len(docs))
+	}
+	if len(h.notices("reminder")) != 0 {
+		t.Error("reminders after withdrawal")
+	}
+}
