@@ -278,4 +278,3 @@ func nonRetryableIfNotFound(err error) error {
 	}
 	return err
 }
-

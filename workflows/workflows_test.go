@@ -75,8 +75,8 @@ func (h *harness) assignmentInput(org string) AssignmentInput {
 func (h *harness) at(d time.Duration, workflowID, updateID, name string, arg any) {
 	h.env.RegisterDelayedCallback(func() {
 		cb := &testsuite.TestUpdateCallback{
-			OnAccept:   func() { h.accepted[updateID] = true },
-			OnReject:   func(err error) { h.rejected[updateID] = err.Error() },
+			OnAccept: func() { h.accepted[updateID] = true },
+			OnReject: func(err error) { h.rejected[updateID] = err.Error() },
 			OnComplete: func(_ any, err error) {
 				if err != nil {
 					h.rejected[updateID] = err.Error()

@@ -136,16 +136,16 @@ type Signatory struct {
 // Response is the structured content of a tjänsteutlåtande answering a
 // remiss, with the sections of the seeds.
 type Response struct {
-	Proposals    []string    `json:"proposals" yaml:"proposals" validate:"required,min=1,max=20,dive,required,max=2000,nocontrolml"`  // Förslag till beslut, numbered
-	Summary      string      `json:"summary" yaml:"summary" validate:"required,max=5000,nocontrolml"`                                 // Sammanfattning
-	Background   string      `json:"background,omitempty" yaml:"background" validate:"max=20000,nocontrolml"`                         // Bakgrund / Ärendet
+	Proposals    []string    `json:"proposals" yaml:"proposals" validate:"required,min=1,max=20,dive,required,max=2000,nocontrolml"` // Förslag till beslut, numbered
+	Summary      string      `json:"summary" yaml:"summary" validate:"required,max=5000,nocontrolml"`                                // Sammanfattning
+	Background   string      `json:"background,omitempty" yaml:"background" validate:"max=20000,nocontrolml"`                        // Bakgrund / Ärendet
 	Preparation  string      `json:"preparation,omitempty" yaml:"preparation" validate:"max=5000,nocontrolml"`                       // Ärendets beredning
-	Opinions     string      `json:"opinions" yaml:"opinions" validate:"required,max=50000,nocontrolml"`                              // Förvaltningens synpunkter och bedömning
-	Signatories  []Signatory `json:"signatories" yaml:"signatories" validate:"required,min=1,max=6,dive"`                             // names and titles in the page
-	Attachments  []string    `json:"attachments,omitempty" yaml:"attachments" validate:"max=20,dive,required,max=200,nocontrol"`      // Bilagor
-	OfficerName  string      `json:"officerName" yaml:"officerName" validate:"required,max=100,nocontrol"`                            // Handläggare
-	OfficerPhone string      `json:"officerPhone,omitempty" yaml:"officerPhone" validate:"max=40,nocontrol"`                          // Telefon
-	OfficerEmail string      `json:"officerEmail,omitempty" yaml:"officerEmail" validate:"omitempty,max=200,email"`                   // E-post
+	Opinions     string      `json:"opinions" yaml:"opinions" validate:"required,max=50000,nocontrolml"`                             // Förvaltningens synpunkter och bedömning
+	Signatories  []Signatory `json:"signatories" yaml:"signatories" validate:"required,min=1,max=6,dive"`                            // names and titles in the page
+	Attachments  []string    `json:"attachments,omitempty" yaml:"attachments" validate:"max=20,dive,required,max=200,nocontrol"`     // Bilagor
+	OfficerName  string      `json:"officerName" yaml:"officerName" validate:"required,max=100,nocontrol"`                           // Handläggare
+	OfficerPhone string      `json:"officerPhone,omitempty" yaml:"officerPhone" validate:"max=40,nocontrol"`                         // Telefon
+	OfficerEmail string      `json:"officerEmail,omitempty" yaml:"officerEmail" validate:"omitempty,max=200,email"`                  // E-post
 }
 
 // Hash is the SHA-256 of the response's canonical JSON: the workflow holds it
