@@ -199,7 +199,7 @@ func (w *assignment) nextNotice() (notice, bool) {
 	date := remiss.DateOf(w.deadlineAt)
 	var candidates []notice
 	for _, r := range w.in.Reminders {
-		d, err := remiss.ParseDays(r)
+		d, err := remiss.ParseOffset(r)
 		if err != nil {
 			continue
 		}
@@ -210,7 +210,7 @@ func (w *assignment) nextNotice() (notice, bool) {
 		candidates = append(candidates, notice{at: at, kind: activities.NoticeReminder, offset: r, key: "reminder-" + r + "-" + date})
 	}
 	candidates = append(candidates, notice{at: w.deadlineAt, kind: activities.NoticeOverdue, key: "overdue-" + date})
-	if d, err := remiss.ParseDays(w.in.EscalateAfter); err == nil {
+	if d, err := remiss.ParseOffset(w.in.EscalateAfter); err == nil {
 		candidates = append(candidates, notice{at: w.deadlineAt.Add(d), kind: activities.NoticeEscalation, key: "escalation-" + date})
 	}
 	var best notice

@@ -31,7 +31,7 @@ type round struct {
 // every assignment is done, at the last deadline plus grace, or when the
 // Coordinator closes the round. A withdrawal ends every assignment instead.
 func RemissWorkflow(ctx workflow.Context, in RemissInput) (RemissStatus, error) {
-	grace, err := remiss.ParseDays(in.Grace)
+	grace, err := remiss.ParseOffset(in.Grace)
 	if err != nil {
 		return RemissStatus{}, err
 	}

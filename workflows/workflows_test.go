@@ -2,11 +2,14 @@ package workflows
 
 import (
 	"context"
+	"log/slog"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/remiss/remiss/activities"
@@ -44,6 +47,7 @@ type harness struct {
 func newHarness(t *testing.T, dnr string, recipients ...string) *harness {
 	s := dbtest.OpenSeeded(t)
 	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(start)
 	env.RegisterWorkflow(RemissWorkflow)

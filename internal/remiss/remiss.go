@@ -159,14 +159,15 @@ func (r Response) Hash() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Launch is what a Coordinator fills in to start a round.
+// Launch is what a Coordinator fills in to start a round. Repeated
+// recipients and reminders are reported by package validate.
 type Launch struct {
 	Dnr         string   `json:"dnr" yaml:"dnr" validate:"required,max=40,dnr"`
 	Title       string   `json:"title" yaml:"title" validate:"required,min=3,max=300,nocontrol"`
 	Description string   `json:"description" yaml:"description" validate:"max=10000,nocontrolml"`
 	Deadline    string   `json:"deadline" yaml:"deadline" validate:"required,date,futuredate"`
-	Recipients  []string `json:"recipients" yaml:"recipients" validate:"required,min=1,max=500,unique,dive,required,orgcode,knownorg"`
-	Reminders   []string `json:"reminders" yaml:"reminders" validate:"max=10,unique,dive,reminder"`
+	Recipients  []string `json:"recipients" yaml:"recipients" validate:"required,min=1,max=500,dive,required,orgcode,knownorg"`
+	Reminders   []string `json:"reminders" yaml:"reminders" validate:"max=10,dive,reminder"`
 	Grace       string   `json:"grace,omitempty" yaml:"grace" validate:"omitempty,reminder"`
 }
 
@@ -211,6 +212,20 @@ func ParseDays(s string) (time.Duration, error) {
 	}
 	n, _ := strconv.Atoi(m[1])
 	return time.Duration(n) * 24 * time.Hour, nil
+}
+
+// ParseOffset reads an offset the workflows use: whole days ("14d") as users
+// write them, or hours, minutes and seconds ("90s") where tests need a round
+// to run in real time.
+func ParseOffset(s string) (time.Duration, error) {
+	if d, err := ParseDays(s); err == nil {
+		return d, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("ogiltig tid %q", s)
+	}
+	return d, nil
 }
 
 // Stockholm is the time zone every svarsdatum is in.

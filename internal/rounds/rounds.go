@@ -61,22 +61,27 @@ func (s *Service) ValidateLaunch(ctx context.Context, l remiss.Launch) error {
 	return validate.New(func(c string) bool { return codes[c] }).Struct(l)
 }
 
-// Launch stores a round and starts its workflow. Launching the same Dnr
-// again is rejected.
-func (s *Service) Launch(ctx context.Context, actor remiss.Actor, l remiss.Launch) (string, error) {
+// Plan is a validated launch: the row to store and the workflow's input.
+type Plan struct {
+	Remiss store.Remiss
+	Input  workflows.RemissInput
+}
+
+// Prepare validates a launch by a Coordinator and plans the round.
+func (s *Service) Prepare(ctx context.Context, actor remiss.Actor, l remiss.Launch) (Plan, error) {
 	if actor.Role != remiss.RoleCoordinator || actor.Org != remiss.KS {
-		return "", reject("endast remissamordnare vid kommunstyrelsen kan skicka ut en remiss")
+		return Plan{}, reject("endast remissamordnare vid kommunstyrelsen kan skicka ut en remiss")
 	}
 	if err := s.ValidateLaunch(ctx, l); err != nil {
 		var fields validate.Errors
 		if errors.As(err, &fields) {
-			return "", &Rejection{Reason: err.Error(), Fields: fields}
+			return Plan{}, &Rejection{Reason: err.Error(), Fields: fields}
 		}
-		return "", err
+		return Plan{}, err
 	}
 	deadlineAt, err := remiss.DeadlineEnd(l.Deadline)
 	if err != nil {
-		return "", reject("%v", err)
+		return Plan{}, reject("%v", err)
 	}
 	reminders := l.Reminders
 	if reminders == nil {
@@ -87,36 +92,55 @@ func (s *Service) Launch(ctx context.Context, actor remiss.Actor, l remiss.Launc
 		grace = remiss.DefaultGrace
 	}
 	id := remiss.RemissID(l.Dnr)
-	_, err = s.Store.CreateRound(ctx, store.Remiss{
-		ID: id, Dnr: strings.TrimSpace(l.Dnr), Title: strings.TrimSpace(l.Title), Description: l.Description,
-		Deadline: l.Deadline, DeadlineAt: deadlineAt, Reminders: reminders, Grace: grace,
-		Coordinator: actor.User, Recipients: l.Recipients,
-	})
-	if errors.Is(err, store.ErrConflict) {
-		return "", reject("det finns redan en remiss med diarienummer %s", l.Dnr)
-	}
+	return Plan{
+		Remiss: store.Remiss{
+			ID: id, Dnr: strings.TrimSpace(l.Dnr), Title: strings.TrimSpace(l.Title), Description: l.Description,
+			Deadline: l.Deadline, DeadlineAt: deadlineAt, Reminders: reminders, Grace: grace,
+			Coordinator: actor.User, Recipients: l.Recipients,
+		},
+		Input: workflows.RemissInput{
+			RemissID: id, DeadlineAt: deadlineAt, Recipients: l.Recipients, Reminders: reminders,
+			EscalateAfter: remiss.DefaultEscalateAfter, Grace: grace, Coordinator: actor,
+		},
+	}, nil
+}
+
+// Launch stores a round and starts its workflow. Launching the same Dnr
+// again is rejected.
+func (s *Service) Launch(ctx context.Context, actor remiss.Actor, l remiss.Launch) (string, error) {
+	p, err := s.Prepare(ctx, actor, l)
 	if err != nil {
 		return "", err
 	}
+	return p.Remiss.ID, s.Start(ctx, p)
+}
+
+// Start stores a planned round and starts its workflow.
+func (s *Service) Start(ctx context.Context, p Plan) error {
+	dnr := p.Remiss.Dnr
+	_, err := s.Store.CreateRound(ctx, p.Remiss)
+	if errors.Is(err, store.ErrConflict) {
+		return reject("det finns redan en remiss med diarienummer %s", dnr)
+	}
+	if err != nil {
+		return err
+	}
 	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       workflows.RemissWorkflowID(id),
+		ID:                       workflows.RemissWorkflowID(p.Remiss.ID),
 		TaskQueue:                s.TaskQueue,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-	}, workflows.RemissWorkflow, workflows.RemissInput{
-		RemissID: id, DeadlineAt: deadlineAt, Recipients: l.Recipients, Reminders: reminders,
-		EscalateAfter: remiss.DefaultEscalateAfter, Grace: grace, Coordinator: actor,
-	})
+	}, workflows.RemissWorkflow, p.Input)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		// The row may be from an earlier, interrupted launch of the same
 		// round; its workflow running means this Dnr is out already.
-		return "", reject("remissen %s är redan utskickad", l.Dnr)
+		return reject("remissen %s är redan utskickad", dnr)
 	}
 	if err != nil {
-		return "", fmt.Errorf("rounds: start %s: %w", l.Dnr, err)
+		return fmt.Errorf("rounds: start %s: %w", dnr, err)
 	}
-	return id, nil
+	return nil
 }
 
 // assignment loads an assignment and checks the actor may touch it.

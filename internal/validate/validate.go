@@ -105,8 +105,24 @@ func New(orgs OrgLookup) *Validator {
 	must("knownorg", func(fl validator.FieldLevel) bool {
 		return orgs != nil && orgs(fl.Field().String())
 	})
+	v.RegisterStructValidation(func(sl validator.StructLevel) {
+		l := sl.Current().Interface().(remiss.Launch)
+		reportRepeats(sl, "recipients", "Recipients", l.Recipients)
+		reportRepeats(sl, "reminders", "Reminders", l.Reminders)
+	}, remiss.Launch{})
 	val.v = v
 	return val
+}
+
+// reportRepeats flags each element that repeats an earlier one.
+func reportRepeats(sl validator.StructLevel, field, structField string, values []string) {
+	seen := map[string]bool{}
+	for i, v := range values {
+		if seen[v] {
+			sl.ReportError(v, fmt.Sprintf("%s[%d]", field, i), fmt.Sprintf("%s[%d]", structField, i), "unique", "")
+		}
+		seen[v] = true
+	}
 }
 
 // WithClock returns a copy that judges "future" against now (tests).

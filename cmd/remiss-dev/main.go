@@ -1,0 +1,87 @@
+// Command remiss-dev starts the whole system on embedded defaults: a
+// Temporal server in this process (SQLite under the data directory, on
+// 127.0.0.1:7233 so the starter and the temporal CLI find it), a PostgreSQL
+// it finds or starts, the migrations, the demo organisations and users, and
+// the worker. `make dev` runs it; Ctrl-C stops everything.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/remiss/remiss/activities"
+	"github.com/remiss/remiss/internal/config"
+	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/devpg"
+	"github.com/remiss/remiss/internal/devtemporal"
+	"github.com/remiss/remiss/internal/remissworker"
+	"github.com/remiss/remiss/internal/store"
+)
+
+func main() {
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run() error {
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return err
+	}
+	if cfg.Production {
+		return fmt.Errorf("remiss-dev is for development; in production run ./worker against your Temporal cluster")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	pg, err := devpg.Ensure(ctx, cfg.DatabaseURL, cfg.DataDir, "remiss", log.Printf)
+	if err != nil {
+		return err
+	}
+	defer pg.Stop()
+	st, err := store.Open(ctx, pg.URL, 30*time.Second)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := demo.Seed(ctx, st); err != nil {
+		return err
+	}
+	log.Printf("PostgreSQL: migrated, demo organisations and users loaded")
+
+	ts, err := devtemporal.Start(devtemporal.Config{
+		DatabaseFile: filepath.Join(cfg.DataDir, "temporal.db"),
+		Address:      cfg.TemporalAddress,
+		Namespaces:   []string{cfg.TemporalNamespace},
+	})
+	if err != nil {
+		return err
+	}
+	defer ts.Stop()
+	log.Printf("Temporal: listening on %s, namespace %s", ts.Address(), cfg.TemporalNamespace)
+
+	c, err := client.Dial(cfg.ClientOptions())
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL}, worker.Options{})
+	if err := w.Start(); err != nil {
+		return err
+	}
+	defer w.Stop()
+	log.Printf("Worker: running. Try: go run ./starter launch -f examples/smart-stad.yaml")
+	<-ctx.Done()
+	log.Printf("Stopping")
+	return nil
+}

@@ -1,0 +1,67 @@
+// Package config reads the settings every binary shares from the
+// environment, once, into a struct that is passed down.
+package config
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"go.temporal.io/sdk/client"
+)
+
+// Config is the runtime configuration.
+type Config struct {
+	TemporalAddress   string // TEMPORAL_ADDRESS, default 127.0.0.1:7233
+	TemporalNamespace string // TEMPORAL_NAMESPACE, default "default"
+	DatabaseURL       string // DATABASE_URL
+	BaseURL           string // REMISS_BASE_URL, links in messages
+	DataDir           string // REMISS_DATA_DIR, dev state (Temporal SQLite, private PostgreSQL)
+	Production        bool   // REMISS_ENV=production: no demo data, no embedded services
+}
+
+// DefaultDatabaseURL is used when DATABASE_URL is unset: the local server the
+// dev command finds or starts.
+const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/remiss?sslmode=disable"
+
+// FromEnv reads the configuration.
+func FromEnv() (Config, error) {
+	c := Config{
+		TemporalAddress:   env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+		TemporalNamespace: env("TEMPORAL_NAMESPACE", "default"),
+		DatabaseURL:       os.Getenv("DATABASE_URL"),
+		BaseURL:           strings.TrimRight(env("REMISS_BASE_URL", "http://localhost:8080"), "/"),
+		DataDir:           env("REMISS_DATA_DIR", "data"),
+	}
+	switch e := env("REMISS_ENV", "development"); e {
+	case "production":
+		c.Production = true
+		if c.DatabaseURL == "" {
+			return c, fmt.Errorf("config: DATABASE_URL must be set in production")
+		}
+	case "development":
+	default:
+		return c, fmt.Errorf("config: REMISS_ENV=%q: use development or production", e)
+	}
+	return c, nil
+}
+
+// Database is DATABASE_URL or the development default.
+func (c Config) Database() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return DefaultDatabaseURL
+}
+
+// ClientOptions are the Temporal client settings.
+func (c Config) ClientOptions() client.Options {
+	return client.Options{HostPort: c.TemporalAddress, Namespace: c.TemporalNamespace}
+}
+
+func env(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,107 @@
+package pdf_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/remiss/remiss/internal/pdf"
+)
+
+func sample() pdf.StatementData {
+	return pdf.StatementData{
+		Org: "Hägersten-Liljeholmens stadsdelsnämnd", Forvaltning: "Hägersten-Liljeholmens stadsdelsförvaltning",
+		Dnr: "KS 2016/171-908", Date: time.Date(2016, 8, 30, 10, 0, 0, 0, time.UTC),
+		OfficerName: "Monica Slama", OfficerPhone: "08-508 23 092",
+		Title: "Strategi för Stockholm som smart och uppkopplad stad", Subtitle: "Svar på remiss från kommunstyrelsen",
+		Proposals: []string{"Hägersten-Liljeholmens stadsdelsnämnd godkänner och överlämnar tjänsteutlåtandet som svar på remissen till kommunstyrelsen.", "Beslutet justeras omedelbart."},
+		Sections: []pdf.Section{
+			{Heading: "Sammanfattning", Body: "Ytterst syftar strategin till att göra livet enklare – och bättre – för invånare, företagare och besökare."},
+			{Heading: "Förvaltningens synpunkter och bedömning", Body: strings.Repeat("Vision 2040, ”Stockholm – en stad för alla”, är viktig för Östermalm, Älvsjö och Skärholmen; é. ", 120)},
+		},
+		Signatories: []pdf.Signatory{{Name: "Lars Wennberg", Title: "tf stadsdelsdirektör"}},
+		Attachments: []string{"Remissunderlaget"},
+	}
+}
+
+func run(t *testing.T, tool string, args ...string) string {
+	t.Helper()
+	if _, err := exec.LookPath(tool); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is required under CI", tool)
+		}
+		t.Skipf("%s not installed", tool)
+	}
+	out, err := exec.Command(tool, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", tool, err, out)
+	}
+	return string(out)
+}
+
+func write(t *testing.T, name string, b []byte) string {
+	dir := os.Getenv("REMISS_PDF_OUT") // keep the files to look at them
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestStatementKeepsSwedishTextAndEmbedsFonts(t *testing.T) {
+	b, err := pdf.Statement(sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := write(t, "statement.pdf", b)
+	text := strings.Join(strings.Fields(run(t, "pdftotext", "-enc", "UTF-8", path, "-")), " ")
+	for _, want := range []string{"TJÄNSTEUTLÅTANDE", "Dnr: KS 2016/171-908", "Till Hägersten-Liljeholmens stadsdelsnämnd",
+		"Förslag till beslut", "1. Hägersten-Liljeholmens", "2. Beslutet justeras omedelbart.", "”Stockholm – en stad för alla”",
+		"Östermalm, Älvsjö och Skärholmen; é", "Lars Wennberg tf stadsdelsdirektör", "Bilagor", "Sida 1 (", "Sida 2 ("} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q", want)
+		}
+	}
+	fonts := run(t, "pdffonts", path)
+	for _, line := range strings.Split(fonts, "\n")[2:] {
+		if line != "" && !strings.Contains(line, " yes ") {
+			t.Errorf("font not embedded: %s", line)
+		}
+	}
+	again, _ := pdf.Statement(sample())
+	if string(again) != string(b) {
+		t.Error("rendering the same statement twice gives different bytes")
+	}
+}
+
+func TestSummaryListsEveryOutcome(t *testing.T) {
+	b, err := pdf.Summary(pdf.SummaryData{
+		Dnr: "KS 2016/171-908", Title: "Strategi för Stockholm som smart och uppkopplad stad",
+		Date: time.Date(2016, 10, 10, 9, 0, 0, 0, time.UTC), Deadline: "2016-09-30",
+		Entries: []pdf.SummaryEntry{
+			{Org: "Farsta stadsdelsnämnd", Outcome: "Besvarad", Date: "2016-09-20", Summary: "Farsta tillstyrker.", Document: "a.pdf", SHA256: strings.Repeat("ab", 32)},
+			{Org: "Skärholmens stadsdelsnämnd", Outcome: "Besvarad", Late: true, Date: "2016-10-02", Summary: "Sent svar."},
+			{Org: "Spånga-Tensta stadsdelsnämnd", Outcome: "Avstår från att yttra sig", Summary: "Nämnden avstår från att yttra sig."},
+			{Org: "Älvsjö stadsdelsnämnd", Outcome: "Ej besvarad"},
+		},
+		Answered: 2, Declined: 1, Missed: 1, LateCount: 1,
+		Signatory: pdf.Signatory{Name: "Remissamordnare", Title: "Stadsledningskontoret"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(run(t, "pdftotext", "-enc", "UTF-8", write(t, "summary.pdf", b), "-")), " ")
+	for _, want := range []string{"Sammanställning av remissvar", "2 har besvarat remissen, 1 avstår från att yttra sig och 1 har inte svarat",
+		"Skärholmens stadsdelsnämnd Besvarad, 2016-10-02. Inkom efter svarsdatum", "Älvsjö stadsdelsnämnd Ej besvarad",
+		"SHA-256 " + strings.Repeat("ab", 32)} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q\n%s", want, text)
+		}
+	}
+}

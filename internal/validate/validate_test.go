@@ -1,0 +1,73 @@
+package validate_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/validate"
+)
+
+func known(code string) bool { return code == "bromma" || code == "farsta" }
+
+func TestLaunchRules(t *testing.T) {
+	v := validate.New(known).WithClock(func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) })
+	good := remiss.Launch{Dnr: "KS 2016/171-908", Title: "Strategi för Stockholm som smart och uppkopplad stad",
+		Deadline: "2027-01-31", Recipients: []string{"bromma", "farsta"}, Reminders: []string{"14d", "3d"}}
+	if err := v.Struct(good); err != nil {
+		t.Fatalf("valid launch rejected: %v", err)
+	}
+	bad := remiss.Launch{Dnr: "171908", Title: "Ti\x07tel", Deadline: "2026-11-01",
+		Recipients: []string{"bromma", "bromma", "nowhere"}, Reminders: []string{"två veckor"}}
+	err := v.Struct(bad)
+	var fields validate.Errors
+	if !errors.As(err, &fields) {
+		t.Fatalf("got %v", err)
+	}
+	want := map[string]string{
+		"dnr":           "diarienummer",
+		"title":         "styrtecken",
+		"deadline":      "framtiden",
+		"recipients[1]": "två gånger",
+		"recipients[2]": "Okänd remissinstans",
+		"reminders[0]":  "antal dagar",
+	}
+	for field, msg := range want {
+		if got := fields.For(field); !strings.Contains(got, msg) {
+			t.Errorf("%s: %q, want it to mention %q (all: %v)", field, got, msg, fields)
+		}
+	}
+}
+
+func TestDnrFormats(t *testing.T) {
+	for _, dnr := range []string{"KS 2016/171-908", "Dnr 007-983/2009", "171-908/2016", "SDN 2016/1234"} {
+		if !remiss.ValidDnr(dnr) {
+			t.Errorf("%q rejected", dnr)
+		}
+	}
+	for _, dnr := range []string{"", "KS", "2016", "KS 2016/171-908\nBcc: x", "<script>/2016"} {
+		if remiss.ValidDnr(dnr) {
+			t.Errorf("%q accepted", dnr)
+		}
+	}
+	if id := remiss.RemissID("Dnr 007-983/2009"); id != "007-983-2009" {
+		t.Errorf("RemissID = %q", id)
+	}
+}
+
+func TestResponseRules(t *testing.T) {
+	v := validate.New(nil)
+	err := v.Struct(remiss.Response{Summary: strings.Repeat("x", 6000), Opinions: "ok", OfficerName: "A",
+		Signatories: []remiss.Signatory{{Name: "Lars Wennberg"}}})
+	var fields validate.Errors
+	if !errors.As(err, &fields) {
+		t.Fatalf("got %v", err)
+	}
+	for field, msg := range map[string]string{"proposals": "Minst en", "summary": "högst 5000", "signatories[0].title": "tomt"} {
+		if got := fields.For(field); !strings.Contains(got, msg) {
+			t.Errorf("%s: %q, want %q (all %v)", field, got, msg, fields)
+		}
+	}
+}

@@ -1,0 +1,370 @@
+// Package e2e runs whole rounds on a real Temporal server (in-process, from
+// go.temporal.io/server/temporaltest) and a real PostgreSQL. It is the one
+// package that links the server, so the long link happens once.
+package e2e
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/server/temporaltest"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/remiss/remiss/activities"
+	"github.com/remiss/remiss/internal/dbtest"
+	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/remissworker"
+	"github.com/remiss/remiss/internal/rounds"
+	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/workflows"
+)
+
+type env struct {
+	t     *testing.T
+	ts    *temporaltest.TestServer
+	c     client.Client
+	store *store.Store
+	svc   *rounds.Service
+}
+
+func setup(t *testing.T) *env {
+	st := dbtest.OpenSeeded(t)
+	quiet := sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	ts := temporaltest.NewServer(temporaltest.WithT(t), temporaltest.WithBaseClientOptions(client.Options{Logger: quiet}))
+	c := ts.GetDefaultClient()
+	return &env{t: t, ts: ts, c: c, store: st, svc: rounds.New(st, c)}
+}
+
+func (e *env) startWorker() worker.Worker {
+	w := remissworker.New(e.c, &activities.Activities{Store: e.store, BaseURL: "http://localhost:8080"}, worker.Options{})
+	if err := w.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	return w
+}
+
+func (e *env) user(name string) remiss.Actor {
+	a, err := e.svc.Actor(context.Background(), name)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return a
+}
+
+// answer takes one organisation's assignment from assignment to approval.
+func (e *env) answer(ctx context.Context, asgID, org string) error {
+	o, err := e.store.Org(ctx, org)
+	if err != nil {
+		return err
+	}
+	if _, err := e.svc.Assign(ctx, e.user(org+".registrator"), asgID, org+".handlaggare"); err != nil {
+		return err
+	}
+	st, err := e.svc.Submit(ctx, e.user(org+".handlaggare"), asgID, demo.SampleResponse(o))
+	if err != nil {
+		return err
+	}
+	_, err = e.svc.Approve(ctx, e.user(org+".chef"), asgID, st.SHA256)
+	return err
+}
+
+func pdftotext(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		dbtest.Unavailable(t, "pdftotext (poppler-utils)", err)
+	}
+	path := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	// Lines wrap where the layout breaks them; compare words.
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// TestRoundToFourteenStadsdelsnamnder is the round of the brief: twelve
+// answer with the seeds' texts, one declines, one answers after the
+// deadline; the worker is stopped in the middle and a new one takes over.
+func TestRoundToFourteenStadsdelsnamnder(t *testing.T) {
+	began := time.Now()
+	e := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	first := e.startWorker()
+
+	orgs := demo.StadsdelsnamnderCodes()
+	if len(orgs) != 14 {
+		t.Fatalf("%d stadsdelsnämnder", len(orgs))
+	}
+	coord := e.user("ks.samordnare")
+	launch := remiss.Launch{
+		Dnr:         "KS 2016/171-908",
+		Title:       "Strategi för Stockholm som smart och uppkopplad stad",
+		Description: "Kommunfullmäktige har i budget för 2016 beslutat att en strategi ska tas fram.",
+		Deadline:    time.Now().AddDate(0, 1, 0).Format(remiss.DateLayout),
+		Recipients:  orgs,
+	}
+	plan, err := e.svc.Prepare(ctx, coord, launch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Run the round in seconds instead of weeks: the deadline falls 14 s
+	// from now, reminders 11 s and 5 s before it, escalation 2 s after.
+	deadlineAt := time.Now().Add(14 * time.Second).Truncate(time.Second)
+	plan.Remiss.DeadlineAt, plan.Input.DeadlineAt = deadlineAt, deadlineAt
+	plan.Remiss.Deadline = remiss.DateOf(deadlineAt)
+	plan.Input.Reminders, plan.Input.EscalateAfter, plan.Input.Grace = []string{"11s", "5s"}, "2s", "2m"
+	if err := e.svc.Start(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	id := plan.Remiss.ID
+	if _, err := e.svc.Launch(ctx, coord, launch); !errors.Is(err, rounds.ErrRejected) {
+		t.Errorf("second launch of the same Dnr: %v, want a rejection", err)
+	}
+
+	asg := func(org string) string { return remiss.AssignmentID(id, org) }
+	waitStarted(t, ctx, e.c, orgs, id)
+
+	decliner, late := "spanga-tensta", "skarholmen"
+	var answering []string
+	for _, org := range orgs {
+		if org != decliner && org != late {
+			answering = append(answering, org)
+		}
+	}
+	// The first six answer on the first worker, which is stopped as soon as
+	// the last of their approvals is accepted, while statements render.
+	if err := inParallel(answering[:6], func(org string) error { return e.answer(ctx, asg(org), org) }); err != nil {
+		t.Fatal(err)
+	}
+	first.Stop()
+	time.Sleep(500 * time.Millisecond)
+	second := e.startWorker()
+	defer second.Stop()
+
+	if err := inParallel(answering[6:], func(org string) error { return e.answer(ctx, asg(org), org) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Decline(ctx, e.user(decliner+".registrator"), asg(decliner), "Ärendet berör inte nämndens ansvarsområde."); err != nil {
+		t.Fatal(err)
+	}
+	// A wrong organisation is refused and changes nothing.
+	if _, err := e.svc.Approve(ctx, e.user("farsta.chef"), asg(late), ""); !errors.Is(err, rounds.ErrRejected) {
+		t.Errorf("approval by another organisation: %v", err)
+	}
+
+	// Skärholmen answers after the deadline (and its overdue notice).
+	time.Sleep(time.Until(deadlineAt.Add(1500 * time.Millisecond)))
+	if err := e.answer(ctx, asg(late), late); err != nil {
+		t.Fatal(err)
+	}
+
+	var status workflows.RemissStatus
+	if err := e.c.GetWorkflow(ctx, workflows.RemissWorkflowID(id), "").Get(ctx, &status); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("round completed in %v", time.Since(began).Round(time.Millisecond))
+	if status.State != remiss.RemissClosed || status.Closing != "all-done" {
+		t.Errorf("round %+v", status)
+	}
+
+	// The system of record.
+	r, err := e.store.Remiss(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.State != remiss.RemissClosed || r.SummaryID == "" {
+		t.Errorf("remiss %s state %s summary %q", id, r.State, r.SummaryID)
+	}
+	asgs, err := e.store.Assignments(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range asgs {
+		want := remiss.StateAnswered
+		if a.Org == decliner {
+			want = remiss.StateDeclined
+		}
+		if a.State != want || a.Late != (a.Org == late) {
+			t.Errorf("%s: state %s late %v", a.Org, a.State, a.Late)
+		}
+	}
+
+	docs, err := e.store.Documents(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perAssignment := map[string]int{}
+	var statements, summaries int
+	for _, d := range docs {
+		text := pdftotext(t, d.Content)
+		switch d.Kind {
+		case "statement":
+			statements++
+			perAssignment[d.AssignmentID]++
+			org, _ := e.store.Org(ctx, strings.TrimPrefix(d.AssignmentID, id+"."))
+			for _, want := range []string{"TJÄNSTEUTLÅTANDE", "KS 2016/171-908", "Förslag till beslut",
+				org.Name + " godkänner och överlämnar", "Förvaltningens synpunkter och bedömning",
+				"”Stockholm – en stad för alla”", "tf stadsdelsdirektör", "Sida 1 ("} {
+				if !strings.Contains(text, want) {
+					t.Errorf("statement %s lacks %q", d.ID, want)
+				}
+			}
+			if (d.AssignmentID == asg(late)) != strings.Contains(text, "Inkom efter svarsdatum") {
+				t.Errorf("statement %s: late mark wrong", d.ID)
+			}
+		case "summary":
+			summaries++
+			for _, want := range []string{"Sammanställning av remissvar", "Skärholmens stadsdelsnämnd",
+				"Inkom efter svarsdatum", "Spånga-Tensta stadsdelsnämnd", "Avstår från att yttra sig",
+				"13 har besvarat remissen, 1 avstår"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("summary lacks %q", want)
+				}
+			}
+		}
+	}
+	if statements != 13 || summaries != 1 {
+		t.Errorf("%d statements and %d summaries, want 13 and 1", statements, summaries)
+	}
+	for a, n := range perAssignment {
+		if n != 1 {
+			t.Errorf("%s has %d statements", a, n)
+		}
+	}
+
+	// The audit trail: every step of every assignment, once.
+	audit, err := e.store.Audit(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, ev := range audit {
+		count[ev.AssignmentID+" "+ev.Action]++
+	}
+	for _, org := range append(answering, late) {
+		for _, action := range []string{"assigned", "submitted", "approved", "statement_stored"} {
+			if n := count[asg(org)+" "+action]; n != 1 {
+				t.Errorf("audit %s %s: %d rows", org, action, n)
+			}
+		}
+	}
+	if count[asg(decliner)+" declined"] != 1 || count[" remiss_sent"] != 1 || count[" round_closed"] != 1 {
+		t.Errorf("audit: declined %d, remiss_sent %d, round_closed %d",
+			count[asg(decliner)+" declined"], count[" remiss_sent"], count[" round_closed"])
+	}
+
+	// Reminder rows: the late recipient got both reminders and the overdue
+	// notice; nobody got one after answering.
+	out, err := e.store.Outbox(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, m := range out {
+		if m.AssignmentID == asg(late) {
+			kinds[m.Kind]++
+		}
+		if !strings.Contains(m.Subject, "KS 2016/171-908") {
+			t.Errorf("message %s lacks the Dnr: %q", m.ID, m.Subject)
+		}
+	}
+	if kinds["reminder"] != 2 || kinds["overdue"] != 1 {
+		t.Errorf("late recipient's notices %v, want 2 reminders and 1 overdue", kinds)
+	}
+	byID := map[string]store.Assignment{}
+	for _, a := range asgs {
+		byID[a.ID] = a
+	}
+	for _, m := range out {
+		a := byID[m.AssignmentID]
+		if (m.Kind == "reminder" || m.Kind == "overdue") && a.SubmittedAt != nil && m.EventAt.After(*a.SubmittedAt) {
+			t.Errorf("%s to %s at %v after it answered at %v", m.Kind, a.Org, m.EventAt, a.SubmittedAt)
+		}
+	}
+
+	checkReplay(t, ctx, e.c, workflows.RemissWorkflowID(id), workflows.AssignmentWorkflowID(id, late))
+	t.Logf("end-to-end wall time %v", time.Since(began).Round(time.Millisecond))
+}
+
+func waitStarted(t *testing.T, ctx context.Context, c client.Client, orgs []string, id string) {
+	t.Helper()
+	for _, org := range orgs {
+		for {
+			d, err := c.DescribeWorkflowExecution(ctx, workflows.AssignmentWorkflowID(id, org), "")
+			if err == nil && d.WorkflowExecutionInfo.Status == enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+				break
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("assignment %s never started: %v", org, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
+func inParallel(items []string, fn func(string) error) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(items))
+	for i, it := range items {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn(it)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// checkReplay replays the histories the server recorded against the current
+// workflow code, and with REMISS_RECORD_HISTORY=1 saves them as the replay
+// test's fixtures in workflows/testdata.
+func checkReplay(t *testing.T, ctx context.Context, c client.Client, ids ...string) {
+	t.Helper()
+	replayer := worker.NewWorkflowReplayer()
+	replayer.RegisterWorkflow(workflows.RemissWorkflow)
+	replayer.RegisterWorkflow(workflows.AssignmentWorkflow)
+	for _, wid := range ids {
+		var h historypb.History
+		it := c.GetWorkflowHistory(ctx, wid, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.Events = append(h.Events, ev)
+		}
+		if err := replayer.ReplayWorkflowHistory(nil, &h); err != nil {
+			t.Errorf("replay %s: %v", wid, err)
+		}
+		if os.Getenv("REMISS_RECORD_HISTORY") != "" {
+			body, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := strings.SplitN(wid, ":", 2)[0] + ".json"
+			if err := os.WriteFile(filepath.Join("..", "..", "workflows", "testdata", name), body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}

@@ -1,0 +1,40 @@
+// Command worker runs every remiss workflow and activity against a Temporal
+// cluster and PostgreSQL named in the environment (see internal/config).
+// Workers are stateless: run as many as the load needs.
+package main
+
+import (
+	"context"
+	"log"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/remiss/remiss/activities"
+	"github.com/remiss/remiss/internal/config"
+	"github.com/remiss/remiss/internal/remissworker"
+	"github.com/remiss/remiss/internal/store"
+)
+
+func main() {
+	cfg, err := config.FromEnv()
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, cfg.Database(), 30*time.Second)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer st.Close()
+	c, err := client.Dial(cfg.ClientOptions())
+	if err != nil {
+		log.Fatalf("worker: temporal at %s: %v", cfg.TemporalAddress, err)
+	}
+	defer c.Close()
+	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL}, worker.Options{})
+	if err := w.Run(worker.InterruptCh()); err != nil {
+		log.Fatal(err)
+	}
+}
