@@ -14,6 +14,7 @@ import (
 
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/templates"
 )
 
 // Activities holds the dependencies of every activity; workflows call them
@@ -97,8 +98,7 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 		c.Assignment.Officer = &in.Officer
 		c.Detail["officer"] = in.Officer
 		if u, err := a.Store.User(ctx, in.Officer); err == nil && u.Email != "" {
-			m.add("assigned", u.Email, "Tilldelad remiss",
-				"Du har fått remissen att besvara för "+org.Name+". Svara senast "+asg.Deadline+".")
+			m.add("assigned", u.Email)
 		}
 	case ActionDraftSaved:
 		c.Assignment.ResponseVersionID = &in.VersionID
@@ -114,19 +114,16 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 			return RecordResult{}, err
 		}
 		for _, s := range signatories {
-			m.add("submitted", s.Email, "Yttrande att godkänna",
-				"Ett yttrande över remissen väntar på ditt godkännande.")
+			m.add("submitted", s.Email)
 		}
 		if u, err := a.Store.User(ctx, in.Actor.User); err == nil {
-			m.add("receipt", u.Email, "Kvittens: yttrande inskickat",
-				"Ditt yttrande är inskickat för godkännande.")
+			m.add("receipt", u.Email)
 		}
 	case ActionReturned:
 		c.Detail["note"] = in.NoteID
 		if asg.Officer != "" {
 			if u, err := a.Store.User(ctx, asg.Officer); err == nil {
-				m.add("returned", u.Email, "Yttrande återsänt för komplettering",
-					"Yttrandet har återsänts till dig för komplettering. Se kommentaren i ärendet.")
+				m.add("returned", u.Email)
 			}
 		}
 	case ActionApproved:
@@ -138,30 +135,31 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 		c.Assignment.SubmittedAt = &at
 		c.Assignment.Late = &in.Late
 		if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
-			m.add("declined", coord.Email, "Avstår från att yttra sig",
-				org.Name+" avstår från att yttra sig över remissen.")
+			m.add("declined", coord.Email)
 		}
 	case ActionExtensionAsked:
 		c.Request = &store.ExtensionRequest{ID: in.ExtensionID, Until: in.Until, ReasonNoteID: in.NoteID}
+		m.data.Until = in.Until
 		c.Detail["extension"], c.Detail["until"] = in.ExtensionID, in.Until
 		if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
-			m.add("extension_requested", coord.Email, "Begäran om anstånd",
-				org.Name+" begär anstånd till "+in.Until+". Pröva begäran i ärendet.")
+			m.add("extension_requested", coord.Email)
 		}
 	case ActionExtensionDecided:
 		c.Decision = &store.ExtensionDecision{ID: in.ExtensionID, Approved: in.Approved}
 		c.Detail["extension"], c.Detail["approved"] = in.ExtensionID, in.Approved
-		verdict := "Begäran om anstånd har avslagits. Svarsdatum är oförändrat " + asg.Deadline + "."
+		m.data.Approved, m.data.Until = in.Approved, in.Until
 		if in.Approved {
 			c.Decision.Until = in.Until
 			c.Assignment.Deadline, c.Assignment.DeadlineAt = &in.Until, &in.UntilAt
 			c.Detail["until"] = in.Until
-			verdict = "Anstånd har beviljats. Nytt svarsdatum är " + in.Until + "."
 		}
-		m.add("extension_decided", org.Email, "Beslut om anstånd", verdict)
+		m.add("extension_decided", org.Email)
 	case ActionMissed, ActionAssignmentRevoked:
 	default:
 		return RecordResult{}, temporal.NewNonRetryableApplicationError("unknown action "+string(in.Action), "BadInput", nil)
+	}
+	if m.err != nil {
+		return RecordResult{}, m.err
 	}
 	c.Messages = m.list
 	applied, err := a.Store.Apply(ctx, c)
@@ -208,21 +206,19 @@ func (a *Activities) Notify(ctx context.Context, in NotifyInput) (RecordResult, 
 	}
 	m := a.messages(r, org, asg, in.EventKey, in.At)
 	switch in.Kind {
-	case NoticeReminder:
-		m.add(string(in.Kind), to, "Påminnelse: svar senast "+asg.Deadline,
-			"Remissen ska besvaras senast "+asg.Deadline+". Svara, eller meddela att nämnden avstår, eller begär anstånd.")
-	case NoticeOverdue:
-		m.add(string(in.Kind), to, "Svarsdatum har passerat",
-			"Svarsdatum "+asg.Deadline+" har passerat utan svar. Ett svar tas emot tills remissomgången stängs och markeras då som inkommet efter svarsdatum.")
+	case NoticeReminder, NoticeOverdue:
+		m.add(string(in.Kind), to)
 	case NoticeEscalation:
 		coord, err := a.Store.User(ctx, r.Coordinator)
 		if err != nil {
 			return RecordResult{}, nonRetryableIfNotFound(err)
 		}
-		m.add(string(in.Kind), coord.Email, org.Name+" har inte svarat",
-			org.Name+" har inte svarat trots att svarsdatum "+asg.Deadline+" har passerat.")
+		m.add(string(in.Kind), coord.Email)
 	default:
 		return RecordResult{}, temporal.NewNonRetryableApplicationError("unknown notice "+string(in.Kind), "BadInput", nil)
+	}
+	if m.err != nil {
+		return RecordResult{}, m.err
 	}
 	applied, err := a.Store.Apply(ctx, store.Change{
 		EventKey: in.EventKey, At: in.At, Actor: "system", RemissID: r.ID, AssignmentID: asg.ID,
@@ -232,41 +228,41 @@ func (a *Activities) Notify(ctx context.Context, in NotifyInput) (RecordResult, 
 	return RecordResult{Applied: applied}, err
 }
 
-// messageSet builds a change's messages with deterministic IDs and the Dnr
-// and title in every subject.
+// messageSet builds a change's messages from templates/mail, with
+// deterministic IDs and the Dnr and title in every subject.
 type messageSet struct {
-	r       store.Remiss
-	asgID   string
-	key     string
-	at      time.Time
-	link    string
-	orgName string
-	list    []store.Message
+	asgID string
+	key   string
+	at    time.Time
+	data  templates.MailData
+	list  []store.Message
+	err   error
 }
 
 func (a *Activities) messages(r store.Remiss, org remiss.Org, asg store.Assignment, key string, at time.Time) *messageSet {
-	link := a.BaseURL + "/remisser/" + r.ID
+	d := templates.MailData{Org: org.Name, Dnr: r.Dnr, Title: r.Title, Deadline: r.Deadline, RoundDeadline: r.Deadline,
+		Link: a.BaseURL + "/remisser/" + r.ID}
 	if asg.ID != "" {
-		link = a.BaseURL + "/uppdrag/" + asg.ID
+		d.Deadline, d.Link = asg.Deadline, a.BaseURL+"/uppdrag/"+asg.ID
 	}
-	return &messageSet{r: r, asgID: asg.ID, key: key, at: at, link: link, orgName: org.Name}
+	return &messageSet{asgID: asg.ID, key: key, at: at, data: d}
 }
 
-func (m *messageSet) add(kind, to, subject, text string) {
-	if to == "" {
+func (m *messageSet) add(kind, to string) {
+	if to == "" || m.err != nil {
 		return
 	}
-	body := text + "\n\n" +
-		"Remiss: " + m.r.Title + "\n" +
-		"Diarienummer: " + m.r.Dnr + "\n" +
-		"Svarsdatum: " + m.r.Deadline + "\n" +
-		"Öppna ärendet: " + m.link + "\n"
+	subject, body, err := templates.Mail(kind, m.data)
+	if err != nil {
+		m.err = temporal.NewNonRetryableApplicationError(err.Error(), "Template", err)
+		return
+	}
 	m.list = append(m.list, store.Message{
 		ID:           fmt.Sprintf("%s.%s.%d", m.key, kind, len(m.list)),
 		Kind:         kind,
 		AssignmentID: m.asgID,
 		Recipient:    to,
-		Subject:      subject + " – " + m.r.Dnr + " " + m.r.Title,
+		Subject:      subject,
 		Body:         body,
 		EventAt:      m.at,
 	})

@@ -37,9 +37,10 @@ func (a *Activities) AnnounceRound(ctx context.Context, in RoundInput) (RecordRe
 			return RecordResult{}, nonRetryableIfNotFound(err)
 		}
 		m := a.messages(r, org, asg, in.EventKey+"."+org.Code, in.At)
-		m.add("remiss_sent", org.Email, "Remiss till "+org.Name,
-			"Kommunstyrelsen har skickat en remiss till "+org.Name+". Fördela ärendet till en handläggare. "+
-				"Svara senast "+asg.Deadline+", eller meddela att nämnden avstår från att yttra sig.")
+		m.add("remiss_sent", org.Email)
+		if m.err != nil {
+			return RecordResult{}, m.err
+		}
 		msgs = append(msgs, m.list...)
 	}
 	applied, err := a.Store.Apply(ctx, store.Change{
@@ -192,14 +193,18 @@ func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (DocumentRes
 			return DocumentResult{}, err
 		}
 		m := a.messages(r, org, store.Assignment{}, in.EventKey+"."+org.Code, in.At)
-		m.add("round_closed", org.Email, "Remissomgången är avslutad",
-			"Remissomgången är avslutad och kommunstyrelsens sammanställning av remissvaren är klar.")
+		m.add("round_closed", org.Email)
+		if m.err != nil {
+			return DocumentResult{}, m.err
+		}
 		msgs = append(msgs, m.list...)
 	}
 	if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
 		m := a.messages(r, remiss.Org{}, store.Assignment{}, in.EventKey+".coordinator", in.At)
-		m.add("round_closed", coord.Email, "Sammanställningen är klar",
-			"Remissomgången är avslutad. Sammanställningen av remissvaren finns att hämta.")
+		m.add("summary_ready", coord.Email)
+		if m.err != nil {
+			return DocumentResult{}, m.err
+		}
 		msgs = append(msgs, m.list...)
 	}
 	closed := string(remiss.RemissClosed)
@@ -288,8 +293,10 @@ func (a *Activities) WithdrawRound(ctx context.Context, in RoundInput) (RecordRe
 			return RecordResult{}, err
 		}
 		m := a.messages(r, org, asg, in.EventKey+"."+org.Code, in.At)
-		m.add("remiss_withdrawn", org.Email, "Remissen är återkallad",
-			"Kommunstyrelsen har återkallat remissen. Inget svar ska lämnas, och pågående arbete kan avslutas.")
+		m.add("remiss_withdrawn", org.Email)
+		if m.err != nil {
+			return RecordResult{}, m.err
+		}
 		msgs = append(msgs, m.list...)
 	}
 	withdrawn := string(remiss.StateWithdrawn)

@@ -411,8 +411,8 @@ func TestCloseBeforeEveryoneAnswered(t *testing.T) {
 	if r.State != remiss.RemissClosed || r.SummaryID == "" || r.ClosedAt == nil || !r.ClosedAt.Equal(start.Add(5*day)) {
 		t.Errorf("remiss %+v", r)
 	}
-	if n := len(h.notices("round_closed")); n != 3 {
-		t.Errorf("round_closed messages %d, want one per recipient and one to the coordinator", n)
+	if n, c := len(h.notices("round_closed")), len(h.notices("summary_ready")); n != 2 || c != 1 {
+		t.Errorf("%d round_closed and %d summary_ready messages, want one per recipient and one to the coordinator", n, c)
 	}
 	if len(h.notices("reminder")) != 0 {
 		t.Errorf("reminders sent after the round closed: %d", len(h.notices("reminder")))

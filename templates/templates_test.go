@@ -1,0 +1,29 @@
+package templates
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestEveryMailNamesTheDnrAndTitle(t *testing.T) {
+	d := MailData{Org: "Farsta stadsdelsnämnd", Dnr: "KS 2016/171-908", Title: "Smart stad",
+		Deadline: "2027-01-15", Until: "2027-02-15", Link: "http://localhost:8080/uppdrag/x"}
+	if len(Kinds()) < 14 {
+		t.Fatalf("kinds %v", Kinds())
+	}
+	for _, kind := range Kinds() {
+		subject, body, err := Mail(kind, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(subject, "KS 2016/171-908 Smart stad") || strings.ContainsAny(subject, "\r\n") {
+			t.Errorf("%s: subject %q", kind, subject)
+		}
+		if !strings.Contains(body, "Diarienummer: KS 2016/171-908") || !strings.Contains(body, d.Link) || strings.Contains(body, "{{") {
+			t.Errorf("%s: body %q", kind, body)
+		}
+	}
+	if _, _, err := Mail("no-such-kind", d); err == nil {
+		t.Error("unknown kind rendered")
+	}
+}
