@@ -34,6 +34,7 @@ const usage = `Användning: starter <kommando> [flaggor]
 
 Kommandon:
   launch -f FIL.yaml [--as ANVÄNDARE]         skicka ut en remiss (standard: ks.samordnare)
+  import -f KATALOG.yaml                      läs in organisationer och användare (produktion)
   check -f FIL.yaml                           kontrollera en remissfil utan att skicka ut den
   status DNR                                  visa remissomgången och varje remissinstans
   assign --assignment ID --officer ANVÄNDARE  fördela till en handläggare (som registrator)
@@ -56,10 +57,12 @@ Miljö: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE (se README).
 
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "fel:", err)
 		var rej *rounds.Rejection
 		if errors.As(err, &rej) && len(rej.Fields) > 0 {
+			fmt.Fprintln(os.Stderr, "fel:", rej.Reason)
 			printFields(os.Stderr, rej.Fields)
+		} else {
+			fmt.Fprintln(os.Stderr, "fel:", err)
 		}
 		os.Exit(1)
 	}
@@ -129,6 +132,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	switch cmd {
+	case "import":
+		a, err := connect(ctx, out, false)
+		if err != nil {
+			return err
+		}
+		defer a.close()
+		return importDirectory(ctx, a, *file, out)
 	case "check":
 		l, err := readLaunch(*file)
 		if err != nil {
@@ -262,6 +272,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
+// reject reports a file's validation errors by field.
 func reject(err error) error {
 	var fields validate.Errors
 	if errors.As(err, &fields) {

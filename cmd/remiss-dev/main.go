@@ -63,6 +63,7 @@ func run() error {
 		DatabaseFile: filepath.Join(cfg.DataDir, "temporal.db"),
 		Address:      cfg.TemporalAddress,
 		Namespaces:   []string{cfg.TemporalNamespace},
+		LogLevel:     os.Getenv("TEMPORAL_LOG_LEVEL"),
 	})
 	if err != nil {
 		return err

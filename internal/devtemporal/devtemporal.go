@@ -30,7 +30,9 @@ type Config struct {
 	Address string
 	// Namespaces are registered at start (idempotent).
 	Namespaces []string
-	// LogLevel for the server's own log (default "warn").
+	// LogLevel for the server's own log (default "fatal": a single-process
+	// server logs transient membership errors at start and stop that mean
+	// nothing to a developer; set TEMPORAL_LOG_LEVEL=warn to see them).
 	LogLevel string
 }
 
@@ -85,7 +87,7 @@ func Start(cfg Config) (*Server, error) {
 	}
 	level := cfg.LogLevel
 	if level == "" {
-		level = "warn"
+		level = "fatal"
 	}
 	logger := log.NewZapLogger(log.BuildZapLogger(log.Config{Stdout: true, Level: level}))
 	sc := &config.Config{

@@ -31,7 +31,20 @@ type Rejection struct {
 	Fields validate.Errors // set when input failed validation
 }
 
-func (r *Rejection) Error() string { return r.Reason }
+func (r *Rejection) Error() string {
+	if len(r.Fields) > 0 {
+		return r.Reason + ": " + strings.TrimPrefix(r.Fields.Error(), "ogiltiga uppgifter: ")
+	}
+	return r.Reason
+}
+
+func invalid(err error) error {
+	var fields validate.Errors
+	if errors.As(err, &fields) {
+		return &Rejection{Reason: "ogiltiga uppgifter", Fields: fields}
+	}
+	return err
+}
 func (r *Rejection) Unwrap() error { return ErrRejected }
 
 func reject(format string, args ...any) error {
@@ -73,11 +86,7 @@ func (s *Service) Prepare(ctx context.Context, actor remiss.Actor, l remiss.Laun
 		return Plan{}, reject("endast remissamordnare vid kommunstyrelsen kan skicka ut en remiss")
 	}
 	if err := s.ValidateLaunch(ctx, l); err != nil {
-		var fields validate.Errors
-		if errors.As(err, &fields) {
-			return Plan{}, &Rejection{Reason: err.Error(), Fields: fields}
-		}
-		return Plan{}, err
+		return Plan{}, invalid(err)
 	}
 	deadlineAt, err := remiss.DeadlineEnd(l.Deadline)
 	if err != nil {
@@ -130,6 +139,8 @@ func (s *Service) Start(ctx context.Context, p Plan) error {
 		TaskQueue:                s.TaskQueue,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		// Without this the SDK hands back the running round as if started.
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.RemissWorkflow, p.Input)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
@@ -207,11 +218,7 @@ func (s *Service) storeVersion(ctx context.Context, actor remiss.Actor, assignme
 		return asg, store.ResponseVersion{}, err
 	}
 	if err := validate.New(nil).Struct(content); err != nil {
-		var fields validate.Errors
-		if errors.As(err, &fields) {
-			return asg, store.ResponseVersion{}, &Rejection{Reason: err.Error(), Fields: fields}
-		}
-		return asg, store.ResponseVersion{}, err
+		return asg, store.ResponseVersion{}, invalid(err)
 	}
 	if actor.Role != remiss.RoleOfficer || actor.Org != asg.Org {
 		return asg, store.ResponseVersion{}, reject("endast en handläggare vid %s kan skriva yttrandet", asg.Org)
@@ -248,9 +255,7 @@ func (s *Service) note(ctx context.Context, actor remiss.Actor, asg store.Assign
 	}
 	body.Text = text
 	if err := validate.New(nil).Struct(body); err != nil {
-		var fields validate.Errors
-		errors.As(err, &fields)
-		return "", &Rejection{Reason: err.Error(), Fields: fields}
+		return "", invalid(err)
 	}
 	return s.Store.AddNote(ctx, asg.ID, kind, text, actor.User)
 }

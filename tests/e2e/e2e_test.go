@@ -139,6 +139,11 @@ func TestRoundToFourteenStadsdelsnamnder(t *testing.T) {
 	if _, err := e.svc.Launch(ctx, coord, launch); !errors.Is(err, rounds.ErrRejected) {
 		t.Errorf("second launch of the same Dnr: %v, want a rejection", err)
 	}
+	// Even the identical launch (its stored row matches) is refused while
+	// the round runs.
+	if err := e.svc.Start(ctx, plan); !errors.Is(err, rounds.ErrRejected) || !strings.Contains(err.Error(), "redan utskickad") {
+		t.Errorf("identical second launch: %v, want a rejection", err)
+	}
 
 	asg := func(org string) string { return remiss.AssignmentID(id, org) }
 	waitStarted(t, ctx, e.c, orgs, id)

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/remiss/remiss/internal/dbtest"
+	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/rounds"
+	"github.com/remiss/remiss/internal/store"
+)
+
+func seededDatabase(t *testing.T) {
+	url := dbtest.URL(t)
+	s, err := store.Open(context.Background(), url, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := demo.Seed(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DATABASE_URL", url)
+}
+
+func TestExampleFilesAreValid(t *testing.T) {
+	seededDatabase(t)
+	files, _ := filepath.Glob("../examples/*.yaml")
+	for _, f := range files {
+		if strings.Contains(f, "svar-") || strings.Contains(f, "katalog") {
+			continue
+		}
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"check", "-f", f}, &out); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+func TestBadFileListsEveryProblemByField(t *testing.T) {
+	seededDatabase(t)
+	path := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(path, []byte(`dnr: "171908"
+title: ""
+deadline: "2020-01-01"
+recipients: [bromma, bromma, atlantis]
+reminders: ["två veckor"]
+`), 0o600)
+	err := run(context.Background(), []string{"check", "-f", path}, &bytes.Buffer{})
+	var rej *rounds.Rejection
+	if !errors.As(err, &rej) {
+		t.Fatalf("got %v", err)
+	}
+	var listed bytes.Buffer
+	printFields(&listed, rej.Fields)
+	for _, want := range []string{"dnr: Ogiltigt diarienummer", "title: Får inte vara tomt", "deadline: Datumet måste ligga i framtiden",
+		"recipients[1]: Samma värde", `recipients[2]: Okänd remissinstans "atlantis"`, "reminders[0]: Ange antal dagar"} {
+		if !strings.Contains(listed.String(), want) {
+			t.Errorf("missing %q in\n%s", want, listed.String())
+		}
+	}
+}
+
+func TestUnknownFieldIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "typo.yaml")
+	os.WriteFile(path, []byte("dnr: KS 2016/171-908\ntitel: Fel fältnamn\n"), 0o600)
+	err := run(context.Background(), []string{"check", "-f", path}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "titel") {
+		t.Errorf("got %v, want the unknown field named", err)
+	}
+}
+
+func TestImportDirectory(t *testing.T) {
+	url := dbtest.URL(t)
+	t.Setenv("DATABASE_URL", url)
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"import", "-f", "../examples/katalog.yaml"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "2 organisationer och 4 användare") {
+		t.Errorf("output %q", out.String())
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("users:\n  - {username: x, org: atlantis, role: chef, name: X, email: nope}\n"), 0o600)
+	err := run(context.Background(), []string{"import", "-f", bad}, &out)
+	var rej *rounds.Rejection
+	if !errors.As(err, &rej) || rej.Fields.For("users[0].role") == "" || rej.Fields.For("users[0].email") == "" {
+		t.Errorf("got %v", err)
+	}
+}
