@@ -69,17 +69,9 @@ type RecordResult struct {
 // Record writes an assignment event: the new state, the audit row and the
 // messages it causes, in one transaction.
 func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, error) {
-	asg, err := a.Store.Assignment(ctx, in.AssignmentID)
+	asg, r, org, err := a.load(ctx, in.AssignmentID)
 	if err != nil {
-		return RecordResult{}, nonRetryableIfNotFound(err)
-	}
-	r, err := a.Store.Remiss(ctx, asg.RemissID)
-	if err != nil {
-		return RecordResult{}, nonRetryableIfNotFound(err)
-	}
-	org, err := a.Store.Org(ctx, asg.Org)
-	if err != nil {
-		return RecordResult{}, nonRetryableIfNotFound(err)
+		return RecordResult{}, err
 	}
 	state := string(in.State)
 	c := store.Change{
@@ -186,17 +178,9 @@ type NotifyInput struct {
 
 // Notify queues a reminder, an overdue notice or an escalation.
 func (a *Activities) Notify(ctx context.Context, in NotifyInput) (RecordResult, error) {
-	asg, err := a.Store.Assignment(ctx, in.AssignmentID)
+	asg, r, org, err := a.load(ctx, in.AssignmentID)
 	if err != nil {
-		return RecordResult{}, nonRetryableIfNotFound(err)
-	}
-	r, err := a.Store.Remiss(ctx, asg.RemissID)
-	if err != nil {
-		return RecordResult{}, nonRetryableIfNotFound(err)
-	}
-	org, err := a.Store.Org(ctx, asg.Org)
-	if err != nil {
-		return RecordResult{}, nonRetryableIfNotFound(err)
+		return RecordResult{}, err
 	}
 	to := org.Email
 	if asg.Officer != "" {
@@ -266,6 +250,20 @@ func (m *messageSet) add(kind, to string) {
 		Body:         body,
 		EventAt:      m.at,
 	})
+}
+
+// load reads an assignment with its round and organisation.
+func (a *Activities) load(ctx context.Context, assignmentID string) (store.Assignment, store.Remiss, remiss.Org, error) {
+	asg, err := a.Store.Assignment(ctx, assignmentID)
+	if err != nil {
+		return asg, store.Remiss{}, remiss.Org{}, nonRetryableIfNotFound(err)
+	}
+	r, err := a.Store.Remiss(ctx, asg.RemissID)
+	if err != nil {
+		return asg, r, remiss.Org{}, nonRetryableIfNotFound(err)
+	}
+	org, err := a.Store.Org(ctx, asg.Org)
+	return asg, r, org, nonRetryableIfNotFound(err)
 }
 
 func nonRetryableIfNotFound(err error) error {

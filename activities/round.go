@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -26,28 +27,38 @@ func (a *Activities) AnnounceRound(ctx context.Context, in RoundInput) (RecordRe
 	if err != nil {
 		return RecordResult{}, nonRetryableIfNotFound(err)
 	}
-	asgs, err := a.Store.Assignments(ctx, r.ID)
+	msgs, err := a.toEveryRecipient(ctx, r, "remiss_sent", in.EventKey, in.At)
 	if err != nil {
 		return RecordResult{}, err
-	}
-	var msgs []store.Message
-	for _, asg := range asgs {
-		org, err := a.Store.Org(ctx, asg.Org)
-		if err != nil {
-			return RecordResult{}, nonRetryableIfNotFound(err)
-		}
-		m := a.messages(r, org, asg, in.EventKey+"."+org.Code, in.At)
-		m.add("remiss_sent", org.Email)
-		if m.err != nil {
-			return RecordResult{}, m.err
-		}
-		msgs = append(msgs, m.list...)
 	}
 	applied, err := a.Store.Apply(ctx, store.Change{
 		EventKey: in.EventKey, At: in.At, Actor: in.Actor.User, RemissID: r.ID, Action: "remiss_sent",
 		Detail: map[string]any{"recipients": r.Recipients, "deadline": r.Deadline}, Messages: msgs,
 	})
 	return RecordResult{Applied: applied}, err
+}
+
+// toEveryRecipient renders one message of a kind to each recipient's
+// registrator mailbox.
+func (a *Activities) toEveryRecipient(ctx context.Context, r store.Remiss, kind, key string, at time.Time) ([]store.Message, error) {
+	asgs, err := a.Store.Assignments(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	var msgs []store.Message
+	for _, asg := range asgs {
+		org, err := a.Store.Org(ctx, asg.Org)
+		if err != nil {
+			return nil, nonRetryableIfNotFound(err)
+		}
+		m := a.messages(r, org, asg, key+"."+org.Code, at)
+		m.add(kind, org.Email)
+		if m.err != nil {
+			return nil, m.err
+		}
+		msgs = append(msgs, m.list...)
+	}
+	return msgs, nil
 }
 
 // DocumentResult names a stored document by ID and hash.
@@ -72,21 +83,16 @@ func StatementDocumentID(assignmentID string) string { return "statement." + ass
 // tjänsteutlåtande, stores it and marks the assignment answered. A retry
 // finds the stored document and renders nothing new.
 func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (DocumentResult, error) {
-	asg, err := a.Store.Assignment(ctx, in.AssignmentID)
+	asg, r, org, err := a.load(ctx, in.AssignmentID)
 	if err != nil {
-		return DocumentResult{}, nonRetryableIfNotFound(err)
+		return DocumentResult{}, err
 	}
 	id := StatementDocumentID(asg.ID)
 	doc, err := a.Store.Document(ctx, id)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return DocumentResult{}, err
+	}
 	if err != nil {
-		r, err := a.Store.Remiss(ctx, asg.RemissID)
-		if err != nil {
-			return DocumentResult{}, nonRetryableIfNotFound(err)
-		}
-		org, err := a.Store.Org(ctx, asg.Org)
-		if err != nil {
-			return DocumentResult{}, nonRetryableIfNotFound(err)
-		}
 		v, err := a.Store.ResponseVersion(ctx, in.VersionID)
 		if err != nil {
 			return DocumentResult{}, nonRetryableIfNotFound(err)
@@ -166,6 +172,9 @@ func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (DocumentRes
 	}
 	id := SummaryDocumentID(r.ID)
 	doc, err := a.Store.Document(ctx, id)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return DocumentResult{}, err
+	}
 	if err != nil {
 		data, err := a.summaryData(ctx, r, in)
 		if err != nil {
@@ -182,22 +191,9 @@ func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (DocumentRes
 			return DocumentResult{}, err
 		}
 	}
-	asgs, err := a.Store.Assignments(ctx, r.ID)
+	msgs, err := a.toEveryRecipient(ctx, r, "round_closed", in.EventKey, in.At)
 	if err != nil {
 		return DocumentResult{}, err
-	}
-	var msgs []store.Message
-	for _, asg := range asgs {
-		org, err := a.Store.Org(ctx, asg.Org)
-		if err != nil {
-			return DocumentResult{}, err
-		}
-		m := a.messages(r, org, store.Assignment{}, in.EventKey+"."+org.Code, in.At)
-		m.add("round_closed", org.Email)
-		if m.err != nil {
-			return DocumentResult{}, m.err
-		}
-		msgs = append(msgs, m.list...)
 	}
 	if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
 		m := a.messages(r, remiss.Org{}, store.Assignment{}, in.EventKey+".coordinator", in.At)
@@ -282,22 +278,9 @@ func (a *Activities) WithdrawRound(ctx context.Context, in RoundInput) (RecordRe
 	if err != nil {
 		return RecordResult{}, nonRetryableIfNotFound(err)
 	}
-	asgs, err := a.Store.Assignments(ctx, r.ID)
+	msgs, err := a.toEveryRecipient(ctx, r, "remiss_withdrawn", in.EventKey, in.At)
 	if err != nil {
 		return RecordResult{}, err
-	}
-	var msgs []store.Message
-	for _, asg := range asgs {
-		org, err := a.Store.Org(ctx, asg.Org)
-		if err != nil {
-			return RecordResult{}, err
-		}
-		m := a.messages(r, org, asg, in.EventKey+"."+org.Code, in.At)
-		m.add("remiss_withdrawn", org.Email)
-		if m.err != nil {
-			return RecordResult{}, m.err
-		}
-		msgs = append(msgs, m.list...)
 	}
 	withdrawn := string(remiss.StateWithdrawn)
 	state := string(remiss.RemissWithdrawn)

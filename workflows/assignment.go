@@ -328,55 +328,43 @@ func (w *assignment) checkIn(states ...remiss.AssignmentState) error {
 	return nil
 }
 
-func (w *assignment) checkAssign(r AssignRequest) error {
-	if err := rules.Struct(r); err != nil {
-		return err
-	}
-	if err := w.checkActor(r.Actor, remiss.RoleRegistrar); err != nil {
-		return err
-	}
-	return w.checkIn(remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting)
+// permit says who may take an action and in which states.
+type permit struct {
+	roles  []remiss.Role
+	states []remiss.AssignmentState
 }
 
-func (w *assignment) checkDraft(r VersionRequest) error {
-	if err := rules.Struct(r); err != nil {
-		return err
-	}
-	if err := w.checkActor(r.Actor, remiss.RoleOfficer); err != nil {
-		return err
-	}
-	return w.checkIn(remiss.StateAssigned, remiss.StateDrafting)
-}
-
-func (w *assignment) checkSubmit(r VersionRequest) error {
-	if err := rules.Struct(r); err != nil {
-		return err
-	}
-	if err := w.checkActor(r.Actor, remiss.RoleOfficer); err != nil {
-		return err
-	}
+var permits = map[string]permit{
+	UpdateAssign:    {[]remiss.Role{remiss.RoleRegistrar}, []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting}},
+	UpdateSaveDraft: {[]remiss.Role{remiss.RoleOfficer}, []remiss.AssignmentState{remiss.StateAssigned, remiss.StateDrafting}},
 	// A second submission is a new version only before approval.
-	return w.checkIn(remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted)
+	UpdateSubmit:           {[]remiss.Role{remiss.RoleOfficer}, []remiss.AssignmentState{remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted}},
+	UpdateReturn:           {[]remiss.Role{remiss.RoleSignatory}, []remiss.AssignmentState{remiss.StateSubmitted}},
+	UpdateApprove:          {[]remiss.Role{remiss.RoleSignatory}, []remiss.AssignmentState{remiss.StateSubmitted}},
+	UpdateDecline:          {[]remiss.Role{remiss.RoleOfficer, remiss.RoleRegistrar, remiss.RoleSignatory}, []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted}},
+	UpdateRequestExtension: {[]remiss.Role{remiss.RoleOfficer, remiss.RoleRegistrar}, []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting}},
 }
 
-func (w *assignment) checkReturn(r NoteRequest) error {
-	if err := rules.Struct(r); err != nil {
+// check validates a request's fields, then who sends it and when.
+func (w *assignment) check(action string, req any, actor remiss.Actor) error {
+	if err := rules.Struct(req); err != nil {
 		return err
 	}
-	if err := w.checkActor(r.Actor, remiss.RoleSignatory); err != nil {
+	p := permits[action]
+	if err := w.checkActor(actor, p.roles...); err != nil {
 		return err
 	}
-	return w.checkIn(remiss.StateSubmitted)
+	return w.checkIn(p.states...)
 }
+
+func (w *assignment) checkAssign(r AssignRequest) error  { return w.check(UpdateAssign, r, r.Actor) }
+func (w *assignment) checkDraft(r VersionRequest) error  { return w.check(UpdateSaveDraft, r, r.Actor) }
+func (w *assignment) checkSubmit(r VersionRequest) error { return w.check(UpdateSubmit, r, r.Actor) }
+func (w *assignment) checkReturn(r NoteRequest) error    { return w.check(UpdateReturn, r, r.Actor) }
+func (w *assignment) checkDecline(r NoteRequest) error   { return w.check(UpdateDecline, r, r.Actor) }
 
 func (w *assignment) checkApprove(r ApproveRequest) error {
-	if err := rules.Struct(r); err != nil {
-		return err
-	}
-	if err := w.checkActor(r.Actor, remiss.RoleSignatory); err != nil {
-		return err
-	}
-	if err := w.checkIn(remiss.StateSubmitted); err != nil {
+	if err := w.check(UpdateApprove, r, r.Actor); err != nil {
 		return err
 	}
 	if r.SHA256 != w.sha256 {
@@ -385,30 +373,20 @@ func (w *assignment) checkApprove(r ApproveRequest) error {
 	return nil
 }
 
-func (w *assignment) checkDecline(r NoteRequest) error {
-	if err := rules.Struct(r); err != nil {
-		return err
-	}
-	if err := w.checkActor(r.Actor, remiss.RoleOfficer, remiss.RoleRegistrar, remiss.RoleSignatory); err != nil {
-		return err
-	}
-	return w.checkIn(remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted)
-}
-
 func (w *assignment) checkRequestExtension(r ExtensionRequest) error {
-	if err := rules.Struct(r); err != nil {
-		return err
-	}
-	if err := w.checkActor(r.Actor, remiss.RoleOfficer, remiss.RoleRegistrar); err != nil {
-		return err
-	}
-	if err := w.checkIn(remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting); err != nil {
+	if err := w.check(UpdateRequestExtension, r, r.Actor); err != nil {
 		return err
 	}
 	if w.pending != nil {
 		return errors.New("en begäran om anstånd väntar redan på beslut")
 	}
-	until, err := remiss.DeadlineEnd(r.Until)
+	return w.checkLaterThanDeadline(r.Until)
+}
+
+// checkLaterThanDeadline refuses an anstånd date that does not move the
+// deadline forward.
+func (w *assignment) checkLaterThanDeadline(date string) error {
+	until, err := remiss.DeadlineEnd(date)
 	if err != nil {
 		return err
 	}
@@ -432,13 +410,7 @@ func (w *assignment) checkDecideExtension(r ExtensionDecision) error {
 		return errors.New("det finns ingen begäran om anstånd att besluta om")
 	}
 	if r.Approve && r.Until != "" {
-		until, err := remiss.DeadlineEnd(r.Until)
-		if err != nil {
-			return err
-		}
-		if !until.After(w.deadlineAt) {
-			return errors.New("anstånd måste gälla till ett datum efter nuvarande svarsdatum " + remiss.DateOf(w.deadlineAt))
-		}
+		return w.checkLaterThanDeadline(r.Until)
 	}
 	return nil
 }

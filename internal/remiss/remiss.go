@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // Europe/Stockholm even where the system has no zone files
 )
 
 // Role is what a user may do; see DESIGN.md.
