@@ -215,13 +215,21 @@ func (a *Activities) Notify(ctx context.Context, in NotifyInput) (RecordResult, 
 // messageSet builds a change's messages from templates/mail, with
 // deterministic IDs and the Dnr and title in every subject.
 type messageSet struct {
-	asgID string
-	key   string
-	at    time.Time
-	data  templates.MailData
-	list  []store.Message
-	err   error
+	asgID  string
+	key    string
+	at     time.Time
+	data   templates.MailData
+	digest bool // the round's Coordinator takes a daily digest
+	list   []store.Message
+	err    error
 }
+
+// calendarKinds carry the recipient's svarsdatum as an .ics event.
+var calendarKinds = map[string]bool{"remiss_sent": true, "assigned": true, "reminder": true, "extension_decided": true}
+
+// digestKinds are news for the Coordinator that the daily digest can carry
+// instead of a message each.
+var digestKinds = map[string]bool{"escalation": true, "declined": true}
 
 func (a *Activities) messages(r store.Remiss, org remiss.Org, asg store.Assignment, key string, at time.Time) *messageSet {
 	d := templates.MailData{Org: org.Name, Dnr: r.Dnr, Title: r.Title, Deadline: r.Deadline, RoundDeadline: r.Deadline,
@@ -229,7 +237,7 @@ func (a *Activities) messages(r store.Remiss, org remiss.Org, asg store.Assignme
 	if asg.ID != "" {
 		d.Deadline, d.Link = asg.Deadline, a.BaseURL+"/uppdrag/"+asg.ID
 	}
-	return &messageSet{asgID: asg.ID, key: key, at: at, data: d}
+	return &messageSet{asgID: asg.ID, key: key, at: at, data: d, digest: r.Digest}
 }
 
 func (m *messageSet) add(kind, to string) {
@@ -241,7 +249,7 @@ func (m *messageSet) add(kind, to string) {
 		m.err = temporal.NewNonRetryableApplicationError(err.Error(), "Template", err)
 		return
 	}
-	m.list = append(m.list, store.Message{
+	msg := store.Message{
 		ID:           fmt.Sprintf("%s.%s.%d", m.key, kind, len(m.list)),
 		Kind:         kind,
 		AssignmentID: m.asgID,
@@ -249,7 +257,18 @@ func (m *messageSet) add(kind, to string) {
 		Subject:      subject,
 		Body:         body,
 		EventAt:      m.at,
-	})
+		Digest:       m.digest && digestKinds[kind],
+	}
+	if calendarKinds[kind] {
+		msg.Deadline = m.data.Deadline
+		if kind == "extension_decided" {
+			msg.Deadline = ""
+			if m.data.Approved {
+				msg.Deadline = m.data.Until
+			}
+		}
+	}
+	m.list = append(m.list, msg)
 }
 
 // load reads an assignment with its round and organisation.

@@ -110,10 +110,19 @@ func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (Do
 		}
 	}
 	state := string(remiss.StateAnswered)
+	m := a.messages(r, org, asg, in.EventKey, in.At)
+	m.add("statement_ready", org.Email)
+	if m.err != nil {
+		return DocumentResult{}, m.err
+	}
+	for i := range m.list {
+		m.list[i].DocumentID = doc.ID
+	}
 	if _, err := a.Store.Apply(ctx, store.Change{
 		EventKey: in.EventKey, At: in.At, Actor: "system", RemissID: asg.RemissID, AssignmentID: asg.ID,
 		Action: "statement_stored", Detail: map[string]any{"document": doc.ID, "sha256": doc.SHA256},
 		Assignment: &store.AssignmentPatch{State: &state, DocumentID: &doc.ID},
+		Messages:   m.list,
 	}); err != nil {
 		return DocumentResult{}, err
 	}
@@ -202,6 +211,9 @@ func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (DocumentRes
 			return DocumentResult{}, m.err
 		}
 		msgs = append(msgs, m.list...)
+	}
+	for i := range msgs {
+		msgs[i].DocumentID = doc.ID
 	}
 	closed := string(remiss.RemissClosed)
 	at := in.At

@@ -8,14 +8,18 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	htmltemplate "html/template"
 	"strings"
 	"text/template"
 )
 
-//go:embed mail/*.txt
+//go:embed mail/*.txt mail/*.html
 var mailFS embed.FS
 
-var mail = template.Must(template.New("").Option("missingkey=error").ParseFS(mailFS, "mail/*.txt"))
+var (
+	mail       = template.Must(template.New("").Option("missingkey=error").ParseFS(mailFS, "mail/*.txt"))
+	mailLayout = htmltemplate.Must(htmltemplate.ParseFS(mailFS, "mail/layout.html"))
+)
 
 // MailData fills a message.
 type MailData struct {
@@ -27,6 +31,11 @@ type MailData struct {
 	Until         string // anstånd date
 	Approved      bool
 	Link          string
+	Recipient     string   // undeliverable: the address that failed
+	Detail        string   // undeliverable: the failed message's subject
+	Reason        string   // undeliverable: the server's answer
+	Items         []string // digest: who has not answered
+	Events        []string // digest: what happened since the last one
 }
 
 const footer = `
@@ -65,4 +74,25 @@ func Kinds() []string {
 		}
 	}
 	return out
+}
+
+// HTML renders the HTML alternative of a message from its subject and the
+// plain body Mail returned: the same words, escaped, with the case link as a
+// button.
+func HTML(subject, body string, d MailData) (string, error) {
+	text, _, _ := strings.Cut(body, "\n\nRemiss: ")
+	var paragraphs [][]string
+	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		paragraphs = append(paragraphs, strings.Split(p, "\n"))
+	}
+	var buf bytes.Buffer
+	err := mailLayout.Execute(&buf, struct {
+		MailData
+		Subject    string
+		Paragraphs [][]string
+	}{d, subject, paragraphs})
+	if err != nil {
+		return "", fmt.Errorf("templates: html: %w", err)
+	}
+	return buf.String(), nil
 }

@@ -7,7 +7,9 @@ import (
 
 func TestEveryMailNamesTheDnrAndTitle(t *testing.T) {
 	d := MailData{Org: "Farsta stadsdelsnämnd", Dnr: "KS 2016/171-908", Title: "Smart stad",
-		Deadline: "2027-01-15", Until: "2027-02-15", Link: "http://localhost:8080/uppdrag/x"}
+		Deadline: "2027-01-15", Until: "2027-02-15", Link: "http://localhost:8080/uppdrag/x",
+		Recipient: "x@example.se", Detail: "Påminnelse", Reason: "550 no such user",
+		Items: []string{"Farsta stadsdelsnämnd"}, Events: []string{"Bromma avstår"}}
 	if len(Kinds()) < 14 {
 		t.Fatalf("kinds %v", Kinds())
 	}
@@ -22,6 +24,11 @@ func TestEveryMailNamesTheDnrAndTitle(t *testing.T) {
 		if !strings.Contains(body, "Diarienummer: KS 2016/171-908") || !strings.Contains(body, d.Link) || strings.Contains(body, "{{") {
 			t.Errorf("%s: body %q", kind, body)
 		}
+	}
+	subject, body, _ := Mail("reminder", MailData{Dnr: "KS 1/2016", Title: "<script>alert(1)</script>", Link: "http://x/y"})
+	html, err := HTML(subject, body, MailData{Dnr: "KS 1/2016", Title: "<script>alert(1)</script>", Link: "http://x/y"})
+	if err != nil || strings.Contains(html, "<script>") || !strings.Contains(html, `href="http://x/y"`) {
+		t.Errorf("html %v:\n%s", err, html)
 	}
 	if _, _, err := Mail("no-such-kind", d); err == nil {
 		t.Error("unknown kind rendered")

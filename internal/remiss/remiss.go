@@ -170,6 +170,9 @@ type Launch struct {
 	Recipients  []string `json:"recipients" yaml:"recipients" validate:"required,min=1,max=500,dive,required,orgcode,knownorg"`
 	Reminders   []string `json:"reminders" yaml:"reminders" validate:"max=10,dive,reminder"`
 	Grace       string   `json:"grace,omitempty" yaml:"grace" validate:"omitempty,reminder"`
+	// Digest gives the Coordinator one message a day listing who has not
+	// answered, instead of one message per escalation or decline.
+	Digest bool `json:"digest,omitempty" yaml:"digest"`
 }
 
 // DefaultReminders are sent before the deadline when a round names none.

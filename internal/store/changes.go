@@ -19,6 +19,9 @@ type Message struct {
 	Subject      string
 	Body         string
 	EventAt      time.Time // when the event happened (simulated time in tests)
+	Deadline     string    // YYYY-MM-DD: the message carries it as a calendar event
+	DocumentID   string    // a document to attach
+	Digest       bool      // held for the Coordinator's daily digest instead of sent
 }
 
 // AssignmentPatch names the assignment fields a change sets; nil leaves a
@@ -132,9 +135,10 @@ func (s *Store) Apply(ctx context.Context, c Change) (applied bool, err error) {
 		}
 		for _, m := range c.Messages {
 			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO outbox (id, kind, remiss_id, assignment_id, recipient, subject, body, event_at)
-				VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
-				m.ID, m.Kind, c.RemissID, nullString(m.AssignmentID), m.Recipient, m.Subject, m.Body, m.EventAt); err != nil {
+				INSERT INTO outbox (id, kind, remiss_id, assignment_id, recipient, subject, body, event_at, deadline, document_id, digest)
+				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (id) DO NOTHING`,
+				m.ID, m.Kind, c.RemissID, nullString(m.AssignmentID), m.Recipient, m.Subject, m.Body, m.EventAt,
+				nullString(m.Deadline), nullString(m.DocumentID), m.Digest); err != nil {
 				return err
 			}
 		}
@@ -216,24 +220,46 @@ func (s *Store) Audit(ctx context.Context, remissID string) ([]AuditEntry, error
 // OutboxMessage is a queued message as stored.
 type OutboxMessage struct {
 	Message
-	CreatedAt time.Time
-	SentAt    *time.Time
+	RemissID     string
+	CreatedAt    time.Time
+	SentAt       *time.Time
+	FailedAt     *time.Time
+	Attempts     int
+	SMTPResponse string
+	LastError    string
+}
+
+const outboxColumns = `id, kind, remiss_id, COALESCE(assignment_id,''), recipient, subject, body, event_at,
+	COALESCE(to_char(deadline,'YYYY-MM-DD'),''), COALESCE(document_id,''), digest, created_at, sent_at, failed_at,
+	attempts, COALESCE(smtp_response,''), COALESCE(last_error,'')`
+
+func scanOutbox(row interface{ Scan(...any) error }) (OutboxMessage, error) {
+	var m OutboxMessage
+	err := row.Scan(&m.ID, &m.Kind, &m.RemissID, &m.AssignmentID, &m.Recipient, &m.Subject, &m.Body, &m.EventAt,
+		&m.Deadline, &m.DocumentID, &m.Digest, &m.CreatedAt, &m.SentAt, &m.FailedAt, &m.Attempts, &m.SMTPResponse, &m.LastError)
+	return m, err
 }
 
 // Outbox lists a round's messages in the order of their events.
 func (s *Store) Outbox(ctx context.Context, remissID string) ([]OutboxMessage, error) {
-	rows, err := s.db.QueryContext(ctx, `
-		SELECT id, kind, COALESCE(assignment_id,''), recipient, subject, body, event_at, created_at, sent_at
-		FROM outbox WHERE remiss_id=$1 ORDER BY event_at, id`, remissID)
+	return s.outbox(ctx, `WHERE remiss_id=$1 ORDER BY event_at, id`, remissID)
+}
+
+func (s *Store) outbox(ctx context.Context, where string, args ...any) ([]OutboxMessage, error) {
+	return s.queryOutbox(ctx, `SELECT `+outboxColumns+` FROM outbox `+where, args...)
+}
+
+func (s *Store) queryOutbox(ctx context.Context, query string, args ...any) ([]OutboxMessage, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: outbox %s: %w", remissID, err)
+		return nil, fmt.Errorf("store: outbox: %w", err)
 	}
 	defer rows.Close()
 	var out []OutboxMessage
 	for rows.Next() {
-		var m OutboxMessage
-		if err := rows.Scan(&m.ID, &m.Kind, &m.AssignmentID, &m.Recipient, &m.Subject, &m.Body, &m.EventAt, &m.CreatedAt, &m.SentAt); err != nil {
-			return nil, fmt.Errorf("store: outbox %s: %w", remissID, err)
+		m, err := scanOutbox(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: outbox: %w", err)
 		}
 		out = append(out, m)
 	}

@@ -29,6 +29,7 @@ type Remiss struct {
 	ClosedAt    *time.Time
 	SummaryID   string
 	Recipients  []string // org codes, in launch order
+	Digest      bool     // the Coordinator takes a daily digest
 }
 
 // Assignment is one recipient's duty to answer.
@@ -53,9 +54,9 @@ type Assignment struct {
 func (s *Store) CreateRound(ctx context.Context, r Remiss) (created bool, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `
-			INSERT INTO remisses (id, dnr, title, description, deadline, deadline_at, reminders, grace, coordinator)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT DO NOTHING`,
-			r.ID, r.Dnr, r.Title, r.Description, r.Deadline, r.DeadlineAt, pq.Array(r.Reminders), r.Grace, r.Coordinator)
+			INSERT INTO remisses (id, dnr, title, description, deadline, deadline_at, reminders, grace, coordinator, digest)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT DO NOTHING`,
+			r.ID, r.Dnr, r.Title, r.Description, r.Deadline, r.DeadlineAt, pq.Array(r.Reminders), r.Grace, r.Coordinator, r.Digest)
 		if err != nil {
 			return err
 		}
@@ -104,10 +105,10 @@ func (s *Store) remiss(ctx context.Context, q querier, id string) (Remiss, error
 	var summary sql.NullString
 	err := q.QueryRowContext(ctx, `
 		SELECT id, dnr, title, description, deadline, deadline_at, reminders, grace, coordinator, state,
-		       created_at, closed_at, summary_document_id
+		       created_at, closed_at, summary_document_id, digest
 		FROM remisses WHERE id=$1`, id).
 		Scan(&r.ID, &r.Dnr, &r.Title, &r.Description, &deadline, &r.DeadlineAt, pq.Array(&r.Reminders), &r.Grace,
-			&r.Coordinator, &state, &r.CreatedAt, &r.ClosedAt, &summary)
+			&r.Coordinator, &state, &r.CreatedAt, &r.ClosedAt, &summary, &r.Digest)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("store: remiss %s: %w", id, ErrNotFound)
 	}
@@ -134,7 +135,16 @@ func (s *Store) remiss(ctx context.Context, q querier, id string) (Remiss, error
 
 // Remisses lists rounds, newest first.
 func (s *Store) Remisses(ctx context.Context) ([]Remiss, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM remisses ORDER BY created_at DESC`)
+	return s.remissesWhere(ctx, `TRUE`)
+}
+
+// OpenDigestRounds lists the open rounds whose Coordinator takes a digest.
+func (s *Store) OpenDigestRounds(ctx context.Context) ([]Remiss, error) {
+	return s.remissesWhere(ctx, `state='open' AND digest`)
+}
+
+func (s *Store) remissesWhere(ctx context.Context, where string) ([]Remiss, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM remisses WHERE `+where+` ORDER BY created_at DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("store: remisses: %w", err)
 	}

@@ -1,0 +1,310 @@
+package mail
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/templates"
+)
+
+// SMTPConfig says how to reach the mail server.
+type SMTPConfig struct {
+	Addr     string // host:port
+	Security string // "starttls" (default), "tls" (implicit, port 465) or "none" (loopback only)
+	Username string // AUTH PLAIN when set
+	Password string
+	From     string // e.g. "Remiss <remiss@stockholm.se>"
+	// TLS overrides the TLS settings (a private CA, tests).
+	TLS *tls.Config
+}
+
+// Sender delivers the outbox. Several may run at once (one per worker): a
+// lease on each claimed row keeps them apart.
+type Sender struct {
+	Store       *store.Store
+	SMTP        SMTPConfig
+	Now         func() time.Time
+	Lease       time.Duration // how long a claimed message is ours (default 2 min)
+	MaxAttempts int           // before a message is given up (default 12)
+	Log         *slog.Logger
+
+	from   *mail.Address
+	domain string
+	// crashAfterAccept, in tests, stops a send after the server accepted
+	// the message and before it is marked: a sender killed in that window.
+	crashAfterAccept func(id string) bool
+}
+
+var errCrashed = errors.New("mail: sender stopped after the server accepted")
+
+func (s *Sender) init() error {
+	if s.from != nil {
+		return nil
+	}
+	from, err := mail.ParseAddress(s.SMTP.From)
+	if err != nil {
+		return fmt.Errorf("mail: from address %q: %w", s.SMTP.From, err)
+	}
+	s.from = from
+	s.domain = from.Address[strings.LastIndexByte(from.Address, '@')+1:]
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.Lease == 0 {
+		s.Lease = 2 * time.Minute
+	}
+	if s.MaxAttempts == 0 {
+		s.MaxAttempts = 12
+	}
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	return nil
+}
+
+// Backoff is the wait after the n-th failed attempt: 30 s doubling to 1 h.
+func Backoff(n int) time.Duration {
+	d := 30 * time.Second
+	for i := 1; i < n && d < time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, time.Hour)
+}
+
+// Run sends what is due every interval until ctx ends.
+func (s *Sender) Run(ctx context.Context, interval time.Duration) error {
+	if err := s.init(); err != nil {
+		return err
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := s.SendDue(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Warn("mail: send", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// SendDue sends every message due now, over one connection, and returns
+// how many the server accepted.
+func (s *Sender) SendDue(ctx context.Context) (int, error) {
+	if err := s.init(); err != nil {
+		return 0, err
+	}
+	sent := 0
+	for {
+		batch, err := s.Store.ClaimDue(ctx, s.Now(), s.Lease, 50)
+		if err != nil || len(batch) == 0 {
+			return sent, err
+		}
+		n, err := s.sendBatch(ctx, batch)
+		sent += n
+		if err != nil {
+			return sent, err
+		}
+	}
+}
+
+func (s *Sender) sendBatch(ctx context.Context, batch []store.OutboxMessage) (int, error) {
+	c, err := s.dial()
+	if err != nil {
+		s.retryAll(ctx, batch, err)
+		return 0, err
+	}
+	defer c.Close()
+	sent := 0
+	for i, m := range batch {
+		resp, err := s.sendOne(ctx, c, m)
+		if errors.Is(err, errCrashed) {
+			return sent, err
+		}
+		switch {
+		case err == nil:
+			sent++
+			if _, err := s.Store.MarkSent(ctx, m.ID, s.Now(), resp); err != nil {
+				return sent, err
+			}
+		case permanent(err) || m.Attempts >= s.MaxAttempts:
+			s.Log.Warn("mail: undeliverable", "id", m.ID, "to", m.Recipient, "err", err)
+			if err := s.fail(ctx, m, err); err != nil {
+				return sent, err
+			}
+			c.Reset()
+		default:
+			// A temporary failure: this message and, when the connection
+			// is gone, the rest of the batch wait and try again.
+			if err := s.Store.MarkRetry(ctx, m.ID, err.Error(), s.Now().Add(Backoff(m.Attempts))); err != nil {
+				return sent, err
+			}
+			if c.Reset() != nil {
+				s.retryAll(ctx, batch[i+1:], err)
+				return sent, err
+			}
+		}
+	}
+	c.Quit()
+	return sent, nil
+}
+
+func (s *Sender) retryAll(ctx context.Context, batch []store.OutboxMessage, cause error) {
+	for _, m := range batch {
+		if err := s.Store.MarkRetry(ctx, m.ID, cause.Error(), s.Now().Add(Backoff(m.Attempts))); err != nil {
+			s.Log.Warn("mail: mark retry", "id", m.ID, "err", err)
+		}
+	}
+}
+
+func (s *Sender) dial() (*smtp.Client, error) {
+	host, _, err := net.SplitHostPort(s.SMTP.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("mail: SMTP address %q: %w", s.SMTP.Addr, err)
+	}
+	cfg := s.SMTP.TLS
+	if cfg == nil {
+		cfg = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+	}
+	var c *smtp.Client
+	switch s.SMTP.Security {
+	case "tls":
+		c, err = smtp.DialTLS(s.SMTP.Addr, cfg)
+	case "none":
+		c, err = smtp.Dial(s.SMTP.Addr)
+	case "", "starttls":
+		c, err = smtp.DialStartTLS(s.SMTP.Addr, cfg)
+	default:
+		return nil, fmt.Errorf("mail: SMTP security %q: use starttls, tls or none", s.SMTP.Security)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("mail: connect %s: %w", s.SMTP.Addr, err)
+	}
+	c.CommandTimeout = 30 * time.Second
+	c.SubmissionTimeout = 2 * time.Minute
+	if err := c.Hello(s.domain); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if s.SMTP.Username != "" {
+		if err := c.Auth(sasl.NewPlainClient("", s.SMTP.Username, s.SMTP.Password)); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("mail: auth: %w", err)
+		}
+	}
+	return c, nil
+}
+
+// sendOne sends one message and returns the server's answer to the data.
+func (s *Sender) sendOne(ctx context.Context, c *smtp.Client, m store.OutboxMessage) (string, error) {
+	raw, err := s.build(ctx, m)
+	if err != nil {
+		return "", &smtp.SMTPError{Code: 554, Message: "kunde inte bygga meddelandet: " + err.Error()}
+	}
+	to, _ := mail.ParseAddress(m.Recipient)
+	if err := c.Mail(s.from.Address, nil); err != nil {
+		return "", err
+	}
+	if err := c.Rcpt(to.Address, nil); err != nil {
+		return "", err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return "", err
+	}
+	if _, err := w.Write(raw); err != nil {
+		return "", err
+	}
+	resp, err := w.CloseWithResponse()
+	if err != nil {
+		return "", err
+	}
+	if s.crashAfterAccept != nil && s.crashAfterAccept(m.ID) {
+		return "", errCrashed
+	}
+	return "250 " + resp.StatusText, nil
+}
+
+func (s *Sender) build(ctx context.Context, m store.OutboxMessage) ([]byte, error) {
+	r, err := s.Store.Remiss(ctx, m.RemissID)
+	if err != nil {
+		return nil, err
+	}
+	html, err := HTMLFor(m, r)
+	if err != nil {
+		return nil, err
+	}
+	env := Envelope{From: s.from, Domain: s.domain, Date: s.Now(), HTML: html}
+	if m.Deadline != "" {
+		uid := m.AssignmentID
+		if uid == "" {
+			uid = r.ID
+		}
+		ics, err := Calendar(Event{UID: "svarsdatum." + uid + "@" + s.domain, Date: m.Deadline,
+			Summary: "Svarsdatum: " + r.Dnr + " " + r.Title, Description: "Sista dag att svara på remissen " + r.Dnr + ".",
+			URL: linkOf(m.Body), Stamp: m.EventAt})
+		if err != nil {
+			return nil, err
+		}
+		env.Attachments = append(env.Attachments, Attachment{Filename: "svarsdatum.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: ics})
+	}
+	if m.DocumentID != "" {
+		doc, err := s.Store.Document(ctx, m.DocumentID)
+		if err != nil {
+			return nil, err
+		}
+		env.Attachments = append(env.Attachments, Attachment{Filename: doc.Filename, ContentType: "application/pdf", Data: doc.Content})
+	}
+	return Compose(m, env)
+}
+
+func linkOf(body string) string {
+	for _, line := range strings.Split(body, "\n") {
+		if rest, ok := strings.CutPrefix(line, "Öppna ärendet: "); ok {
+			return strings.TrimSpace(rest)
+		}
+	}
+	return ""
+}
+
+// permanent reports an SMTP answer that retrying will not change (5xx).
+func permanent(err error) bool {
+	var se *smtp.SMTPError
+	return errors.As(err, &se) && se.Code >= 500
+}
+
+// fail gives a message up and tells the round's Coordinator, unless the
+// message was itself such a report or went to the Coordinator.
+func (s *Sender) fail(ctx context.Context, m store.OutboxMessage, cause error) error {
+	var report *store.Message
+	r, err := s.Store.Remiss(ctx, m.RemissID)
+	if err != nil {
+		return err
+	}
+	coord, err := s.Store.User(ctx, r.Coordinator)
+	if err == nil && m.Kind != "undeliverable" && !strings.EqualFold(coord.Email, m.Recipient) {
+		subject, body, err := templates.Mail("undeliverable", templates.MailData{
+			Dnr: r.Dnr, Title: r.Title, Deadline: r.Deadline, Link: linkOf(m.Body),
+			Recipient: m.Recipient, Detail: m.Subject, Reason: cause.Error(),
+		})
+		if err != nil {
+			return err
+		}
+		report = &store.Message{ID: "undeliverable." + m.ID, Kind: "undeliverable", AssignmentID: m.AssignmentID,
+			Recipient: coord.Email, Subject: subject, Body: body, EventAt: s.Now()}
+	}
+	return s.Store.MarkFailed(ctx, m.ID, cause.Error(), s.Now(), report)
+}

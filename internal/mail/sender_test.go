@@ -1,0 +1,229 @@
+package mail_test
+
+import (
+	"context"
+	"mime"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/remiss/remiss/internal/devmail"
+	imail "github.com/remiss/remiss/internal/mail"
+	"github.com/remiss/remiss/internal/store"
+)
+
+func TestSendMarksEachMessageOnceWithItsMessageID(t *testing.T) {
+	f := newFixture(t, "Strategi för Stockholm som smart och uppkopplad stad")
+	f.queue(t, msg("m1", "bromma.handlaggare@example.stockholm.se"), msg("m2", "registrator.farsta@example.stockholm.se"))
+	n, err := f.sender().SendDue(context.Background())
+	if err != nil || n != 2 {
+		t.Fatalf("sent %d: %v", n, err)
+	}
+	if n, _ := f.sender().SendDue(context.Background()); n != 0 {
+		t.Errorf("a second pass sent %d again", n)
+	}
+	got := f.catcher.Messages()
+	if len(got) != 2 {
+		t.Fatalf("server got %d", len(got))
+	}
+	for _, m := range got {
+		id := strings.TrimSuffix(strings.SplitN(m.To[0], ".", 2)[0], "")
+		_ = id
+		row, _ := f.store.OutboxMessage(context.Background(), map[string]string{
+			"bromma.handlaggare@example.stockholm.se": "m1", "registrator.farsta@example.stockholm.se": "m2"}[m.To[0]])
+		if m.MessageID != imail.MessageID(row.ID, "example.stockholm.se") {
+			t.Errorf("Message-ID %s for %s", m.MessageID, row.ID)
+		}
+		if row.SentAt == nil || !strings.HasPrefix(row.SMTPResponse, "250") || row.Attempts != 1 {
+			t.Errorf("row %s: sent %v response %q attempts %d", row.ID, row.SentAt, row.SMTPResponse, row.Attempts)
+		}
+		if m.From != "remiss@example.stockholm.se" {
+			t.Errorf("envelope from %s", m.From)
+		}
+	}
+}
+
+func TestMessageIsWellFormedWithICS(t *testing.T) {
+	f := newFixture(t, "Strategi för Stockholm som smart och uppkopplad stad")
+	f.queue(t, msg("m1", "bromma.handlaggare@example.stockholm.se"))
+	if _, err := f.sender().SendDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m, parts := parse(t, f.catcher.Messages()[0].Raw)
+	var dec mime.WordDecoder
+	subject, err := dec.DecodeHeader(m.Header.Get("Subject"))
+	if err != nil || subject != "Påminnelse – KS 2016/171-908" {
+		t.Errorf("subject %q %v", subject, err)
+	}
+	text, html, ics := find(parts, "text/plain"), find(parts, "text/html"), find(parts, "text/calendar")
+	if text == nil || html == nil || ics == nil {
+		t.Fatalf("parts %v", parts)
+	}
+	if !strings.Contains(string(text.body), "Öppna ärendet: http://localhost:8080/uppdrag/x") || text.params["charset"] != "utf-8" {
+		t.Errorf("text part %q", text.body)
+	}
+	if !strings.Contains(string(html.body), `href="http://localhost:8080/uppdrag/x"`) || !strings.Contains(string(html.body), "KS 2016/171-908") {
+		t.Errorf("html part %q", html.body)
+	}
+	props := parseICS(t, ics.body)
+	if props["DTSTART;VALUE=DATE"] != "20270115" || props["DTEND;VALUE=DATE"] != "20270116" ||
+		!strings.Contains(props["SUMMARY"], "KS 2016/171-908") || ics.filename != "svarsdatum.ics" {
+		t.Errorf("ics %v (%s)", props, ics.filename)
+	}
+}
+
+func TestHostileTitlesAndNamesCannotInjectHeaders(t *testing.T) {
+	for name, title := range map[string]string{
+		"crlf":  "Smart stad\r\nBcc: everyone@example.com\r\n\r\nbody",
+		"long":  strings.Repeat("Strategi för Stockholm som smart och uppkopplad stad ", 40),
+		"rtl":   "Smart stad \u202egnp.exe",
+		"emoji": "Smart stad 🏙️ och 📡 sakernas internet",
+		"ctrl":  "Smart\x07stad\x1b[31m\u0085",
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, title)
+			m := msg("m1", "bromma.handlaggare@example.stockholm.se")
+			m.Subject = "Påminnelse – KS 2016/171-908 " + title
+			f.queue(t, m)
+			if _, err := f.sender().SendDue(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			got := f.catcher.Messages()
+			if len(got) != 1 || len(got[0].To) != 1 {
+				t.Fatalf("delivered %+v", got)
+			}
+			parsed, _ := parse(t, got[0].Raw)
+			for key := range parsed.Header {
+				switch key {
+				case "From", "To", "Subject", "Date", "Message-Id", "Mime-Version", "Content-Type", "Content-Language", "Auto-Submitted":
+				default:
+					t.Errorf("unexpected header %s", key)
+				}
+			}
+			headerEnd := strings.Index(string(got[0].Raw), "\r\n\r\n")
+			for _, line := range strings.Split(string(got[0].Raw)[:headerEnd], "\r\n") {
+				if len(line) > 78 {
+					t.Errorf("header line of %d characters: %q", len(line), line)
+				}
+			}
+			var dec mime.WordDecoder
+			subject, err := dec.DecodeHeader(parsed.Header.Get("Subject"))
+			if err != nil || strings.ContainsAny(subject, "\r\n\x00\x1b\u202e") || !strings.HasPrefix(subject, "Påminnelse") {
+				t.Errorf("subject %q: %v", subject, err)
+			}
+			want := strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+				if r == '\u202e' || r < ' ' || r == '\u0085' {
+					if r == '\r' || r == '\n' {
+						return ' '
+					}
+					return -1
+				}
+				return r
+			}, m.Subject)), " ")
+			if r := []rune(want); len(r) > 500 {
+				want = string(r[:497]) + "…"
+			}
+			if subject != want {
+				t.Errorf("subject decodes to\n%q, want\n%q", subject, want)
+			}
+		})
+	}
+}
+
+func TestCrashBetweenAcceptanceAndMarkResendsWithTheSameMessageID(t *testing.T) {
+	f := newFixture(t, "Smart stad")
+	f.queue(t, msg("m1", "a@example.stockholm.se"), msg("m2", "b@example.stockholm.se"), msg("m3", "c@example.stockholm.se"))
+	crashed := f.sender()
+	imail.CrashAfterAccept(crashed, func(id string) bool { return id == "m2" })
+	if _, err := crashed.SendDue(context.Background()); err == nil {
+		t.Fatal("the crash did not stop the sender")
+	}
+	// A new sender before the lease runs out leaves m2 alone; after, it
+	// sends it again, with the same Message-ID.
+	f.now = f.now.Add(time.Minute)
+	if _, err := f.sender().SendDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.now = f.now.Add(5 * time.Minute)
+	if _, err := f.sender().SendDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]int{}
+	for _, m := range f.catcher.Messages() {
+		byID[m.MessageID]++
+	}
+	out, _ := f.store.Outbox(context.Background(), f.remiss.ID)
+	for _, row := range out {
+		id := imail.MessageID(row.ID, "example.stockholm.se")
+		want := 1
+		if row.ID == "m2" {
+			want = 2 // delivered before the crash and again: the copy is recognisable by its ID
+		}
+		if byID[id] != want || row.SentAt == nil {
+			t.Errorf("%s: delivered %d times (want %d), sent_at %v", row.ID, byID[id], want, row.SentAt)
+		}
+	}
+	if len(byID) != len(out) {
+		t.Errorf("%d distinct Message-IDs for %d messages", len(byID), len(out))
+	}
+}
+
+func TestServerDownThenBackDeliversEverythingOnce(t *testing.T) {
+	f := newFixture(t, "Smart stad")
+	addr := f.catcher.Addr()
+	f.catcher.Close()
+	f.queue(t, msg("m1", "a@example.stockholm.se"), msg("m2", "b@example.stockholm.se"))
+	s := f.sender()
+	for range 3 {
+		if _, err := s.SendDue(context.Background()); err == nil {
+			t.Fatal("sending to a stopped server succeeded")
+		}
+		f.now = f.now.Add(imail.Backoff(10))
+	}
+	out, _ := f.store.Outbox(context.Background(), f.remiss.ID)
+	if out[0].Attempts != 3 || out[0].LastError == "" || out[0].SentAt != nil {
+		t.Errorf("after three failures: %+v", out[0])
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := devmail.Serve(ln)
+	defer back.Close()
+	if n, err := s.SendDue(context.Background()); err != nil || n != 2 {
+		t.Fatalf("after the server came back: sent %d, %v", n, err)
+	}
+	if n, _ := s.SendDue(context.Background()); n != 0 || len(back.Messages()) != 2 {
+		t.Errorf("delivered %d", len(back.Messages()))
+	}
+}
+
+func TestUndeliverableAddressIsReportedToTheCoordinator(t *testing.T) {
+	f := newFixture(t, "Smart stad")
+	f.catcher.Reject = func(rcpt string) bool { return strings.HasPrefix(rcpt, "nobody@") }
+	f.queue(t, msg("m1", "nobody@example.stockholm.se"), msg("m2", "b@example.stockholm.se"))
+	s := f.sender()
+	if _, err := s.SendDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	row, _ := f.store.OutboxMessage(context.Background(), "m1")
+	if row.FailedAt == nil || !strings.Contains(row.LastError, "550") || row.Attempts != 1 {
+		t.Errorf("m1 %+v", row)
+	}
+	report, err := f.store.OutboxMessage(context.Background(), "undeliverable.m1")
+	if err != nil || report.Recipient != "ks.samordnare@example.stockholm.se" || !strings.Contains(report.Body, "nobody@example.stockholm.se") {
+		t.Fatalf("report %+v %v", report, err)
+	}
+	// The report went out in the same pass; nothing is retried for ever.
+	f.now = f.now.Add(24 * time.Hour)
+	s.SendDue(context.Background())
+	var to []string
+	for _, m := range f.catcher.Messages() {
+		to = append(to, m.To...)
+	}
+	if strings.Join(to, ",") != "b@example.stockholm.se,ks.samordnare@example.stockholm.se" {
+		t.Errorf("delivered to %v", to)
+	}
+	_ = store.Message{}
+}
