@@ -27,15 +27,51 @@ func (a *Activities) AnnounceRound(ctx context.Context, in RoundInput) (RecordRe
 	if err != nil {
 		return RecordResult{}, nonRetryableIfNotFound(err)
 	}
+	missiv, err := a.storeMissiv(ctx, r, in.At)
+	if err != nil {
+		return RecordResult{}, err
+	}
 	msgs, err := a.toEveryRecipient(ctx, r, "remiss_sent", in.EventKey, in.At)
 	if err != nil {
 		return RecordResult{}, err
+	}
+	for i := range msgs {
+		msgs[i].DocumentID = missiv.ID
 	}
 	applied, err := a.Store.Apply(ctx, store.Change{
 		EventKey: in.EventKey, At: in.At, Actor: in.Actor.User, RemissID: r.ID, Action: "remiss_sent",
 		Detail: map[string]any{"recipients": r.Recipients, "deadline": r.Deadline}, Messages: msgs,
 	})
 	return RecordResult{Applied: applied}, err
+}
+
+// MissivDocumentID is the one cover letter a round has.
+func MissivDocumentID(remissID string) string { return "missiv." + remissID }
+
+// storeMissiv renders and stores the cover letter once.
+func (a *Activities) storeMissiv(ctx context.Context, r store.Remiss, at time.Time) (store.Document, error) {
+	doc, err := a.Store.Document(ctx, MissivDocumentID(r.ID))
+	if err == nil || !errors.Is(err, store.ErrNotFound) {
+		return doc, err
+	}
+	data := pdf.MissivData{Dnr: r.Dnr, Title: r.Title, Date: at.In(remiss.Stockholm), Deadline: r.Deadline,
+		Description: r.Description, Link: a.BaseURL + "/remisser/" + r.ID}
+	for _, code := range r.Recipients {
+		org, err := a.Store.Org(ctx, code)
+		if err != nil {
+			return doc, nonRetryableIfNotFound(err)
+		}
+		data.Recipients = append(data.Recipients, org.Name)
+	}
+	if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
+		data.Coordinator, data.Contact = pdf.Signatory{Name: coord.DisplayName, Title: coord.Title}, coord.Email
+	}
+	body, err := pdf.Missiv(data)
+	if err != nil {
+		return doc, err
+	}
+	return a.Store.PutDocument(ctx, store.Document{ID: MissivDocumentID(r.ID), RemissID: r.ID, Kind: "missiv",
+		Filename: "missiv-" + r.ID + ".pdf", Content: body})
 }
 
 // toEveryRecipient renders one message of a kind to each recipient's

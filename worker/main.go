@@ -6,6 +6,9 @@ package main
 import (
 	"context"
 	"log"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/remiss/remiss/activities"
 	"github.com/remiss/remiss/internal/config"
+	"github.com/remiss/remiss/internal/mail"
 	"github.com/remiss/remiss/internal/remissworker"
 	"github.com/remiss/remiss/internal/store"
 )
@@ -33,7 +37,20 @@ func main() {
 		log.Fatalf("worker: temporal at %s: %v", cfg.TemporalAddress, err)
 	}
 	defer c.Close()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if cfg.SMTPAddr != "" {
+		sender := &mail.Sender{Store: st, SMTP: mail.FromConfig(cfg), BaseURL: cfg.BaseURL}
+		go func() {
+			if err := sender.Run(ctx, 2*time.Second); err != nil {
+				log.Fatalf("worker: mail: %v", err)
+			}
+		}()
+	} else {
+		log.Printf("worker: SMTP_ADDR is not set: messages stay in the outbox unsent")
+	}
 	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL}, worker.Options{})
+	// Stop on the same signals; in-flight activities finish first.
 	if err := w.Run(worker.InterruptCh()); err != nil {
 		log.Fatal(err)
 	}

@@ -368,8 +368,8 @@ func TestRoundWithAnswerDeclineReturnAndLateAnswer(t *testing.T) {
 			t.Errorf("document %s is not a PDF", d.ID)
 		}
 	}
-	if kinds["statement"] != 2 || kinds["summary"] != 1 {
-		t.Errorf("documents %v, want 2 statements and 1 summary", kinds)
+	if kinds["statement"] != 2 || kinds["summary"] != 1 || kinds["missiv"] != 1 {
+		t.Errorf("documents %v, want 2 statements, 1 summary and the missiv", kinds)
 	}
 	// Reminders stopped for those who had answered: only Älvsjö was open at
 	// the 3-day reminder and at the deadline.
@@ -455,8 +455,8 @@ func TestWithdrawEndsEveryAssignment(t *testing.T) {
 		t.Errorf("withdrawal messages %d, want 2", n)
 	}
 	docs, _ := h.store.Documents(context.Background(), h.remissID)
-	if len(docs) != 0 {
-		t.Errorf("a withdrawn round has %d documents", len(docs))
+	if len(docs) != 1 || docs[0].Kind != "missiv" {
+		t.Errorf("a withdrawn round has %d documents; want only the missiv it went out with", len(docs))
 	}
 	if len(h.notices("reminder")) != 0 {
 		t.Error("reminders after withdrawal")

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -21,8 +22,10 @@ import (
 	"github.com/remiss/remiss/activities"
 	"github.com/remiss/remiss/internal/config"
 	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/devmail"
 	"github.com/remiss/remiss/internal/devpg"
 	"github.com/remiss/remiss/internal/devtemporal"
+	"github.com/remiss/remiss/internal/mail"
 	"github.com/remiss/remiss/internal/remissworker"
 	"github.com/remiss/remiss/internal/store"
 )
@@ -81,6 +84,31 @@ func run() error {
 		return err
 	}
 	defer w.Stop()
+
+	// Mail: to SMTP_ADDR when set, else to a catcher on loopback whose
+	// messages are listed at /dev/mail.
+	mux := http.NewServeMux()
+	smtpCfg := mail.FromConfig(cfg)
+	if cfg.SMTPAddr == "" {
+		catcher, err := devmail.Start("127.0.0.1:2525")
+		if err != nil {
+			return fmt.Errorf("mail catcher: %w", err)
+		}
+		defer catcher.Close()
+		smtpCfg = mail.SMTPConfig{Addr: catcher.Addr(), Security: "none", From: "Remiss (utveckling) <remiss@localhost>"}
+		mux.Handle("/dev/", catcher.Handler())
+		log.Printf("Mail: caught on smtp://%s, listed at http://%s/dev/mail", catcher.Addr(), cfg.HTTPAddr)
+	}
+	sender := &mail.Sender{Store: st, SMTP: smtpCfg, BaseURL: cfg.BaseURL}
+	go sender.Run(ctx, time.Second)
+	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.ListenAndServe(); err != nil && err != http.ErrServerClosed {
+			log.Printf("Web: %v", err)
+			stop()
+		}
+	}()
+	defer srv.Close()
 	log.Printf("Worker: running. Try: go run ./starter launch -f examples/smart-stad.yaml")
 	<-ctx.Done()
 	log.Printf("Stopping")

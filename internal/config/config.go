@@ -18,6 +18,13 @@ type Config struct {
 	BaseURL           string // REMISS_BASE_URL, links in messages
 	DataDir           string // REMISS_DATA_DIR, dev state (Temporal SQLite, private PostgreSQL)
 	Production        bool   // REMISS_ENV=production: no demo data, no embedded services
+	HTTPAddr          string // REMISS_HTTP_ADDR, the web server (dev: the mail catcher's pages)
+
+	SMTPAddr     string // SMTP_ADDR host:port; empty: the worker sends no mail
+	SMTPSecurity string // SMTP_SECURITY starttls (default), tls or none
+	SMTPUsername string // SMTP_USERNAME, AUTH PLAIN when set
+	SMTPPassword string // SMTP_PASSWORD
+	SMTPFrom     string // SMTP_FROM, e.g. "Remiss <remiss@stockholm.se>"
 }
 
 // DefaultDatabaseURL is used when DATABASE_URL is unset: the local server the
@@ -32,6 +39,12 @@ func FromEnv() (Config, error) {
 		DatabaseURL:       os.Getenv("DATABASE_URL"),
 		BaseURL:           strings.TrimRight(env("REMISS_BASE_URL", "http://localhost:8080"), "/"),
 		DataDir:           env("REMISS_DATA_DIR", "data"),
+		HTTPAddr:          env("REMISS_HTTP_ADDR", "127.0.0.1:8080"),
+		SMTPAddr:          os.Getenv("SMTP_ADDR"),
+		SMTPSecurity:      env("SMTP_SECURITY", "starttls"),
+		SMTPUsername:      os.Getenv("SMTP_USERNAME"),
+		SMTPPassword:      os.Getenv("SMTP_PASSWORD"),
+		SMTPFrom:          env("SMTP_FROM", "Remiss <remiss@localhost>"),
 	}
 	switch e := env("REMISS_ENV", "development"); e {
 	case "production":

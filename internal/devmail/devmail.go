@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/mail"
+	"strconv"
 	"sync"
 	"time"
 
@@ -135,6 +136,16 @@ func (c *Catcher) Handler() http.Handler {
 		}
 		json.NewEncoder(w).Encode(list)
 	})
+	mux.HandleFunc("GET /dev/mail/{n}", func(w http.ResponseWriter, r *http.Request) {
+		list := c.Messages()
+		n, err := strconv.Atoi(r.PathValue("n"))
+		if !loopback(r) || err != nil || n < 0 || n >= len(list) {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write(list[n].Raw)
+	})
 	mux.HandleFunc("GET /dev/mail", func(w http.ResponseWriter, r *http.Request) {
 		if !loopback(r) {
 			http.Error(w, errNotLoopback.Error(), http.StatusForbidden)
@@ -164,9 +175,9 @@ var page = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
 <h1>Utvecklingspost ({{len .}} meddelanden)</h1>
 <p>Allt som systemet har skickat med e-post sedan start. Sidan uppdateras var femte sekund.</p>
 <table>
-<caption class="visually-hidden">Mottagna meddelanden</caption>
+<caption>Mottagna meddelanden, äldst först</caption>
 <thead><tr><th scope="col">Tid</th><th scope="col">Till</th><th scope="col">Ämne</th><th scope="col">Message-ID</th></tr></thead>
 <tbody>
-{{range .}}<tr><td>{{.At.Format "2006-01-02 15:04:05"}}</td><td>{{range .To}}{{.}} {{end}}</td><td>{{.Subject}}</td><td><code>{{.MessageID}}</code></td></tr>
+{{range $i, $m := .}}<tr><td>{{$m.At.Format "2006-01-02 15:04:05"}}</td><td>{{range $m.To}}{{.}} {{end}}</td><td><a href="/dev/mail/{{$i}}">{{$m.Subject}}</a></td><td><code>{{$m.MessageID}}</code></td></tr>
 {{end}}</tbody></table></body></html>
 `))

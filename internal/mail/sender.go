@@ -34,6 +34,7 @@ type SMTPConfig struct {
 type Sender struct {
 	Store       *store.Store
 	SMTP        SMTPConfig
+	BaseURL     string // links in the daily digest
 	Now         func() time.Time
 	Lease       time.Duration // how long a claimed message is ours (default 2 min)
 	MaxAttempts int           // before a message is given up (default 12)
@@ -90,6 +91,9 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration) error {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
+		if _, err := QueueDigests(ctx, s.Store, s.BaseURL, s.Now()); err != nil && ctx.Err() == nil {
+			s.Log.Warn("mail: digest", "err", err)
+		}
 		if _, err := s.SendDue(ctx); err != nil && ctx.Err() == nil {
 			s.Log.Warn("mail: send", "err", err)
 		}

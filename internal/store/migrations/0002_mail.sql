@@ -17,3 +17,7 @@ CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL AND fai
 
 -- A Coordinator may take one daily message per round instead of one per event.
 ALTER TABLE remisses ADD COLUMN digest boolean NOT NULL DEFAULT false;
+
+-- The missiv (cover letter) goes out with the remiss.
+ALTER TABLE documents DROP CONSTRAINT documents_kind_check;
+ALTER TABLE documents ADD CONSTRAINT documents_kind_check CHECK (kind IN ('statement','summary','underlag','missiv'));
