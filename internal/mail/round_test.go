@@ -57,8 +57,8 @@ func TestRoundSendsExactlyTheExpectedMessages(t *testing.T) {
 	at := func(d time.Duration, org, name string, arg any) {
 		env.RegisterDelayedCallback(func() {
 			err := env.UpdateWorkflowByID(workflows.AssignmentWorkflowID(r.ID, org), name, name+org, &testsuite.TestUpdateCallback{
-				OnReject:   func(err error) { failures = append(failures, fmt.Sprintf("%s %s: %v", org, name, err)) },
-				OnAccept:   func() {},
+				OnReject: func(err error) { failures = append(failures, fmt.Sprintf("%s %s: %v", org, name, err)) },
+				OnAccept: func() {},
 				OnComplete: func(_ any, err error) {
 					if err != nil {
 						failures = append(failures, fmt.Sprintf("%s %s: %v", org, name, err))
