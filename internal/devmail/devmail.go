@@ -5,6 +5,7 @@ package devmail
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -16,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
@@ -29,12 +31,21 @@ type Message struct {
 	Raw       []byte    `json:"-"`
 }
 
+// Options configure a catcher beyond the defaults (plain SMTP, no login).
+type Options struct {
+	// TLS enables STARTTLS with this configuration.
+	TLS *tls.Config
+	// Username and Password, when set, require AUTH PLAIN before MAIL.
+	Username, Password string
+}
+
 // Catcher is the server.
 type Catcher struct {
 	// Reject, when set, refuses a recipient permanently (550), as a server
 	// does for an address that does not exist.
 	Reject func(rcpt string) bool
 
+	opts Options
 	mu   sync.Mutex
 	msgs []Message
 	srv  *smtp.Server
@@ -51,9 +62,13 @@ func Start(addr string) (*Catcher, error) {
 }
 
 // Serve serves on a listener the caller made.
-func Serve(ln net.Listener) *Catcher {
-	c := &Catcher{addr: ln.Addr().String()}
+func Serve(ln net.Listener) *Catcher { return ServeWith(ln, Options{}) }
+
+// ServeWith serves with options; a TLS listener gives implicit TLS.
+func ServeWith(ln net.Listener, opts Options) *Catcher {
+	c := &Catcher{addr: ln.Addr().String(), opts: opts}
 	c.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{c: c}, nil }))
+	c.srv.TLSConfig = opts.TLS
 	c.srv.Domain = "localhost"
 	c.srv.AllowInsecureAuth = true
 	c.srv.MaxMessageBytes = 30 << 20
@@ -81,16 +96,37 @@ func (c *Catcher) Messages() []Message {
 }
 
 type session struct {
-	c    *Catcher
-	from string
-	to   []string
+	c      *Catcher
+	authed bool
+	from   string
+	to     []string
 }
 
 func (s *session) Reset()        { s.from, s.to = "", nil }
 func (s *session) Logout() error { return nil }
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	if s.c.opts.Username != "" && !s.authed {
+		return smtp.ErrAuthRequired
+	}
 	s.from = from
 	return nil
+}
+
+func (s *session) AuthMechanisms() []string {
+	if s.c.opts.Username == "" {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+func (s *session) Auth(mech string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != s.c.opts.Username || pass != s.c.opts.Password {
+			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication failed"}
+		}
+		s.authed = true
+		return nil
+	}), nil
 }
 
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
