@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/templates"
 )
@@ -23,6 +24,26 @@ type Activities struct {
 	Store *store.Store
 	// BaseURL is where users open an assignment, e.g. http://localhost:8080.
 	BaseURL string
+	// Seals sign every document; each organisation signs with its own.
+	Seals *sign.Keyring
+}
+
+// ErrSeal is the error type of a document that cannot be sealed: no seal, an
+// expired or not yet valid certificate, a key that does not match. Retrying
+// does not help; the workflow reports it and waits for an operator.
+const ErrSeal = "SealError"
+
+// seal signs a rendered PDF as org, now, or fails for good. (The document's
+// own date is the event's; the seal's time is when it is applied.)
+func (a *Activities) seal(org string, pdf []byte, name, reason string) ([]byte, error) {
+	s, err := a.Seals.For(org)
+	if err == nil {
+		var signed []byte
+		if signed, err = s.SignPDF(pdf, sign.Options{At: time.Now().In(remiss.Stockholm), Name: name, Reason: reason, Location: "Stockholm"}); err == nil {
+			return signed, nil
+		}
+	}
+	return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("dokumentet kunde inte förseglas för %s: %v", org, err), ErrSeal, err)
 }
 
 // Action names an assignment event; it is the audit row's action.

@@ -17,7 +17,7 @@ import (
 func TestActivitiesAreIdempotent(t *testing.T) {
 	ctx := context.Background()
 	s := dbtest.OpenSeeded(t)
-	a := &activities.Activities{Store: s, BaseURL: "http://localhost:8080"}
+	a := &activities.Activities{Store: s, BaseURL: "http://localhost:8080", Seals: dbtest.Seals(t)}
 	r := store.Remiss{ID: "ks-2016-171-908", Dnr: "KS 2016/171-908", Title: "Strategi för Stockholm som smart och uppkopplad stad",
 		Deadline: "2027-01-15", DeadlineAt: time.Date(2027, 1, 16, 0, 0, 0, 0, remiss.Stockholm),
 		Reminders: []string{"14d"}, Grace: "7d", Coordinator: "ks.samordnare", Recipients: []string{"bromma", "farsta"}}

@@ -70,6 +70,9 @@ func (a *Activities) storeMissiv(ctx context.Context, r store.Remiss, at time.Ti
 	if err != nil {
 		return doc, err
 	}
+	if body, err = a.seal(remiss.KS, body, "Kommunstyrelsen", "Missiv, Dnr "+r.Dnr); err != nil {
+		return doc, err
+	}
 	return a.Store.PutDocument(ctx, store.Document{ID: MissivDocumentID(r.ID), RemissID: r.ID, Kind: "missiv",
 		Filename: "missiv-" + r.ID + ".pdf", Content: body})
 }
@@ -135,6 +138,9 @@ func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (Do
 		}
 		body, err := pdf.Statement(StatementData(r, org, v.Content, in.At, in.Late))
 		if err != nil {
+			return DocumentResult{}, err
+		}
+		if body, err = a.seal(org.Code, body, org.Name, "Tjänsteutlåtande, Dnr "+r.Dnr); err != nil {
 			return DocumentResult{}, err
 		}
 		doc, err = a.Store.PutDocument(ctx, store.Document{
@@ -227,6 +233,9 @@ func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (DocumentRes
 		}
 		body, err := pdf.Summary(data)
 		if err != nil {
+			return DocumentResult{}, err
+		}
+		if body, err = a.seal(remiss.KS, body, "Kommunstyrelsen", "Sammanställning av remissvar, Dnr "+r.Dnr); err != nil {
 			return DocumentResult{}, err
 		}
 		doc, err = a.Store.PutDocument(ctx, store.Document{
@@ -339,6 +348,41 @@ func (a *Activities) WithdrawRound(ctx context.Context, in RoundInput) (RecordRe
 		AllAssignmentsIn: []string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted), string(remiss.StateApproved)},
 		Remiss:           &store.RemissPatch{State: &state, ClosedAt: &at},
 		Messages:         msgs,
+	})
+	return RecordResult{Applied: applied}, err
+}
+
+// ProblemInput reports a step that waits for an operator.
+type ProblemInput struct {
+	EventKey     string
+	At           time.Time
+	RemissID     string
+	AssignmentID string `json:",omitempty"`
+	Reason       string // the error, for the audit trail and the Coordinator
+}
+
+// ReportProblem records in the audit trail that a step failed for a reason
+// retrying cannot fix, and tells the round's Coordinator.
+func (a *Activities) ReportProblem(ctx context.Context, in ProblemInput) (RecordResult, error) {
+	r, err := a.Store.Remiss(ctx, in.RemissID)
+	if err != nil {
+		return RecordResult{}, nonRetryableIfNotFound(err)
+	}
+	m := a.messages(r, remiss.Org{}, store.Assignment{}, in.EventKey, in.At)
+	m.data.Reason = in.Reason
+	m.data.Detail = in.RemissID
+	if in.AssignmentID != "" {
+		m.data.Detail = in.AssignmentID
+	}
+	if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
+		m.add("document_failed", coord.Email)
+	}
+	if m.err != nil {
+		return RecordResult{}, m.err
+	}
+	applied, err := a.Store.Apply(ctx, store.Change{
+		EventKey: in.EventKey, At: in.At, Actor: "system", RemissID: r.ID, AssignmentID: in.AssignmentID,
+		Action: "document_failed", Detail: map[string]any{"reason": in.Reason}, Messages: m.list,
 	})
 	return RecordResult{Applied: applied}, err
 }

@@ -46,6 +46,9 @@ Kommandon:
   extension --assignment ID --until DATUM --reason TEXT   begär anstånd
   decide-extension --assignment ID (--approve|--refuse) [--until DATUM]   (som samordnare)
   close DNR                                   stäng remissomgången och sammanställ svaren
+  verify FIL.pdf ... | --document ID          verifiera signaturer (och lagrad kontrollsumma); fel ger felkod
+  render --response SVAR.yaml --out FIL.pdf   rendera och försegla ett tjänsteutlåtande (förhandsgranskning)
+  retry UPPDRAG-ID|DNR                        kör ett steg som väntar på driften igen (t.ex. efter bytt sigill)
   withdraw DNR                                återkalla remissen
 
 Ett uppdrags ID är remissens ID och organisationens kod, t.ex.
@@ -127,11 +130,28 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	until := fs.String("until", "", "datum ÅÅÅÅ-MM-DD")
 	approve := fs.Bool("approve", false, "bevilja")
 	refuse := fs.Bool("refuse", false, "avslå")
+	document := fs.String("document", "", "dokumentets ID")
+	response := fs.String("response", "", "svarsfil")
+	outFile := fs.String("out", "", "utfil")
 	if err := fs.Parse(rest); err != nil {
 		return fmt.Errorf("%s: %v\n\n%s", cmd, err, usage)
 	}
 
 	switch cmd {
+	case "verify":
+		return verify(ctx, fs.Args(), *document, out)
+	case "render":
+		return render(*response, *outFile, out)
+	case "retry":
+		if fs.NArg() != 1 {
+			return errors.New("ange uppdragets ID eller diarienumret: starter retry ks-2016-171-908.bromma")
+		}
+		a, err := connect(ctx, out, true)
+		if err != nil {
+			return err
+		}
+		defer a.close()
+		return retry(ctx, a, fs.Arg(0), out)
 	case "import":
 		a, err := connect(ctx, out, false)
 		if err != nil {

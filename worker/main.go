@@ -16,6 +16,7 @@ import (
 
 	"github.com/remiss/remiss/activities"
 	"github.com/remiss/remiss/internal/config"
+	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/mail"
 	"github.com/remiss/remiss/internal/remissworker"
 	"github.com/remiss/remiss/internal/store"
@@ -49,7 +50,11 @@ func main() {
 	} else {
 		log.Printf("worker: SMTP_ADDR is not set: messages stay in the outbox unsent")
 	}
-	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL}, worker.Options{})
+	seals, err := demo.Keyring(cfg)
+	if err != nil {
+		log.Fatalf("worker: seals: %v", err)
+	}
+	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals}, worker.Options{})
 	// Stop on the same signals; in-flight activities finish first.
 	if err := w.Run(worker.InterruptCh()); err != nil {
 		log.Fatal(err)

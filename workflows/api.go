@@ -34,6 +34,8 @@ const (
 	SignalClose         = "close"
 	SignalWithdraw      = "withdraw"
 	SignalDeadlineMoved = "deadline-moved"
+	// SignalRetry asks a step that waits for an operator to run again.
+	SignalRetry = "retry"
 )
 
 // RemissWorkflowID names the workflow of a round; starting a second one for

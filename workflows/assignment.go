@@ -55,6 +55,7 @@ type assignment struct {
 	changes     int
 	closing     bool
 	withdrawing bool
+	retries     retrySignals
 	mu          workflow.Mutex
 }
 
@@ -99,6 +100,7 @@ func (w *assignment) setup(ctx workflow.Context) error {
 			return err
 		}
 	}
+	w.retries.listen(ctx)
 	closeCh := workflow.GetSignalChannel(ctx, SignalClose)
 	withdrawCh := workflow.GetSignalChannel(ctx, SignalWithdraw)
 	workflow.Go(ctx, func(ctx workflow.Context) {
@@ -243,10 +245,16 @@ func (w *assignment) sendNotice(ctx workflow.Context, n notice) error {
 func (w *assignment) produceStatement(ctx workflow.Context) error {
 	return w.locked(ctx, func() error {
 		var res activities.DocumentResult
-		err := workflow.ExecuteActivity(ctx, a.RenderStatement, activities.StatementInput{
-			EventKey: w.id + ".statement", AssignmentID: w.id, VersionID: w.versionID,
-			At: workflow.Now(ctx), Late: w.late,
-		}).Get(ctx, &res)
+		at := workflow.Now(ctx)
+		err := untilFixed(ctx, w.id+".statement", w.in.RemissID, w.id, &w.retries, func() bool { return w.withdrawing }, func() error {
+			return workflow.ExecuteActivity(ctx, a.RenderStatement, activities.StatementInput{
+				EventKey: w.id + ".statement", AssignmentID: w.id, VersionID: w.versionID, At: at, Late: w.late,
+			}).Get(ctx, &res)
+		})
+		if errors.Is(err, errAborted) {
+			w.state = remiss.StateWithdrawn
+			return nil
+		}
 		if err != nil {
 			return err
 		}

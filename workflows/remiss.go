@@ -24,6 +24,7 @@ type round struct {
 	grace      time.Duration
 	summaryID  string
 	changes    int
+	retries    retrySignals
 }
 
 // RemissWorkflow runs one round: it sends the remiss, starts one
@@ -78,6 +79,7 @@ func (r *round) setup(ctx workflow.Context) error {
 	); err != nil {
 		return err
 	}
+	r.retries.listen(ctx)
 	moved := workflow.GetSignalChannel(ctx, SignalDeadlineMoved)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
@@ -117,9 +119,12 @@ func (r *round) closeAt() time.Time {
 
 func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 	id := r.in.RemissID
-	if err := workflow.ExecuteActivity(ctx, a.AnnounceRound, activities.RoundInput{
-		EventKey: id + ".sent", RemissID: id, At: workflow.Now(ctx), Actor: r.in.Coordinator,
-	}).Get(ctx, nil); err != nil {
+	sentAt := workflow.Now(ctx)
+	if err := untilFixed(ctx, id+".sent", id, "", &r.retries, func() bool { return false }, func() error {
+		return workflow.ExecuteActivity(ctx, a.AnnounceRound, activities.RoundInput{
+			EventKey: id + ".sent", RemissID: id, At: sentAt, Actor: r.in.Coordinator,
+		}).Get(ctx, nil)
+	}); err != nil {
 		return RemissStatus{}, err
 	}
 
@@ -181,9 +186,12 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 		return RemissStatus{}, err
 	}
 	var doc activities.DocumentResult
-	if err := workflow.ExecuteActivity(ctx, a.CloseRound, activities.RoundInput{
-		EventKey: id + ".closed", RemissID: id, At: workflow.Now(ctx), Actor: r.closedBy, Reason: r.closing,
-	}).Get(ctx, &doc); err != nil {
+	closedAt := workflow.Now(ctx)
+	if err := untilFixed(ctx, id+".closed", id, "", &r.retries, func() bool { return false }, func() error {
+		return workflow.ExecuteActivity(ctx, a.CloseRound, activities.RoundInput{
+			EventKey: id + ".closed", RemissID: id, At: closedAt, Actor: r.closedBy, Reason: r.closing,
+		}).Get(ctx, &doc)
+	}); err != nil {
 		return RemissStatus{}, err
 	}
 	r.state, r.summaryID = remiss.RemissClosed, doc.DocumentID

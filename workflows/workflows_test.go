@@ -16,6 +16,7 @@ import (
 	"github.com/remiss/remiss/internal/dbtest"
 	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
 )
 
@@ -38,6 +39,7 @@ func actor(org string, role remiss.Role) remiss.Actor {
 type harness struct {
 	t        *testing.T
 	env      *testsuite.TestWorkflowEnvironment
+	acts     *activities.Activities
 	store    *store.Store
 	remissID string
 	rejected map[string]string // update ID → error
@@ -52,7 +54,8 @@ func newHarness(t *testing.T, dnr string, recipients ...string) *harness {
 	env.SetStartTime(start)
 	env.RegisterWorkflow(RemissWorkflow)
 	env.RegisterWorkflow(AssignmentWorkflow)
-	env.RegisterActivity(&activities.Activities{Store: s, BaseURL: "http://localhost:8080"})
+	acts := &activities.Activities{Store: s, BaseURL: "http://localhost:8080", Seals: dbtest.Seals(t)}
+	env.RegisterActivity(acts)
 	id := remiss.RemissID(dnr)
 	if _, err := s.CreateRound(context.Background(), store.Remiss{
 		ID: id, Dnr: dnr, Title: "Strategi för Stockholm som smart och uppkopplad stad", Deadline: deadline,
@@ -61,7 +64,7 @@ func newHarness(t *testing.T, dnr string, recipients ...string) *harness {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, env: env, store: s, remissID: id, rejected: map[string]string{}, accepted: map[string]bool{}}
+	return &harness{t: t, env: env, acts: acts, store: s, remissID: id, rejected: map[string]string{}, accepted: map[string]bool{}}
 }
 
 func (h *harness) remissInput(recipients ...string) RemissInput {
@@ -460,5 +463,51 @@ func TestWithdrawEndsEveryAssignment(t *testing.T) {
 	}
 	if len(h.notices("reminder")) != 0 {
 		t.Error("reminders after withdrawal")
+	}
+}
+
+func TestMissingSealWaitsForAnOperatorThenRetries(t *testing.T) {
+	h := newHarness(t, "KS 2026/100-8", "bromma")
+	seals := h.acts.Seals
+	// Bromma has no seal and there is no default: sealing cannot succeed.
+	broken := *seals
+	broken.Seals = map[string]*sign.Seal{"ks": seals.Seals["ks"]}
+	h.acts.Seals = &broken
+	sub := h.version("bromma", nil)
+	h.at(time.Hour, "", "assign", UpdateAssign, AssignRequest{Actor: actor("bromma", remiss.RoleRegistrar), Officer: "bromma.handlaggare"})
+	h.at(2*time.Hour, "", "submit", UpdateSubmit, sub)
+	h.at(3*time.Hour, "", "approve", UpdateApprove, ApproveRequest{Actor: actor("bromma", remiss.RoleSignatory), SHA256: sub.SHA256})
+	h.env.RegisterDelayedCallback(func() {
+		if n := len(h.notices("document_failed")); n != 1 {
+			t.Errorf("%d problem reports before the fix, want 1", n)
+		}
+		if a := h.assignment("bromma"); a.State != remiss.StateApproved || a.DocumentID != "" {
+			t.Errorf("while waiting: %+v", a)
+		}
+		h.acts.Seals = seals // the operator installs the seal
+		h.env.SignalWorkflow(SignalRetry, nil)
+	}, 2*day)
+	h.env.ExecuteWorkflow(AssignmentWorkflow, h.assignmentInput("bromma"))
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	h.mustAccept("assign", "submit", "approve")
+	a := h.assignment("bromma")
+	if a.State != remiss.StateAnswered || a.DocumentID == "" {
+		t.Fatalf("after the retry: %+v", a)
+	}
+	doc, _ := h.store.Document(context.Background(), a.DocumentID)
+	if res, err := sign.Verify(doc.Content, seals.Roots); err != nil || !res[0].Valid {
+		t.Errorf("statement after retry: %+v %v", res, err)
+	}
+	audit, _ := h.store.Audit(context.Background(), h.remissID)
+	var failed int
+	for _, e := range audit {
+		if e.Action == "document_failed" && strings.Contains(string(e.Detail), "förseglas") {
+			failed++
+		}
+	}
+	if failed != 1 {
+		t.Errorf("audit has %d document_failed rows", failed)
 	}
 }

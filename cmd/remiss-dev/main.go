@@ -79,7 +79,11 @@ func run() error {
 		return err
 	}
 	defer c.Close()
-	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL}, worker.Options{})
+	seals, err := demo.Keyring(cfg)
+	if err != nil {
+		return fmt.Errorf("seals: %w", err)
+	}
+	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals}, worker.Options{})
 	if err := w.Start(); err != nil {
 		return err
 	}

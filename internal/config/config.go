@@ -19,6 +19,8 @@ type Config struct {
 	DataDir           string // REMISS_DATA_DIR, dev state (Temporal SQLite, private PostgreSQL)
 	Production        bool   // REMISS_ENV=production: no demo data, no embedded services
 	HTTPAddr          string // REMISS_HTTP_ADDR, the web server (dev: the mail catcher's pages)
+	SealDir           string // REMISS_SEAL_DIR: <org>.pem and <org>-key.pem per organisation (dev: made under the data directory)
+	TrustFile         string // REMISS_TRUST: PEM trust anchors for verification (default: ca.pem in the seal directory)
 
 	SMTPAddr     string // SMTP_ADDR host:port; empty: the worker sends no mail
 	SMTPSecurity string // SMTP_SECURITY starttls (default), tls or none
@@ -40,6 +42,8 @@ func FromEnv() (Config, error) {
 		BaseURL:           strings.TrimRight(env("REMISS_BASE_URL", "http://localhost:8080"), "/"),
 		DataDir:           env("REMISS_DATA_DIR", "data"),
 		HTTPAddr:          env("REMISS_HTTP_ADDR", "127.0.0.1:8080"),
+		SealDir:           os.Getenv("REMISS_SEAL_DIR"),
+		TrustFile:         os.Getenv("REMISS_TRUST"),
 		SMTPAddr:          os.Getenv("SMTP_ADDR"),
 		SMTPSecurity:      env("SMTP_SECURITY", "starttls"),
 		SMTPUsername:      os.Getenv("SMTP_USERNAME"),
@@ -51,6 +55,9 @@ func FromEnv() (Config, error) {
 		c.Production = true
 		if c.DatabaseURL == "" {
 			return c, fmt.Errorf("config: DATABASE_URL must be set in production")
+		}
+		if c.SealDir == "" {
+			return c, fmt.Errorf("config: REMISS_SEAL_DIR must name the organisations' seals in production")
 		}
 	case "development":
 	default:

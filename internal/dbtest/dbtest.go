@@ -16,6 +16,7 @@ import (
 	_ "github.com/lib/pq"
 
 	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
 )
 
@@ -88,4 +89,15 @@ func OpenSeeded(t testing.TB) *store.Store {
 		t.Fatalf("seed: %v", err)
 	}
 	return s
+}
+
+// Seals returns TEST seals for every demo organisation, made in a
+// temporary directory, for tests that run the activities.
+func Seals(t testing.TB) *sign.Keyring {
+	t.Helper()
+	k, err := demo.Seals(t.TempDir())
+	if err != nil {
+		t.Fatalf("seals: %v", err)
+	}
+	return k
 }

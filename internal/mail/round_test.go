@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/remiss/remiss/activities"
+	"github.com/remiss/remiss/internal/dbtest"
 	"github.com/remiss/remiss/internal/demo"
 	imail "github.com/remiss/remiss/internal/mail"
 	"github.com/remiss/remiss/internal/remiss"
@@ -46,7 +47,7 @@ func TestRoundSendsExactlyTheExpectedMessages(t *testing.T) {
 	env.SetStartTime(start)
 	env.RegisterWorkflow(workflows.RemissWorkflow)
 	env.RegisterWorkflow(workflows.AssignmentWorkflow)
-	env.RegisterActivity(&activities.Activities{Store: f.store, BaseURL: "http://localhost:8080"})
+	env.RegisterActivity(&activities.Activities{Store: f.store, BaseURL: "http://localhost:8080", Seals: dbtest.Seals(t)})
 
 	act := func(org string, role remiss.Role) remiss.Actor {
 		u := map[remiss.Role]string{remiss.RoleRegistrar: ".registrator", remiss.RoleOfficer: ".handlaggare", remiss.RoleSignatory: ".chef"}[role]

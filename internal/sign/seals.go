@@ -224,3 +224,16 @@ func writePEM(file, typ string, ders ...[]byte) error {
 	}
 	return os.WriteFile(file, out, 0o600)
 }
+
+// LoadRoots reads trust anchors from a PEM file.
+func LoadRoots(file string) (*x509.CertPool, error) {
+	certs, err := readCerts(file)
+	if err != nil {
+		return nil, fmt.Errorf("sign: trust anchors: %w", err)
+	}
+	pool := x509.NewCertPool()
+	for _, c := range certs {
+		pool.AddCert(c)
+	}
+	return pool, nil
+}

@@ -29,6 +29,7 @@ import (
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/remissworker"
 	"github.com/remiss/remiss/internal/rounds"
+	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/workflows"
 )
@@ -39,6 +40,7 @@ type env struct {
 	c     client.Client
 	store *store.Store
 	svc   *rounds.Service
+	seals *sign.Keyring
 }
 
 func setup(t *testing.T) *env {
@@ -46,11 +48,11 @@ func setup(t *testing.T) *env {
 	quiet := sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	ts := temporaltest.NewServer(temporaltest.WithT(t), temporaltest.WithBaseClientOptions(client.Options{Logger: quiet}))
 	c := ts.GetDefaultClient()
-	return &env{t: t, ts: ts, c: c, store: st, svc: rounds.New(st, c)}
+	return &env{t: t, ts: ts, c: c, store: st, svc: rounds.New(st, c), seals: dbtest.Seals(t)}
 }
 
 func (e *env) startWorker() worker.Worker {
-	w := remissworker.New(e.c, &activities.Activities{Store: e.store, BaseURL: "http://localhost:8080"}, worker.Options{})
+	w := remissworker.New(e.c, &activities.Activities{Store: e.store, BaseURL: "http://localhost:8080", Seals: e.seals}, worker.Options{})
 	if err := w.Start(); err != nil {
 		e.t.Fatal(err)
 	}
@@ -220,6 +222,15 @@ func TestRoundToFourteenStadsdelsnamnder(t *testing.T) {
 	perAssignment := map[string]int{}
 	var statements, summaries int
 	for _, d := range docs {
+		// Every document is sealed by its organisation, and intact.
+		if res, err := sign.Verify(d.Content, e.seals.Roots); err != nil || len(res) != 1 || !res[0].Valid {
+			t.Errorf("%s: signature %+v %v", d.ID, res, err)
+		} else if d.Kind == "statement" && !strings.Contains(res[0].Signer, "TEST-sigill") {
+			t.Errorf("%s signed by %q", d.ID, res[0].Signer)
+		}
+		if d.Kind == "summary" {
+			pdfsigValid(t, d.Content)
+		}
 		text := pdftotext(t, d.Content)
 		switch d.Kind {
 		case "statement":
@@ -308,6 +319,21 @@ func TestRoundToFourteenStadsdelsnamnder(t *testing.T) {
 
 	checkReplay(t, ctx, e.c, workflows.RemissWorkflowID(id), workflows.AssignmentWorkflowID(id, late))
 	t.Logf("end-to-end wall time %v", time.Since(began).Round(time.Millisecond))
+}
+
+// pdfsigValid asks poppler, an independent verifier, about the signature.
+func pdfsigValid(t *testing.T, pdf []byte) {
+	t.Helper()
+	bin, err := exec.LookPath("pdfsig")
+	if err != nil {
+		dbtest.Unavailable(t, "pdfsig (poppler-utils)", err)
+	}
+	path := filepath.Join(t.TempDir(), "doc.pdf")
+	os.WriteFile(path, pdf, 0o600)
+	out, _ := exec.Command(bin, path).CombinedOutput() // exits 0 even when invalid: read it
+	if !strings.Contains(string(out), "Signature Validation: Signature is Valid.") || !strings.Contains(string(out), "ETSI.CAdES.detached") {
+		t.Errorf("pdfsig:\n%s", out)
+	}
 }
 
 func waitStarted(t *testing.T, ctx context.Context, c client.Client, orgs []string, id string) {

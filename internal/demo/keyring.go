@@ -1,0 +1,17 @@
+package demo
+
+import (
+	"path/filepath"
+
+	"github.com/remiss/remiss/internal/config"
+	"github.com/remiss/remiss/internal/sign"
+)
+
+// Keyring loads the configured seals; in development without
+// REMISS_SEAL_DIR it makes TEST seals under the data directory.
+func Keyring(cfg config.Config) (*sign.Keyring, error) {
+	if cfg.SealDir != "" {
+		return sign.LoadDir(cfg.SealDir, cfg.TrustFile)
+	}
+	return Seals(filepath.Join(cfg.DataDir, "seals"))
+}
