@@ -65,7 +65,7 @@ type signedData struct {
 	DigestAlgorithms []pkix.AlgorithmIdentifier `asn1:"set"`
 	EncapContentInfo encapContentInfo
 	Certificates     asn1.RawValue `asn1:"optional,tag:0"`
-	SignerInfos      []signerInfo `asn1:"set"`
+	SignerInfos      []signerInfo  `asn1:"set"`
 }
 
 type attribute struct {

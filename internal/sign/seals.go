@@ -166,7 +166,7 @@ func EnsureDev(dir string, orgs []DevOrg) (*Keyring, error) {
 			Subject: pkix.Name{CommonName: "TEST-sigill " + o.Name, Organization: []string{o.Name + " (TEST)"},
 				OrganizationalUnit: []string{"Endast för utveckling och test"}, Country: []string{"SE"}},
 			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(5, 0, 0),
-			KeyUsage:  x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+			KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
 		}
 		der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
 		if err != nil {
