@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lib/pq"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/remiss/remiss/internal/remiss"
@@ -94,6 +95,9 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 	if err != nil {
 		return RecordResult{}, err
 	}
+	if err := a.owned(ctx, asg.ID, in.VersionID, in.SHA256, in.NoteID); err != nil {
+		return RecordResult{}, err
+	}
 	state := string(in.State)
 	c := store.Change{
 		EventKey:     in.EventKey,
@@ -110,9 +114,11 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 	case ActionAssigned:
 		c.Assignment.Officer = &in.Officer
 		c.Detail["officer"] = in.Officer
-		if u, err := a.Store.User(ctx, in.Officer); err == nil && u.Email != "" {
-			m.add("assigned", u.Email)
+		u, err := a.user(ctx, in.Officer)
+		if err != nil {
+			return RecordResult{}, err
 		}
+		m.add("assigned", u.Email)
 	case ActionDraftSaved:
 		c.Assignment.ResponseVersionID = &in.VersionID
 		c.Detail["version"], c.Detail["sha256"] = in.VersionID, in.SHA256
@@ -129,16 +135,18 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 		for _, s := range signatories {
 			m.add("submitted", s.Email)
 		}
-		if u, err := a.Store.User(ctx, in.Actor.User); err == nil {
-			m.add("receipt", u.Email)
+		u, err := a.user(ctx, in.Actor.User)
+		if err != nil {
+			return RecordResult{}, err
 		}
+		m.add("receipt", u.Email)
 	case ActionReturned:
 		c.Detail["note"] = in.NoteID
-		if asg.Officer != "" {
-			if u, err := a.Store.User(ctx, asg.Officer); err == nil {
-				m.add("returned", u.Email)
-			}
+		u, err := a.user(ctx, asg.Officer)
+		if err != nil {
+			return RecordResult{}, err
 		}
+		m.add("returned", u.Email)
 	case ActionApproved:
 		c.Detail["version"] = asg.ResponseVersionID
 	case ActionDeclined:
@@ -147,16 +155,20 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 		at := in.At
 		c.Assignment.SubmittedAt = &at
 		c.Assignment.Late = &in.Late
-		if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
-			m.add("declined", coord.Email)
+		coord, err := a.user(ctx, r.Coordinator)
+		if err != nil {
+			return RecordResult{}, err
 		}
+		m.add("declined", coord.Email)
 	case ActionExtensionAsked:
 		c.Request = &store.ExtensionRequest{ID: in.ExtensionID, Until: in.Until, ReasonNoteID: in.NoteID}
 		m.data.Until = in.Until
 		c.Detail["extension"], c.Detail["until"] = in.ExtensionID, in.Until
-		if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
-			m.add("extension_requested", coord.Email)
+		coord, err := a.user(ctx, r.Coordinator)
+		if err != nil {
+			return RecordResult{}, err
 		}
+		m.add("extension_requested", coord.Email)
 	case ActionExtensionDecided:
 		c.Decision = &store.ExtensionDecision{ID: in.ExtensionID, Approved: in.Approved}
 		c.Detail["extension"], c.Detail["approved"] = in.ExtensionID, in.Approved
@@ -176,7 +188,7 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 	}
 	c.Messages = m.list
 	applied, err := a.Store.Apply(ctx, c)
-	return RecordResult{Applied: applied}, err
+	return RecordResult{Applied: applied}, permanent(err)
 }
 
 // NoticeKind names a timed message.
@@ -205,7 +217,11 @@ func (a *Activities) Notify(ctx context.Context, in NotifyInput) (RecordResult, 
 	}
 	to := org.Email
 	if asg.Officer != "" {
-		if u, err := a.Store.User(ctx, asg.Officer); err == nil && u.Email != "" {
+		u, err := a.user(ctx, asg.Officer)
+		if err != nil {
+			return RecordResult{}, err
+		}
+		if u.Email != "" {
 			to = u.Email
 		}
 	}
@@ -214,9 +230,9 @@ func (a *Activities) Notify(ctx context.Context, in NotifyInput) (RecordResult, 
 	case NoticeReminder, NoticeOverdue:
 		m.add(string(in.Kind), to)
 	case NoticeEscalation:
-		coord, err := a.Store.User(ctx, r.Coordinator)
+		coord, err := a.user(ctx, r.Coordinator)
 		if err != nil {
-			return RecordResult{}, nonRetryableIfNotFound(err)
+			return RecordResult{}, err
 		}
 		m.add(string(in.Kind), coord.Email)
 	default:
@@ -290,6 +306,53 @@ func (m *messageSet) add(kind, to string) {
 		}
 	}
 	m.list = append(m.list, msg)
+}
+
+// owned refuses, for good, a version or note that is not this
+// assignment's, or a version whose hash is not the one given.
+func (a *Activities) owned(ctx context.Context, assignmentID, versionID, sha, noteID string) error {
+	bad := func(what string) error {
+		return temporal.NewNonRetryableApplicationError(what+" hör inte till uppdraget "+assignmentID, "BadInput", nil)
+	}
+	if versionID != "" {
+		v, err := a.Store.ResponseVersion(ctx, versionID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && (v.AssignmentID != assignmentID || (sha != "" && v.SHA256 != sha))) {
+			return bad("versionen " + versionID)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if noteID != "" {
+		owner, err := a.Store.NoteAssignment(ctx, noteID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && owner != assignmentID) {
+			return bad("anteckningen " + noteID)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// user loads a user; a user that does not exist (removed since) is the
+// zero User, any other error is returned so the activity retries.
+func (a *Activities) user(ctx context.Context, username string) (store.User, error) {
+	u, err := a.Store.User(ctx, username)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.User{}, nil
+	}
+	return u, err
+}
+
+// permanent marks errors retrying cannot cure: rows that are missing, and
+// data the database refuses (SQLSTATE classes 22 and 23).
+func permanent(err error) error {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && (pqErr.Code.Class() == "22" || pqErr.Code.Class() == "23") {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "BadData", err)
+	}
+	return nonRetryableIfNotFound(err)
 }
 
 // load reads an assignment with its round and organisation.

@@ -63,9 +63,11 @@ func (a *Activities) storeMissiv(ctx context.Context, r store.Remiss, at time.Ti
 		}
 		data.Recipients = append(data.Recipients, org.Name)
 	}
-	if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
-		data.Coordinator, data.Contact = pdf.Signatory{Name: coord.DisplayName, Title: coord.Title}, coord.Email
+	coord, err := a.user(ctx, r.Coordinator)
+	if err != nil {
+		return doc, err
 	}
+	data.Coordinator, data.Contact = pdf.Signatory{Name: coord.DisplayName, Title: coord.Title}, coord.Email
 	body, err := pdf.Missiv(data)
 	if err != nil {
 		return doc, err
@@ -132,6 +134,9 @@ func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (Do
 		return DocumentResult{}, err
 	}
 	if err != nil {
+		if err := a.owned(ctx, asg.ID, in.VersionID, "", ""); err != nil {
+			return DocumentResult{}, err
+		}
 		v, err := a.Store.ResponseVersion(ctx, in.VersionID)
 		if err != nil {
 			return DocumentResult{}, nonRetryableIfNotFound(err)
@@ -249,14 +254,16 @@ func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (DocumentRes
 	if err != nil {
 		return DocumentResult{}, err
 	}
-	if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
-		m := a.messages(r, remiss.Org{}, store.Assignment{}, in.EventKey+".coordinator", in.At)
-		m.add("summary_ready", coord.Email)
-		if m.err != nil {
-			return DocumentResult{}, m.err
-		}
-		msgs = append(msgs, m.list...)
+	coord, err := a.user(ctx, r.Coordinator)
+	if err != nil {
+		return DocumentResult{}, err
 	}
+	cm := a.messages(r, remiss.Org{}, store.Assignment{}, in.EventKey+".coordinator", in.At)
+	cm.add("summary_ready", coord.Email)
+	if cm.err != nil {
+		return DocumentResult{}, cm.err
+	}
+	msgs = append(msgs, cm.list...)
 	for i := range msgs {
 		msgs[i].DocumentID = doc.ID
 	}
@@ -286,9 +293,11 @@ func (a *Activities) summaryData(ctx context.Context, r store.Remiss, in RoundIn
 		Dnr: r.Dnr, Title: r.Title, Date: in.At.In(remiss.Stockholm), Deadline: r.Deadline,
 		Closed: closeReasons[in.Reason],
 	}
-	if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
-		data.Signatory = pdf.Signatory{Name: coord.DisplayName, Title: coord.Title}
+	coord, err := a.user(ctx, r.Coordinator)
+	if err != nil {
+		return data, err
 	}
+	data.Signatory = pdf.Signatory{Name: coord.DisplayName, Title: coord.Title}
 	for _, asg := range asgs {
 		org, err := a.Store.Org(ctx, asg.Org)
 		if err != nil {
@@ -374,9 +383,11 @@ func (a *Activities) ReportProblem(ctx context.Context, in ProblemInput) (Record
 	if in.AssignmentID != "" {
 		m.data.Detail = in.AssignmentID
 	}
-	if coord, err := a.Store.User(ctx, r.Coordinator); err == nil {
-		m.add("document_failed", coord.Email)
+	coord, err := a.user(ctx, r.Coordinator)
+	if err != nil {
+		return RecordResult{}, err
 	}
+	m.add("document_failed", coord.Email)
 	if m.err != nil {
 		return RecordResult{}, m.err
 	}

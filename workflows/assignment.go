@@ -26,6 +26,8 @@ var (
 	errWrongState = errors.New("åtgärden är inte möjlig i uppdragets nuvarande läge")
 )
 
+// activityOptions retry an activity until it succeeds or fails for good:
+// the steps a round cannot skip (notices, documents, closing).
 func activityOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: time.Minute,
@@ -33,6 +35,21 @@ func activityOptions(ctx workflow.Context) workflow.Context {
 			InitialInterval:    time.Second,
 			BackoffCoefficient: 2,
 			MaximumInterval:    time.Minute,
+		},
+	})
+}
+
+// updateOptions bound the activity of a user's action: the user waits for
+// the answer, and an action that cannot be recorded within minutes is
+// refused rather than holding the assignment.
+func updateOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: 5 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    30 * time.Second,
 		},
 	})
 }
@@ -117,8 +134,17 @@ func (w *assignment) setup(ctx workflow.Context) error {
 func (w *assignment) run(ctx workflow.Context) (AssignmentResult, error) {
 	for {
 		if w.withdrawing && !w.state.Done() {
-			// The round records the withdrawal of every assignment at once.
-			w.state = remiss.StateWithdrawn
+			// Under the lock, so an action being recorded finishes first; the
+			// round records the withdrawal of every assignment at once.
+			if err := w.locked(ctx, func() error {
+				if !w.state.Done() {
+					w.state = remiss.StateWithdrawn
+				}
+				return nil
+			}); err != nil {
+				return AssignmentResult{}, err
+			}
+			continue
 		}
 		if w.state == remiss.StateApproved {
 			if err := w.produceStatement(ctx); err != nil {
@@ -162,7 +188,14 @@ func (w *assignment) run(ctx workflow.Context) (AssignmentResult, error) {
 				continue
 			}
 		}
-		if err := w.locked(ctx, func() error { return w.sendNotice(ctx, n) }); err != nil {
+		if err := w.locked(ctx, func() error {
+			// An action may have moved the deadline while we waited for the
+			// lock: send only a notice that is still the due one.
+			if cur, ok := w.nextNotice(); ok && cur.key == n.key && !cur.at.After(workflow.Now(ctx)) {
+				return w.sendNotice(ctx, cur)
+			}
+			return nil
+		}); err != nil {
 			return AssignmentResult{}, err
 		}
 	}
@@ -274,7 +307,7 @@ func (w *assignment) record(ctx workflow.Context, action activities.Action, to r
 	in.Action = action
 	in.State = to
 	var res activities.RecordResult
-	err := workflow.ExecuteActivity(activityOptions(ctx), a.Record, in).Get(ctx, &res)
+	err := workflow.ExecuteActivity(ctx, a.Record, in).Get(ctx, &res)
 	return res, err
 }
 
@@ -426,6 +459,7 @@ func (w *assignment) checkDecideExtension(r ExtensionDecision) error {
 // --- update handlers ---
 
 func (w *assignment) assign(ctx workflow.Context, r AssignRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkAssign(r) }, func() error {
 		to := remiss.StateAssigned
 		if w.state == remiss.StateDrafting {
@@ -440,6 +474,7 @@ func (w *assignment) assign(ctx workflow.Context, r AssignRequest) (AssignmentSt
 }
 
 func (w *assignment) saveDraft(ctx workflow.Context, r VersionRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkDraft(r) }, func() error {
 		if _, err := w.record(ctx, activities.ActionDraftSaved, remiss.StateDrafting,
 			activities.RecordInput{Actor: r.Actor, VersionID: r.VersionID, SHA256: r.SHA256}); err != nil {
@@ -451,6 +486,7 @@ func (w *assignment) saveDraft(ctx workflow.Context, r VersionRequest) (Assignme
 }
 
 func (w *assignment) submit(ctx workflow.Context, r VersionRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkSubmit(r) }, func() error {
 		late := workflow.Now(ctx).After(w.deadlineAt)
 		if _, err := w.record(ctx, activities.ActionSubmitted, remiss.StateSubmitted,
@@ -463,6 +499,7 @@ func (w *assignment) submit(ctx workflow.Context, r VersionRequest) (AssignmentS
 }
 
 func (w *assignment) returnForRevision(ctx workflow.Context, r NoteRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkReturn(r) }, func() error {
 		if _, err := w.record(ctx, activities.ActionReturned, remiss.StateDrafting,
 			activities.RecordInput{Actor: r.Actor, NoteID: r.NoteID}); err != nil {
@@ -474,6 +511,7 @@ func (w *assignment) returnForRevision(ctx workflow.Context, r NoteRequest) (Ass
 }
 
 func (w *assignment) approve(ctx workflow.Context, r ApproveRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkApprove(r) }, func() error {
 		if _, err := w.record(ctx, activities.ActionApproved, remiss.StateApproved,
 			activities.RecordInput{Actor: r.Actor, VersionID: w.versionID, SHA256: w.sha256}); err != nil {
@@ -485,6 +523,7 @@ func (w *assignment) approve(ctx workflow.Context, r ApproveRequest) (Assignment
 }
 
 func (w *assignment) decline(ctx workflow.Context, r NoteRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkDecline(r) }, func() error {
 		late := workflow.Now(ctx).After(w.deadlineAt)
 		if _, err := w.record(ctx, activities.ActionDeclined, remiss.StateDeclined,
@@ -497,6 +536,7 @@ func (w *assignment) decline(ctx workflow.Context, r NoteRequest) (AssignmentSta
 }
 
 func (w *assignment) requestExtension(ctx workflow.Context, r ExtensionRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkRequestExtension(r) }, func() error {
 		id := fmt.Sprintf("%s.ext-%d", w.id, w.extensions+1)
 		if _, err := w.record(ctx, activities.ActionExtensionAsked, w.state,
@@ -510,6 +550,7 @@ func (w *assignment) requestExtension(ctx workflow.Context, r ExtensionRequest) 
 }
 
 func (w *assignment) decideExtension(ctx workflow.Context, r ExtensionDecision) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkDecideExtension(r) }, func() error {
 		until := r.Until
 		if until == "" {
@@ -532,9 +573,11 @@ func (w *assignment) decideExtension(ctx workflow.Context, r ExtensionDecision) 
 			// Anstånd moves this recipient's deadline and its reminders.
 			w.deadlineAt, w.scheduledAt = untilAt, workflow.Now(ctx)
 			if w.in.RoundWorkflow != "" {
+				// The round waits for the latest deadline. The anstånd stands
+				// even if the round cannot be told (it has ended).
 				if err := workflow.SignalExternalWorkflow(ctx, w.in.RoundWorkflow, "", SignalDeadlineMoved,
 					DeadlineMoved{Org: w.in.Org, DeadlineAt: untilAt}).Get(ctx, nil); err != nil {
-					return err
+					workflow.GetLogger(ctx).Warn("the round was not told of the anstånd", "error", err)
 				}
 			}
 		}

@@ -141,12 +141,14 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 			EscalateAfter: r.in.EscalateAfter, RoundWorkflow: self, CoordinatorOrg: r.in.Coordinator.Org,
 		})
 	}
-	var childErr error
 	for i, f := range children {
 		workflow.Go(ctx, func(ctx workflow.Context) {
 			var res AssignmentResult
-			if err := f.Get(ctx, &res); err != nil && childErr == nil {
-				childErr = err
+			if err := f.Get(ctx, &res); err != nil {
+				// One failed assignment must not sink the round: it counts as
+				// unanswered, and closing the round marks it so.
+				workflow.GetLogger(ctx).Error("assignment failed", "org", r.in.Recipients[i], "error", err)
+				res = AssignmentResult{Org: r.in.Recipients[i], State: remiss.StateMissed}
 			}
 			r.results[i] = &res
 			r.done++
@@ -164,9 +166,6 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 		if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return r.changes != seen }); err != nil {
 			return RemissStatus{}, err
 		}
-	}
-	if childErr != nil {
-		return RemissStatus{}, childErr
 	}
 
 	if r.withdrawBy != nil {

@@ -97,6 +97,19 @@ func (s *Store) Note(ctx context.Context, id string) (string, error) {
 	return body, nil
 }
 
+// NoteAssignment returns the assignment a note belongs to.
+func (s *Store) NoteAssignment(ctx context.Context, id string) (string, error) {
+	var owner string
+	err := s.db.QueryRowContext(ctx, `SELECT assignment_id FROM notes WHERE id=$1`, id).Scan(&owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("store: note %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: note %s: %w", id, err)
+	}
+	return owner, nil
+}
+
 // Document is a stored file (a PDF) with its SHA-256.
 type Document struct {
 	ID           string
