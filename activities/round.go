@@ -275,9 +275,10 @@ func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (DocumentRes
 	}
 	if _, err := a.Store.Apply(ctx, store.Change{
 		EventKey: in.EventKey, At: in.At, Actor: actor, RemissID: r.ID, Action: "round_closed",
-		Detail:   map[string]any{"reason": in.Reason, "document": doc.ID, "sha256": doc.SHA256},
-		Remiss:   &store.RemissPatch{State: &closed, ClosedAt: &at, SummaryID: &doc.ID},
-		Messages: msgs,
+		Detail:      map[string]any{"reason": in.Reason, "document": doc.ID, "sha256": doc.SHA256},
+		Remiss:      &store.RemissPatch{State: &closed, ClosedAt: &at, SummaryID: &doc.ID},
+		Messages:    msgs,
+		ReleaseHeld: true,
 	}); err != nil {
 		return DocumentResult{}, err
 	}
@@ -357,6 +358,7 @@ func (a *Activities) WithdrawRound(ctx context.Context, in RoundInput) (RecordRe
 		AllAssignmentsIn: []string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted), string(remiss.StateApproved)},
 		Remiss:           &store.RemissPatch{State: &state, ClosedAt: &at},
 		Messages:         msgs,
+		ReleaseHeld:      true,
 	})
 	return RecordResult{Applied: applied}, err
 }

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -323,9 +324,45 @@ func readYAML(path string, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(body))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: %v", path, err)
+		return yamlError(path, err)
 	}
 	return nil
+}
+
+var (
+	reUnknownField = regexp.MustCompile(`^line (\d+): field (\S+) not found`)
+	reWrongType    = regexp.MustCompile(`^line (\d+): cannot unmarshal .* into (\S+)`)
+	reSyntax       = regexp.MustCompile(`line (\d+)`)
+)
+
+// yamlError lists a file's YAML problems by field, in Swedish.
+func yamlError(path string, err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		line := ""
+		if m := reSyntax.FindStringSubmatch(err.Error()); m != nil {
+			line = " (rad " + m[1] + ")"
+		}
+		return fmt.Errorf("%s är inte giltig YAML%s", path, line)
+	}
+	var fields validate.Errors
+	for _, e := range te.Errors {
+		switch m := reUnknownField.FindStringSubmatch(e); {
+		case m != nil:
+			fields = append(fields, validate.FieldError{Field: m[2], Message: "Okänt fält (rad " + m[1] + ")"})
+		default:
+			if m := reWrongType.FindStringSubmatch(e); m != nil {
+				msg := "Fel typ av värde"
+				if strings.HasPrefix(m[2], "[]") {
+					msg += "; här väntas en lista"
+				}
+				fields = append(fields, validate.FieldError{Field: "rad " + m[1], Message: msg})
+			} else {
+				fields = append(fields, validate.FieldError{Field: "fil", Message: e})
+			}
+		}
+	}
+	return &rounds.Rejection{Reason: path + " innehåller fel", Fields: fields}
 }
 
 func readLaunch(path string) (remiss.Launch, error) {

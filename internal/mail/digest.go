@@ -77,13 +77,10 @@ func queueDigest(ctx context.Context, st *store.Store, baseURL string, r store.R
 		return false, err
 	}
 	key := "digest." + r.ID + "." + day
-	applied, err := st.Apply(ctx, store.Change{
+	return st.Apply(ctx, store.Change{
 		EventKey: key, At: now, Actor: "system", RemissID: r.ID, Action: "digest",
 		Detail:   map[string]any{"open": len(d.Items), "events": len(ids)},
 		Messages: []store.Message{{ID: key, Kind: "digest", Recipient: coord.Email, Subject: subject, Body: body, EventAt: now}},
+		Digested: ids,
 	})
-	if err != nil || !applied {
-		return false, err
-	}
-	return true, st.MarkDigested(ctx, ids, key, now)
 }

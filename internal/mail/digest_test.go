@@ -60,4 +60,19 @@ func TestDailyDigestReplacesEventMessages(t *testing.T) {
 	if held.SentAt == nil || !strings.Contains(held.SMTPResponse, "sammandrag") {
 		t.Errorf("held message %+v", held)
 	}
+
+	// Held news at the end of the round goes out on its own: there will be
+	// no later digest.
+	if _, err := f.store.Apply(ctx, store.Change{EventKey: "e2", At: f.now, Actor: "system", RemissID: r.ID, Action: "escalation",
+		Messages: []store.Message{{ID: "held-2", Kind: "escalation", Recipient: "ks.samordnare@example.stockholm.se",
+			Subject: "Bromma har inte svarat", Body: "x", EventAt: f.now, Digest: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.Apply(ctx, store.Change{EventKey: "closed", At: f.now, Actor: "system", RemissID: r.ID,
+		Action: "round_closed", ReleaseHeld: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.sender().SendDue(ctx); err != nil || n != 1 {
+		t.Errorf("after the round closed, sent %d held messages (%v), want 1", n, err)
+	}
 }

@@ -164,7 +164,7 @@ func (r Response) Hash() string {
 // recipients and reminders are reported by package validate.
 type Launch struct {
 	Dnr         string   `json:"dnr" yaml:"dnr" validate:"required,max=40,dnr"`
-	Title       string   `json:"title" yaml:"title" validate:"required,min=3,max=300,nocontrol"`
+	Title       string   `json:"title" yaml:"title" validate:"required,notblank,min=3,max=300,nocontrol"`
 	Description string   `json:"description" yaml:"description" validate:"max=10000,nocontrolml"`
 	Deadline    string   `json:"deadline" yaml:"deadline" validate:"required,date,futuredate"`
 	Recipients  []string `json:"recipients" yaml:"recipients" validate:"required,min=1,max=500,dive,required,orgcode,knownorg"`
@@ -183,7 +183,7 @@ var DefaultReminders = []string{"14d", "3d"}
 const DefaultGrace = "7d"
 
 var (
-	dnrPattern     = regexp.MustCompile(`^(?:(?:Dnr|DNR|dnr)[:.]?\s+)?(?:[A-ZÅÄÖ]{1,8}\s)?[0-9][0-9.\-/:]*[0-9]$`)
+	dnrPattern     = regexp.MustCompile(`^(?:(?:Dnr|DNR|dnr)[:.]? +)?(?:[A-ZÅÄÖ]{1,8} )?[0-9][0-9.\-/:]*[0-9]$`)
 	yearPattern    = regexp.MustCompile(`(?:19|20)[0-9]{2}`)
 	durationDays   = regexp.MustCompile(`^([0-9]{1,3})d$`)
 	nonIDRune      = regexp.MustCompile(`[^a-z0-9]+`)
@@ -194,7 +194,7 @@ var (
 // and series letters, then numbers with a year and a slash, e.g.
 // "KS 2016/171-908" or "Dnr 007-983/2009".
 func ValidDnr(s string) bool {
-	return dnrPattern.MatchString(s) && strings.Contains(s, "/") && yearPattern.MatchString(s)
+	return dnrPattern.MatchString(s) && strings.Contains(s, "/") && yearPattern.MatchString(s) && !strings.Contains(s, "  ")
 }
 
 // RemissID derives the stable ID of a round from its Dnr, so that launching

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
@@ -109,9 +110,20 @@ func (s *Service) Prepare(ctx context.Context, actor remiss.Actor, l remiss.Laun
 		},
 		Input: workflows.RemissInput{
 			RemissID: id, DeadlineAt: deadlineAt, Recipients: l.Recipients, Reminders: reminders,
-			EscalateAfter: remiss.DefaultEscalateAfter, Grace: grace, Coordinator: actor,
+			EscalateAfter: escalateAfter(grace), Grace: grace, Coordinator: actor,
 		},
 	}, nil
+}
+
+// escalateAfter is when, after the deadline, the Coordinator is told of a
+// missing answer: 3 days, or half the grace period when that is shorter, so
+// it always comes before the round closes.
+func escalateAfter(grace string) string {
+	g, err := remiss.ParseDays(grace)
+	if err != nil || g/2 >= 3*24*time.Hour {
+		return remiss.DefaultEscalateAfter
+	}
+	return (g / 2).String()
 }
 
 // Launch stores a round and starts its workflow. Launching the same Dnr

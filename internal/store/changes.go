@@ -78,6 +78,12 @@ type Change struct {
 	Request          *ExtensionRequest
 	Decision         *ExtensionDecision
 	Messages         []Message
+	// Digested marks these held messages as delivered in this change's
+	// digest message, in the same transaction.
+	Digested []string
+	// ReleaseHeld sends the round's messages still held for a digest one by
+	// one: there will be no further digest (the round ends).
+	ReleaseHeld bool
 }
 
 // Apply writes the change. It reports applied=false when the event was
@@ -130,6 +136,19 @@ func (s *Store) Apply(ctx context.Context, c Change) (applied bool, err error) {
 			if _, err := tx.ExecContext(ctx, `
 				UPDATE extensions SET decided_by=$2, decided_at=$3, approved=$4, granted_until=$5 WHERE id=$1`,
 				d.ID, c.Actor, c.At, d.Approved, nullString(d.Until)); err != nil {
+				return err
+			}
+		}
+		if len(c.Digested) > 0 {
+			if _, err := tx.ExecContext(ctx, `
+				UPDATE outbox SET sent_at=$2, smtp_response=$3 WHERE id = ANY($1) AND sent_at IS NULL`,
+				pq.Array(c.Digested), c.At, "i sammandrag "+c.EventKey); err != nil {
+				return err
+			}
+		}
+		if c.ReleaseHeld {
+			if _, err := tx.ExecContext(ctx, `
+				UPDATE outbox SET digest=false WHERE remiss_id=$1 AND digest AND sent_at IS NULL`, c.RemissID); err != nil {
 				return err
 			}
 		}

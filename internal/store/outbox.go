@@ -79,17 +79,6 @@ func (s *Store) Digested(ctx context.Context, remissID string) ([]OutboxMessage,
 	return s.outbox(ctx, `WHERE remiss_id=$1 AND digest AND sent_at IS NULL ORDER BY event_at, id`, remissID)
 }
 
-// MarkDigested marks held messages as delivered in digest digestID.
-func (s *Store) MarkDigested(ctx context.Context, ids []string, digestID string, at time.Time) error {
-	for _, id := range ids {
-		if _, err := s.db.ExecContext(ctx, `
-			UPDATE outbox SET sent_at=$2, smtp_response=$3 WHERE id=$1 AND sent_at IS NULL`, id, at, "i sammandrag "+digestID); err != nil {
-			return fmt.Errorf("store: mark digested %s: %w", id, err)
-		}
-	}
-	return nil
-}
-
 // OutboxMessage loads one message.
 func (s *Store) OutboxMessage(ctx context.Context, id string) (OutboxMessage, error) {
 	list, err := s.outbox(ctx, `WHERE id=$1`, id)

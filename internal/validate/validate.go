@@ -65,7 +65,13 @@ var (
 )
 
 // New returns a Validator; orgs may be nil where no rule needs it.
-func New(orgs OrgLookup) *Validator {
+func New(orgs OrgLookup) *Validator { return newValidator(orgs, time.Now) }
+
+// WithClock returns a Validator that judges "in the future" against now
+// (tests).
+func WithClock(orgs OrgLookup, now func() time.Time) *Validator { return newValidator(orgs, now) }
+
+func newValidator(orgs OrgLookup, now func() time.Time) *Validator {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name := strings.SplitN(f.Tag.Get("json"), ",", 2)[0]
@@ -77,7 +83,7 @@ func New(orgs OrgLookup) *Validator {
 		}
 		return name
 	})
-	val := &Validator{v: v, now: time.Now}
+	val := &Validator{v: v, now: now}
 	must := func(tag string, fn validator.Func) {
 		if err := v.RegisterValidation(tag, fn); err != nil {
 			panic(err)
@@ -88,6 +94,7 @@ func New(orgs OrgLookup) *Validator {
 	must("orgcode", func(fl validator.FieldLevel) bool { return orgCodePattern.MatchString(fl.Field().String()) })
 	must("sha256", func(fl validator.FieldLevel) bool { return hashPattern.MatchString(fl.Field().String()) })
 	must("id", func(fl validator.FieldLevel) bool { return idPattern.MatchString(fl.Field().String()) })
+	must("notblank", func(fl validator.FieldLevel) bool { return strings.TrimSpace(fl.Field().String()) != "" })
 	must("nocontrol", func(fl validator.FieldLevel) bool { return noControl(fl.Field().String(), false) })
 	must("nocontrolml", func(fl validator.FieldLevel) bool { return noControl(fl.Field().String(), true) })
 	must("date", func(fl validator.FieldLevel) bool {
@@ -123,13 +130,6 @@ func reportRepeats(sl validator.StructLevel, field, structField string, values [
 		}
 		seen[v] = true
 	}
-}
-
-// WithClock returns a copy that judges "future" against now (tests).
-func (val *Validator) WithClock(now func() time.Time) *Validator {
-	c := *val
-	c.now = now
-	return &c
 }
 
 // Struct checks s and returns Errors listing every failing field, or nil.
@@ -173,7 +173,7 @@ func noControl(s string, multiline bool) bool {
 func message(fe validator.FieldError) string {
 	isSlice := fe.Kind() == reflect.Slice
 	switch fe.Tag() {
-	case "required":
+	case "required", "notblank":
 		if isSlice {
 			return "Minst en måste anges"
 		}

@@ -13,11 +13,20 @@ import (
 func known(code string) bool { return code == "bromma" || code == "farsta" }
 
 func TestLaunchRules(t *testing.T) {
-	v := validate.New(known).WithClock(func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) })
+	v := validate.WithClock(known, func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) })
 	good := remiss.Launch{Dnr: "KS 2016/171-908", Title: "Strategi för Stockholm som smart och uppkopplad stad",
 		Deadline: "2027-01-31", Recipients: []string{"bromma", "farsta"}, Reminders: []string{"14d", "3d"}}
 	if err := v.Struct(good); err != nil {
 		t.Fatalf("valid launch rejected: %v", err)
+	}
+	late := validate.WithClock(known, func() time.Time { return time.Date(2027, 2, 1, 12, 0, 0, 0, time.UTC) })
+	if err := late.Struct(good); err == nil || !strings.Contains(err.Error(), "framtiden") {
+		t.Errorf("the clock is not used: %v", err)
+	}
+	blank := good
+	blank.Title = "    "
+	if err := v.Struct(blank); err == nil {
+		t.Error("a blank title passed")
 	}
 	bad := remiss.Launch{Dnr: "171908", Title: "Ti\x07tel", Deadline: "2026-11-01",
 		Recipients: []string{"bromma", "bromma", "nowhere"}, Reminders: []string{"två veckor"}}
@@ -47,7 +56,7 @@ func TestDnrFormats(t *testing.T) {
 			t.Errorf("%q rejected", dnr)
 		}
 	}
-	for _, dnr := range []string{"", "KS", "2016", "KS 2016/171-908\nBcc: x", "<script>/2016"} {
+	for _, dnr := range []string{"", "KS", "2016", "KS 2016/171-908\nBcc: x", "<script>/2016", "KS\n2016/171-908", "Dnr\r\n2016/171-908", "KS\t2016/1"} {
 		if remiss.ValidDnr(dnr) {
 			t.Errorf("%q accepted", dnr)
 		}
