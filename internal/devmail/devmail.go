@@ -44,6 +44,8 @@ type Catcher struct {
 	// Reject, when set, refuses a recipient permanently (550), as a server
 	// does for an address that does not exist.
 	Reject func(rcpt string) bool
+	// RejectSender, when set, refuses the envelope sender (553).
+	RejectSender func(from string) bool
 
 	opts Options
 	mu   sync.Mutex
@@ -107,6 +109,9 @@ func (s *session) Logout() error { return nil }
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	if s.c.opts.Username != "" && !s.authed {
 		return smtp.ErrAuthRequired
+	}
+	if s.c.RejectSender != nil && s.c.RejectSender(from) {
+		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Sender not allowed: " + from}
 	}
 	s.from = from
 	return nil

@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"mime"
 	"mime/multipart"
@@ -40,6 +41,8 @@ type Envelope struct {
 	Attachments []Attachment
 }
 
+var errBadRecipient = errors.New("mail: bad recipient")
+
 // MessageID is derived from the outbox row, so a message sent again after a
 // crash carries the same ID and the copy is recognisable.
 func MessageID(outboxID, domain string) string {
@@ -53,7 +56,7 @@ func MessageID(outboxID, domain string) string {
 func Compose(m store.OutboxMessage, env Envelope) ([]byte, error) {
 	to, err := mail.ParseAddress(m.Recipient)
 	if err != nil || strings.ContainsAny(m.Recipient, "\r\n") {
-		return nil, fmt.Errorf("mail: bad recipient %q", m.Recipient)
+		return nil, fmt.Errorf("%w %q", errBadRecipient, m.Recipient)
 	}
 	var buf bytes.Buffer
 	header := func(name, value string) {
@@ -171,7 +174,9 @@ func encodeHeader(s string) string {
 	}
 	plain := true
 	for _, word := range strings.Split(s, " ") {
-		if len(word) > 60 {
+		// A word that looks like an encoded word would be decoded by the
+		// reader: encode it, so the text shows as written.
+		if len(word) > 60 || strings.Contains(word, "=?") {
 			plain = false
 		}
 	}
@@ -246,15 +251,21 @@ func fold(words []string, used int, sep string) string {
 // HTMLFor renders the HTML alternative of an outbox message; the link is the
 // one its plain body ends with.
 func HTMLFor(m store.OutboxMessage, r store.Remiss) (string, error) {
-	link := ""
-	for _, line := range strings.Split(m.Body, "\n") {
-		if rest, ok := strings.CutPrefix(line, "Öppna ärendet: "); ok {
-			link = strings.TrimSpace(rest)
-		}
-	}
-	deadline := m.Deadline
+	// The plain body's footer names this recipient's svarsdatum (moved by
+	// any anstånd) and the link.
+	link, deadline := footerValue(m.Body, "Öppna ärendet: "), footerValue(m.Body, "Svarsdatum: ")
 	if deadline == "" {
 		deadline = r.Deadline
 	}
 	return templates.HTML(m.Subject, m.Body, templates.MailData{Dnr: r.Dnr, Title: r.Title, Deadline: deadline, Link: link})
+}
+
+func footerValue(body, prefix string) string {
+	value := ""
+	for _, line := range strings.Split(body, "\n") {
+		if rest, ok := strings.CutPrefix(line, prefix); ok {
+			value = strings.TrimSpace(rest)
+		}
+	}
+	return value
 }

@@ -24,6 +24,9 @@ func Calendar(e Event) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: calendar date %q: %w", e.Date, err)
 	}
+	// An anstånd moves the event: the calendar takes the update only if its
+	// SEQUENCE is higher, and a later date gives a higher number.
+	seq := day.Year()*10000 + int(day.Month())*100 + day.Day()
 	lines := []string{
 		"BEGIN:VCALENDAR",
 		"VERSION:2.0",
@@ -35,13 +38,16 @@ func Calendar(e Event) ([]byte, error) {
 		"DTSTAMP:" + e.Stamp.UTC().Format("20060102T150405Z"),
 		"DTSTART;VALUE=DATE:" + day.Format("20060102"),
 		"DTEND;VALUE=DATE:" + day.AddDate(0, 0, 1).Format("20060102"),
+		fmt.Sprintf("SEQUENCE:%d", seq),
 		"SUMMARY:" + icsText(e.Summary),
 		"DESCRIPTION:" + icsText(e.Description),
-		"URL:" + icsText(e.URL),
-		"TRANSP:TRANSPARENT",
-		"END:VEVENT",
-		"END:VCALENDAR",
 	}
+	// URL is a URI, not TEXT: written as is, when there is one without
+	// characters a content line cannot hold.
+	if e.URL != "" && !strings.ContainsAny(e.URL, "\r\n\" \t") {
+		lines = append(lines, "URL:"+e.URL)
+	}
+	lines = append(lines, "TRANSP:TRANSPARENT", "END:VEVENT", "END:VCALENDAR")
 	var b strings.Builder
 	for _, l := range lines {
 		b.WriteString(foldICS(l))

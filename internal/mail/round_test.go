@@ -189,6 +189,9 @@ func TestRoundSendsExactlyTheExpectedMessages(t *testing.T) {
 			if kind == "extension_decided" || strings.Contains(got.To[0], "alvsjo.handlaggare") && kind == "reminder" {
 				wantDate = "20270215"
 			}
+			if props["SEQUENCE"] != wantDate {
+				t.Errorf("%s: SEQUENCE %s, want %s (a moved date must have a higher one)", kind, props["SEQUENCE"], wantDate)
+			}
 			if props["DTSTART;VALUE=DATE"] != wantDate {
 				t.Errorf("%s to %s: .ics on %s, want %s", kind, got.To[0], props["DTSTART;VALUE=DATE"], wantDate)
 			}

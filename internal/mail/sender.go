@@ -2,12 +2,14 @@ package mail
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/mail"
+	"os"
 	"strings"
 	"time"
 
@@ -42,6 +44,7 @@ type Sender struct {
 
 	from   *mail.Address
 	domain string
+	owner  string // this sender's lease token
 	// crashAfterAccept, in tests, stops a send after the server accepted
 	// the message and before it is marked: a sender killed in that window.
 	crashAfterAccept func(id string) bool
@@ -71,6 +74,10 @@ func (s *Sender) init() error {
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}
+	host, _ := os.Hostname()
+	var b [6]byte
+	rand.Read(b[:])
+	s.owner = fmt.Sprintf("%s/%d/%x", host, os.Getpid(), b)
 	return nil
 }
 
@@ -113,7 +120,7 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	}
 	sent := 0
 	for {
-		batch, err := s.Store.ClaimDue(ctx, s.Now(), s.Lease, 50)
+		batch, err := s.Store.ClaimDue(ctx, s.owner, s.Now(), s.Lease, 10)
 		if err != nil || len(batch) == 0 {
 			return sent, err
 		}
@@ -132,32 +139,54 @@ func (s *Sender) sendBatch(ctx context.Context, batch []store.OutboxMessage) (in
 		return 0, err
 	}
 	defer c.Close()
+	// What the server accepted must be marked even when we are told to
+	// stop, or it would be sent again.
+	mark := context.WithoutCancel(ctx)
 	sent := 0
 	for i, m := range batch {
-		resp, err := s.sendOne(ctx, c, m)
-		if errors.Is(err, errCrashed) {
+		if ctx.Err() != nil {
+			s.retryAll(mark, batch[i:], ctx.Err())
+			return sent, ctx.Err()
+		}
+		// The lease may have run out while earlier messages were slow;
+		// then another sender has this one.
+		mine, err := s.Store.Renew(ctx, m.ID, s.owner, s.Now().Add(s.Lease))
+		if err != nil {
 			return sent, err
 		}
+		if !mine {
+			continue
+		}
+		resp, err := s.sendOne(ctx, c, m)
+		var fault *senderFault
 		switch {
+		case errors.Is(err, errCrashed):
+			return sent, err
 		case err == nil:
 			sent++
-			if _, err := s.Store.MarkSent(ctx, m.ID, s.Now(), resp); err != nil {
+			if _, err := s.Store.MarkSent(mark, m.ID, s.Now(), resp); err != nil {
 				return sent, err
 			}
+		case errors.As(err, &fault):
+			// Our side is wrong (the server refuses us as sender, or the
+			// database failed): every message waits; none is given up.
+			s.Log.Error("mail: cannot send", "err", err)
+			s.retryAll(mark, batch[i:], err)
+			return sent, err
 		case permanent(err) || m.Attempts >= s.MaxAttempts:
 			s.Log.Warn("mail: undeliverable", "id", m.ID, "to", m.Recipient, "err", err)
-			if err := s.fail(ctx, m, err); err != nil {
+			if err := s.fail(mark, m, err); err != nil {
 				return sent, err
 			}
 			c.Reset()
 		default:
 			// A temporary failure: this message and, when the connection
 			// is gone, the rest of the batch wait and try again.
-			if err := s.Store.MarkRetry(ctx, m.ID, err.Error(), s.Now().Add(Backoff(m.Attempts))); err != nil {
+			if err := s.Store.MarkRetry(mark, m.ID, s.owner, err.Error(), s.Now().Add(Backoff(m.Attempts))); err != nil {
 				return sent, err
 			}
 			if c.Reset() != nil {
-				s.retryAll(ctx, batch[i+1:], err)
+				s.retryAll(mark, batch[i+1:], err)
 				return sent, err
 			}
 		}
@@ -166,9 +195,15 @@ func (s *Sender) sendBatch(ctx context.Context, batch []store.OutboxMessage) (in
 	return sent, nil
 }
 
+// senderFault is a failure on our side of a send, not the message's.
+type senderFault struct{ err error }
+
+func (f *senderFault) Error() string { return f.err.Error() }
+func (f *senderFault) Unwrap() error { return f.err }
+
 func (s *Sender) retryAll(ctx context.Context, batch []store.OutboxMessage, cause error) {
 	for _, m := range batch {
-		if err := s.Store.MarkRetry(ctx, m.ID, cause.Error(), s.Now().Add(Backoff(m.Attempts))); err != nil {
+		if err := s.Store.MarkRetry(ctx, m.ID, s.owner, cause.Error(), s.Now().Add(Backoff(m.Attempts))); err != nil {
 			s.Log.Warn("mail: mark retry", "id", m.ID, "err", err)
 		}
 	}
@@ -215,11 +250,17 @@ func (s *Sender) dial() (*smtp.Client, error) {
 // sendOne sends one message and returns the server's answer to the data.
 func (s *Sender) sendOne(ctx context.Context, c *smtp.Client, m store.OutboxMessage) (string, error) {
 	raw, err := s.build(ctx, m)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, errBadRecipient) {
+		return "", &smtp.SMTPError{Code: 554, Message: "meddelandet kan inte byggas: " + err.Error()}
+	}
 	if err != nil {
-		return "", &smtp.SMTPError{Code: 554, Message: "kunde inte bygga meddelandet: " + err.Error()}
+		return "", &senderFault{err}
 	}
 	to, _ := mail.ParseAddress(m.Recipient)
 	if err := c.Mail(s.from.Address, nil); err != nil {
+		if permanent(err) {
+			return "", &senderFault{fmt.Errorf("the server refuses the sender %s: %w", s.from.Address, err)}
+		}
 		return "", err
 	}
 	if err := c.Rcpt(to.Address, nil); err != nil {
@@ -259,7 +300,7 @@ func (s *Sender) build(ctx context.Context, m store.OutboxMessage) ([]byte, erro
 		}
 		ics, err := Calendar(Event{UID: "svarsdatum." + uid + "@" + s.domain, Date: m.Deadline,
 			Summary: "Svarsdatum: " + r.Dnr + " " + r.Title, Description: "Sista dag att svara på remissen " + r.Dnr + ".",
-			URL: linkOf(m.Body), Stamp: m.EventAt})
+			URL: footerValue(m.Body, "Öppna ärendet: "), Stamp: m.EventAt})
 		if err != nil {
 			return nil, err
 		}
@@ -273,15 +314,6 @@ func (s *Sender) build(ctx context.Context, m store.OutboxMessage) ([]byte, erro
 		env.Attachments = append(env.Attachments, Attachment{Filename: doc.Filename, ContentType: "application/pdf", Data: doc.Content})
 	}
 	return Compose(m, env)
-}
-
-func linkOf(body string) string {
-	for _, line := range strings.Split(body, "\n") {
-		if rest, ok := strings.CutPrefix(line, "Öppna ärendet: "); ok {
-			return strings.TrimSpace(rest)
-		}
-	}
-	return ""
 }
 
 // permanent reports an SMTP answer that retrying will not change (5xx).
@@ -301,7 +333,7 @@ func (s *Sender) fail(ctx context.Context, m store.OutboxMessage, cause error) e
 	coord, err := s.Store.User(ctx, r.Coordinator)
 	if err == nil && m.Kind != "undeliverable" && !strings.EqualFold(coord.Email, m.Recipient) {
 		subject, body, err := templates.Mail("undeliverable", templates.MailData{
-			Dnr: r.Dnr, Title: r.Title, Deadline: r.Deadline, Link: linkOf(m.Body),
+			Dnr: r.Dnr, Title: r.Title, Deadline: r.Deadline, Link: footerValue(m.Body, "Öppna ärendet: "),
 			Recipient: m.Recipient, Detail: m.Subject, Reason: cause.Error(),
 		})
 		if err != nil {

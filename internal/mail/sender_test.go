@@ -80,6 +80,7 @@ func TestHostileTitlesAndNamesCannotInjectHeaders(t *testing.T) {
 		"rtl":   "Smart stad \u202egnp.exe",
 		"emoji": "Smart stad 🏙️ och 📡 sakernas internet",
 		"ctrl":  "Smart\x07stad\x1b[31m\u0085",
+		"spoof": "=?utf-8?q?Godk=C3=A4nt?= av stadsdirekt=C3=B6ren",
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := newFixture(t, title)
@@ -226,4 +227,33 @@ func TestUndeliverableAddressIsReportedToTheCoordinator(t *testing.T) {
 		t.Errorf("delivered to %v", to)
 	}
 	_ = store.Message{}
+}
+
+func TestSenderRefusedByTheServerKeepsEveryMessage(t *testing.T) {
+	f := newFixture(t, "Smart stad")
+	f.catcher.RejectSender = func(from string) bool { return true }
+	f.queue(t, msg("m1", "a@example.stockholm.se"), msg("m2", "b@example.stockholm.se"))
+	if _, err := f.sender().SendDue(context.Background()); err == nil {
+		t.Fatal("a refused sender was not reported")
+	}
+	out, _ := f.store.Outbox(context.Background(), f.remiss.ID)
+	for _, m := range out {
+		if m.FailedAt != nil || m.SentAt != nil || m.LastError == "" {
+			t.Errorf("%s: failed %v sent %v error %q: a sender-side fault must not give messages up", m.ID, m.FailedAt, m.SentAt, m.LastError)
+		}
+	}
+	if _, err := f.store.OutboxMessage(context.Background(), "undeliverable.m1"); err == nil {
+		t.Error("an undeliverable report was queued for a sender-side fault")
+	}
+}
+
+func TestAnotherSendersLeaseIsRespected(t *testing.T) {
+	f := newFixture(t, "Smart stad")
+	f.queue(t, msg("m1", "a@example.stockholm.se"))
+	if _, err := f.store.ClaimDue(context.Background(), "other-worker", f.now, 2*time.Minute, 10); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := f.sender().SendDue(context.Background()); n != 0 || len(f.catcher.Messages()) != 0 {
+		t.Errorf("sent a message another worker holds")
+	}
 }

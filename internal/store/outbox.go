@@ -11,20 +11,33 @@ import (
 // ClaimDue leases up to limit messages that are due at now and not being
 // sent by another sender. A lease that runs out (its sender died) makes the
 // message due again; it is then sent with the same Message-ID.
-func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error) {
+func (s *Store) ClaimDue(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error) {
 	list, err := s.queryOutbox(ctx, `
-		UPDATE outbox SET leased_until=$1, attempts=attempts+1
+		UPDATE outbox SET leased_until=$1, lease_owner=$4, attempts=attempts+1
 		WHERE id IN (
 			SELECT id FROM outbox
 			WHERE sent_at IS NULL AND failed_at IS NULL AND NOT digest AND next_attempt_at <= $2
 			  AND (leased_until IS NULL OR leased_until < $2)
 			ORDER BY next_attempt_at, id LIMIT $3
 			FOR UPDATE SKIP LOCKED)
-		RETURNING `+outboxColumns, now.Add(lease), now, limit)
+		RETURNING `+outboxColumns, now.Add(lease), now, limit, owner)
 	sort.Slice(list, func(i, j int) bool {
 		return list[i].EventAt.Before(list[j].EventAt) || (list[i].EventAt.Equal(list[j].EventAt) && list[i].ID < list[j].ID)
 	})
 	return list, err
+}
+
+// Renew extends owner's lease on a message just before it is sent. It reports false when the lease is no longer owner's (it ran
+// out and another sender took the message) or the message is settled.
+func (s *Store) Renew(ctx context.Context, id, owner string, until time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE outbox SET leased_until=$3
+		WHERE id=$1 AND lease_owner=$2 AND sent_at IS NULL AND failed_at IS NULL`, id, owner, until)
+	if err != nil {
+		return false, fmt.Errorf("store: renew %s: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
 }
 
 // MarkSent records the server's acceptance. It reports false when the row
@@ -39,10 +52,12 @@ func (s *Store) MarkSent(ctx context.Context, id string, at time.Time, response 
 	return n == 1, nil
 }
 
-// MarkRetry records a temporary failure and when to try again.
-func (s *Store) MarkRetry(ctx context.Context, id, reason string, next time.Time) error {
+// MarkRetry records a temporary failure and when to try again, unless
+// another sender holds the message now.
+func (s *Store) MarkRetry(ctx context.Context, id, owner, reason string, next time.Time) error {
 	_, err := s.db.ExecContext(ctx, `
-		UPDATE outbox SET last_error=$2, next_attempt_at=$3, leased_until=NULL WHERE id=$1 AND sent_at IS NULL`, id, reason, next)
+		UPDATE outbox SET last_error=$2, next_attempt_at=$3, leased_until=NULL
+		WHERE id=$1 AND sent_at IS NULL AND lease_owner=$4`, id, reason, next, owner)
 	if err != nil {
 		return fmt.Errorf("store: mark retry %s: %w", id, err)
 	}

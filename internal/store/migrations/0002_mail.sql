@@ -8,6 +8,7 @@ ALTER TABLE outbox
     ADD COLUMN attempts        integer NOT NULL DEFAULT 0,
     ADD COLUMN next_attempt_at timestamptz NOT NULL DEFAULT now(),
     ADD COLUMN leased_until    timestamptz,
+    ADD COLUMN lease_owner     text,            -- the sender holding the lease
     ADD COLUMN smtp_response   text,
     ADD COLUMN last_error      text,
     ADD COLUMN failed_at       timestamptz;
