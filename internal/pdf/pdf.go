@@ -82,7 +82,8 @@ const (
 )
 
 type doc struct {
-	f *fpdf.Fpdf
+	f    *fpdf.Fpdf
+	meta meta
 }
 
 func newDoc(title, author, subject string, date time.Time) *doc {
@@ -100,13 +101,14 @@ func newDoc(title, author, subject string, date time.Time) *doc {
 	f.SetModificationDate(date)
 	f.SetCatalogSort(true)
 	f.SetCompression(true)
+	f.SetLang("sv-SE")
 	f.AliasNbPages("{nb}")
 	f.SetFooterFunc(func() {
 		f.SetY(-14)
 		f.SetFont("go", "", 9)
 		f.CellFormat(0, 5, fmt.Sprintf("Sida %d ({nb})", f.PageNo()), "", 0, "R", false, 0, "")
 	})
-	return &doc{f: f}
+	return &doc{f: f, meta: meta{Title: title, Author: author, Subject: subject, Date: date}}
 }
 
 func (d *doc) font(style string, size float64) { d.f.SetFont("go", style, size) }
@@ -197,12 +199,13 @@ func (d *doc) headerBlock(org, forvaltning, kind string, date time.Time, dnr str
 	d.f.SetY(max(leftBottom, d.f.GetY()) + 8)
 }
 
+// bytes writes the document as PDF/A-2b.
 func (d *doc) bytes() ([]byte, error) {
 	var buf bytes.Buffer
 	if err := d.f.Output(&buf); err != nil {
 		return nil, fmt.Errorf("pdf: %w", err)
 	}
-	return buf.Bytes(), nil
+	return archival(buf.Bytes(), d.meta)
 }
 
 func splitParagraphs(text string) []string {

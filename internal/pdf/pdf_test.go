@@ -105,3 +105,38 @@ func TestSummaryListsEveryOutcome(t *testing.T) {
 		}
 	}
 }
+
+func TestStatementIsPDFA2bWithAgreeingMetadata(t *testing.T) {
+	d := sample()
+	d.Date = time.Date(2016, 8, 30, 14, 5, 0, 0, time.FixedZone("CEST", 2*3600))
+	b, err := pdf.Statement(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := write(t, "pdfa.pdf", b)
+	if out := run(t, "qpdf", "--check", path); !strings.Contains(out, "No syntax or stream encoding errors found") {
+		t.Errorf("qpdf --check:\n%s", out)
+	}
+	info := run(t, "pdfinfo", "-isodates", path)
+	for _, want := range []string{"Title:           Strategi för Stockholm som smart och uppkopplad stad",
+		"Author:          Hägersten-Liljeholmens stadsdelsnämnd", "CreationDate:    2016-08-30T14:05:00+02",
+		"Metadata Stream: yes", "PDF version:     1.7"} {
+		if !strings.Contains(info, want) {
+			t.Errorf("pdfinfo lacks %q:\n%s", want, info)
+		}
+	}
+	xmp := run(t, "pdfinfo", "-meta", path)
+	for _, want := range []string{"<pdfaid:part>2</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>",
+		">Strategi för Stockholm som smart och uppkopplad stad</rdf:li>", "<rdf:li>Hägersten-Liljeholmens stadsdelsnämnd</rdf:li>",
+		"<xmp:CreateDate>2016-08-30T14:05:00+02:00</xmp:CreateDate>", "<pdf:Producer>Remiss (codeberg.org/go-pdf/fpdf)</pdf:Producer>"} {
+		if !strings.Contains(xmp, want) {
+			t.Errorf("XMP lacks %q", want)
+		}
+	}
+	raw := string(b)
+	for _, want := range []string{"/Lang (sv-SE)", "/S /GTS_PDFA1", "/DestOutputProfile", "/ID [<"} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("file lacks %s", want)
+		}
+	}
+}
