@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/remiss/remiss/internal/pdf"
+	"github.com/remiss/remiss/templates/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
 )

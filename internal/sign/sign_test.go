@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/remiss/remiss/internal/pdf"
+	"github.com/remiss/remiss/templates/pdf"
 	"github.com/remiss/remiss/internal/sign"
 )
 

@@ -1,6 +1,7 @@
 package pdf_test
 
 import (
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/remiss/remiss/internal/pdf"
+	"github.com/remiss/remiss/templates/pdf"
 )
 
 func sample() pdf.StatementData {
@@ -137,6 +138,60 @@ func TestStatementIsPDFA2bWithAgreeingMetadata(t *testing.T) {
 	for _, want := range []string{"/Lang (sv-SE)", "/S /GTS_PDFA1", "/DestOutputProfile", "/ID [<"} {
 		if !strings.Contains(raw, want) {
 			t.Errorf("file lacks %s", want)
+		}
+	}
+}
+
+// TestLongTextsStayInsideTheMargins renders the longest seed text and a
+// thirty-page answer, rasterises every page and checks that no ink falls
+// outside the type area (the footer line aside).
+func TestLongTextsStayInsideTheMargins(t *testing.T) {
+	seed, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "seeds", "003_2d0d60f02e7e50f4.txt"))
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("seed text (../shared/seeds): %v", err)
+		}
+		t.Skipf("seed text: %v", err)
+	}
+	long := sample()
+	long.Sections = []pdf.Section{
+		{Heading: "Ärendet", Body: string(seed)},
+		{Heading: "Förvaltningens synpunkter och bedömning", Body: strings.Repeat(strings.Repeat("Hägersten-Liljeholmen delar stadsledningskontorets bedömning att det är viktigt att formulera en strategi som är genomtänkt. ", 8)+"\n\n", 110)},
+		{Heading: "Ett mycket långt ord", Body: strings.Repeat("Stadsdelsnämndsförvaltningsorganisationsutvecklingsprojektledningsgrupp", 6)},
+	}
+	b, err := pdf.Statement(long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := write(t, "long.pdf", b)
+	run(t, "pdftoppm", "-r", "36", "-gray", "-png", path, filepath.Join(dir, "p"))
+	pages, _ := filepath.Glob(filepath.Join(dir, "p-*.png"))
+	if len(pages) < 30 {
+		t.Fatalf("%d pages, want a document of at least 30", len(pages))
+	}
+	const mmPerPx = 25.4 / 36
+	for _, file := range pages {
+		f, _ := os.Open(file)
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		bounds := img.Bounds()
+		for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+			for x := bounds.Min.X; x < bounds.Max.X; x++ {
+				if g, _, _, _ := img.At(x, y).RGBA(); g > 0xC000 {
+					continue
+				}
+				xmm, ymm := float64(x)*mmPerPx, float64(y)*mmPerPx
+				inText := xmm >= 24 && xmm <= 210-19 && ymm >= 19 && ymm <= 297-21
+				inFooter := ymm >= 297-17 && ymm <= 297-9 && xmm <= 210-19
+				if !inText && !inFooter {
+					t.Errorf("%s: ink at %.0f mm, %.0f mm, outside the margins", filepath.Base(file), xmm, ymm)
+					return
+				}
+			}
 		}
 	}
 }
