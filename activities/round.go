@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/remiss/remiss/templates/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/templates/pdf"
 )
 
 // RoundInput names a round and the moment of the event.
