@@ -27,6 +27,8 @@ type Activities struct {
 	BaseURL string
 	// Seals sign every document; each organisation signs with its own.
 	Seals *sign.Keyring
+	// TSA, when set, time-stamps every signature (PAdES B-T).
+	TSA *sign.TSA
 }
 
 // ErrSeal is the error type of a document that cannot be sealed: no seal, an
@@ -40,8 +42,11 @@ func (a *Activities) seal(org string, pdf []byte, name, reason string) ([]byte, 
 	s, err := a.Seals.For(org)
 	if err == nil {
 		var signed []byte
-		if signed, err = s.SignPDF(pdf, sign.Options{At: time.Now().In(remiss.Stockholm), Name: name, Reason: reason, Location: "Stockholm"}); err == nil {
+		if signed, err = s.SignPDF(pdf, sign.Options{At: time.Now().In(remiss.Stockholm), Name: name, Reason: reason, Location: "Stockholm", TSA: a.TSA}); err == nil {
 			return signed, nil
+		}
+		if errors.Is(err, sign.ErrTimestamp) {
+			return nil, err // the TSA may answer later: retry
 		}
 	}
 	return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("dokumentet kunde inte förseglas för %s: %v", org, err), ErrSeal, err)

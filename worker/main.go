@@ -54,7 +54,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("worker: seals: %v", err)
 	}
-	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals}, worker.Options{})
+	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals, TSA: demo.TSA(cfg)}, worker.Options{})
 	// Stop on the same signals; in-flight activities finish first.
 	if err := w.Run(worker.InterruptCh()); err != nil {
 		log.Fatal(err)

@@ -83,7 +83,7 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("seals: %w", err)
 	}
-	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals}, worker.Options{})
+	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals, TSA: demo.TSA(cfg)}, worker.Options{})
 	if err := w.Start(); err != nil {
 		return err
 	}

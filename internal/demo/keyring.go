@@ -15,3 +15,11 @@ func Keyring(cfg config.Config) (*sign.Keyring, error) {
 	}
 	return Seals(filepath.Join(cfg.DataDir, "seals"))
 }
+
+// TSA is the configured time-stamping authority, or nil.
+func TSA(cfg config.Config) *sign.TSA {
+	if cfg.TSAURL == "" {
+		return nil
+	}
+	return &sign.TSA{URL: cfg.TSAURL}
+}

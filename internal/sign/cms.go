@@ -27,6 +27,8 @@ var (
 	oidMessageDigest       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
 	oidSigningTime         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
 	oidSigningCertV2       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
+	oidTimeStampToken      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
+	oidTSTInfo             = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
 	oidSHA256              = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
 	oidECDSAWithSHA256     = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
 	oidSHA256WithRSA       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
@@ -43,6 +45,7 @@ type contentInfo struct {
 
 type encapContentInfo struct {
 	EContentType asn1.ObjectIdentifier
+	EContent     asn1.RawValue `asn1:"optional"` // [0] EXPLICIT OCTET STRING, as raw DER
 }
 
 type issuerAndSerial struct {
@@ -131,8 +134,16 @@ func (s *Seal) Check(at interface{ Unix() int64 }) error {
 }
 
 // signCMS returns a detached CMS SignedData over a content whose SHA-256 is
-// digest.
-func (s *Seal) signCMS(digest []byte) ([]byte, error) {
+// digest, time-stamped when tsa is given (PAdES B-T).
+func (s *Seal) signCMS(digest []byte, tsa *TSA) ([]byte, error) {
+	return s.signedData(oidData, digest, nil, tsa)
+}
+
+// signedData signs content of type contentType (encapsulated when content is
+// not nil) with the signed attributes contentType, messageDigest and
+// signingCertificateV2, and, with a TSA, a signature timestamp as an
+// unsigned attribute.
+func (s *Seal) signedData(contentType asn1.ObjectIdentifier, digest, content []byte, tsa *TSA) ([]byte, error) {
 	cert := s.Chain[0]
 	certHash := sha256.Sum256(cert.Raw)
 	sigCert, err := asn1.Marshal(signingCertificateV2{Certs: []essCertIDv2{{
@@ -142,14 +153,13 @@ func (s *Seal) signCMS(digest []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	ct, _ := asn1.Marshal(oidData)
+	ct, _ := asn1.Marshal(contentType)
 	md, _ := asn1.Marshal(digest)
-	attrs := []attribute{
+	signedAttrs, err := marshalSet([]attribute{
 		{Type: oidContentType, Values: []asn1.RawValue{{FullBytes: ct}}},
 		{Type: oidMessageDigest, Values: []asn1.RawValue{{FullBytes: md}}},
 		{Type: oidSigningCertV2, Values: []asn1.RawValue{{FullBytes: sigCert}}},
-	}
-	signedAttrs, err := marshalSet(attrs)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -167,8 +177,26 @@ func (s *Seal) signCMS(digest []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}
-	// In SignerInfo the attributes are [0] IMPLICIT: same content, other tag.
-	implicit := append([]byte{0xa0}, signedAttrs[1:]...)
+	si := signerInfo{
+		Version:         1,
+		SID:             issuerAndSerial{Issuer: asn1.RawValue{FullBytes: cert.RawIssuer}, Serial: cert.SerialNumber},
+		DigestAlgorithm: sha256AlgorithmID,
+		// In SignerInfo the attributes are [0] IMPLICIT: same content, other tag.
+		SignedAttrs:        asn1.RawValue{FullBytes: append([]byte{0xa0}, signedAttrs[1:]...)},
+		SignatureAlgorithm: sigAlg,
+		Signature:          signature,
+	}
+	if tsa != nil {
+		token, err := tsa.Stamp(signature)
+		if err != nil {
+			return nil, err
+		}
+		unsigned, err := marshalSet([]attribute{{Type: oidTimeStampToken, Values: []asn1.RawValue{{FullBytes: token}}}})
+		if err != nil {
+			return nil, err
+		}
+		si.UnsignedAttrs = asn1.RawValue{FullBytes: append([]byte{0xa1}, unsigned[1:]...)}
+	}
 	var certs []byte
 	for _, c := range s.Chain {
 		certs = append(certs, c.Raw...)
@@ -177,25 +205,30 @@ func (s *Seal) signCMS(digest []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	encap := encapContentInfo{EContentType: contentType}
+	if content != nil {
+		octets, _ := asn1.Marshal(content)
+		encap.EContent = asn1.RawValue{FullBytes: explicit0(octets)}
+	}
 	sd := signedData{
-		Version:          1,
+		Version:          3 - 2*boolInt(contentType.Equal(oidData)), // 1 for data, 3 otherwise (RFC 5652 5.1)
 		DigestAlgorithms: []pkix.AlgorithmIdentifier{sha256AlgorithmID},
-		EncapContentInfo: encapContentInfo{EContentType: oidData},
+		EncapContentInfo: encap,
 		Certificates:     asn1.RawValue{FullBytes: certSet},
-		SignerInfos: []signerInfo{{
-			Version:            1,
-			SID:                issuerAndSerial{Issuer: asn1.RawValue{FullBytes: cert.RawIssuer}, Serial: cert.SerialNumber},
-			DigestAlgorithm:    sha256AlgorithmID,
-			SignedAttrs:        asn1.RawValue{FullBytes: implicit},
-			SignatureAlgorithm: sigAlg,
-			Signature:          signature,
-		}},
+		SignerInfos:      []signerInfo{si},
 	}
 	inner, err := asn1.Marshal(sd)
 	if err != nil {
 		return nil, err
 	}
 	return asn1.Marshal(contentInfo{ContentType: oidSignedData, Content: asn1.RawValue{FullBytes: explicit0(inner)}})
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // explicit0 wraps DER in a [0] EXPLICIT tag.

@@ -19,6 +19,8 @@ type Options struct {
 	Name     string    // the signer as shown, e.g. the organisation
 	Reason   string    // e.g. "Tjänsteutlåtande, Dnr KS 2016/171-908"
 	Location string
+	// TSA, when set, time-stamps the signature (PAdES B-T).
+	TSA *TSA
 }
 
 // contentsSize is the room reserved for the CMS: enough for an RSA-4096
@@ -95,7 +97,7 @@ func (s *Seal) SignPDF(pdf []byte, o Options) ([]byte, error) {
 	h := sha256.New()
 	h.Write(signed[:contentsAt])
 	h.Write(signed[contentsEnd:])
-	cms, err := s.signCMS(h.Sum(nil))
+	cms, err := s.signCMS(h.Sum(nil), o.TSA)
 	if err != nil {
 		return nil, err
 	}

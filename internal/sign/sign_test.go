@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"math/big"
 	"os"
 	"os/exec"
@@ -220,5 +221,36 @@ func TestDevKeyringIsMadeOnceAndMarkedTest(t *testing.T) {
 	}
 	if res, _ := sign.Verify(signed, k2.Roots); !res[0].Valid {
 		t.Errorf("dev seal does not verify: %+v", res[0])
+	}
+}
+
+func TestTimestampedSignature(t *testing.T) {
+	p := newPKI(t)
+	tsa := sign.NewTestTSA(p.ca, p.caKey)
+	defer tsa.Close()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	seal := p.seal(t, key, time.Now().Add(-time.Hour), time.Now().AddDate(1, 0, 0))
+	o := opts()
+	o.TSA = &sign.TSA{URL: tsa.URL}
+	signed, err := seal.SignPDF(statement(t), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sign.Verify(signed, p.roots)
+	if err != nil || !res[0].Valid || res[0].Timestamped.IsZero() || time.Since(res[0].Timestamped) > time.Minute {
+		t.Fatalf("B-T signature: %+v %v", res, err)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "bt.pdf")
+	os.WriteFile(file, signed, 0o600)
+	out, _ := exec.Command(tool(t, "pdfsig"), file).CombinedOutput()
+	if !strings.Contains(string(out), "Signature is Valid") {
+		t.Errorf("pdfsig:\n%s", out)
+	}
+	opensslVerify(t, signed, p.ca, dir)
+
+	tsa.Close()
+	if _, err := seal.SignPDF(statement(t), o); !errors.Is(err, sign.ErrTimestamp) {
+		t.Errorf("with the TSA down: %v, want ErrTimestamp", err)
 	}
 }

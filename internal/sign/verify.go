@@ -23,6 +23,8 @@ type Result struct {
 	Org      string    // the certificate's organisation
 	Issuer   string    // the issuing CA
 	SignedAt time.Time // the signature dictionary's /M
+	// Timestamped is the TSA's time for a B-T signature, else zero.
+	Timestamped time.Time
 	// WholeFile is false when bytes were appended after this signature.
 	WholeFile bool
 }
@@ -98,9 +100,46 @@ func verifyOne(pdf []byte, br [4]int, dict []byte, roots *x509.CertPool) Result 
 	if _, err := asn1.Unmarshal(ci.Content.Bytes, &sd); err != nil || len(sd.SignerInfos) != 1 {
 		return bad("signaturvärdet går inte att läsa")
 	}
+	at := r.SignedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	si := sd.SignerInfos[0]
+	// A timestamp (B-T) proves the time; the chain is then judged at it.
+	if len(si.UnsignedAttrs.Bytes) > 0 {
+		ts, problem := verifyTimestamp(si, roots)
+		if problem != "" {
+			return bad("tidsstämpeln: %s", problem)
+		}
+		if !ts.IsZero() {
+			r.Timestamped, at = ts, ts
+		}
+	}
+	signer, problem := verifySignerInfo(sd, digest, roots, at, x509.ExtKeyUsageAny)
+	if signer != nil {
+		r.Signer, r.Issuer = signer.Subject.CommonName, signer.Issuer.CommonName
+		if len(signer.Subject.Organization) > 0 {
+			r.Org = signer.Subject.Organization[0]
+		}
+	}
+	if problem != "" {
+		return bad("%s", problem)
+	}
+	if !r.WholeFile {
+		return bad("dokumentet har fått tillägg efter signeringen")
+	}
+	r.Valid = true
+	return r
+}
+
+// verifySignerInfo checks the one SignerInfo of sd: its signed attributes
+// (messageDigest equal to digest, signingCertificateV2, no signingTime),
+// its signature, and its certificate's chain to roots at the time at. It
+// returns the signer's certificate, and a problem in Swedish or "".
+func verifySignerInfo(sd signedData, digest []byte, roots *x509.CertPool, at time.Time, usage x509.ExtKeyUsage) (*x509.Certificate, string) {
 	certs, err := x509.ParseCertificates(sd.Certificates.Bytes)
-	if err != nil || len(certs) == 0 {
-		return bad("signaturen saknar certifikat")
+	if err != nil || len(certs) == 0 || len(sd.SignerInfos) != 1 {
+		return nil, "signaturen saknar certifikat"
 	}
 	si := sd.SignerInfos[0]
 	var signer *x509.Certificate
@@ -110,19 +149,15 @@ func verifyOne(pdf []byte, br [4]int, dict []byte, roots *x509.CertPool) Result 
 		}
 	}
 	if signer == nil {
-		return bad("signerarens certifikat saknas")
-	}
-	r.Signer, r.Issuer = signer.Subject.CommonName, signer.Issuer.CommonName
-	if len(signer.Subject.Organization) > 0 {
-		r.Org = signer.Subject.Organization[0]
+		return nil, "signerarens certifikat saknas"
 	}
 	if len(si.SignedAttrs.FullBytes) == 0 {
-		return bad("signaturen saknar signerade attribut")
+		return signer, "signaturen saknar signerade attribut"
 	}
 	attrsDER := append([]byte{0x31}, si.SignedAttrs.FullBytes[1:]...)
 	var attrs []attribute
 	if _, err := asn1.UnmarshalWithParams(attrsDER, &attrs, "set"); err != nil {
-		return bad("de signerade attributen går inte att läsa")
+		return signer, "de signerade attributen går inte att läsa"
 	}
 	var md []byte
 	var hasSigningCert bool
@@ -132,28 +167,28 @@ func verifyOne(pdf []byte, br [4]int, dict []byte, roots *x509.CertPool) Result 
 			asn1.Unmarshal(a.Values[0].FullBytes, &md)
 		case a.Type.Equal(oidSigningCertV2):
 			hasSigningCert = true
-		case a.Type.Equal(oidSigningTime):
-			return bad("signaturen har signingTime, vilket PAdES inte tillåter")
+		case a.Type.Equal(oidSigningTime) && usage != x509.ExtKeyUsageTimeStamping:
+			return signer, "signaturen har signingTime, vilket PAdES inte tillåter"
 		}
 	}
-	if !hasSigningCert {
-		return bad("signaturen saknar signingCertificateV2")
+	if !hasSigningCert && usage != x509.ExtKeyUsageTimeStamping {
+		return signer, "signaturen saknar signingCertificateV2"
 	}
 	if !bytes.Equal(md, digest) {
-		return bad("dokumentet har ändrats efter signeringen (kontrollsumman stämmer inte)")
+		return signer, "dokumentet har ändrats efter signeringen (kontrollsumman stämmer inte)"
 	}
 	sum := sha256.Sum256(attrsDER)
 	switch pub := signer.PublicKey.(type) {
 	case *ecdsa.PublicKey:
 		if !ecdsa.VerifyASN1(pub, sum[:], si.Signature) {
-			return bad("signaturen är ogiltig")
+			return signer, "signaturen är ogiltig"
 		}
 	case *rsa.PublicKey:
 		if rsa.VerifyPKCS1v15(pub, cryptoSHA256, sum[:], si.Signature) != nil {
-			return bad("signaturen är ogiltig")
+			return signer, "signaturen är ogiltig"
 		}
 	default:
-		return bad("okänd nyckeltyp i certifikatet")
+		return signer, "okänd nyckeltyp i certifikatet"
 	}
 	inter := x509.NewCertPool()
 	for _, c := range certs {
@@ -161,19 +196,47 @@ func verifyOne(pdf []byte, br [4]int, dict []byte, roots *x509.CertPool) Result 
 			inter.AddCert(c)
 		}
 	}
-	at := r.SignedAt
-	if at.IsZero() {
-		at = time.Now()
-	}
 	if _, err := signer.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at,
-		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
-		return bad("certifikatet är inte betrott: %v", err)
+		KeyUsages: []x509.ExtKeyUsage{usage}}); err != nil {
+		return signer, fmt.Sprintf("certifikatet är inte betrott: %v", err)
 	}
-	if !r.WholeFile {
-		return bad("dokumentet har fått tillägg efter signeringen")
+	return signer, ""
+}
+
+// verifyTimestamp checks the signature timestamp token of si: a TSA's
+// signature over a TSTInfo whose imprint is the SHA-256 of si's signature.
+func verifyTimestamp(si signerInfo, roots *x509.CertPool) (time.Time, string) {
+	unsigned := append([]byte{0x31}, si.UnsignedAttrs.FullBytes[1:]...)
+	var attrs []attribute
+	if _, err := asn1.UnmarshalWithParams(unsigned, &attrs, "set"); err != nil {
+		return time.Time{}, "de osignerade attributen går inte att läsa"
 	}
-	r.Valid = true
-	return r
+	for _, a := range attrs {
+		if !a.Type.Equal(oidTimeStampToken) || len(a.Values) != 1 {
+			continue
+		}
+		token := a.Values[0].FullBytes
+		info, err := tokenInfo(token)
+		if err != nil {
+			return time.Time{}, "tidsstämpeln går inte att läsa"
+		}
+		sum := sha256.Sum256(si.Signature)
+		if !bytes.Equal(info.MessageImprint.HashedMessage, sum[:]) {
+			return time.Time{}, "tidsstämpeln gäller inte den här signaturen"
+		}
+		var ci contentInfo
+		asn1.Unmarshal(token, &ci)
+		var sd signedData
+		asn1.Unmarshal(ci.Content.Bytes, &sd)
+		var octets []byte
+		asn1.Unmarshal(sd.EncapContentInfo.EContent.Bytes, &octets)
+		content := sha256.Sum256(octets)
+		if _, problem := verifySignerInfo(sd, content[:], roots, info.GenTime, x509.ExtKeyUsageTimeStamping); problem != "" {
+			return time.Time{}, problem
+		}
+		return info.GenTime, ""
+	}
+	return time.Time{}, ""
 }
 
 func parsePDFDate(m [][]byte) time.Time {
