@@ -21,6 +21,7 @@ type Config struct {
 	HTTPAddr          string // REMISS_HTTP_ADDR, the web server (dev: the mail catcher's pages)
 	SealDir           string // REMISS_SEAL_DIR: <org>.pem and <org>-key.pem per organisation (dev: made under the data directory)
 	TrustFile         string // REMISS_TRUST: PEM trust anchors for verification (default: ca.pem in the seal directory)
+	SealPassword      string // REMISS_SEAL_PASSWORD: opens <org>.p12 seals
 	TSAURL            string // REMISS_TSA_URL: an RFC 3161 time-stamping authority; signatures become PAdES B-T
 
 	SMTPAddr     string // SMTP_ADDR host:port; empty: the worker sends no mail
@@ -46,6 +47,7 @@ func FromEnv() (Config, error) {
 		SealDir:           os.Getenv("REMISS_SEAL_DIR"),
 		TrustFile:         os.Getenv("REMISS_TRUST"),
 		TSAURL:            os.Getenv("REMISS_TSA_URL"),
+		SealPassword:      os.Getenv("REMISS_SEAL_PASSWORD"),
 		SMTPAddr:          os.Getenv("SMTP_ADDR"),
 		SMTPSecurity:      env("SMTP_SECURITY", "starttls"),
 		SMTPUsername:      os.Getenv("SMTP_USERNAME"),

@@ -11,7 +11,7 @@ import (
 // REMISS_SEAL_DIR it makes TEST seals under the data directory.
 func Keyring(cfg config.Config) (*sign.Keyring, error) {
 	if cfg.SealDir != "" {
-		return sign.LoadDir(cfg.SealDir, cfg.TrustFile)
+		return sign.LoadDir(cfg.SealDir, cfg.TrustFile, cfg.SealPassword)
 	}
 	return Seals(filepath.Join(cfg.DataDir, "seals"))
 }

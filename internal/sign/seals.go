@@ -16,6 +16,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"software.sslmate.com/src/go-pkcs12"
 )
 
 // Keyring holds the seal of each organisation and the trust anchors that
@@ -42,11 +44,12 @@ func (k *Keyring) For(org string) (*Seal, error) {
 	return nil, fmt.Errorf("%w %q", ErrNoSeal, org)
 }
 
-// LoadDir reads seals from dir: for each organisation code, <code>.pem
-// (its certificate, then the chain) and <code>-key.pem (its private key,
-// PKCS#8, SEC 1 or PKCS#1); "default" serves organisations without one.
-// Trust anchors come from trustFile (PEM), or dir/ca.pem when empty.
-func LoadDir(dir, trustFile string) (*Keyring, error) {
+// LoadDir reads seals from dir: for each organisation code, either
+// <code>.pem (its certificate, then the chain) with <code>-key.pem (its
+// private key, PKCS#8, SEC 1 or PKCS#1), or <code>.p12 (PKCS#12, opened
+// with p12Password); "default" serves organisations without one. Trust
+// anchors come from trustFile (PEM), or dir/ca.pem when empty.
+func LoadDir(dir, trustFile, p12Password string) (*Keyring, error) {
 	k := &Keyring{Seals: map[string]*Seal{}, Roots: x509.NewCertPool()}
 	if trustFile == "" {
 		trustFile = filepath.Join(dir, "ca.pem")
@@ -71,7 +74,37 @@ func LoadDir(dir, trustFile string) (*Keyring, error) {
 		}
 		k.Seals[code] = seal
 	}
+	p12s, _ := filepath.Glob(filepath.Join(dir, "*.p12"))
+	sort.Strings(p12s)
+	for _, file := range p12s {
+		seal, err := LoadPKCS12(file, p12Password)
+		if err != nil {
+			return nil, err
+		}
+		k.Seals[strings.TrimSuffix(filepath.Base(file), ".p12")] = seal
+	}
 	return k, nil
+}
+
+// LoadPKCS12 reads a seal's key and chain from a PKCS#12 file.
+func LoadPKCS12(file, password string) (*Seal, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("sign: seal %s: %w", file, err)
+	}
+	key, cert, chain, err := pkcs12.DecodeChain(data, password)
+	if err != nil {
+		return nil, fmt.Errorf("sign: seal %s: %w", file, err)
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("sign: seal %s: %w", file, errUnsupportedKey)
+	}
+	s := &Seal{Key: signer, Chain: append([]*x509.Certificate{cert}, chain...)}
+	if err := s.Check(cert.NotBefore); err != nil && errors.Is(err, errCertificateMismatch) {
+		return nil, fmt.Errorf("sign: seal %s: %w", file, err)
+	}
+	return s, nil
 }
 
 // LoadSeal reads a certificate chain and its private key from PEM files.
@@ -180,7 +213,7 @@ func EnsureDev(dir string, orgs []DevOrg) (*Keyring, error) {
 			return nil, err
 		}
 	}
-	return LoadDir(dir, "")
+	return LoadDir(dir, "", "")
 }
 
 func devCA(dir string) (*x509.Certificate, crypto.Signer, error) {

@@ -254,3 +254,39 @@ func TestTimestampedSignature(t *testing.T) {
 		t.Errorf("with the TSA down: %v, want ErrTimestamp", err)
 	}
 }
+
+func TestPKCS12SealFromOpenSSL(t *testing.T) {
+	p := newPKI(t)
+	rk, _ := rsa.GenerateKey(rand.Reader, 2048)
+	seal := p.seal(t, rk, time.Now().Add(-time.Hour), time.Now().AddDate(1, 0, 0))
+	dir := t.TempDir()
+	kd, _ := x509.MarshalPKCS8PrivateKey(rk)
+	os.WriteFile(filepath.Join(dir, "key.pem"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kd}), 0o600)
+	os.WriteFile(filepath.Join(dir, "cert.pem"), append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: seal.Chain[0].Raw}),
+		pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: p.ca.Raw})...), 0o600)
+	os.WriteFile(filepath.Join(dir, "ca.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: p.ca.Raw}), 0o600)
+	// OpenSSL 3 writes PBES2/AES by default, as an organisation's PKI would.
+	out, err := exec.Command(tool(t, "openssl"), "pkcs12", "-export", "-inkey", filepath.Join(dir, "key.pem"),
+		"-in", filepath.Join(dir, "cert.pem"), "-out", filepath.Join(dir, "farsta.p12"), "-passout", "pass:hemligt").CombinedOutput()
+	if err != nil {
+		t.Fatalf("openssl pkcs12: %v\n%s", err, out)
+	}
+	if _, err := sign.LoadDir(dir, "", "fel"); err == nil {
+		t.Error("a wrong password opened the PKCS#12 file")
+	}
+	k, err := sign.LoadDir(dir, "", "hemligt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := k.For("farsta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := s.SignPDF(statement(t), opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := sign.Verify(signed, k.Roots); !res[0].Valid {
+		t.Errorf("PKCS#12 seal: %+v", res[0])
+	}
+}
