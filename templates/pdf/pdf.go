@@ -104,7 +104,15 @@ func newDoc(title, author, subject string, date time.Time) *doc {
 	f.SetLang("sv-SE")
 	f.AliasNbPages("{nb}")
 	f.SetFooterFunc(func() {
+		pageW, pageH := f.GetPageSize()
+		f.SetDrawColor(160, 160, 160)
+		f.SetLineWidth(0.2)
+		f.Line(marginLeft, pageH-15, pageW-marginRight, pageH-15)
 		f.SetY(-14)
+		f.SetFont("go", "", 8)
+		f.SetTextColor(90, 90, 90)
+		f.CellFormat(120, 5, author+" · Stockholms stad", "", 0, "L", false, 0, "")
+		f.SetTextColor(0, 0, 0)
 		f.SetFont("go", "", 9)
 		f.CellFormat(0, 5, fmt.Sprintf("Sida %d ({nb})", f.PageNo()), "", 0, "R", false, 0, "")
 	})
@@ -167,36 +175,53 @@ func (d *doc) signatories(list []Signatory) {
 	}
 }
 
-// headerBlock prints the organisation block and the document's kind,
-// date, Dnr and officer, as at the top of every tjänsteutlåtande.
-func (d *doc) headerBlock(org, forvaltning, kind string, date time.Time, dnr string, rows [][2]string) {
+// City is printed above every organisation block.
+const City = "STOCKHOLMS STAD"
+
+// headerBlock prints, as in ../shared/reference: the city and the
+// organisation at the left; at the right the document's kind with its
+// labelled facts (Datum, Diarienummer, then rows), and the addressee.
+func (d *doc) headerBlock(org, unit, kind string, date time.Time, dnr string, rows [][2]string, to string) {
 	pageW, _ := d.f.GetPageSize()
 	left := marginLeft
-	right := pageW - marginRight
+	colX := pageW - marginRight - 75
 	top := d.f.GetY()
-	d.font("B", 12)
 	d.f.SetXY(left, top)
-	d.f.MultiCell(85, 5.5, org, "", "L", false)
-	if forvaltning != "" {
-		d.font("", 10)
-		d.f.SetX(left)
-		d.f.MultiCell(85, 5, forvaltning, "", "L", false)
+	d.font("B", 14)
+	d.f.CellFormat(80, 7, City, "", 2, "L", false, 0, "")
+	d.font("", 10)
+	for _, line := range []string{org, unit} {
+		if line != "" {
+			d.f.SetX(left)
+			d.f.MultiCell(80, 4.8, line, "", "L", false)
+		}
 	}
 	leftBottom := d.f.GetY()
-	colX := right - 70
+
 	d.f.SetXY(colX, top)
 	d.font("B", 12)
-	d.f.CellFormat(70, 5.5, kind, "", 2, "L", false, 0, "")
-	d.font("", 10)
-	all := append([][2]string{{"Datum", date.Format("2006-01-02")}, {"Dnr", dnr}}, rows...)
+	d.f.CellFormat(75, 7, kind, "", 2, "L", false, 0, "")
+	all := append([][2]string{{"Datum", date.Format("2006-01-02")}, {"Diarienummer", dnr}}, rows...)
 	for _, r := range all {
 		if r[1] == "" {
 			continue
 		}
-		d.f.SetX(colX)
-		d.f.MultiCell(70, 5, r[0]+": "+r[1], "", "L", false)
+		y := d.f.GetY()
+		d.f.SetXY(colX, y)
+		d.font("", 8)
+		d.f.SetTextColor(90, 90, 90)
+		d.f.CellFormat(24, 4.8, r[0], "", 0, "L", false, 0, "")
+		d.f.SetTextColor(0, 0, 0)
+		d.font("", 10)
+		d.f.SetXY(colX+24, y)
+		d.f.MultiCell(51, 4.8, r[1], "", "L", false)
 	}
-	d.f.SetY(max(leftBottom, d.f.GetY()) + 8)
+	if to != "" {
+		d.f.SetXY(colX, d.f.GetY()+4)
+		d.font("B", 10)
+		d.f.MultiCell(75, 4.8, to, "", "L", false)
+	}
+	d.f.SetY(max(leftBottom, d.f.GetY()) + 10)
 }
 
 // bytes writes the document as PDF/A-2b.
@@ -225,10 +250,7 @@ func Statement(s StatementData) ([]byte, error) {
 	d.f.AddPage()
 	d.headerBlock(s.Forvaltning, "", "TJÄNSTEUTLÅTANDE", s.Date, s.Dnr, [][2]string{
 		{"Handläggare", s.OfficerName}, {"Telefon", s.OfficerPhone}, {"E-post", s.OfficerEmail},
-	})
-	d.font("", bodySize)
-	d.f.MultiCell(0, lineHeight, "Till\n"+s.Org, "", "L", false)
-	d.f.Ln(6)
+	}, "Till "+s.Org)
 	d.font("B", 16)
 	d.f.MultiCell(0, 7.5, s.Title, "", "L", false)
 	if s.Subtitle != "" {
@@ -264,7 +286,7 @@ func Summary(s SummaryData) ([]byte, error) {
 	}
 	d := newDoc("Sammanställning av remissvar: "+s.Title, "Kommunstyrelsen", "Sammanställning "+s.Dnr, s.Date)
 	d.f.AddPage()
-	d.headerBlock("Kommunstyrelsen", dept, "TJÄNSTEUTLÅTANDE", s.Date, s.Dnr, [][2]string{{"Svarsdatum", s.Deadline}})
+	d.headerBlock(dept, "", "TJÄNSTEUTLÅTANDE", s.Date, s.Dnr, [][2]string{{"Svarsdatum", s.Deadline}}, "Till Kommunstyrelsen")
 	d.font("B", 16)
 	d.f.MultiCell(0, 7.5, s.Title, "", "L", false)
 	d.font("", 12)
@@ -318,7 +340,7 @@ type MissivData struct {
 func Missiv(m MissivData) ([]byte, error) {
 	d := newDoc("Remiss: "+m.Title, "Kommunstyrelsen", "Missiv "+m.Dnr, m.Date)
 	d.f.AddPage()
-	d.headerBlock("Kommunstyrelsen", "Stadsledningskontoret", "MISSIV", m.Date, m.Dnr, [][2]string{{"Svarsdatum", m.Deadline}})
+	d.headerBlock("Kommunstyrelsen", "Stadsledningskontoret", "MISSIV", m.Date, m.Dnr, [][2]string{{"Svarsdatum", m.Deadline}}, "Till remissinstanserna")
 	d.font("B", 16)
 	d.f.MultiCell(0, 7.5, "Remiss: "+m.Title, "", "L", false)
 	d.heading("Till remissinstanserna", 13)
