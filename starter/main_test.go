@@ -95,3 +95,26 @@ func TestImportDirectory(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestRenderThenVerify(t *testing.T) {
+	t.Setenv("REMISS_DATA_DIR", t.TempDir())
+	out := filepath.Join(t.TempDir(), "svar.pdf")
+	var buf bytes.Buffer
+	if err := run(context.Background(), []string{"render", "--response", "../examples/render-hagersten-liljeholmen.yaml", "--out", out}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "TEST-sigill Hägersten-Liljeholmens stadsdelsnämnd") {
+		t.Errorf("render: %s", buf.String())
+	}
+	buf.Reset()
+	if err := run(context.Background(), []string{"verify", out}, &buf); err != nil || !strings.Contains(buf.String(), "GILTIG") {
+		t.Fatalf("verify: %v\n%s", err, buf.String())
+	}
+	b, _ := os.ReadFile(out)
+	b[len(b)/3] ^= 1
+	os.WriteFile(out, b, 0o600)
+	buf.Reset()
+	if err := run(context.Background(), []string{"verify", out}, &buf); err == nil || !strings.Contains(buf.String(), "OGILTIG") {
+		t.Errorf("a changed file verified: %v\n%s", err, buf.String())
+	}
+}
