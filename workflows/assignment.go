@@ -20,10 +20,28 @@ var a *activities.Activities
 var rules = validate.New(nil)
 
 // Errors a rejected update returns, in Swedish: they reach the user.
+// The error types a rejected update carries, so that a caller can answer
+// 403, 409 or 422 without reading the message.
+const (
+	ErrTypeForbidden = "Forbidden" // wrong organisation or role
+	ErrTypeConflict  = "Conflict"  // not possible in the current state
+	ErrTypeInvalid   = "Invalid"   // the request itself is malformed
+)
+
+func forbidden(msg string) error { return temporal.NewApplicationError(msg, ErrTypeForbidden) }
+func conflict(msg string) error  { return temporal.NewApplicationError(msg, ErrTypeConflict) }
+func invalid(err error) error {
+	if err == nil {
+		return nil
+	}
+	return temporal.NewApplicationError(err.Error(), ErrTypeInvalid)
+}
+
+const wrongState = "åtgärden är inte möjlig i uppdragets nuvarande läge"
+
 var (
-	errWrongOrg   = errors.New("uppdraget tillhör en annan organisation")
-	errWrongRole  = errors.New("din roll får inte utföra den åtgärden")
-	errWrongState = errors.New("åtgärden är inte möjlig i uppdragets nuvarande läge")
+	errWrongOrg  = forbidden("uppdraget tillhör en annan organisation")
+	errWrongRole = forbidden("din roll får inte utföra den åtgärden")
 )
 
 // activityOptions retry an activity until it succeeds or fails for good:
@@ -354,7 +372,7 @@ func (w *assignment) checkActor(actor remiss.Actor, roles ...remiss.Role) error 
 
 func (w *assignment) checkOpen() error {
 	if w.state.Done() || w.closing || w.withdrawing {
-		return fmt.Errorf("%w: uppdraget är avslutat (%s)", errWrongState, w.state.Label())
+		return conflict(fmt.Sprintf("%s: uppdraget är avslutat (%s)", wrongState, w.state.Label()))
 	}
 	return nil
 }
@@ -364,7 +382,7 @@ func (w *assignment) checkIn(states ...remiss.AssignmentState) error {
 		return err
 	}
 	if !slices.Contains(states, w.state) {
-		return fmt.Errorf("%w (%s)", errWrongState, w.state.Label())
+		return conflict(fmt.Sprintf("%s (%s)", wrongState, w.state.Label()))
 	}
 	return nil
 }
@@ -389,7 +407,7 @@ var permits = map[string]permit{
 // check validates a request's fields, then who sends it and when.
 func (w *assignment) check(action string, req any, actor remiss.Actor) error {
 	if err := rules.Struct(req); err != nil {
-		return err
+		return invalid(err)
 	}
 	p := permits[action]
 	if err := w.checkActor(actor, p.roles...); err != nil {
@@ -409,7 +427,7 @@ func (w *assignment) checkApprove(r ApproveRequest) error {
 		return err
 	}
 	if r.SHA256 != w.sha256 {
-		return errors.New("yttrandet har ändrats sedan du läste det; läs den senaste versionen och godkänn igen")
+		return conflict("yttrandet har ändrats sedan du läste det; läs den senaste versionen och godkänn igen")
 	}
 	return nil
 }
@@ -419,7 +437,7 @@ func (w *assignment) checkRequestExtension(r ExtensionRequest) error {
 		return err
 	}
 	if w.pending != nil {
-		return errors.New("en begäran om anstånd väntar redan på beslut")
+		return conflict("en begäran om anstånd väntar redan på beslut")
 	}
 	return w.checkLaterThanDeadline(r.Until)
 }
@@ -429,26 +447,26 @@ func (w *assignment) checkRequestExtension(r ExtensionRequest) error {
 func (w *assignment) checkLaterThanDeadline(date string) error {
 	until, err := remiss.DeadlineEnd(date)
 	if err != nil {
-		return err
+		return invalid(err)
 	}
 	if !until.After(w.deadlineAt) {
-		return errors.New("anstånd måste gälla till ett datum efter nuvarande svarsdatum " + remiss.DateOf(w.deadlineAt))
+		return invalid(errors.New("anstånd måste gälla till ett datum efter nuvarande svarsdatum " + remiss.DateOf(w.deadlineAt)))
 	}
 	return nil
 }
 
 func (w *assignment) checkDecideExtension(r ExtensionDecision) error {
 	if err := rules.Struct(r); err != nil {
-		return err
+		return invalid(err)
 	}
 	if r.Actor.Org != w.in.CoordinatorOrg || r.Actor.Role != remiss.RoleCoordinator {
-		return errors.New("endast remissamordnaren kan besluta om anstånd")
+		return forbidden("endast remissamordnaren kan besluta om anstånd")
 	}
 	if err := w.checkOpen(); err != nil {
 		return err
 	}
 	if w.pending == nil {
-		return errors.New("det finns ingen begäran om anstånd att besluta om")
+		return conflict("det finns ingen begäran om anstånd att besluta om")
 	}
 	if r.Approve && r.Until != "" {
 		return w.checkLaterThanDeadline(r.Until)

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"errors"
 	"slices"
 	"time"
 
@@ -96,13 +95,13 @@ func (r *round) setup(ctx workflow.Context) error {
 
 func (r *round) checkRound(req RoundRequest) error {
 	if err := rules.Struct(req); err != nil {
-		return err
+		return invalid(err)
 	}
 	if req.Actor.Org != r.in.Coordinator.Org || req.Actor.Role != remiss.RoleCoordinator {
-		return errors.New("endast remissamordnaren kan stänga eller återkalla remissen")
+		return forbidden("endast remissamordnaren kan stänga eller återkalla remissen")
 	}
 	if r.state != remiss.RemissOpen || r.closing != "" || r.withdrawBy != nil {
-		return errors.New("remissomgången är redan avslutad eller håller på att avslutas")
+		return conflict("remissomgången är redan avslutad eller håller på att avslutas")
 	}
 	return nil
 }

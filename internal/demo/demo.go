@@ -110,6 +110,18 @@ func chefTitle(o org) string {
 	return "Förvaltningschef"
 }
 
+// SeedWithPassword loads the demo data and gives every demo user password.
+func SeedWithPassword(ctx context.Context, s *store.Store, password string) error {
+	if err := Seed(ctx, s); err != nil {
+		return err
+	}
+	var names []string
+	for _, u := range Users() {
+		names = append(names, u.Username)
+	}
+	return s.SetPasswords(ctx, password, names)
+}
+
 // Seed loads the demo organisations and users (idempotent).
 func Seed(ctx context.Context, s *store.Store) error {
 	for _, o := range Orgs() {

@@ -26,8 +26,20 @@ import (
 // role or organisation, or an action the current state does not allow.
 var ErrRejected = errors.New("åtgärden avvisades")
 
+// Kind says why an action was refused, so the web and API can answer with
+// the right status.
+type Kind int
+
+const (
+	Invalid   Kind = iota // the input is malformed (422)
+	Forbidden             // wrong organisation or role (403)
+	Conflict              // not possible in the current state, or a duplicate (409)
+	NotFound              // no such round or assignment (404)
+)
+
 // Rejection is a refusal with its Swedish reason.
 type Rejection struct {
+	Kind   Kind
 	Reason string
 	Fields validate.Errors // set when input failed validation
 }
@@ -42,14 +54,20 @@ func (r *Rejection) Error() string {
 func invalid(err error) error {
 	var fields validate.Errors
 	if errors.As(err, &fields) {
-		return &Rejection{Reason: "ogiltiga uppgifter", Fields: fields}
+		return &Rejection{Kind: Invalid, Reason: "ogiltiga uppgifter", Fields: fields}
 	}
 	return err
 }
+
+// check validates a request with the workflow's own rules before it is
+// sent, so a caller gets the problems by field.
+func check(req any) error {
+	return invalid(validate.New(nil).Struct(req))
+}
 func (r *Rejection) Unwrap() error { return ErrRejected }
 
-func reject(format string, args ...any) error {
-	return &Rejection{Reason: fmt.Sprintf(format, args...)}
+func reject(kind Kind, format string, args ...any) error {
+	return &Rejection{Kind: kind, Reason: fmt.Sprintf(format, args...)}
 }
 
 // Service is the set of round actions.
@@ -84,14 +102,14 @@ type Plan struct {
 // Prepare validates a launch by a Coordinator and plans the round.
 func (s *Service) Prepare(ctx context.Context, actor remiss.Actor, l remiss.Launch) (Plan, error) {
 	if actor.Role != remiss.RoleCoordinator || actor.Org != remiss.KS {
-		return Plan{}, reject("endast remissamordnare vid kommunstyrelsen kan skicka ut en remiss")
+		return Plan{}, reject(Forbidden, "endast remissamordnare vid kommunstyrelsen kan skicka ut en remiss")
 	}
 	if err := s.ValidateLaunch(ctx, l); err != nil {
 		return Plan{}, invalid(err)
 	}
 	deadlineAt, err := remiss.DeadlineEnd(l.Deadline)
 	if err != nil {
-		return Plan{}, reject("%v", err)
+		return Plan{}, reject(Invalid, "%v", err)
 	}
 	reminders := l.Reminders
 	if reminders == nil {
@@ -141,7 +159,7 @@ func (s *Service) Start(ctx context.Context, p Plan) error {
 	dnr := p.Remiss.Dnr
 	_, err := s.Store.CreateRound(ctx, p.Remiss)
 	if errors.Is(err, store.ErrConflict) {
-		return reject("det finns redan en remiss med diarienummer %s", dnr)
+		return reject(Conflict, "det finns redan en remiss med diarienummer %s", dnr)
 	}
 	if err != nil {
 		return err
@@ -158,7 +176,7 @@ func (s *Service) Start(ctx context.Context, p Plan) error {
 	if errors.As(err, &started) {
 		// The row may be from an earlier, interrupted launch of the same
 		// round; its workflow running means this Dnr is out already.
-		return reject("remissen %s är redan utskickad", dnr)
+		return reject(Conflict, "remissen %s är redan utskickad", dnr)
 	}
 	if err != nil {
 		return fmt.Errorf("rounds: start %s: %w", dnr, err)
@@ -170,13 +188,13 @@ func (s *Service) Start(ctx context.Context, p Plan) error {
 func (s *Service) assignment(ctx context.Context, actor remiss.Actor, id string) (store.Assignment, error) {
 	asg, err := s.Store.Assignment(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return asg, reject("uppdraget %s finns inte", id)
+		return asg, reject(NotFound, "uppdraget %s finns inte", id)
 	}
 	if err != nil {
 		return asg, err
 	}
 	if actor.Org != asg.Org && actor.Org != remiss.KS {
-		return asg, reject("uppdraget tillhör en annan organisation")
+		return asg, reject(NotFound, "uppdraget %s finns inte", id)
 	}
 	return asg, nil
 }
@@ -196,11 +214,12 @@ func (s *Service) update(ctx context.Context, workflowID, name string, arg any, 
 	}
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) {
-		return reject("%s", appErr.Message())
+		kind := map[string]Kind{workflows.ErrTypeForbidden: Forbidden, workflows.ErrTypeConflict: Conflict}[appErr.Type()]
+		return reject(kind, "%s", appErr.Message())
 	}
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
-		return reject("ärendet är avslutat och tar inte emot fler åtgärder")
+		return reject(Conflict, "ärendet är avslutat och tar inte emot fler åtgärder")
 	}
 	return fmt.Errorf("rounds: %s %s: %w", name, workflowID, err)
 }
@@ -219,7 +238,7 @@ func (s *Service) Assign(ctx context.Context, actor remiss.Actor, assignmentID, 
 	}
 	u, err := s.Store.User(ctx, officer)
 	if err != nil || u.Org != asg.Org || u.Role != remiss.RoleOfficer {
-		return workflows.AssignmentStatus{}, reject("%s är inte handläggare vid samma organisation", officer)
+		return workflows.AssignmentStatus{}, &Rejection{Kind: Invalid, Reason: officer + " är inte handläggare vid samma organisation", Fields: validate.Errors{{Field: "officer", Message: "Ingen handläggare med det namnet vid organisationen"}}}
 	}
 	return s.updateAssignment(ctx, asg, workflows.UpdateAssign, workflows.AssignRequest{Actor: actor, Officer: officer})
 }
@@ -233,7 +252,7 @@ func (s *Service) storeVersion(ctx context.Context, actor remiss.Actor, assignme
 		return asg, store.ResponseVersion{}, invalid(err)
 	}
 	if actor.Role != remiss.RoleOfficer || actor.Org != asg.Org {
-		return asg, store.ResponseVersion{}, reject("endast en handläggare vid %s kan skriva yttrandet", asg.Org)
+		return asg, store.ResponseVersion{}, reject(Forbidden, "endast en handläggare vid %s kan skriva yttrandet", asg.Org)
 	}
 	v, err := s.Store.SaveResponseVersion(ctx, asg.ID, content, actor.User)
 	return asg, v, err
@@ -260,7 +279,7 @@ func (s *Service) Submit(ctx context.Context, actor remiss.Actor, assignmentID s
 func (s *Service) note(ctx context.Context, actor remiss.Actor, asg store.Assignment, kind, text string, required bool) (string, error) {
 	text = strings.TrimSpace(text)
 	if required && text == "" {
-		return "", &Rejection{Reason: "ange en motivering", Fields: validate.Errors{{Field: "reason", Message: "Får inte vara tomt"}}}
+		return "", &Rejection{Kind: Invalid, Reason: "ange en motivering", Fields: validate.Errors{{Field: "reason", Message: "Får inte vara tomt"}}}
 	}
 	var body struct {
 		Text string `json:"reason" validate:"max=5000,nocontrolml"`
@@ -297,6 +316,9 @@ func (s *Service) Approve(ctx context.Context, actor remiss.Actor, assignmentID,
 		if err != nil {
 			return st, err
 		}
+		if st.State != remiss.StateSubmitted {
+			return st, reject(Conflict, "det finns inget inskickat yttrande att godkänna (%s)", st.State.Label())
+		}
 		sha256 = st.SHA256
 	}
 	return s.updateAssignment(ctx, asg, workflows.UpdateApprove, workflows.ApproveRequest{Actor: actor, SHA256: sha256})
@@ -321,6 +343,11 @@ func (s *Service) RequestExtension(ctx context.Context, actor remiss.Actor, assi
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
+	if err := check(struct {
+		Until string `json:"until" validate:"required,date,futuredate"`
+	}{until}); err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
 	id, err := s.note(ctx, actor, asg, "extension", reason, true)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
@@ -332,6 +359,11 @@ func (s *Service) RequestExtension(ctx context.Context, actor remiss.Actor, assi
 func (s *Service) DecideExtension(ctx context.Context, actor remiss.Actor, assignmentID string, approve bool, until string) (workflows.AssignmentStatus, error) {
 	asg, err := s.assignment(ctx, actor, assignmentID)
 	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	if err := check(struct {
+		Until string `json:"until" validate:"omitempty,date"`
+	}{until}); err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
 	return s.updateAssignment(ctx, asg, workflows.UpdateDecideExtension, workflows.ExtensionDecision{Actor: actor, Approve: approve, Until: until})

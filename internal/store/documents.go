@@ -175,3 +175,23 @@ func (s *Store) Documents(ctx context.Context, remissID string) ([]Document, err
 	}
 	return out, rows.Err()
 }
+
+// DocumentList lists a round's documents without their bytes.
+func (s *Store) DocumentList(ctx context.Context, remissID string) ([]Document, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT id, remiss_id, COALESCE(assignment_id,''), kind, filename, ''::bytea, sha256, created_at
+		FROM documents WHERE remiss_id=$1 ORDER BY created_at, id`, remissID)
+	if err != nil {
+		return nil, fmt.Errorf("store: documents %s: %w", remissID, err)
+	}
+	defer rows.Close()
+	var out []Document
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: documents %s: %w", remissID, err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}

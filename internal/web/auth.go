@@ -1,0 +1,124 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/remiss/remiss/internal/store"
+)
+
+const (
+	sessionCookie = "remiss_session"
+	sessionTTL    = 8 * time.Hour
+	tokenTTL      = 24 * time.Hour
+	// Five wrong passwords in fifteen minutes lock a username for the rest
+	// of that window.
+	maxFailures   = 5
+	failureWindow = 15 * time.Minute
+)
+
+var errThrottled = errors.New("för många misslyckade inloggningar; försök igen om en stund")
+
+// login checks a password, with throttling per username.
+func (s *Server) login(ctx context.Context, username, password string) (store.User, error) {
+	n, err := s.Store.LoginFailures(ctx, username, s.Now().Add(-failureWindow))
+	if err != nil {
+		return store.User{}, err
+	}
+	if n >= maxFailures {
+		return store.User{}, errThrottled
+	}
+	u, err := s.Store.Authenticate(ctx, username, password)
+	if errors.Is(err, store.ErrBadLogin) {
+		if err := s.Store.RecordLoginFailure(ctx, username, s.Now()); err != nil {
+			return u, err
+		}
+	}
+	return u, err
+}
+
+// apiHandler is an API handler for a logged-in user.
+type apiHandler func(w http.ResponseWriter, r *http.Request, u store.User) error
+
+// api authenticates a bearer token and runs h, mapping its error to a status.
+func (s *Server) api(h apiHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || token == "" {
+			s.fail(w, r, errUnauthorized)
+			return
+		}
+		sess, err := s.Store.Session(r.Context(), token, "api")
+		if errors.Is(err, store.ErrNotFound) {
+			s.fail(w, r, errUnauthorized)
+			return
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := h(w, r, sess.User); err != nil {
+			s.fail(w, r, err)
+		}
+	}
+}
+
+// createToken is POST /api/v1/tokens.
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	if err := decode(r, &in, 4<<10); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u, err := s.login(r.Context(), in.Username, in.Password)
+	switch {
+	case errors.Is(err, errThrottled):
+		writeJSON(w, http.StatusTooManyRequests, apiError{Error: err.Error()})
+		return
+	case errors.Is(err, store.ErrBadLogin):
+		writeJSON(w, http.StatusUnauthorized, apiError{Error: err.Error()})
+		return
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	}
+	token, sess, err := s.Store.CreateSession(r.Context(), u.Username, "api", tokenTTL)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"token": token, "expiresAt": sess.ExpiresAt})
+}
+
+// decode reads a JSON body of at most limit bytes, refusing unknown fields.
+func decode(r *http.Request, v any, limit int64) error {
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return fmt.Errorf("%w: kunde inte läsa förfrågan", errBadBody)
+	}
+	if int64(len(body)) > limit {
+		return errTooLarge
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typeErr):
+			return fmt.Errorf("%w: fältet %q har fel typ", errBadBody, typeErr.Field)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			return fmt.Errorf("%w: okänt fält %s", errBadBody, strings.TrimPrefix(err.Error(), "json: unknown field "))
+		}
+		return fmt.Errorf("%w: ogiltig JSON", errBadBody)
+	}
+	return nil
+}

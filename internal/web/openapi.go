@@ -1,0 +1,88 @@
+package web
+
+import (
+	"encoding/json"
+	"strings"
+	"sync"
+)
+
+var str = map[string]any{"type": "string"}
+
+var schemas = map[string]any{
+	"Login": obj(map[string]any{"username": str, "password": str}, "username", "password"),
+	"Launch": obj(map[string]any{"dnr": str, "title": str, "description": str, "deadline": map[string]any{"type": "string", "format": "date"},
+		"recipients": arr(str), "reminders": arr(str), "grace": str, "digest": map[string]any{"type": "boolean"}}, "dnr", "title", "deadline", "recipients"),
+	"Response": obj(map[string]any{"proposals": arr(str), "summary": str, "background": str, "preparation": str, "opinion": str,
+		"signatories": arr(obj(map[string]any{"name": str, "title": str, "unit": str}, "name", "title")), "attachments": arr(str),
+		"officerName": str, "officerPhone": str, "officerEmail": str}, "proposals", "summary", "opinion", "signatories", "officerName"),
+	"Assign":            obj(map[string]any{"officer": str}, "officer"),
+	"Approve":           obj(map[string]any{"sha256": str}),
+	"Return":            obj(map[string]any{"comment": str}, "comment"),
+	"Decline":           obj(map[string]any{"reason": str}),
+	"ExtensionRequest":  obj(map[string]any{"until": map[string]any{"type": "string", "format": "date"}, "reason": str}, "until", "reason"),
+	"ExtensionDecision": obj(map[string]any{"approve": map[string]any{"type": "boolean"}, "until": map[string]any{"type": "string", "format": "date"}}, "approve"),
+	"Error": obj(map[string]any{"error": str, "fields": arr(obj(map[string]any{"field": str, "message": str}, "field", "message"))}, "error"),
+}
+
+func obj(props map[string]any, required ...string) map[string]any {
+	o := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+func arr(items any) map[string]any { return map[string]any{"type": "array", "items": items} }
+
+// openAPI is the OpenAPI 3 document of the routes table.
+var openAPI = sync.OnceValue(func() []byte {
+	paths := map[string]map[string]any{}
+	for _, rt := range routes {
+		op := map[string]any{"summary": rt.summary, "responses": map[string]any{
+			"200": map[string]any{"description": "OK"},
+			"401": ref("Ej inloggad"), "403": ref("Ingen behörighet"), "404": ref("Finns inte"),
+			"409": ref("Inte möjligt i nuvarande läge"), "413": ref("För stor"), "422": ref("Ogiltiga uppgifter"),
+		}}
+		if rt.path != "/api/v1/tokens" {
+			op["security"] = []map[string]any{{"bearer": []string{}}}
+		}
+		var params []map[string]any
+		for _, part := range strings.Split(rt.path, "/") {
+			if strings.HasPrefix(part, "{") {
+				params = append(params, map[string]any{"name": strings.Trim(part, "{}"), "in": "path", "required": true, "schema": str})
+			}
+		}
+		if rt.path == "/api/v1/documents" && rt.method == "GET" {
+			params = append(params, map[string]any{"name": "remiss", "in": "query", "required": true, "schema": str})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		switch rt.body {
+		case "":
+		case "PDF":
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/pdf": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}}
+		default:
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + rt.body}}}}
+		}
+		if paths[rt.path] == nil {
+			paths[rt.path] = map[string]any{}
+		}
+		paths[rt.path][strings.ToLower(rt.method)] = op
+	}
+	doc := map[string]any{
+		"openapi": "3.0.3",
+		"info":    map[string]any{"title": "Remiss API", "version": "1", "description": "Remissomgångar, uppdrag, yttranden och dokument. Svar och felmeddelanden på svenska."},
+		"paths":   paths,
+		"components": map[string]any{
+			"schemas":         schemas,
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+		},
+	}
+	b, _ := json.MarshalIndent(doc, "", "  ")
+	return b
+})
+
+func ref(desc string) map[string]any {
+	return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+}

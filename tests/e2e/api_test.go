@@ -1,0 +1,282 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/web"
+	"github.com/remiss/remiss/workflows"
+)
+
+type apiClient struct {
+	t    *testing.T
+	base string
+}
+
+type reply struct {
+	code int
+	body []byte
+}
+
+func (r reply) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("body %q: %v", r.body, err)
+	}
+}
+
+func (c apiClient) do(token, method, path string, body any) reply {
+	c.t.Helper()
+	var rd io.Reader
+	ctype := "application/json"
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd, ctype = bytes.NewReader(b), "application/pdf"
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		j, _ := json.Marshal(b)
+		rd = bytes.NewReader(j)
+	}
+	req, _ := http.NewRequest(method, c.base+path, rd)
+	if rd != nil {
+		req.Header.Set("Content-Type", ctype)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return reply{resp.StatusCode, b}
+}
+
+func (c apiClient) token(user string) string {
+	c.t.Helper()
+	r := c.do("", "POST", "/api/v1/tokens", map[string]string{"username": user, "password": "demo"})
+	if r.code != 201 {
+		c.t.Fatalf("login %s: %d %s", user, r.code, r.body)
+	}
+	var out struct{ Token string }
+	r.json(c.t, &out)
+	return out.Token
+}
+
+// TestAPI runs a round through the JSON API with its access rules, on the
+// real server and database.
+func TestAPI(t *testing.T) {
+	e := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := demo.SeedWithPassword(ctx, e.store, "demo"); err != nil {
+		t.Fatal(err)
+	}
+	w := e.startWorker()
+	defer w.Stop()
+	srv := httptest.NewServer((&web.Server{Store: e.store, Rounds: e.svc, Roots: e.seals.Roots}).Handler())
+	defer srv.Close()
+	c := apiClient{t: t, base: srv.URL}
+
+	// Login: wrong password, throttling.
+	if r := c.do("", "POST", "/api/v1/tokens", map[string]string{"username": "farsta.chef", "password": "fel"}); r.code != 401 {
+		t.Errorf("wrong password: %d", r.code)
+	}
+	for range 5 {
+		c.do("", "POST", "/api/v1/tokens", map[string]string{"username": "alvsjo.chef", "password": "fel"})
+	}
+	if r := c.do("", "POST", "/api/v1/tokens", map[string]string{"username": "alvsjo.chef", "password": "demo"}); r.code != 429 {
+		t.Errorf("after five failures: %d, want 429", r.code)
+	}
+	if r := c.do("", "POST", "/api/v1/tokens", `{"username": 5}`); r.code != 422 {
+		t.Errorf("bad login body: %d", r.code)
+	}
+
+	coord, bReg, bOff, bChef := c.token("ks.samordnare"), c.token("bromma.registrator"), c.token("bromma.handlaggare"), c.token("bromma.chef")
+	fReg, fOff, fChef := c.token("farsta.registrator"), c.token("farsta.handlaggare"), c.token("farsta.chef")
+	outsider := c.token("skarholmen.registrator")
+
+	deadline := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
+	launch := map[string]any{"dnr": "KS 2026/900-1", "title": "Strategi för Stockholm som smart och uppkopplad stad",
+		"deadline": deadline, "recipients": []string{"bromma", "farsta"}, "reminders": []string{"14d"}}
+	if r := c.do(bReg, "POST", "/api/v1/remisses", launch); r.code != 403 {
+		t.Errorf("launch by a registrator: %d", r.code)
+	}
+	bad := map[string]any{"dnr": "x", "title": "", "deadline": "2020-01-01", "recipients": []string{"bromma", "bromma", "atlantis"}}
+	r := c.do(coord, "POST", "/api/v1/remisses", bad)
+	var errBody struct {
+		Error  string
+		Fields []struct{ Field, Message string }
+	}
+	r.json(t, &errBody)
+	if r.code != 422 || len(errBody.Fields) < 5 {
+		t.Errorf("bad launch: %d %s", r.code, r.body)
+	}
+	if r := c.do(coord, "POST", "/api/v1/remisses", `{"dnr": "KS 2026/900-1", "titel": "x"}`); r.code != 422 || !strings.Contains(string(r.body), "okänt fält") {
+		t.Errorf("unknown field: %d %s", r.code, r.body)
+	}
+	r = c.do(coord, "POST", "/api/v1/remisses", launch)
+	if r.code != 201 {
+		t.Fatalf("launch: %d %s", r.code, r.body)
+	}
+	var created struct{ ID string }
+	r.json(t, &created)
+	id := created.ID
+	if r := c.do(coord, "POST", "/api/v1/remisses", launch); r.code != 409 {
+		t.Errorf("second launch: %d", r.code)
+	}
+	waitStarted(t, ctx, e.c, []string{"bromma", "farsta"}, id)
+
+	// Reading a round: KS sees all, a recipient only itself, others nothing.
+	var full, own struct{ Recipients []map[string]any }
+	c.do(coord, "GET", "/api/v1/remisses/"+id, nil).json(t, &full)
+	r = c.do(bReg, "GET", "/api/v1/remisses/"+id, nil)
+	r.json(t, &own)
+	if len(full.Recipients) != 2 || len(own.Recipients) != 1 || strings.Contains(string(r.body), "farsta") {
+		t.Errorf("recipients: KS %d, Bromma %d: %s", len(full.Recipients), len(own.Recipients), r.body)
+	}
+	if r := c.do(outsider, "GET", "/api/v1/remisses/"+id, nil); r.code != 404 {
+		t.Errorf("an organisation outside the round: %d", r.code)
+	}
+	if r := c.do("", "GET", "/api/v1/remisses/"+id, nil); r.code != 401 {
+		t.Errorf("logged out: %d", r.code)
+	}
+
+	// Uploads: only real PDFs, bounded, by the Coordinator.
+	missiv, _ := e.store.Document(ctx, "missiv."+id)
+	if r := c.do(coord, "POST", "/api/v1/remisses/"+id+"/documents", []byte("not a pdf, though named .pdf")); r.code != 422 {
+		t.Errorf("upload of a non-PDF: %d", r.code)
+	}
+	if r := c.do(coord, "POST", "/api/v1/remisses/"+id+"/documents", append([]byte("%PDF-1.7\n"), make([]byte, web.MaxUpload)...)); r.code != 413 {
+		t.Errorf("upload too large: %d", r.code)
+	}
+	if r := c.do(bOff, "POST", "/api/v1/remisses/"+id+"/documents", missiv.Content); r.code != 403 {
+		t.Errorf("upload by an officer: %d", r.code)
+	}
+	if r := c.do(coord, "POST", "/api/v1/remisses/"+id+"/documents", missiv.Content); r.code != 201 {
+		t.Errorf("upload: %d %s", r.code, r.body)
+	}
+
+	bromma, farsta := remiss.AssignmentID(id, "bromma"), remiss.AssignmentID(id, "farsta")
+	org, _ := e.store.Org(ctx, "bromma")
+	answer := demo.SampleResponse(org)
+	// Every way in is refused for the wrong person, before any state.
+	for _, cell := range []struct {
+		name, token, method, path string
+		body                      any
+		want                      int
+	}{
+		{"assign logged out", "", "POST", "/api/v1/assignments/" + bromma + "/assign", map[string]string{"officer": "bromma.handlaggare"}, 401},
+		{"assign by another org", fReg, "POST", "/api/v1/assignments/" + bromma + "/assign", map[string]string{"officer": "bromma.handlaggare"}, 404},
+		{"assign by an officer", bOff, "POST", "/api/v1/assignments/" + bromma + "/assign", map[string]string{"officer": "bromma.handlaggare"}, 403},
+		{"assign a foreign officer", bReg, "POST", "/api/v1/assignments/" + bromma + "/assign", map[string]string{"officer": "farsta.handlaggare"}, 422},
+		{"draft by another org", fOff, "PUT", "/api/v1/assignments/" + bromma + "/draft", answer, 404},
+		{"submit by a registrator", bReg, "POST", "/api/v1/assignments/" + bromma + "/submit", answer, 403},
+		{"submit unassigned", bOff, "POST", "/api/v1/assignments/" + bromma + "/submit", answer, 409},
+		{"approve by another org", fChef, "POST", "/api/v1/assignments/" + bromma + "/approve", nil, 404},
+		{"approve nothing", bChef, "POST", "/api/v1/assignments/" + bromma + "/approve", nil, 409},
+		{"return by an officer", bOff, "POST", "/api/v1/assignments/" + bromma + "/return", map[string]string{"comment": "x"}, 403},
+		{"decline by another org", fReg, "POST", "/api/v1/assignments/" + bromma + "/decline", map[string]string{"reason": "x"}, 404},
+		{"extension by another org", fOff, "POST", "/api/v1/assignments/" + bromma + "/extension", map[string]string{"until": deadline, "reason": "x"}, 404},
+		{"extension bad date", bOff, "POST", "/api/v1/assignments/" + bromma + "/extension", map[string]string{"until": "snart", "reason": "x"}, 422},
+		{"decide extension as a recipient", bReg, "POST", "/api/v1/remisses/" + id + "/extensions/bromma", map[string]any{"approve": true}, 403},
+		{"decide without a request", coord, "POST", "/api/v1/remisses/" + id + "/extensions/bromma", map[string]any{"approve": true}, 409},
+		{"close as a recipient", bChef, "POST", "/api/v1/remisses/" + id + "/close", nil, 403},
+		{"withdraw as a recipient", bReg, "POST", "/api/v1/remisses/" + id + "/withdraw", nil, 403},
+		{"close an unknown round", coord, "POST", "/api/v1/remisses/nope/close", nil, 404},
+		{"unknown assignment", bReg, "POST", "/api/v1/assignments/nope.bromma/assign", map[string]string{"officer": "bromma.handlaggare"}, 404},
+	} {
+		if r := c.do(cell.token, cell.method, cell.path, cell.body); r.code != cell.want {
+			t.Errorf("%s: %d, want %d (%s)", cell.name, r.code, cell.want, r.body)
+		}
+	}
+
+	// The answers.
+	mustOK := func(token, method, path string, body any) {
+		t.Helper()
+		if r := c.do(token, method, path, body); r.code != 200 {
+			t.Fatalf("%s %s: %d %s", method, path, r.code, r.body)
+		}
+	}
+	mustOK(bReg, "POST", "/api/v1/assignments/"+bromma+"/assign", map[string]string{"officer": "bromma.handlaggare"})
+	incomplete := answer
+	incomplete.Proposals = nil
+	if r := c.do(bOff, "POST", "/api/v1/assignments/"+bromma+"/submit", incomplete); r.code != 422 || !strings.Contains(string(r.body), `"proposals"`) {
+		t.Errorf("submit without proposals: %d %s", r.code, r.body)
+	}
+	mustOK(bOff, "PUT", "/api/v1/assignments/"+bromma+"/draft", answer)
+	mustOK(bOff, "POST", "/api/v1/assignments/"+bromma+"/submit", answer)
+	mustOK(bChef, "POST", "/api/v1/assignments/"+bromma+"/approve", nil)
+	mustOK(fReg, "POST", "/api/v1/assignments/"+farsta+"/assign", map[string]string{"officer": "farsta.handlaggare"})
+	fo, _ := e.store.Org(ctx, "farsta")
+	mustOK(fOff, "POST", "/api/v1/assignments/"+farsta+"/submit", demo.SampleResponse(fo))
+	mustOK(fChef, "POST", "/api/v1/assignments/"+farsta+"/approve", nil)
+	var st workflows.RemissStatus
+	if err := e.c.GetWorkflow(ctx, workflows.RemissWorkflowID(id), "").Get(ctx, &st); err != nil {
+		t.Fatal(err)
+	}
+
+	// Documents: Bromma sees the shared ones and its own statement, not Farsta's.
+	var docs []map[string]any
+	r = c.do(bReg, "GET", "/api/v1/documents?remiss="+id, nil)
+	r.json(t, &docs)
+	kinds := map[string]int{}
+	for _, d := range docs {
+		kinds[d["kind"].(string)]++
+	}
+	if kinds["statement"] != 1 || kinds["summary"] != 1 || kinds["missiv"] != 1 || strings.Contains(string(r.body), "farsta") {
+		t.Errorf("Bromma's documents %v: %s", kinds, r.body)
+	}
+	if r := c.do(bReg, "GET", "/api/v1/documents/statement."+farsta, nil); r.code != 404 {
+		t.Errorf("a foreign statement: %d", r.code)
+	}
+	r = c.do(bReg, "GET", "/api/v1/documents/statement."+bromma, nil)
+	if r.code != 200 || !bytes.HasPrefix(r.body, []byte("%PDF-")) {
+		t.Errorf("own statement: %d", r.code)
+	}
+	var v web.Verification
+	c.do(coord, "GET", "/api/v1/documents/summary."+id+"/verification", nil).json(t, &v)
+	if !v.Valid || !v.HashMatch || len(v.Signatures) != 1 || !strings.Contains(v.Signatures[0].Signer, "TEST-sigill") {
+		t.Errorf("verification %+v", v)
+	}
+	var list []map[string]any
+	r = c.do(bOff, "GET", "/api/v1/assignments", nil)
+	r.json(t, &list)
+	if len(list) != 1 || strings.Contains(string(r.body), "farsta") {
+		t.Errorf("Bromma's assignments: %s", r.body)
+	}
+
+	// The OpenAPI document names every route, and every route it names
+	// answers (401 without a token, not 404 or 405).
+	var doc struct {
+		OpenAPI string                               `json:"openapi"`
+		Paths   map[string]map[string]map[string]any `json:"paths"`
+	}
+	c.do("", "GET", "/api/openapi.json", nil).json(t, &doc)
+	n := 0
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			n++
+			concrete := strings.NewReplacer("{id}", "x", "{org}", "y").Replace(path)
+			r := c.do("", strings.ToUpper(method), concrete, "{}")
+			if r.code == 404 || r.code == 405 {
+				t.Errorf("documented %s %s has no handler (%d)", method, path, r.code)
+			}
+		}
+	}
+	if doc.OpenAPI != "3.0.3" || n != 18 {
+		t.Errorf("openapi %s with %d operations", doc.OpenAPI, n)
+	}
+}
