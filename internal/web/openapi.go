@@ -21,7 +21,7 @@ var schemas = map[string]any{
 	"Decline":           obj(map[string]any{"reason": str}),
 	"ExtensionRequest":  obj(map[string]any{"until": map[string]any{"type": "string", "format": "date"}, "reason": str}, "until", "reason"),
 	"ExtensionDecision": obj(map[string]any{"approve": map[string]any{"type": "boolean"}, "until": map[string]any{"type": "string", "format": "date"}}, "approve"),
-	"Error": obj(map[string]any{"error": str, "fields": arr(obj(map[string]any{"field": str, "message": str}, "field", "message"))}, "error"),
+	"Error":             obj(map[string]any{"error": str, "fields": arr(obj(map[string]any{"field": str, "message": str}, "field", "message"))}, "error"),
 }
 
 func obj(props map[string]any, required ...string) map[string]any {
