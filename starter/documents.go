@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -23,17 +22,6 @@ import (
 	"github.com/remiss/remiss/workflows"
 )
 
-// trustFile is where verification finds its trust anchors.
-func trustFile(cfg config.Config) string {
-	switch {
-	case cfg.TrustFile != "":
-		return cfg.TrustFile
-	case cfg.SealDir != "":
-		return filepath.Join(cfg.SealDir, "ca.pem")
-	}
-	return filepath.Join(cfg.DataDir, "seals", "ca.pem")
-}
-
 // verify checks files, or stored documents by ID, and fails unless every
 // signature is valid (and every stored document matches its SHA-256).
 func verify(ctx context.Context, files []string, documentID string, out io.Writer) error {
@@ -41,7 +29,7 @@ func verify(ctx context.Context, files []string, documentID string, out io.Write
 	if err != nil {
 		return err
 	}
-	roots, err := sign.LoadRoots(trustFile(cfg))
+	roots, err := sign.LoadRoots(cfg.TrustPath())
 	if err != nil {
 		return err
 	}

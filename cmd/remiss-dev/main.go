@@ -27,7 +27,9 @@ import (
 	"github.com/remiss/remiss/internal/devtemporal"
 	"github.com/remiss/remiss/internal/mail"
 	"github.com/remiss/remiss/internal/remissworker"
+	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/internal/web"
 )
 
 func main() {
@@ -57,10 +59,14 @@ func run() error {
 		return err
 	}
 	defer st.Close()
-	if err := demo.Seed(ctx, st); err != nil {
+	password := os.Getenv("REMISS_DEMO_PASSWORD")
+	if password == "" {
+		password = "demo"
+	}
+	if err := demo.SeedWithPassword(ctx, st, password); err != nil {
 		return err
 	}
-	log.Printf("PostgreSQL: migrated, demo organisations and users loaded")
+	log.Printf("PostgreSQL: migrated, demo organisations and users loaded (password from REMISS_DEMO_PASSWORD, default demo)")
 
 	ts, err := devtemporal.Start(devtemporal.Config{
 		DatabaseFile: filepath.Join(cfg.DataDir, "temporal.db"),
@@ -91,7 +97,7 @@ func run() error {
 
 	// Mail: to SMTP_ADDR when set, else to a catcher on loopback whose
 	// messages are listed at /dev/mail.
-	mux := http.NewServeMux()
+	extra := map[string]http.Handler{}
 	smtpCfg := mail.FromConfig(cfg)
 	if cfg.SMTPAddr == "" {
 		catcher, err := devmail.Start("127.0.0.1:2525")
@@ -100,12 +106,13 @@ func run() error {
 		}
 		defer catcher.Close()
 		smtpCfg = mail.SMTPConfig{Addr: catcher.Addr(), Security: "none", From: "Remiss (utveckling) <remiss@localhost>"}
-		mux.Handle("/dev/", catcher.Handler())
+		extra["/dev/"] = catcher.Handler()
 		log.Printf("Mail: caught on smtp://%s, listed at http://%s/dev/mail", catcher.Addr(), cfg.HTTPAddr)
 	}
 	sender := &mail.Sender{Store: st, SMTP: smtpCfg, BaseURL: cfg.BaseURL}
 	go sender.Run(ctx, time.Second)
-	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	site := &web.Server{Store: st, Rounds: rounds.New(st, c), Roots: seals.Roots, Extra: extra}
+	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: site.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.ListenAndServe(); err != nil && err != http.ErrServerClosed {
 			log.Printf("Web: %v", err)
@@ -113,6 +120,7 @@ func run() error {
 		}
 	}()
 	defer srv.Close()
+	log.Printf("Web: http://%s (log in as ks.samordnare, <org>.registrator, <org>.handlaggare or <org>.chef)", cfg.HTTPAddr)
 	log.Printf("Worker: running. Try: go run ./starter launch -f examples/smart-stad.yaml")
 	<-ctx.Done()
 	log.Printf("Stopping")

@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"go.temporal.io/sdk/client"
@@ -88,4 +89,16 @@ func env(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// TrustPath is where verification finds its trust anchors: REMISS_TRUST, or
+// ca.pem in the seal directory (dev: under the data directory).
+func (c Config) TrustPath() string {
+	switch {
+	case c.TrustFile != "":
+		return c.TrustFile
+	case c.SealDir != "":
+		return filepath.Join(c.SealDir, "ca.pem")
+	}
+	return filepath.Join(c.DataDir, "seals", "ca.pem")
 }

@@ -1,0 +1,58 @@
+// Command remiss-web serves the web pages and the JSON API against a
+// Temporal cluster and PostgreSQL named in the environment (see
+// internal/config). Run several behind a load balancer; they keep no state.
+package main
+
+import (
+	"context"
+	"errors"
+	"log"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/remiss/remiss/internal/config"
+	"github.com/remiss/remiss/internal/rounds"
+	"github.com/remiss/remiss/internal/sign"
+	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/internal/web"
+)
+
+func main() {
+	cfg, err := config.FromEnv()
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, err := store.Open(ctx, cfg.Database(), 30*time.Second)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer st.Close()
+	c, err := client.Dial(cfg.ClientOptions())
+	if err != nil {
+		log.Fatalf("web: temporal at %s: %v", cfg.TemporalAddress, err)
+	}
+	defer c.Close()
+	roots, err := sign.LoadRoots(cfg.TrustPath())
+	if err != nil {
+		log.Fatalf("web: %v", err)
+	}
+	site := &web.Server{Store: st, Rounds: rounds.New(st, c), Roots: roots, SecureCookies: cfg.Production}
+	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: site.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdown)
+	}()
+	log.Printf("web: listening on %s", cfg.HTTPAddr)
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Fatal(err)
+	}
+}
