@@ -1,0 +1,202 @@
+package e2e
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/web"
+	"github.com/remiss/remiss/workflows"
+)
+
+// browser is a user with a cookie jar who follows no redirects itself.
+type browser struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+}
+
+func newBrowser(t *testing.T, base string) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, base: base, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+func (b *browser) get(path string) (int, string, http.Header) {
+	b.t.Helper()
+	resp, err := b.c.Get(b.base + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header
+}
+
+func (b *browser) post(path string, form url.Values) (int, string, string) {
+	b.t.Helper()
+	resp, err := b.c.PostForm(b.base+path, form)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header.Get("Location")
+}
+
+var reCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func (b *browser) csrf(path string) string {
+	b.t.Helper()
+	_, body, _ := b.get(path)
+	m := reCSRF.FindStringSubmatch(body)
+	if m == nil {
+		b.t.Fatalf("no CSRF token on %s", path)
+	}
+	return m[1]
+}
+
+func (b *browser) login(user string) {
+	b.t.Helper()
+	code, _, loc := b.post("/logga-in", url.Values{"username": {user}, "password": {"demo"}})
+	if code != http.StatusSeeOther || loc != "/" {
+		b.t.Fatalf("login %s: %d %s", user, code, loc)
+	}
+}
+
+// TestPages walks a round through the pages as each role would, without
+// JavaScript: forms, redirects, errors next to fields, access per
+// organisation.
+func TestPages(t *testing.T) {
+	e := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := demo.SeedWithPassword(ctx, e.store, "demo"); err != nil {
+		t.Fatal(err)
+	}
+	w := e.startWorker()
+	defer w.Stop()
+	srv := httptest.NewServer((&web.Server{Store: e.store, Rounds: e.svc, Roots: e.seals.Roots}).Handler())
+	defer srv.Close()
+
+	anon := newBrowser(t, srv.URL)
+	if code, _, h := anon.get("/remisser"); code != http.StatusSeeOther || h.Get("Location") != "/logga-in" {
+		t.Errorf("logged out: %d %s", code, h.Get("Location"))
+	}
+	code, body, h := anon.get("/logga-in")
+	if code != 200 || !strings.Contains(body, `<label for="username">`) || !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+		t.Errorf("login page %d, CSP %q", code, h.Get("Content-Security-Policy"))
+	}
+	if code, body, _ := anon.post("/logga-in", url.Values{"username": {"ks.samordnare"}, "password": {"fel"}}); code != 401 || !strings.Contains(body, "Fel användarnamn eller lösenord") {
+		t.Errorf("wrong password: %d", code)
+	}
+
+	coord := newBrowser(t, srv.URL)
+	coord.login("ks.samordnare")
+	token := coord.csrf("/remisser/ny")
+	if code, _, _ := coord.post("/remisser", url.Values{"dnr": {"KS 2026/950-1"}}); code != http.StatusForbidden {
+		t.Errorf("a form without its CSRF token: %d", code)
+	}
+	code, body, _ = coord.post("/remisser", url.Values{"csrf": {token}, "dnr": {"fel"}, "title": {"Smart stad, första försöket"},
+		"deadline": {"2020-01-01"}, "reminders": {"14d"}})
+	if code != 422 || !strings.Contains(body, "Ogiltigt diarienummer") || !strings.Contains(body, "Datumet måste ligga i framtiden") ||
+		!strings.Contains(body, `value="Smart stad, första försöket"`) || !strings.Contains(body, `aria-invalid="true"`) {
+		t.Errorf("invalid round form: %d\n%s", code, body)
+	}
+	deadline := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
+	code, _, loc := coord.post("/remisser", url.Values{"csrf": {token}, "dnr": {"KS 2026/950-1"},
+		"title": {"Strategi för Stockholm som smart och uppkopplad stad"}, "deadline": {deadline},
+		"recipients": {"bromma", "farsta"}, "reminders": {"14d, 3d"}})
+	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/remisser/ks-2026-950-1") {
+		t.Fatalf("launch: %d %s", code, loc)
+	}
+	id := "ks-2026-950-1"
+	waitStarted(t, ctx, e.c, []string{"bromma", "farsta"}, id)
+	if _, body, _ := coord.get(loc); !strings.Contains(body, "Remissen är utskickad.") || !strings.Contains(body, "Bromma stadsdelsnämnd") {
+		t.Errorf("round page after launch:\n%s", body)
+	}
+
+	asg := remiss.AssignmentID(id, "bromma")
+	reg := newBrowser(t, srv.URL)
+	reg.login("bromma.registrator")
+	if _, body, _ := reg.get("/inkorg"); !strings.Contains(body, "KS 2026/950-1") || strings.Contains(body, "farsta") {
+		t.Errorf("inbox:\n%s", body)
+	}
+	if code, _, _ := reg.post("/uppdrag/"+asg+"/fordela", url.Values{"csrf": {reg.csrf("/inkorg")}, "officer": {"bromma.handlaggare"}}); code != http.StatusSeeOther {
+		t.Fatalf("assign: %d", code)
+	}
+
+	off := newBrowser(t, srv.URL)
+	off.login("bromma.handlaggare")
+	token = off.csrf("/uppdrag/" + asg)
+	form := url.Values{"csrf": {token}, "action": {"submit"}, "proposals": {""}, "summary": {"Vi tillstyrker."},
+		"opinion": {"Förvaltningen delar bedömningen – ”viktigt”."}, "signatories": {"Lars Wennberg, tf stadsdelsdirektör"},
+		"officerName": {"Monica Slama"}}
+	code, body, _ = off.post("/uppdrag/"+asg+"/svar", form)
+	if code != 422 || !strings.Contains(body, `id="proposals-error"`) || !strings.Contains(body, "Förvaltningen delar bedömningen – ”viktigt”.") {
+		t.Errorf("submit without proposals: %d\n%s", code, body)
+	}
+	form.Set("proposals", "Nämnden godkänner tjänsteutlåtandet.\nBeslutet justeras omedelbart.")
+	form.Set("action", "preview")
+	resp, err := off.c.PostForm(srv.URL+"/uppdrag/"+asg+"/svar", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdfBody, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(pdfBody), "%PDF-") {
+		t.Errorf("preview: %s", resp.Header.Get("Content-Type"))
+	}
+	form.Set("action", "submit")
+	if code, _, _ := off.post("/uppdrag/"+asg+"/svar", form); code != http.StatusSeeOther {
+		t.Fatalf("submit: %d", code)
+	}
+
+	foreign := newBrowser(t, srv.URL)
+	foreign.login("farsta.chef")
+	if code, _, _ := foreign.get("/uppdrag/" + asg); code != 404 {
+		t.Errorf("another organisation's assignment: %d", code)
+	}
+
+	chef := newBrowser(t, srv.URL)
+	chef.login("bromma.chef")
+	_, body, _ = chef.get("/uppdrag/" + asg)
+	sha := regexp.MustCompile(`name="sha256" value="([0-9a-f]{64})"`).FindStringSubmatch(body)
+	if sha == nil || !strings.Contains(body, "Nämnden godkänner tjänsteutlåtandet.") {
+		t.Fatalf("approval page:\n%s", body)
+	}
+	if code, _, _ := chef.post("/uppdrag/"+asg+"/godkann", url.Values{"csrf": {chef.csrf("/uppdrag/" + asg)}, "sha256": {sha[1]}}); code != http.StatusSeeOther {
+		t.Fatalf("approve: %d", code)
+	}
+
+	// Farsta declines; the round closes; the registrator finds and verifies.
+	fReg := newBrowser(t, srv.URL)
+	fReg.login("farsta.registrator")
+	if code, _, _ := fReg.post("/uppdrag/"+remiss.AssignmentID(id, "farsta")+"/avsta", url.Values{"csrf": {fReg.csrf("/inkorg")}, "reason": {"Berör inte nämnden."}}); code != http.StatusSeeOther {
+		t.Fatalf("decline: %d", code)
+	}
+	var st workflows.RemissStatus
+	if err := e.c.GetWorkflow(ctx, workflows.RemissWorkflowID(id), "").Get(ctx, &st); err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ = reg.get("/arkiv?q=950")
+	if !strings.Contains(body, "statement."+asg) || strings.Contains(body, "statement."+remiss.AssignmentID(id, "farsta")) {
+		t.Errorf("archive:\n%s", body)
+	}
+	if _, body, _ := reg.get("/dokument/statement." + asg + "/verifiering"); !strings.Contains(body, "<strong>Giltig</strong>") {
+		t.Errorf("verification page:\n%s", body)
+	}
+	if _, body, _ := coord.get("/remisser"); !strings.Contains(body, "1 besvarade, 1 avstår, 0 öppna") {
+		t.Errorf("rounds page:\n%s", body)
+	}
+}
