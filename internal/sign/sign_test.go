@@ -9,6 +9,8 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"math/big"
@@ -153,15 +155,17 @@ func opensslVerify(t *testing.T, signed []byte, ca *x509.Certificate, dir string
 	b, _ := strconv.Atoi(string(m[2]))
 	c, _ := strconv.Atoi(string(m[3]))
 	content := append(append([]byte{}, signed[:a]...), signed[b:b+c]...)
-	hexSig := strings.TrimRight(string(signed[a+1:b-1]), "0")
-	if len(hexSig)%2 == 1 {
-		hexSig += "0"
+	all, err := hex.DecodeString(string(signed[a+1 : b-1]))
+	if err != nil {
+		t.Fatal(err)
 	}
-	der := make([]byte, len(hexSig)/2)
-	for i := range der {
-		v, _ := strconv.ParseUint(hexSig[2*i:2*i+2], 16, 8)
-		der[i] = byte(v)
+	// The reserved room is zero-padded: the DER's own length says where it ends.
+	var rv asn1.RawValue
+	rest, err := asn1.Unmarshal(all, &rv)
+	if err != nil {
+		t.Fatal(err)
 	}
+	der := all[:len(all)-len(rest)]
 	os.WriteFile(filepath.Join(dir, "content.bin"), content, 0o600)
 	os.WriteFile(filepath.Join(dir, "sig.der"), der, 0o600)
 	os.WriteFile(filepath.Join(dir, "ca.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw}), 0o600)

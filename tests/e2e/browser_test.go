@@ -1,0 +1,187 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/remiss/remiss/internal/dbtest"
+	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/web"
+	"github.com/remiss/remiss/workflows"
+)
+
+// axeScript is axe-core, from npm (REMISS_AXE_JS, or node_modules where
+// .ci/run installs it).
+func axeScript(t *testing.T) string {
+	for _, p := range []string{os.Getenv("REMISS_AXE_JS"), "../../.cache/axe/node_modules/axe-core/axe.min.js"} {
+		if p == "" {
+			continue
+		}
+		if b, err := os.ReadFile(p); err == nil {
+			return string(b)
+		}
+	}
+	dbtest.Unavailable(t, "axe-core (npm install axe-core)", os.ErrNotExist)
+	return ""
+}
+
+// TestBrowser drives Debian's Chromium through a round: a Coordinator
+// launches it, an officer writes and submits, a signatory approves, a
+// registrator downloads and verifies. Every page is checked with axe-core
+// (no serious or critical violations) and saved as a screenshot.
+func TestBrowser(t *testing.T) {
+	bin, err := exec.LookPath("chromium")
+	if err != nil {
+		dbtest.Unavailable(t, "chromium", err)
+	}
+	axe := axeScript(t)
+	e := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	if err := demo.SeedWithPassword(ctx, e.store, "demo"); err != nil {
+		t.Fatal(err)
+	}
+	w := e.startWorker()
+	defer w.Stop()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: (&web.Server{Store: e.store, Rounds: e.svc, Roots: e.seals.Roots}).Handler()}
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+
+	shots := os.Getenv("REMISS_SCREENSHOT_DIR")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	os.MkdirAll(shots, 0o755)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1280, 1000))
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(alloc)
+	defer cancelBrowser()
+
+	shot := 0
+	check := func(name string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			shot++
+			png, err := chromedp.FullScreenshot(90)(ctx, tg)
+			if err != nil {
+				return err
+			}
+			file := filepath.Join(shots, fmt.Sprintf("%02d-%s.png", shot, name))
+			os.WriteFile(file, png, 0o644)
+			t.Logf("screenshot %s", file)
+			out, err := chromedp.Evaluate[string](axe+`;axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => v.id + ": " + v.help + " (" + v.nodes.length + ")")))`,
+				chromedp.EvalAwaitPromise)(ctx, tg)
+			if err != nil {
+				return err
+			}
+			var violations []string
+			json.Unmarshal([]byte(out), &violations)
+			for _, v := range violations {
+				t.Errorf("%s: axe: %s", name, v)
+			}
+			return nil
+		})
+	}
+	login := func(user string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(
+			chromedp.Navigate(base+"/logga-in"),
+			chromedp.WaitVisible(chromedp.ID("username")),
+			// By keyboard: type, Tab to the password, Enter submits.
+			chromedp.Focus(chromedp.ID("username")),
+			chromedp.SendKeys(chromedp.ID("username"), user),
+			chromedp.KeyEvent("\t"),
+			chromedp.SendKeys(chromedp.ID("password"), "demo"),
+			chromedp.KeyEvent("\r"),
+			chromedp.WaitVisible(chromedp.CSS(".logout")),
+		)
+	}
+	logout := chromedp.Steps(chromedp.Click(chromedp.CSS(".logout button")), chromedp.WaitVisible(chromedp.ID("username")))
+	deadline := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
+	id := "ks-2026-960-1"
+	asg := remiss.AssignmentID(id, "bromma")
+
+	if err := chromedp.Do(bctx,
+		chromedp.Navigate(base+"/logga-in"), chromedp.WaitVisible(chromedp.ID("username")), check("login"),
+		login("ks.samordnare"), check("remissomgangar"),
+		chromedp.Navigate(base+"/remisser/ny"), chromedp.WaitVisible(chromedp.ID("dnr")),
+		chromedp.SendKeys(chromedp.ID("dnr"), "KS 2026/960-1"),
+		chromedp.SendKeys(chromedp.ID("title"), "Strategi för Stockholm som smart och uppkopplad stad"),
+		chromedp.SendKeys(chromedp.ID("deadline"), deadline),
+		chromedp.Click(chromedp.ID("r-bromma")), chromedp.Click(chromedp.ID("r-farsta")),
+		check("ny-remiss"),
+		chromedp.Submit(chromedp.ID("dnr")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")), check("remiss"),
+		logout,
+	); err != nil {
+		t.Fatal(err)
+	}
+	waitStarted(t, ctx, e.c, []string{"bromma", "farsta"}, id)
+	if err := chromedp.Do(bctx,
+		login("bromma.registrator"), check("inkorg"),
+		chromedp.Submit(chromedp.CSS(`form[action="/uppdrag/`+asg+`/fordela"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+		logout,
+		login("bromma.handlaggare"), check("mina-uppdrag"),
+		chromedp.Navigate(base+"/uppdrag/"+asg), chromedp.WaitVisible(chromedp.ID("proposals")), check("uppdrag-editor"),
+		chromedp.SendKeys(chromedp.ID("proposals"), "Nämnden godkänner tjänsteutlåtandet.\nBeslutet justeras omedelbart."),
+		chromedp.SendKeys(chromedp.ID("summary"), "Strategin gör livet enklare för invånare, företagare och besökare."),
+		chromedp.SendKeys(chromedp.ID("opinion"), "Förvaltningen delar stadsledningskontorets bedömning – ”Stockholm – en stad för alla”."),
+		chromedp.SendKeys(chromedp.ID("signatories"), "Lars Wennberg, tf stadsdelsdirektör"),
+		chromedp.SendKeys(chromedp.ID("officerName"), "Monica Slama"),
+		chromedp.Click(chromedp.CSS(`button[value="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")), check("inskickad"),
+		logout,
+		login("bromma.chef"),
+		chromedp.Navigate(base+"/uppdrag/"+asg), chromedp.WaitVisible(chromedp.CSS(`form[action="/uppdrag/`+asg+`/godkann"]`)), check("godkann"),
+		chromedp.Submit(chromedp.CSS(`form[action="/uppdrag/`+asg+`/godkann"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+		logout,
+	); err != nil {
+		t.Fatal(err)
+	}
+	// Farsta declines; the round closes.
+	if _, err := e.svc.Decline(ctx, e.user("farsta.registrator"), remiss.AssignmentID(id, "farsta"), ""); err != nil {
+		t.Fatal(err)
+	}
+	var st workflows.RemissStatus
+	if err := e.c.GetWorkflow(ctx, workflows.RemissWorkflowID(id), "").Get(ctx, &st); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(bctx,
+		login("bromma.registrator"),
+		chromedp.Navigate(base+"/arkiv?q=960"), chromedp.WaitVisible(chromedp.CSS("table")), check("arkiv"),
+		chromedp.Navigate(base+"/dokument/statement."+asg+"/verifiering"), chromedp.WaitVisible(chromedp.CSS("dl")), check("verifiering"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("main")))
+	if err != nil || !strings.Contains(text, "Giltig") || !strings.Contains(text, "TEST-sigill Bromma stadsdelsnämnd") {
+		t.Errorf("verification page: %q %v", text, err)
+	}
+	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/arkiv?q=960")); err != nil {
+		t.Fatal(err)
+	}
+	link, err := chromedp.Run(bctx, chromedp.AttributeValue(chromedp.CSS(`a[href="/dokument/statement.`+asg+`"]`), "href"))
+	if err != nil || !link.Exists {
+		t.Errorf("no download link: %v", err)
+	}
+}
