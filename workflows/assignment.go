@@ -404,6 +404,29 @@ var permits = map[string]permit{
 	UpdateRequestExtension: {[]remiss.Role{remiss.RoleOfficer, remiss.RoleRegistrar}, []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting}},
 }
 
+// Permitted reports whether actor may take action (an update name) on an
+// assignment of org, whatever its state: callers check it first, so a
+// person without the right is told so even when the assignment has ended.
+func Permitted(action string, actor remiss.Actor, org string) error {
+	if action == UpdateDecideExtension {
+		if actor.Org != remiss.KS || actor.Role != remiss.RoleCoordinator {
+			return forbidden("endast remissamordnaren kan besluta om anstånd")
+		}
+		return nil
+	}
+	p, ok := permits[action]
+	if !ok {
+		return forbidden("okänd åtgärd")
+	}
+	if actor.Org != org {
+		return errWrongOrg
+	}
+	if !slices.Contains(p.roles, actor.Role) {
+		return errWrongRole
+	}
+	return nil
+}
+
 // check validates a request's fields, then who sends it and when.
 func (w *assignment) check(action string, req any, actor remiss.Actor) error {
 	if err := rules.Struct(req); err != nil {

@@ -59,6 +59,16 @@ func invalid(err error) error {
 	return err
 }
 
+// fromWorkflow turns a workflow's refusal into a Rejection, or nil.
+func fromWorkflow(err error) error {
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) {
+		return nil
+	}
+	kind := map[string]Kind{workflows.ErrTypeForbidden: Forbidden, workflows.ErrTypeConflict: Conflict}[appErr.Type()]
+	return reject(kind, "%s", appErr.Message())
+}
+
 // check validates a request with the workflow's own rules before it is
 // sent, so a caller gets the problems by field.
 func check(req any) error {
@@ -184,8 +194,10 @@ func (s *Service) Start(ctx context.Context, p Plan) error {
 	return nil
 }
 
-// assignment loads an assignment and checks the actor may touch it.
-func (s *Service) assignment(ctx context.Context, actor remiss.Actor, id string) (store.Assignment, error) {
+// assignment loads an assignment and checks the actor may take action on
+// it, whatever its state: another organisation's is not found, a wrong role
+// is forbidden.
+func (s *Service) assignment(ctx context.Context, actor remiss.Actor, id, action string) (store.Assignment, error) {
 	asg, err := s.Store.Assignment(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return asg, reject(NotFound, "uppdraget %s finns inte", id)
@@ -195,6 +207,9 @@ func (s *Service) assignment(ctx context.Context, actor remiss.Actor, id string)
 	}
 	if actor.Org != asg.Org && actor.Org != remiss.KS {
 		return asg, reject(NotFound, "uppdraget %s finns inte", id)
+	}
+	if err := workflows.Permitted(action, actor, asg.Org); err != nil {
+		return asg, fromWorkflow(err)
 	}
 	return asg, nil
 }
@@ -212,10 +227,8 @@ func (s *Service) update(ctx context.Context, workflowID, name string, arg any, 
 	if err == nil {
 		return nil
 	}
-	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) {
-		kind := map[string]Kind{workflows.ErrTypeForbidden: Forbidden, workflows.ErrTypeConflict: Conflict}[appErr.Type()]
-		return reject(kind, "%s", appErr.Message())
+	if rej := fromWorkflow(err); rej != nil {
+		return rej
 	}
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
@@ -232,7 +245,7 @@ func (s *Service) updateAssignment(ctx context.Context, asg store.Assignment, na
 
 // Assign gives an assignment to an officer of the same organisation.
 func (s *Service) Assign(ctx context.Context, actor remiss.Actor, assignmentID, officer string) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID)
+	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateAssign)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -243,16 +256,13 @@ func (s *Service) Assign(ctx context.Context, actor remiss.Actor, assignmentID, 
 	return s.updateAssignment(ctx, asg, workflows.UpdateAssign, workflows.AssignRequest{Actor: actor, Officer: officer})
 }
 
-func (s *Service) storeVersion(ctx context.Context, actor remiss.Actor, assignmentID string, content remiss.Response) (store.Assignment, store.ResponseVersion, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID)
+func (s *Service) storeVersion(ctx context.Context, actor remiss.Actor, assignmentID, action string, content remiss.Response) (store.Assignment, store.ResponseVersion, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID, action)
 	if err != nil {
 		return asg, store.ResponseVersion{}, err
 	}
 	if err := validate.New(nil).Struct(content); err != nil {
 		return asg, store.ResponseVersion{}, invalid(err)
-	}
-	if actor.Role != remiss.RoleOfficer || actor.Org != asg.Org {
-		return asg, store.ResponseVersion{}, reject(Forbidden, "endast en handläggare vid %s kan skriva yttrandet", asg.Org)
 	}
 	v, err := s.Store.SaveResponseVersion(ctx, asg.ID, content, actor.User)
 	return asg, v, err
@@ -260,7 +270,7 @@ func (s *Service) storeVersion(ctx context.Context, actor remiss.Actor, assignme
 
 // SaveDraft stores a draft and records it on the assignment.
 func (s *Service) SaveDraft(ctx context.Context, actor remiss.Actor, assignmentID string, content remiss.Response) (workflows.AssignmentStatus, error) {
-	asg, v, err := s.storeVersion(ctx, actor, assignmentID, content)
+	asg, v, err := s.storeVersion(ctx, actor, assignmentID, workflows.UpdateSaveDraft, content)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -269,7 +279,7 @@ func (s *Service) SaveDraft(ctx context.Context, actor remiss.Actor, assignmentI
 
 // Submit stores the answer as a new version and submits it for approval.
 func (s *Service) Submit(ctx context.Context, actor remiss.Actor, assignmentID string, content remiss.Response) (workflows.AssignmentStatus, error) {
-	asg, v, err := s.storeVersion(ctx, actor, assignmentID, content)
+	asg, v, err := s.storeVersion(ctx, actor, assignmentID, workflows.UpdateSubmit, content)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -293,7 +303,7 @@ func (s *Service) note(ctx context.Context, actor remiss.Actor, asg store.Assign
 
 // Return sends a submitted answer back to the officer with a comment.
 func (s *Service) Return(ctx context.Context, actor remiss.Actor, assignmentID, comment string) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID)
+	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateReturn)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -307,7 +317,7 @@ func (s *Service) Return(ctx context.Context, actor remiss.Actor, assignmentID, 
 // Approve approves the submitted version whose hash the signatory read;
 // an empty hash means the version currently submitted.
 func (s *Service) Approve(ctx context.Context, actor remiss.Actor, assignmentID, sha256 string) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID)
+	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateApprove)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -326,7 +336,7 @@ func (s *Service) Approve(ctx context.Context, actor remiss.Actor, assignmentID,
 
 // Decline answers that the nämnd "avstår från att yttra sig".
 func (s *Service) Decline(ctx context.Context, actor remiss.Actor, assignmentID, reason string) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID)
+	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateDecline)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -339,7 +349,7 @@ func (s *Service) Decline(ctx context.Context, actor remiss.Actor, assignmentID,
 
 // RequestExtension asks the Coordinator for anstånd until a date.
 func (s *Service) RequestExtension(ctx context.Context, actor remiss.Actor, assignmentID, until, reason string) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID)
+	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateRequestExtension)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -357,7 +367,7 @@ func (s *Service) RequestExtension(ctx context.Context, actor remiss.Actor, assi
 
 // DecideExtension grants or refuses a pending anstånd request.
 func (s *Service) DecideExtension(ctx context.Context, actor remiss.Actor, assignmentID string, approve bool, until string) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID)
+	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateDecideExtension)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}

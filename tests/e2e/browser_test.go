@@ -81,7 +81,7 @@ func TestBrowser(t *testing.T) {
 	check := func(name string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			shot++
-			png, err := chromedp.FullScreenshot(90)(ctx, tg)
+			png, err := chromedp.FullScreenshot(100)(ctx, tg) // 100: PNG
 			if err != nil {
 				return err
 			}

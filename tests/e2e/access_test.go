@@ -1,0 +1,177 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/web"
+)
+
+// TestAccessMatrix tries every API route as every role, of the assignment's
+// own organisation, of another recipient, of an organisation outside the
+// round, of KS, and logged out. Each refused cell must give the expected
+// status; each allowed read must give 200 and nothing of another
+// organisation. (Allowed actions depend on state and are covered by TestAPI.)
+func TestAccessMatrix(t *testing.T) {
+	e := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := demo.SeedWithPassword(ctx, e.store, "demo"); err != nil {
+		t.Fatal(err)
+	}
+	w := e.startWorker()
+	defer w.Stop()
+	srv := httptest.NewServer((&web.Server{Store: e.store, Rounds: e.svc, Roots: e.seals.Roots}).Handler())
+	defer srv.Close()
+	c := apiClient{t: t, base: srv.URL}
+
+	coord := c.token("ks.samordnare")
+	r := c.do(coord, "POST", "/api/v1/remisses", map[string]any{"dnr": "KS 2026/970-1", "title": "Åtkomstprov",
+		"deadline": time.Now().AddDate(0, 2, 0).Format("2006-01-02"), "recipients": []string{"bromma", "farsta"}})
+	if r.code != 201 {
+		t.Fatalf("launch: %d %s", r.code, r.body)
+	}
+	id := "ks-2026-970-1"
+	waitStarted(t, ctx, e.c, []string{"bromma", "farsta"}, id)
+	bromma := remiss.AssignmentID(id, "bromma")
+	// Bromma answers, so a statement exists to be refused to others.
+	if err := e.answer(ctx, bromma, "bromma"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if a, _ := e.store.Assignment(ctx, bromma); a.DocumentID != "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no statement")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	type user struct {
+		name, org string
+		role      remiss.Role
+		token     string
+	}
+	users := []user{{name: "anonymous"}, {name: "ks.samordnare", org: "ks", role: remiss.RoleCoordinator}, {name: "admin", org: "ks", role: remiss.RoleAdmin}}
+	for _, org := range []string{"bromma", "farsta", "skarholmen"} {
+		users = append(users, user{name: org + ".registrator", org: org, role: remiss.RoleRegistrar},
+			user{name: org + ".handlaggare", org: org, role: remiss.RoleOfficer}, user{name: org + ".chef", org: org, role: remiss.RoleSignatory})
+	}
+	for i := range users {
+		if users[i].name != "anonymous" {
+			users[i].token = c.token(users[i].name)
+		}
+	}
+	o, _ := e.store.Org(ctx, "bromma")
+	answer := demo.SampleResponse(o)
+	// Who may act on Bromma's assignment, by route.
+	actors := map[string][]remiss.Role{
+		"assign": {remiss.RoleRegistrar}, "draft": {remiss.RoleOfficer}, "submit": {remiss.RoleOfficer},
+		"approve": {remiss.RoleSignatory}, "return": {remiss.RoleSignatory},
+		"decline": {remiss.RoleOfficer, remiss.RoleRegistrar, remiss.RoleSignatory}, "extension": {remiss.RoleOfficer, remiss.RoleRegistrar},
+	}
+	type cell struct {
+		method, path string
+		body         any
+		// expect gives the status for u, or 0 where the action is allowed
+		// (its outcome then depends on state).
+		expect func(u user) int
+	}
+	recipient := func(u user) bool { return u.org == "bromma" || u.org == "farsta" }
+	read := func(visible func(u user) bool) func(u user) int {
+		return func(u user) int {
+			if u.org == "ks" || visible(u) {
+				return 200
+			}
+			return 404
+		}
+	}
+	ksOnly := func(u user) int {
+		if u.role == remiss.RoleCoordinator {
+			return 0
+		}
+		return 403
+	}
+	onBromma := func(action string) func(u user) int {
+		return func(u user) int {
+			switch {
+			case u.org == "ks":
+				return 403 // KS reads the round but acts for no recipient
+			case u.org != "bromma":
+				return 404
+			}
+			for _, r := range actors[action] {
+				if r == u.role {
+					return 0
+				}
+			}
+			return 403
+		}
+	}
+	cells := []cell{
+		{"POST", "/api/v1/remisses", map[string]any{"dnr": "KS 2026/970-2", "title": "Prov", "deadline": "2030-01-01", "recipients": []string{"bromma"}}, ksOnly},
+		{"GET", "/api/v1/remisses/" + id, nil, read(recipient)},
+		{"POST", "/api/v1/remisses/" + id + "/documents", []byte("%PDF-1.7\n%%EOF\n"), ksOnly},
+		{"POST", "/api/v1/remisses/" + id + "/extensions/farsta", map[string]any{"approve": true}, ksOnly},
+		{"POST", "/api/v1/remisses/" + id + "/close", nil, ksOnly},
+		{"POST", "/api/v1/remisses/" + id + "/withdraw", nil, ksOnly},
+		{"GET", "/api/v1/assignments", nil, func(user) int { return 200 }},
+		{"POST", "/api/v1/assignments/" + bromma + "/assign", map[string]string{"officer": "bromma.handlaggare"}, onBromma("assign")},
+		{"PUT", "/api/v1/assignments/" + bromma + "/draft", answer, onBromma("draft")},
+		{"POST", "/api/v1/assignments/" + bromma + "/submit", answer, onBromma("submit")},
+		{"POST", "/api/v1/assignments/" + bromma + "/approve", nil, onBromma("approve")},
+		{"POST", "/api/v1/assignments/" + bromma + "/return", map[string]string{"comment": "x"}, onBromma("return")},
+		{"POST", "/api/v1/assignments/" + bromma + "/decline", map[string]string{"reason": "x"}, onBromma("decline")},
+		{"POST", "/api/v1/assignments/" + bromma + "/extension", map[string]string{"until": "2030-01-01", "reason": "x"}, onBromma("extension")},
+		{"GET", "/api/v1/documents?remiss=" + id, nil, read(recipient)},
+		{"GET", "/api/v1/documents/missiv." + id, nil, read(recipient)},
+		{"GET", "/api/v1/documents/statement." + bromma, nil, read(func(u user) bool { return u.org == "bromma" })},
+		{"GET", "/api/v1/documents/statement." + bromma + "/verification", nil, read(func(u user) bool { return u.org == "bromma" })},
+	}
+	// Every route of the OpenAPI document but the login is in the matrix.
+	var doc struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	json.Unmarshal(c.do("", "GET", "/api/openapi.json", nil).body, &doc)
+	ops := 0
+	for p, m := range doc.Paths {
+		if p != "/api/v1/tokens" {
+			ops += len(m)
+		}
+	}
+	if ops != len(cells)-1 { // GET /api/v1/documents/{id} is tried twice: a shared document and an own statement
+		t.Errorf("the matrix covers %d routes, the API has %d", len(cells), ops)
+	}
+
+	tried := 0
+	for _, cl := range cells {
+		for _, u := range users {
+			want := 401
+			if u.token != "" {
+				want = cl.expect(u)
+			}
+			if want == 0 {
+				continue
+			}
+			tried++
+			r := c.do(u.token, cl.method, cl.path, cl.body)
+			if r.code != want {
+				t.Errorf("%s %s as %s: %d, want %d (%s)", cl.method, cl.path, u.name, r.code, want, r.body)
+			}
+			if r.code == 200 && u.org != "ks" {
+				other := map[string]string{"bromma": "farsta", "farsta": "bromma"}[u.org]
+				if other != "" && strings.Contains(string(r.body), other) {
+					t.Errorf("%s %s as %s shows %s: %s", cl.method, cl.path, u.name, other, r.body)
+				}
+			}
+		}
+	}
+	t.Logf("%d cells checked", tried)
+}
