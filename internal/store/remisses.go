@@ -223,3 +223,39 @@ func (s *Store) assignments(ctx context.Context, where string, arg any) ([]Assig
 	}
 	return out, rows.Err()
 }
+
+// InboxItem is an assignment with its round's Dnr and title, for inboxes.
+type InboxItem struct {
+	Assignment
+	Dnr, Title string
+}
+
+// Inbox lists an organisation's assignments with their rounds' Dnr and
+// title in one query, nearest deadline first.
+func (s *Store) Inbox(ctx context.Context, org string) ([]InboxItem, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT a.id, a.remiss_id, a.org_code, a.state, a.deadline, a.deadline_at, a.officer, a.late, a.submitted_at,
+		       a.response_version_id, a.decline_note_id, a.document_id, r.dnr, r.title
+		FROM assignments a JOIN remisses r ON r.id = a.remiss_id
+		WHERE a.org_code=$1 ORDER BY a.deadline_at, a.id`, org)
+	if err != nil {
+		return nil, fmt.Errorf("store: inbox %s: %w", org, err)
+	}
+	defer rows.Close()
+	var out []InboxItem
+	for rows.Next() {
+		var it InboxItem
+		var state string
+		var deadline time.Time
+		var officer, version, decline, doc sql.NullString
+		if err := rows.Scan(&it.ID, &it.RemissID, &it.Org, &state, &deadline, &it.DeadlineAt, &officer, &it.Late, &it.SubmittedAt,
+			&version, &decline, &doc, &it.Dnr, &it.Title); err != nil {
+			return nil, fmt.Errorf("store: inbox %s: %w", org, err)
+		}
+		it.State = remiss.AssignmentState(state)
+		it.Deadline = deadline.Format(remiss.DateLayout)
+		it.Officer, it.ResponseVersionID, it.DeclineNoteID, it.DocumentID = officer.String, version.String, decline.String, doc.String
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}

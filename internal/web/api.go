@@ -158,17 +158,13 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request, u store.
 }
 
 func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request, u store.User) error {
-	asgs, err := s.Store.AssignmentsForOrg(r.Context(), u.Org)
+	items, err := s.Store.Inbox(r.Context(), u.Org)
 	if err != nil {
 		return err
 	}
 	out := []map[string]any{}
-	for _, a := range asgs {
-		rm, err := s.Store.Remiss(r.Context(), a.RemissID)
-		if err != nil {
-			return err
-		}
-		out = append(out, map[string]any{"id": a.ID, "remissId": a.RemissID, "dnr": rm.Dnr, "title": rm.Title,
+	for _, a := range items {
+		out = append(out, map[string]any{"id": a.ID, "remissId": a.RemissID, "dnr": a.Dnr, "title": a.Title,
 			"org": a.Org, "state": a.State, "deadline": a.Deadline, "late": a.Late, "officer": a.Officer, "documentId": a.DocumentID})
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -427,20 +427,16 @@ type inboxRow struct {
 }
 
 func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, p page) error {
-	asgs, err := s.Store.AssignmentsForOrg(r.Context(), p.User.Org)
+	items, err := s.Store.Inbox(r.Context(), p.User.Org)
 	if err != nil {
 		return err
 	}
 	var rows []inboxRow
-	for _, a := range asgs {
+	for _, a := range items {
 		if p.User.Role == remiss.RoleOfficer && a.Officer != "" && a.Officer != p.User.Username {
 			continue
 		}
-		rm, err := s.Store.Remiss(r.Context(), a.RemissID)
-		if err != nil {
-			return err
-		}
-		rows = append(rows, inboxRow{Assignment: a, Dnr: rm.Dnr, Title: rm.Title, State: a.State.Label(),
+		rows = append(rows, inboxRow{Assignment: a.Assignment, Dnr: a.Dnr, Title: a.Title, State: a.State.Label(),
 			DaysLeft: int(time.Until(a.DeadlineAt).Hours() / 24), Assignable: a.State.Open()})
 	}
 	data := map[string]any{"Rows": rows, "Caption": "Organisationens uppdrag, närmast svarsdatum först"}
