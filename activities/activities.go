@@ -366,7 +366,7 @@ func (a *Activities) load(ctx context.Context, assignmentID string) (store.Assig
 	if err != nil {
 		return asg, store.Remiss{}, remiss.Org{}, nonRetryableIfNotFound(err)
 	}
-	r, err := a.Store.Remiss(ctx, asg.RemissID)
+	r, err := a.Store.RemissHead(ctx, asg.RemissID)
 	if err != nil {
 		return asg, r, remiss.Org{}, nonRetryableIfNotFound(err)
 	}

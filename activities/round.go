@@ -375,7 +375,7 @@ type ProblemInput struct {
 // ReportProblem records in the audit trail that a step failed for a reason
 // retrying cannot fix, and tells the round's Coordinator.
 func (a *Activities) ReportProblem(ctx context.Context, in ProblemInput) (RecordResult, error) {
-	r, err := a.Store.Remiss(ctx, in.RemissID)
+	r, err := a.Store.RemissHead(ctx, in.RemissID)
 	if err != nil {
 		return RecordResult{}, nonRetryableIfNotFound(err)
 	}

@@ -316,7 +316,10 @@ func (w *assignment) produceStatement(ctx workflow.Context) error {
 	})
 }
 
-// record writes one accepted action through the Record activity.
+// record writes one accepted action through the Record activity, run as a
+// local activity: a user waits for the answer, and a local activity saves
+// the round trips of a task through the server (the write is idempotent by
+// its event key, so a retry after a worker crash changes nothing).
 func (w *assignment) record(ctx workflow.Context, action activities.Action, to remiss.AssignmentState, in activities.RecordInput) (activities.RecordResult, error) {
 	w.seq++
 	in.EventKey = fmt.Sprintf("%s.%03d.%s", w.id, w.seq, action)
@@ -325,7 +328,16 @@ func (w *assignment) record(ctx workflow.Context, action activities.Action, to r
 	in.Action = action
 	in.State = to
 	var res activities.RecordResult
-	err := workflow.ExecuteActivity(ctx, a.Record, in).Get(ctx, &res)
+	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: 5 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    200 * time.Millisecond,
+			BackoffCoefficient: 2,
+			MaximumInterval:    30 * time.Second,
+		},
+	})
+	err := workflow.ExecuteLocalActivity(lctx, a.Record, in).Get(ctx, &res)
 	return res, err
 }
 

@@ -284,7 +284,7 @@ func (s *Sender) sendOne(ctx context.Context, c *smtp.Client, m store.OutboxMess
 }
 
 func (s *Sender) build(ctx context.Context, m store.OutboxMessage) ([]byte, error) {
-	r, err := s.Store.Remiss(ctx, m.RemissID)
+	r, err := s.Store.RemissHead(ctx, m.RemissID)
 	if err != nil {
 		return nil, err
 	}
@@ -326,7 +326,7 @@ func permanent(err error) bool {
 // message was itself such a report or went to the Coordinator.
 func (s *Sender) fail(ctx context.Context, m store.OutboxMessage, cause error) error {
 	var report *store.Message
-	r, err := s.Store.Remiss(ctx, m.RemissID)
+	r, err := s.Store.RemissHead(ctx, m.RemissID)
 	if err != nil {
 		return err
 	}

@@ -61,7 +61,7 @@ func (s *Store) CreateRound(ctx context.Context, r Remiss) (created bool, err er
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			existing, err := s.remiss(ctx, tx, r.ID)
+			existing, err := s.remiss(ctx, tx, r.ID, true)
 			if err != nil {
 				return fmt.Errorf("%w (diarienummer %s)", ErrConflict, r.Dnr)
 			}
@@ -95,10 +95,16 @@ type querier interface {
 
 // Remiss loads a round with its recipients.
 func (s *Store) Remiss(ctx context.Context, id string) (Remiss, error) {
-	return s.remiss(ctx, s.db, id)
+	return s.remiss(ctx, s.db, id, true)
 }
 
-func (s *Store) remiss(ctx context.Context, q querier, id string) (Remiss, error) {
+// RemissHead loads a round without its list of recipients, which a large
+// round makes costly and most readers do not need.
+func (s *Store) RemissHead(ctx context.Context, id string) (Remiss, error) {
+	return s.remiss(ctx, s.db, id, false)
+}
+
+func (s *Store) remiss(ctx context.Context, q querier, id string, withRecipients bool) (Remiss, error) {
 	var r Remiss
 	var deadline time.Time
 	var state string
@@ -118,6 +124,9 @@ func (s *Store) remiss(ctx context.Context, q querier, id string) (Remiss, error
 	r.Deadline = deadline.Format(remiss.DateLayout)
 	r.State = remiss.RemissState(state)
 	r.SummaryID = summary.String
+	if !withRecipients {
+		return r, nil
+	}
 	rows, err := q.QueryContext(ctx, `SELECT org_code FROM assignments WHERE remiss_id=$1 ORDER BY position`, id)
 	if err != nil {
 		return r, fmt.Errorf("store: remiss %s: %w", id, err)
@@ -200,11 +209,6 @@ func (s *Store) Assignment(ctx context.Context, id string) (Assignment, error) {
 // Assignments lists a round's assignments in launch order.
 func (s *Store) Assignments(ctx context.Context, remissID string) ([]Assignment, error) {
 	return s.assignments(ctx, `WHERE remiss_id=$1 ORDER BY position`, remissID)
-}
-
-// AssignmentsForOrg lists an organisation's assignments, nearest deadline first.
-func (s *Store) AssignmentsForOrg(ctx context.Context, org string) ([]Assignment, error) {
-	return s.assignments(ctx, `WHERE org_code=$1 ORDER BY deadline_at, id`, org)
 }
 
 func (s *Store) assignments(ctx context.Context, where string, arg any) ([]Assignment, error) {
