@@ -58,6 +58,10 @@ func Ensure(ctx context.Context, explicitURL, dataDir, dbName string, logf func(
 	s.dir = abs
 	if _, err := os.Stat(filepath.Join(s.dir, "PG_VERSION")); err != nil {
 		logf("PostgreSQL: creating a private cluster in %s", s.dir)
+		// The parents must let the postgres user through when we are root.
+		if err := os.MkdirAll(filepath.Dir(s.dir), 0o755); err != nil {
+			return nil, err
+		}
 		if err := os.MkdirAll(s.dir, 0o700); err != nil {
 			return nil, err
 		}
