@@ -26,6 +26,7 @@ const (
 	UpdateDecline          = "decline"
 	UpdateRequestExtension = "request-extension"
 	UpdateDecideExtension  = "decide-extension"
+	UpdateRemindNow        = "remind-now"
 
 	UpdateClose    = "close"
 	UpdateWithdraw = "withdraw"
@@ -140,6 +141,11 @@ type ExtensionDecision struct {
 	Actor   remiss.Actor `validate:"required"`
 	Approve bool
 	Until   string `validate:"omitempty,date"`
+}
+
+// RemindRequest asks for a reminder to go out now.
+type RemindRequest struct {
+	Actor remiss.Actor `validate:"required"`
 }
 
 // RoundRequest closes or withdraws a round.

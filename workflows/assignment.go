@@ -129,6 +129,7 @@ func (w *assignment) setup(ctx workflow.Context) error {
 		{UpdateDecline, w.decline, func(_ workflow.Context, r NoteRequest) error { return w.checkDecline(r) }},
 		{UpdateRequestExtension, w.requestExtension, func(_ workflow.Context, r ExtensionRequest) error { return w.checkRequestExtension(r) }},
 		{UpdateDecideExtension, w.decideExtension, func(_ workflow.Context, r ExtensionDecision) error { return w.checkDecideExtension(r) }},
+		{UpdateRemindNow, w.remindNow, func(_ workflow.Context, r RemindRequest) error { return w.checkRemindNow(r) }},
 	}
 	for _, u := range updates {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler, workflow.UpdateHandlerOptions{Validator: u.validator}); err != nil {
@@ -420,9 +421,10 @@ var permits = map[string]permit{
 // assignment of org, whatever its state: callers check it first, so a
 // person without the right is told so even when the assignment has ended.
 func Permitted(action string, actor remiss.Actor, org string) error {
-	if action == UpdateDecideExtension {
+	switch action {
+	case UpdateDecideExtension, UpdateRemindNow:
 		if actor.Org != remiss.KS || actor.Role != remiss.RoleCoordinator {
-			return forbidden("endast remissamordnaren kan besluta om anstånd")
+			return forbidden("endast remissamordnaren kan göra det")
 		}
 		return nil
 	}
@@ -634,6 +636,38 @@ func (w *assignment) decideExtension(ctx workflow.Context, r ExtensionDecision) 
 				}
 			}
 		}
+		return nil
+	})
+}
+
+func (w *assignment) checkRemindNow(r RemindRequest) error {
+	if err := rules.Struct(r); err != nil {
+		return invalid(err)
+	}
+	if err := Permitted(UpdateRemindNow, r.Actor, w.in.Org); err != nil {
+		return err
+	}
+	if err := w.checkOpen(); err != nil {
+		return err
+	}
+	if !w.state.Open() {
+		return conflict("remissinstansen har redan svarat")
+	}
+	return nil
+}
+
+// remindNow sends a reminder at once, on the Coordinator's word.
+func (w *assignment) remindNow(ctx workflow.Context, r RemindRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
+	return w.handle(ctx, func() error { return w.checkRemindNow(r) }, func() error {
+		w.seq++
+		key := fmt.Sprintf("reminder-now-%03d", w.seq)
+		if err := workflow.ExecuteActivity(ctx, a.Notify, activities.NotifyInput{
+			EventKey: w.id + "." + key, At: workflow.Now(ctx), AssignmentID: w.id, Kind: activities.NoticeReminder, Offset: "nu",
+		}).Get(ctx, nil); err != nil {
+			return err
+		}
+		w.fired = append(w.fired, key)
 		return nil
 	})
 }

@@ -379,6 +379,15 @@ func (s *Service) DecideExtension(ctx context.Context, actor remiss.Actor, assig
 	return s.updateAssignment(ctx, asg, workflows.UpdateDecideExtension, workflows.ExtensionDecision{Actor: actor, Approve: approve, Until: until})
 }
 
+// RemindNow sends a reminder to a recipient at once (Coordinator).
+func (s *Service) RemindNow(ctx context.Context, actor remiss.Actor, assignmentID string) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateRemindNow)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateRemindNow, workflows.RemindRequest{Actor: actor})
+}
+
 // Close closes a round before everyone has answered.
 func (s *Service) Close(ctx context.Context, actor remiss.Actor, remissID string) (workflows.RemissStatus, error) {
 	var st workflows.RemissStatus

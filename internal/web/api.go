@@ -33,6 +33,7 @@ var routes = []route{
 	{"GET", "/api/v1/remisses/{id}", "En remissomgång och dess remissinstanser", "", func(s *Server) http.HandlerFunc { return s.api(s.getRemiss) }},
 	{"POST", "/api/v1/remisses/{id}/documents", "Ladda upp remissunderlaget (PDF)", "PDF", func(s *Server) http.HandlerFunc { return s.api(s.uploadDocument) }},
 	{"POST", "/api/v1/remisses/{id}/extensions/{org}", "Besluta om anstånd", "ExtensionDecision", func(s *Server) http.HandlerFunc { return s.api(s.decideExtension) }},
+	{"POST", "/api/v1/remisses/{id}/reminders/{org}", "Påminn en remissinstans nu", "", func(s *Server) http.HandlerFunc { return s.api(s.remindNow) }},
 	{"POST", "/api/v1/remisses/{id}/close", "Stäng remissomgången", "", func(s *Server) http.HandlerFunc { return s.api(s.closeRemiss) }},
 	{"POST", "/api/v1/remisses/{id}/withdraw", "Återkalla remissen", "", func(s *Server) http.HandlerFunc { return s.api(s.withdrawRemiss) }},
 	{"GET", "/api/v1/assignments", "Organisationens uppdrag", "", func(s *Server) http.HandlerFunc { return s.api(s.listAssignments) }},
@@ -273,6 +274,14 @@ func (s *Server) decideExtension(w http.ResponseWriter, r *http.Request, u store
 		return errForbidden
 	}
 	st, err := s.Rounds.DecideExtension(r.Context(), u.Actor(), remiss.AssignmentID(r.PathValue("id"), r.PathValue("org")), in.Approve, in.Until)
+	return s.answer(w, st, err)
+}
+
+func (s *Server) remindNow(w http.ResponseWriter, r *http.Request, u store.User) error {
+	if u.Org != remiss.KS {
+		return errForbidden
+	}
+	st, err := s.Rounds.RemindNow(r.Context(), u.Actor(), remiss.AssignmentID(r.PathValue("id"), r.PathValue("org")))
 	return s.answer(w, st, err)
 }
 

@@ -68,7 +68,7 @@ var flashes = map[string]string{
 	"skickad": "Remissen är utskickad.", "sparad": "Utkastet är sparat.", "inskickad": "Yttrandet är inskickat för godkännande.",
 	"godkand": "Yttrandet är godkänt; tjänsteutlåtandet förseglas.", "atersand": "Yttrandet är återsänt till handläggaren.",
 	"avstar": "Nämnden avstår från att yttra sig.", "anstand": "Begäran om anstånd är skickad.", "beslut": "Beslutet om anstånd är registrerat.",
-	"fordelad": "Uppdraget är fördelat.", "stangs": "Remissomgången stängs och svaren sammanställs.", "aterkallas": "Remissen återkallas.",
+	"fordelad": "Uppdraget är fördelat.", "paminnelse": "En påminnelse är skickad.", "stangs": "Remissomgången stängs och svaren sammanställs.", "aterkallas": "Remissen återkallas.",
 }
 
 func (s *Server) render(w http.ResponseWriter, code int, name string, p page) {
@@ -136,6 +136,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /remisser/{id}/stang", s.page(s.postRoundAction))
 	mux.HandleFunc("POST /remisser/{id}/aterkalla", s.page(s.postRoundAction))
 	mux.HandleFunc("POST /remisser/{id}/anstand/{org}", s.page(s.postDecideExtension))
+	mux.HandleFunc("POST /remisser/{id}/paminn/{org}", s.page(s.postRemindNow))
 	mux.HandleFunc("GET /inkorg", s.page(s.inboxPage))
 	mux.HandleFunc("GET /uppdrag", s.page(s.inboxPage))
 	mux.HandleFunc("GET /uppdrag/{id}", s.page(s.assignmentPage))
@@ -345,7 +346,7 @@ func fieldsTop(fields validate.Errors) validate.Errors {
 
 type recipientRow struct {
 	Org, OrgName, State, Deadline, PendingUntil string
-	Late                                        bool
+	Late, Open                                  bool
 	Reminders                                   int
 }
 
@@ -377,7 +378,8 @@ func (s *Server) roundPage(w http.ResponseWriter, r *http.Request, p page) error
 		if err != nil {
 			return err
 		}
-		row := recipientRow{Org: a.Org, OrgName: org.Name, State: a.State.Label(), Deadline: a.Deadline, Late: a.Late, Reminders: reminders[a.ID]}
+		row := recipientRow{Org: a.Org, OrgName: org.Name, State: a.State.Label(), Deadline: a.Deadline, Late: a.Late,
+			Reminders: reminders[a.ID], Open: a.State.Open() && rm.State == remiss.RemissOpen}
 		if !a.State.Done() {
 			if st, err := s.Rounds.AssignmentStatus(r.Context(), a.ID); err == nil && st.Pending != nil {
 				row.PendingUntil = st.Pending.Until
@@ -415,6 +417,17 @@ func (s *Server) postDecideExtension(w http.ResponseWriter, r *http.Request, p p
 		return err
 	}
 	return redirect(w, r, "/remisser/"+id, "beslut")
+}
+
+func (s *Server) postRemindNow(w http.ResponseWriter, r *http.Request, p page) error {
+	id := r.PathValue("id")
+	if !isKS(p.User) {
+		return errForbidden
+	}
+	if _, err := s.Rounds.RemindNow(r.Context(), p.User.Actor(), remiss.AssignmentID(id, r.PathValue("org"))); err != nil {
+		return err
+	}
+	return redirect(w, r, "/remisser/"+id, "paminnelse")
 }
 
 // --- Registrator, officer, signatory ---

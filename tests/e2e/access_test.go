@@ -120,6 +120,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/api/v1/remisses/" + id, nil, read(recipient)},
 		{"POST", "/api/v1/remisses/" + id + "/documents", []byte("%PDF-1.7\n%%EOF\n"), ksOnly},
 		{"POST", "/api/v1/remisses/" + id + "/extensions/farsta", map[string]any{"approve": true}, ksOnly},
+		{"POST", "/api/v1/remisses/" + id + "/reminders/farsta", nil, ksOnly},
 		{"POST", "/api/v1/remisses/" + id + "/close", nil, ksOnly},
 		{"POST", "/api/v1/remisses/" + id + "/withdraw", nil, ksOnly},
 		{"GET", "/api/v1/assignments", nil, func(user) int { return 200 }},

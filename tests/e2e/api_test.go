@@ -13,6 +13,7 @@ import (
 
 	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/internal/web"
 	"github.com/remiss/remiss/workflows"
 )
@@ -210,6 +211,10 @@ func TestAPI(t *testing.T) {
 			t.Fatalf("%s %s: %d %s", method, path, r.code, r.body)
 		}
 	}
+	mustOK(coord, "POST", "/api/v1/remisses/"+id+"/reminders/bromma", nil)
+	if out, _ := e.store.Outbox(ctx, id); !slicesContainsKind(out, "reminder") {
+		t.Error("remind now sent no reminder")
+	}
 	mustOK(bReg, "POST", "/api/v1/assignments/"+bromma+"/assign", map[string]string{"officer": "bromma.handlaggare"})
 	incomplete := answer
 	incomplete.Proposals = nil
@@ -276,7 +281,16 @@ func TestAPI(t *testing.T) {
 			}
 		}
 	}
-	if doc.OpenAPI != "3.0.3" || n != 18 {
+	if doc.OpenAPI != "3.0.3" || n != 19 {
 		t.Errorf("openapi %s with %d operations", doc.OpenAPI, n)
 	}
+}
+
+func slicesContainsKind(out []store.OutboxMessage, kind string) bool {
+	for _, m := range out {
+		if m.Kind == kind {
+			return true
+		}
+	}
+	return false
 }
