@@ -145,17 +145,23 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request, u store.
 	if len(body) > MaxUpload {
 		return errTooLarge
 	}
-	if !isPDF(body) {
-		return rejectField("file", "Filen är inte en PDF")
-	}
-	sum := sha256.Sum256(body)
-	d, err := s.Store.PutDocument(r.Context(), store.Document{ID: "underlag." + rm.ID + "." + hex.EncodeToString(sum[:8]),
-		RemissID: rm.ID, Kind: "underlag", Filename: "remissunderlag-" + rm.ID + ".pdf", Content: body})
+	d, err := s.storeUnderlag(r.Context(), rm.ID, body)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]string{"id": d.ID, "sha256": d.SHA256})
 	return nil
+}
+
+// storeUnderlag stores a remissunderlag after checking, by its content,
+// that it is a PDF.
+func (s *Server) storeUnderlag(ctx context.Context, remissID string, body []byte) (store.Document, error) {
+	if !isPDF(body) {
+		return store.Document{}, rejectField("underlag", "Filen är inte en PDF")
+	}
+	sum := sha256.Sum256(body)
+	return s.Store.PutDocument(ctx, store.Document{ID: "underlag." + remissID + "." + hex.EncodeToString(sum[:8]),
+		RemissID: remissID, Kind: "underlag", Filename: "remissunderlag-" + remissID + ".pdf", Content: body})
 }
 
 func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request, u store.User) error {

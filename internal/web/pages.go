@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -101,8 +102,20 @@ func (s *Server) page(h pageHandler) http.HandlerFunc {
 		}
 		p := page{User: sess.User, CSRF: sess.CSRF, Form: map[string]string{}, Flash: flashes[r.URL.Query().Get("ok")]}
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-			if err := r.ParseForm(); err != nil || subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRF)) != 1 {
+			var err error
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				r.Body = http.MaxBytesReader(w, r.Body, MaxUpload+1<<20)
+				err = r.ParseMultipartForm(1 << 20)
+			} else {
+				r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+				err = r.ParseForm()
+			}
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				http.Error(w, "Filen är för stor.", http.StatusRequestEntityTooLarge)
+				return
+			}
+			if err != nil || subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRF)) != 1 {
 				http.Error(w, "Formuläret har gått ut. Ladda om sidan och försök igen.", http.StatusForbidden)
 				return
 			}
@@ -254,8 +267,8 @@ func roundLabel(st remiss.RemissState) string {
 }
 
 type orgGroup struct {
-	Label string
-	Orgs  []remiss.Org
+	Kind, Label string
+	Orgs        []remiss.Org
 }
 
 func (s *Server) newRoundData(ctx context.Context, checked []string) (any, error) {
@@ -263,7 +276,7 @@ func (s *Server) newRoundData(ctx context.Context, checked []string) (any, error
 	if err != nil {
 		return nil, err
 	}
-	groups := []orgGroup{{Label: "Stadsdelsnämnder"}, {Label: "Facknämnder"}, {Label: "Bolag och råd"}}
+	groups := []orgGroup{{Kind: "stadsdelsnamnd", Label: "Stadsdelsnämnder"}, {Kind: "facknamnd", Label: "Facknämnder"}, {Kind: "bolag", Label: "Bolag och råd"}}
 	for _, o := range orgs {
 		switch o.Kind {
 		case remiss.KindStadsdelsnamnd:
@@ -304,11 +317,60 @@ func splitList(s string, sep string) []string {
 	return out
 }
 
+// withGroups adds every organisation of the groups chosen whole ("alla
+// stadsdelsnämnder"), so the form needs no script to select a group.
+func (s *Server) withGroups(ctx context.Context, picked, groups []string) ([]string, error) {
+	if len(groups) == 0 {
+		return picked, nil
+	}
+	orgs, err := s.Store.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]string(nil), picked...)
+	seen := map[string]bool{}
+	for _, c := range picked {
+		seen[c] = true
+	}
+	for _, o := range orgs {
+		kind := string(o.Kind)
+		if kind == string(remiss.KindRad) {
+			kind = string(remiss.KindBolag)
+		}
+		for _, g := range groups {
+			if g == kind && !seen[o.Code] {
+				out, seen[o.Code] = append(out, o.Code), true
+			}
+		}
+	}
+	return out, nil
+}
+
 func (s *Server) postRound(w http.ResponseWriter, r *http.Request, p page) error {
+	recipients, err := s.withGroups(r.Context(), r.PostForm["recipients"], r.PostForm["groups"])
+	if err != nil {
+		return err
+	}
 	l := remiss.Launch{Dnr: strings.TrimSpace(r.PostFormValue("dnr")), Title: r.PostFormValue("title"),
 		Description: r.PostFormValue("description"), Deadline: strings.TrimSpace(r.PostFormValue("deadline")),
-		Recipients: r.PostForm["recipients"], Reminders: splitList(r.PostFormValue("reminders"), ",")}
-	id, err := s.Rounds.Launch(r.Context(), p.User.Actor(), l)
+		Recipients: recipients, Reminders: splitList(r.PostFormValue("reminders"), ",")}
+	var underlag []byte
+	if f, _, ferr := r.FormFile("underlag"); ferr == nil {
+		underlag, err = io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	var id string
+	if underlag != nil && !isPDF(underlag) {
+		err = rejectField("underlag", "Filen är inte en PDF")
+	} else {
+		id, err = s.Rounds.Launch(r.Context(), p.User.Actor(), l)
+	}
+	if err == nil && underlag != nil {
+		_, err = s.storeUnderlag(r.Context(), id, underlag)
+	}
 	var rej *rounds.Rejection
 	if errors.As(err, &rej) && rej.Kind != rounds.Forbidden {
 		for _, k := range []string{"dnr", "title", "description", "deadline", "reminders"} {

@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"mime/multipart"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -198,5 +200,45 @@ func TestPages(t *testing.T) {
 	}
 	if _, body, _ := coord.get("/remisser"); !strings.Contains(body, "1 besvarade, 1 avstår, 0 öppna") {
 		t.Errorf("rounds page:\n%s", body)
+	}
+
+	// A whole group at once, and the remissunderlag with the form; a file
+	// that is not a PDF is refused by its content and nothing is launched.
+	multipartPost := func(file []byte) (int, string) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		for k, v := range map[string]string{"csrf": coord.csrf("/remisser/ny"), "dnr": "KS 2026/950-2", "title": "Bolagens remiss",
+			"deadline": deadline, "groups": "bolag", "reminders": "14d"} {
+			mw.WriteField(k, v)
+		}
+		fw, _ := mw.CreateFormFile("underlag", "underlag.pdf")
+		fw.Write(file)
+		mw.Close()
+		resp, err := coord.c.Post(srv.URL+"/remisser", mw.FormDataContentType(), &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := multipartPost([]byte("GIF89a, not a PDF")); code != 422 || !strings.Contains(body, "Filen är inte en PDF") {
+		t.Errorf("non-PDF underlag: %d", code)
+	}
+	missiv, _ := e.store.Document(ctx, "missiv."+id)
+	if code, _ := multipartPost(missiv.Content); code != http.StatusSeeOther {
+		t.Fatalf("launch with underlag: %d", code)
+	}
+	r, err := e.store.Remiss(ctx, "ks-2026-950-2")
+	if err != nil || strings.Join(r.Recipients, ",") != "stokab,stockholm-business-region" && strings.Join(r.Recipients, ",") != "stockholm-business-region,stokab" {
+		t.Errorf("group launch: %v %v", r.Recipients, err)
+	}
+	docs, _ := e.store.DocumentList(ctx, "ks-2026-950-2")
+	stored := false
+	for _, d := range docs {
+		stored = stored || d.Kind == "underlag"
+	}
+	if !stored {
+		t.Errorf("underlag not stored: %+v", docs)
 	}
 }
