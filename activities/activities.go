@@ -13,6 +13,7 @@ import (
 	"github.com/lib/pq"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/remiss/remiss/internal/metrics"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
@@ -29,6 +30,8 @@ type Activities struct {
 	Seals *sign.Keyring
 	// TSA, when set, time-stamps every signature (PAdES B-T).
 	TSA *sign.TSA
+	// Metrics, when set, counts sealed documents and times the sealing.
+	Metrics *metrics.Registry
 }
 
 // ErrSeal is the error type of a document that cannot be sealed: no seal, an
@@ -39,10 +42,15 @@ const ErrSeal = "SealError"
 // seal signs a rendered PDF as org, now, or fails for good. (The document's
 // own date is the event's; the seal's time is when it is applied.)
 func (a *Activities) seal(org string, pdf []byte, name, reason string) ([]byte, error) {
+	start := time.Now()
 	s, err := a.Seals.For(org)
 	if err == nil {
 		var signed []byte
 		if signed, err = s.SignPDF(pdf, sign.Options{At: time.Now().In(remiss.Stockholm), Name: name, Reason: reason, Location: "Stockholm", TSA: a.TSA}); err == nil {
+			if a.Metrics != nil {
+				a.Metrics.DocumentsSigned.Inc()
+				a.Metrics.SigningSeconds.Observe(time.Since(start).Seconds())
+			}
 			return signed, nil
 		}
 		if errors.Is(err, sign.ErrTimestamp) {

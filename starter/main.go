@@ -105,7 +105,12 @@ func connect(ctx context.Context, out io.Writer, withTemporal bool) (*app, error
 		return nil, fmt.Errorf("databasen (%s): %w", cfg.Database(), err)
 	}
 	if withTemporal {
-		if a.tc, err = client.Dial(cfg.ClientOptions()); err != nil {
+		opts, err := cfg.ClientOptions()
+		if err != nil {
+			a.close()
+			return nil, err
+		}
+		if a.tc, err = client.Dial(opts); err != nil {
 			a.close()
 			return nil, fmt.Errorf("Temporal (%s): %w; kör `make dev` först", cfg.TemporalAddress, err)
 		}

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"log"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -18,6 +19,7 @@ import (
 	"github.com/remiss/remiss/internal/config"
 	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/mail"
+	"github.com/remiss/remiss/internal/metrics"
 	"github.com/remiss/remiss/internal/remissworker"
 	"github.com/remiss/remiss/internal/store"
 )
@@ -33,15 +35,34 @@ func main() {
 		log.Fatal(err)
 	}
 	defer st.Close()
-	c, err := client.Dial(cfg.ClientOptions())
+	reg := metrics.New(st.DB())
+	opts, err := cfg.ClientOptions()
+	if err != nil {
+		log.Fatal(err)
+	}
+	opts.MetricsHandler = reg.SDK()
+	c, err := client.Dial(opts)
 	if err != nil {
 		log.Fatalf("worker: temporal at %s: %v", cfg.TemporalAddress, err)
 	}
 	defer c.Close()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	ops := &http.Server{Addr: cfg.OpsAddr, ReadHeaderTimeout: 5 * time.Second, Handler: metrics.Ops(reg, func(ctx context.Context) error {
+		if err := st.DB().PingContext(ctx); err != nil {
+			return err
+		}
+		_, err := c.CheckHealth(ctx, &client.CheckHealthRequest{})
+		return err
+	})}
+	go func() {
+		if err := ops.ListenAndServe(); err != nil && err != http.ErrServerClosed {
+			log.Printf("worker: ops server: %v", err)
+		}
+	}()
+	defer ops.Close()
 	if cfg.SMTPAddr != "" {
-		sender := &mail.Sender{Store: st, SMTP: mail.FromConfig(cfg), BaseURL: cfg.BaseURL}
+		sender := &mail.Sender{Store: st, SMTP: mail.FromConfig(cfg), BaseURL: cfg.BaseURL, Sent: reg.MessagesSent.Inc}
 		go func() {
 			if err := sender.Run(ctx, 2*time.Second); err != nil {
 				log.Fatalf("worker: mail: %v", err)
@@ -54,8 +75,9 @@ func main() {
 	if err != nil {
 		log.Fatalf("worker: seals: %v", err)
 	}
-	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals, TSA: demo.TSA(cfg)}, worker.Options{})
-	// Stop on the same signals; in-flight activities finish first.
+	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals, TSA: demo.TSA(cfg), Metrics: reg}, worker.Options{WorkerStopTimeout: 30 * time.Second})
+	// Stop on the same signals; in-flight activities finish first (the
+	// worker waits up to WorkerStopTimeout), the rest are handed back.
 	if err := w.Run(worker.InterruptCh()); err != nil {
 		log.Fatal(err)
 	}

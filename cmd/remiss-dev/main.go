@@ -26,6 +26,7 @@ import (
 	"github.com/remiss/remiss/internal/devpg"
 	"github.com/remiss/remiss/internal/devtemporal"
 	"github.com/remiss/remiss/internal/mail"
+	"github.com/remiss/remiss/internal/metrics"
 	"github.com/remiss/remiss/internal/remissworker"
 	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
@@ -80,7 +81,13 @@ func run() error {
 	defer ts.Stop()
 	log.Printf("Temporal: listening on %s, namespace %s", ts.Address(), cfg.TemporalNamespace)
 
-	c, err := client.Dial(cfg.ClientOptions())
+	opts, err := cfg.ClientOptions()
+	if err != nil {
+		return err
+	}
+	reg := metrics.New(st.DB())
+	opts.MetricsHandler = reg.SDK()
+	c, err := client.Dial(opts)
 	if err != nil {
 		return err
 	}
@@ -89,7 +96,7 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("seals: %w", err)
 	}
-	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals, TSA: demo.TSA(cfg)}, worker.Options{})
+	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals, TSA: demo.TSA(cfg), Metrics: reg}, worker.Options{})
 	if err := w.Start(); err != nil {
 		return err
 	}
@@ -109,7 +116,17 @@ func run() error {
 		extra["/dev/"] = catcher.Handler()
 		log.Printf("Mail: caught on smtp://%s, listed at http://%s/dev/mail", catcher.Addr(), cfg.HTTPAddr)
 	}
-	sender := &mail.Sender{Store: st, SMTP: smtpCfg, BaseURL: cfg.BaseURL}
+	sender := &mail.Sender{Store: st, SMTP: smtpCfg, BaseURL: cfg.BaseURL, Sent: reg.MessagesSent.Inc}
+	ops := metrics.Ops(reg, func(ctx context.Context) error {
+		if err := st.DB().PingContext(ctx); err != nil {
+			return err
+		}
+		_, err := c.CheckHealth(ctx, &client.CheckHealthRequest{})
+		return err
+	})
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		extra[path] = ops
+	}
 	go sender.Run(ctx, time.Second)
 	site := &web.Server{Store: st, Rounds: rounds.New(st, c), Roots: seals.Roots, Extra: extra}
 	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: site.Handler(), ReadHeaderTimeout: 10 * time.Second}

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/remiss/remiss/internal/config"
+	"github.com/remiss/remiss/internal/metrics"
 	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
@@ -34,7 +35,13 @@ func main() {
 		log.Fatal(err)
 	}
 	defer st.Close()
-	c, err := client.Dial(cfg.ClientOptions())
+	opts, err := cfg.ClientOptions()
+	if err != nil {
+		log.Fatal(err)
+	}
+	reg := metrics.New(st.DB())
+	opts.MetricsHandler = reg.SDK()
+	c, err := client.Dial(opts)
 	if err != nil {
 		log.Fatalf("web: temporal at %s: %v", cfg.TemporalAddress, err)
 	}
@@ -43,7 +50,15 @@ func main() {
 	if err != nil {
 		log.Fatalf("web: %v", err)
 	}
-	site := &web.Server{Store: st, Rounds: rounds.New(st, c), Roots: roots, SecureCookies: cfg.Production}
+	ops := metrics.Ops(reg, func(ctx context.Context) error {
+		if err := st.DB().PingContext(ctx); err != nil {
+			return err
+		}
+		_, err := c.CheckHealth(ctx, &client.CheckHealthRequest{})
+		return err
+	})
+	site := &web.Server{Store: st, Rounds: rounds.New(st, c), Roots: roots, SecureCookies: cfg.Production,
+		Extra: map[string]http.Handler{"/healthz": ops, "/readyz": ops, "/metrics": ops}}
 	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: site.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()

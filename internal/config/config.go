@@ -3,6 +3,8 @@
 package config
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -24,6 +26,14 @@ type Config struct {
 	TrustFile         string // REMISS_TRUST: PEM trust anchors for verification (default: ca.pem in the seal directory)
 	SealPassword      string // REMISS_SEAL_PASSWORD: opens <org>.p12 seals
 	TSAURL            string // REMISS_TSA_URL: an RFC 3161 time-stamping authority; signatures become PAdES B-T
+
+	OpsAddr string // REMISS_OPS_ADDR: /healthz, /readyz and /metrics of a worker (default 127.0.0.1:9090)
+
+	TemporalTLSCert   string // TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY: a client certificate (mTLS)
+	TemporalTLSKey    string
+	TemporalTLSCA     string // TEMPORAL_TLS_CA: the cluster's CA (PEM); any TLS setting turns TLS on
+	TemporalTLSServer string // TEMPORAL_TLS_SERVER_NAME
+	TemporalAPIKey    string // TEMPORAL_API_KEY (Temporal Cloud)
 
 	SMTPAddr     string // SMTP_ADDR host:port; empty: the worker sends no mail
 	SMTPSecurity string // SMTP_SECURITY starttls (default), tls or none
@@ -49,6 +59,12 @@ func FromEnv() (Config, error) {
 		TrustFile:         os.Getenv("REMISS_TRUST"),
 		TSAURL:            os.Getenv("REMISS_TSA_URL"),
 		SealPassword:      os.Getenv("REMISS_SEAL_PASSWORD"),
+		OpsAddr:           env("REMISS_OPS_ADDR", "127.0.0.1:9090"),
+		TemporalTLSCert:   os.Getenv("TEMPORAL_TLS_CERT"),
+		TemporalTLSKey:    os.Getenv("TEMPORAL_TLS_KEY"),
+		TemporalTLSCA:     os.Getenv("TEMPORAL_TLS_CA"),
+		TemporalTLSServer: os.Getenv("TEMPORAL_TLS_SERVER_NAME"),
+		TemporalAPIKey:    os.Getenv("TEMPORAL_API_KEY"),
 		SMTPAddr:          os.Getenv("SMTP_ADDR"),
 		SMTPSecurity:      env("SMTP_SECURITY", "starttls"),
 		SMTPUsername:      os.Getenv("SMTP_USERNAME"),
@@ -79,9 +95,36 @@ func (c Config) Database() string {
 	return DefaultDatabaseURL
 }
 
-// ClientOptions are the Temporal client settings.
-func (c Config) ClientOptions() client.Options {
-	return client.Options{HostPort: c.TemporalAddress, Namespace: c.TemporalNamespace}
+// ClientOptions are the Temporal client settings: address, namespace, and
+// TLS with a client certificate or an API key when configured.
+func (c Config) ClientOptions() (client.Options, error) {
+	o := client.Options{HostPort: c.TemporalAddress, Namespace: c.TemporalNamespace}
+	if c.TemporalTLSCert != "" || c.TemporalTLSCA != "" || c.TemporalTLSServer != "" || c.TemporalAPIKey != "" {
+		t := &tls.Config{ServerName: c.TemporalTLSServer, MinVersion: tls.VersionTLS12}
+		if c.TemporalTLSCert != "" {
+			cert, err := tls.LoadX509KeyPair(c.TemporalTLSCert, c.TemporalTLSKey)
+			if err != nil {
+				return o, fmt.Errorf("config: TEMPORAL_TLS_CERT/KEY: %w", err)
+			}
+			t.Certificates = []tls.Certificate{cert}
+		}
+		if c.TemporalTLSCA != "" {
+			pem, err := os.ReadFile(c.TemporalTLSCA)
+			if err != nil {
+				return o, fmt.Errorf("config: TEMPORAL_TLS_CA: %w", err)
+			}
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(pem) {
+				return o, fmt.Errorf("config: TEMPORAL_TLS_CA: no certificate in %s", c.TemporalTLSCA)
+			}
+			t.RootCAs = pool
+		}
+		o.ConnectionOptions.TLS = t
+	}
+	if c.TemporalAPIKey != "" {
+		o.Credentials = client.NewAPIKeyStaticCredentials(c.TemporalAPIKey)
+	}
+	return o, nil
 }
 
 func env(key, def string) string {

@@ -37,6 +37,7 @@ type Sender struct {
 	Store       *store.Store
 	SMTP        SMTPConfig
 	BaseURL     string // links in the daily digest
+	Sent        func() // called for each message the server accepted (metrics)
 	Now         func() time.Time
 	Lease       time.Duration // how long a claimed message is ours (default 2 min)
 	MaxAttempts int           // before a message is given up (default 12)
@@ -164,6 +165,9 @@ func (s *Sender) sendBatch(ctx context.Context, batch []store.OutboxMessage) (in
 			return sent, err
 		case err == nil:
 			sent++
+			if s.Sent != nil {
+				s.Sent()
+			}
 			if _, err := s.Store.MarkSent(mark, m.ID, s.Now(), resp); err != nil {
 				return sent, err
 			}
