@@ -34,7 +34,8 @@ var reKids = regexp.MustCompile(`/Kids\s*\[\s*(\d+)\s+0\s+R`)
 // SignPDF appends a PAdES B-B signature to pdf as an incremental update and
 // returns the signed file. The original bytes are kept unchanged in front.
 func (s *Seal) SignPDF(pdf []byte, o Options) ([]byte, error) {
-	if err := s.Check(o.At); err != nil {
+	// The seal must be valid now, whatever time the caller writes in /M.
+	if err := s.Check(time.Now()); err != nil {
 		return nil, err
 	}
 	doc, err := pdfupdate.Parse(pdf)

@@ -137,7 +137,7 @@ func TestSignedPDFVerifiesInEveryTool(t *testing.T) {
 			if res, _ := sign.Verify(tampered, p.roots); len(res) != 1 || res[0].Valid {
 				t.Errorf("our verifier accepts a changed copy: %+v", res)
 			}
-			if res, _ := sign.Verify(append(append([]byte{}, signed...), "\n% appended\n"...), p.roots); res[0].Valid {
+			if res, err := sign.Verify(append(append([]byte{}, signed...), "\n% appended\n"...), p.roots); err == nil && res[0].Valid {
 				t.Error("our verifier accepts bytes appended after the signature")
 			}
 			if res, _ := sign.Verify(signed, x509.NewCertPool()); res[0].Valid || !strings.Contains(res[0].Problem, "betrott") {
@@ -292,5 +292,43 @@ func TestPKCS12SealFromOpenSSL(t *testing.T) {
 	}
 	if res, _ := sign.Verify(signed, k.Roots); !res[0].Valid {
 		t.Errorf("PKCS#12 seal: %+v", res[0])
+	}
+}
+
+func TestVerificationResistsBackdatingAndFakeSignatures(t *testing.T) {
+	p := newPKI(t)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	// A seal whose certificate has expired cannot sign, and a signature whose
+	// /M claims a time inside the validity is still judged now.
+	valid := p.seal(t, key, time.Now().Add(-time.Hour), time.Now().Add(2*time.Second))
+	signed, err := valid.SignPDF(statement(t), opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := sign.Verify(signed, p.roots); !res[0].Valid {
+		t.Fatalf("fresh signature: %+v", res[0])
+	}
+	if res, _ := sign.VerifyAt(signed, p.roots, time.Now().Add(time.Hour)); res[0].Valid {
+		t.Error("a signature by an expired certificate verifies without a timestamp")
+	}
+	if res, _ := sign.VerifyAt(signed, p.roots, time.Now()); !res[0].Valid {
+		t.Errorf("at a time within validity (a stored document): %+v", res[0])
+	}
+	// Text that looks like a signature (here in a title) is no signature.
+	d := pdf.StatementData{Org: "X", Dnr: "KS 2016/1-1", Date: time.Now(), Title: "Plan /ByteRange [0 1 2 3] /Contents <00>",
+		Proposals: []string{"Ja."}, Signatories: []pdf.Signatory{{Name: "A", Title: "B"}}}
+	raw, err := pdf.Statement(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sign.Verify(raw, p.roots); err == nil {
+		t.Error("an unsigned document with signature-like text has a signature")
+	}
+	sealed, err := p.seal(t, key, time.Now().Add(-time.Hour), time.Now().AddDate(1, 0, 0)).SignPDF(raw, opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := sign.Verify(sealed, p.roots); err != nil || len(res) != 1 || !res[0].Valid {
+		t.Errorf("sealed document with signature-like text: %+v %v", res, err)
 	}
 }

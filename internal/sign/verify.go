@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/remiss/remiss/internal/pdfupdate"
 )
 
 // Result is what a registrator needs to know about one signature.
@@ -35,17 +37,68 @@ var (
 	reM         = regexp.MustCompile(`/M\s*\(D:(\d{14})([+\-Z])(\d{2})?'?(\d{2})?'?\)`)
 )
 
-// Verify checks every signature in pdf: that the signed bytes are intact,
-// that the CMS signature over them holds, and that the signer's certificate
-// chains to one of roots at the signing time.
+// Verify checks every signature in pdf as of now: see VerifyAt.
 func Verify(pdf []byte, roots *x509.CertPool) ([]Result, error) {
+	return VerifyAt(pdf, roots, time.Now())
+}
+
+var (
+	reFields = regexp.MustCompile(`/Fields\s*\[([^\]]*)\]`)
+	reRefs   = regexp.MustCompile(`(\d+)\s+0\s+R`)
+)
+
+// VerifyAt checks every signature field of pdf: that the signed bytes are
+// intact, that the CMS signature over them holds, and that the signer's
+// certificate chains to one of roots at the time at. The signature's own /M
+// is the signer's word and is not trusted for that; only a valid timestamp
+// moves the time to when it proves the signature existed. at is now for a
+// file, or when a stored document was stored.
+func VerifyAt(pdf []byte, roots *x509.CertPool, at time.Time) ([]Result, error) {
+	// Signatures are found through the document's structure (catalog,
+	// form fields, their values), never by searching the bytes, where any
+	// text (a title in the metadata) could look like a signature.
+	doc, err := pdfupdate.Parse(pdf)
+	if err != nil {
+		return nil, errors.New("filen är inte en PDF som går att läsa")
+	}
+	root, err := doc.Dict(doc.Root)
+	if err != nil {
+		return nil, errors.New("dokumentets katalog går inte att läsa")
+	}
+	form, err := acroForm(doc, root)
+	if err != nil {
+		return nil, err
+	}
+	m := reFields.FindSubmatch(form)
+	if m == nil {
+		return nil, errors.New("dokumentet har ingen signatur")
+	}
 	var results []Result
-	for _, loc := range reByteRange.FindAllSubmatchIndex(pdf, -1) {
+	for _, ref := range reRefs.FindAllSubmatch(m[1], -1) {
+		n, _ := strconv.Atoi(string(ref[1]))
+		field, err := doc.Dict(n)
+		if err != nil || !bytes.Contains(field, []byte("/FT /Sig")) {
+			continue
+		}
+		v, err := pdfupdate.Ref(field, "V")
+		if err != nil {
+			continue
+		}
+		sig, err := doc.Dict(v)
+		if err != nil {
+			results = append(results, Result{Problem: "signaturvärdet går inte att läsa"})
+			continue
+		}
+		brm := reByteRange.FindSubmatch(sig)
+		if brm == nil {
+			results = append(results, Result{Problem: "signaturen saknar byteintervall"})
+			continue
+		}
 		var br [4]int
 		for i := range br {
-			br[i], _ = strconv.Atoi(string(pdf[loc[2+2*i]:loc[3+2*i]]))
+			br[i], _ = strconv.Atoi(string(brm[1+i]))
 		}
-		results = append(results, verifyOne(pdf, br, dictAround(pdf, loc[0]), roots))
+		results = append(results, verifyOne(pdf, br, sig, roots, at))
 	}
 	if len(results) == 0 {
 		return nil, errors.New("dokumentet har ingen signatur")
@@ -53,17 +106,38 @@ func Verify(pdf []byte, roots *x509.CertPool) ([]Result, error) {
 	return results, nil
 }
 
-// dictAround returns the text of the signature dictionary holding offset at.
-func dictAround(pdf []byte, at int) []byte {
-	start := bytes.LastIndex(pdf[:at], []byte(" obj"))
-	end := bytes.Index(pdf[at:], []byte("endobj"))
-	if start < 0 || end < 0 {
-		return nil
+// acroForm returns the catalog's form dictionary, inline or referenced.
+func acroForm(doc *pdfupdate.Doc, root []byte) ([]byte, error) {
+	at := bytes.Index(root, []byte("/AcroForm"))
+	if at < 0 {
+		return nil, errors.New("dokumentet har ingen signatur")
 	}
-	return pdf[start : at+end]
+	rest := bytes.TrimSpace(root[at+len("/AcroForm"):])
+	if bytes.HasPrefix(rest, []byte("<<")) {
+		depth := 0
+		for i := 0; i+1 < len(rest); i++ {
+			switch {
+			case rest[i] == '<' && rest[i+1] == '<':
+				depth++
+				i++
+			case rest[i] == '>' && rest[i+1] == '>':
+				depth--
+				i++
+				if depth == 0 {
+					return rest[:i+1], nil
+				}
+			}
+		}
+		return nil, errors.New("formulärordlistan går inte att läsa")
+	}
+	n, err := pdfupdate.Ref(root, "AcroForm")
+	if err != nil {
+		return nil, errors.New("formulärordlistan går inte att läsa")
+	}
+	return doc.Dict(n)
 }
 
-func verifyOne(pdf []byte, br [4]int, dict []byte, roots *x509.CertPool) Result {
+func verifyOne(pdf []byte, br [4]int, dict []byte, roots *x509.CertPool, now time.Time) Result {
 	r := Result{}
 	bad := func(format string, args ...any) Result {
 		r.Valid, r.Problem = false, fmt.Sprintf(format, args...)
@@ -100,14 +174,11 @@ func verifyOne(pdf []byte, br [4]int, dict []byte, roots *x509.CertPool) Result 
 	if _, err := asn1.Unmarshal(ci.Content.Bytes, &sd); err != nil || len(sd.SignerInfos) != 1 {
 		return bad("signaturvärdet går inte att läsa")
 	}
-	at := r.SignedAt
-	if at.IsZero() {
-		at = time.Now()
-	}
+	at := now
 	si := sd.SignerInfos[0]
 	// A timestamp (B-T) proves the time; the chain is then judged at it.
 	if len(si.UnsignedAttrs.Bytes) > 0 {
-		ts, problem := verifyTimestamp(si, roots)
+		ts, problem := verifyTimestamp(si, roots, now)
 		if problem != "" {
 			return bad("tidsstämpeln: %s", problem)
 		}
@@ -116,6 +187,9 @@ func verifyOne(pdf []byte, br [4]int, dict []byte, roots *x509.CertPool) Result 
 		}
 	}
 	signer, problem := verifySignerInfo(sd, digest, roots, at, x509.ExtKeyUsageAny)
+	if problem == "" && !sealCertificate(signer) {
+		problem = "certifikatet är inte avsett för underskrifter"
+	}
 	if signer != nil {
 		r.Signer, r.Issuer = signer.Subject.CommonName, signer.Issuer.CommonName
 		if len(signer.Subject.Organization) > 0 {
@@ -159,13 +233,36 @@ func verifySignerInfo(sd signedData, digest []byte, roots *x509.CertPool, at tim
 	if _, err := asn1.UnmarshalWithParams(attrsDER, &attrs, "set"); err != nil {
 		return signer, "de signerade attributen går inte att läsa"
 	}
+	if !si.DigestAlgorithm.Algorithm.Equal(oidSHA256) {
+		return signer, "signaturen använder inte SHA-256"
+	}
 	var md []byte
-	var hasSigningCert bool
+	var hasSigningCert, hasContentType bool
 	for _, a := range attrs {
 		switch {
 		case a.Type.Equal(oidMessageDigest) && len(a.Values) == 1:
 			asn1.Unmarshal(a.Values[0].FullBytes, &md)
-		case a.Type.Equal(oidSigningCertV2):
+		case a.Type.Equal(oidContentType) && len(a.Values) == 1:
+			var ct asn1.ObjectIdentifier
+			asn1.Unmarshal(a.Values[0].FullBytes, &ct)
+			hasContentType = ct.Equal(sd.EncapContentInfo.EContentType)
+		case a.Type.Equal(oidSigningCertV2) && len(a.Values) == 1:
+			// The signer's certificate is bound to the signature by its
+			// hash: a substituted certificate does not match.
+			var sc struct {
+				Certs []struct {
+					CertHash     []byte
+					IssuerSerial asn1.RawValue `asn1:"optional"`
+				}
+				Policies asn1.RawValue `asn1:"optional"`
+			}
+			if _, err := asn1.Unmarshal(a.Values[0].FullBytes, &sc); err != nil || len(sc.Certs) == 0 {
+				return signer, "signingCertificateV2 går inte att läsa"
+			}
+			want := sha256.Sum256(signer.Raw)
+			if !bytes.Equal(sc.Certs[0].CertHash, want[:]) {
+				return signer, "signingCertificateV2 pekar inte på signerarens certifikat"
+			}
 			hasSigningCert = true
 		case a.Type.Equal(oidSigningTime) && usage != x509.ExtKeyUsageTimeStamping:
 			return signer, "signaturen har signingTime, vilket PAdES inte tillåter"
@@ -173,6 +270,9 @@ func verifySignerInfo(sd signedData, digest []byte, roots *x509.CertPool, at tim
 	}
 	if !hasSigningCert && usage != x509.ExtKeyUsageTimeStamping {
 		return signer, "signaturen saknar signingCertificateV2"
+	}
+	if !hasContentType {
+		return signer, "signaturens contentType stämmer inte"
 	}
 	if !bytes.Equal(md, digest) {
 		return signer, "dokumentet har ändrats efter signeringen (kontrollsumman stämmer inte)"
@@ -205,7 +305,7 @@ func verifySignerInfo(sd signedData, digest []byte, roots *x509.CertPool, at tim
 
 // verifyTimestamp checks the signature timestamp token of si: a TSA's
 // signature over a TSTInfo whose imprint is the SHA-256 of si's signature.
-func verifyTimestamp(si signerInfo, roots *x509.CertPool) (time.Time, string) {
+func verifyTimestamp(si signerInfo, roots *x509.CertPool, now time.Time) (time.Time, string) {
 	unsigned := append([]byte{0x31}, si.UnsignedAttrs.FullBytes[1:]...)
 	var attrs []attribute
 	if _, err := asn1.UnmarshalWithParams(unsigned, &attrs, "set"); err != nil {
@@ -231,12 +331,30 @@ func verifyTimestamp(si signerInfo, roots *x509.CertPool) (time.Time, string) {
 		var octets []byte
 		asn1.Unmarshal(sd.EncapContentInfo.EContent.Bytes, &octets)
 		content := sha256.Sum256(octets)
-		if _, problem := verifySignerInfo(sd, content[:], roots, info.GenTime, x509.ExtKeyUsageTimeStamping); problem != "" {
+		// The TSA's certificate is judged now, not at the time it claims,
+		// and must be for time stamping and nothing else (RFC 3161 2.3).
+		tsa, problem := verifySignerInfo(sd, content[:], roots, now, x509.ExtKeyUsageTimeStamping)
+		if problem != "" {
 			return time.Time{}, problem
+		}
+		if len(tsa.ExtKeyUsage) != 1 || tsa.ExtKeyUsage[0] != x509.ExtKeyUsageTimeStamping || len(tsa.UnknownExtKeyUsage) > 0 {
+			return time.Time{}, "tidsstämpelns certifikat är inte ett certifikat för tidsstämpling"
+		}
+		if info.GenTime.After(now) {
+			return time.Time{}, "tidsstämpeln ligger i framtiden"
 		}
 		return info.GenTime, ""
 	}
 	return time.Time{}, ""
+}
+
+// sealCertificate reports whether a certificate may seal documents: it is
+// for digital signatures or non-repudiation, and not only for time stamping.
+func sealCertificate(c *x509.Certificate) bool {
+	if c.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
+		return false
+	}
+	return !(len(c.ExtKeyUsage) == 1 && c.ExtKeyUsage[0] == x509.ExtKeyUsageTimeStamping)
 }
 
 func parsePDFDate(m [][]byte) time.Time {

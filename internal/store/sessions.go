@@ -68,9 +68,17 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (Us
 	return s.User(ctx, username)
 }
 
-// RecordLoginFailure notes a failed login.
-func (s *Store) RecordLoginFailure(ctx context.Context, username string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO login_failures(username, at) VALUES ($1,$2)`, username, at)
+// RecordLoginFailure notes a login attempt as failed and returns its ID,
+// to take it back with ForgetLoginAttempt if the password was right.
+func (s *Store) RecordLoginFailure(ctx context.Context, username string, at time.Time) (int64, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `INSERT INTO login_failures(username, at) VALUES ($1,$2) RETURNING id`, username, at).Scan(&id)
+	return id, err
+}
+
+// ForgetLoginAttempt takes back an attempt that succeeded.
+func (s *Store) ForgetLoginAttempt(ctx context.Context, id int64) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM login_failures WHERE id=$1`, id)
 	return err
 }
 

@@ -269,15 +269,15 @@ func (s *Server) requestExtension(w http.ResponseWriter, r *http.Request, u stor
 }
 
 func (s *Server) decideExtension(w http.ResponseWriter, r *http.Request, u store.User) error {
+	if u.Org != remiss.KS {
+		return errForbidden
+	}
 	var in struct {
 		Approve bool   `json:"approve"`
 		Until   string `json:"until"`
 	}
 	if err := decode(r, &in, 4<<10); err != nil {
 		return err
-	}
-	if u.Org != remiss.KS {
-		return errForbidden
 	}
 	st, err := s.Rounds.DecideExtension(r.Context(), u.Actor(), remiss.AssignmentID(r.PathValue("id"), r.PathValue("org")), in.Approve, in.Until)
 	return s.answer(w, st, err)
@@ -292,11 +292,11 @@ func (s *Server) remindNow(w http.ResponseWriter, r *http.Request, u store.User)
 }
 
 func (s *Server) roundAction(w http.ResponseWriter, r *http.Request, u store.User, act func(context.Context, remiss.Actor, string) (workflows.RemissStatus, error)) error {
-	if _, err := s.Store.Remiss(r.Context(), r.PathValue("id")); err != nil {
-		return err
-	}
 	if u.Org != remiss.KS {
 		return errForbidden
+	}
+	if _, err := s.Store.RemissHead(r.Context(), r.PathValue("id")); err != nil {
+		return err
 	}
 	st, err := act(r.Context(), u.Actor(), r.PathValue("id"))
 	if err != nil {
@@ -404,7 +404,9 @@ type sigOut struct {
 func (s *Server) verify(d store.Document) Verification {
 	sum := sha256.Sum256(d.Content)
 	v := Verification{ID: d.ID, SHA256: d.SHA256, HashMatch: hex.EncodeToString(sum[:]) == d.SHA256}
-	results, err := sign.Verify(d.Content, s.Roots)
+	// A stored document is judged at the time it was stored: our own
+	// record, which the signer cannot set.
+	results, err := sign.VerifyAt(d.Content, s.Roots, d.CreatedAt)
 	if err != nil {
 		v.Problem = err.Error()
 		return v

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -25,20 +26,29 @@ const (
 
 var errThrottled = errors.New("för många misslyckade inloggningar; försök igen om en stund")
 
-// login checks a password, with throttling per username.
+var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+// login checks a password, with throttling per username. The attempt is
+// counted before the password is checked, so parallel guesses cannot slip
+// past the limit; a successful login takes its attempt back.
 func (s *Server) login(ctx context.Context, username, password string) (store.User, error) {
+	if !usernamePattern.MatchString(username) || len(password) > 1024 {
+		return store.User{}, store.ErrBadLogin
+	}
+	attempt, err := s.Store.RecordLoginFailure(ctx, username, s.Now())
+	if err != nil {
+		return store.User{}, err
+	}
 	n, err := s.Store.LoginFailures(ctx, username, s.Now().Add(-failureWindow))
 	if err != nil {
 		return store.User{}, err
 	}
-	if n >= maxFailures {
+	if n > maxFailures {
 		return store.User{}, errThrottled
 	}
 	u, err := s.Store.Authenticate(ctx, username, password)
-	if errors.Is(err, store.ErrBadLogin) {
-		if err := s.Store.RecordLoginFailure(ctx, username, s.Now()); err != nil {
-			return u, err
-		}
+	if err == nil {
+		err = s.Store.ForgetLoginAttempt(ctx, attempt)
 	}
 	return u, err
 }

@@ -457,6 +457,12 @@ func (s *Server) roundPage(w http.ResponseWriter, r *http.Request, p page) error
 
 func (s *Server) postRoundAction(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
+	if !isKS(p.User) {
+		return errForbidden
+	}
+	if _, err := s.Store.RemissHead(r.Context(), id); err != nil {
+		return err
+	}
 	if strings.HasSuffix(r.URL.Path, "/stang") {
 		if _, err := s.Rounds.Close(r.Context(), p.User.Actor(), id); err != nil {
 			return err

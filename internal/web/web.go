@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
@@ -48,16 +49,45 @@ func (s *Server) Handler() http.Handler {
 	for pattern, h := range s.Extra {
 		mux.Handle(pattern, h)
 	}
-	return securityHeaders(mux)
+	return s.securityHeaders(cleanInput(mux))
 }
 
-func securityHeaders(next http.Handler) http.Handler {
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
+		// Drafts, statements and inboxes stay out of browser and proxy caches.
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		if s.SecureCookies {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cleanInput answers 404 for a path, and 422 for a query, that is not valid
+// UTF-8 or holds a NUL: such bytes name nothing here, and must not reach
+// the database as an error.
+func cleanInput(next http.Handler) http.Handler {
+	bad := func(v string) bool { return !utf8.ValidString(v) || strings.ContainsRune(v, 0) }
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if bad(r.URL.Path) {
+			http.NotFound(w, r)
+			return
+		}
+		for _, vs := range r.URL.Query() {
+			for _, v := range vs {
+				if bad(v) {
+					writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: "ogiltiga tecken i förfrågan"})
+					return
+				}
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -104,6 +105,31 @@ func TestAPI(t *testing.T) {
 	if r := c.do("", "POST", "/api/v1/tokens", `{"username": 5}`); r.code != 422 {
 		t.Errorf("bad login body: %d", r.code)
 	}
+	if r := c.do("", "POST", "/api/v1/tokens", `{"username": "a\u0000b", "password": "x"}`); r.code != 401 {
+		t.Errorf("a NUL in the username: %d", r.code)
+	}
+	// Parallel guesses cannot slip past the limit.
+	codes := make(chan int, 30)
+	var wg sync.WaitGroup
+	for range 30 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- c.do("", "POST", "/api/v1/tokens", map[string]string{"username": "bromma.registrator", "password": "fel"}).code
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	tried := 0
+	for code := range codes {
+		if code == 401 {
+			tried++
+		}
+	}
+	if tried > 5 {
+		t.Errorf("%d of 30 parallel guesses were tried, the limit is 5", tried)
+	}
+	e.store.DB().ExecContext(ctx, `DELETE FROM login_failures WHERE username='bromma.registrator'`)
 
 	coord, bReg, bOff, bChef := c.token("ks.samordnare"), c.token("bromma.registrator"), c.token("bromma.handlaggare"), c.token("bromma.chef")
 	fReg, fOff, fChef := c.token("farsta.registrator"), c.token("farsta.handlaggare"), c.token("farsta.chef")
@@ -153,6 +179,11 @@ func TestAPI(t *testing.T) {
 	}
 	if r := c.do("", "GET", "/api/v1/remisses/"+id, nil); r.code != 401 {
 		t.Errorf("logged out: %d", r.code)
+	}
+	for path, want := range map[string]int{"/api/v1/documents/%FF": 404, "/api/v1/remisses/%00": 404, "/api/v1/documents?remiss=%FF": 422} {
+		if r := c.do(coord, "GET", path, nil); r.code != want {
+			t.Errorf("GET %s: %d, want %d", path, r.code, want)
+		}
 	}
 
 	// Uploads: only real PDFs, bounded, by the Coordinator.

@@ -12,6 +12,7 @@ CREATE INDEX sessions_user ON sessions(username);
 
 -- Failed logins, for throttling.
 CREATE TABLE login_failures (
+    id       bigserial PRIMARY KEY,
     username text NOT NULL,
     at       timestamptz NOT NULL DEFAULT now()
 );
