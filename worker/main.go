@@ -48,13 +48,7 @@ func main() {
 	defer c.Close()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	ops := &http.Server{Addr: cfg.OpsAddr, ReadHeaderTimeout: 5 * time.Second, Handler: metrics.Ops(reg, func(ctx context.Context) error {
-		if err := st.DB().PingContext(ctx); err != nil {
-			return err
-		}
-		_, err := c.CheckHealth(ctx, &client.CheckHealthRequest{})
-		return err
-	})}
+	ops := &http.Server{Addr: cfg.OpsAddr, ReadHeaderTimeout: 5 * time.Second, Handler: metrics.Ops(reg, metrics.Ready(st.DB(), c))}
 	go func() {
 		if err := ops.ListenAndServe(); err != nil && err != http.ErrServerClosed {
 			log.Printf("worker: ops server: %v", err)

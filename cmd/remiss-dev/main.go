@@ -117,13 +117,7 @@ func run() error {
 		log.Printf("Mail: caught on smtp://%s, listed at http://%s/dev/mail", catcher.Addr(), cfg.HTTPAddr)
 	}
 	sender := &mail.Sender{Store: st, SMTP: smtpCfg, BaseURL: cfg.BaseURL, Sent: reg.MessagesSent.Inc}
-	ops := metrics.Ops(reg, func(ctx context.Context) error {
-		if err := st.DB().PingContext(ctx); err != nil {
-			return err
-		}
-		_, err := c.CheckHealth(ctx, &client.CheckHealthRequest{})
-		return err
-	})
+	ops := metrics.Ops(reg, metrics.Ready(st.DB(), c))
 	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
 		extra[path] = ops
 	}

@@ -50,13 +50,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("web: %v", err)
 	}
-	ops := metrics.Ops(reg, func(ctx context.Context) error {
-		if err := st.DB().PingContext(ctx); err != nil {
-			return err
-		}
-		_, err := c.CheckHealth(ctx, &client.CheckHealthRequest{})
-		return err
-	})
+	ops := metrics.Ops(reg, metrics.Ready(st.DB(), c))
 	site := &web.Server{Store: st, Rounds: rounds.New(st, c), Roots: roots, SecureCookies: cfg.Production,
 		Extra: map[string]http.Handler{"/healthz": ops, "/readyz": ops, "/metrics": ops}}
 	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: site.Handler(), ReadHeaderTimeout: 10 * time.Second}

@@ -2,8 +2,12 @@ package metrics
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"net/http"
 	"time"
+
+	"go.temporal.io/sdk/client"
 )
 
 // Ops serves /healthz (the process lives), /readyz (its dependencies
@@ -22,4 +26,18 @@ func Ops(r *Registry, ready func(context.Context) error) http.Handler {
 	})
 	mux.Handle("GET /metrics", r.Handler())
 	return mux
+}
+
+// Ready is the readiness check of a process that needs PostgreSQL and
+// Temporal: both must answer.
+func Ready(db *sql.DB, c client.Client) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := db.PingContext(ctx); err != nil {
+			return fmt.Errorf("PostgreSQL: %w", err)
+		}
+		if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+			return fmt.Errorf("Temporal: %w", err)
+		}
+		return nil
+	}
 }

@@ -3,14 +3,12 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/remiss"
-	"github.com/remiss/remiss/internal/web"
 )
 
 // TestAccessMatrix tries every API route as every role, of the assignment's
@@ -22,14 +20,9 @@ func TestAccessMatrix(t *testing.T) {
 	e := setup(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if err := demo.SeedWithPassword(ctx, e.store, "demo"); err != nil {
-		t.Fatal(err)
-	}
-	w := e.startWorker()
-	defer w.Stop()
-	srv := httptest.NewServer((&web.Server{Store: e.store, Rounds: e.svc, Roots: e.seals.Roots}).Handler())
-	defer srv.Close()
-	c := apiClient{t: t, base: srv.URL}
+	base, stop := e.serve(ctx)
+	defer stop()
+	c := apiClient{t: t, base: base}
 
 	coord := c.token("ks.samordnare")
 	r := c.do(coord, "POST", "/api/v1/remisses", map[string]any{"dnr": "KS 2026/970-1", "title": "Åtkomstprov",

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -83,14 +82,9 @@ func TestAPI(t *testing.T) {
 	e := setup(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if err := demo.SeedWithPassword(ctx, e.store, "demo"); err != nil {
-		t.Fatal(err)
-	}
-	w := e.startWorker()
-	defer w.Stop()
-	srv := httptest.NewServer((&web.Server{Store: e.store, Rounds: e.svc, Roots: e.seals.Roots}).Handler())
-	defer srv.Close()
-	c := apiClient{t: t, base: srv.URL}
+	base, stop := e.serve(ctx)
+	defer stop()
+	c := apiClient{t: t, base: base}
 
 	// Login: wrong password, throttling.
 	if r := c.do("", "POST", "/api/v1/tokens", map[string]string{"username": "farsta.chef", "password": "fel"}); r.code != 401 {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,6 +32,7 @@ import (
 	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/internal/web"
 	"github.com/remiss/remiss/workflows"
 )
 
@@ -57,6 +59,18 @@ func (e *env) startWorker() worker.Worker {
 		e.t.Fatal(err)
 	}
 	return w
+}
+
+// serve starts a worker and the web server with the demo users (password
+// "demo") for a test of the API or the pages.
+func (e *env) serve(ctx context.Context) (base string, stop func()) {
+	e.t.Helper()
+	if err := demo.SeedWithPassword(ctx, e.store, "demo"); err != nil {
+		e.t.Fatal(err)
+	}
+	w := e.startWorker()
+	srv := httptest.NewServer((&web.Server{Store: e.store, Rounds: e.svc, Roots: e.seals.Roots}).Handler())
+	return srv.URL, func() { srv.Close(); w.Stop() }
 }
 
 func (e *env) user(name string) remiss.Actor {

@@ -7,16 +7,13 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/remiss"
-	"github.com/remiss/remiss/internal/web"
 	"github.com/remiss/remiss/workflows"
 )
 
@@ -83,13 +80,9 @@ func TestPages(t *testing.T) {
 	e := setup(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if err := demo.SeedWithPassword(ctx, e.store, "demo"); err != nil {
-		t.Fatal(err)
-	}
-	w := e.startWorker()
-	defer w.Stop()
-	srv := httptest.NewServer((&web.Server{Store: e.store, Rounds: e.svc, Roots: e.seals.Roots}).Handler())
-	defer srv.Close()
+	base, stop := e.serve(ctx)
+	defer stop()
+	srv := struct{ URL string }{base}
 
 	anon := newBrowser(t, srv.URL)
 	if code, _, h := anon.get("/remisser"); code != http.StatusSeeOther || h.Get("Location") != "/logga-in" {
