@@ -502,7 +502,8 @@ func (w *assignment) checkDecideExtension(r ExtensionDecision) error {
 	if err := w.checkOpen(); err != nil {
 		return err
 	}
-	if w.pending == nil {
+	if w.pending == nil && !(r.Approve && r.Until != "") {
+		// Without a request the Coordinator can only extend, to a date.
 		return conflict("det finns ingen begäran om anstånd att besluta om")
 	}
 	if r.Approve && r.Until != "" {
@@ -611,7 +612,15 @@ func (w *assignment) decideExtension(ctx workflow.Context, r ExtensionDecision) 
 		if until == "" {
 			until = w.pending.Until
 		}
-		in := activities.RecordInput{Actor: r.Actor, ExtensionID: w.pending.ID, Approved: r.Approve}
+		var id string
+		if w.pending != nil {
+			id = w.pending.ID
+		} else {
+			// The Coordinator extends on their own initiative.
+			w.extensions++
+			id = fmt.Sprintf("%s.ext-%d", w.id, w.extensions)
+		}
+		in := activities.RecordInput{Actor: r.Actor, ExtensionID: id, Approved: r.Approve}
 		var untilAt time.Time
 		if r.Approve {
 			var err error

@@ -133,9 +133,13 @@ func (s *Store) Apply(ctx context.Context, c Change) (applied bool, err error) {
 			}
 		}
 		if d := c.Decision; d != nil {
+			// A decision without a request is an extension the Coordinator
+			// grants on their own initiative.
 			if _, err := tx.ExecContext(ctx, `
-				UPDATE extensions SET decided_by=$2, decided_at=$3, approved=$4, granted_until=$5 WHERE id=$1`,
-				d.ID, c.Actor, c.At, d.Approved, nullString(d.Until)); err != nil {
+				INSERT INTO extensions (id, assignment_id, requested_until, requested_by, requested_at, decided_by, decided_at, approved, granted_until)
+				VALUES ($1,$6,$5,$2,$3,$2,$3,$4,$5)
+				ON CONFLICT (id) DO UPDATE SET decided_by=$2, decided_at=$3, approved=$4, granted_until=$5`,
+				d.ID, c.Actor, c.At, d.Approved, nullString(d.Until), c.AssignmentID); err != nil {
 				return err
 			}
 		}

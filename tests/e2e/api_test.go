@@ -237,6 +237,12 @@ func TestAPI(t *testing.T) {
 		}
 	}
 	mustOK(coord, "POST", "/api/v1/remisses/"+id+"/reminders/bromma", nil)
+	// The Coordinator extends Farsta's deadline without a request.
+	later := time.Now().AddDate(0, 3, 0).Format("2006-01-02")
+	mustOK(coord, "POST", "/api/v1/remisses/"+id+"/extensions/farsta", map[string]any{"approve": true, "until": later})
+	if a, _ := e.store.Assignment(ctx, remiss.AssignmentID(id, "farsta")); a.Deadline != later {
+		t.Errorf("direct extension: deadline %s, want %s", a.Deadline, later)
+	}
 	if out, _ := e.store.Outbox(ctx, id); !slicesContainsKind(out, "reminder") {
 		t.Error("remind now sent no reminder")
 	}
