@@ -7,10 +7,14 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
+	"path"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/workflows"
@@ -43,6 +47,7 @@ var routes = []route{
 	{"POST", "/api/v1/assignments/{id}/approve", "Godkänn yttrandet", "Approve", func(s *Server) http.HandlerFunc { return s.api(s.approve) }},
 	{"POST", "/api/v1/assignments/{id}/return", "Återsänd för komplettering", "Return", func(s *Server) http.HandlerFunc { return s.api(s.returnAssignment) }},
 	{"POST", "/api/v1/assignments/{id}/decline", "Avstå från att yttra sig", "Decline", func(s *Server) http.HandlerFunc { return s.api(s.decline) }},
+	{"POST", "/api/v1/assignments/{id}/attachments", "Ladda upp en bilaga (PDF, ?name=filnamn)", "PDF", func(s *Server) http.HandlerFunc { return s.api(s.uploadAttachment) }},
 	{"POST", "/api/v1/assignments/{id}/extension", "Begär anstånd", "ExtensionRequest", func(s *Server) http.HandlerFunc { return s.api(s.requestExtension) }},
 	{"GET", "/api/v1/documents", "En remiss dokument (?remiss=ID)", "", func(s *Server) http.HandlerFunc { return s.api(s.listDocuments) }},
 	{"GET", "/api/v1/documents/{id}", "Hämta ett dokument (PDF)", "", func(s *Server) http.HandlerFunc { return s.api(s.getDocument) }},
@@ -162,6 +167,69 @@ func (s *Server) storeUnderlag(ctx context.Context, remissID string, body []byte
 	sum := sha256.Sum256(body)
 	return s.Store.PutDocument(ctx, store.Document{ID: "underlag." + remissID + "." + hex.EncodeToString(sum[:8]),
 		RemissID: remissID, Kind: "underlag", Filename: "remissunderlag-" + remissID + ".pdf", Content: body})
+}
+
+// storeAttachment stores a bilaga to an answer still being written, by an
+// officer of the assignment's organisation.
+func (s *Server) storeAttachment(ctx context.Context, u store.User, assignmentID, name string, body []byte) (store.Document, error) {
+	a, err := s.Store.Assignment(ctx, assignmentID)
+	if err != nil {
+		return store.Document{}, err
+	}
+	if a.Org != u.Org && u.Org != remiss.KS {
+		return store.Document{}, store.ErrNotFound
+	}
+	if err := workflows.Permitted(workflows.UpdateSaveDraft, u.Actor(), a.Org); err != nil {
+		return store.Document{}, errForbidden
+	}
+	if !a.State.Open() {
+		return store.Document{}, &rounds.Rejection{Kind: rounds.Conflict, Reason: "bilagor kan bara läggas till medan yttrandet skrivs"}
+	}
+	if len(body) > MaxUpload {
+		return store.Document{}, errTooLarge
+	}
+	if !isPDF(body) {
+		return store.Document{}, rejectField("bilaga", "Filen är inte en PDF")
+	}
+	name = safeFilename(name)
+	sum := sha256.Sum256(body)
+	return s.Store.PutDocument(ctx, store.Document{ID: "bilaga." + a.ID + "." + hex.EncodeToString(sum[:8]),
+		RemissID: a.RemissID, AssignmentID: a.ID, Kind: "bilaga", Filename: name, Content: body})
+}
+
+// safeFilename keeps letters, digits and a few marks of an uploaded name.
+func safeFilename(name string) string {
+	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
+	clean := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(" ._-()", r) {
+			return r
+		}
+		return '_'
+	}, name)
+	clean = strings.TrimSpace(clean)
+	if clean == "" || clean == "." {
+		clean = "bilaga"
+	}
+	if r := []rune(clean); len(r) > 100 {
+		clean = string(r[:100])
+	}
+	if !strings.HasSuffix(strings.ToLower(clean), ".pdf") {
+		clean += ".pdf"
+	}
+	return clean
+}
+
+func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request, u store.User) error {
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxUpload+1))
+	if err != nil {
+		return errBadBody
+	}
+	d, err := s.storeAttachment(r.Context(), u, r.PathValue("id"), r.URL.Query().Get("name"), body)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"id": d.ID, "filename": d.Filename, "sha256": d.SHA256})
+	return nil
 }
 
 func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request, u store.User) error {

@@ -69,7 +69,7 @@ var flashes = map[string]string{
 	"skickad": "Remissen är utskickad.", "sparad": "Utkastet är sparat.", "inskickad": "Yttrandet är inskickat för godkännande.",
 	"godkand": "Yttrandet är godkänt; tjänsteutlåtandet förseglas.", "atersand": "Yttrandet är återsänt till handläggaren.",
 	"avstar": "Nämnden avstår från att yttra sig.", "anstand": "Begäran om anstånd är skickad.", "beslut": "Beslutet om anstånd är registrerat.",
-	"fordelad": "Uppdraget är fördelat.", "paminnelse": "En påminnelse är skickad.", "stangs": "Remissomgången stängs och svaren sammanställs.", "aterkallas": "Remissen återkallas.",
+	"fordelad": "Uppdraget är fördelat.", "paminnelse": "En påminnelse är skickad.", "bilaga": "Bilagan är uppladdad.", "stangs": "Remissomgången stängs och svaren sammanställs.", "aterkallas": "Remissen återkallas.",
 }
 
 func (s *Server) render(w http.ResponseWriter, code int, name string, p page) {
@@ -156,6 +156,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /uppdrag/{id}/fordela", s.page(s.postAssign))
 	mux.HandleFunc("POST /uppdrag/{id}/svar", s.page(s.postAnswer))
 	mux.HandleFunc("POST /uppdrag/{id}/avsta", s.page(s.postDecline))
+	mux.HandleFunc("POST /uppdrag/{id}/bilagor", s.page(s.postAttachment))
 	mux.HandleFunc("POST /uppdrag/{id}/anstand", s.page(s.postExtension))
 	mux.HandleFunc("POST /uppdrag/{id}/godkann", s.page(s.postApprove))
 	mux.HandleFunc("POST /uppdrag/{id}/atersand", s.page(s.postReturn))
@@ -583,7 +584,17 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 	if err != nil {
 		return nil, err
 	}
-	data := map[string]any{"Assignment": a, "Remiss": rm, "OrgName": org.Name, "State": a.State.Label(),
+	docs, err := s.Store.DocumentList(ctx, a.RemissID)
+	if err != nil {
+		return nil, err
+	}
+	var bilagor []store.Document
+	for _, d := range docs {
+		if d.Kind == "bilaga" && d.AssignmentID == a.ID {
+			bilagor = append(bilagor, d)
+		}
+	}
+	data := map[string]any{"Assignment": a, "Remiss": rm, "OrgName": org.Name, "State": a.State.Label(), "Bilagor": bilagor,
 		"CanEdit":    p.User.Role == remiss.RoleOfficer && (a.State == remiss.StateAssigned || a.State == remiss.StateDrafting || a.State == remiss.StateSent),
 		"CanApprove": p.User.Role == remiss.RoleSignatory && a.State == remiss.StateSubmitted}
 	if a.ResponseVersionID != "" {
@@ -678,6 +689,23 @@ func (s *Server) postAnswer(w http.ResponseWriter, r *http.Request, p page) erro
 		return s.formError(w, r, p, err)
 	}
 	return redirect(w, r, "/uppdrag/"+id, "sparad")
+}
+
+func (s *Server) postAttachment(w http.ResponseWriter, r *http.Request, p page) error {
+	id := r.PathValue("id")
+	f, hdr, err := r.FormFile("bilaga")
+	if err != nil {
+		return s.formError(w, r, p, rejectField("bilaga", "Välj en PDF-fil"))
+	}
+	body, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	if _, err := s.storeAttachment(r.Context(), p.User, id, hdr.Filename, body); err != nil {
+		return s.formError(w, r, p, err)
+	}
+	return redirect(w, r, "/uppdrag/"+id, "bilaga")
 }
 
 func (s *Server) postDecline(w http.ResponseWriter, r *http.Request, p page) error {

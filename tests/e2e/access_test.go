@@ -123,6 +123,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"POST", "/api/v1/assignments/" + bromma + "/approve", nil, onBromma("approve")},
 		{"POST", "/api/v1/assignments/" + bromma + "/return", map[string]string{"comment": "x"}, onBromma("return")},
 		{"POST", "/api/v1/assignments/" + bromma + "/decline", map[string]string{"reason": "x"}, onBromma("decline")},
+		{"POST", "/api/v1/assignments/" + bromma + "/attachments?name=x.pdf", []byte("%PDF-1.7\n%%EOF\n"), onBromma("draft")},
 		{"POST", "/api/v1/assignments/" + bromma + "/extension", map[string]string{"until": "2030-01-01", "reason": "x"}, onBromma("extension")},
 		{"GET", "/api/v1/documents?remiss=" + id, nil, read(recipient)},
 		{"GET", "/api/v1/documents/missiv." + id, nil, read(recipient)},

@@ -253,6 +253,12 @@ func TestAPI(t *testing.T) {
 		t.Errorf("submit without proposals: %d %s", r.code, r.body)
 	}
 	mustOK(bOff, "PUT", "/api/v1/assignments/"+bromma+"/draft", answer)
+	if r := c.do(bOff, "POST", "/api/v1/assignments/"+bromma+"/attachments?name=../../etc/Bilaga%201.pdf", missiv.Content); r.code != 201 || !strings.Contains(string(r.body), `"filename":"Bilaga 1.pdf"`) {
+		t.Errorf("attachment: %d %s", r.code, r.body)
+	}
+	if r := c.do(bOff, "POST", "/api/v1/assignments/"+bromma+"/attachments", []byte("not a pdf")); r.code != 422 {
+		t.Errorf("non-PDF attachment: %d", r.code)
+	}
 	mustOK(bOff, "POST", "/api/v1/assignments/"+bromma+"/submit", answer)
 	mustOK(bChef, "POST", "/api/v1/assignments/"+bromma+"/approve", nil)
 	mustOK(fReg, "POST", "/api/v1/assignments/"+farsta+"/assign", map[string]string{"officer": "farsta.handlaggare"})
@@ -312,7 +318,7 @@ func TestAPI(t *testing.T) {
 			}
 		}
 	}
-	if doc.OpenAPI != "3.0.3" || n != 19 {
+	if doc.OpenAPI != "3.0.3" || n != 20 {
 		t.Errorf("openapi %s with %d operations", doc.OpenAPI, n)
 	}
 }
