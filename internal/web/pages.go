@@ -268,8 +268,8 @@ func roundLabel(st remiss.RemissState) string {
 }
 
 type orgGroup struct {
-	Kind, Label string
-	Orgs        []remiss.Org
+	Kind, Label, All string
+	Orgs             []remiss.Org
 }
 
 func (s *Server) newRoundData(ctx context.Context, checked []string) (any, error) {
@@ -277,7 +277,8 @@ func (s *Server) newRoundData(ctx context.Context, checked []string) (any, error
 	if err != nil {
 		return nil, err
 	}
-	groups := []orgGroup{{Kind: "stadsdelsnamnd", Label: "Stadsdelsnämnder"}, {Kind: "facknamnd", Label: "Facknämnder"}, {Kind: "bolag", Label: "Bolag och råd"}}
+	groups := []orgGroup{{Kind: "stadsdelsnamnd", Label: "Stadsdelsnämnder", All: "Alla stadsdelsnämnder"},
+		{Kind: "facknamnd", Label: "Facknämnder", All: "Alla facknämnder"}, {Kind: "bolag", Label: "Bolag och råd", All: "Alla bolag och råd"}}
 	for _, o := range orgs {
 		switch o.Kind {
 		case remiss.KindStadsdelsnamnd:
