@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -42,10 +43,13 @@ import (
 	"github.com/remiss/remiss/workflows"
 )
 
+var cpuprofile *string
+
 func main() {
 	recipients := flag.Int("recipients", 300, "recipients in the round")
 	officers := flag.Int("officers", 50, "concurrent officers")
 	inbox := flag.Int("inbox", 10000, "assignments in the database when the inbox is measured")
+	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the submissions to this file")
 	admin := flag.String("db", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "a PostgreSQL where a fresh database may be created")
 	flag.Parse()
 	if err := run(*recipients, *officers, *inbox, *admin); err != nil {
@@ -170,6 +174,13 @@ func run(n, m, inboxSize int, adminURL string) error {
 	var mu sync.Mutex
 	var lat []time.Duration
 	answer := demo.SampleResponse(remiss.Org{Name: "Lastnämnden", Forvaltning: "Lastförvaltningen"})
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(f)
+	}
 	started := time.Now()
 	if err := each(func(org string) error {
 		t0 := time.Now()
@@ -186,6 +197,7 @@ func run(n, m, inboxSize int, adminURL string) error {
 		return err
 	}
 	elapsed := time.Since(started)
+	pprof.StopCPUProfile()
 	fmt.Printf("submissions: %d in %v, %.1f answers/s; latency p50 %v, p99 %v\n", len(lat), elapsed.Round(time.Millisecond),
 		float64(len(lat))/elapsed.Seconds(), pct(lat, 50), pct(lat, 99))
 

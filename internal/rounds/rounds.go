@@ -72,13 +72,17 @@ func fromWorkflow(err error) error {
 // check validates a request with the workflow's own rules before it is
 // sent, so a caller gets the problems by field.
 func check(req any) error {
-	return invalid(validate.New(nil).Struct(req))
+	return invalid(rules.Struct(req))
 }
 func (r *Rejection) Unwrap() error { return ErrRejected }
 
 func reject(kind Kind, format string, args ...any) error {
 	return &Rejection{Kind: kind, Reason: fmt.Sprintf(format, args...)}
 }
+
+// rules checks requests and answers; one validator, so its cache of struct
+// rules is built once.
+var rules = validate.New(nil)
 
 // Service is the set of round actions.
 type Service struct {
@@ -261,7 +265,7 @@ func (s *Service) storeVersion(ctx context.Context, actor remiss.Actor, assignme
 	if err != nil {
 		return asg, store.ResponseVersion{}, err
 	}
-	if err := validate.New(nil).Struct(content); err != nil {
+	if err := rules.Struct(content); err != nil {
 		return asg, store.ResponseVersion{}, invalid(err)
 	}
 	v, err := s.Store.SaveResponseVersion(ctx, asg.ID, content, actor.User)
@@ -295,7 +299,7 @@ func (s *Service) note(ctx context.Context, actor remiss.Actor, asg store.Assign
 		Text string `json:"reason" validate:"max=5000,nocontrolml"`
 	}
 	body.Text = text
-	if err := validate.New(nil).Struct(body); err != nil {
+	if err := rules.Struct(body); err != nil {
 		return "", invalid(err)
 	}
 	return s.Store.AddNote(ctx, asg.ID, kind, text, actor.User)

@@ -22,6 +22,8 @@ import (
 	"github.com/remiss/remiss/templates/pdf"
 )
 
+var answerRules = validate.New(nil)
+
 // page is what every template gets.
 type page struct {
 	Title  string
@@ -659,7 +661,7 @@ func (s *Server) postAnswer(w http.ResponseWriter, r *http.Request, p page) erro
 	c := formResponse(r)
 	switch r.PostFormValue("action") {
 	case "preview":
-		if err := validate.New(nil).Struct(c); err != nil {
+		if err := answerRules.Struct(c); err != nil {
 			var fields validate.Errors
 			errors.As(err, &fields)
 			return s.formError(w, r, p, &rounds.Rejection{Kind: rounds.Invalid, Reason: "ogiltiga uppgifter", Fields: fields})
