@@ -3,10 +3,15 @@
 
 GO ?= go
 
-.PHONY: dev test vet fmt-check build record-histories clean-dev
+.PHONY: dev prod-local test vet fmt-check build record-histories clean-dev
 
 dev:
 	$(GO) run ./cmd/remiss-dev
+
+# The production topology without containers: Temporal on PostgreSQL, two
+# workers and the web server as separate processes.
+prod-local:
+	scripts/prod-local
 
 test: fmt-check vet
 	$(GO) test -count=1 -timeout 20m ./...

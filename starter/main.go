@@ -24,6 +24,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/remiss/remiss/internal/config"
+	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
@@ -35,6 +36,7 @@ const usage = `Användning: starter <kommando> [flaggor]
 
 Kommandon:
   launch -f FIL.yaml [--as ANVÄNDARE]         skicka ut en remiss (standard: ks.samordnare)
+  demo                                        läs in demoorganisationer och demoanvändare (ej i produktion)
   import -f KATALOG.yaml                      läs in organisationer och användare (produktion)
   check -f FIL.yaml                           kontrollera en remissfil utan att skicka ut den
   status DNR                                  visa remissomgången och varje remissinstans
@@ -144,6 +146,24 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 
 	switch cmd {
+	case "demo":
+		a, err := connect(ctx, out, false)
+		if err != nil {
+			return err
+		}
+		defer a.close()
+		if a.cfg.Production {
+			return errors.New("demodata laddas aldrig i produktion")
+		}
+		password := os.Getenv("REMISS_DEMO_PASSWORD")
+		if password == "" {
+			password = "demo"
+		}
+		if err := demo.SeedWithPassword(ctx, a.store, password); err != nil {
+			return err
+		}
+		fmt.Fprintln(out, "Demoorganisationer och demoanvändare är inlästa.")
+		return nil
 	case "verify":
 		return verify(ctx, fs.Args(), *document, out)
 	case "render":

@@ -24,12 +24,12 @@ import (
 	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/devmail"
 	"github.com/remiss/remiss/internal/devpg"
-	"github.com/remiss/remiss/internal/devtemporal"
 	"github.com/remiss/remiss/internal/mail"
 	"github.com/remiss/remiss/internal/metrics"
 	"github.com/remiss/remiss/internal/remissworker"
 	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/internal/temporalserver"
 	"github.com/remiss/remiss/internal/web"
 )
 
@@ -69,7 +69,7 @@ func run() error {
 	}
 	log.Printf("PostgreSQL: migrated, demo organisations and users loaded (password from REMISS_DEMO_PASSWORD, default demo)")
 
-	ts, err := devtemporal.Start(devtemporal.Config{
+	ts, err := temporalserver.Start(temporalserver.Config{
 		DatabaseFile: filepath.Join(cfg.DataDir, "temporal.db"),
 		Address:      cfg.TemporalAddress,
 		Namespaces:   []string{cfg.TemporalNamespace},

@@ -133,7 +133,11 @@ func (c *sdkCollector) get(name string, k kind, labels map[string]string) *serie
 	defer c.mu.Unlock()
 	s, ok := c.values[id]
 	if !ok {
-		s = &series{name: "temporal_" + sanitize(name), kind: k, labels: labels}
+		n := sanitize(name)
+		if !strings.HasPrefix(n, "temporal_") {
+			n = "temporal_" + n
+		}
+		s = &series{name: n, kind: k, labels: labels}
 		c.values[id] = s
 	}
 	return s

@@ -17,8 +17,8 @@ func TestOpsEndpoints(t *testing.T) {
 	s := dbtest.OpenSeeded(t)
 	reg := metrics.New(s.DB())
 	sdk := reg.SDK().WithTags(map[string]string{"namespace": "default", "task_queue": "remiss"})
-	sdk.Counter("workflow_completed").Inc(2)
-	sdk.WithTags(map[string]string{"workflow_type": "RemissWorkflow"}).Counter("workflow_completed").Inc(1)
+	sdk.Counter("temporal_workflow_completed").Inc(2) // the SDK's names carry the prefix already
+	sdk.WithTags(map[string]string{"workflow_type": "RemissWorkflow"}).Counter("temporal_workflow_completed").Inc(1)
 	sdk.Timer("activity_execution_latency").Record(30 * time.Millisecond)
 	sdk.Gauge("worker_task_slots_available").Update(7)
 	reg.DocumentsSigned.Inc()

@@ -1,7 +1,7 @@
 // Package devtemporal runs a single-process Temporal server on SQLite for
 // development: `make dev` uses it so that a newcomer needs no cluster. The
 // state lives in one file, so a restart keeps every round.
-package devtemporal
+package temporalserver
 
 import (
 	"fmt"
@@ -26,6 +26,8 @@ import (
 type Config struct {
 	// DatabaseFile is the SQLite file; created with the schema on first start.
 	DatabaseFile string
+	// Postgres, when set instead, keeps the state in PostgreSQL.
+	Postgres *Postgres
 	// Address is the frontend's host:port, e.g. 127.0.0.1:7233.
 	Address string
 	// Namespaces are registered at start (idempotent).
@@ -47,38 +49,28 @@ type Server struct {
 func Start(cfg Config) (*Server, error) {
 	host, portText, err := net.SplitHostPort(cfg.Address)
 	if err != nil {
-		return nil, fmt.Errorf("devtemporal: address %q: %w", cfg.Address, err)
+		return nil, fmt.Errorf("temporalserver: address %q: %w", cfg.Address, err)
 	}
 	port, err := strconv.Atoi(portText)
 	if err != nil {
-		return nil, fmt.Errorf("devtemporal: port %q: %w", portText, err)
+		return nil, fmt.Errorf("temporalserver: port %q: %w", portText, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(cfg.DatabaseFile), 0o750); err != nil {
-		return nil, fmt.Errorf("devtemporal: %w", err)
-	}
-	sqlCfg := &config.SQL{
-		PluginName:        sqliteplugin.PluginName,
-		DatabaseName:      cfg.DatabaseFile,
-		ConnectAttributes: map[string]string{"mode": "rwc", "_journal_mode": "wal", "_synchronous": "2"},
-	}
-	if _, err := os.Stat(cfg.DatabaseFile); os.IsNotExist(err) {
-		if err := sqlite.SetupSchema(sqlCfg); err != nil {
-			return nil, fmt.Errorf("devtemporal: schema: %w", err)
-		}
-	}
-	var namespaces []*sqlite.NamespaceConfig
-	for _, ns := range cfg.Namespaces {
-		nc, err := sqlite.NewNamespaceConfig("active", ns, false, nil)
+	var persistence config.Persistence
+	if cfg.Postgres != nil {
+		p, err := cfg.Postgres.setup()
 		if err != nil {
-			return nil, fmt.Errorf("devtemporal: namespace %s: %w", ns, err)
+			return nil, err
 		}
-		namespaces = append(namespaces, nc)
-	}
-	if err := sqlite.CreateNamespaces(sqlCfg, namespaces...); err != nil {
-		return nil, fmt.Errorf("devtemporal: namespaces: %w", err)
+		persistence = p
+	} else {
+		p, err := sqliteSetup(cfg)
+		if err != nil {
+			return nil, err
+		}
+		persistence = p
 	}
 
-	ports, err := freePorts(host, 8)
+	ports, err := servicePorts(host, port)
 	if err != nil {
 		return nil, err
 	}
@@ -96,12 +88,7 @@ func Start(cfg Config) (*Server, error) {
 			Metrics: &metrics.Config{Prometheus: &metrics.PrometheusConfig{
 				ListenAddress: net.JoinHostPort(host, strconv.Itoa(ports[7])), HandlerPath: "/metrics"}},
 		},
-		Persistence: config.Persistence{
-			DefaultStore:     sqliteplugin.PluginName,
-			VisibilityStore:  sqliteplugin.PluginName,
-			NumHistoryShards: 1,
-			DataStores:       map[string]config.DataStore{sqliteplugin.PluginName: {SQL: sqlCfg}},
-		},
+		Persistence: persistence,
 		ClusterMetadata: &cluster.Config{
 			FailoverVersionIncrement: 10,
 			MasterClusterName:        "active",
@@ -129,11 +116,11 @@ func Start(cfg Config) (*Server, error) {
 	}
 	authorizer, err := authorization.GetAuthorizerFromConfig(&sc.Global.Authorization)
 	if err != nil {
-		return nil, fmt.Errorf("devtemporal: %w", err)
+		return nil, fmt.Errorf("temporalserver: %w", err)
 	}
 	claimMapper, err := authorization.GetClaimMapperFromConfig(&sc.Global.Authorization, logger)
 	if err != nil {
-		return nil, fmt.Errorf("devtemporal: %w", err)
+		return nil, fmt.Errorf("temporalserver: %w", err)
 	}
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(sc),
@@ -144,12 +131,51 @@ func Start(cfg Config) (*Server, error) {
 		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{}),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("devtemporal: new server: %w", err)
+		return nil, fmt.Errorf("temporalserver: new server: %w", err)
 	}
 	if err := srv.Start(); err != nil {
-		return nil, fmt.Errorf("devtemporal: start: %w", err)
+		return nil, fmt.Errorf("temporalserver: start: %w", err)
+	}
+	if cfg.Postgres != nil {
+		if err := registerNamespaces(cfg.Address, cfg.Namespaces); err != nil {
+			srv.Stop()
+			return nil, err
+		}
 	}
 	return &Server{srv: srv, address: cfg.Address}, nil
+}
+
+func sqliteSetup(cfg Config) (config.Persistence, error) {
+	if err := os.MkdirAll(filepath.Dir(cfg.DatabaseFile), 0o750); err != nil {
+		return config.Persistence{}, fmt.Errorf("temporalserver: %w", err)
+	}
+	sqlCfg := &config.SQL{
+		PluginName:        sqliteplugin.PluginName,
+		DatabaseName:      cfg.DatabaseFile,
+		ConnectAttributes: map[string]string{"mode": "rwc", "_journal_mode": "wal", "_synchronous": "2"},
+	}
+	if _, err := os.Stat(cfg.DatabaseFile); os.IsNotExist(err) {
+		if err := sqlite.SetupSchema(sqlCfg); err != nil {
+			return config.Persistence{}, fmt.Errorf("temporalserver: schema: %w", err)
+		}
+	}
+	var namespaces []*sqlite.NamespaceConfig
+	for _, ns := range cfg.Namespaces {
+		nc, err := sqlite.NewNamespaceConfig("active", ns, false, nil)
+		if err != nil {
+			return config.Persistence{}, fmt.Errorf("temporalserver: namespace %s: %w", ns, err)
+		}
+		namespaces = append(namespaces, nc)
+	}
+	if err := sqlite.CreateNamespaces(sqlCfg, namespaces...); err != nil {
+		return config.Persistence{}, fmt.Errorf("temporalserver: namespaces: %w", err)
+	}
+	return config.Persistence{
+		DefaultStore:     sqliteplugin.PluginName,
+		VisibilityStore:  sqliteplugin.PluginName,
+		NumHistoryShards: 1,
+		DataStores:       map[string]config.DataStore{sqliteplugin.PluginName: {SQL: sqlCfg}},
+	}, nil
 }
 
 // Address is the frontend's host:port.
@@ -158,22 +184,22 @@ func (s *Server) Address() string { return s.address }
 // Stop shuts every service down.
 func (s *Server) Stop() error { return s.srv.Stop() }
 
-// freePorts asks the kernel for n distinct free ports on host.
-func freePorts(host string, n int) ([]int, error) {
-	var ports []int
-	var listeners []net.Listener
-	defer func() {
-		for _, l := range listeners {
-			l.Close()
-		}
-	}()
-	for range n {
-		l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+// servicePorts picks the membership and gRPC ports of the services as
+// Temporal's defaults do relative to the frontend (7233: membership 6933,
+// history 7234/6934, matching 7235/6935, worker 7239/6939, metrics 7237),
+// so they fit the smallint column the PostgreSQL schema keeps them in, and
+// checks that each is free.
+func servicePorts(host string, frontend int) ([]int, error) {
+	offsets := []int{-300, 1, -299, 2, -298, 6, -294, 4}
+	ports := make([]int, len(offsets))
+	for i, off := range offsets {
+		p := frontend + off
+		l, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
 		if err != nil {
-			return nil, fmt.Errorf("devtemporal: free port: %w", err)
+			return nil, fmt.Errorf("temporalserver: port %d (frontend %d%+d) is taken: %w", p, frontend, off, err)
 		}
-		listeners = append(listeners, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+		l.Close()
+		ports[i] = p
 	}
 	return ports, nil
 }
