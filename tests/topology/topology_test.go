@@ -1,0 +1,275 @@
+// Package topology runs the production topology as separate processes: a
+// Temporal server on PostgreSQL persistence (cmd/remiss-temporal) and two
+// workers, and kills workers with SIGKILL while a round runs.
+package topology
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "github.com/lib/pq"
+	"go.temporal.io/sdk/client"
+
+	"github.com/remiss/remiss/internal/dbtest"
+	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/rounds"
+	"github.com/remiss/remiss/internal/sign"
+	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/workflows"
+)
+
+// freeBase finds a frontend port whose service ports (Temporal's default
+// offsets) are all free.
+func freeBase(t *testing.T) int {
+	for base := 20000 + int(time.Now().UnixNano()%5000); base < 31000; base += 17 {
+		ok := true
+		for _, off := range []int{0, -300, 1, -299, 2, -298, 6, -294, 4} {
+			l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(base+off))
+			if err != nil {
+				ok = false
+				break
+			}
+			l.Close()
+		}
+		if ok {
+			return base
+		}
+	}
+	t.Fatal("no free ports")
+	return 0
+}
+
+type proc struct {
+	cmd *exec.Cmd
+	log string
+}
+
+func start(t *testing.T, bin string, env []string, logFile string) *proc {
+	t.Helper()
+	f, err := os.Create(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, log: logFile}
+	t.Cleanup(func() { p.kill(); f.Close() })
+	return p
+}
+
+func (p *proc) kill() {
+	if p.cmd.Process != nil {
+		p.cmd.Process.Signal(syscall.SIGKILL)
+		p.cmd.Wait()
+	}
+}
+
+func TestRoundSurvivesKilledWorkers(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		dbtest.Unavailable(t, "the go command", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", bin+"/", "./cmd/remiss-temporal", "./worker")
+	build.Dir = "../.."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+
+	appURL := dbtest.URL(t)
+	st, err := store.Open(ctx, appURL, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := demo.Seed(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	seals, err := demo.Seals(filepath.Join(data, "seals")) // made before two workers race to make them
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var b [4]byte
+	rand.Read(b[:])
+	suffix := hex.EncodeToString(b[:])
+	admin, err := sql.Open("postgres", dbtest.AdminURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin.Exec(`DROP DATABASE IF EXISTS temporal_` + suffix + ` WITH (FORCE)`)
+		admin.Exec(`DROP DATABASE IF EXISTS temporal_vis_` + suffix + ` WITH (FORCE)`)
+		admin.Close()
+	})
+	addr := fmt.Sprintf("127.0.0.1:%d", freeBase(t))
+	logs := t.TempDir()
+	start(t, filepath.Join(bin, "remiss-temporal"), []string{"TEMPORAL_ADDRESS=" + addr,
+		"TEMPORAL_DB_NAME=temporal_" + suffix, "TEMPORAL_DB_VISIBILITY=temporal_vis_" + suffix}, filepath.Join(logs, "temporal.log"))
+
+	var c client.Client
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		c, err = client.Dial(client.Options{HostPort: addr, Namespace: "default"})
+		if err == nil {
+			if _, err = c.CheckHealth(ctx, &client.CheckHealthRequest{}); err == nil {
+				break
+			}
+			c.Close()
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(logs, "temporal.log"))
+			t.Fatalf("Temporal on PostgreSQL did not start: %v\n%s", err, tail(log))
+		}
+		time.Sleep(time.Second)
+	}
+	defer c.Close()
+	workerEnv := []string{"TEMPORAL_ADDRESS=" + addr, "DATABASE_URL=" + appURL, "REMISS_DATA_DIR=" + data, "REMISS_OPS_ADDR=127.0.0.1:0"}
+	n := 0
+	worker := func() *proc {
+		n++
+		return start(t, filepath.Join(bin, "worker"), workerEnv, filepath.Join(logs, fmt.Sprintf("worker-%d.log", n)))
+	}
+	w1, w2 := worker(), worker()
+
+	svc := rounds.New(st, c)
+	coord, _ := svc.Actor(ctx, "ks.samordnare")
+	orgs := demo.StadsdelsnamnderCodes()
+	orgs = append(orgs, "utbildningsnamnden", "trafiknamnden", "socialnamnden", "kulturnamnden", "fastighetsnamnden", "aldrenamnden")
+	id, err := svc.Launch(ctx, coord, remiss.Launch{Dnr: "KS 2026/990-1", Title: "Strategi för Stockholm som smart och uppkopplad stad",
+		Deadline: time.Now().AddDate(0, 1, 0).Format("2006-01-02"), Recipients: orgs})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Twenty recipients answer while one worker, then the other, is killed
+	// with SIGKILL and replaced.
+	var wg sync.WaitGroup
+	errs := make(chan error, len(orgs))
+	for i, org := range orgs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			time.Sleep(time.Duration(i) * 150 * time.Millisecond)
+			errs <- answer(ctx, svc, st, id, org)
+		}()
+	}
+	time.Sleep(1200 * time.Millisecond)
+	w1.kill()
+	w3 := worker()
+	time.Sleep(1500 * time.Millisecond)
+	w2.kill()
+	_ = w3
+	worker()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	var status workflows.RemissStatus
+	if err := c.GetWorkflow(ctx, workflows.RemissWorkflowID(id), "").Get(ctx, &status); err != nil {
+		t.Fatal(err)
+	}
+
+	asgs, _ := st.Assignments(ctx, id)
+	for _, a := range asgs {
+		if a.State != remiss.StateAnswered || a.DocumentID == "" {
+			t.Errorf("%s: %s", a.Org, a.State)
+		}
+	}
+	docs, _ := st.Documents(ctx, id)
+	per := map[string]int{}
+	for _, d := range docs {
+		if d.Kind == "statement" {
+			per[d.AssignmentID]++
+		}
+		if res, err := sign.Verify(d.Content, seals.Roots); err != nil || !res[0].Valid {
+			t.Errorf("%s: signature %v %v", d.ID, res, err)
+		}
+	}
+	if len(per) != len(orgs) {
+		t.Errorf("%d statements for %d answers", len(per), len(orgs))
+	}
+	for a, k := range per {
+		if k != 1 {
+			t.Errorf("%s has %d statements", a, k)
+		}
+	}
+	audit, _ := st.Audit(ctx, id)
+	count := map[string]int{}
+	for _, e := range audit {
+		count[e.AssignmentID+" "+e.Action]++
+	}
+	for _, org := range orgs {
+		for _, action := range []string{"assigned", "submitted", "approved", "statement_stored"} {
+			if k := count[remiss.AssignmentID(id, org)+" "+action]; k != 1 {
+				t.Errorf("%s %s recorded %d times", org, action, k)
+			}
+		}
+	}
+	if r, _ := st.Remiss(ctx, id); r.State != remiss.RemissClosed || r.SummaryID == "" {
+		t.Errorf("round %s, summary %q", r.State, r.SummaryID)
+	}
+}
+
+// answer takes an assignment from assignment to approval, retrying an
+// action that failed because the worker handling it was killed.
+func answer(ctx context.Context, svc *rounds.Service, st *store.Store, id, org string) error {
+	asg := remiss.AssignmentID(id, org)
+	o, _ := st.Org(ctx, org)
+	reg, _ := svc.Actor(ctx, org+".registrator")
+	off, _ := svc.Actor(ctx, org+".handlaggare")
+	chef, _ := svc.Actor(ctx, org+".chef")
+	steps := []func() error{
+		func() error { _, err := svc.Assign(ctx, reg, asg, org+".handlaggare"); return err },
+		func() error { _, err := svc.Submit(ctx, off, asg, demo.SampleResponse(o)); return err },
+		func() error { _, err := svc.Approve(ctx, chef, asg, ""); return err },
+	}
+	for i, step := range steps {
+		var err error
+		for attempt := 0; attempt < 20; attempt++ {
+			if err = step(); err == nil {
+				break
+			}
+			var rej *rounds.Rejection
+			if errors.As(err, &rej) && rej.Kind == rounds.Conflict && attempt > 0 {
+				// The earlier attempt went through before its answer was lost.
+				err = nil
+				break
+			}
+			time.Sleep(time.Second)
+		}
+		if err != nil {
+			return fmt.Errorf("%s step %d: %w", org, i, err)
+		}
+	}
+	return nil
+}
+
+func tail(b []byte) string {
+	if len(b) > 3000 {
+		b = b[len(b)-3000:]
+	}
+	return string(b)
+}
