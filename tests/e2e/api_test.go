@@ -229,6 +229,45 @@ func TestAPI(t *testing.T) {
 		}
 	}
 
+	// Every validation error of every body, by field, before any state.
+	long := strings.Repeat("x", 6000)
+	for _, cell := range []struct {
+		name, token, method, path string
+		body                      any
+		fields                    []string
+	}{
+		{"launch", coord, "POST", "/api/v1/remisses", map[string]any{"dnr": "KS\n2016/1", "title": "   ", "description": "\u0007",
+			"deadline": "31/12", "recipients": []string{}, "reminders": []string{"två veckor", "3d", "3d"}, "grace": "en vecka"},
+			[]string{"dnr", "title", "description", "deadline", "recipients", "reminders[0]", "reminders[2]", "grace"}},
+		{"assign", bReg, "POST", "/api/v1/assignments/" + bromma + "/assign", map[string]string{"officer": "ingen.alls"}, []string{"officer"}},
+		{"draft", bOff, "PUT", "/api/v1/assignments/" + bromma + "/draft", map[string]any{"proposals": []string{""}, "summary": long,
+			"opinion": "", "signatories": []map[string]string{{"name": "A"}}, "officerName": "", "officerEmail": "inte-en-adress",
+			"attachments": []string{"a\u0000b"}},
+			[]string{"proposals[0]", "summary", "opinion", "signatories[0].title", "officerName", "officerEmail", "attachments[0]"}},
+		{"return", bChef, "POST", "/api/v1/assignments/" + bromma + "/return", map[string]string{"comment": "  "}, []string{"reason"}},
+		{"decline", bOff, "POST", "/api/v1/assignments/" + bromma + "/decline", map[string]string{"reason": "\u0007"}, []string{"reason"}},
+		{"extension", bOff, "POST", "/api/v1/assignments/" + bromma + "/extension", map[string]string{"until": "i morgon", "reason": ""}, []string{"until"}},
+		{"decide", coord, "POST", "/api/v1/remisses/" + id + "/extensions/bromma", map[string]any{"approve": true, "until": "snart"}, []string{"until"}},
+	} {
+		r := c.do(cell.token, cell.method, cell.path, cell.body)
+		var body struct {
+			Fields []struct{ Field, Message string }
+		}
+		json.Unmarshal(r.body, &body)
+		got := map[string]bool{}
+		for _, f := range body.Fields {
+			got[f.Field] = true
+		}
+		if r.code != 422 {
+			t.Errorf("%s: %d, want 422 (%s)", cell.name, r.code, r.body)
+		}
+		for _, f := range cell.fields {
+			if !got[f] {
+				t.Errorf("%s: no error for %s in %s", cell.name, f, r.body)
+			}
+		}
+	}
+
 	// The answers.
 	mustOK := func(token, method, path string, body any) {
 		t.Helper()
