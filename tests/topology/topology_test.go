@@ -124,8 +124,8 @@ func TestRoundSurvivesKilledWorkers(t *testing.T) {
 	})
 	addr := fmt.Sprintf("127.0.0.1:%d", freeBase(t))
 	logs := t.TempDir()
-	start(t, filepath.Join(bin, "remiss-temporal"), []string{"TEMPORAL_ADDRESS=" + addr,
-		"TEMPORAL_DB_NAME=temporal_" + suffix, "TEMPORAL_DB_VISIBILITY=temporal_vis_" + suffix}, filepath.Join(logs, "temporal.log"))
+	temporalEnv := []string{"TEMPORAL_ADDRESS=" + addr, "TEMPORAL_DB_NAME=temporal_" + suffix, "TEMPORAL_DB_VISIBILITY=temporal_vis_" + suffix}
+	server := start(t, filepath.Join(bin, "remiss-temporal"), temporalEnv, filepath.Join(logs, "temporal.log"))
 
 	var c client.Client
 	for deadline := time.Now().Add(2 * time.Minute); ; {
@@ -162,7 +162,7 @@ func TestRoundSurvivesKilledWorkers(t *testing.T) {
 	}
 
 	// Twenty recipients answer while one worker, then the other, is killed
-	// with SIGKILL and replaced.
+	// with SIGKILL and replaced, and then the Temporal server.
 	var wg sync.WaitGroup
 	errs := make(chan error, len(orgs))
 	for i, org := range orgs {
@@ -180,6 +180,12 @@ func TestRoundSurvivesKilledWorkers(t *testing.T) {
 	w2.kill()
 	_ = w3
 	worker()
+	// The Temporal server itself is killed and started again on the same
+	// PostgreSQL state; workers and clients reconnect.
+	time.Sleep(1500 * time.Millisecond)
+	server.kill()
+	time.Sleep(500 * time.Millisecond)
+	start(t, filepath.Join(bin, "remiss-temporal"), temporalEnv, filepath.Join(logs, "temporal-2.log"))
 	wg.Wait()
 	close(errs)
 	for err := range errs {
@@ -248,7 +254,7 @@ func answer(ctx context.Context, svc *rounds.Service, st *store.Store, id, org s
 	}
 	for i, step := range steps {
 		var err error
-		for attempt := 0; attempt < 20; attempt++ {
+		for attempt := 0; attempt < 60; attempt++ {
 			if err = step(); err == nil {
 				break
 			}
