@@ -98,6 +98,37 @@ func registerNamespaces(addr string, namespaces []string) error {
 		if lastErr != nil {
 			return fmt.Errorf("temporalserver: namespace %s: %w", ns, lastErr)
 		}
+		if err := awaitNamespace(addr, ns); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// awaitNamespace waits until the frontend serves calls in a namespace just
+// registered (its namespace cache refreshes on a timer): a look-up of a
+// workflow that does not exist then answers "workflow not found", not
+// "namespace not found".
+func awaitNamespace(addr, ns string) error {
+	c, err := client.Dial(client.Options{HostPort: addr, Namespace: ns})
+	if err != nil {
+		return fmt.Errorf("temporalserver: %w", err)
+	}
+	defer c.Close()
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := c.DescribeWorkflowExecution(ctx, "temporalserver-probe", "")
+		cancel()
+		var missing *serviceerror.NamespaceNotFound
+		if err == nil || !errors.As(err, &missing) {
+			var notFound *serviceerror.NotFound
+			if err == nil || errors.As(err, &notFound) {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("temporalserver: namespace %s never served: %w", ns, err)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 }

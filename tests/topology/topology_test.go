@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -54,8 +55,9 @@ func freeBase(t *testing.T) int {
 }
 
 type proc struct {
-	cmd *exec.Cmd
-	log string
+	cmd  *exec.Cmd
+	log  string
+	done chan struct{}
 }
 
 func start(t *testing.T, bin string, env []string, logFile string) *proc {
@@ -70,16 +72,24 @@ func start(t *testing.T, bin string, env []string, logFile string) *proc {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{cmd: cmd, log: logFile}
+	p := &proc{cmd: cmd, log: logFile, done: make(chan struct{})}
+	go func() { cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() { p.kill(); f.Close() })
 	return p
 }
 
-func (p *proc) kill() {
-	if p.cmd.Process != nil {
-		p.cmd.Process.Signal(syscall.SIGKILL)
-		p.cmd.Wait()
+func (p *proc) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
 	}
+}
+
+func (p *proc) kill() {
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.done
 }
 
 func TestRoundSurvivesKilledWorkers(t *testing.T) {
@@ -127,20 +137,20 @@ func TestRoundSurvivesKilledWorkers(t *testing.T) {
 	temporalEnv := []string{"TEMPORAL_ADDRESS=" + addr, "TEMPORAL_DB_NAME=temporal_" + suffix, "TEMPORAL_DB_VISIBILITY=temporal_vis_" + suffix}
 	server := start(t, filepath.Join(bin, "remiss-temporal"), temporalEnv, filepath.Join(logs, "temporal.log"))
 
-	var c client.Client
-	for deadline := time.Now().Add(2 * time.Minute); ; {
-		c, err = client.Dial(client.Options{HostPort: addr, Namespace: "default"})
-		if err == nil {
-			if _, err = c.CheckHealth(ctx, &client.CheckHealthRequest{}); err == nil {
-				break
-			}
-			c.Close()
+	// The server says it listens once its namespace is served.
+	for deadline := time.Now().Add(3 * time.Minute); ; {
+		log, _ := os.ReadFile(filepath.Join(logs, "temporal.log"))
+		if strings.Contains(string(log), "listening on") {
+			break
 		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(logs, "temporal.log"))
-			t.Fatalf("Temporal on PostgreSQL did not start: %v\n%s", err, tail(log))
+		if time.Now().After(deadline) || server.exited() {
+			t.Fatalf("Temporal on PostgreSQL did not start:\n%s", tail(log))
 		}
-		time.Sleep(time.Second)
+		time.Sleep(500 * time.Millisecond)
+	}
+	c, err := client.Dial(client.Options{HostPort: addr, Namespace: "default"})
+	if err != nil {
+		t.Fatal(err)
 	}
 	defer c.Close()
 	workerEnv := []string{"TEMPORAL_ADDRESS=" + addr, "DATABASE_URL=" + appURL, "REMISS_DATA_DIR=" + data, "REMISS_OPS_ADDR=127.0.0.1:0"}
