@@ -337,8 +337,8 @@ func (a *Activities) owned(ctx context.Context, assignmentID, versionID, sha, no
 		}
 	}
 	if noteID != "" {
-		owner, err := a.Store.NoteAssignment(ctx, noteID)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && owner != assignmentID) {
+		note, err := a.Store.Note(ctx, noteID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && note.AssignmentID != assignmentID) {
 			return bad("anteckningen " + noteID)
 		}
 		if err != nil {

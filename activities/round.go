@@ -323,8 +323,8 @@ func (a *Activities) summaryData(ctx context.Context, r store.Remiss, in RoundIn
 			data.Declined++
 			e.Summary = "Nämnden avstår från att yttra sig."
 			if asg.DeclineNoteID != "" {
-				if reason, err := a.Store.Note(ctx, asg.DeclineNoteID); err == nil && reason != "" {
-					e.Summary += " " + reason
+				if note, err := a.Store.Note(ctx, asg.DeclineNoteID); err == nil && note.Body != "" {
+					e.Summary += " " + note.Body
 				}
 			}
 		default:

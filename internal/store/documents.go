@@ -84,30 +84,23 @@ func (s *Store) AddNote(ctx context.Context, assignmentID, kind, body, author st
 	return id, nil
 }
 
-// Note returns a note's text.
-func (s *Store) Note(ctx context.Context, id string) (string, error) {
-	var body string
-	err := s.db.QueryRowContext(ctx, `SELECT body FROM notes WHERE id=$1`, id).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("store: note %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return "", fmt.Errorf("store: note %s: %w", id, err)
-	}
-	return body, nil
+// Note is the free text of an action, with the assignment it belongs to.
+type Note struct {
+	Body         string
+	AssignmentID string
 }
 
-// NoteAssignment returns the assignment a note belongs to.
-func (s *Store) NoteAssignment(ctx context.Context, id string) (string, error) {
-	var owner string
-	err := s.db.QueryRowContext(ctx, `SELECT assignment_id FROM notes WHERE id=$1`, id).Scan(&owner)
+// Note loads a note.
+func (s *Store) Note(ctx context.Context, id string) (Note, error) {
+	var n Note
+	err := s.db.QueryRowContext(ctx, `SELECT body, assignment_id FROM notes WHERE id=$1`, id).Scan(&n.Body, &n.AssignmentID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("store: note %s: %w", id, ErrNotFound)
+		return n, fmt.Errorf("store: note %s: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return "", fmt.Errorf("store: note %s: %w", id, err)
+		return n, fmt.Errorf("store: note %s: %w", id, err)
 	}
-	return owner, nil
+	return n, nil
 }
 
 // Document is a stored file (a PDF) with its SHA-256.
