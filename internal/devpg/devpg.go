@@ -29,6 +29,7 @@ type Server struct {
 	dir     string
 	pgCtl   string
 	asUser  string
+	port    int
 }
 
 const localAdmin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable&connect_timeout=2"
@@ -43,19 +44,40 @@ func Ensure(ctx context.Context, explicitURL, dataDir, dbName string, logf func(
 		logf("PostgreSQL: using the server on 127.0.0.1:5432, database %s", dbName)
 		return &Server{URL: withDB(localAdmin, dbName)}, nil
 	}
+	s, err := StartPrivate(filepath.Join(dataDir, "postgres"), 5432, logf)
+	if err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err = createDatabase(ctx, s.AdminURL(), dbName)
+		if err == nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	if err != nil {
+		s.Stop()
+		return nil, fmt.Errorf("devpg: %w", err)
+	}
+	s.URL = withDB(s.AdminURL(), dbName)
+	return s, nil
+}
+
+// StartPrivate creates (once) and starts a private cluster in dir,
+// listening on 127.0.0.1:port with trust authentication for postgres.
+func StartPrivate(dir string, port int, logf func(string, ...any)) (*Server, error) {
 	bin, err := findBin()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{dir: filepath.Join(dataDir, "postgres"), pgCtl: filepath.Join(bin, "pg_ctl"), Started: true}
+	s := &Server{dir: dir, pgCtl: filepath.Join(bin, "pg_ctl"), Started: true, port: port}
 	if os.Geteuid() == 0 {
 		s.asUser = "postgres" // initdb refuses to run as root
 	}
-	abs, err := filepath.Abs(s.dir)
-	if err != nil {
+	if s.dir, err = filepath.Abs(s.dir); err != nil {
 		return nil, err
 	}
-	s.dir = abs
 	if _, err := os.Stat(filepath.Join(s.dir, "PG_VERSION")); err != nil {
 		logf("PostgreSQL: creating a private cluster in %s", s.dir)
 		// The parents must let the postgres user through when we are root.
@@ -72,25 +94,34 @@ func Ensure(ctx context.Context, explicitURL, dataDir, dbName string, logf func(
 			return nil, fmt.Errorf("devpg: initdb: %w", err)
 		}
 	}
-	logf("PostgreSQL: starting the private cluster on 127.0.0.1:5432")
-	if err := s.run(s.pgCtl, "-D", s.dir, "-l", filepath.Join(s.dir, "server.log"), "-w", "-t", "60",
-		"-o", "-p 5432 -c listen_addresses=127.0.0.1 -k "+s.dir, "start"); err != nil {
-		return nil, fmt.Errorf("devpg: pg_ctl start (see %s): %w", filepath.Join(s.dir, "server.log"), err)
+	logf("PostgreSQL: starting the private cluster on 127.0.0.1:%d", port)
+	if err := s.Start(); err != nil {
+		return nil, err
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		err = createDatabase(ctx, localAdmin, dbName)
-		if err == nil || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(300 * time.Millisecond)
-	}
-	if err != nil {
-		s.Stop()
-		return nil, fmt.Errorf("devpg: %w", err)
-	}
-	s.URL = withDB(localAdmin, dbName)
 	return s, nil
+}
+
+// AdminURL is the postgres database of the server.
+func (s *Server) AdminURL() string {
+	if s.port == 0 {
+		return localAdmin
+	}
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&connect_timeout=2", s.port)
+}
+
+// Start starts a private cluster that was stopped.
+func (s *Server) Start() error {
+	if err := s.run(s.pgCtl, "-D", s.dir, "-l", filepath.Join(s.dir, "server.log"), "-w", "-t", "60",
+		"-o", fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -k %s", s.port, s.dir), "start"); err != nil {
+		return fmt.Errorf("devpg: pg_ctl start (see %s): %w", filepath.Join(s.dir, "server.log"), err)
+	}
+	return nil
+}
+
+// Kill stops a private cluster at once, as a crash would (immediate mode:
+// no checkpoint, recovery at the next start).
+func (s *Server) Kill() error {
+	return s.run(s.pgCtl, "-D", s.dir, "-m", "immediate", "-w", "stop")
 }
 
 // Stop stops a server this package started.

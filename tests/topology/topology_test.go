@@ -253,10 +253,22 @@ func TestRoundSurvivesKilledWorkers(t *testing.T) {
 // action that failed because the worker handling it was killed.
 func answer(ctx context.Context, svc *rounds.Service, st *store.Store, id, org string) error {
 	asg := remiss.AssignmentID(id, org)
-	o, _ := st.Org(ctx, org)
-	reg, _ := svc.Actor(ctx, org+".registrator")
-	off, _ := svc.Actor(ctx, org+".handlaggare")
-	chef, _ := svc.Actor(ctx, org+".chef")
+	// Look-ups too are retried: the database may be down for a while.
+	var o remiss.Org
+	var reg, off, chef remiss.Actor
+	for attempt := 0; ; attempt++ {
+		var e1, e2, e3, e4 error
+		o, e1 = st.Org(ctx, org)
+		reg, e2 = svc.Actor(ctx, org+".registrator")
+		off, e3 = svc.Actor(ctx, org+".handlaggare")
+		chef, e4 = svc.Actor(ctx, org+".chef")
+		if err := errors.Join(e1, e2, e3, e4); err == nil {
+			break
+		} else if attempt == 60 {
+			return err
+		}
+		time.Sleep(time.Second)
+	}
 	steps := []func() error{
 		func() error { _, err := svc.Assign(ctx, reg, asg, org+".handlaggare"); return err },
 		func() error { _, err := svc.Submit(ctx, off, asg, demo.SampleResponse(o)); return err },
