@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/client"
 )
@@ -40,6 +41,9 @@ type Config struct {
 	SMTPUsername string // SMTP_USERNAME, AUTH PLAIN when set
 	SMTPPassword string // SMTP_PASSWORD
 	SMTPFrom     string // SMTP_FROM, e.g. "Remiss <remiss@stockholm.se>"
+	// MailLease (REMISS_MAIL_LEASE) is how long a sender holds a message it
+	// claimed; one that dies holding it is resent after that (default 2m).
+	MailLease time.Duration
 }
 
 // DefaultDatabaseURL is used when DATABASE_URL is unset: the local server the
@@ -70,6 +74,13 @@ func FromEnv() (Config, error) {
 		SMTPUsername:      os.Getenv("SMTP_USERNAME"),
 		SMTPPassword:      os.Getenv("SMTP_PASSWORD"),
 		SMTPFrom:          env("SMTP_FROM", "Remiss <remiss@localhost>"),
+	}
+	if v := os.Getenv("REMISS_MAIL_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("config: REMISS_MAIL_LEASE=%q: a duration such as 2m", v)
+		}
+		c.MailLease = d
 	}
 	switch e := env("REMISS_ENV", "development"); e {
 	case "production":
