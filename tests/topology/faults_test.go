@@ -22,7 +22,6 @@ import (
 	imail "github.com/remiss/remiss/internal/mail"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/rounds"
-	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/workflows"
 )
@@ -185,37 +184,7 @@ func TestRoundSurvivesFaults(t *testing.T) {
 	}
 	t.Logf("Temporal server restarts: %d", restarts)
 
-	asgs, _ := st.Assignments(ctx, id)
-	for _, a := range asgs {
-		if a.State != remiss.StateAnswered {
-			t.Errorf("%s: %s", a.Org, a.State)
-		}
-	}
-	docs, _ := st.Documents(ctx, id)
-	statements := 0
-	for _, d := range docs {
-		if d.Kind == "statement" {
-			statements++
-		}
-		if res, err := sign.Verify(d.Content, seals.Roots); err != nil || !res[0].Valid {
-			t.Errorf("%s: signature %v %v", d.ID, res, err)
-		}
-	}
-	if statements != len(orgs) {
-		t.Errorf("%d statements for %d answers", statements, len(orgs))
-	}
-	audit, _ := st.Audit(ctx, id)
-	count := map[string]int{}
-	for _, e := range audit {
-		count[e.AssignmentID+" "+e.Action]++
-	}
-	for _, org := range orgs {
-		for _, action := range []string{"assigned", "submitted", "approved", "statement_stored"} {
-			if k := count[remiss.AssignmentID(id, org)+" "+action]; k != 1 {
-				t.Errorf("%s %s recorded %d times", org, action, k)
-			}
-		}
-	}
+	checkRound(t, ctx, st, seals.Roots, id, orgs)
 	// Every message is delivered; a copy is recognisable by its Message-ID.
 	var out []store.OutboxMessage
 	for deadline := time.Now().Add(3 * time.Minute); ; {

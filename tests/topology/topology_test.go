@@ -6,6 +6,7 @@ package topology
 import (
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	"database/sql"
 	"encoding/hex"
 	"errors"
@@ -208,6 +209,14 @@ func TestRoundSurvivesKilledWorkers(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	checkRound(t, ctx, st, seals.Roots, id, orgs)
+}
+
+// checkRound asserts what faults must not change: every recipient answered,
+// each answer recorded once with one statement, every document's signature
+// valid, and the round closed with its summary.
+func checkRound(t *testing.T, ctx context.Context, st *store.Store, roots *x509.CertPool, id string, orgs []string) {
+	t.Helper()
 	asgs, _ := st.Assignments(ctx, id)
 	for _, a := range asgs {
 		if a.State != remiss.StateAnswered || a.DocumentID == "" {
@@ -220,7 +229,7 @@ func TestRoundSurvivesKilledWorkers(t *testing.T) {
 		if d.Kind == "statement" {
 			per[d.AssignmentID]++
 		}
-		if res, err := sign.Verify(d.Content, seals.Roots); err != nil || !res[0].Valid {
+		if res, err := sign.Verify(d.Content, roots); err != nil || !res[0].Valid {
 			t.Errorf("%s: signature %v %v", d.ID, res, err)
 		}
 	}
