@@ -8,6 +8,7 @@ import (
 
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/templates"
 	"github.com/remiss/remiss/templates/pdf"
 )
 
@@ -80,8 +81,8 @@ func (a *Activities) storeMissiv(ctx context.Context, r store.Remiss, at time.Ti
 }
 
 // toEveryRecipient renders one message of a kind to each recipient's
-// registrator mailbox.
-func (a *Activities) toEveryRecipient(ctx context.Context, r store.Remiss, kind, key string, at time.Time) ([]store.Message, error) {
+// registrator mailbox; fill adds to what the message says.
+func (a *Activities) toEveryRecipient(ctx context.Context, r store.Remiss, kind, key string, at time.Time, fill ...func(*templates.MailData)) ([]store.Message, error) {
 	asgs, err := a.Store.Assignments(ctx, r.ID)
 	if err != nil {
 		return nil, err
@@ -93,6 +94,9 @@ func (a *Activities) toEveryRecipient(ctx context.Context, r store.Remiss, kind,
 			return nil, nonRetryableIfNotFound(err)
 		}
 		m := a.messages(r, org, asg, key+"."+org.Code, at)
+		for _, f := range fill {
+			f(&m.data)
+		}
 		m.add(kind, org.Email)
 		if m.err != nil {
 			return nil, m.err
@@ -106,6 +110,8 @@ func (a *Activities) toEveryRecipient(ctx context.Context, r store.Remiss, kind,
 type DocumentResult struct {
 	DocumentID string
 	SHA256     string
+	// For a statement going to the nämnd: the meeting it is on the agenda of.
+	MeetingID string `json:",omitempty"`
 }
 
 // StatementInput asks for the statement of an approved answer.
@@ -115,10 +121,22 @@ type StatementInput struct {
 	VersionID    string
 	At           time.Time // approval: the statement's date
 	Late         bool
+	// Route decides what follows: on delegation the approval is the
+	// decision and the answer is done; for the nämnd the ärende goes on the
+	// agenda of its meeting. Empty: done (rounds started before routing).
+	Route      remiss.Route `json:",omitempty"`
+	Revision   int          `json:",omitempty"` // 2, 3, … after an återremiss
+	ApprovedBy string       `json:",omitempty"`
 }
 
-// StatementDocumentID is the one document an answer has.
-func StatementDocumentID(assignmentID string) string { return "statement." + assignmentID }
+// StatementDocumentID is the document an answer has; after an återremiss
+// each revision has its own.
+func StatementDocumentID(assignmentID string, revision ...int) string {
+	if len(revision) > 0 && revision[0] > 1 {
+		return fmt.Sprintf("statement.%s.r%d", assignmentID, revision[0])
+	}
+	return "statement." + assignmentID
+}
 
 // RenderStatement renders the approved version as the nämnd's
 // tjänsteutlåtande, stores it and marks the assignment answered. A retry
@@ -128,7 +146,7 @@ func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (Do
 	if err != nil {
 		return DocumentResult{}, err
 	}
-	id := StatementDocumentID(asg.ID)
+	id := StatementDocumentID(asg.ID, in.Revision)
 	doc, err := a.Store.Document(ctx, id)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return DocumentResult{}, err
@@ -165,15 +183,59 @@ func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (Do
 	for i := range m.list {
 		m.list[i].DocumentID = doc.ID
 	}
-	if _, err := a.Store.Apply(ctx, store.Change{
+	c := store.Change{
 		EventKey: in.EventKey, At: in.At, Actor: "system", RemissID: asg.RemissID, AssignmentID: asg.ID,
 		Action: "statement_stored", Detail: map[string]any{"document": doc.ID, "sha256": doc.SHA256},
 		Assignment: &store.AssignmentPatch{State: &state, DocumentID: &doc.ID},
 		Messages:   m.list,
-	}); err != nil {
+	}
+	var meeting string
+	switch in.Route {
+	case remiss.RouteDelegation:
+		_, ref, err := a.Store.OrgRoute(ctx, org.Code)
+		if err != nil {
+			return DocumentResult{}, nonRetryableIfNotFound(err)
+		}
+		c.Detail["route"], c.Detail["delegation"] = in.Route, ref
+		c.Decided = &store.Decision{ID: fmt.Sprintf("delegation.%s.r%d", asg.ID, max(in.Revision, 1)), AssignmentID: asg.ID,
+			Body: org.Name, Verdict: remiss.VerdictDelegation, DelegationRef: ref, DocumentID: doc.ID, RecordedBy: in.ApprovedBy}
+	case remiss.RouteNamnd:
+		// On the agenda of the planned meeting while its agenda is open,
+		// else of the next one; without one the registrator picks it.
+		meeting = asg.MeetingID
+		if meeting != "" {
+			m, err := a.Store.Meeting(ctx, org.Code, meeting)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return DocumentResult{}, err
+			}
+			if err != nil || m.AgendaDeadline < today(in.At) {
+				meeting = ""
+			}
+		}
+		if meeting == "" {
+			next, found, err := a.Store.NextMeeting(ctx, org.Code, today(in.At))
+			if err != nil {
+				return DocumentResult{}, err
+			}
+			if found {
+				meeting = next.ID
+			}
+		}
+		state = string(remiss.StateOnAgenda)
+		c.Assignment.MeetingID = &meeting
+		c.Detail["route"], c.Detail["meeting"] = in.Route, meeting
+	}
+	applied, err := a.Store.Apply(ctx, c)
+	if err != nil {
 		return DocumentResult{}, err
 	}
-	return DocumentResult{DocumentID: doc.ID, SHA256: doc.SHA256}, nil
+	if !applied && in.Route == remiss.RouteNamnd {
+		if asg, err = a.Store.Assignment(ctx, asg.ID); err != nil {
+			return DocumentResult{}, err
+		}
+		meeting = asg.MeetingID
+	}
+	return DocumentResult{DocumentID: doc.ID, SHA256: doc.SHA256, MeetingID: meeting}, nil
 }
 
 // StatementData lays out a response as a tjänsteutlåtande.
@@ -222,7 +284,7 @@ func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (DocumentRes
 	if _, err := a.Store.Apply(ctx, store.Change{
 		EventKey: in.EventKey + ".missed", At: in.At, Actor: "system", RemissID: r.ID, Action: "unanswered_marked_missed",
 		Assignment:       &store.AssignmentPatch{State: &missed},
-		AllAssignmentsIn: []string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted)},
+		AllAssignmentsIn: []string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted), string(remiss.StateOnAgenda)},
 	}); err != nil {
 		return DocumentResult{}, err
 	}
@@ -355,7 +417,7 @@ func (a *Activities) WithdrawRound(ctx context.Context, in RoundInput) (RecordRe
 	applied, err := a.Store.Apply(ctx, store.Change{
 		EventKey: in.EventKey, At: in.At, Actor: in.Actor.User, RemissID: r.ID, Action: "remiss_withdrawn",
 		Assignment:       &store.AssignmentPatch{State: &withdrawn},
-		AllAssignmentsIn: []string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted), string(remiss.StateApproved)},
+		AllAssignmentsIn: []string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted), string(remiss.StateApproved), string(remiss.StateOnAgenda)},
 		Remiss:           &store.RemissPatch{State: &state, ClosedAt: &at},
 		Messages:         msgs,
 		ReleaseHeld:      true,

@@ -36,6 +36,10 @@ type MailData struct {
 	Reason        string   // undeliverable: the server's answer
 	Items         []string // digest: who has not answered
 	Events        []string // digest: what happened since the last one
+	Body          string   // decision: who decided
+	Verdict       string   // decision: what, in words
+	Paragraph     string   // decision: § in the minutes
+	Meeting       string   // decision: the meeting's date
 }
 
 const footer = `

@@ -27,6 +27,9 @@ const (
 	UpdateRequestExtension = "request-extension"
 	UpdateDecideExtension  = "decide-extension"
 	UpdateRemindNow        = "remind-now"
+	UpdateRoute            = "route"  // registrator: delegation or nämnd, and the meeting
+	UpdateDecide           = "decide" // nämndsekreterare: the nämnd's decision at a meeting
+	UpdateDecideStep       = "decide-step"
 
 	UpdateClose    = "close"
 	UpdateWithdraw = "withdraw"
@@ -43,6 +46,10 @@ const (
 // the same Dnr is rejected.
 func RemissWorkflowID(remissID string) string { return "remiss:" + remissID }
 
+// DecisionWorkflowID names the workflow of a sammanställning's decision
+// path.
+func DecisionWorkflowID(remissID string) string { return "path:" + remissID }
+
 // AssignmentWorkflowID names one recipient's workflow.
 func AssignmentWorkflowID(remissID, org string) string {
 	return "assignment:" + remiss.AssignmentID(remissID, org)
@@ -57,6 +64,7 @@ type RemissInput struct {
 	EscalateAfter string   // after the deadline, e.g. "3d"
 	Grace         string   // after the last deadline, the round closes
 	Coordinator   remiss.Actor
+	Path          []string `json:",omitempty"` // the sammanställning's decision path; empty: remiss.DefaultPath
 }
 
 // AssignmentInput starts one recipient's assignment.
@@ -76,6 +84,7 @@ type AssignmentResult struct {
 	State      remiss.AssignmentState
 	Late       bool
 	DocumentID string
+	MinutesID  string `json:",omitempty"` // the nämnd's protokollsutdrag
 }
 
 // Extension is an anstånd request waiting for a decision.
@@ -100,6 +109,56 @@ type AssignmentStatus struct {
 	NoticesSent   []string // keys of reminders, overdue and escalation notices
 	RoundClosing  bool
 	ExtensionsSeq int
+	// Decision routing.
+	Route            remiss.Route `json:",omitempty"`
+	MeetingID        string       `json:",omitempty"`
+	AgendaDeadlineAt time.Time    `json:",omitempty"`
+	NeedsExtension   bool         `json:",omitempty"`
+	Revision         int          `json:",omitempty"`
+	MinutesID        string       `json:",omitempty"`
+}
+
+// RouteRequest sets how a recipient decides: on delegation, or by the
+// nämnd at a meeting (the planned one when none is named).
+type RouteRequest struct {
+	Actor     remiss.Actor `validate:"required"`
+	Route     remiss.Route `validate:"required,oneof=delegation namnd"`
+	MeetingID string       `validate:"omitempty,max=200,id"`
+}
+
+// MinutesRequest records the nämnd's decision, stored as DecisionID.
+type MinutesRequest struct {
+	Actor       remiss.Actor   `validate:"required"`
+	DecisionID  string         `validate:"required,max=200,id"`
+	MeetingID   string         `validate:"required,max=200,id"`
+	Verdict     remiss.Verdict `validate:"required,oneof=bifall andrat aterremiss bordlagd"`
+	NextMeeting string         `validate:"omitempty,max=200,id"`
+}
+
+// StepRequest records a decision at a step of the sammanställning's path.
+type StepRequest struct {
+	Actor      remiss.Actor   `validate:"required"`
+	DecisionID string         `validate:"required,max=200,id"`
+	Step       string         `validate:"required,max=40,orgcode"`
+	Verdict    remiss.Verdict `validate:"required,oneof=tillstyrker avstyrker aterremiss beslut"`
+}
+
+// PathInput starts a sammanställning's decision path.
+type PathInput struct {
+	RemissID    string
+	SummaryID   string
+	Path        []string
+	Coordinator remiss.Actor
+}
+
+// PathStatus is where the decision path stands.
+type PathStatus struct {
+	RemissID  string
+	Path      []string
+	Step      int // index in Path of the body deciding next
+	Done      bool
+	Decisions []string // decision IDs, in order
+	OutcomeID string   // the final body's protokollsutdrag
 }
 
 // AssignRequest gives the assignment to an officer.

@@ -92,6 +92,16 @@ type assignment struct {
 	withdrawing bool
 	retries     retrySignals
 	mu          workflow.Mutex
+	// Decision routing (rounds started before it have routing=false).
+	routing    bool
+	route      remiss.Route
+	meetingID  string
+	agendaAt   time.Time // end of the planned meeting's agenda deadline
+	needsExt   bool
+	revision   int
+	approvedBy string
+	postponed  bool // bordlagd: reminders run while it waits for the meeting
+	minutesID  string
 }
 
 // AssignmentWorkflow carries one recipient's duty to answer from sent to an
@@ -109,7 +119,58 @@ func AssignmentWorkflow(ctx workflow.Context, in AssignmentInput) (AssignmentRes
 	if err := w.setup(ctx); err != nil {
 		return AssignmentResult{}, err
 	}
+	if workflow.GetVersion(ctx, "decision-routing", workflow.DefaultVersion, 1) == 1 {
+		w.routing, w.revision = true, 1
+		if err := w.locked(ctx, func() error {
+			return w.plan(ctx, activities.PlanInput{EventKey: w.id + ".plan", Actor: systemActor})
+		}); err != nil {
+			return AssignmentResult{}, err
+		}
+	}
 	return w.run(ctx)
+}
+
+// localOptions are for the short writes a user's action waits for.
+func localOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: 5 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    200 * time.Millisecond,
+			BackoffCoefficient: 2,
+			MaximumInterval:    30 * time.Second,
+		},
+	})
+}
+
+// plan sets the route and the meeting through the PlanDecision activity.
+func (w *assignment) plan(ctx workflow.Context, in activities.PlanInput) error {
+	in.At, in.AssignmentID = workflow.Now(ctx), w.id
+	var p activities.DecisionPlan
+	if err := workflow.ExecuteLocalActivity(localOptions(ctx), a.PlanDecision, in).Get(ctx, &p); err != nil {
+		return err
+	}
+	base := w.reminderBase()
+	w.route, w.meetingID, w.agendaAt, w.needsExt = p.Route, p.MeetingID, p.AgendaDeadlineAt, p.NeedsExtension
+	if !w.reminderBase().Equal(base) {
+		w.scheduledAt = workflow.Now(ctx) // reminders already past for the new base help nobody
+	}
+	return nil
+}
+
+// reminderBase is what reminders count back from: the svarsdatum, or for
+// a nämnd the agenda deadline of its meeting when that comes first.
+func (w *assignment) reminderBase() time.Time {
+	if w.route == remiss.RouteNamnd && !w.agendaAt.IsZero() && w.agendaAt.Before(w.deadlineAt) {
+		return w.agendaAt
+	}
+	return w.deadlineAt
+}
+
+// owing reports whether reminders go out: an answer is still owed, or a
+// postponed ärende waits for a later meeting.
+func (w *assignment) owing() bool {
+	return w.state.Open() || (w.state == remiss.StateOnAgenda && w.postponed)
 }
 
 func (w *assignment) setup(ctx workflow.Context) error {
@@ -130,6 +191,8 @@ func (w *assignment) setup(ctx workflow.Context) error {
 		{UpdateRequestExtension, w.requestExtension, func(_ workflow.Context, r ExtensionRequest) error { return w.checkRequestExtension(r) }},
 		{UpdateDecideExtension, w.decideExtension, func(_ workflow.Context, r ExtensionDecision) error { return w.checkDecideExtension(r) }},
 		{UpdateRemindNow, w.remindNow, func(_ workflow.Context, r RemindRequest) error { return w.checkRemindNow(r) }},
+		{UpdateRoute, w.setRoute, func(_ workflow.Context, r RouteRequest) error { return w.checkRoute(r) }},
+		{UpdateDecide, w.decide, func(_ workflow.Context, r MinutesRequest) error { return w.checkDecide(r) }},
 	}
 	for _, u := range updates {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler, workflow.UpdateHandlerOptions{Validator: u.validator}); err != nil {
@@ -222,7 +285,7 @@ func (w *assignment) run(ctx workflow.Context) (AssignmentResult, error) {
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return AssignmentResult{}, err
 	}
-	return AssignmentResult{Org: w.in.Org, State: w.state, Late: w.late, DocumentID: w.documentID}, nil
+	return AssignmentResult{Org: w.in.Org, State: w.state, Late: w.late, DocumentID: w.documentID, MinutesID: w.minutesID}, nil
 }
 
 var systemActor = remiss.Actor{User: "system", Org: remiss.KS, Role: remiss.RoleAdmin}
@@ -247,21 +310,22 @@ type notice struct {
 // nextNotice is the earliest notice not yet sent for the current deadline,
 // while an answer is still owed.
 func (w *assignment) nextNotice() (notice, bool) {
-	if !w.state.Open() {
+	if !w.owing() {
 		return notice{}, false
 	}
 	date := remiss.DateOf(w.deadlineAt)
+	base := w.reminderBase()
 	var candidates []notice
 	for _, r := range w.in.Reminders {
 		d, err := remiss.ParseOffset(r)
 		if err != nil {
 			continue
 		}
-		at := w.deadlineAt.Add(-d)
+		at := base.Add(-d)
 		if at.Before(w.scheduledAt) {
 			continue // already past when the deadline was set: a stale reminder helps nobody
 		}
-		candidates = append(candidates, notice{at: at, kind: activities.NoticeReminder, offset: r, key: "reminder-" + r + "-" + date})
+		candidates = append(candidates, notice{at: at, kind: activities.NoticeReminder, offset: r, key: "reminder-" + r + "-" + remiss.DateOf(base)})
 	}
 	candidates = append(candidates, notice{at: w.deadlineAt, kind: activities.NoticeOverdue, key: "overdue-" + date})
 	if d, err := remiss.ParseOffset(w.in.EscalateAfter); err == nil {
@@ -281,7 +345,7 @@ func (w *assignment) nextNotice() (notice, bool) {
 }
 
 func (w *assignment) sendNotice(ctx workflow.Context, n notice) error {
-	if !w.state.Open() || slices.Contains(w.fired, n.key) {
+	if !w.owing() || slices.Contains(w.fired, n.key) {
 		return nil
 	}
 	err := workflow.ExecuteActivity(ctx, a.Notify, activities.NotifyInput{
@@ -299,9 +363,16 @@ func (w *assignment) produceStatement(ctx workflow.Context) error {
 		var res activities.DocumentResult
 		at := workflow.Now(ctx)
 		err := untilFixed(ctx, w.id+".statement", w.in.RemissID, w.id, &w.retries, func() bool { return w.withdrawing }, func() error {
-			return workflow.ExecuteActivity(ctx, a.RenderStatement, activities.StatementInput{
+			in := activities.StatementInput{
 				EventKey: w.id + ".statement", AssignmentID: w.id, VersionID: w.versionID, At: at, Late: w.late,
-			}).Get(ctx, &res)
+			}
+			if w.routing {
+				in.Route, in.Revision, in.ApprovedBy = w.route, w.revision, w.approvedBy
+				if w.revision > 1 {
+					in.EventKey = fmt.Sprintf("%s.statement.r%d", w.id, w.revision)
+				}
+			}
+			return workflow.ExecuteActivity(ctx, a.RenderStatement, in).Get(ctx, &res)
 		})
 		if errors.Is(err, errAborted) {
 			w.state = remiss.StateWithdrawn
@@ -312,6 +383,10 @@ func (w *assignment) produceStatement(ctx workflow.Context) error {
 		}
 		w.documentID = res.DocumentID
 		w.state = remiss.StateAnswered
+		if w.routing && w.route == remiss.RouteNamnd {
+			// Not done until the nämnd decides at its meeting.
+			w.state, w.meetingID, w.postponed = remiss.StateOnAgenda, res.MeetingID, false
+		}
 		w.changes++
 		return nil
 	})
@@ -329,16 +404,7 @@ func (w *assignment) record(ctx workflow.Context, action activities.Action, to r
 	in.Action = action
 	in.State = to
 	var res activities.RecordResult
-	lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-		StartToCloseTimeout:    30 * time.Second,
-		ScheduleToCloseTimeout: 5 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:    200 * time.Millisecond,
-			BackoffCoefficient: 2,
-			MaximumInterval:    30 * time.Second,
-		},
-	})
-	err := workflow.ExecuteLocalActivity(lctx, a.Record, in).Get(ctx, &res)
+	err := workflow.ExecuteLocalActivity(localOptions(ctx), a.Record, in).Get(ctx, &res)
 	return res, err
 }
 
@@ -368,6 +434,8 @@ func (w *assignment) status() AssignmentStatus {
 		AssignmentID: w.id, Org: w.in.Org, State: w.state, DeadlineAt: w.deadlineAt, Officer: w.officer,
 		VersionID: w.versionID, SHA256: w.sha256, Late: w.late, DocumentID: w.documentID, Pending: pending,
 		NoticesSent: slices.Clone(w.fired), RoundClosing: w.closing || w.withdrawing, ExtensionsSeq: w.extensions,
+		Route: w.route, MeetingID: w.meetingID, AgendaDeadlineAt: w.agendaAt, NeedsExtension: w.needsExt,
+		Revision: w.revision, MinutesID: w.minutesID,
 	}
 }
 
@@ -415,6 +483,8 @@ var permits = map[string]permit{
 	UpdateApprove:          {[]remiss.Role{remiss.RoleSignatory}, []remiss.AssignmentState{remiss.StateSubmitted}},
 	UpdateDecline:          {[]remiss.Role{remiss.RoleOfficer, remiss.RoleRegistrar, remiss.RoleSignatory}, []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted}},
 	UpdateRequestExtension: {[]remiss.Role{remiss.RoleOfficer, remiss.RoleRegistrar}, []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting}},
+	UpdateRoute:            {[]remiss.Role{remiss.RoleRegistrar}, []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted, remiss.StateOnAgenda}},
+	UpdateDecide:           {[]remiss.Role{remiss.RoleRegistrar}, []remiss.AssignmentState{remiss.StateOnAgenda}},
 }
 
 // Permitted reports whether actor may take action (an update name) on an
@@ -573,7 +643,7 @@ func (w *assignment) approve(ctx workflow.Context, r ApproveRequest) (Assignment
 			activities.RecordInput{Actor: r.Actor, VersionID: w.versionID, SHA256: w.sha256}); err != nil {
 			return err
 		}
-		w.state = remiss.StateApproved
+		w.state, w.approvedBy = remiss.StateApproved, r.Actor.User
 		return nil
 	})
 }
@@ -634,8 +704,15 @@ func (w *assignment) decideExtension(ctx workflow.Context, r ExtensionDecision) 
 		}
 		w.pending = nil
 		if r.Approve {
-			// Anstånd moves this recipient's deadline and its reminders.
+			// Anstånd moves this recipient's deadline and its reminders,
+			// and for a nämnd the meeting it can decide at.
 			w.deadlineAt, w.scheduledAt = untilAt, workflow.Now(ctx)
+			if w.routing && w.route == remiss.RouteNamnd && w.state.Open() {
+				w.seq++
+				if err := w.plan(ctx, activities.PlanInput{EventKey: fmt.Sprintf("%s.%03d.replan", w.id, w.seq), Actor: r.Actor}); err != nil {
+					return err
+				}
+			}
 			if w.in.RoundWorkflow != "" {
 				// The round waits for the latest deadline. The anstånd stands
 				// even if the round cannot be told (it has ended).

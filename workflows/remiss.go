@@ -193,6 +193,25 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 		return RemissStatus{}, err
 	}
 	r.state, r.summaryID = remiss.RemissClosed, doc.DocumentID
+	if workflow.GetVersion(ctx, "decision-path", workflow.DefaultVersion, 1) == 1 {
+		// The sammanställning travels its own decision path, for weeks: a
+		// workflow of its own that outlives the round's.
+		path := r.in.Path
+		if len(path) == 0 {
+			path = remiss.DefaultPath
+		}
+		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+			WorkflowID:            DecisionWorkflowID(id),
+			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		})
+		f := workflow.ExecuteChildWorkflow(cctx, DecisionWorkflow, PathInput{
+			RemissID: id, SummaryID: doc.DocumentID, Path: path, Coordinator: r.in.Coordinator,
+		})
+		if err := f.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+			return RemissStatus{}, err
+		}
+	}
 	return r.finish(ctx)
 }
 

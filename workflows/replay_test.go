@@ -17,6 +17,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
 			r.RegisterWorkflow(RemissWorkflow)
 			r.RegisterWorkflow(AssignmentWorkflow)
+			r.RegisterWorkflow(DecisionWorkflow)
 			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, filepath.Join("testdata", file)); err != nil {
 				t.Fatal(err)
 			}

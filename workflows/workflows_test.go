@@ -52,8 +52,11 @@ func newHarness(t *testing.T, dnr string, recipients ...string) *harness {
 	suite.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(start)
+	// The decision path outlives the round; these tests end with the round.
+	env.SetDetachedChildWait(false)
 	env.RegisterWorkflow(RemissWorkflow)
 	env.RegisterWorkflow(AssignmentWorkflow)
+	env.RegisterWorkflow(DecisionWorkflow)
 	acts := &activities.Activities{Store: s, BaseURL: "http://localhost:8080", Seals: dbtest.Seals(t)}
 	env.RegisterActivity(acts)
 	id := remiss.RemissID(dnr)

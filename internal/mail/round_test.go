@@ -45,8 +45,11 @@ func TestRoundSendsExactlyTheExpectedMessages(t *testing.T) {
 	suite.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(start)
+	// The decision path outlives the round; these tests end with the round.
+	env.SetDetachedChildWait(false)
 	env.RegisterWorkflow(workflows.RemissWorkflow)
 	env.RegisterWorkflow(workflows.AssignmentWorkflow)
+	env.RegisterWorkflow(workflows.DecisionWorkflow)
 	env.RegisterActivity(&activities.Activities{Store: f.store, BaseURL: "http://localhost:8080", Seals: dbtest.Seals(t)})
 
 	act := func(org string, role remiss.Role) remiss.Actor {

@@ -173,6 +173,9 @@ type Launch struct {
 	// Digest gives the Coordinator one message a day listing who has not
 	// answered, instead of one message per escalation or decline.
 	Digest bool `json:"digest,omitempty" yaml:"digest"`
+	// Path is the sammanställning's decision path (step codes); empty means
+	// DefaultPath.
+	Path []string `json:"path,omitempty" yaml:"path" validate:"omitempty,max=4,path"`
 }
 
 // DefaultReminders are sent before the deadline when a round names none.

@@ -15,6 +15,7 @@ import (
 func Register(r worker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.RemissWorkflow)
 	r.RegisterWorkflow(workflows.AssignmentWorkflow)
+	r.RegisterWorkflow(workflows.DecisionWorkflow)
 	r.RegisterActivity(acts)
 }
 

@@ -138,11 +138,11 @@ func (s *Service) Prepare(ctx context.Context, actor remiss.Actor, l remiss.Laun
 		Remiss: store.Remiss{
 			ID: id, Dnr: strings.TrimSpace(l.Dnr), Title: strings.TrimSpace(l.Title), Description: l.Description,
 			Deadline: l.Deadline, DeadlineAt: deadlineAt, Reminders: reminders, Grace: grace,
-			Coordinator: actor.User, Recipients: l.Recipients, Digest: l.Digest,
+			Coordinator: actor.User, Recipients: l.Recipients, Digest: l.Digest, Path: l.Path,
 		},
 		Input: workflows.RemissInput{
 			RemissID: id, DeadlineAt: deadlineAt, Recipients: l.Recipients, Reminders: reminders,
-			EscalateAfter: escalateAfter(grace), Grace: grace, Coordinator: actor,
+			EscalateAfter: escalateAfter(grace), Grace: grace, Coordinator: actor, Path: l.Path,
 		},
 	}, nil
 }

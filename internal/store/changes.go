@@ -36,6 +36,10 @@ type AssignmentPatch struct {
 	DocumentID        *string
 	Deadline          *string // with DeadlineAt
 	DeadlineAt        *time.Time
+	Route             *string
+	MeetingID         *string // "" clears it
+	NeedsExtension    *bool
+	MinutesID         *string
 }
 
 // RemissPatch names the round fields a change sets.
@@ -43,6 +47,9 @@ type RemissPatch struct {
 	State     *string
 	ClosedAt  *time.Time
 	SummaryID *string
+	Step      *int
+	DecidedAt *time.Time
+	OutcomeID *string
 }
 
 // ExtensionRequest records an anstånd request.
@@ -57,6 +64,12 @@ type ExtensionDecision struct {
 	ID       string
 	Approved bool
 	Until    string // granted date when approved
+}
+
+// RecordedDecision names a decision the workflow has accepted.
+type RecordedDecision struct {
+	ID         string
+	DocumentID string
 }
 
 // Change is one state change with its audit row and messages, applied in one
@@ -77,7 +90,11 @@ type Change struct {
 	Remiss           *RemissPatch
 	Request          *ExtensionRequest
 	Decision         *ExtensionDecision
-	Messages         []Message
+	// Recorded marks a proposed decision as recorded, with its document.
+	Recorded *RecordedDecision
+	// Decided stores a decision made by the change itself (delegation).
+	Decided  *Decision
+	Messages []Message
 	// Digested marks these held messages as delivered in this change's
 	// digest message, in the same transaction.
 	Digested []string
@@ -120,8 +137,9 @@ func (s *Store) Apply(ctx context.Context, c Change) (applied bool, err error) {
 		if p := c.Remiss; p != nil {
 			if _, err := tx.ExecContext(ctx, `
 				UPDATE remisses SET state=COALESCE($2, state), closed_at=COALESCE($3, closed_at),
-					summary_document_id=COALESCE($4, summary_document_id) WHERE id=$1`,
-				c.RemissID, p.State, p.ClosedAt, p.SummaryID); err != nil {
+					summary_document_id=COALESCE($4, summary_document_id), step=COALESCE($5, step),
+					decided_at=COALESCE($6, decided_at), outcome_id=COALESCE($7, outcome_id) WHERE id=$1`,
+				c.RemissID, p.State, p.ClosedAt, p.SummaryID, p.Step, p.DecidedAt, p.OutcomeID); err != nil {
 				return err
 			}
 		}
@@ -140,6 +158,21 @@ func (s *Store) Apply(ctx context.Context, c Change) (applied bool, err error) {
 				VALUES ($1,$6,$5,$2,$3,$2,$3,$4,$5)
 				ON CONFLICT (id) DO UPDATE SET decided_by=$2, decided_at=$3, approved=$4, granted_until=$5`,
 				d.ID, c.Actor, c.At, d.Approved, nullString(d.Until), c.AssignmentID); err != nil {
+				return err
+			}
+		}
+		if d := c.Recorded; d != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE decisions SET state='recorded', document_id=$2 WHERE id=$1`,
+				d.ID, nullString(d.DocumentID)); err != nil {
+				return err
+			}
+		}
+		if d := c.Decided; d != nil {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO decisions (id, remiss_id, assignment_id, body, verdict, delegation_ref, document_id, state, recorded_by, recorded_at)
+				VALUES ($1,$2,$3,$4,$5,$6,$7,'recorded',$8,$9) ON CONFLICT (id) DO NOTHING`,
+				d.ID, c.RemissID, nullString(d.AssignmentID), d.Body, string(d.Verdict), d.DelegationRef, nullString(d.DocumentID),
+				d.RecordedBy, c.At); err != nil {
 				return err
 			}
 		}
@@ -202,6 +235,18 @@ func patchAssignment(ctx context.Context, tx *sql.Tx, p *AssignmentPatch, where 
 	}
 	if p.DocumentID != nil {
 		add("document_id", *p.DocumentID)
+	}
+	if p.Route != nil {
+		add("route", *p.Route)
+	}
+	if p.MeetingID != nil {
+		add("meeting_id", nullString(*p.MeetingID))
+	}
+	if p.NeedsExtension != nil {
+		add("needs_extension", *p.NeedsExtension)
+	}
+	if p.MinutesID != nil {
+		add("minutes_id", *p.MinutesID)
 	}
 	if p.Deadline != nil && p.DeadlineAt != nil {
 		add("deadline", *p.Deadline)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -28,6 +29,10 @@ type Remiss struct {
 	CreatedAt   time.Time
 	ClosedAt    *time.Time
 	SummaryID   string
+	Path        []string // the sammanställning's decision path
+	Step        int      // where on the path it is
+	DecidedAt   *time.Time
+	OutcomeID   string   // the final body's protokollsutdrag
 	Recipients  []string // org codes, in launch order
 	Digest      bool     // the Coordinator takes a daily digest
 }
@@ -46,6 +51,17 @@ type Assignment struct {
 	ResponseVersionID string
 	DeclineNoteID     string
 	DocumentID        string
+	Route             remiss.Route
+	MeetingID         string // the meeting the nämnd decides at
+	NeedsExtension    bool   // no meeting before the svarsdatum
+	MinutesID         string // the protokollsutdrag of the nämnd's decision
+}
+
+func pathOrDefault(p []string) []string {
+	if len(p) == 0 {
+		return remiss.DefaultPath
+	}
+	return p
 }
 
 // CreateRound stores a new round and one assignment per recipient in one
@@ -54,9 +70,10 @@ type Assignment struct {
 func (s *Store) CreateRound(ctx context.Context, r Remiss) (created bool, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `
-			INSERT INTO remisses (id, dnr, title, description, deadline, deadline_at, reminders, grace, coordinator, digest)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT DO NOTHING`,
-			r.ID, r.Dnr, r.Title, r.Description, r.Deadline, r.DeadlineAt, pq.Array(r.Reminders), r.Grace, r.Coordinator, r.Digest)
+			INSERT INTO remisses (id, dnr, title, description, deadline, deadline_at, reminders, grace, coordinator, digest, path)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT DO NOTHING`,
+			r.ID, r.Dnr, r.Title, r.Description, r.Deadline, r.DeadlineAt, pq.Array(r.Reminders), r.Grace, r.Coordinator, r.Digest,
+			pq.Array(pathOrDefault(r.Path)))
 		if err != nil {
 			return err
 		}
@@ -74,8 +91,8 @@ func (s *Store) CreateRound(ctx context.Context, r Remiss) (created bool, err er
 		created = true
 		for i, org := range r.Recipients {
 			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO assignments (id, remiss_id, org_code, position, state, deadline, deadline_at)
-				VALUES ($1,$2,$3,$4,'sent',$5,$6)`,
+				INSERT INTO assignments (id, remiss_id, org_code, position, state, deadline, deadline_at, route)
+				VALUES ($1,$2,$3,$4,'sent',$5,$6,(SELECT decision_route FROM orgs WHERE code=$3))`,
 				remiss.AssignmentID(r.ID, org), r.ID, org, i, r.Deadline, r.DeadlineAt); err != nil {
 				return err
 			}
@@ -108,13 +125,13 @@ func (s *Store) remiss(ctx context.Context, q querier, id string, withRecipients
 	var r Remiss
 	var deadline time.Time
 	var state string
-	var summary sql.NullString
+	var summary, outcome sql.NullString
 	err := q.QueryRowContext(ctx, `
 		SELECT id, dnr, title, description, deadline, deadline_at, reminders, grace, coordinator, state,
-		       created_at, closed_at, summary_document_id, digest
+		       created_at, closed_at, summary_document_id, digest, path, step, decided_at, outcome_id
 		FROM remisses WHERE id=$1`, id).
 		Scan(&r.ID, &r.Dnr, &r.Title, &r.Description, &deadline, &r.DeadlineAt, pq.Array(&r.Reminders), &r.Grace,
-			&r.Coordinator, &state, &r.CreatedAt, &r.ClosedAt, &summary, &r.Digest)
+			&r.Coordinator, &state, &r.CreatedAt, &r.ClosedAt, &summary, &r.Digest, pq.Array(&r.Path), &r.Step, &r.DecidedAt, &outcome)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("store: remiss %s: %w", id, ErrNotFound)
 	}
@@ -123,7 +140,7 @@ func (s *Store) remiss(ctx context.Context, q querier, id string, withRecipients
 	}
 	r.Deadline = deadline.Format(remiss.DateLayout)
 	r.State = remiss.RemissState(state)
-	r.SummaryID = summary.String
+	r.SummaryID, r.OutcomeID = summary.String, outcome.String
 	if !withRecipients {
 		return r, nil
 	}
@@ -179,18 +196,29 @@ func (s *Store) remissesWhere(ctx context.Context, where string) ([]Remiss, erro
 }
 
 const assignmentColumns = `id, remiss_id, org_code, state, deadline, deadline_at, officer, late, submitted_at,
-	response_version_id, decline_note_id, document_id`
+	response_version_id, decline_note_id, document_id, route, meeting_id, needs_extension, minutes_id`
 
-func scanAssignment(row interface{ Scan(...any) error }) (Assignment, error) {
+// prefixed qualifies a column list with a table alias.
+func prefixed(alias, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// scanAssignment reads assignmentColumns, then extra columns into extra.
+func scanAssignment(row interface{ Scan(...any) error }, extra ...any) (Assignment, error) {
 	var a Assignment
-	var state string
+	var state, route string
 	var deadline time.Time
-	var officer, version, decline, doc sql.NullString
-	err := row.Scan(&a.ID, &a.RemissID, &a.Org, &state, &deadline, &a.DeadlineAt, &officer, &a.Late, &a.SubmittedAt,
-		&version, &decline, &doc)
+	var officer, version, decline, doc, meeting, minutes sql.NullString
+	err := row.Scan(append([]any{&a.ID, &a.RemissID, &a.Org, &state, &deadline, &a.DeadlineAt, &officer, &a.Late, &a.SubmittedAt,
+		&version, &decline, &doc, &route, &meeting, &a.NeedsExtension, &minutes}, extra...)...)
 	a.State = remiss.AssignmentState(state)
 	a.Deadline = deadline.Format(remiss.DateLayout)
 	a.Officer, a.ResponseVersionID, a.DeclineNoteID, a.DocumentID = officer.String, version.String, decline.String, doc.String
+	a.Route, a.MeetingID, a.MinutesID = remiss.Route(route), meeting.String, minutes.String
 	return a, err
 }
 
@@ -238,8 +266,7 @@ type InboxItem struct {
 // title in one query, nearest deadline first.
 func (s *Store) Inbox(ctx context.Context, org string) ([]InboxItem, error) {
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT a.id, a.remiss_id, a.org_code, a.state, a.deadline, a.deadline_at, a.officer, a.late, a.submitted_at,
-		       a.response_version_id, a.decline_note_id, a.document_id, r.dnr, r.title
+		SELECT `+prefixed("a", assignmentColumns)+`, r.dnr, r.title
 		FROM assignments a JOIN remisses r ON r.id = a.remiss_id
 		WHERE a.org_code=$1 ORDER BY a.deadline_at, a.id`, org)
 	if err != nil {
@@ -249,16 +276,11 @@ func (s *Store) Inbox(ctx context.Context, org string) ([]InboxItem, error) {
 	var out []InboxItem
 	for rows.Next() {
 		var it InboxItem
-		var state string
-		var deadline time.Time
-		var officer, version, decline, doc sql.NullString
-		if err := rows.Scan(&it.ID, &it.RemissID, &it.Org, &state, &deadline, &it.DeadlineAt, &officer, &it.Late, &it.SubmittedAt,
-			&version, &decline, &doc, &it.Dnr, &it.Title); err != nil {
+		a, err := scanAssignment(rows, &it.Dnr, &it.Title)
+		if err != nil {
 			return nil, fmt.Errorf("store: inbox %s: %w", org, err)
 		}
-		it.State = remiss.AssignmentState(state)
-		it.Deadline = deadline.Format(remiss.DateLayout)
-		it.Officer, it.ResponseVersionID, it.DeclineNoteID, it.DocumentID = officer.String, version.String, decline.String, doc.String
+		it.Assignment = a
 		out = append(out, it)
 	}
 	return out, rows.Err()

@@ -58,10 +58,11 @@ type Validator struct {
 type OrgLookup func(code string) bool
 
 var (
-	usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
-	orgCodePattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
-	hashPattern     = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	idPattern       = regexp.MustCompile(`^[a-z0-9][a-z0-9._:-]*$`)
+	usernamePattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+	orgCodePattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	hashPattern      = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	idPattern        = regexp.MustCompile(`^[a-z0-9][a-z0-9._:-]*$`)
+	paragraphPattern = regexp.MustCompile(`^(?:§ ?)?[0-9]{1,4}(?: ?[a-z])?$`)
 )
 
 // New returns a Validator; orgs may be nil where no rule needs it.
@@ -112,6 +113,19 @@ func newValidator(orgs OrgLookup, now func() time.Time) *Validator {
 	must("knownorg", func(fl validator.FieldLevel) bool {
 		return orgs != nil && orgs(fl.Field().String())
 	})
+	must("paragraph", func(fl validator.FieldLevel) bool { return paragraphPattern.MatchString(fl.Field().String()) })
+	must("path", func(fl validator.FieldLevel) bool {
+		p, _ := fl.Field().Interface().([]string)
+		return p == nil || remiss.CheckPath(p) == nil
+	})
+	v.RegisterStructValidation(checkMinutes, remiss.Minutes{})
+	v.RegisterStructValidation(checkStepDecision, remiss.StepDecision{})
+	v.RegisterStructValidation(func(sl validator.StructLevel) {
+		m := sl.Current().Interface().(remiss.NewMeeting)
+		if m.AgendaDeadline > m.Date && m.Date != "" {
+			sl.ReportError(m.AgendaDeadline, "agendaDeadline", "AgendaDeadline", "agendadeadline", "")
+		}
+	}, remiss.NewMeeting{})
 	v.RegisterStructValidation(func(sl validator.StructLevel) {
 		l := sl.Current().Interface().(remiss.Launch)
 		reportRepeats(sl, "recipients", "Recipients", l.Recipients)
@@ -119,6 +133,51 @@ func newValidator(orgs OrgLookup, now func() time.Time) *Validator {
 	}, remiss.Launch{})
 	val.v = v
 	return val
+}
+
+// checkMinutes requires what each verdict needs: a new wording, a reason, a
+// later meeting, and the justering.
+func checkMinutes(sl validator.StructLevel) {
+	m := sl.Current().Interface().(remiss.Minutes)
+	need := func(ok bool, field, structField string) {
+		if !ok {
+			sl.ReportError("", field, structField, "required", "")
+		}
+	}
+	switch m.Verdict {
+	case remiss.VerdictAndrat:
+		need(strings.TrimSpace(m.Wording) != "", "wording", "Wording")
+	case remiss.VerdictAterremiss:
+		need(strings.TrimSpace(m.Reason) != "", "reason", "Reason")
+	case remiss.VerdictBordlagd:
+		need(m.NextMeeting != "", "nextMeeting", "NextMeeting")
+		if m.NextMeeting != "" && m.NextMeeting == m.Meeting {
+			sl.ReportError(m.NextMeeting, "nextMeeting", "NextMeeting", "latermeeting", "")
+		}
+	}
+	checkJustering(sl, m.Immediate, m.AdjustOn, m.Adjusters)
+}
+
+func checkStepDecision(sl validator.StructLevel) {
+	d := sl.Current().Interface().(remiss.StepDecision)
+	if (d.Verdict == remiss.VerdictBeslut || d.Verdict == remiss.VerdictAterremiss) && strings.TrimSpace(d.Wording) == "" {
+		sl.ReportError("", "wording", "Wording", "required", "")
+	}
+	checkJustering(sl, d.Immediate, d.AdjustOn, d.Adjusters)
+}
+
+// checkJustering: minutes are adjusted at once, or on a date by named
+// justerare.
+func checkJustering(sl validator.StructLevel, immediate bool, on string, by []string) {
+	if immediate {
+		return
+	}
+	if on == "" {
+		sl.ReportError("", "adjustOn", "AdjustOn", "required", "")
+	}
+	if len(by) == 0 {
+		sl.ReportError(by, "adjusters", "Adjusters", "required", "")
+	}
 }
 
 // reportRepeats flags each element that repeats an earlier one.
@@ -214,6 +273,14 @@ func message(fe validator.FieldError) string {
 		return "Ange antal dagar, t.ex. 14d (1–365 dagar)"
 	case "email":
 		return "Ogiltig e-postadress"
+	case "paragraph":
+		return "Ange paragrafen som i protokollet, t.ex. § 12"
+	case "path":
+		return "Ogiltig beslutsgång: stegen stadsledningskontoret, borgarrådsberedningen, kommunstyrelsen och kommunfullmäktige i den ordningen, som slutar hos kommunstyrelsen eller kommunfullmäktige"
+	case "agendadeadline":
+		return "Sista dag för ärenden kan inte vara efter sammanträdet"
+	case "latermeeting":
+		return "Ett bordlagt ärende måste föras till ett senare sammanträde"
 	}
 	return "Ogiltigt värde (" + fe.Tag() + ")"
 }

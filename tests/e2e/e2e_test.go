@@ -388,6 +388,7 @@ func checkReplay(t *testing.T, ctx context.Context, c client.Client, ids ...stri
 	replayer := worker.NewWorkflowReplayer()
 	replayer.RegisterWorkflow(workflows.RemissWorkflow)
 	replayer.RegisterWorkflow(workflows.AssignmentWorkflow)
+	replayer.RegisterWorkflow(workflows.DecisionWorkflow)
 	for _, wid := range ids {
 		var h historypb.History
 		it := c.GetWorkflowHistory(ctx, wid, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)

@@ -1,0 +1,318 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/templates"
+	"github.com/remiss/remiss/templates/pdf"
+)
+
+// PlanInput asks for a recipient's decision route and the meeting its
+// nämnd decides at.
+type PlanInput struct {
+	EventKey     string
+	At           time.Time
+	Actor        remiss.Actor
+	AssignmentID string
+	Route        remiss.Route `json:",omitempty"` // "" keeps the assignment's
+	MeetingID    string       `json:",omitempty"` // "" plans the meeting from the calendar
+}
+
+// DecisionPlan is how and when a recipient decides its answer.
+type DecisionPlan struct {
+	Route     remiss.Route
+	MeetingID string `json:",omitempty"`
+	// AgendaDeadlineAt is the end of the meeting's last day for ärenden:
+	// reminders count back from it.
+	AgendaDeadlineAt time.Time `json:",omitempty"`
+	// NeedsExtension: no meeting before the svarsdatum.
+	NeedsExtension bool `json:",omitempty"`
+}
+
+func today(at time.Time) string { return at.In(remiss.Stockholm).Format(remiss.DateLayout) }
+
+// PlanDecision sets a recipient's route and plans its meeting: the last
+// meeting before the svarsdatum whose agenda is still open, or the one the
+// registrator names. A retry returns the plan stored the first time.
+func (a *Activities) PlanDecision(ctx context.Context, in PlanInput) (DecisionPlan, error) {
+	asg, r, _, err := a.load(ctx, in.AssignmentID)
+	if err != nil {
+		return DecisionPlan{}, err
+	}
+	route := in.Route
+	if route == "" {
+		route = asg.Route
+	}
+	plan := DecisionPlan{Route: route}
+	if in.Route == "" && in.MeetingID == "" && route == remiss.RouteDelegation && asg.MeetingID == "" && !asg.NeedsExtension {
+		return plan, nil // the organisation's default, already stored at launch: nothing to plan or record
+	}
+	if route == remiss.RouteNamnd {
+		var m remiss.Meeting
+		found := false
+		if in.MeetingID != "" {
+			if m, err = a.Store.Meeting(ctx, asg.Org, in.MeetingID); err != nil {
+				return plan, nonRetryableIfNotFound(err)
+			}
+			found, plan.NeedsExtension = true, m.Date > asg.Deadline
+		} else if m, found, plan.NeedsExtension, err = a.Store.PlanMeeting(ctx, asg.Org, asg.Deadline, today(in.At)); err != nil {
+			return plan, err
+		}
+		if found {
+			plan.MeetingID = m.ID
+		}
+	}
+	actor := in.Actor.User
+	if actor == "" {
+		actor = "system"
+	}
+	routeText := string(plan.Route)
+	applied, err := a.Store.Apply(ctx, store.Change{
+		EventKey: in.EventKey, At: in.At, Actor: actor, RemissID: r.ID, AssignmentID: asg.ID, Action: "route_planned",
+		Detail:     map[string]any{"route": plan.Route, "meeting": plan.MeetingID, "needsExtension": plan.NeedsExtension},
+		Assignment: &store.AssignmentPatch{Route: &routeText, MeetingID: &plan.MeetingID, NeedsExtension: &plan.NeedsExtension},
+	})
+	if err != nil {
+		return plan, permanent(err)
+	}
+	if !applied {
+		// A retry: answer with what the first attempt stored.
+		if asg, err = a.Store.Assignment(ctx, asg.ID); err != nil {
+			return plan, err
+		}
+		plan = DecisionPlan{Route: asg.Route, MeetingID: asg.MeetingID, NeedsExtension: asg.NeedsExtension}
+	}
+	return plan, a.agendaDeadline(ctx, asg.Org, &plan)
+}
+
+// agendaDeadline fills in the end of the planned meeting's agenda deadline.
+func (a *Activities) agendaDeadline(ctx context.Context, org string, plan *DecisionPlan) error {
+	if plan.MeetingID == "" {
+		return nil
+	}
+	m, err := a.Store.Meeting(ctx, org, plan.MeetingID)
+	if err != nil {
+		return nonRetryableIfNotFound(err)
+	}
+	plan.AgendaDeadlineAt, err = remiss.DeadlineEnd(m.AgendaDeadline)
+	return err
+}
+
+// MinutesInput asks for the protokollsutdrag of a decision the workflow
+// has accepted, and the change it makes.
+type MinutesInput struct {
+	EventKey   string
+	At         time.Time
+	DecisionID string
+	// For a step of the sammanställning's path: where the path goes next,
+	// and whether this decision ends it.
+	NextStep int  `json:",omitempty"`
+	Final    bool `json:",omitempty"`
+}
+
+// MinutesDocumentID is the protokollsutdrag of one decision.
+func MinutesDocumentID(decisionID string) string { return "minutes." + decisionID }
+
+// RenderMinutes renders, seals and stores the protokollsutdrag of a
+// recorded decision and applies what the decision does: a nämnd's final
+// decision makes its answer done, an återremiss sends it back to the
+// officer, a bordläggning moves it to a later meeting; a step of the
+// sammanställning's path moves the path on, and its final decision is sent
+// to every recipient. A retry finds the stored document and the recorded
+// change and does nothing new.
+func (a *Activities) RenderMinutes(ctx context.Context, in MinutesInput) (DocumentResult, error) {
+	d, err := a.Store.Decision(ctx, in.DecisionID)
+	if err != nil {
+		return DocumentResult{}, nonRetryableIfNotFound(err)
+	}
+	r, err := a.Store.RemissHead(ctx, d.RemissID)
+	if err != nil {
+		return DocumentResult{}, nonRetryableIfNotFound(err)
+	}
+	var c store.Change
+	var doc store.Document
+	if d.AssignmentID != "" {
+		doc, c, err = a.namndMinutes(ctx, r, d, in)
+	} else {
+		doc, c, err = a.stepMinutes(ctx, r, d, in)
+	}
+	if err != nil {
+		return DocumentResult{}, err
+	}
+	c.Recorded = &store.RecordedDecision{ID: d.ID, DocumentID: doc.ID}
+	for i := range c.Messages {
+		c.Messages[i].DocumentID = doc.ID
+	}
+	if _, err := a.Store.Apply(ctx, c); err != nil {
+		return DocumentResult{}, permanent(err)
+	}
+	return DocumentResult{DocumentID: doc.ID, SHA256: doc.SHA256}, nil
+}
+
+// minutesDocument renders and stores a protokollsutdrag once.
+func (a *Activities) minutesDocument(ctx context.Context, d store.Decision, sealAs, sealName string, data pdf.MinutesData) (store.Document, error) {
+	id := MinutesDocumentID(d.ID)
+	doc, err := a.Store.Document(ctx, id)
+	if err == nil || !errors.Is(err, store.ErrNotFound) {
+		return doc, err
+	}
+	secretary, err := a.user(ctx, d.RecordedBy)
+	if err != nil {
+		return doc, err
+	}
+	data.Secretary = pdf.Signatory{Name: secretary.DisplayName, Title: secretary.Title}
+	if data.Secretary.Name == "" {
+		data.Secretary.Name = d.RecordedBy
+	}
+	data.Paragraph, data.MeetingDate = d.Paragraph, d.HeldOn
+	data.Reservations, data.Immediate, data.AdjustOn, data.Adjusters = d.Reservations, d.Immediate, d.AdjustOn, d.Adjusters
+	body, err := pdf.Minutes(data)
+	if err != nil {
+		return doc, err
+	}
+	if body, err = a.seal(sealAs, body, sealName, "Protokollsutdrag "+d.Paragraph+", Dnr "+data.Dnr); err != nil {
+		return doc, err
+	}
+	return a.Store.PutDocument(ctx, store.Document{ID: id, RemissID: d.RemissID, AssignmentID: d.AssignmentID, Kind: "minutes",
+		Filename: "protokollsutdrag-" + d.ID + ".pdf", Content: body})
+}
+
+func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.Decision, in MinutesInput) (store.Document, store.Change, error) {
+	asg, _, org, err := a.load(ctx, d.AssignmentID)
+	if err != nil {
+		return store.Document{}, store.Change{}, err
+	}
+	data := pdf.MinutesData{Body: org.Name, Date: in.At.In(remiss.Stockholm), Dnr: r.Dnr, Title: "Svar på remiss: " + r.Title}
+	if asg.ResponseVersionID != "" {
+		v, err := a.Store.ResponseVersion(ctx, asg.ResponseVersionID)
+		if err != nil {
+			return store.Document{}, store.Change{}, nonRetryableIfNotFound(err)
+		}
+		data.Proposal = v.Content.Proposals
+	}
+	if asg.DocumentID != "" {
+		if st, err := a.Store.Document(ctx, asg.DocumentID); err == nil {
+			data.Documents = []string{fmt.Sprintf("Tjänsteutlåtande %s, SHA-256 %s", st.CreatedAt.In(remiss.Stockholm).Format(remiss.DateLayout), st.SHA256)}
+		}
+	}
+	var next remiss.Meeting
+	if d.NextMeetingID != "" {
+		if next, err = a.Store.Meeting(ctx, asg.Org, d.NextMeetingID); err != nil {
+			return store.Document{}, store.Change{}, nonRetryableIfNotFound(err)
+		}
+	}
+	switch d.Verdict {
+	case remiss.VerdictBifall:
+		data.Decision = []string{org.Name + " beslutar i enlighet med förvaltningens förslag till beslut."}
+	case remiss.VerdictAndrat:
+		data.Decision = []string{org.Name + " beslutar, med ändring av förvaltningens förslag, följande:", d.Wording}
+	case remiss.VerdictAterremiss:
+		data.Decision = []string{"Ärendet återremitteras till förvaltningen.", "Motivering: " + d.Reason}
+	case remiss.VerdictBordlagd:
+		data.Decision = []string{"Ärendet bordläggs till sammanträdet " + next.Date + "."}
+	default:
+		return store.Document{}, store.Change{}, temporal.NewNonRetryableApplicationError("okänt beslut "+string(d.Verdict), "BadInput", nil)
+	}
+	doc, err := a.minutesDocument(ctx, d, org.Code, org.Name, data)
+	if err != nil {
+		return doc, store.Change{}, err
+	}
+	c := store.Change{
+		EventKey: in.EventKey, At: in.At, Actor: d.RecordedBy, RemissID: r.ID, AssignmentID: asg.ID, Action: "namnd_decided",
+		Detail: map[string]any{"decision": d.ID, "verdict": d.Verdict, "paragraph": d.Paragraph, "meeting": d.MeetingID,
+			"document": doc.ID, "sha256": doc.SHA256},
+		Assignment: &store.AssignmentPatch{},
+	}
+	m := a.messages(r, org, asg, in.EventKey, in.At)
+	m.data.Body, m.data.Verdict, m.data.Paragraph, m.data.Meeting = org.Name, d.Verdict.Label(), d.Paragraph, d.HeldOn
+	switch d.Verdict {
+	case remiss.VerdictBifall, remiss.VerdictAndrat:
+		state := string(remiss.StateAnswered)
+		c.Assignment.State, c.Assignment.MinutesID = &state, &doc.ID
+		coord, err := a.user(ctx, r.Coordinator)
+		if err != nil {
+			return doc, c, err
+		}
+		m.add("decided", coord.Email)
+		m.add("decided", org.Email)
+	case remiss.VerdictAterremiss:
+		state, none := string(remiss.StateDrafting), ""
+		c.Assignment.State, c.Assignment.MeetingID = &state, &none
+		officer, err := a.user(ctx, asg.Officer)
+		if err != nil {
+			return doc, c, err
+		}
+		m.add("referred_back", officer.Email)
+	case remiss.VerdictBordlagd:
+		c.Assignment.MeetingID = &next.ID
+		c.Detail["nextMeeting"] = next.ID
+		m.data.Meeting = next.Date
+		m.add("postponed", org.Email)
+	}
+	c.Messages = m.list
+	return doc, c, m.err
+}
+
+var stepDecisionText = map[remiss.Verdict]string{
+	remiss.VerdictTillstyrker: "%s tillstyrker förslaget i sammanställningen av remissvaren.",
+	remiss.VerdictAvstyrker:   "%s avstyrker förslaget i sammanställningen av remissvaren.",
+	remiss.VerdictAterremiss:  "%s återremitterar ärendet till stadsledningskontoret.",
+	remiss.VerdictBeslut:      "%s beslutar följande:",
+}
+
+func (a *Activities) stepMinutes(ctx context.Context, r store.Remiss, d store.Decision, in MinutesInput) (store.Document, store.Change, error) {
+	body := remiss.StepName(d.Step)
+	text, ok := stepDecisionText[d.Verdict]
+	if !ok {
+		return store.Document{}, store.Change{}, temporal.NewNonRetryableApplicationError("okänt beslut "+string(d.Verdict), "BadInput", nil)
+	}
+	data := pdf.MinutesData{Body: body, Date: in.At.In(remiss.Stockholm), Dnr: r.Dnr, Title: "Sammanställning av remissvar: " + r.Title,
+		Decision: []string{fmt.Sprintf(text, body)}}
+	if d.Wording != "" {
+		data.Decision = append(data.Decision, d.Wording)
+	}
+	if summary, err := a.Store.Document(ctx, SummaryDocumentID(r.ID)); err == nil {
+		data.Documents = []string{fmt.Sprintf("Sammanställning av remissvar %s, SHA-256 %s", summary.CreatedAt.In(remiss.Stockholm).Format(remiss.DateLayout), summary.SHA256)}
+	}
+	doc, err := a.minutesDocument(ctx, d, remiss.KS, "Kommunstyrelsen", data)
+	if err != nil {
+		return doc, store.Change{}, err
+	}
+	step := in.NextStep
+	c := store.Change{
+		EventKey: in.EventKey, At: in.At, Actor: d.RecordedBy, RemissID: r.ID, Action: "step_decided",
+		Detail: map[string]any{"decision": d.ID, "step": d.Step, "verdict": d.Verdict, "paragraph": d.Paragraph,
+			"document": doc.ID, "sha256": doc.SHA256, "final": in.Final},
+		Remiss: &store.RemissPatch{Step: &step},
+	}
+	coord, err := a.user(ctx, r.Coordinator)
+	if err != nil {
+		return doc, c, err
+	}
+	m := a.messages(r, remiss.Org{}, store.Assignment{}, in.EventKey+".coordinator", in.At)
+	m.data.Body, m.data.Verdict, m.data.Paragraph = body, d.Verdict.Label(), d.Paragraph
+	m.add("step_decided", coord.Email)
+	if m.err != nil {
+		return doc, c, m.err
+	}
+	c.Messages = m.list
+	if in.Final {
+		at := in.At
+		c.Remiss.DecidedAt, c.Remiss.OutcomeID = &at, &doc.ID
+		msgs, err := a.toEveryRecipient(ctx, r, "outcome", in.EventKey, in.At, func(md *templates.MailData) {
+			md.Body, md.Paragraph = body, d.Paragraph
+		})
+		if err != nil {
+			return doc, c, err
+		}
+		c.Messages = append(c.Messages, msgs...)
+	}
+	return doc, c, nil
+}

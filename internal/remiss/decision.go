@@ -1,0 +1,193 @@
+package remiss
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Route is how a recipient decides its answer.
+type Route string
+
+const (
+	// RouteDelegation: the signatory's approval is the decision
+	// (delegationsbeslut).
+	RouteDelegation Route = "delegation"
+	// RouteNamnd: the nämnd decides at a meeting, recorded in its minutes.
+	RouteNamnd Route = "namnd"
+)
+
+// Label is the Swedish name of a route.
+func (r Route) Label() string {
+	switch r {
+	case RouteDelegation:
+		return "Beslut på delegation"
+	case RouteNamnd:
+		return "Beslut i nämnd"
+	}
+	return string(r)
+}
+
+// StateOnAgenda: the tjänsteutlåtande is signed and the ärende waits for the
+// nämnd's decision at a meeting. The answer is not done until then.
+const StateOnAgenda AssignmentState = "on-agenda"
+
+// Verdict is what a decision-making body decided.
+type Verdict string
+
+const (
+	VerdictDelegation  Verdict = "delegation"  // decided on delegation by the approval
+	VerdictBifall      Verdict = "bifall"      // the nämnd adopts the proposal
+	VerdictAndrat      Verdict = "andrat"      // the nämnd decides with other wording
+	VerdictAterremiss  Verdict = "aterremiss"  // back to the officer, with a reason
+	VerdictBordlagd    Verdict = "bordlagd"    // postponed to a later meeting
+	VerdictTillstyrker Verdict = "tillstyrker" // a preparing body supports the proposal
+	VerdictAvstyrker   Verdict = "avstyrker"   // a preparing body opposes it
+	VerdictBeslut      Verdict = "beslut"      // the final body's decision
+)
+
+// Label is the Swedish name of a verdict.
+func (v Verdict) Label() string {
+	switch v {
+	case VerdictDelegation:
+		return "Beslut på delegation"
+	case VerdictBifall:
+		return "Bifall till förslaget"
+	case VerdictAndrat:
+		return "Ändrat beslut"
+	case VerdictAterremiss:
+		return "Återremiss"
+	case VerdictBordlagd:
+		return "Bordläggning"
+	case VerdictTillstyrker:
+		return "Tillstyrker"
+	case VerdictAvstyrker:
+		return "Avstyrker"
+	case VerdictBeslut:
+		return "Beslut"
+	}
+	return string(v)
+}
+
+// Final reports whether a nämnd's verdict makes its answer done.
+func (v Verdict) Final() bool { return v == VerdictBifall || v == VerdictAndrat }
+
+// Meeting is one sammanträde in an organisation's calendar. Ärenden must be
+// on the agenda by its agenda deadline.
+type Meeting struct {
+	ID             string `json:"id"`
+	Org            string `json:"org"`
+	Date           string `json:"date"`           // YYYY-MM-DD
+	AgendaDeadline string `json:"agendaDeadline"` // YYYY-MM-DD, on or before Date
+	Place          string `json:"place,omitempty"`
+}
+
+// MeetingID is the stable ID of an organisation's meeting on a date.
+func MeetingID(org, date string) string { return org + "." + date }
+
+// NewMeeting is what a registrator enters into the calendar.
+type NewMeeting struct {
+	Date           string `json:"date" validate:"required,date"`
+	AgendaDeadline string `json:"agendaDeadline" validate:"required,date"`
+	Place          string `json:"place" validate:"max=200,nocontrol"`
+}
+
+// Step is one body in the sammanställning's decision path.
+type Step struct {
+	Code string
+	Name string
+}
+
+// Steps are the bodies a sammanställning can pass, in their order.
+var Steps = []Step{
+	{"slk", "Stadsledningskontoret"},
+	{"borgarradsberedningen", "Borgarrådsberedningen"},
+	{"ks", "Kommunstyrelsen"},
+	{"kf", "Kommunfullmäktige"},
+}
+
+// DefaultPath is the sammanställning's path unless a round names another.
+var DefaultPath = []string{"slk", "borgarradsberedningen", "ks"}
+
+// StepName is the Swedish name of a step code.
+func StepName(code string) string {
+	for _, s := range Steps {
+		if s.Code == code {
+			return s.Name
+		}
+	}
+	return code
+}
+
+// CheckPath reports whether path names known steps, each once, in their
+// order, ending with a body that decides (kommunstyrelsen or
+// kommunfullmäktige).
+func CheckPath(path []string) error {
+	if len(path) == 0 {
+		return fmt.Errorf("beslutsgången måste ha minst ett steg")
+	}
+	last := -1
+	for _, code := range path {
+		i := slices.IndexFunc(Steps, func(s Step) bool { return s.Code == code })
+		if i < 0 {
+			return fmt.Errorf("okänt steg %q i beslutsgången", code)
+		}
+		if i <= last {
+			return fmt.Errorf("stegen i beslutsgången måste komma i ordningen stadsledningskontoret, borgarrådsberedningen, kommunstyrelsen, kommunfullmäktige, och bara en gång var")
+		}
+		last = i
+	}
+	if end := path[len(path)-1]; end != "ks" && end != "kf" {
+		return fmt.Errorf("beslutsgången måste sluta hos kommunstyrelsen eller kommunfullmäktige")
+	}
+	return nil
+}
+
+// StepVerdicts are the verdicts a step may record: the final body decides
+// or sends the ärende back; the others support or oppose it or send it
+// back.
+func StepVerdicts(final bool) []Verdict {
+	if final {
+		return []Verdict{VerdictBeslut, VerdictAterremiss}
+	}
+	return []Verdict{VerdictTillstyrker, VerdictAvstyrker, VerdictAterremiss}
+}
+
+// Minutes is a nämnd's decision on an ärende as the nämndsekreterare records
+// it after the meeting.
+type Minutes struct {
+	Meeting   string  `json:"meeting" validate:"required,max=200,id"`
+	Paragraph string  `json:"paragraph" validate:"required,paragraph"`
+	Verdict   Verdict `json:"decision" validate:"required,oneof=bifall andrat aterremiss bordlagd"`
+	// Wording is the decision when the nämnd changed it (ändrat beslut).
+	Wording string `json:"wording,omitempty" validate:"max=5000,nocontrolml"`
+	// Reason is why the ärende goes back to the officer (återremiss).
+	Reason string `json:"reason,omitempty" validate:"max=5000,nocontrolml"`
+	// NextMeeting is where a postponed ärende goes (bordläggning).
+	NextMeeting string `json:"nextMeeting,omitempty" validate:"omitempty,max=200,id"`
+	// Immediate: "Beslutet justeras omedelbart". Otherwise the minutes are
+	// adjusted on AdjustOn by the Adjusters.
+	Immediate    bool     `json:"immediate"`
+	AdjustOn     string   `json:"adjustOn,omitempty" validate:"omitempty,date"`
+	Adjusters    []string `json:"adjusters,omitempty" validate:"max=4,dive,required,max=100,nocontrol"`
+	Reservations string   `json:"reservations,omitempty" validate:"max=5000,nocontrolml"`
+}
+
+// StepDecision is a decision recorded at one step of the sammanställning's
+// path.
+type StepDecision struct {
+	Paragraph string  `json:"paragraph" validate:"required,paragraph"`
+	Verdict   Verdict `json:"decision" validate:"required,oneof=tillstyrker avstyrker aterremiss beslut"`
+	// Wording is the decision text, required for a final decision and an
+	// återremiss.
+	Wording   string   `json:"wording,omitempty" validate:"max=5000,nocontrolml"`
+	Immediate bool     `json:"immediate"`
+	AdjustOn  string   `json:"adjustOn,omitempty" validate:"omitempty,date"`
+	Adjusters []string `json:"adjusters,omitempty" validate:"max=4,dive,required,max=100,nocontrol"`
+}
+
+// Paragraph writes a paragraph number the way minutes do: "§ 12".
+func Paragraph(s string) string {
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "§"))
+	return "§ " + s
+}

@@ -1,0 +1,218 @@
+package rounds
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/internal/validate"
+	"github.com/remiss/remiss/workflows"
+)
+
+func fieldError(field, message string) error {
+	return &Rejection{Kind: Invalid, Reason: "ogiltiga uppgifter", Fields: validate.Errors{{Field: field, Message: message}}}
+}
+
+func todayIn(now time.Time) string { return now.In(remiss.Stockholm).Format(remiss.DateLayout) }
+
+// Meetings lists an organisation's coming meetings (and those of the last
+// year, for the record). Its own staff and the Coordinator may read them.
+func (s *Service) Meetings(ctx context.Context, actor remiss.Actor, org string) ([]remiss.Meeting, error) {
+	if actor.Org != org && !(actor.Org == remiss.KS && actor.Role == remiss.RoleCoordinator) {
+		return nil, reject(NotFound, "organisationen %s finns inte", org)
+	}
+	return s.Store.Meetings(ctx, org, time.Now().AddDate(-1, 0, 0).Format(remiss.DateLayout))
+}
+
+func registrarOf(actor remiss.Actor) error {
+	if actor.Role != remiss.RoleRegistrar {
+		return reject(Forbidden, "endast organisationens registrator kan ändra sammanträdeskalendern")
+	}
+	return nil
+}
+
+// AddMeeting puts a meeting in the registrator's organisation's calendar.
+func (s *Service) AddMeeting(ctx context.Context, actor remiss.Actor, n remiss.NewMeeting) (remiss.Meeting, error) {
+	if err := registrarOf(actor); err != nil {
+		return remiss.Meeting{}, err
+	}
+	n.Place = strings.TrimSpace(n.Place)
+	if err := check(n); err != nil {
+		return remiss.Meeting{}, err
+	}
+	if n.Date < todayIn(time.Now()) {
+		return remiss.Meeting{}, fieldError("date", "Sammanträdet kan inte ligga i det förflutna")
+	}
+	m, err := s.Store.AddMeeting(ctx, actor.Org, n, actor.User)
+	if errors.Is(err, store.ErrConflict) {
+		return m, &Rejection{Kind: Conflict, Reason: "det finns redan ett sammanträde den dagen",
+			Fields: validate.Errors{{Field: "date", Message: "Det finns redan ett sammanträde den dagen"}}}
+	}
+	return m, err
+}
+
+// DeleteMeeting removes a meeting no ärende is planned for.
+func (s *Service) DeleteMeeting(ctx context.Context, actor remiss.Actor, id string) error {
+	if err := registrarOf(actor); err != nil {
+		return err
+	}
+	err := s.Store.DeleteMeeting(ctx, actor.Org, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return reject(NotFound, "sammanträdet %s finns inte", id)
+	case errors.Is(err, store.ErrConflict):
+		return reject(Conflict, "ärenden är planerade till eller beslutade vid sammanträdet; flytta dem först")
+	}
+	return err
+}
+
+// SetDefaultRoute sets how the registrator's organisation decides its
+// answers unless a round's registrator chooses otherwise.
+func (s *Service) SetDefaultRoute(ctx context.Context, actor remiss.Actor, route remiss.Route, ref string) error {
+	if actor.Role != remiss.RoleRegistrar {
+		return reject(Forbidden, "endast organisationens registrator kan ändra beslutsvägen")
+	}
+	if err := check(struct {
+		Route remiss.Route `json:"route" validate:"required,oneof=delegation namnd"`
+		Ref   string       `json:"delegationRef" validate:"max=200,nocontrol"`
+	}{route, strings.TrimSpace(ref)}); err != nil {
+		return err
+	}
+	return s.Store.SetOrgRoute(ctx, actor.Org, route, strings.TrimSpace(ref))
+}
+
+// SetRoute chooses how one recipient decides its answer, and at which
+// meeting when the nämnd decides (empty: the last one before the
+// svarsdatum).
+func (s *Service) SetRoute(ctx context.Context, actor remiss.Actor, assignmentID string, route remiss.Route, meetingID string) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateRoute)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	req := workflows.RouteRequest{Actor: actor, Route: route, MeetingID: meetingID}
+	if err := check(struct {
+		Route   remiss.Route `json:"route" validate:"required,oneof=delegation namnd"`
+		Meeting string       `json:"meeting" validate:"omitempty,max=200,id"`
+	}{route, meetingID}); err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	if meetingID != "" {
+		if _, err := s.Store.Meeting(ctx, asg.Org, meetingID); errors.Is(err, store.ErrNotFound) {
+			return workflows.AssignmentStatus{}, fieldError("meeting", "Inget sådant sammanträde i organisationens kalender")
+		} else if err != nil {
+			return workflows.AssignmentStatus{}, err
+		}
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateRoute, req)
+}
+
+func decisionID(prefix string) string {
+	b := make([]byte, 5)
+	_, _ = rand.Read(b)
+	return prefix + "." + hex.EncodeToString(b)
+}
+
+// RecordDecision records the nämnd's decision on an ärende on its agenda,
+// with the protokollsutdrag it produces.
+func (s *Service) RecordDecision(ctx context.Context, actor remiss.Actor, assignmentID string, m remiss.Minutes) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateDecide)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	m.Wording, m.Reason, m.Reservations = strings.TrimSpace(m.Wording), strings.TrimSpace(m.Reason), strings.TrimSpace(m.Reservations)
+	if err := check(m); err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	meeting, err := s.Store.Meeting(ctx, asg.Org, m.Meeting)
+	if errors.Is(err, store.ErrNotFound) {
+		return workflows.AssignmentStatus{}, fieldError("meeting", "Inget sådant sammanträde i organisationens kalender")
+	}
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	if meeting.Date > todayIn(time.Now()) {
+		return workflows.AssignmentStatus{}, fieldError("meeting", "Sammanträdet har inte hållits än")
+	}
+	if m.Verdict == remiss.VerdictBordlagd {
+		next, err := s.Store.Meeting(ctx, asg.Org, m.NextMeeting)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && next.Date <= meeting.Date) {
+			return workflows.AssignmentStatus{}, fieldError("nextMeeting", "Välj ett senare sammanträde i organisationens kalender")
+		}
+		if err != nil {
+			return workflows.AssignmentStatus{}, err
+		}
+	} else {
+		m.NextMeeting = ""
+	}
+	org, err := s.Store.Org(ctx, asg.Org)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	d := store.Decision{
+		ID: decisionID(asg.ID), RemissID: asg.RemissID, AssignmentID: asg.ID, Body: org.Name, MeetingID: meeting.ID,
+		HeldOn: meeting.Date, Paragraph: remiss.Paragraph(m.Paragraph), Verdict: m.Verdict, Wording: m.Wording, Reason: m.Reason,
+		NextMeetingID: m.NextMeeting, Immediate: m.Immediate, AdjustOn: m.AdjustOn, Adjusters: m.Adjusters,
+		Reservations: m.Reservations, RecordedBy: actor.User, RecordedAt: time.Now(),
+	}
+	if err := s.Store.ProposeDecision(ctx, d); err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateDecide, workflows.MinutesRequest{
+		Actor: actor, DecisionID: d.ID, MeetingID: meeting.ID, Verdict: m.Verdict, NextMeeting: m.NextMeeting,
+	})
+}
+
+// RecordStepDecision records a decision at the current step of a closed
+// round's decision path (kommunstyrelsens registrator).
+func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, remissID, step string, sd remiss.StepDecision) (workflows.PathStatus, error) {
+	var st workflows.PathStatus
+	if err := workflows.StepPermitted(actor); err != nil {
+		return st, fromWorkflow(err)
+	}
+	r, err := s.Store.RemissHead(ctx, remissID)
+	if errors.Is(err, store.ErrNotFound) {
+		return st, reject(NotFound, "remissen %s finns inte", remissID)
+	}
+	if err != nil {
+		return st, err
+	}
+	if r.SummaryID == "" {
+		return st, reject(Conflict, "remissomgången är inte avslutad; beslutsgången börjar när sammanställningen finns")
+	}
+	sd.Wording = strings.TrimSpace(sd.Wording)
+	if err := check(sd); err != nil {
+		return st, err
+	}
+	if err := check(struct {
+		Step string `json:"step" validate:"required,max=40,orgcode"`
+	}{step}); err != nil {
+		return st, err
+	}
+	d := store.Decision{
+		ID: decisionID(r.ID + "." + step), RemissID: r.ID, Step: step, Body: remiss.StepName(step),
+		HeldOn: todayIn(time.Now()), Paragraph: remiss.Paragraph(sd.Paragraph), Verdict: sd.Verdict, Wording: sd.Wording,
+		Immediate: sd.Immediate, AdjustOn: sd.AdjustOn, Adjusters: sd.Adjusters, RecordedBy: actor.User, RecordedAt: time.Now(),
+	}
+	if err := s.Store.ProposeDecision(ctx, d); err != nil {
+		return st, err
+	}
+	err = s.update(ctx, workflows.DecisionWorkflowID(r.ID), workflows.UpdateDecideStep,
+		workflows.StepRequest{Actor: actor, DecisionID: d.ID, Step: step, Verdict: sd.Verdict}, &st)
+	return st, err
+}
+
+// PathStatus asks a closed round's decision path where it stands.
+func (s *Service) PathStatus(ctx context.Context, remissID string) (workflows.PathStatus, error) {
+	var st workflows.PathStatus
+	v, err := s.Temporal.QueryWorkflow(ctx, workflows.DecisionWorkflowID(remissID), "", workflows.QueryStatus)
+	if err != nil {
+		return st, fmt.Errorf("rounds: path %s: %w", remissID, err)
+	}
+	return st, v.Get(&st)
+}
