@@ -195,3 +195,27 @@ func TestLongTextsStayInsideTheMargins(t *testing.T) {
 		}
 	}
 }
+
+func TestMinutesCarryTheParagraphDecisionAndJustering(t *testing.T) {
+	b, err := pdf.Minutes(pdf.MinutesData{
+		Body: "Hägersten-Liljeholmens stadsdelsnämnd", MeetingDate: "2027-01-12", Date: time.Date(2027, 1, 12, 18, 0, 0, 0, time.UTC),
+		Dnr: "KS 2016/171-908", Paragraph: "§ 12", Title: "Svar på remiss: Strategi för Stockholm som smart och uppkopplad stad",
+		Proposal:     []string{"Hägersten-Liljeholmens stadsdelsnämnd godkänner och överlämnar tjänsteutlåtandet som svar på remissen."},
+		Decision:     []string{"Nämnden beslutar i enlighet med förvaltningens förslag till beslut."},
+		Reservations: "Ledamoten Åsa Öberg (V) reserverar sig mot beslutet.",
+		AdjustOn:     "2027-01-15", Adjusters: []string{"Anna Andersson", "Bo Berg"},
+		Secretary:    pdf.Signatory{Name: "Karin Nämndsekreterare", Title: "Nämndsekreterare"},
+		Documents:    []string{"Tjänsteutlåtande 2027-01-02, SHA-256 abc"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := write(t, "minutes.pdf", b)
+	text := strings.Join(strings.Fields(run(t, "pdftotext", "-enc", "UTF-8", path, "-")), " ")
+	for _, want := range []string{"PROTOKOLLSUTDRAG", "§ 12 Svar på remiss", "Förslag till beslut", "Beslut",
+		"Reservationer", "Åsa Öberg", "Protokollet justeras 2027-01-15 av Anna Andersson och Bo Berg.", "Rätt utdraget intygar", "Karin Nämndsekreterare"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("minutes lack %q:\n%s", want, text)
+		}
+	}
+}
