@@ -204,8 +204,8 @@ func TestMinutesCarryTheParagraphDecisionAndJustering(t *testing.T) {
 		Decision:     []string{"Nämnden beslutar i enlighet med förvaltningens förslag till beslut."},
 		Reservations: "Ledamoten Åsa Öberg (V) reserverar sig mot beslutet.",
 		AdjustOn:     "2027-01-15", Adjusters: []string{"Anna Andersson", "Bo Berg"},
-		Secretary:    pdf.Signatory{Name: "Karin Nämndsekreterare", Title: "Nämndsekreterare"},
-		Documents:    []string{"Tjänsteutlåtande 2027-01-02, SHA-256 abc"},
+		Secretary: pdf.Signatory{Name: "Karin Nämndsekreterare", Title: "Nämndsekreterare"},
+		Documents: []string{"Tjänsteutlåtande 2027-01-02, SHA-256 abc"},
 	})
 	if err != nil {
 		t.Fatal(err)
