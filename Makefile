@@ -28,7 +28,7 @@ build:
 # Re-record the histories the replay test replays, after a deliberate change
 # to a workflow's history shape.
 record-histories:
-	REMISS_RECORD_HISTORY=1 $(GO) test -count=1 -run TestRoundToFourteenStadsdelsnamnder ./tests/e2e
+	REMISS_RECORD_HISTORY=1 $(GO) test -count=1 -run 'TestRoundToFourteenStadsdelsnamnder|TestDecisionRoutingEndToEnd' ./tests/e2e
 
 # Remove the dev state (Temporal's SQLite file, a private PostgreSQL cluster).
 clean-dev:

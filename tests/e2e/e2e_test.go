@@ -385,11 +385,22 @@ func inParallel(items []string, fn func(string) error) error {
 // test's fixtures in workflows/testdata.
 func checkReplay(t *testing.T, ctx context.Context, c client.Client, ids ...string) {
 	t.Helper()
+	names := map[string]string{}
+	for _, id := range ids {
+		names[id] = strings.SplitN(id, ":", 2)[0] + ".json"
+	}
+	checkReplayAs(t, ctx, c, names)
+}
+
+// checkReplayAs replays each workflow ID's history and, when recording,
+// saves it under the file name given.
+func checkReplayAs(t *testing.T, ctx context.Context, c client.Client, names map[string]string) {
+	t.Helper()
 	replayer := worker.NewWorkflowReplayer()
 	replayer.RegisterWorkflow(workflows.RemissWorkflow)
 	replayer.RegisterWorkflow(workflows.AssignmentWorkflow)
 	replayer.RegisterWorkflow(workflows.DecisionWorkflow)
-	for _, wid := range ids {
+	for wid, name := range names {
 		var h historypb.History
 		it := c.GetWorkflowHistory(ctx, wid, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 		for it.HasNext() {
@@ -407,7 +418,6 @@ func checkReplay(t *testing.T, ctx context.Context, c client.Client, ids ...stri
 			if err != nil {
 				t.Fatal(err)
 			}
-			name := strings.SplitN(wid, ":", 2)[0] + ".json"
 			if err := os.WriteFile(filepath.Join("..", "..", "workflows", "testdata", name), body, 0o644); err != nil {
 				t.Fatal(err)
 			}

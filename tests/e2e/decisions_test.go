@@ -1,0 +1,246 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/rounds"
+	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/workflows"
+)
+
+// TestDecisionRoutingEndToEnd: two recipients decide on delegation and two
+// at their nämnd's meeting, one of them after an återremiss; a fifth has
+// no meeting before the svarsdatum and is flagged at launch. Then the
+// sammanställning passes stadsledningskontoret, borgarrådsberedningen and
+// kommunstyrelsen, and every recipient is told the outcome.
+func TestDecisionRoutingEndToEnd(t *testing.T) {
+	e := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	w := e.startWorker()
+	defer w.Stop()
+
+	today := time.Now().In(remiss.Stockholm).Format(remiss.DateLayout)
+	delegation, namnd := []string{"farsta", "bromma"}, []string{"kungsholmen", "norrmalm"}
+	flagged := "sodermalm"
+	if err := e.svc.SetDefaultRoute(ctx, e.user("farsta.registrator"), remiss.RouteDelegation, "Delegationsordning 2026, punkt 3.1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, org := range append(namnd, flagged) {
+		reg := e.user(org + ".registrator")
+		if err := e.svc.SetDefaultRoute(ctx, reg, remiss.RouteNamnd, ""); err != nil {
+			t.Fatal(err)
+		}
+		if org == flagged {
+			continue // no meeting in the calendar before the svarsdatum
+		}
+		if _, err := e.svc.AddMeeting(ctx, reg, remiss.NewMeeting{Date: today, AgendaDeadline: today, Place: "Stadshuset"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Refusals that change nothing.
+	if _, err := e.svc.AddMeeting(ctx, e.user("kungsholmen.registrator"), remiss.NewMeeting{Date: today, AgendaDeadline: today}); !errors.Is(err, rounds.ErrRejected) {
+		t.Errorf("a second meeting the same day: %v", err)
+	}
+	if _, err := e.svc.AddMeeting(ctx, e.user("kungsholmen.handlaggare"), remiss.NewMeeting{Date: today, AgendaDeadline: today}); !errors.Is(err, rounds.ErrRejected) {
+		t.Errorf("an officer edits the calendar: %v", err)
+	}
+	later := time.Now().AddDate(0, 0, 20).Format(remiss.DateLayout)
+	if _, err := e.svc.AddMeeting(ctx, e.user(flagged+".registrator"), remiss.NewMeeting{Date: later, AgendaDeadline: time.Now().AddDate(0, 0, 25).Format(remiss.DateLayout)}); !errors.Is(err, rounds.ErrRejected) {
+		t.Errorf("an agenda deadline after the meeting: %v", err)
+	}
+
+	recipients := append(append(append([]string{}, delegation...), namnd...), flagged)
+	id, err := e.svc.Launch(ctx, e.user("ks.samordnare"), remiss.Launch{
+		Dnr: "KS 2026/555-1", Title: "Strategi för Stockholm som smart och uppkopplad stad",
+		Deadline: time.Now().AddDate(0, 0, 14).Format(remiss.DateLayout), Recipients: recipients,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asg := func(org string) string { return remiss.AssignmentID(id, org) }
+	waitStarted(t, ctx, e.c, recipients, id)
+	// The plan is made as each assignment starts: the flag is there at once.
+	var flaggedRow store.Assignment
+	for {
+		if flaggedRow, err = e.store.Assignment(ctx, asg(flagged)); err != nil {
+			t.Fatal(err)
+		}
+		if flaggedRow.NeedsExtension || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !flaggedRow.NeedsExtension || flaggedRow.Route != remiss.RouteNamnd {
+		t.Errorf("%s at launch: route %s needs anstånd %v", flagged, flaggedRow.Route, flaggedRow.NeedsExtension)
+	}
+	if k, _ := e.store.Assignment(ctx, asg("kungsholmen")); k.MeetingID != remiss.MeetingID("kungsholmen", today) || k.NeedsExtension {
+		t.Errorf("kungsholmen planned for %q, needs anstånd %v", k.MeetingID, k.NeedsExtension)
+	}
+
+	if err := inParallel(append(append([]string{}, delegation...), namnd...), func(org string) error { return e.answer(ctx, asg(org), org) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Decline(ctx, e.user(flagged+".registrator"), asg(flagged), "Nämnden hinner inte behandla ärendet."); err != nil {
+		t.Fatal(err)
+	}
+	waitState := func(org string, want remiss.AssignmentState) workflows.AssignmentStatus {
+		t.Helper()
+		for {
+			st, err := e.svc.AssignmentStatus(ctx, asg(org))
+			if err == nil && st.State == want {
+				return st
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("%s never reached %s: %+v %v", org, want, st, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	for _, org := range namnd {
+		waitState(org, remiss.StateOnAgenda)
+	}
+	meeting := func(org string) string { return remiss.MeetingID(org, today) }
+	decide := func(org string, m remiss.Minutes) (workflows.AssignmentStatus, error) {
+		return e.svc.RecordDecision(ctx, e.user(org+".registrator"), asg(org), m)
+	}
+	// A decision without § or justering is refused by field.
+	if _, err := decide("kungsholmen", remiss.Minutes{Meeting: meeting("kungsholmen"), Verdict: remiss.VerdictBifall}); err == nil {
+		t.Error("a decision without paragraph and justering was accepted")
+	} else if rej := new(rounds.Rejection); !errors.As(err, &rej) || rej.Fields.For("paragraph") == "" || rej.Fields.For("adjustOn") == "" {
+		t.Errorf("refusal %v lacks the fields", err)
+	}
+	if _, err := decide("kungsholmen", remiss.Minutes{Meeting: meeting("kungsholmen"), Paragraph: "§ 31", Verdict: remiss.VerdictBifall,
+		AdjustOn: today, Adjusters: []string{"Anna Andersson"}}); err != nil {
+		t.Fatal(err)
+	}
+	// Norrmalm's nämnd sends the answer back; the officer revises it, the
+	// chef approves it again, and the nämnd adopts it.
+	if _, err := decide("norrmalm", remiss.Minutes{Meeting: meeting("norrmalm"), Paragraph: "§ 14", Verdict: remiss.VerdictAterremiss,
+		Reason: "Yttrandet ska belysa tillgängligheten för äldre.", Immediate: true}); err != nil {
+		t.Fatal(err)
+	}
+	if st := waitState("norrmalm", remiss.StateDrafting); st.Revision != 2 {
+		t.Errorf("after återremiss: revision %d", st.Revision)
+	}
+	if err := e.answer(ctx, asg("norrmalm"), "norrmalm"); err != nil {
+		t.Fatal(err)
+	}
+	waitState("norrmalm", remiss.StateOnAgenda)
+	if _, err := decide("norrmalm", remiss.Minutes{Meeting: meeting("norrmalm"), Paragraph: "§ 15", Verdict: remiss.VerdictBifall, Immediate: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := decide("norrmalm", remiss.Minutes{Meeting: meeting("norrmalm"), Paragraph: "§ 16", Verdict: remiss.VerdictBifall, Immediate: true}); !errors.Is(err, rounds.ErrRejected) {
+		t.Errorf("a second decision on an answered ärende: %v", err)
+	}
+
+	var status workflows.RemissStatus
+	if err := e.c.GetWorkflow(ctx, workflows.RemissWorkflowID(id), "").Get(ctx, &status); err != nil {
+		t.Fatal(err)
+	}
+	if status.State != remiss.RemissClosed || status.SummaryID == "" {
+		t.Fatalf("round %+v", status)
+	}
+	for _, res := range status.Results {
+		want := map[string]remiss.AssignmentState{flagged: remiss.StateDeclined}[res.Org]
+		if want == "" {
+			want = remiss.StateAnswered
+		}
+		if res.State != want || (slicesContains(namnd, res.Org) != (res.MinutesID != "")) {
+			t.Errorf("%s: %+v", res.Org, res)
+		}
+	}
+
+	// The sammanställning's path: a step out of turn and a wrong role are
+	// refused; then the three steps decide.
+	reg := e.user("ks.registrator")
+	step := func(who remiss.Actor, code string, v remiss.Verdict, para string) error {
+		_, err := e.svc.RecordStepDecision(ctx, who, id, code, remiss.StepDecision{Paragraph: para, Verdict: v,
+			Wording: "Kommunstyrelsen beslutar i enlighet med sammanställningen.", Immediate: true})
+		return err
+	}
+	if err := step(reg, "ks", remiss.VerdictBeslut, "§ 1"); !errors.Is(err, rounds.ErrRejected) {
+		t.Errorf("kommunstyrelsen before stadsledningskontoret: %v", err)
+	}
+	if err := step(e.user("ks.samordnare"), "slk", remiss.VerdictTillstyrker, "§ 1"); !errors.Is(err, rounds.ErrRejected) {
+		t.Errorf("the Coordinator records a step: %v", err)
+	}
+	for _, s := range []struct {
+		code string
+		v    remiss.Verdict
+		para string
+	}{{"slk", remiss.VerdictTillstyrker, "§ 2"}, {"borgarradsberedningen", remiss.VerdictTillstyrker, "§ 3"}, {"ks", remiss.VerdictBeslut, "§ 4"}} {
+		if err := step(reg, s.code, s.v, s.para); err != nil {
+			t.Fatalf("%s: %v", s.code, err)
+		}
+	}
+	var path workflows.PathStatus
+	if err := e.c.GetWorkflow(ctx, workflows.DecisionWorkflowID(id), "").Get(ctx, &path); err != nil {
+		t.Fatal(err)
+	}
+	if !path.Done || path.OutcomeID == "" || len(path.Decisions) != 3 {
+		t.Fatalf("path %+v", path)
+	}
+
+	// Every decision has a protokollsutdrag that poppler verifies.
+	ds, err := e.store.Decisions(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[remiss.Verdict]int{}
+	for _, d := range ds {
+		counts[d.Verdict]++
+		if d.Verdict == remiss.VerdictDelegation {
+			continue // the approval is the decision; its document is the statement
+		}
+		doc, err := e.store.Document(ctx, d.DocumentID)
+		if err != nil || doc.Kind != "minutes" {
+			t.Fatalf("decision %s: document %s %v", d.ID, doc.Kind, err)
+		}
+		pdfsigValid(t, doc.Content)
+	}
+	want := map[remiss.Verdict]int{remiss.VerdictDelegation: 2, remiss.VerdictBifall: 2, remiss.VerdictAterremiss: 1,
+		remiss.VerdictTillstyrker: 2, remiss.VerdictBeslut: 1}
+	for v, n := range want {
+		if counts[v] != n {
+			t.Errorf("%d %s decisions, want %d (all: %v)", counts[v], v, n, counts)
+		}
+	}
+	out, err := e.store.Outbox(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	told := map[string]bool{}
+	for _, m := range out {
+		if m.Kind == "outcome" {
+			if m.DocumentID != path.OutcomeID {
+				t.Errorf("outcome to %s attaches %s", m.Recipient, m.DocumentID)
+			}
+			told[m.Recipient] = true
+		}
+	}
+	for _, org := range recipients {
+		if !told["registrator."+org+"@"+demo.Domain] {
+			t.Errorf("%s was not told the outcome", org)
+		}
+	}
+	checkReplayAs(t, ctx, e.c, map[string]string{
+		workflows.AssignmentWorkflowID(id, "norrmalm"): "assignment-namnd.json",
+		workflows.RemissWorkflowID(id):                 "remiss-routed.json",
+		workflows.DecisionWorkflowID(id):               "path.json",
+	})
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
