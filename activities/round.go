@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/remiss/remiss/internal/remiss"
@@ -361,6 +362,10 @@ func (a *Activities) summaryData(ctx context.Context, r store.Remiss, in RoundIn
 		return data, err
 	}
 	data.Signatory = pdf.Signatory{Name: coord.DisplayName, Title: coord.Title}
+	decided, err := a.decidedBy(ctx, r.ID)
+	if err != nil {
+		return data, err
+	}
 	for _, asg := range asgs {
 		org, err := a.Store.Org(ctx, asg.Org)
 		if err != nil {
@@ -381,6 +386,7 @@ func (a *Activities) summaryData(ctx context.Context, r store.Remiss, in RoundIn
 			if doc, err := a.Store.Document(ctx, asg.DocumentID); err == nil {
 				e.Document, e.SHA256 = doc.Filename, doc.SHA256
 			}
+			e.Decision = decided[asg.ID]
 		case remiss.StateDeclined:
 			data.Declined++
 			e.Summary = "Nämnden avstår från att yttra sig."
@@ -398,6 +404,33 @@ func (a *Activities) summaryData(ctx context.Context, r store.Remiss, in RoundIn
 		data.Entries = append(data.Entries, e)
 	}
 	return data, nil
+}
+
+// decidedBy says, per answered assignment, who decided the answer: on
+// delegation, or the nämnd at its meeting with the protokollsutdrag.
+func (a *Activities) decidedBy(ctx context.Context, remissID string) (map[string]string, error) {
+	ds, err := a.Store.Decisions(ctx, remissID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, d := range ds {
+		switch {
+		case d.AssignmentID == "":
+		case d.Verdict == remiss.VerdictDelegation:
+			out[d.AssignmentID] = "Beslut på delegation"
+			if d.DelegationRef != "" {
+				out[d.AssignmentID] += " (" + d.DelegationRef + ")"
+			}
+		case d.Verdict.Final():
+			text := fmt.Sprintf("Beslut av %s %s, %s: %s.", d.Body, d.HeldOn, d.Paragraph, strings.ToLower(d.Verdict.Label()))
+			if doc, err := a.Store.Document(ctx, d.DocumentID); err == nil {
+				text += " Protokollsutdrag " + doc.Filename + ", SHA-256 " + doc.SHA256
+			}
+			out[d.AssignmentID] = text
+		}
+	}
+	return out, nil
 }
 
 // WithdrawRound records the withdrawal, marks every open assignment

@@ -54,6 +54,7 @@ type SummaryEntry struct {
 	Summary  string // the answer's Sammanfattning, or the reason for declining
 	Document string // file name of the statement
 	SHA256   string
+	Decision string // who decided the answer: on delegation, or the nämnd at a meeting
 }
 
 // SummaryData is the KS tjänsteutlåtande compiling a round.
@@ -311,6 +312,10 @@ func Summary(s SummaryData) ([]byte, error) {
 		d.f.MultiCell(0, 5, status, "", "L", false)
 		if e.Summary != "" {
 			d.paragraphs(e.Summary)
+		}
+		if e.Decision != "" {
+			d.font("I", 10)
+			d.f.MultiCell(0, 5, e.Decision, "", "L", false)
 		}
 		if e.SHA256 != "" {
 			d.font("", 8)

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,6 +154,20 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 		}
 		if res.State != want || (slicesContains(namnd, res.Org) != (res.MinutesID != "")) {
 			t.Errorf("%s: %+v", res.Org, res)
+		}
+	}
+
+	// The sammanställning says who decided each answer.
+	summary, err := e.store.Document(ctx, status.SummaryID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdftotext(t, summary.Content)
+	for _, want := range []string{"Beslut på delegation (Delegationsordning 2026, punkt 3.1)",
+		"Beslut av Kungsholmens stadsdelsnämnd " + today + ", § 31: bifall till förslaget.",
+		"Beslut av Norrmalms stadsdelsnämnd " + today + ", § 15"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the sammanställning lacks %q", want)
 		}
 	}
 
