@@ -114,6 +114,8 @@ func (s AssignmentState) Label() string {
 		return "Ej besvarad"
 	case StateWithdrawn:
 		return "Återkallad"
+	case StateOnAgenda:
+		return "På nämndens dagordning"
 	}
 	return string(s)
 }

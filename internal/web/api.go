@@ -49,6 +49,15 @@ var routes = []route{
 	{"POST", "/api/v1/assignments/{id}/decline", "Avstå från att yttra sig", "Decline", func(s *Server) http.HandlerFunc { return s.api(s.decline) }},
 	{"POST", "/api/v1/assignments/{id}/attachments", "Ladda upp en bilaga (PDF, ?name=filnamn)", "PDF", func(s *Server) http.HandlerFunc { return s.api(s.uploadAttachment) }},
 	{"POST", "/api/v1/assignments/{id}/extension", "Begär anstånd", "ExtensionRequest", func(s *Server) http.HandlerFunc { return s.api(s.requestExtension) }},
+	{"GET", "/api/v1/meetings", "Organisationens sammanträden (?org= för remissamordnaren)", "", func(s *Server) http.HandlerFunc { return s.api(s.listMeetings) }},
+	{"POST", "/api/v1/meetings", "Lägg till ett sammanträde (registrator)", "NewMeeting", func(s *Server) http.HandlerFunc { return s.api(s.addMeeting) }},
+	{"DELETE", "/api/v1/meetings/{id}", "Ta bort ett sammanträde (registrator)", "", func(s *Server) http.HandlerFunc { return s.api(s.deleteMeeting) }},
+	{"PUT", "/api/v1/route", "Organisationens beslutsväg (registrator)", "DefaultRoute", func(s *Server) http.HandlerFunc { return s.api(s.setDefaultRoute) }},
+	{"POST", "/api/v1/assignments/{id}/route", "Välj beslutsväg och sammanträde för ett uppdrag", "Route", func(s *Server) http.HandlerFunc { return s.api(s.setRoute) }},
+	{"GET", "/api/v1/agenda", "Organisationens ärenden på nämndens dagordning", "", func(s *Server) http.HandlerFunc { return s.api(s.agenda) }},
+	{"POST", "/api/v1/assignments/{id}/decision", "Registrera nämndens beslut", "Minutes", func(s *Server) http.HandlerFunc { return s.api(s.recordDecision) }},
+	{"GET", "/api/v1/remisses/{id}/decisions", "Registrerade beslut i remissomgången", "", func(s *Server) http.HandlerFunc { return s.api(s.listDecisions) }},
+	{"POST", "/api/v1/remisses/{id}/decisions/{step}", "Registrera beslut i beslutsgången (kommunstyrelsens registrator)", "StepDecision", func(s *Server) http.HandlerFunc { return s.api(s.recordStepDecision) }},
 	{"GET", "/api/v1/documents", "En remiss dokument (?remiss=ID)", "", func(s *Server) http.HandlerFunc { return s.api(s.listDocuments) }},
 	{"GET", "/api/v1/documents/{id}", "Hämta ett dokument (PDF)", "", func(s *Server) http.HandlerFunc { return s.api(s.getDocument) }},
 	{"GET", "/api/v1/documents/{id}/verification", "Verifiera ett dokuments signatur och kontrollsumma", "", func(s *Server) http.HandlerFunc { return s.api(s.verifyDocument) }},
@@ -79,11 +88,15 @@ func (s *Server) createRemiss(w http.ResponseWriter, r *http.Request, u store.Us
 
 // recipientJSON is one recipient of a round as the API shows it.
 type recipientJSON struct {
-	Org        string `json:"org"`
-	State      string `json:"state"`
-	Deadline   string `json:"deadline"`
-	Late       bool   `json:"late"`
-	DocumentID string `json:"documentId,omitempty"`
+	Org            string `json:"org"`
+	State          string `json:"state"`
+	Deadline       string `json:"deadline"`
+	Late           bool   `json:"late"`
+	DocumentID     string `json:"documentId,omitempty"`
+	Route          string `json:"route,omitempty"`
+	Meeting        string `json:"meeting,omitempty"`
+	NeedsExtension bool   `json:"needsExtension"`
+	MinutesID      string `json:"minutesId,omitempty"`
 }
 
 // visibleRemiss loads a round and the assignments u may see: all for KS,
@@ -118,9 +131,14 @@ func (s *Server) getRemiss(w http.ResponseWriter, r *http.Request, u store.User)
 		"state": rm.State, "deadline": rm.Deadline}
 	var recips []recipientJSON
 	for _, a := range asgs {
-		recips = append(recips, recipientJSON{Org: a.Org, State: string(a.State), Deadline: a.Deadline, Late: a.Late, DocumentID: a.DocumentID})
+		recips = append(recips, recipientJSON{Org: a.Org, State: string(a.State), Deadline: a.Deadline, Late: a.Late, DocumentID: a.DocumentID,
+			Route: string(a.Route), Meeting: a.MeetingID, NeedsExtension: a.NeedsExtension, MinutesID: a.MinutesID})
 	}
 	out["recipients"] = recips
+	out["path"], out["step"] = pathOf(rm), rm.Step
+	if rm.OutcomeID != "" {
+		out["outcomeId"] = rm.OutcomeID
+	}
 	if u.Org == remiss.KS && rm.SummaryID != "" {
 		out["summaryId"] = rm.SummaryID
 	}
@@ -240,7 +258,8 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request, u store
 	out := []map[string]any{}
 	for _, a := range items {
 		out = append(out, map[string]any{"id": a.ID, "remissId": a.RemissID, "dnr": a.Dnr, "title": a.Title,
-			"org": a.Org, "state": a.State, "deadline": a.Deadline, "late": a.Late, "officer": a.Officer, "documentId": a.DocumentID})
+			"org": a.Org, "state": a.State, "deadline": a.Deadline, "late": a.Late, "officer": a.Officer, "documentId": a.DocumentID,
+			"route": a.Route, "meeting": a.MeetingID, "needsExtension": a.NeedsExtension, "minutesId": a.MinutesID})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -256,7 +275,8 @@ func (s *Server) answer(w http.ResponseWriter, st workflows.AssignmentStatus, er
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": st.AssignmentID, "org": st.Org, "state": st.State,
 		"deadline": remiss.DateOf(st.DeadlineAt), "officer": st.Officer, "late": st.Late, "sha256": st.SHA256,
-		"documentId": st.DocumentID, "extension": pending})
+		"documentId": st.DocumentID, "extension": pending, "route": st.Route, "meeting": st.MeetingID,
+		"agendaDeadline": dateOrEmpty(st.AgendaDeadlineAt), "needsExtension": st.NeedsExtension, "minutesId": st.MinutesID})
 	return nil
 }
 

@@ -6,12 +6,18 @@ import (
 	"sync"
 )
 
-var str = map[string]any{"type": "string"}
+var (
+	str       = map[string]any{"type": "string"}
+	date      = map[string]any{"type": "string", "format": "date"}
+	boolean   = map[string]any{"type": "boolean"}
+	routeEnum = map[string]any{"type": "string", "enum": []string{"delegation", "namnd"}}
+)
 
 var schemas = map[string]any{
 	"Login": obj(map[string]any{"username": str, "password": str}, "username", "password"),
 	"Launch": obj(map[string]any{"dnr": str, "title": str, "description": str, "deadline": map[string]any{"type": "string", "format": "date"},
-		"recipients": arr(str), "reminders": arr(str), "grace": str, "digest": map[string]any{"type": "boolean"}}, "dnr", "title", "deadline", "recipients"),
+		"recipients": arr(str), "reminders": arr(str), "grace": str, "digest": boolean,
+		"path": arr(map[string]any{"type": "string", "enum": []string{"slk", "borgarradsberedningen", "ks", "kf"}})}, "dnr", "title", "deadline", "recipients"),
 	"Response": obj(map[string]any{"proposals": arr(str), "summary": str, "background": str, "preparation": str, "opinion": str,
 		"signatories": arr(obj(map[string]any{"name": str, "title": str, "unit": str}, "name", "title")), "attachments": arr(str),
 		"officerName": str, "officerPhone": str, "officerEmail": str}, "proposals", "summary", "opinion", "signatories", "officerName"),
@@ -21,7 +27,17 @@ var schemas = map[string]any{
 	"Decline":           obj(map[string]any{"reason": str}),
 	"ExtensionRequest":  obj(map[string]any{"until": map[string]any{"type": "string", "format": "date"}, "reason": str}, "until", "reason"),
 	"ExtensionDecision": obj(map[string]any{"approve": map[string]any{"type": "boolean"}, "until": map[string]any{"type": "string", "format": "date"}}, "approve"),
-	"Error":             obj(map[string]any{"error": str, "fields": arr(obj(map[string]any{"field": str, "message": str}, "field", "message"))}, "error"),
+	"NewMeeting":        obj(map[string]any{"date": date, "agendaDeadline": date, "place": str}, "date", "agendaDeadline"),
+	"DefaultRoute":      obj(map[string]any{"route": routeEnum, "delegationRef": str}, "route"),
+	"Route":             obj(map[string]any{"route": routeEnum, "meeting": str}, "route"),
+	"Minutes": obj(map[string]any{"meeting": str, "paragraph": str,
+		"decision": map[string]any{"type": "string", "enum": []string{"bifall", "andrat", "aterremiss", "bordlagd"}},
+		"wording":  str, "reason": str, "nextMeeting": str, "immediate": boolean, "adjustOn": date, "adjusters": arr(str),
+		"reservations": str}, "meeting", "paragraph", "decision"),
+	"StepDecision": obj(map[string]any{"paragraph": str,
+		"decision": map[string]any{"type": "string", "enum": []string{"tillstyrker", "avstyrker", "aterremiss", "beslut"}},
+		"wording":  str, "immediate": boolean, "adjustOn": date, "adjusters": arr(str)}, "paragraph", "decision"),
+	"Error": obj(map[string]any{"error": str, "fields": arr(obj(map[string]any{"field": str, "message": str}, "field", "message"))}, "error"),
 }
 
 func obj(props map[string]any, required ...string) map[string]any {
@@ -54,6 +70,9 @@ var openAPI = sync.OnceValue(func() []byte {
 		}
 		if rt.path == "/api/v1/documents" && rt.method == "GET" {
 			params = append(params, map[string]any{"name": "remiss", "in": "query", "required": true, "schema": str})
+		}
+		if rt.path == "/api/v1/meetings" && rt.method == "GET" {
+			params = append(params, map[string]any{"name": "org", "in": "query", "required": false, "schema": str})
 		}
 		if params != nil {
 			op["parameters"] = params

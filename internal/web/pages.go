@@ -52,7 +52,7 @@ var pages = func() map[string]*template.Template {
 	}
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html"))
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error"} {
+	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda"} {
 		out[name] = template.Must(template.Must(base.Clone()).ParseFS(templates.Web, "web/"+name+".html"))
 	}
 	return out
@@ -72,6 +72,8 @@ var flashes = map[string]string{
 	"godkand": "Yttrandet är godkänt; tjänsteutlåtandet förseglas.", "atersand": "Yttrandet är återsänt till handläggaren.",
 	"avstar": "Nämnden avstår från att yttra sig.", "anstand": "Begäran om anstånd är skickad.", "beslut": "Beslutet om anstånd är registrerat.",
 	"fordelad": "Uppdraget är fördelat.", "paminnelse": "En påminnelse är skickad.", "bilaga": "Bilagan är uppladdad.", "stangs": "Remissomgången stängs och svaren sammanställs.", "aterkallas": "Remissen återkallas.",
+	"sammantrade": "Sammanträdet är tillagt.", "borttaget": "Sammanträdet är borttaget.", "beslutsvag": "Beslutsvägen är sparad.",
+	"protokoll": "Nämndens beslut är registrerat; protokollsutdraget upprättas.", "stegbeslut": "Beslutet i beslutsgången är registrerat.",
 }
 
 func (s *Server) render(w http.ResponseWriter, code int, name string, p page) {
@@ -152,6 +154,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /remisser/{id}/aterkalla", s.page(s.postRoundAction))
 	mux.HandleFunc("POST /remisser/{id}/anstand/{org}", s.page(s.postDecideExtension))
 	mux.HandleFunc("POST /remisser/{id}/paminn/{org}", s.page(s.postRemindNow))
+	s.decisionPageRoutes(mux)
 	mux.HandleFunc("GET /inkorg", s.page(s.inboxPage))
 	mux.HandleFunc("GET /uppdrag", s.page(s.inboxPage))
 	mux.HandleFunc("GET /uppdrag/{id}", s.page(s.assignmentPage))
@@ -414,23 +417,35 @@ type recipientRow struct {
 	Org, OrgName, State, Deadline, PendingUntil string
 	Late, Open                                  bool
 	Reminders                                   int
+	recipientRoute
 }
 
 func (s *Server) roundPage(w http.ResponseWriter, r *http.Request, p page) error {
 	if !isKS(p.User) {
 		return store.ErrNotFound
 	}
-	rm, err := s.Store.Remiss(r.Context(), r.PathValue("id"))
+	data, err := s.roundData(r.Context(), p, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	asgs, err := s.Store.Assignments(r.Context(), rm.ID)
+	p.Title, p.Data = data["Remiss"].(store.Remiss).Title, data
+	s.render(w, http.StatusOK, "round", p)
+	return nil
+}
+
+// roundData is what the round page shows of round id.
+func (s *Server) roundData(ctx context.Context, p page, id string) (map[string]any, error) {
+	rm, err := s.Store.Remiss(ctx, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	out, err := s.Store.Outbox(r.Context(), rm.ID)
+	asgs, err := s.Store.Assignments(ctx, rm.ID)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	out, err := s.Store.Outbox(ctx, rm.ID)
+	if err != nil {
+		return nil, err
 	}
 	reminders := map[string]int{}
 	for _, m := range out {
@@ -440,23 +455,27 @@ func (s *Server) roundPage(w http.ResponseWriter, r *http.Request, p page) error
 	}
 	var rows []recipientRow
 	for _, a := range asgs {
-		org, err := s.Store.Org(r.Context(), a.Org)
+		org, err := s.Store.Org(ctx, a.Org)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		row := recipientRow{Org: a.Org, OrgName: org.Name, State: a.State.Label(), Deadline: a.Deadline, Late: a.Late,
 			Reminders: reminders[a.ID], Open: a.State.Open() && rm.State == remiss.RemissOpen}
 		if !a.State.Done() {
-			if st, err := s.Rounds.AssignmentStatus(r.Context(), a.ID); err == nil && st.Pending != nil {
+			if st, err := s.Rounds.AssignmentStatus(ctx, a.ID); err == nil && st.Pending != nil {
 				row.PendingUntil = st.Pending.Until
 			}
 		}
+		if row.recipientRoute, err = s.recipientRoute(ctx, a); err != nil {
+			return nil, err
+		}
 		rows = append(rows, row)
 	}
-	p.Title = rm.Title
-	p.Data = map[string]any{"Remiss": rm, "State": roundLabel(rm.State), "Rows": rows, "SummaryID": rm.SummaryID}
-	s.render(w, http.StatusOK, "round", p)
-	return nil
+	data := map[string]any{"Remiss": rm, "State": roundLabel(rm.State), "Rows": rows, "SummaryID": rm.SummaryID}
+	if err := s.pathData(ctx, p, rm, data); err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
 func (s *Server) postRoundAction(w http.ResponseWriter, r *http.Request, p page) error {
@@ -611,6 +630,9 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 				p.Form[k] = val
 			}
 		}
+	}
+	if err := s.routeData(ctx, p, a, data); err != nil {
+		return nil, err
 	}
 	return data, nil
 }

@@ -52,7 +52,8 @@ func TestAccessMatrix(t *testing.T) {
 		role      remiss.Role
 		token     string
 	}
-	users := []user{{name: "anonymous"}, {name: "ks.samordnare", org: "ks", role: remiss.RoleCoordinator}, {name: "admin", org: "ks", role: remiss.RoleAdmin}}
+	users := []user{{name: "anonymous"}, {name: "ks.samordnare", org: "ks", role: remiss.RoleCoordinator}, {name: "admin", org: "ks", role: remiss.RoleAdmin},
+		{name: "ks.registrator", org: "ks", role: remiss.RoleRegistrar}}
 	for _, org := range []string{"bromma", "farsta", "skarholmen"} {
 		users = append(users, user{name: org + ".registrator", org: org, role: remiss.RoleRegistrar},
 			user{name: org + ".handlaggare", org: org, role: remiss.RoleOfficer}, user{name: org + ".chef", org: org, role: remiss.RoleSignatory})
@@ -62,6 +63,13 @@ func TestAccessMatrix(t *testing.T) {
 			users[i].token = c.token(users[i].name)
 		}
 	}
+	// A meeting in Bromma's calendar, to be refused to others.
+	today := time.Now().In(remiss.Stockholm)
+	meeting, err := e.svc.AddMeeting(ctx, e.user("bromma.registrator"), remiss.NewMeeting{
+		Date: today.AddDate(0, 1, 0).Format("2006-01-02"), AgendaDeadline: today.AddDate(0, 0, 20).Format("2006-01-02")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	o, _ := e.store.Org(ctx, "bromma")
 	answer := demo.SampleResponse(o)
 	// Who may act on Bromma's assignment, by route.
@@ -69,6 +77,7 @@ func TestAccessMatrix(t *testing.T) {
 		"assign": {remiss.RoleRegistrar}, "draft": {remiss.RoleOfficer}, "submit": {remiss.RoleOfficer},
 		"approve": {remiss.RoleSignatory}, "return": {remiss.RoleSignatory},
 		"decline": {remiss.RoleOfficer, remiss.RoleRegistrar, remiss.RoleSignatory}, "extension": {remiss.RoleOfficer, remiss.RoleRegistrar},
+		"route": {remiss.RoleRegistrar}, "decision": {remiss.RoleRegistrar},
 	}
 	type cell struct {
 		method, path string
@@ -108,6 +117,14 @@ func TestAccessMatrix(t *testing.T) {
 			return 403
 		}
 	}
+	registrar := func(foreign int) func(u user) int {
+		return func(u user) int {
+			if u.role != remiss.RoleRegistrar {
+				return 403
+			}
+			return foreign
+		}
+	}
 	cells := []cell{
 		{"POST", "/api/v1/remisses", map[string]any{"dnr": "KS 2026/970-2", "title": "Prov", "deadline": "2030-01-01", "recipients": []string{"bromma"}}, ksOnly},
 		{"GET", "/api/v1/remisses/" + id, nil, read(recipient)},
@@ -125,6 +142,34 @@ func TestAccessMatrix(t *testing.T) {
 		{"POST", "/api/v1/assignments/" + bromma + "/decline", map[string]string{"reason": "x"}, onBromma("decline")},
 		{"POST", "/api/v1/assignments/" + bromma + "/attachments?name=x.pdf", []byte("%PDF-1.7\n%%EOF\n"), onBromma("draft")},
 		{"POST", "/api/v1/assignments/" + bromma + "/extension", map[string]string{"until": "2030-01-01", "reason": "x"}, onBromma("extension")},
+		{"GET", "/api/v1/meetings", nil, func(user) int { return 200 }},
+		{"GET", "/api/v1/meetings?org=bromma", nil, func(u user) int {
+			if u.org == "bromma" || u.role == remiss.RoleCoordinator {
+				return 200
+			}
+			return 404
+		}},
+		{"POST", "/api/v1/meetings", map[string]string{"date": today.AddDate(0, 2, 0).Format("2006-01-02"), "agendaDeadline": today.AddDate(0, 1, 20).Format("2006-01-02")}, registrar(0)},
+		{"DELETE", "/api/v1/meetings/" + meeting.ID, nil, func(u user) int {
+			switch {
+			case u.role != remiss.RoleRegistrar:
+				return 403
+			case u.org == "bromma":
+				return 0
+			}
+			return 404 // another organisation's calendar
+		}},
+		{"PUT", "/api/v1/route", map[string]string{"route": "delegation"}, registrar(0)},
+		{"POST", "/api/v1/assignments/" + bromma + "/route", map[string]string{"route": "namnd"}, onBromma("route")},
+		{"GET", "/api/v1/agenda", nil, func(user) int { return 200 }},
+		{"POST", "/api/v1/assignments/" + bromma + "/decision", map[string]any{"meeting": meeting.ID, "paragraph": "1", "decision": "bifall", "immediate": true}, onBromma("decision")},
+		{"GET", "/api/v1/remisses/" + id + "/decisions", nil, read(recipient)},
+		{"POST", "/api/v1/remisses/" + id + "/decisions/slk", map[string]any{"paragraph": "1", "decision": "tillstyrker", "immediate": true}, func(u user) int {
+			if u.org == "ks" && u.role == remiss.RoleRegistrar {
+				return 0
+			}
+			return 403
+		}},
 		{"GET", "/api/v1/documents?remiss=" + id, nil, read(recipient)},
 		{"GET", "/api/v1/documents/missiv." + id, nil, read(recipient)},
 		{"GET", "/api/v1/documents/statement." + bromma, nil, read(func(u user) bool { return u.org == "bromma" })},
@@ -141,7 +186,9 @@ func TestAccessMatrix(t *testing.T) {
 			ops += len(m)
 		}
 	}
-	if ops != len(cells)-1 { // GET /api/v1/documents/{id} is tried twice: a shared document and an own statement
+	// GET /api/v1/documents/{id} is tried twice (a shared document and an
+	// own statement), and GET /api/v1/meetings twice (own calendar, another's).
+	if ops != len(cells)-2 {
 		t.Errorf("the matrix covers %d routes, the API has %d", len(cells), ops)
 	}
 

@@ -1,0 +1,377 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/rounds"
+	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/workflows"
+)
+
+// The pages of decision routing: the registrator's meeting calendar and
+// default route, the agenda, the route and decision forms of an
+// assignment, and the decision path of a closed round.
+
+func (s *Server) decisionPageRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /sammantraden", s.page(s.meetingsPage))
+	mux.HandleFunc("POST /sammantraden", s.page(s.postMeeting))
+	mux.HandleFunc("POST /sammantraden/{id}/ta-bort", s.page(s.postDeleteMeeting))
+	mux.HandleFunc("POST /beslutsvag", s.page(s.postDefaultRoute))
+	mux.HandleFunc("GET /dagordning", s.page(s.agendaPage))
+	mux.HandleFunc("POST /uppdrag/{id}/beslutsvag", s.page(s.postRoute))
+	mux.HandleFunc("POST /uppdrag/{id}/beslut", s.page(s.postDecision))
+	mux.HandleFunc("POST /remisser/{id}/beslutsgang", s.page(s.postStepDecision))
+}
+
+// keepForm shows a form again with what was typed and its problems next
+// to the fields (renamed where the page names a field otherwise).
+func keepForm(r *http.Request, p *page, rej *rounds.Rejection, rename map[string]string) {
+	for k, v := range r.PostForm {
+		if k != "csrf" && len(v) > 0 {
+			p.Form[k] = v[0]
+		}
+	}
+	fields := fieldsTop(rej.Fields)
+	for i, f := range fields {
+		if to, ok := rename[f.Field]; ok {
+			fields[i].Field = to
+		}
+	}
+	p.Errors, p.Error = fields, rej.Reason
+	if len(fields) > 0 {
+		p.Error = "Formuläret innehåller fel; se markerade fält."
+	}
+}
+
+// rejected is the rejection to show on the form, or nil when err should be
+// an error page.
+func rejected(err error) *rounds.Rejection {
+	var rej *rounds.Rejection
+	if errors.As(err, &rej) && rej.Kind != rounds.NotFound && rej.Kind != rounds.Forbidden {
+		return rej
+	}
+	return nil
+}
+
+var rejectionCode = map[rounds.Kind]int{rounds.Invalid: http.StatusUnprocessableEntity, rounds.Conflict: http.StatusConflict}
+
+func meetingLabel(m remiss.Meeting) string {
+	l := m.Date + " (sista dag för ärenden " + m.AgendaDeadline + ")"
+	if m.Place != "" {
+		l += ", " + m.Place
+	}
+	return l
+}
+
+type meetingOption struct {
+	ID, Label string
+}
+
+func meetingOptions(ms []remiss.Meeting) []meetingOption {
+	var out []meetingOption
+	for _, m := range ms {
+		out = append(out, meetingOption{m.ID, meetingLabel(m)})
+	}
+	return out
+}
+
+// --- The calendar and the default route ---
+
+func (s *Server) renderMeetings(w http.ResponseWriter, r *http.Request, p page, code int) error {
+	if p.User.Role != remiss.RoleRegistrar {
+		return errForbidden
+	}
+	ms, err := s.Rounds.Meetings(r.Context(), p.User.Actor(), p.User.Org)
+	if err != nil {
+		return err
+	}
+	route, ref, err := s.Store.OrgRoute(r.Context(), p.User.Org)
+	if err != nil {
+		return err
+	}
+	if _, ok := p.Form["route"]; !ok {
+		p.Form["route"], p.Form["delegationRef"] = string(route), ref
+	}
+	p.Title = "Sammanträden"
+	p.Data = map[string]any{"Meetings": ms, "Route": route.Label(),
+		"Routes": []meetingOption{{string(remiss.RouteDelegation), remiss.RouteDelegation.Label()}, {string(remiss.RouteNamnd), remiss.RouteNamnd.Label()}}}
+	s.render(w, code, "meetings", p)
+	return nil
+}
+
+func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request, p page) error {
+	return s.renderMeetings(w, r, p, http.StatusOK)
+}
+
+func (s *Server) postMeeting(w http.ResponseWriter, r *http.Request, p page) error {
+	if p.User.Role != remiss.RoleRegistrar {
+		return errForbidden
+	}
+	n := remiss.NewMeeting{Date: strings.TrimSpace(r.PostFormValue("date")), AgendaDeadline: strings.TrimSpace(r.PostFormValue("agendaDeadline")),
+		Place: r.PostFormValue("place")}
+	err := checkMeetingDates(n)
+	if err == nil {
+		_, err = s.Rounds.AddMeeting(r.Context(), p.User.Actor(), n)
+	}
+	if rej := rejected(err); rej != nil {
+		keepForm(r, &p, rej, nil)
+		return s.renderMeetings(w, r, p, rejectionCode[rej.Kind])
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/sammantraden", "sammantrade")
+}
+
+func (s *Server) postDeleteMeeting(w http.ResponseWriter, r *http.Request, p page) error {
+	err := s.Rounds.DeleteMeeting(r.Context(), p.User.Actor(), r.PathValue("id"))
+	if rej := rejected(err); rej != nil {
+		p.Error = "Sammanträdet kan inte tas bort: " + rej.Reason + "."
+		return s.renderMeetings(w, r, p, rejectionCode[rej.Kind])
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/sammantraden", "borttaget")
+}
+
+func (s *Server) postDefaultRoute(w http.ResponseWriter, r *http.Request, p page) error {
+	err := s.Rounds.SetDefaultRoute(r.Context(), p.User.Actor(), remiss.Route(r.PostFormValue("route")), r.PostFormValue("delegationRef"))
+	if rej := rejected(err); rej != nil {
+		keepForm(r, &p, rej, nil)
+		return s.renderMeetings(w, r, p, rejectionCode[rej.Kind])
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/sammantraden", "beslutsvag")
+}
+
+// --- The agenda ---
+
+type agendaGroup struct {
+	Meeting remiss.Meeting
+	Items   []store.AgendaItem
+}
+
+func (s *Server) agendaPage(w http.ResponseWriter, r *http.Request, p page) error {
+	if p.User.Role != remiss.RoleRegistrar {
+		return errForbidden
+	}
+	items, err := s.Store.Agenda(r.Context(), p.User.Org)
+	if err != nil {
+		return err
+	}
+	var groups []agendaGroup
+	for _, it := range items {
+		if n := len(groups); n > 0 && groups[n-1].Meeting.ID == it.Meeting.ID {
+			groups[n-1].Items = append(groups[n-1].Items, it)
+			continue
+		}
+		groups = append(groups, agendaGroup{Meeting: it.Meeting, Items: []store.AgendaItem{it}})
+	}
+	p.Title, p.Data = "Dagordning", groups
+	s.render(w, http.StatusOK, "agenda", p)
+	return nil
+}
+
+// --- An assignment's route and the nämnd's decision ---
+
+var routeStates = []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted, remiss.StateOnAgenda}
+
+// routeData adds what the assignment page shows of the decision route, and
+// the registrator's forms.
+func (s *Server) routeData(ctx context.Context, p page, a store.Assignment, data map[string]any) error {
+	route := a.Route
+	if route == "" {
+		r, _, err := s.Store.OrgRoute(ctx, a.Org)
+		if err != nil {
+			return err
+		}
+		route = r
+	}
+	data["RouteLabel"] = route.Label()
+	if a.MeetingID != "" {
+		if m, err := s.Store.Meeting(ctx, a.Org, a.MeetingID); err == nil {
+			data["Meeting"] = meetingLabel(m)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	if a.MinutesID != "" {
+		data["MinutesID"] = a.MinutesID
+	}
+	if p.User.Role != remiss.RoleRegistrar || p.User.Org != a.Org {
+		return nil
+	}
+	canRoute := false
+	for _, st := range routeStates {
+		canRoute = canRoute || a.State == st
+	}
+	data["CanRoute"], data["CanDecide"] = canRoute, a.State == remiss.StateOnAgenda
+	if !canRoute {
+		return nil
+	}
+	ms, err := s.Rounds.Meetings(ctx, p.User.Actor(), a.Org)
+	if err != nil {
+		return err
+	}
+	data["Meetings"] = meetingOptions(ms)
+	data["Routes"] = []meetingOption{{string(remiss.RouteDelegation), remiss.RouteDelegation.Label()}, {string(remiss.RouteNamnd), remiss.RouteNamnd.Label()}}
+	data["Verdicts"] = []meetingOption{{string(remiss.VerdictBifall), remiss.VerdictBifall.Label()}, {string(remiss.VerdictAndrat), remiss.VerdictAndrat.Label()},
+		{string(remiss.VerdictAterremiss), remiss.VerdictAterremiss.Label()}, {string(remiss.VerdictBordlagd), remiss.VerdictBordlagd.Label()}}
+	if _, ok := p.Form["route"]; !ok {
+		p.Form["route"], p.Form["routeMeeting"] = string(route), a.MeetingID
+	}
+	if _, ok := p.Form["meeting"]; !ok {
+		p.Form["meeting"] = a.MeetingID
+	}
+	return nil
+}
+
+func (s *Server) postRoute(w http.ResponseWriter, r *http.Request, p page) error {
+	id := r.PathValue("id")
+	_, err := s.Rounds.SetRoute(r.Context(), p.User.Actor(), id, remiss.Route(r.PostFormValue("route")), r.PostFormValue("routeMeeting"))
+	if rej := rejected(err); rej != nil {
+		renameFields(rej, map[string]string{"meeting": "routeMeeting"})
+	}
+	if err != nil {
+		return s.formError(w, r, p, err)
+	}
+	return redirect(w, r, "/uppdrag/"+id, "beslutsvag")
+}
+
+func renameFields(rej *rounds.Rejection, rename map[string]string) {
+	for i, f := range rej.Fields {
+		if to, ok := rename[f.Field]; ok {
+			rej.Fields[i].Field = to
+		}
+	}
+}
+
+// splitPeople reads names separated by commas or new lines.
+func splitPeople(s string) []string {
+	return splitList(strings.ReplaceAll(s, "\n", ","), ",")
+}
+
+func (s *Server) postDecision(w http.ResponseWriter, r *http.Request, p page) error {
+	id := r.PathValue("id")
+	m := remiss.Minutes{Meeting: r.PostFormValue("meeting"), Paragraph: strings.TrimSpace(r.PostFormValue("paragraph")),
+		Verdict: remiss.Verdict(r.PostFormValue("decision")), Wording: r.PostFormValue("wording"), Reason: r.PostFormValue("minutesReason"),
+		NextMeeting: r.PostFormValue("nextMeeting"), Immediate: r.PostFormValue("immediate") != "",
+		AdjustOn: strings.TrimSpace(r.PostFormValue("adjustOn")), Adjusters: splitPeople(r.PostFormValue("adjusters")),
+		Reservations: r.PostFormValue("reservations")}
+	_, err := s.Rounds.RecordDecision(r.Context(), p.User.Actor(), id, m)
+	if rej := rejected(err); rej != nil {
+		renameFields(rej, map[string]string{"reason": "minutesReason"})
+	}
+	if err != nil {
+		return s.formError(w, r, p, err)
+	}
+	return redirect(w, r, "/uppdrag/"+id, "protokoll")
+}
+
+// --- The round's decision path ---
+
+type recipientRoute struct {
+	Route, Meeting string
+	NeedsExtension bool
+	MinutesID      string
+}
+
+func (s *Server) recipientRoute(ctx context.Context, a store.Assignment) (recipientRoute, error) {
+	out := recipientRoute{NeedsExtension: a.NeedsExtension, MinutesID: a.MinutesID}
+	if a.Route != "" {
+		out.Route = a.Route.Label()
+	}
+	if a.MeetingID != "" {
+		m, err := s.Store.Meeting(ctx, a.Org, a.MeetingID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return out, err
+		}
+		out.Meeting = m.Date
+	}
+	return out, nil
+}
+
+type pathStep struct {
+	Code, Name, Status string
+}
+
+type decisionRow struct {
+	store.Decision
+	Verdict string
+}
+
+// pathData adds a closed round's decision path, its recorded decisions and,
+// for kommunstyrelsens registrator, the form for the current step.
+func (s *Server) pathData(ctx context.Context, p page, rm store.Remiss, data map[string]any) error {
+	ds, err := s.Store.Decisions(ctx, rm.ID)
+	if err != nil {
+		return err
+	}
+	var rows []decisionRow
+	for _, d := range ds {
+		rows = append(rows, decisionRow{Decision: d, Verdict: d.Verdict.Label()})
+	}
+	data["Decisions"] = rows
+	if rm.SummaryID == "" {
+		return nil
+	}
+	st := workflows.PathStatus{RemissID: rm.ID, Path: pathOf(rm), Step: rm.Step, Done: rm.DecidedAt != nil, OutcomeID: rm.OutcomeID}
+	if live, err := s.Rounds.PathStatus(ctx, rm.ID); err == nil && len(live.Path) > 0 {
+		st = live
+	}
+	var steps []pathStep
+	for i, code := range st.Path {
+		status := "Väntar"
+		switch {
+		case st.Done || i < st.Step:
+			status = "Beslutat"
+		case i == st.Step:
+			status = "Bereds nu"
+		}
+		steps = append(steps, pathStep{Code: code, Name: remiss.StepName(code), Status: status})
+	}
+	data["Path"], data["PathDone"], data["OutcomeID"] = steps, st.Done, st.OutcomeID
+	if !st.Done && st.Step < len(st.Path) {
+		data["CurrentStep"] = steps[st.Step]
+		if workflows.StepPermitted(p.User.Actor()) == nil {
+			var verdicts []meetingOption
+			for _, v := range remiss.StepVerdicts(st.Step == len(st.Path)-1) {
+				verdicts = append(verdicts, meetingOption{string(v), v.Label()})
+			}
+			data["StepForm"], data["StepVerdicts"] = true, verdicts
+		}
+	}
+	return nil
+}
+
+func (s *Server) postStepDecision(w http.ResponseWriter, r *http.Request, p page) error {
+	id := r.PathValue("id")
+	if !isKS(p.User) {
+		return errForbidden
+	}
+	sd := remiss.StepDecision{Paragraph: strings.TrimSpace(r.PostFormValue("paragraph")), Verdict: remiss.Verdict(r.PostFormValue("decision")),
+		Wording: r.PostFormValue("wording"), Immediate: r.PostFormValue("immediate") != "",
+		AdjustOn: strings.TrimSpace(r.PostFormValue("adjustOn")), Adjusters: splitPeople(r.PostFormValue("adjusters"))}
+	_, err := s.Rounds.RecordStepDecision(r.Context(), p.User.Actor(), id, r.PostFormValue("step"), sd)
+	if rej := rejected(err); rej != nil {
+		keepForm(r, &p, rej, nil)
+		data, err := s.roundData(r.Context(), p, id)
+		if err != nil {
+			return err
+		}
+		p.Data = data
+		s.render(w, rejectionCode[rej.Kind], "round", p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/remisser/"+id, "stegbeslut")
+}
