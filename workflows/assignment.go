@@ -587,6 +587,9 @@ func (w *assignment) checkDecideExtension(r ExtensionDecision) error {
 func (w *assignment) assign(ctx workflow.Context, r AssignRequest) (AssignmentStatus, error) {
 	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkAssign(r) }, func() error {
+		if r.Officer == w.officer && (w.state == remiss.StateAssigned || w.state == remiss.StateDrafting) {
+			return nil // the same assignment again, e.g. a retry whose answer was lost: already done
+		}
 		to := remiss.StateAssigned
 		if w.state == remiss.StateDrafting {
 			to = remiss.StateDrafting
@@ -614,6 +617,9 @@ func (w *assignment) saveDraft(ctx workflow.Context, r VersionRequest) (Assignme
 func (w *assignment) submit(ctx workflow.Context, r VersionRequest) (AssignmentStatus, error) {
 	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkSubmit(r) }, func() error {
+		if w.state == remiss.StateSubmitted && r.VersionID == w.versionID {
+			return nil // the same version again (versions are named by their content): already submitted
+		}
 		late := workflow.Now(ctx).After(w.deadlineAt)
 		if _, err := w.record(ctx, activities.ActionSubmitted, remiss.StateSubmitted,
 			activities.RecordInput{Actor: r.Actor, VersionID: r.VersionID, SHA256: r.SHA256, Late: late}); err != nil {

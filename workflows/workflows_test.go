@@ -514,3 +514,35 @@ func TestMissingSealWaitsForAnOperatorThenRetries(t *testing.T) {
 		t.Errorf("audit has %d document_failed rows", failed)
 	}
 }
+
+// A retried action whose first answer was lost (a worker or the network
+// died) finds it done and records nothing twice.
+func TestRetriedAssignAndSubmitRecordOnce(t *testing.T) {
+	h := newHarness(t, "KS 2026/100-9", "alvsjo")
+	reg := actor("alvsjo", remiss.RoleRegistrar)
+	h.at(time.Hour, "", "assign", UpdateAssign, AssignRequest{Actor: reg, Officer: "alvsjo.handlaggare"})
+	h.at(2*time.Hour, "", "assign-again", UpdateAssign, AssignRequest{Actor: reg, Officer: "alvsjo.handlaggare"})
+	v := h.version("alvsjo", nil)
+	h.at(3*time.Hour, "", "submit", UpdateSubmit, v)
+	h.at(4*time.Hour, "", "submit-again", UpdateSubmit, v)
+	h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(SignalClose, nil) }, 5*time.Hour)
+	h.env.ExecuteWorkflow(AssignmentWorkflow, h.assignmentInput("alvsjo"))
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	h.mustAccept("assign", "assign-again", "submit", "submit-again")
+	audit, err := h.store.Audit(context.Background(), h.remissID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, e := range audit {
+		count[e.Action]++
+	}
+	if count["assigned"] != 1 || count["submitted"] != 1 {
+		t.Errorf("audit %v, want one assigned and one submitted", count)
+	}
+	if n := len(h.notices("submitted")); n != 1 {
+		t.Errorf("%d messages to the signatory, want 1", n)
+	}
+}

@@ -78,7 +78,7 @@ func run(n, m, inboxSize int, adminURL string) error {
 	if err := demo.Seed(ctx, st); err != nil {
 		return err
 	}
-	orgs, err := makeOrgs(ctx, st, n)
+	orgs, err := demo.LoadOrgs(ctx, st, n)
 	if err != nil {
 		return err
 	}
@@ -244,28 +244,6 @@ func run(n, m, inboxSize int, adminURL string) error {
 	runtime.ReadMemStats(&ms)
 	fmt.Printf("process (server, worker and web together): RSS %s, Go heap in use %d MB\n", rss(), ms.HeapInuse>>20)
 	return nil
-}
-
-func makeOrgs(ctx context.Context, st *store.Store, n int) ([]string, error) {
-	var codes []string
-	for i := 1; i <= n; i++ {
-		code := fmt.Sprintf("last-%03d", i)
-		if err := st.UpsertOrg(ctx, remiss.Org{Code: code, Name: fmt.Sprintf("Lastnämnd %d", i), Kind: remiss.KindFacknamnd,
-			Email: code + "@example.stockholm.se"}); err != nil {
-			return nil, err
-		}
-		for _, r := range []struct {
-			suffix string
-			role   remiss.Role
-		}{{".registrator", remiss.RoleRegistrar}, {".handlaggare", remiss.RoleOfficer}, {".chef", remiss.RoleSignatory}} {
-			if err := st.UpsertUser(ctx, store.User{Username: code + r.suffix, Org: code, Role: r.role, DisplayName: code + r.suffix,
-				Email: code + r.suffix + "@example.stockholm.se"}); err != nil {
-				return nil, err
-			}
-		}
-		codes = append(codes, code)
-	}
-	return codes, nil
 }
 
 func users(orgs []string) []string {

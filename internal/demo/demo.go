@@ -6,6 +6,7 @@ package demo
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/remiss/remiss/internal/remiss"
@@ -135,4 +136,29 @@ func Seed(ctx context.Context, s *store.Store) error {
 		}
 	}
 	return nil
+}
+
+// LoadOrgs adds n numbered organisations ("last-001", …) with a
+// registrator, an officer and a chef each, for load and fault tests that
+// need more recipients than the city has, and returns their codes.
+func LoadOrgs(ctx context.Context, st *store.Store, n int) ([]string, error) {
+	var codes []string
+	for i := 1; i <= n; i++ {
+		code := fmt.Sprintf("last-%03d", i)
+		if err := st.UpsertOrg(ctx, remiss.Org{Code: code, Name: fmt.Sprintf("Lastnämnd %d", i), Kind: remiss.KindFacknamnd,
+			Email: code + "@" + Domain}); err != nil {
+			return nil, err
+		}
+		for _, r := range []struct {
+			suffix string
+			role   remiss.Role
+		}{{".registrator", remiss.RoleRegistrar}, {".handlaggare", remiss.RoleOfficer}, {".chef", remiss.RoleSignatory}} {
+			if err := st.UpsertUser(ctx, store.User{Username: code + r.suffix, Org: code, Role: r.role, DisplayName: code + r.suffix,
+				Email: code + r.suffix + "@" + Domain}); err != nil {
+				return nil, err
+			}
+		}
+		codes = append(codes, code)
+	}
+	return codes, nil
 }
