@@ -582,12 +582,18 @@ func (w *assignment) checkDecideExtension(r ExtensionDecision) error {
 	return nil
 }
 
+// idempotentRetries reports whether a repeated action is recognised as
+// done; rounds recorded before that recorded it again, and replay the same.
+func idempotentRetries(ctx workflow.Context) bool {
+	return workflow.GetVersion(ctx, "idempotent-retries", workflow.DefaultVersion, 1) == 1
+}
+
 // --- update handlers ---
 
 func (w *assignment) assign(ctx workflow.Context, r AssignRequest) (AssignmentStatus, error) {
 	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkAssign(r) }, func() error {
-		if r.Officer == w.officer && (w.state == remiss.StateAssigned || w.state == remiss.StateDrafting) {
+		if r.Officer == w.officer && (w.state == remiss.StateAssigned || w.state == remiss.StateDrafting) && idempotentRetries(ctx) {
 			return nil // the same assignment again, e.g. a retry whose answer was lost: already done
 		}
 		to := remiss.StateAssigned
@@ -617,7 +623,7 @@ func (w *assignment) saveDraft(ctx workflow.Context, r VersionRequest) (Assignme
 func (w *assignment) submit(ctx workflow.Context, r VersionRequest) (AssignmentStatus, error) {
 	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkSubmit(r) }, func() error {
-		if w.state == remiss.StateSubmitted && r.VersionID == w.versionID {
+		if w.state == remiss.StateSubmitted && r.VersionID == w.versionID && idempotentRetries(ctx) {
 			return nil // the same version again (versions are named by their content): already submitted
 		}
 		late := workflow.Now(ctx).After(w.deadlineAt)
