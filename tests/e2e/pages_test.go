@@ -235,3 +235,136 @@ func TestPages(t *testing.T) {
 		t.Errorf("underlag not stored: %+v", docs)
 	}
 }
+
+// TestPagesDecisions walks decision routing through the pages: the
+// calendar, the route and decision forms with errors next to their fields,
+// the agenda, the round page's routes and the decision path.
+func TestPagesDecisions(t *testing.T) {
+	e := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	base, stop := e.serve(ctx)
+	defer stop()
+	today := time.Now().In(remiss.Stockholm).Format("2006-01-02")
+
+	reg := newBrowser(t, base)
+	reg.login("bromma.registrator")
+	if code, body, _ := reg.get("/sammantraden"); code != 200 || !strings.Contains(body, `<label for="agendaDeadline">`) || !strings.Contains(body, `href="/dagordning"`) {
+		t.Fatalf("calendar page: %d\n%s", code, body)
+	}
+	code, body, _ := reg.post("/sammantraden", url.Values{"csrf": {reg.csrf("/sammantraden")}, "date": {"snart"}, "agendaDeadline": {today}, "place": {"Brommasalen"}})
+	if code != 422 || !strings.Contains(body, `id="date-error"`) || !strings.Contains(body, `value="Brommasalen"`) {
+		t.Errorf("invalid meeting: %d\n%s", code, body)
+	}
+	if code, _, loc := reg.post("/sammantraden", url.Values{"csrf": {reg.csrf("/sammantraden")}, "date": {today}, "agendaDeadline": {today}, "place": {"Brommasalen"}}); code != http.StatusSeeOther || loc != "/sammantraden?ok=sammantrade" {
+		t.Fatalf("add meeting: %d %s", code, loc)
+	}
+	if code, body, _ := reg.post("/beslutsvag", url.Values{"csrf": {reg.csrf("/sammantraden")}, "route": {"kanske"}, "delegationRef": {"3.2"}}); code != 422 || !strings.Contains(body, `id="route-error"`) {
+		t.Errorf("invalid default route: %d", code)
+	}
+	if _, body, _ := reg.get("/uppdrag/nope.bromma"); !strings.Contains(body, "Något gick fel") {
+		t.Errorf("unknown assignment page:\n%s", body)
+	}
+	other := newBrowser(t, base)
+	other.login("bromma.handlaggare")
+	if code, _, _ := other.get("/sammantraden"); code != http.StatusForbidden {
+		t.Errorf("calendar as an officer: %d", code)
+	}
+
+	id := "ks-2026-990-1"
+	if _, err := e.svc.Launch(ctx, e.user("ks.samordnare"), remiss.Launch{Dnr: "KS 2026/990-1", Title: "Beslut i nämnd",
+		Deadline: time.Now().AddDate(0, 2, 0).Format("2006-01-02"), Recipients: []string{"bromma", "farsta"}}); err != nil {
+		t.Fatal(err)
+	}
+	waitStarted(t, ctx, e.c, []string{"bromma", "farsta"}, id)
+	asg, farsta := remiss.AssignmentID(id, "bromma"), remiss.AssignmentID(id, "farsta")
+	meeting := remiss.MeetingID("bromma", today)
+	code, body, _ = reg.post("/uppdrag/"+asg+"/beslutsvag", url.Values{"csrf": {reg.csrf("/uppdrag/" + asg)}, "route": {"namnd"}, "routeMeeting": {"bromma.2099-01-01"}})
+	if code != 422 || !strings.Contains(body, `id="routeMeeting-error"`) {
+		t.Errorf("route to an unknown meeting: %d\n%s", code, body)
+	}
+	if code, _, _ := reg.post("/uppdrag/"+asg+"/beslutsvag", url.Values{"csrf": {reg.csrf("/uppdrag/" + asg)}, "route": {"namnd"}, "routeMeeting": {meeting}}); code != http.StatusSeeOther {
+		t.Fatalf("route: %d", code)
+	}
+	// Farsta's nämnd has no meeting before the svarsdatum.
+	if _, err := e.svc.SetRoute(ctx, e.user("farsta.registrator"), farsta, remiss.RouteNamnd, ""); err != nil {
+		t.Fatal(err)
+	}
+	coord := newBrowser(t, base)
+	coord.login("ks.samordnare")
+	for limit := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		_, body, _ = coord.get("/remisser/" + id)
+		if strings.Contains(body, "Behöver anstånd: inget sammanträde före svarsdatum") && strings.Contains(body, "Sammanträde "+today) {
+			break
+		}
+		if time.Now().After(limit) {
+			t.Fatalf("round page without routes:\n%s", body)
+		}
+	}
+
+	if err := e.answer(ctx, asg, "bromma"); err != nil {
+		t.Fatal(err)
+	}
+	for limit := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if a, _ := e.store.Assignment(ctx, asg); a.State == remiss.StateOnAgenda {
+			break
+		}
+		if time.Now().After(limit) {
+			t.Fatal("not on the agenda")
+		}
+	}
+	if _, body, _ := reg.get("/dagordning"); !strings.Contains(body, "Sammanträdet "+today) || !strings.Contains(body, `href="/uppdrag/`+asg+`"`) {
+		t.Errorf("agenda page:\n%s", body)
+	}
+	_, body, _ = reg.get("/uppdrag/" + asg)
+	if !strings.Contains(body, "Registrera beslut") || !strings.Contains(body, "På nämndens dagordning") {
+		t.Fatalf("assignment page on the agenda:\n%s", body)
+	}
+	form := url.Values{"csrf": {reg.csrf("/uppdrag/" + asg)}, "meeting": {meeting}, "paragraph": {""}, "decision": {"andrat"},
+		"wording": {"Nämnden ställer sig bakom förslaget med ändringen att ”uppkopplad” stryks."}, "adjusters": {"Anna Andersson\nBo Berg"}, "adjustOn": {today}}
+	code, body, _ = reg.post("/uppdrag/"+asg+"/beslut", form)
+	if code != 422 || !strings.Contains(body, `id="paragraph-error"`) || !strings.Contains(body, "med ändringen att ”uppkopplad” stryks.") {
+		t.Errorf("decision without a paragraph: %d\n%s", code, body)
+	}
+	form.Set("paragraph", "12")
+	if code, _, _ := reg.post("/uppdrag/"+asg+"/beslut", form); code != http.StatusSeeOther {
+		t.Fatalf("decision: %d", code)
+	}
+	fReg := newBrowser(t, base)
+	fReg.login("farsta.registrator")
+	if code, _, _ := fReg.post("/uppdrag/"+farsta+"/avsta", url.Values{"csrf": {fReg.csrf("/inkorg")}, "reason": {"Berör inte nämnden."}}); code != http.StatusSeeOther {
+		t.Fatalf("decline: %d", code)
+	}
+
+	// The round closes; kommunstyrelsens registrator records the first step.
+	ks := newBrowser(t, base)
+	ks.login("ks.registrator")
+	for limit := time.Now().Add(60 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		_, body, _ = ks.get("/remisser/" + id)
+		if strings.Contains(body, "Registrera beslut: Stadsledningskontoret") {
+			break
+		}
+		if time.Now().After(limit) {
+			t.Fatalf("no step form:\n%s", body)
+		}
+	}
+	code, body, _ = ks.post("/remisser/"+id+"/beslutsgang", url.Values{"csrf": {ks.csrf("/remisser/" + id)}, "step": {"slk"}, "paragraph": {""}, "decision": {"tillstyrker"}, "immediate": {"1"}})
+	if code != 422 || !strings.Contains(body, `id="paragraph-error"`) {
+		t.Errorf("step without a paragraph: %d\n%s", code, body)
+	}
+	if code, _, _ := ks.post("/remisser/"+id+"/beslutsgang", url.Values{"csrf": {ks.csrf("/remisser/" + id)}, "step": {"slk"}, "paragraph": {"3"}, "decision": {"tillstyrker"}, "immediate": {"1"}}); code != http.StatusSeeOther {
+		t.Fatalf("step: %d", code)
+	}
+	if code, _, _ := coord.post("/remisser/"+id+"/beslutsgang", url.Values{"csrf": {coord.csrf("/remisser/" + id)}, "step": {"borgarradsberedningen"}, "paragraph": {"3"}, "decision": {"tillstyrker"}, "immediate": {"1"}}); code != http.StatusForbidden {
+		t.Errorf("step by the Coordinator: %d", code)
+	}
+	for limit := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		_, body, _ = coord.get("/remisser/" + id)
+		if strings.Count(body, `href="/dokument/minutes.`) >= 2 && strings.Contains(body, "Borgarrådsberedningen: Bereds nu") {
+			break
+		}
+		if time.Now().After(limit) {
+			t.Fatalf("decision path on the round page:\n%s", body)
+		}
+	}
+}
