@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -26,16 +27,40 @@ import (
 	"github.com/remiss/remiss/workflows"
 )
 
-// TestRoundSurvivesFaults is the short form of the fault script: on a
-// PostgreSQL of its own, a round to twenty recipients goes on while workers
-// are killed three times and PostgreSQL itself is killed and started again.
-// Nothing is lost or duplicated, every signature is valid, and every message
-// is delivered (a resend carries its Message-ID, so it is recognisable).
+// faultPlan is how hard the fault script hits.
+type faultPlan struct {
+	recipients      int
+	kills           int           // workers killed with SIGKILL at random moments
+	pgDown          time.Duration // PostgreSQL killed and kept down this long
+	restartTemporal bool          // the Temporal server killed and started again
+	spacing         time.Duration // between the recipients' first actions
+}
+
+// plan is the short form that CI runs, or with REMISS_FAULTS=full the full
+// fault script: fifty recipients, twelve worker kills, PostgreSQL down for
+// 30 s, and the Temporal server killed and restarted.
+func plan() faultPlan {
+	if os.Getenv("REMISS_FAULTS") == "full" {
+		return faultPlan{recipients: 50, kills: 12, pgDown: 30 * time.Second, restartTemporal: true, spacing: 400 * time.Millisecond}
+	}
+	return faultPlan{recipients: 20, kills: 3, pgDown: 5 * time.Second, spacing: 200 * time.Millisecond}
+}
+
+// TestRoundSurvivesFaults is the fault script: on a PostgreSQL of its own,
+// a round goes on while workers are killed at random moments, PostgreSQL
+// itself is killed and started again, and (in the full form) so is the
+// Temporal server. Nothing is lost or duplicated, every signature is
+// valid, and every message is delivered (a resend carries its Message-ID,
+// so it is recognisable).
 func TestRoundSurvivesFaults(t *testing.T) {
+	fp := plan()
+	seed := time.Now().UnixNano()
+	rnd := rand.New(rand.NewPCG(uint64(seed), 0))
+	t.Logf("plan %+v, seed %d", fp, seed)
 	if _, err := exec.LookPath("go"); err != nil {
 		dbtest.Unavailable(t, "the go command", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	port := l.Addr().(*net.TCPAddr).Port
@@ -113,6 +138,14 @@ func TestRoundSurvivesFaults(t *testing.T) {
 	svc := rounds.New(st, c)
 	coord, _ := svc.Actor(ctx, "ks.samordnare")
 	orgs := append(demo.StadsdelsnamnderCodes(), "utbildningsnamnden", "trafiknamnden", "socialnamnden", "kulturnamnden", "fastighetsnamnden", "aldrenamnden")
+	if more := fp.recipients - len(orgs); more > 0 {
+		extra, err := demo.LoadOrgs(ctx, st, more)
+		if err != nil {
+			t.Fatal(err)
+		}
+		orgs = append(orgs, extra...)
+	}
+	orgs = orgs[:fp.recipients]
 	id, err := svc.Launch(ctx, coord, remiss.Launch{Dnr: "KS 2026/995-1", Title: "Strategi för Stockholm som smart och uppkopplad stad",
 		Deadline: time.Now().AddDate(0, 1, 0).Format("2006-01-02"), Recipients: orgs})
 	if err != nil {
@@ -124,47 +157,86 @@ func TestRoundSurvivesFaults(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			time.Sleep(time.Duration(i) * 200 * time.Millisecond)
+			time.Sleep(time.Duration(i) * fp.spacing)
 			errs <- answer(ctx, svc, st, id, org)
 		}()
 	}
-	// The faults: a worker killed, PostgreSQL killed for five seconds,
-	// two more workers killed. A Temporal server that gives up while its
+	// The faults, while the answers come in: workers killed at random
+	// moments (a new one started for each), PostgreSQL killed and started
+	// again, and in the full form the Temporal server killed and restarted
+	// once the database is back. A Temporal server that gives up while its
 	// database is gone is started again, as a supervisor would.
-	time.Sleep(time.Second)
-	workers[0].kill()
-	workers = append(workers, worker())
-	time.Sleep(time.Second)
+	var mu sync.Mutex // guards workers, server, restarts
+	restarts := 0
+	restartServer := func() {
+		restarts++
+		log := filepath.Join(logs, fmt.Sprintf("temporal-%d.log", restarts))
+		server = start(t, filepath.Join(bin, "remiss-temporal"), temporalEnv, log)
+		waitListening(t, log, server)
+	}
+	stopSupervisor, supervised := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(supervised)
+		for {
+			select {
+			case <-stopSupervisor:
+				return
+			case <-time.After(time.Second):
+			}
+			mu.Lock()
+			if server.exited() {
+				restartServer()
+			}
+			mu.Unlock()
+		}
+	}()
+	span := time.Duration(len(orgs))*fp.spacing + fp.pgDown + 10*time.Second
+	faults := make(chan struct{})
+	go func() {
+		defer close(faults)
+		for k := 0; k < fp.kills; k++ {
+			time.Sleep(time.Duration(rnd.Int64N(int64(span) / int64(fp.kills))))
+			mu.Lock()
+			var live []*proc
+			for _, w := range workers {
+				if !w.exited() {
+					live = append(live, w)
+				}
+			}
+			if len(live) > 0 {
+				live[rnd.IntN(len(live))].kill()
+			}
+			workers = append(workers, worker())
+			mu.Unlock()
+		}
+	}()
+	time.Sleep(2 * time.Second)
 	if err := pg.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(5 * time.Second)
+	t.Logf("PostgreSQL down for %v", fp.pgDown)
+	time.Sleep(fp.pgDown)
 	if err := pg.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range workers[1:] {
-		time.Sleep(1500 * time.Millisecond)
-		w.kill()
-		worker()
+	if fp.restartTemporal {
+		time.Sleep(2 * time.Second)
+		mu.Lock()
+		server.kill()
+		restartServer()
+		mu.Unlock()
+		t.Log("Temporal server killed and started again")
 	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	restarts := 0
-	for waiting := true; waiting; {
-		select {
-		case <-done:
-			waiting = false
-		case <-time.After(time.Second):
-			if server.exited() {
-				restarts++
-				log := filepath.Join(logs, fmt.Sprintf("temporal-%d.log", restarts))
-				server = start(t, filepath.Join(bin, "remiss-temporal"), temporalEnv, log)
-				waitListening(t, log, server)
-			}
-		case <-ctx.Done():
-			t.Fatal("the answers did not finish")
-		}
+	<-faults
+	answered := make(chan struct{})
+	go func() { wg.Wait(); close(answered) }()
+	select {
+	case <-answered:
+	case <-ctx.Done():
+		t.Fatal("the answers did not finish")
 	}
+	close(stopSupervisor)
+	<-supervised
 	close(errs)
 	for err := range errs {
 		if err != nil {
@@ -182,7 +254,13 @@ func TestRoundSurvivesFaults(t *testing.T) {
 		}
 		time.Sleep(time.Second)
 	}
-	t.Logf("Temporal server restarts: %d", restarts)
+	killed := 0
+	for _, w := range workers {
+		if w.exited() {
+			killed++
+		}
+	}
+	t.Logf("workers killed: %d; Temporal server restarts: %d", killed, restarts)
 
 	checkRound(t, ctx, st, seals.Roots, id, orgs)
 	// Every message is delivered; a copy is recognisable by its Message-ID.
