@@ -80,3 +80,52 @@ func TestResponseRules(t *testing.T) {
 		}
 	}
 }
+
+func TestDecisionRules(t *testing.T) {
+	v := validate.New(known)
+	fieldsOf := func(x any) validate.Errors {
+		t.Helper()
+		var fields validate.Errors
+		if err := v.Struct(x); err != nil && !errors.As(err, &fields) {
+			t.Fatalf("got %v", err)
+		}
+		return fields
+	}
+	ok := remiss.Minutes{Meeting: "bromma.2027-01-12", Paragraph: "§ 12", Verdict: remiss.VerdictBifall, Immediate: true}
+	if f := fieldsOf(ok); len(f) != 0 {
+		t.Errorf("a valid decision rejected: %v", f)
+	}
+	cases := []struct {
+		m     remiss.Minutes
+		field string
+		want  string
+	}{
+		{remiss.Minutes{Meeting: "m", Paragraph: "tolv", Verdict: remiss.VerdictBifall, Immediate: true}, "paragraph", "§ 12"},
+		{remiss.Minutes{Meeting: "m", Paragraph: "12", Verdict: remiss.VerdictAndrat, Immediate: true}, "wording", "tomt"},
+		{remiss.Minutes{Meeting: "m", Paragraph: "12", Verdict: remiss.VerdictAterremiss, Immediate: true}, "reason", "tomt"},
+		{remiss.Minutes{Meeting: "m", Paragraph: "12", Verdict: remiss.VerdictBordlagd, Immediate: true}, "nextMeeting", "tomt"},
+		{remiss.Minutes{Meeting: "m", Paragraph: "12", Verdict: remiss.VerdictBordlagd, NextMeeting: "m", Immediate: true}, "nextMeeting", "senare"},
+		{remiss.Minutes{Meeting: "m", Paragraph: "12", Verdict: remiss.VerdictBifall}, "adjustOn", "tomt"},
+		{remiss.Minutes{Meeting: "m", Paragraph: "12", Verdict: remiss.VerdictBifall}, "adjusters", "Minst en"},
+		{remiss.Minutes{Meeting: "m", Paragraph: "12", Verdict: "tillstyrker", Immediate: true}, "decision", "bifall"},
+	}
+	for _, c := range cases {
+		if got := fieldsOf(c.m).For(c.field); !strings.Contains(got, c.want) {
+			t.Errorf("%+v: %s = %q, want it to mention %q", c.m, c.field, got, c.want)
+		}
+	}
+	if got := fieldsOf(remiss.StepDecision{Paragraph: "§ 4", Verdict: remiss.VerdictBeslut, Immediate: true}).For("wording"); got == "" {
+		t.Error("a final decision without its wording passed")
+	}
+	if got := fieldsOf(remiss.NewMeeting{Date: "2027-01-10", AgendaDeadline: "2027-01-12"}).For("agendaDeadline"); !strings.Contains(got, "efter sammanträdet") {
+		t.Errorf("agenda deadline after the meeting: %q", got)
+	}
+	launch := remiss.Launch{Dnr: "KS 2016/171-908", Title: "Strategi", Deadline: "2099-01-31", Recipients: []string{"bromma"}}
+	for path, ok := range map[string]bool{"slk,borgarradsberedningen,ks": true, "ks,kf": true, "slk,kf": true,
+		"ks,slk": false, "slk": false, "slk,slk,ks": false, "slk,nowhere,ks": false} {
+		launch.Path = strings.Split(path, ",")
+		if got := fieldsOf(launch).For("path") == ""; got != ok {
+			t.Errorf("path %s accepted=%v, want %v", path, got, ok)
+		}
+	}
+}
