@@ -113,10 +113,7 @@ func (s *Server) postMeeting(w http.ResponseWriter, r *http.Request, p page) err
 	}
 	n := remiss.NewMeeting{Date: strings.TrimSpace(r.PostFormValue("date")), AgendaDeadline: strings.TrimSpace(r.PostFormValue("agendaDeadline")),
 		Place: r.PostFormValue("place")}
-	err := checkMeetingDates(n)
-	if err == nil {
-		_, err = s.Rounds.AddMeeting(r.Context(), p.User.Actor(), n)
-	}
+	_, err := s.Rounds.AddMeeting(r.Context(), p.User.Actor(), n)
 	if rej := rejected(err); rej != nil {
 		keepForm(r, &p, rej, nil)
 		return s.renderMeetings(w, r, p, rejectionCode[rej.Kind])

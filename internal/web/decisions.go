@@ -27,17 +27,6 @@ func pathOf(rm store.Remiss) []string {
 	return rm.Path
 }
 
-// checkMeetingDates refuses an agenda deadline after the meeting, which
-// the calendar cannot hold.
-func checkMeetingDates(n remiss.NewMeeting) error {
-	d, err1 := time.Parse(remiss.DateLayout, n.Date)
-	a, err2 := time.Parse(remiss.DateLayout, n.AgendaDeadline)
-	if err1 == nil && err2 == nil && a.After(d) {
-		return rejectField("agendaDeadline", "Sista dag för ärenden kan inte ligga efter sammanträdet")
-	}
-	return nil
-}
-
 func (s *Server) listMeetings(w http.ResponseWriter, r *http.Request, u store.User) error {
 	org := u.Org
 	if q := r.URL.Query().Get("org"); q != "" {
@@ -58,11 +47,6 @@ func (s *Server) addMeeting(w http.ResponseWriter, r *http.Request, u store.User
 	var n remiss.NewMeeting
 	if err := decode(r, &n, 4<<10); err != nil {
 		return err
-	}
-	if u.Role == remiss.RoleRegistrar {
-		if err := checkMeetingDates(n); err != nil {
-			return err
-		}
 	}
 	m, err := s.Rounds.AddMeeting(r.Context(), u.Actor(), n)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -361,6 +362,9 @@ func (s *Server) postRound(w http.ResponseWriter, r *http.Request, p page) error
 	l := remiss.Launch{Dnr: strings.TrimSpace(r.PostFormValue("dnr")), Title: r.PostFormValue("title"),
 		Description: r.PostFormValue("description"), Deadline: strings.TrimSpace(r.PostFormValue("deadline")),
 		Recipients: recipients, Reminders: splitList(r.PostFormValue("reminders"), ",")}
+	if r.PostFormValue("kf") != "" {
+		l.Path = append(slices.Clone(remiss.DefaultPath), "kf")
+	}
 	var underlag []byte
 	if f, _, ferr := r.FormFile("underlag"); ferr == nil {
 		underlag, err = io.ReadAll(f)
@@ -380,13 +384,7 @@ func (s *Server) postRound(w http.ResponseWriter, r *http.Request, p page) error
 	}
 	var rej *rounds.Rejection
 	if errors.As(err, &rej) && rej.Kind != rounds.Forbidden {
-		for _, k := range []string{"dnr", "title", "description", "deadline", "reminders"} {
-			p.Form[k] = r.PostFormValue(k)
-		}
-		p.Errors, p.Error = fieldsTop(rej.Fields), rej.Reason
-		if len(rej.Fields) > 0 {
-			p.Error = "Formuläret innehåller fel; se markerade fält."
-		}
+		keepForm(r, &p, rej, nil)
 		data, err := s.newRoundData(r.Context(), l.Recipients)
 		if err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -103,19 +104,23 @@ func TestPages(t *testing.T) {
 		t.Errorf("a form without its CSRF token: %d", code)
 	}
 	code, body, _ = coord.post("/remisser", url.Values{"csrf": {token}, "dnr": {"fel"}, "title": {"Smart stad, första försöket"},
-		"deadline": {"2020-01-01"}, "reminders": {"14d"}})
+		"deadline": {"2020-01-01"}, "reminders": {"14d"}, "kf": {"1"}})
 	if code != 422 || !strings.Contains(body, "Ogiltigt diarienummer") || !strings.Contains(body, "Datumet måste ligga i framtiden") ||
-		!strings.Contains(body, `value="Smart stad, första försöket"`) || !strings.Contains(body, `aria-invalid="true"`) {
+		!strings.Contains(body, `value="Smart stad, första försöket"`) || !strings.Contains(body, `aria-invalid="true"`) ||
+		!strings.Contains(body, `name="kf" value="1" checked`) {
 		t.Errorf("invalid round form: %d\n%s", code, body)
 	}
 	deadline := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
 	code, _, loc := coord.post("/remisser", url.Values{"csrf": {token}, "dnr": {"KS 2026/950-1"},
 		"title": {"Strategi för Stockholm som smart och uppkopplad stad"}, "deadline": {deadline},
-		"recipients": {"bromma", "farsta"}, "reminders": {"14d, 3d"}})
+		"recipients": {"bromma", "farsta"}, "reminders": {"14d, 3d"}, "kf": {"1"}})
 	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/remisser/ks-2026-950-1") {
 		t.Fatalf("launch: %d %s", code, loc)
 	}
 	id := "ks-2026-950-1"
+	if r, err := e.store.RemissHead(ctx, id); err != nil || !slices.Equal(r.Path, []string{"slk", "borgarradsberedningen", "ks", "kf"}) {
+		t.Errorf("decision path %v %v, want it to end with kommunfullmäktige", r.Path, err)
+	}
 	waitStarted(t, ctx, e.c, []string{"bromma", "farsta"}, id)
 	if _, body, _ := coord.get(loc); !strings.Contains(body, "Remissen är utskickad.") || !strings.Contains(body, "Bromma stadsdelsnämnd") {
 		t.Errorf("round page after launch:\n%s", body)
