@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"text/tabwriter"
@@ -163,6 +164,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		fmt.Fprintln(out, "Demoorganisationer och demoanvändare är inlästa.")
+		if a.cfg.SealDir == "" {
+			// The TEST seals, made here once so that workers and the web
+			// server started side by side find the same ones.
+			if _, err := demo.Keyring(a.cfg); err != nil {
+				return err
+			}
+			fmt.Fprintln(out, "TEST-sigill finns i "+filepath.Join(a.cfg.DataDir, "seals")+".")
+		}
 		return nil
 	case "verify":
 		return verify(ctx, fs.Args(), *document, out)

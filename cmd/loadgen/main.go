@@ -4,6 +4,13 @@
 // officers answer concurrently, and reports the figures the issues name.
 //
 //	go run ./cmd/loadgen -recipients 300 -officers 50 -inbox 10000
+//
+// With -web it measures a running topology instead (make prod-local: the
+// Temporal server, two workers and the web server as processes), and
+// reports each process's RSS:
+//
+//	go run ./cmd/loadgen -web http://127.0.0.1:8080 -temporal 127.0.0.1:7233 \
+//	    -appdb 'postgres://postgres@127.0.0.1:5432/remiss?sslmode=disable'
 package main
 
 import (
@@ -20,6 +27,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"sort"
@@ -51,58 +59,116 @@ func main() {
 	inbox := flag.Int("inbox", 10000, "assignments in the database when the inbox is measured")
 	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the submissions to this file")
 	admin := flag.String("db", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "a PostgreSQL where a fresh database may be created")
+	webURL := flag.String("web", "", "measure the running web server at this address instead of starting everything in this process")
+	temporalAddr := flag.String("temporal", "127.0.0.1:7233", "with -web: the Temporal frontend")
+	appDB := flag.String("appdb", "postgres://postgres@127.0.0.1:5432/remiss?sslmode=disable", "with -web: the application's database")
 	flag.Parse()
-	if err := run(*recipients, *officers, *inbox, *admin); err != nil {
+	ctx := context.Background()
+	var t *target
+	var err error
+	if *webURL != "" {
+		t, err = external(ctx, *webURL, *temporalAddr, *appDB)
+	} else {
+		t, err = inProcess(ctx, *admin)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = run(ctx, t, *recipients, *officers, *inbox)
+	t.close()
+	if err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(n, m, inboxSize int, adminURL string) error {
-	ctx := context.Background()
+// target is what is measured: a web server, its Temporal and its database.
+type target struct {
+	st      *store.Store
+	c       client.Client
+	base    string
+	closers []func()
+	// rss reports the resident memory of the processes measured.
+	rss func() string
+}
+
+func (t *target) close() {
+	for i := len(t.closers) - 1; i >= 0; i-- {
+		t.closers[i]()
+	}
+}
+
+// external measures a running topology.
+func external(ctx context.Context, base, temporalAddr, appDB string) (*target, error) {
+	st, err := store.Open(ctx, appDB, 10*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	c, err := client.Dial(client.Options{HostPort: temporalAddr, Logger: quietLogger()})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &target{st: st, c: c, base: base, closers: []func(){func() { st.Close() }, c.Close}, rss: processRSS}, nil
+}
+
+func quietLogger() sdklog.Logger {
+	return sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
+}
+
+// inProcess starts a Temporal server, a worker and the web server in this
+// process on a fresh database.
+func inProcess(ctx context.Context, adminURL string) (*target, error) {
+	t := &target{rss: func() string { return "process (server, worker and web together): RSS " + rss("self") }}
+	fail := func(err error) (*target, error) { t.close(); return nil, err }
 	dbName := fmt.Sprintf("remiss_load_%d", time.Now().Unix())
 	adminDB, err := sql.Open("postgres", adminURL)
 	if err != nil {
-		return err
+		return fail(err)
 	}
 	if _, err := adminDB.Exec(`CREATE DATABASE ` + dbName); err != nil {
-		return err
+		return fail(err)
 	}
-	defer adminDB.Exec(`DROP DATABASE IF EXISTS ` + dbName + ` WITH (FORCE)`)
+	t.closers = append(t.closers, func() { adminDB.Exec(`DROP DATABASE IF EXISTS ` + dbName + ` WITH (FORCE)`); adminDB.Close() })
 	u, _ := url.Parse(adminURL)
 	u.Path = "/" + dbName
 	st, err := store.Open(ctx, u.String(), 10*time.Second)
 	if err != nil {
-		return err
+		return fail(err)
 	}
-	defer st.Close()
+	t.st = st
+	t.closers = append(t.closers, func() { st.Close() })
 	if err := demo.Seed(ctx, st); err != nil {
-		return err
+		return fail(err)
 	}
+	dir, _ := os.MkdirTemp("", "loadgen")
+	t.closers = append(t.closers, func() { os.RemoveAll(dir) })
+	seals, err := demo.Seals(dir)
+	if err != nil {
+		return fail(err)
+	}
+	ts := temporaltest.NewServer(temporaltest.WithBaseClientOptions(client.Options{Logger: quietLogger()}))
+	t.closers = append(t.closers, ts.Stop)
+	t.c = ts.GetDefaultClient()
+	w := remissworker.New(t.c, &activities.Activities{Store: st, BaseURL: "http://localhost", Seals: seals},
+		worker.Options{MaxConcurrentActivityExecutionSize: 200, MaxConcurrentWorkflowTaskExecutionSize: 200})
+	if err := w.Start(); err != nil {
+		return fail(err)
+	}
+	t.closers = append(t.closers, w.Stop)
+	svc := rounds.New(st, t.c)
+	srv := httptest.NewServer((&web.Server{Store: st, Rounds: svc, Roots: seals.Roots, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
+	t.closers = append(t.closers, srv.Close)
+	t.base = srv.URL
+	return t, nil
+}
+
+func run(ctx context.Context, t *target, n, m, inboxSize int) error {
+	st, c := t.st, t.c
 	orgs, err := demo.LoadOrgs(ctx, st, n)
 	if err != nil {
 		return err
 	}
-	dir, _ := os.MkdirTemp("", "loadgen")
-	defer os.RemoveAll(dir)
-	seals, err := demo.Seals(dir)
-	if err != nil {
-		return err
-	}
-
-	quiet := sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
-	ts := temporaltest.NewServer(temporaltest.WithBaseClientOptions(client.Options{Logger: quiet}))
-	defer ts.Stop()
-	c := ts.GetDefaultClient()
-	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: "http://localhost", Seals: seals},
-		worker.Options{MaxConcurrentActivityExecutionSize: 200, MaxConcurrentWorkflowTaskExecutionSize: 200})
-	if err := w.Start(); err != nil {
-		return err
-	}
-	defer w.Stop()
-	svc := rounds.New(st, c)
-	srv := httptest.NewServer((&web.Server{Store: st, Rounds: svc, Roots: seals.Roots, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
-	defer srv.Close()
-	api := &client2{base: srv.URL, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
+	api := &client2{base: t.base, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
 
 	tokens := map[string]string{}
 	for _, name := range append([]string{"ks.samordnare"}, users(orgs)...) {
@@ -115,12 +181,13 @@ func run(n, m, inboxSize int, adminURL string) error {
 
 	fmt.Printf("Round to %d recipients, %d concurrent officers, on %d cores\n", n, m, runtime.NumCPU())
 	launched := time.Now()
+	dnr := fmt.Sprintf("KS 2026/%d-1", time.Now().Unix()%1000000) // a new round each run against a kept database
 	code, body := api.do(tokens["ks.samordnare"], "POST", "/api/v1/remisses", map[string]any{
-		"dnr": "KS 2026/999-1", "title": "Lasttest", "deadline": time.Now().AddDate(0, 2, 0).Format("2006-01-02"), "recipients": orgs})
+		"dnr": dnr, "title": "Lasttest", "deadline": time.Now().AddDate(0, 2, 0).Format("2006-01-02"), "recipients": orgs})
 	if code != 201 {
 		return fmt.Errorf("launch: %d %s", code, body)
 	}
-	id := remiss.RemissID("KS 2026/999-1")
+	id := remiss.RemissID(dnr)
 	// In its inbox: the assignment's workflow runs and takes actions.
 	for _, org := range orgs {
 		for {
@@ -240,9 +307,7 @@ func run(n, m, inboxSize int, adminURL string) error {
 		inboxLat = append(inboxLat, time.Since(t0))
 	}
 	fmt.Printf("inbox (GET /api/v1/assignments) with %d assignments in the database: p50 %v, p99 %v\n", inboxSize, pct(inboxLat, 50), pct(inboxLat, 99))
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	fmt.Printf("process (server, worker and web together): RSS %s, Go heap in use %d MB\n", rss(), ms.HeapInuse>>20)
+	fmt.Println(t.rss())
 	return nil
 }
 
@@ -277,8 +342,25 @@ func pct(d []time.Duration, p int) time.Duration {
 	return s[max(0, min(len(s)-1, i-1))].Round(100 * time.Microsecond)
 }
 
-func rss() string {
-	b, err := os.ReadFile("/proc/self/status")
+// processRSS reports the RSS of each process of the topology on this
+// machine, found by its command name.
+func processRSS() string {
+	names := map[string]bool{"worker": true, "remiss-web": true, "remiss-temporal": true}
+	dirs, _ := os.ReadDir("/proc")
+	var out []string
+	for _, d := range dirs {
+		comm, err := os.ReadFile(filepath.Join("/proc", d.Name(), "comm"))
+		if err != nil || !names[strings.TrimSpace(string(comm))] {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s (pid %s) RSS %s", strings.TrimSpace(string(comm)), d.Name(), rss(d.Name())))
+	}
+	sort.Strings(out)
+	return "processes: " + strings.Join(out, "; ")
+}
+
+func rss(pid string) string {
+	b, err := os.ReadFile("/proc/" + pid + "/status")
 	if err != nil {
 		return "?"
 	}

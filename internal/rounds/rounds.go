@@ -236,15 +236,41 @@ func (s *Service) update(ctx context.Context, workflowID, name string, arg any, 
 	}
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
-		return reject(Conflict, "ärendet är avslutat och tar inte emot fler åtgärder")
+		return errNotRunning
 	}
 	return fmt.Errorf("rounds: %s %s: %w", name, workflowID, err)
 }
 
+// errNotRunning: the workflow has ended, or has not started yet.
+var errNotRunning = reject(Conflict, "ärendet är avslutat och tar inte emot fler åtgärder")
+
+// startGrace is how long an action on a just launched round's assignment
+// waits for the assignment's workflow to start: the round's assignments
+// are in the inboxes as soon as it is launched, a moment before their
+// workflows run.
+const startGrace = 15 * time.Second
+
 func (s *Service) updateAssignment(ctx context.Context, asg store.Assignment, name string, arg any) (workflows.AssignmentStatus, error) {
 	var st workflows.AssignmentStatus
-	err := s.update(ctx, workflows.AssignmentWorkflowID(asg.RemissID, asg.Org), name, arg, &st)
-	return st, err
+	wid := workflows.AssignmentWorkflowID(asg.RemissID, asg.Org)
+	deadline := time.Now().Add(startGrace)
+	for wait := 50 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		err := s.update(ctx, wid, name, arg, &st)
+		if err != errNotRunning || asg.State != remiss.StateSent || time.Now().After(deadline) {
+			return st, err
+		}
+		// Still "sent" in the database: its workflow may not have started.
+		// One that exists and is not running has ended.
+		if d, derr := s.Temporal.DescribeWorkflowExecution(ctx, wid, ""); derr == nil &&
+			d.WorkflowExecutionInfo.Status != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			return st, err
+		}
+		select {
+		case <-ctx.Done():
+			return st, err
+		case <-time.After(wait):
+		}
+	}
 }
 
 // Assign gives an assignment to an officer of the same organisation.

@@ -424,3 +424,35 @@ func checkReplayAs(t *testing.T, ctx context.Context, c client.Client, names map
 		}
 	}
 }
+
+// TestActionWaitsForItsWorkflowToStart: a launched round's assignments are
+// in the inboxes at once; a registrator who acts before the assignment's
+// workflow runs (here: no worker until a second later) is answered when it
+// does, not refused.
+func TestActionWaitsForItsWorkflowToStart(t *testing.T) {
+	e := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	id, err := e.svc.Launch(ctx, e.user("ks.samordnare"), remiss.Launch{Dnr: "KS 2026/777-1", Title: "Strategi för Stockholm som smart och uppkopplad stad",
+		Deadline: time.Now().AddDate(0, 1, 0).Format(remiss.DateLayout), Recipients: []string{"farsta"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inbox, err := e.store.Inbox(ctx, "farsta")
+	if err != nil || len(inbox) != 1 {
+		t.Fatalf("inbox right after launch: %v %v", inbox, err)
+	}
+	go func() {
+		time.Sleep(time.Second)
+		w := e.startWorker()
+		t.Cleanup(w.Stop)
+	}()
+	began := time.Now()
+	st, err := e.svc.Assign(ctx, e.user("farsta.registrator"), remiss.AssignmentID(id, "farsta"), "farsta.handlaggare")
+	if err != nil || st.State != remiss.StateAssigned {
+		t.Fatalf("assign before the workflow ran: %+v %v", st, err)
+	}
+	if waited := time.Since(began); waited < time.Second {
+		t.Errorf("answered after %v, before any worker ran", waited)
+	}
+}
