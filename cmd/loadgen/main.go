@@ -188,7 +188,17 @@ func run(ctx context.Context, t *target, n, m, inboxSize int) error {
 		return fmt.Errorf("launch: %d %s", code, body)
 	}
 	id := remiss.RemissID(dnr)
-	// In its inbox: the assignment's workflow runs and takes actions.
+	// In its inbox: listed by the API to each recipient's officer (the rows
+	// are written by the launch itself), and its workflow running, so an
+	// action is taken at once instead of waiting for it to start.
+	listed := 0
+	for _, org := range orgs {
+		code, body := api.do(tokens[org+".handlaggare"], "GET", "/api/v1/assignments", nil)
+		if code == 200 && strings.Contains(string(body), remiss.AssignmentID(id, org)) {
+			listed++
+		}
+	}
+	fmt.Printf("launch until every assignment is listed in its inbox: %v (%d of %d)\n", time.Since(launched).Round(time.Millisecond), listed, len(orgs))
 	for _, org := range orgs {
 		for {
 			d, err := c.DescribeWorkflowExecution(ctx, workflows.AssignmentWorkflowID(id, org), "")
@@ -198,8 +208,7 @@ func run(ctx context.Context, t *target, n, m, inboxSize int) error {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	inboxReady := time.Since(launched)
-	fmt.Printf("launch until every assignment is in its inbox: %v\n", inboxReady.Round(time.Millisecond))
+	fmt.Printf("launch until every assignment's workflow runs: %v\n", time.Since(launched).Round(time.Millisecond))
 
 	each := func(f func(org string) error) error {
 		jobs := make(chan string)
