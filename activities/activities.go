@@ -239,6 +239,13 @@ func (a *Activities) Notify(ctx context.Context, in NotifyInput) (RecordResult, 
 		}
 	}
 	m := a.messages(r, org, asg, in.EventKey, in.At)
+	if asg.Route == remiss.RouteNamnd && asg.MeetingID != "" {
+		// The nämnd decides at its meeting: say which, and by when the
+		// ärende must be on its agenda.
+		if mt, err := a.Store.Meeting(ctx, org.Code, asg.MeetingID); err == nil {
+			m.data.Meeting, m.data.AgendaDeadline = mt.Date, mt.AgendaDeadline
+		}
+	}
 	switch in.Kind {
 	case NoticeReminder, NoticeOverdue:
 		m.add(string(in.Kind), to)

@@ -80,7 +80,7 @@ func (a *Activities) PlanDecision(ctx context.Context, in PlanInput) (DecisionPl
 		Assignment: &store.AssignmentPatch{Route: &routeText, MeetingID: &plan.MeetingID, NeedsExtension: &plan.NeedsExtension},
 	})
 	if err != nil {
-		return plan, permanent(err)
+		return plan, err // a meeting deleted meanwhile, say: plan again
 	}
 	if !applied {
 		// A retry: answer with what the first attempt stored.
@@ -90,6 +90,17 @@ func (a *Activities) PlanDecision(ctx context.Context, in PlanInput) (DecisionPl
 		plan = DecisionPlan{Route: asg.Route, MeetingID: asg.MeetingID, NeedsExtension: asg.NeedsExtension}
 	}
 	return plan, a.agendaDeadline(ctx, asg.Org, &plan)
+}
+
+// meetingPlan is the plan of a nämnd deciding at m (none when m is zero),
+// for an answer due on deadline: anstånd is needed without a meeting or
+// with one after the svarsdatum.
+func meetingPlan(route remiss.Route, m remiss.Meeting, deadline string) DecisionPlan {
+	p := DecisionPlan{Route: route, MeetingID: m.ID, NeedsExtension: m.ID == "" || m.Date > deadline}
+	if m.ID != "" {
+		p.AgendaDeadlineAt, _ = remiss.DeadlineEnd(m.AgendaDeadline)
+	}
+	return p
 }
 
 // agendaDeadline fills in the end of the planned meeting's agenda deadline.
@@ -138,8 +149,9 @@ func (a *Activities) RenderMinutes(ctx context.Context, in MinutesInput) (Docume
 	}
 	var c store.Change
 	var doc store.Document
+	var plan DecisionPlan
 	if d.AssignmentID != "" {
-		doc, c, err = a.namndMinutes(ctx, r, d, in)
+		doc, c, plan, err = a.namndMinutes(ctx, r, d, in)
 	} else {
 		doc, c, err = a.stepMinutes(ctx, r, d, in)
 	}
@@ -153,7 +165,8 @@ func (a *Activities) RenderMinutes(ctx context.Context, in MinutesInput) (Docume
 	if _, err := a.Store.Apply(ctx, c); err != nil {
 		return DocumentResult{}, permanent(err)
 	}
-	return DocumentResult{DocumentID: doc.ID, SHA256: doc.SHA256}, nil
+	return DocumentResult{DocumentID: doc.ID, SHA256: doc.SHA256, MeetingID: plan.MeetingID,
+		AgendaDeadlineAt: plan.AgendaDeadlineAt, NeedsExtension: plan.NeedsExtension}, nil
 }
 
 // minutesDocument renders and stores a protokollsutdrag once.
@@ -184,16 +197,19 @@ func (a *Activities) minutesDocument(ctx context.Context, d store.Decision, seal
 		Filename: "protokollsutdrag-" + d.ID + ".pdf", Content: body})
 }
 
-func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.Decision, in MinutesInput) (store.Document, store.Change, error) {
+// namndMinutes lays out a nämnd's decision and the change it makes; for a
+// bordläggning, also the plan of the later meeting.
+func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.Decision, in MinutesInput) (store.Document, store.Change, DecisionPlan, error) {
+	var plan DecisionPlan
 	asg, _, org, err := a.load(ctx, d.AssignmentID)
 	if err != nil {
-		return store.Document{}, store.Change{}, err
+		return store.Document{}, store.Change{}, plan, err
 	}
 	data := pdf.MinutesData{Body: org.Name, Date: in.At.In(remiss.Stockholm), Dnr: r.Dnr, Title: "Svar på remiss: " + r.Title}
 	if asg.ResponseVersionID != "" {
 		v, err := a.Store.ResponseVersion(ctx, asg.ResponseVersionID)
 		if err != nil {
-			return store.Document{}, store.Change{}, nonRetryableIfNotFound(err)
+			return store.Document{}, store.Change{}, plan, nonRetryableIfNotFound(err)
 		}
 		data.Proposal = v.Content.Proposals
 	}
@@ -205,7 +221,7 @@ func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.D
 	var next remiss.Meeting
 	if d.NextMeetingID != "" {
 		if next, err = a.Store.Meeting(ctx, asg.Org, d.NextMeetingID); err != nil {
-			return store.Document{}, store.Change{}, nonRetryableIfNotFound(err)
+			return store.Document{}, store.Change{}, plan, nonRetryableIfNotFound(err)
 		}
 	}
 	switch d.Verdict {
@@ -218,11 +234,11 @@ func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.D
 	case remiss.VerdictBordlagd:
 		data.Decision = []string{"Ärendet bordläggs till sammanträdet " + next.Date + "."}
 	default:
-		return store.Document{}, store.Change{}, temporal.NewNonRetryableApplicationError("okänt beslut "+string(d.Verdict), "BadInput", nil)
+		return store.Document{}, store.Change{}, plan, temporal.NewNonRetryableApplicationError("okänt beslut "+string(d.Verdict), "BadInput", nil)
 	}
 	doc, err := a.minutesDocument(ctx, d, org.Code, org.Name, data)
 	if err != nil {
-		return doc, store.Change{}, err
+		return doc, store.Change{}, plan, err
 	}
 	c := store.Change{
 		EventKey: in.EventKey, At: in.At, Actor: d.RecordedBy, RemissID: r.ID, AssignmentID: asg.ID, Action: "namnd_decided",
@@ -238,7 +254,7 @@ func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.D
 		c.Assignment.State, c.Assignment.MinutesID = &state, &doc.ID
 		coord, err := a.user(ctx, r.Coordinator)
 		if err != nil {
-			return doc, c, err
+			return doc, c, plan, err
 		}
 		m.add("decided", coord.Email)
 		m.add("decided", org.Email)
@@ -247,17 +263,18 @@ func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.D
 		c.Assignment.State, c.Assignment.MeetingID = &state, &none
 		officer, err := a.user(ctx, asg.Officer)
 		if err != nil {
-			return doc, c, err
+			return doc, c, plan, err
 		}
 		m.add("referred_back", officer.Email)
 	case remiss.VerdictBordlagd:
-		c.Assignment.MeetingID = &next.ID
+		plan = meetingPlan(remiss.RouteNamnd, next, asg.Deadline)
+		c.Assignment.MeetingID, c.Assignment.NeedsExtension = &next.ID, &plan.NeedsExtension
 		c.Detail["nextMeeting"] = next.ID
 		m.data.Meeting = next.Date
 		m.add("postponed", org.Email)
 	}
 	c.Messages = m.list
-	return doc, c, m.err
+	return doc, c, plan, m.err
 }
 
 var stepDecisionText = map[remiss.Verdict]string{

@@ -111,8 +111,12 @@ func (a *Activities) toEveryRecipient(ctx context.Context, r store.Remiss, kind,
 type DocumentResult struct {
 	DocumentID string
 	SHA256     string
-	// For a statement going to the nämnd: the meeting it is on the agenda of.
-	MeetingID string `json:",omitempty"`
+	// For a statement going to the nämnd: the meeting it is on the agenda
+	// of, that meeting's agenda deadline, and whether it falls after the
+	// svarsdatum (or there is none), so that anstånd is needed.
+	MeetingID        string    `json:",omitempty"`
+	AgendaDeadlineAt time.Time `json:",omitempty"`
+	NeedsExtension   bool      `json:",omitempty"`
 }
 
 // StatementInput asks for the statement of an approved answer.
@@ -177,20 +181,12 @@ func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (Do
 	}
 	state := string(remiss.StateAnswered)
 	m := a.messages(r, org, asg, in.EventKey, in.At)
-	m.add("statement_ready", org.Email)
-	if m.err != nil {
-		return DocumentResult{}, m.err
-	}
-	for i := range m.list {
-		m.list[i].DocumentID = doc.ID
-	}
 	c := store.Change{
 		EventKey: in.EventKey, At: in.At, Actor: "system", RemissID: asg.RemissID, AssignmentID: asg.ID,
 		Action: "statement_stored", Detail: map[string]any{"document": doc.ID, "sha256": doc.SHA256},
 		Assignment: &store.AssignmentPatch{State: &state, DocumentID: &doc.ID},
-		Messages:   m.list,
 	}
-	var meeting string
+	var plan DecisionPlan
 	switch in.Route {
 	case remiss.RouteDelegation:
 		_, ref, err := a.Store.OrgRoute(ctx, org.Code)
@@ -203,40 +199,66 @@ func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (Do
 	case remiss.RouteNamnd:
 		// On the agenda of the planned meeting while its agenda is open,
 		// else of the next one; without one the registrator picks it.
-		meeting = asg.MeetingID
-		if meeting != "" {
-			m, err := a.Store.Meeting(ctx, org.Code, meeting)
+		var chosen remiss.Meeting
+		if asg.MeetingID != "" {
+			m, err := a.Store.Meeting(ctx, org.Code, asg.MeetingID)
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				return DocumentResult{}, err
 			}
-			if err != nil || m.AgendaDeadline < today(in.At) {
-				meeting = ""
+			if err == nil && m.AgendaDeadline >= today(in.At) {
+				chosen = m
 			}
 		}
-		if meeting == "" {
+		if chosen.ID == "" {
 			next, found, err := a.Store.NextMeeting(ctx, org.Code, today(in.At))
 			if err != nil {
 				return DocumentResult{}, err
 			}
 			if found {
-				meeting = next.ID
+				chosen = next
 			}
 		}
 		state = string(remiss.StateOnAgenda)
-		c.Assignment.MeetingID = &meeting
-		c.Detail["route"], c.Detail["meeting"] = in.Route, meeting
+		plan = meetingPlan(in.Route, chosen, asg.Deadline)
+		c.Assignment.MeetingID, c.Assignment.NeedsExtension = &plan.MeetingID, &plan.NeedsExtension
+		c.Detail["route"], c.Detail["meeting"] = in.Route, plan.MeetingID
+		m.data.Meeting = chosen.Date
 	}
+	// The nämnd's registrator learns the ärende is on the agenda; the
+	// receipt from kommunstyrelsen waits for the nämnd's decision.
+	if in.Route == remiss.RouteNamnd {
+		m.add("on_agenda", org.Email)
+	} else {
+		m.add("statement_ready", org.Email)
+	}
+	if m.err != nil {
+		return DocumentResult{}, m.err
+	}
+	for i := range m.list {
+		m.list[i].DocumentID = doc.ID
+	}
+	c.Messages = m.list
 	applied, err := a.Store.Apply(ctx, c)
 	if err != nil {
 		return DocumentResult{}, err
 	}
 	if !applied && in.Route == remiss.RouteNamnd {
+		// A retry: answer with what the first attempt stored.
 		if asg, err = a.Store.Assignment(ctx, asg.ID); err != nil {
 			return DocumentResult{}, err
 		}
-		meeting = asg.MeetingID
+		plan = DecisionPlan{Route: in.Route}
+		if asg.MeetingID != "" {
+			m, err := a.Store.Meeting(ctx, org.Code, asg.MeetingID)
+			if err != nil {
+				return DocumentResult{}, nonRetryableIfNotFound(err)
+			}
+			plan = meetingPlan(in.Route, m, asg.Deadline)
+		}
+		plan.NeedsExtension = asg.NeedsExtension
 	}
-	return DocumentResult{DocumentID: doc.ID, SHA256: doc.SHA256, MeetingID: meeting}, nil
+	return DocumentResult{DocumentID: doc.ID, SHA256: doc.SHA256, MeetingID: plan.MeetingID,
+		AgendaDeadlineAt: plan.AgendaDeadlineAt, NeedsExtension: plan.NeedsExtension}, nil
 }
 
 // StatementData lays out a response as a tjänsteutlåtande.
@@ -424,6 +446,9 @@ func (a *Activities) decidedBy(ctx context.Context, remissID string) (map[string
 			}
 		case d.Verdict.Final():
 			text := fmt.Sprintf("Beslut av %s %s, %s: %s.", d.Body, d.HeldOn, d.Paragraph, strings.ToLower(d.Verdict.Label()))
+			if d.Verdict == remiss.VerdictAndrat {
+				text += " Nämndens beslut: " + d.Wording
+			}
 			if doc, err := a.Store.Document(ctx, d.DocumentID); err == nil {
 				text += " Protokollsutdrag " + doc.Filename + ", SHA-256 " + doc.SHA256
 			}

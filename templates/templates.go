@@ -23,23 +23,24 @@ var (
 
 // MailData fills a message.
 type MailData struct {
-	Org           string // the recipient organisation's name
-	Dnr           string
-	Title         string
-	Deadline      string // this recipient's svarsdatum
-	RoundDeadline string // the round's svarsdatum
-	Until         string // anstånd date
-	Approved      bool
-	Link          string
-	Recipient     string   // undeliverable: the address that failed
-	Detail        string   // undeliverable: the failed message's subject
-	Reason        string   // undeliverable: the server's answer
-	Items         []string // digest: who has not answered
-	Events        []string // digest: what happened since the last one
-	Body          string   // decision: who decided
-	Verdict       string   // decision: what, in words
-	Paragraph     string   // decision: § in the minutes
-	Meeting       string   // decision: the meeting's date
+	Org            string // the recipient organisation's name
+	Dnr            string
+	Title          string
+	Deadline       string // this recipient's svarsdatum
+	RoundDeadline  string // the round's svarsdatum
+	Until          string // anstånd date
+	Approved       bool
+	Link           string
+	Recipient      string   // undeliverable: the address that failed
+	Detail         string   // undeliverable: the failed message's subject
+	Reason         string   // undeliverable: the server's answer
+	Items          []string // digest: who has not answered
+	Events         []string // digest: what happened since the last one
+	Body           string   // decision: who decided
+	Verdict        string   // decision: what, in words
+	Paragraph      string   // decision: § in the minutes
+	Meeting        string   // decision: the meeting's date
+	AgendaDeadline string   // the meeting's last day for ärenden
 }
 
 const footer = `

@@ -40,6 +40,9 @@ const (
 	SignalDeadlineMoved = "deadline-moved"
 	// SignalRetry asks a step that waits for an operator to run again.
 	SignalRetry = "retry"
+	// SignalCalendarChanged: the nämnd's meeting calendar changed; plan the
+	// meeting again.
+	SignalCalendarChanged = "calendar-changed"
 )
 
 // RemissWorkflowID names the workflow of a round; starting a second one for

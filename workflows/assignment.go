@@ -102,6 +102,9 @@ type assignment struct {
 	approvedBy string
 	postponed  bool // bordlagd: reminders run while it waits for the meeting
 	minutesID  string
+	// explicitMeeting: the registrator named the meeting; a re-plan keeps it.
+	explicitMeeting bool
+	calendarChanged bool
 }
 
 // AssignmentWorkflow carries one recipient's duty to answer from sent to an
@@ -122,7 +125,14 @@ func AssignmentWorkflow(ctx workflow.Context, in AssignmentInput) (AssignmentRes
 	if workflow.GetVersion(ctx, "decision-routing", workflow.DefaultVersion, 1) == 1 {
 		w.routing, w.revision = true, 1
 		if err := w.locked(ctx, func() error {
-			return w.plan(ctx, activities.PlanInput{EventKey: w.id + ".plan", Actor: systemActor})
+			// Retried until the database answers; a plan that fails for good
+			// must not cost the recipient its assignment: it decides on
+			// delegation until its registrator sets the route.
+			if err := w.plan(ctx, activities.PlanInput{EventKey: w.id + ".plan", Actor: systemActor}, true); err != nil {
+				workflow.GetLogger(ctx).Error("no decision plan; deciding on delegation", "error", err)
+				w.route = remiss.RouteDelegation
+			}
+			return nil
 		}); err != nil {
 			return AssignmentResult{}, err
 		}
@@ -143,11 +153,19 @@ func localOptions(ctx workflow.Context) workflow.Context {
 	})
 }
 
-// plan sets the route and the meeting through the PlanDecision activity.
-func (w *assignment) plan(ctx workflow.Context, in activities.PlanInput) error {
+// plan sets the route and the meeting through the PlanDecision activity;
+// patient retries it for as long as it takes.
+func (w *assignment) plan(ctx workflow.Context, in activities.PlanInput, patient bool) error {
 	in.At, in.AssignmentID = workflow.Now(ctx), w.id
+	lctx := localOptions(ctx)
+	if patient {
+		lctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+			StartToCloseTimeout: 30 * time.Second,
+			RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
+		})
+	}
 	var p activities.DecisionPlan
-	if err := workflow.ExecuteLocalActivity(localOptions(ctx), a.PlanDecision, in).Get(ctx, &p); err != nil {
+	if err := workflow.ExecuteLocalActivity(lctx, a.PlanDecision, in).Get(ctx, &p); err != nil {
 		return err
 	}
 	base := w.reminderBase()
@@ -156,6 +174,24 @@ func (w *assignment) plan(ctx workflow.Context, in activities.PlanInput) error {
 		w.scheduledAt = workflow.Now(ctx) // reminders already past for the new base help nobody
 	}
 	return nil
+}
+
+// replan plans a nämnd's meeting again after its deadline moved or its
+// answer came back: a meeting the registrator named stays if it still comes
+// before the deadline. Best effort: the action that moved things stands
+// even if the calendar cannot be read now (the old plan stays).
+func (w *assignment) replan(ctx workflow.Context, actor remiss.Actor) {
+	if !w.routing || w.route != remiss.RouteNamnd || w.state.Done() || w.state == remiss.StateApproved || w.state == remiss.StateOnAgenda {
+		return
+	}
+	w.seq++
+	in := activities.PlanInput{EventKey: fmt.Sprintf("%s.%03d.replan", w.id, w.seq), Actor: actor}
+	if w.explicitMeeting {
+		in.MeetingID = w.meetingID
+	}
+	if err := w.plan(ctx, in, false); err != nil {
+		workflow.GetLogger(ctx).Warn("the meeting was not planned again", "error", err)
+	}
 }
 
 // reminderBase is what reminders count back from: the svarsdatum, or for
@@ -200,6 +236,14 @@ func (w *assignment) setup(ctx workflow.Context) error {
 		}
 	}
 	w.retries.listen(ctx)
+	calendarCh := workflow.GetSignalChannel(ctx, SignalCalendarChanged)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			calendarCh.Receive(ctx, nil)
+			w.calendarChanged = true
+			w.changes++
+		}
+	})
 	closeCh := workflow.GetSignalChannel(ctx, SignalClose)
 	withdrawCh := workflow.GetSignalChannel(ctx, SignalWithdraw)
 	workflow.Go(ctx, func(ctx workflow.Context) {
@@ -236,6 +280,13 @@ func (w *assignment) run(ctx workflow.Context) (AssignmentResult, error) {
 		}
 		if w.state.Done() {
 			break
+		}
+		if w.calendarChanged {
+			w.calendarChanged = false
+			if err := w.locked(ctx, func() error { w.replan(ctx, systemActor); return nil }); err != nil {
+				return AssignmentResult{}, err
+			}
+			continue
 		}
 		if w.closing {
 			if err := w.locked(ctx, func() error {
@@ -386,6 +437,7 @@ func (w *assignment) produceStatement(ctx workflow.Context) error {
 		if w.routing && w.route == remiss.RouteNamnd {
 			// Not done until the nämnd decides at its meeting.
 			w.state, w.meetingID, w.postponed = remiss.StateOnAgenda, res.MeetingID, false
+			w.agendaAt, w.needsExt = res.AgendaDeadlineAt, res.NeedsExtension
 		}
 		w.changes++
 		return nil
@@ -478,11 +530,13 @@ var permits = map[string]permit{
 	UpdateAssign:    {[]remiss.Role{remiss.RoleRegistrar}, []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting}},
 	UpdateSaveDraft: {[]remiss.Role{remiss.RoleOfficer}, []remiss.AssignmentState{remiss.StateAssigned, remiss.StateDrafting}},
 	// A second submission is a new version only before approval.
-	UpdateSubmit:           {[]remiss.Role{remiss.RoleOfficer}, []remiss.AssignmentState{remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted}},
-	UpdateReturn:           {[]remiss.Role{remiss.RoleSignatory}, []remiss.AssignmentState{remiss.StateSubmitted}},
-	UpdateApprove:          {[]remiss.Role{remiss.RoleSignatory}, []remiss.AssignmentState{remiss.StateSubmitted}},
-	UpdateDecline:          {[]remiss.Role{remiss.RoleOfficer, remiss.RoleRegistrar, remiss.RoleSignatory}, []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted}},
-	UpdateRequestExtension: {[]remiss.Role{remiss.RoleOfficer, remiss.RoleRegistrar}, []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting}},
+	UpdateSubmit:  {[]remiss.Role{remiss.RoleOfficer}, []remiss.AssignmentState{remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted}},
+	UpdateReturn:  {[]remiss.Role{remiss.RoleSignatory}, []remiss.AssignmentState{remiss.StateSubmitted}},
+	UpdateApprove: {[]remiss.Role{remiss.RoleSignatory}, []remiss.AssignmentState{remiss.StateSubmitted}},
+	UpdateDecline: {[]remiss.Role{remiss.RoleOfficer, remiss.RoleRegistrar, remiss.RoleSignatory}, []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted}},
+	// Anstånd also while the answer waits for approval or for the nämnd's
+	// meeting: a meeting after the svarsdatum needs it.
+	UpdateRequestExtension: {[]remiss.Role{remiss.RoleOfficer, remiss.RoleRegistrar}, []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted, remiss.StateOnAgenda}},
 	UpdateRoute:            {[]remiss.Role{remiss.RoleRegistrar}, []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted, remiss.StateOnAgenda}},
 	UpdateDecide:           {[]remiss.Role{remiss.RoleRegistrar}, []remiss.AssignmentState{remiss.StateOnAgenda}},
 }
@@ -716,15 +770,8 @@ func (w *assignment) decideExtension(ctx workflow.Context, r ExtensionDecision) 
 		}
 		w.pending = nil
 		if r.Approve {
-			// Anstånd moves this recipient's deadline and its reminders,
-			// and for a nämnd the meeting it can decide at.
+			// Anstånd moves this recipient's deadline and its reminders.
 			w.deadlineAt, w.scheduledAt = untilAt, workflow.Now(ctx)
-			if w.routing && w.route == remiss.RouteNamnd && w.state.Open() {
-				w.seq++
-				if err := w.plan(ctx, activities.PlanInput{EventKey: fmt.Sprintf("%s.%03d.replan", w.id, w.seq), Actor: r.Actor}); err != nil {
-					return err
-				}
-			}
 			if w.in.RoundWorkflow != "" {
 				// The round waits for the latest deadline. The anstånd stands
 				// even if the round cannot be told (it has ended).
@@ -733,6 +780,7 @@ func (w *assignment) decideExtension(ctx workflow.Context, r ExtensionDecision) 
 					workflow.GetLogger(ctx).Warn("the round was not told of the anstånd", "error", err)
 				}
 			}
+			w.replan(ctx, r.Actor)
 		}
 		return nil
 	})

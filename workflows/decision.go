@@ -34,9 +34,13 @@ func (w *assignment) checkRoute(r RouteRequest) error {
 func (w *assignment) setRoute(ctx workflow.Context, r RouteRequest) (AssignmentStatus, error) {
 	return w.handle(ctx, func() error { return w.checkRoute(r) }, func() error {
 		w.seq++
-		return w.plan(ctx, activities.PlanInput{
+		if err := w.plan(ctx, activities.PlanInput{
 			EventKey: fmt.Sprintf("%s.%03d.route", w.id, w.seq), Actor: r.Actor, Route: r.Route, MeetingID: r.MeetingID,
-		})
+		}, false); err != nil {
+			return err
+		}
+		w.explicitMeeting = r.MeetingID != ""
+		return nil
 	})
 }
 
@@ -55,14 +59,15 @@ func (w *assignment) checkDecide(r MinutesRequest) error {
 
 // decide records the nämnd's decision at its meeting and its protokollsutdrag:
 // bifall or ändrat beslut makes the answer done; återremiss sends it back to
-// the officer; bordläggning moves it to a later meeting.
+// the officer; bordläggning moves it to a later meeting. The record is keyed
+// by the decision, so recording it again (a retry) changes nothing, and it
+// is retried while the database is away.
 func (w *assignment) decide(ctx workflow.Context, r MinutesRequest) (AssignmentStatus, error) {
-	ctx = updateOptions(ctx)
+	ctx = activityOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkDecide(r) }, func() error {
-		w.seq++
 		var res activities.DocumentResult
 		if err := workflow.ExecuteActivity(ctx, a.RenderMinutes, activities.MinutesInput{
-			EventKey: fmt.Sprintf("%s.%03d.decided", w.id, w.seq), At: workflow.Now(ctx), DecisionID: r.DecisionID,
+			EventKey: r.DecisionID + ".recorded", At: workflow.Now(ctx), DecisionID: r.DecisionID,
 		}).Get(ctx, &res); err != nil {
 			return err
 		}
@@ -73,9 +78,11 @@ func (w *assignment) decide(ctx workflow.Context, r MinutesRequest) (AssignmentS
 			// Back to the officer: a new version, a new approval, a new
 			// statement, then a later meeting.
 			w.state, w.revision, w.meetingID, w.agendaAt, w.postponed = remiss.StateDrafting, w.revision+1, "", time.Time{}, false
-			w.scheduledAt = workflow.Now(ctx)
+			w.scheduledAt, w.explicitMeeting = workflow.Now(ctx), false
+			w.replan(ctx, r.Actor)
 		case remiss.VerdictBordlagd:
-			w.meetingID, w.agendaAt, w.postponed = r.NextMeeting, time.Time{}, true
+			w.meetingID, w.agendaAt, w.postponed = r.NextMeeting, res.AgendaDeadlineAt, true
+			w.needsExt = res.NeedsExtension
 			w.scheduledAt = workflow.Now(ctx)
 		}
 		return nil

@@ -148,7 +148,7 @@ func TestNamndBordlaggningAterremissAndBifall(t *testing.T) {
 	}))
 	h.env.ExecuteWorkflow(AssignmentWorkflow, h.assignmentInput("bromma"))
 	if err := h.env.GetWorkflowError(); err != nil {
-		t.Fatal(err)
+		t.Fatal(err, h.accepted, h.rejected)
 	}
 	h.mustAccept("assign", "submit", "approve", "bordlagd", "aterremiss", "resubmit", "reapprove", "bifall")
 	h.mustReject("wrong-meeting", "står inte på dagordningen")
@@ -308,5 +308,47 @@ func TestDecisionPathThroughThreeSteps(t *testing.T) {
 	}
 	if r.DecidedAt == nil || r.OutcomeID != st.OutcomeID {
 		t.Errorf("round decided_at %v outcome %s", r.DecidedAt, r.OutcomeID)
+	}
+}
+
+// A meeting added to the calendar after launch becomes the plan of an
+// answer still being prepared, and the flag goes.
+func TestNewMeetingInTheCalendarIsPlanned(t *testing.T) {
+	h := newHarness(t, "KS 2026/200-5", "skarpnack")
+	h.routeNamnd("skarpnack") // no meetings yet
+	var before, after AssignmentStatus
+	query := func(into *AssignmentStatus) func() {
+		return func() {
+			v, err := h.env.QueryWorkflow(QueryStatus)
+			if err == nil {
+				err = v.Get(into)
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	h.env.RegisterDelayedCallback(query(&before), time.Hour)
+	h.env.RegisterDelayedCallback(func() {
+		if _, err := h.store.AddMeeting(context.Background(), "skarpnack", remiss.NewMeeting{Date: "2027-01-13", AgendaDeadline: "2026-12-30"}, "skarpnack.registrator"); err != nil {
+			t.Error(err)
+		}
+		h.env.SignalWorkflow(SignalCalendarChanged, nil)
+	}, day)
+	h.env.RegisterDelayedCallback(query(&after), day+time.Hour)
+	h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(SignalClose, nil) }, 3*day)
+	h.env.ExecuteWorkflow(AssignmentWorkflow, h.assignmentInput("skarpnack"))
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if !before.NeedsExtension || before.MeetingID != "" {
+		t.Errorf("before the meeting: %+v", before)
+	}
+	if after.NeedsExtension || after.MeetingID != remiss.MeetingID("skarpnack", "2027-01-13") ||
+		!after.AgendaDeadlineAt.Equal(time.Date(2026, 12, 31, 0, 0, 0, 0, remiss.Stockholm)) {
+		t.Errorf("after the meeting was added: %+v", after)
+	}
+	if a := h.assignment("skarpnack"); a.NeedsExtension || a.MeetingID == "" {
+		t.Errorf("stored: needs anstånd %v, meeting %q", a.NeedsExtension, a.MeetingID)
 	}
 }

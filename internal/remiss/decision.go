@@ -176,8 +176,10 @@ type Minutes struct {
 // StepDecision is a decision recorded at one step of the sammanställning's
 // path.
 type StepDecision struct {
-	Paragraph string  `json:"paragraph" validate:"required,paragraph"`
-	Verdict   Verdict `json:"decision" validate:"required,oneof=tillstyrker avstyrker aterremiss beslut"`
+	// MeetingDate is when the body met; empty means today.
+	MeetingDate string  `json:"meetingDate,omitempty" validate:"omitempty,date"`
+	Paragraph   string  `json:"paragraph" validate:"required,paragraph"`
+	Verdict     Verdict `json:"decision" validate:"required,oneof=tillstyrker avstyrker aterremiss beslut"`
 	// Wording is the decision text, required for a final decision and an
 	// återremiss.
 	Wording   string   `json:"wording,omitempty" validate:"max=5000,nocontrolml"`

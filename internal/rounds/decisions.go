@@ -2,12 +2,16 @@ package rounds
 
 import (
 	"context"
-	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
+	"slices"
 	"strings"
 	"time"
+
+	"go.temporal.io/api/serviceerror"
 
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
@@ -54,7 +58,30 @@ func (s *Service) AddMeeting(ctx context.Context, actor remiss.Actor, n remiss.N
 		return m, &Rejection{Kind: Conflict, Reason: "det finns redan ett sammanträde den dagen",
 			Fields: validate.Errors{{Field: "date", Message: "Det finns redan ett sammanträde den dagen"}}}
 	}
-	return m, err
+	if err != nil {
+		return m, err
+	}
+	s.calendarChanged(ctx, actor.Org)
+	return m, nil
+}
+
+// calendarChanged tells the organisation's answers still being prepared
+// for the nämnd to plan their meeting again: a new meeting may be the last
+// one before their svarsdatum. Best effort: the meeting is stored, and a
+// plan not redone now is redone at the next anstånd, återremiss or route.
+func (s *Service) calendarChanged(ctx context.Context, org string) {
+	asgs, err := s.Store.PlanningAssignments(ctx, org)
+	if err != nil {
+		slog.Warn("rounds: calendar changed, plans not redone", "org", org, "error", err)
+		return
+	}
+	for _, a := range asgs {
+		err := s.Temporal.SignalWorkflow(ctx, workflows.AssignmentWorkflowID(a.RemissID, a.Org), "", workflows.SignalCalendarChanged, nil)
+		var notFound *serviceerror.NotFound
+		if err != nil && !errors.As(err, &notFound) {
+			slog.Warn("rounds: calendar changed, plan not redone", "assignment", a.ID, "error", err)
+		}
+	}
 }
 
 // DeleteMeeting removes a meeting no ärende is planned for.
@@ -103,19 +130,51 @@ func (s *Service) SetRoute(ctx context.Context, actor remiss.Actor, assignmentID
 		return workflows.AssignmentStatus{}, err
 	}
 	if meetingID != "" {
-		if _, err := s.Store.Meeting(ctx, asg.Org, meetingID); errors.Is(err, store.ErrNotFound) {
+		m, err := s.Store.Meeting(ctx, asg.Org, meetingID)
+		if errors.Is(err, store.ErrNotFound) {
 			return workflows.AssignmentStatus{}, fieldError("meeting", "Inget sådant sammanträde i organisationens kalender")
-		} else if err != nil {
+		}
+		if err != nil {
 			return workflows.AssignmentStatus{}, err
+		}
+		if m.AgendaDeadline < todayIn(time.Now()) {
+			return workflows.AssignmentStatus{}, fieldError("meeting", "Sista dag för ärenden till det sammanträdet har passerat")
 		}
 	}
 	return s.updateAssignment(ctx, asg, workflows.UpdateRoute, req)
 }
 
-func decisionID(prefix string) string {
-	b := make([]byte, 5)
-	_, _ = rand.Read(b)
-	return prefix + "." + hex.EncodeToString(b)
+// decisionID names a decision by what it decides, so that the same
+// decision sent again (a retry whose answer was lost) is recognised.
+func decisionID(prefix string, parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return prefix + ".d-" + hex.EncodeToString(sum[:6])
+}
+
+// propose stores a decision before its workflow hears of it. The same
+// decision again: done already (recorded) or still to be told (proposed).
+func (s *Service) propose(ctx context.Context, d store.Decision) (recorded bool, err error) {
+	err = s.Store.ProposeDecision(ctx, d)
+	if !errors.Is(err, store.ErrConflict) {
+		return false, err
+	}
+	old, err := s.Store.Decision(ctx, d.ID)
+	if err != nil {
+		return false, err
+	}
+	return old.State == "recorded", nil
+}
+
+// discardRefused removes a proposed decision its workflow refused: a
+// refusal changes nothing.
+func (s *Service) discardRefused(ctx context.Context, id string, err error) error {
+	var rej *Rejection
+	if errors.As(err, &rej) {
+		if derr := s.Store.DiscardDecision(ctx, id); derr != nil {
+			return errors.Join(err, derr)
+		}
+	}
+	return err
 }
 
 // RecordDecision records the nämnd's decision on an ärende on its agenda,
@@ -139,6 +198,12 @@ func (s *Service) RecordDecision(ctx context.Context, actor remiss.Actor, assign
 	if meeting.Date > todayIn(time.Now()) {
 		return workflows.AssignmentStatus{}, fieldError("meeting", "Sammanträdet har inte hållits än")
 	}
+	if asg.State != remiss.StateOnAgenda && !asg.State.Done() {
+		return workflows.AssignmentStatus{}, reject(Conflict, "ärendet står inte på nämndens dagordning (%s)", asg.State.Label())
+	}
+	if asg.State == remiss.StateOnAgenda && asg.MeetingID != meeting.ID {
+		return workflows.AssignmentStatus{}, fieldError("meeting", "Ärendet står inte på dagordningen för det sammanträdet")
+	}
 	if m.Verdict == remiss.VerdictBordlagd {
 		next, err := s.Store.Meeting(ctx, asg.Org, m.NextMeeting)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && next.Date <= meeting.Date) {
@@ -154,18 +219,24 @@ func (s *Service) RecordDecision(ctx context.Context, actor remiss.Actor, assign
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
+	paragraph := remiss.Paragraph(m.Paragraph)
 	d := store.Decision{
-		ID: decisionID(asg.ID), RemissID: asg.RemissID, AssignmentID: asg.ID, Body: org.Name, MeetingID: meeting.ID,
-		HeldOn: meeting.Date, Paragraph: remiss.Paragraph(m.Paragraph), Verdict: m.Verdict, Wording: m.Wording, Reason: m.Reason,
+		ID: decisionID(asg.ID, meeting.ID, paragraph, string(m.Verdict)), RemissID: asg.RemissID, AssignmentID: asg.ID, Body: org.Name, MeetingID: meeting.ID,
+		HeldOn: meeting.Date, Paragraph: paragraph, Verdict: m.Verdict, Wording: m.Wording, Reason: m.Reason,
 		NextMeetingID: m.NextMeeting, Immediate: m.Immediate, AdjustOn: m.AdjustOn, Adjusters: m.Adjusters,
 		Reservations: m.Reservations, RecordedBy: actor.User, RecordedAt: time.Now(),
 	}
-	if err := s.Store.ProposeDecision(ctx, d); err != nil {
+	recorded, err := s.propose(ctx, d)
+	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	return s.updateAssignment(ctx, asg, workflows.UpdateDecide, workflows.MinutesRequest{
+	if recorded {
+		return s.AssignmentStatus(ctx, asg.ID)
+	}
+	st, err := s.updateAssignment(ctx, asg, workflows.UpdateDecide, workflows.MinutesRequest{
 		Actor: actor, DecisionID: d.ID, MeetingID: meeting.ID, Verdict: m.Verdict, NextMeeting: m.NextMeeting,
 	})
+	return st, s.discardRefused(ctx, d.ID, err)
 }
 
 // RecordStepDecision records a decision at the current step of a closed
@@ -194,17 +265,40 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 	}{step}); err != nil {
 		return st, err
 	}
+	// Where the path stands is checked here too, so that a decision out of
+	// turn is not even stored.
+	if r.DecidedAt != nil {
+		return st, reject(Conflict, "beslutsgången är avslutad")
+	}
+	if r.Step >= len(r.Path) || r.Path[r.Step] != step {
+		return st, reject(Conflict, "sammanställningen ligger inte hos %s", remiss.StepName(step))
+	}
+	if !slices.Contains(remiss.StepVerdicts(r.Step == len(r.Path)-1), sd.Verdict) {
+		return st, fieldError("decision", "Beslutet kan inte fattas i det här steget")
+	}
+	held := sd.MeetingDate
+	if held == "" {
+		held = todayIn(time.Now())
+	}
+	if held > todayIn(time.Now()) {
+		return st, fieldError("meetingDate", "Sammanträdet har inte hållits än")
+	}
+	paragraph := remiss.Paragraph(sd.Paragraph)
 	d := store.Decision{
-		ID: decisionID(r.ID + "." + step), RemissID: r.ID, Step: step, Body: remiss.StepName(step),
-		HeldOn: todayIn(time.Now()), Paragraph: remiss.Paragraph(sd.Paragraph), Verdict: sd.Verdict, Wording: sd.Wording,
+		ID: decisionID(r.ID+"."+step, held, paragraph, string(sd.Verdict)), RemissID: r.ID, Step: step, Body: remiss.StepName(step),
+		HeldOn: held, Paragraph: paragraph, Verdict: sd.Verdict, Wording: sd.Wording,
 		Immediate: sd.Immediate, AdjustOn: sd.AdjustOn, Adjusters: sd.Adjusters, RecordedBy: actor.User, RecordedAt: time.Now(),
 	}
-	if err := s.Store.ProposeDecision(ctx, d); err != nil {
+	recorded, err := s.propose(ctx, d)
+	if err != nil {
 		return st, err
+	}
+	if recorded {
+		return s.PathStatus(ctx, r.ID)
 	}
 	err = s.update(ctx, workflows.DecisionWorkflowID(r.ID), workflows.UpdateDecideStep,
 		workflows.StepRequest{Actor: actor, DecisionID: d.ID, Step: step, Verdict: sd.Verdict}, &st)
-	return st, err
+	return st, s.discardRefused(ctx, d.ID, err)
 }
 
 // PathStatus asks a closed round's decision path where it stands.

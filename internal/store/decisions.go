@@ -65,12 +65,18 @@ func (s *Store) AddMeeting(ctx context.Context, org string, n remiss.NewMeeting,
 }
 
 // DeleteMeeting removes a meeting of org. A meeting an ärende is planned
-// for, or was decided at, is ErrConflict.
+// for, or was decided at, is ErrConflict. Decisions proposed for it and
+// never recorded go with it.
 func (s *Store) DeleteMeeting(ctx context.Context, org, id string) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM decisions WHERE state='proposed' AND (meeting_id=$1 OR next_meeting_id=$1)
+		AND EXISTS (SELECT 1 FROM meetings WHERE id=$1 AND org_code=$2)
+		AND NOT EXISTS (SELECT 1 FROM assignments WHERE meeting_id=$1)`, id, org); err != nil {
+		return fmt.Errorf("store: delete meeting %s: %w", id, err)
+	}
 	res, err := s.db.ExecContext(ctx, `
 		DELETE FROM meetings m WHERE id=$1 AND org_code=$2
 		AND NOT EXISTS (SELECT 1 FROM assignments WHERE meeting_id=m.id)
-		AND NOT EXISTS (SELECT 1 FROM decisions WHERE meeting_id=m.id OR next_meeting_id=m.id)`, id, org)
+		AND NOT EXISTS (SELECT 1 FROM decisions WHERE state='recorded' AND (meeting_id=m.id OR next_meeting_id=m.id))`, id, org)
 	if err != nil {
 		return fmt.Errorf("store: delete meeting %s: %w", id, err)
 	}
@@ -185,6 +191,15 @@ func scanDecision(row interface{ Scan(...any) error }) (Decision, error) {
 	return d, err
 }
 
+// DiscardDecision removes a decision that was proposed and never
+// recorded.
+func (s *Store) DiscardDecision(ctx context.Context, id string) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM decisions WHERE id=$1 AND state='proposed'`, id); err != nil {
+		return fmt.Errorf("store: discard decision %s: %w", id, err)
+	}
+	return nil
+}
+
 // Decision loads one decision, proposed or recorded.
 func (s *Store) Decision(ctx context.Context, id string) (Decision, error) {
 	d, err := scanDecision(s.db.QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE id=$1`, id))
@@ -281,4 +296,27 @@ func (s *Store) NextMeeting(ctx context.Context, org, today string) (remiss.Meet
 		return m, false, fmt.Errorf("store: next meeting %s: %w", org, err)
 	}
 	return m, true, nil
+}
+
+// PlanningAssignments lists the open assignments of org, in open rounds,
+// that decide by nämnd and are not yet on an agenda: a change of the
+// calendar may change their meeting.
+func (s *Store) PlanningAssignments(ctx context.Context, org string) ([]Assignment, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+prefixed("a", assignmentColumns)+`
+		FROM assignments a JOIN remisses r ON r.id = a.remiss_id
+		WHERE a.org_code=$1 AND a.route='namnd' AND r.state='open' AND a.state = ANY($2)`,
+		org, pq.Array([]string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted)}))
+	if err != nil {
+		return nil, fmt.Errorf("store: planning assignments %s: %w", org, err)
+	}
+	defer rows.Close()
+	var out []Assignment
+	for rows.Next() {
+		a, err := scanAssignment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: planning assignments %s: %w", org, err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }

@@ -99,8 +99,8 @@ func newValidator(orgs OrgLookup, now func() time.Time) *Validator {
 	must("nocontrol", func(fl validator.FieldLevel) bool { return noControl(fl.Field().String(), false) })
 	must("nocontrolml", func(fl validator.FieldLevel) bool { return noControl(fl.Field().String(), true) })
 	must("date", func(fl validator.FieldLevel) bool {
-		_, err := time.Parse(remiss.DateLayout, fl.Field().String())
-		return err == nil
+		d, err := time.Parse(remiss.DateLayout, fl.Field().String())
+		return err == nil && d.Year() >= 2000 && d.Year() <= 2999 // what a case can be about, and what PostgreSQL takes
 	})
 	must("futuredate", func(fl validator.FieldLevel) bool {
 		end, err := remiss.DeadlineEnd(fl.Field().String())
@@ -266,7 +266,7 @@ func message(fe validator.FieldError) string {
 	case "nocontrol", "nocontrolml":
 		return "Innehåller otillåtna styrtecken"
 	case "date":
-		return "Ogiltigt datum; skriv ÅÅÅÅ-MM-DD"
+		return "Ogiltigt datum; skriv ÅÅÅÅ-MM-DD (år 2000–2999)"
 	case "futuredate":
 		return "Datumet måste ligga i framtiden"
 	case "reminder":

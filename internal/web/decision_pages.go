@@ -281,7 +281,8 @@ type recipientRoute struct {
 }
 
 func (s *Server) recipientRoute(ctx context.Context, a store.Assignment) (recipientRoute, error) {
-	out := recipientRoute{NeedsExtension: a.NeedsExtension, MinutesID: a.MinutesID}
+	// The flag matters only while the answer is still owed.
+	out := recipientRoute{NeedsExtension: a.NeedsExtension && !a.State.Done(), MinutesID: a.MinutesID}
 	if a.Route != "" {
 		out.Route = a.Route.Label()
 	}
@@ -353,7 +354,7 @@ func (s *Server) postStepDecision(w http.ResponseWriter, r *http.Request, p page
 	if !isKS(p.User) {
 		return errForbidden
 	}
-	sd := remiss.StepDecision{Paragraph: strings.TrimSpace(r.PostFormValue("paragraph")), Verdict: remiss.Verdict(r.PostFormValue("decision")),
+	sd := remiss.StepDecision{MeetingDate: strings.TrimSpace(r.PostFormValue("meetingDate")), Paragraph: strings.TrimSpace(r.PostFormValue("paragraph")), Verdict: remiss.Verdict(r.PostFormValue("decision")),
 		Wording: r.PostFormValue("wording"), Immediate: r.PostFormValue("immediate") != "",
 		AdjustOn: strings.TrimSpace(r.PostFormValue("adjustOn")), Adjusters: splitPeople(r.PostFormValue("adjusters"))}
 	_, err := s.Rounds.RecordStepDecision(r.Context(), p.User.Actor(), id, r.PostFormValue("step"), sd)

@@ -244,6 +244,11 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 			t.Errorf("%s was not told the outcome", org)
 		}
 	}
+	// Refused decisions left nothing behind.
+	var proposed int
+	if err := e.store.DB().QueryRowContext(ctx, `SELECT count(*) FROM decisions WHERE state='proposed'`).Scan(&proposed); err != nil || proposed != 0 {
+		t.Errorf("%d decisions stored but never recorded (%v)", proposed, err)
+	}
 	checkReplayAs(t, ctx, e.c, map[string]string{
 		workflows.AssignmentWorkflowID(id, "norrmalm"): "assignment-namnd.json",
 		workflows.RemissWorkflowID(id):                 "remiss-routed.json",
