@@ -298,7 +298,7 @@ func (a *Activities) stepMinutes(ctx context.Context, r store.Remiss, d store.De
 	if summary, err := a.Store.Document(ctx, SummaryDocumentID(r.ID)); err == nil {
 		data.Documents = []string{fmt.Sprintf("Sammanställning av remissvar %s, SHA-256 %s", summary.CreatedAt.In(remiss.Stockholm).Format(remiss.DateLayout), summary.SHA256)}
 	}
-	doc, err := a.minutesDocument(ctx, d, remiss.KS, "Kommunstyrelsen", data)
+	doc, err := a.minutesDocument(ctx, d, remiss.KS, body, data) // the city's seal, in the name of the body that decided
 	if err != nil {
 		return doc, store.Change{}, err
 	}
