@@ -56,6 +56,7 @@ var cpuprofile *string
 func main() {
 	recipients := flag.Int("recipients", 300, "recipients in the round")
 	officers := flag.Int("officers", 50, "concurrent officers")
+	rounds := flag.Int("rounds", 1, "rounds run one after the other; the medians of their figures are reported")
 	inbox := flag.Int("inbox", 10000, "assignments in the database when the inbox is measured")
 	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the submissions to this file")
 	admin := flag.String("db", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "a PostgreSQL where a fresh database may be created")
@@ -74,7 +75,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	err = run(ctx, t, *recipients, *officers, *inbox)
+	err = run(ctx, t, *recipients, *officers, *inbox, *rounds)
 	t.close()
 	if err != nil {
 		log.Fatal(err)
@@ -162,7 +163,7 @@ func inProcess(ctx context.Context, adminURL string) (*target, error) {
 	return t, nil
 }
 
-func run(ctx context.Context, t *target, n, m, inboxSize int) error {
+func run(ctx context.Context, t *target, n, m, inboxSize, rounds int) error {
 	st, c := t.st, t.c
 	orgs, err := demo.LoadOrgs(ctx, st, n)
 	if err != nil {
@@ -179,128 +180,140 @@ func run(ctx context.Context, t *target, n, m, inboxSize int) error {
 		tokens[name] = tok
 	}
 
-	fmt.Printf("Round to %d recipients, %d concurrent officers, on %d cores\n", n, m, runtime.NumCPU())
-	launched := time.Now()
-	dnr := fmt.Sprintf("KS 2026/%d-1", time.Now().Unix()%1000000) // a new round each run against a kept database
-	code, body := api.do(tokens["ks.samordnare"], "POST", "/api/v1/remisses", map[string]any{
-		"dnr": dnr, "title": "Lasttest", "deadline": time.Now().AddDate(0, 2, 0).Format("2006-01-02"), "recipients": orgs})
-	if code != 201 {
-		return fmt.Errorf("launch: %d %s", code, body)
-	}
-	id := remiss.RemissID(dnr)
-	// In its inbox: listed by the API to each recipient's officer (the rows
-	// are written by the launch itself), and its workflow running, so an
-	// action is taken at once instead of waiting for it to start.
-	listed := 0
-	for _, org := range orgs {
-		code, body := api.do(tokens[org+".handlaggare"], "GET", "/api/v1/assignments", nil)
-		if code == 200 && strings.Contains(string(body), remiss.AssignmentID(id, org)) {
-			listed++
+	fmt.Printf("Rounds to %d recipients, %d concurrent officers, on %d cores\n", n, m, runtime.NumCPU())
+	var p50s, p99s []time.Duration
+	for round := 1; round <= rounds; round++ {
+		if rounds > 1 {
+			fmt.Printf("-- round %d of %d\n", round, rounds)
 		}
-	}
-	fmt.Printf("launch until every assignment is listed in its inbox: %v (%d of %d)\n", time.Since(launched).Round(time.Millisecond), listed, len(orgs))
-	for _, org := range orgs {
+		launched := time.Now()
+		dnr := fmt.Sprintf("KS 2026/%d-%d", time.Now().Unix()%1000000, round) // a new round each time, also against a kept database
+		code, body := api.do(tokens["ks.samordnare"], "POST", "/api/v1/remisses", map[string]any{
+			"dnr": dnr, "title": "Lasttest", "deadline": time.Now().AddDate(0, 2, 0).Format("2006-01-02"), "recipients": orgs})
+		if code != 201 {
+			return fmt.Errorf("launch: %d %s", code, body)
+		}
+		id := remiss.RemissID(dnr)
+		// In its inbox: listed by the API to each recipient's officer (the rows
+		// are written by the launch itself), and its workflow running, so an
+		// action is taken at once instead of waiting for it to start.
+		listed := 0
+		for _, org := range orgs {
+			code, body := api.do(tokens[org+".handlaggare"], "GET", "/api/v1/assignments", nil)
+			if code == 200 && strings.Contains(string(body), remiss.AssignmentID(id, org)) {
+				listed++
+			}
+		}
+		fmt.Printf("launch until every assignment is listed in its inbox: %v (%d of %d)\n", time.Since(launched).Round(time.Millisecond), listed, len(orgs))
+		for _, org := range orgs {
+			for {
+				d, err := c.DescribeWorkflowExecution(ctx, workflows.AssignmentWorkflowID(id, org), "")
+				if err == nil && d.WorkflowExecutionInfo.Status == 1 {
+					break
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
+		fmt.Printf("launch until every assignment's workflow runs: %v\n", time.Since(launched).Round(time.Millisecond))
+
+		each := func(f func(org string) error) error {
+			jobs := make(chan string)
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			var first error
+			for range m {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for org := range jobs {
+						if err := f(org); err != nil {
+							mu.Lock()
+							if first == nil {
+								first = err
+							}
+							mu.Unlock()
+						}
+					}
+				}()
+			}
+			for _, org := range orgs {
+				jobs <- org
+			}
+			close(jobs)
+			wg.Wait()
+			return first
+		}
+		if err := each(func(org string) error {
+			code, body := api.do(tokens[org+".registrator"], "POST", "/api/v1/assignments/"+remiss.AssignmentID(id, org)+"/assign", map[string]string{"officer": org + ".handlaggare"})
+			if code != 200 {
+				return fmt.Errorf("assign %s: %d %s", org, code, body)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+
+		var mu sync.Mutex
+		var lat []time.Duration
+		answer := demo.SampleResponse(remiss.Org{Name: "Lastnämnden", Forvaltning: "Lastförvaltningen"})
+		if *cpuprofile != "" && round == 1 {
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				return err
+			}
+			pprof.StartCPUProfile(f)
+		}
+		started := time.Now()
+		if err := each(func(org string) error {
+			t0 := time.Now()
+			code, body := api.do(tokens[org+".handlaggare"], "POST", "/api/v1/assignments/"+remiss.AssignmentID(id, org)+"/submit", answer)
+			d := time.Since(t0)
+			if code != 200 {
+				return fmt.Errorf("submit %s: %d %s", org, code, body)
+			}
+			mu.Lock()
+			lat = append(lat, d)
+			mu.Unlock()
+			return nil
+		}); err != nil {
+			return err
+		}
+		elapsed := time.Since(started)
+		if round == 1 {
+			pprof.StopCPUProfile()
+		}
+		fmt.Printf("submissions: %d in %v, %.1f answers/s; latency p50 %v, p99 %v\n", len(lat), elapsed.Round(time.Millisecond),
+			float64(len(lat))/elapsed.Seconds(), pct(lat, 50), pct(lat, 99))
+		p50s, p99s = append(p50s, pct(lat, 50)), append(p99s, pct(lat, 99))
+
+		var lastApproval time.Time
+		if err := each(func(org string) error {
+			code, body := api.do(tokens[org+".chef"], "POST", "/api/v1/assignments/"+remiss.AssignmentID(id, org)+"/approve", nil)
+			if code != 200 {
+				return fmt.Errorf("approve %s: %d %s", org, code, body)
+			}
+			mu.Lock()
+			lastApproval = time.Now()
+			mu.Unlock()
+			return nil
+		}); err != nil {
+			return err
+		}
 		for {
-			d, err := c.DescribeWorkflowExecution(ctx, workflows.AssignmentWorkflowID(id, org), "")
-			if err == nil && d.WorkflowExecutionInfo.Status == 1 {
+			r, err := st.Remiss(ctx, id)
+			if err != nil {
+				return err
+			}
+			if r.SummaryID != "" {
 				break
 			}
-			time.Sleep(5 * time.Millisecond)
+			time.Sleep(20 * time.Millisecond)
 		}
+		fmt.Printf("last approval until the signed sammanställning is stored: %v\n", time.Since(lastApproval).Round(time.Millisecond))
 	}
-	fmt.Printf("launch until every assignment's workflow runs: %v\n", time.Since(launched).Round(time.Millisecond))
-
-	each := func(f func(org string) error) error {
-		jobs := make(chan string)
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		var first error
-		for range m {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for org := range jobs {
-					if err := f(org); err != nil {
-						mu.Lock()
-						if first == nil {
-							first = err
-						}
-						mu.Unlock()
-					}
-				}
-			}()
-		}
-		for _, org := range orgs {
-			jobs <- org
-		}
-		close(jobs)
-		wg.Wait()
-		return first
+	if rounds > 1 {
+		fmt.Printf("median over %d rounds: submission latency p50 %v, p99 %v\n", rounds, pct(p50s, 50), pct(p99s, 50))
 	}
-	if err := each(func(org string) error {
-		code, body := api.do(tokens[org+".registrator"], "POST", "/api/v1/assignments/"+remiss.AssignmentID(id, org)+"/assign", map[string]string{"officer": org + ".handlaggare"})
-		if code != 200 {
-			return fmt.Errorf("assign %s: %d %s", org, code, body)
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-
-	var mu sync.Mutex
-	var lat []time.Duration
-	answer := demo.SampleResponse(remiss.Org{Name: "Lastnämnden", Forvaltning: "Lastförvaltningen"})
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			return err
-		}
-		pprof.StartCPUProfile(f)
-	}
-	started := time.Now()
-	if err := each(func(org string) error {
-		t0 := time.Now()
-		code, body := api.do(tokens[org+".handlaggare"], "POST", "/api/v1/assignments/"+remiss.AssignmentID(id, org)+"/submit", answer)
-		d := time.Since(t0)
-		if code != 200 {
-			return fmt.Errorf("submit %s: %d %s", org, code, body)
-		}
-		mu.Lock()
-		lat = append(lat, d)
-		mu.Unlock()
-		return nil
-	}); err != nil {
-		return err
-	}
-	elapsed := time.Since(started)
-	pprof.StopCPUProfile()
-	fmt.Printf("submissions: %d in %v, %.1f answers/s; latency p50 %v, p99 %v\n", len(lat), elapsed.Round(time.Millisecond),
-		float64(len(lat))/elapsed.Seconds(), pct(lat, 50), pct(lat, 99))
-
-	var lastApproval time.Time
-	if err := each(func(org string) error {
-		code, body := api.do(tokens[org+".chef"], "POST", "/api/v1/assignments/"+remiss.AssignmentID(id, org)+"/approve", nil)
-		if code != 200 {
-			return fmt.Errorf("approve %s: %d %s", org, code, body)
-		}
-		mu.Lock()
-		lastApproval = time.Now()
-		mu.Unlock()
-		return nil
-	}); err != nil {
-		return err
-	}
-	for {
-		r, err := st.Remiss(ctx, id)
-		if err != nil {
-			return err
-		}
-		if r.SummaryID != "" {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	fmt.Printf("last approval until the signed sammanställning is stored: %v\n", time.Since(lastApproval).Round(time.Millisecond))
 
 	if err := fillAssignments(ctx, st, orgs, inboxSize); err != nil {
 		return err

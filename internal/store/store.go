@@ -41,7 +41,7 @@ func Open(ctx context.Context, url string, wait time.Duration) (*Store, error) {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
 	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(10)
+	db.SetMaxIdleConns(20) // as many as may be open: a burst must not close and reopen connections
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	deadline := time.Now().Add(wait)
 	for {
