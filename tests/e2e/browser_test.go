@@ -98,7 +98,7 @@ func TestBrowser(t *testing.T) {
 			for _, v := range violations {
 				t.Errorf("%s: axe: %s", name, v)
 			}
-			return nil
+			return keyboardWalk(ctx, tg, t, name)
 		})
 	}
 	login := func(user string) chromedp.Action[chromedp.Void] {
@@ -137,7 +137,8 @@ func TestBrowser(t *testing.T) {
 	waitStarted(t, ctx, e.c, []string{"bromma", "farsta"}, id)
 	if err := chromedp.Do(bctx,
 		login("bromma.registrator"), check("inkorg"),
-		chromedp.Submit(chromedp.CSS(`form[action="/uppdrag/`+asg+`/fordela"] button`)),
+		// By keyboard: focus the button, Enter.
+		chromedp.Focus(chromedp.CSS(`form[action="/uppdrag/`+asg+`/fordela"] button`)), chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 		chromedp.Navigate(base+"/sammantraden"), chromedp.WaitVisible(chromedp.ID("agendaDeadline")), check("sammantraden"),
 		chromedp.Navigate(base+"/dagordning"), chromedp.WaitVisible(chromedp.CSS("h1")), check("dagordning"),
@@ -155,7 +156,7 @@ func TestBrowser(t *testing.T) {
 		logout,
 		login("bromma.chef"),
 		chromedp.Navigate(base+"/uppdrag/"+asg), chromedp.WaitVisible(chromedp.CSS(`form[action="/uppdrag/`+asg+`/godkann"]`)), check("godkann"),
-		chromedp.Submit(chromedp.CSS(`form[action="/uppdrag/`+asg+`/godkann"] button`)),
+		chromedp.Focus(chromedp.CSS(`form[action="/uppdrag/`+asg+`/godkann"] button`)), chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 		logout,
 	); err != nil {
@@ -187,4 +188,53 @@ func TestBrowser(t *testing.T) {
 	if err != nil || !link.Exists {
 		t.Errorf("no download link: %v", err)
 	}
+}
+
+// keyboardMarks numbers every control a keyboard user must reach (a radio
+// group counts once: arrows move within it) and records, as Tab moves the
+// focus, which were reached and which showed no focus indicator.
+const keyboardMarks = `(() => {
+  const sel = 'a[href], summary, button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+  const els = [...document.querySelectorAll(sel)].filter(e => e.getClientRects().length > 0);
+  const key = e => e.type === 'radio' ? 'radio:' + e.name : String(els.indexOf(e));
+  const say = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.name ? '[name=' + e.name + ']' : '') + (e.getAttribute('href') ? '[href=' + e.getAttribute('href') + ']' : '');
+  window.__kb = {want: {}, got: {}, plain: []};
+  els.forEach(e => { window.__kb.want[key(e)] = say(e); });
+  document.activeElement && document.activeElement.blur();
+  document.addEventListener('focusin', ev => {
+    const e = ev.target; if (els.indexOf(e) < 0) return;
+    window.__kb.got[key(e)] = true;
+    const cs = getComputedStyle(e);
+    if (cs.outlineStyle === 'none' && cs.boxShadow === 'none') window.__kb.plain.push(say(e));
+  });
+  return els.length;
+})()`
+
+// keyboardWalk presses Tab through the page and fails for every control
+// the keyboard never reaches and every one focused without a visible focus
+// indicator: everything works by keyboard.
+func keyboardWalk(ctx context.Context, tg *chromedp.Target, t *testing.T, page string) error {
+	n, err := chromedp.Evaluate[int](keyboardMarks)(ctx, tg)
+	if err != nil {
+		return err
+	}
+	for range 2*n + 5 { // past the end and round again: the order does not matter, only that each is reached
+		if _, err := chromedp.KeyEvent("\t")(ctx, tg); err != nil {
+			return err
+		}
+	}
+	out, err := chromedp.Evaluate[string](`JSON.stringify({missed: Object.keys(__kb.want).filter(k => !__kb.got[k]).map(k => __kb.want[k]), plain: __kb.plain})`)(ctx, tg)
+	if err != nil {
+		return err
+	}
+	var res struct{ Missed, Plain []string }
+	json.Unmarshal([]byte(out), &res)
+	for _, m := range res.Missed {
+		t.Errorf("%s: %s is not reached by Tab", page, m)
+	}
+	for _, m := range res.Plain {
+		t.Errorf("%s: %s shows no focus", page, m)
+	}
+	t.Logf("%s: Tab reaches all %d controls", page, n)
+	return nil
 }
