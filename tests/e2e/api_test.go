@@ -211,6 +211,8 @@ func TestAPI(t *testing.T) {
 		{"draft by another org", fOff, "PUT", "/api/v1/assignments/" + bromma + "/draft", answer, 404},
 		{"submit by a registrator", bReg, "POST", "/api/v1/assignments/" + bromma + "/submit", answer, 403},
 		{"submit unassigned", bOff, "POST", "/api/v1/assignments/" + bromma + "/submit", answer, 409},
+		{"draft unassigned", bOff, "PUT", "/api/v1/assignments/" + bromma + "/draft", answer, 409},
+		{"return nothing", bChef, "POST", "/api/v1/assignments/" + bromma + "/return", map[string]string{"comment": "Komplettera."}, 409},
 		{"approve by another org", fChef, "POST", "/api/v1/assignments/" + bromma + "/approve", nil, 404},
 		{"approve nothing", bChef, "POST", "/api/v1/assignments/" + bromma + "/approve", nil, 409},
 		{"return by an officer", bOff, "POST", "/api/v1/assignments/" + bromma + "/return", map[string]string{"comment": "x"}, 403},
@@ -307,6 +309,32 @@ func TestAPI(t *testing.T) {
 	var st workflows.RemissStatus
 	if err := e.c.GetWorkflow(ctx, workflows.RemissWorkflowID(id), "").Get(ctx, &st); err != nil {
 		t.Fatal(err)
+	}
+	// Wrong state: every action on an answered assignment and a closed
+	// round is refused with 409 and changes nothing.
+	auditBefore, _ := e.store.Audit(ctx, id)
+	for _, cell := range []struct {
+		name, token, method, path string
+		body                      any
+	}{
+		{"assign answered", bReg, "POST", "/api/v1/assignments/" + bromma + "/assign", map[string]string{"officer": "bromma.handlaggare"}},
+		{"draft answered", bOff, "PUT", "/api/v1/assignments/" + bromma + "/draft", answer},
+		{"submit answered", bOff, "POST", "/api/v1/assignments/" + bromma + "/submit", answer},
+		{"approve answered", bChef, "POST", "/api/v1/assignments/" + bromma + "/approve", nil},
+		{"return answered", bChef, "POST", "/api/v1/assignments/" + bromma + "/return", map[string]string{"comment": "Komplettera."}},
+		{"decline answered", bReg, "POST", "/api/v1/assignments/" + bromma + "/decline", map[string]string{"reason": "Sent påtänkt."}},
+		{"extension answered", bOff, "POST", "/api/v1/assignments/" + bromma + "/extension", map[string]string{"until": later, "reason": "Mer tid."}},
+		{"decide extension after close", coord, "POST", "/api/v1/remisses/" + id + "/extensions/bromma", map[string]any{"approve": true, "until": later}},
+		{"remind after close", coord, "POST", "/api/v1/remisses/" + id + "/reminders/bromma", nil},
+		{"close a closed round", coord, "POST", "/api/v1/remisses/" + id + "/close", nil},
+		{"withdraw a closed round", coord, "POST", "/api/v1/remisses/" + id + "/withdraw", nil},
+	} {
+		if r := c.do(cell.token, cell.method, cell.path, cell.body); r.code != 409 {
+			t.Errorf("%s: %d, want 409 (%s)", cell.name, r.code, r.body)
+		}
+	}
+	if after, _ := e.store.Audit(ctx, id); len(after) != len(auditBefore) {
+		t.Errorf("refused actions wrote %d audit rows", len(after)-len(auditBefore))
 	}
 
 	// Documents: Bromma sees the shared ones and its own statement, not Farsta's.
