@@ -42,6 +42,13 @@ type input struct {
 	Rows                            int
 }
 
+// choices are the radio buttons of a decision, with the page for what was
+// chosen and its error.
+type choices struct {
+	P       page
+	Options any
+}
+
 var pages = func() map[string]*template.Template {
 	funcs := template.FuncMap{
 		"field": func(p page, name, label, hint string) input {
@@ -50,8 +57,9 @@ var pages = func() map[string]*template.Template {
 		"area": func(p page, name, label, hint string, rows int) input {
 			return input{Name: name, Label: label, Hint: hint, Value: p.Form[name], Error: p.Errors.For(name), Rows: rows}
 		},
+		"choices": func(p page, options any) choices { return choices{P: p, Options: options} },
 	}
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html"))
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html", "web/decision.html"))
 	out := map[string]*template.Template{}
 	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda"} {
 		out[name] = template.Must(template.Must(base.Clone()).ParseFS(templates.Web, "web/"+name+".html"))
