@@ -23,6 +23,7 @@ import (
 	"time"
 
 	_ "github.com/lib/pq"
+	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/remiss/remiss/internal/dbtest"
@@ -210,6 +211,33 @@ func TestRoundSurvivesKilledWorkers(t *testing.T) {
 	}
 
 	checkRound(t, ctx, st, seals.Roots, id, orgs)
+
+	// The workers shared the work: activities ran on more than one of them.
+	ran := map[string]int{}
+	for _, wid := range append([]string{workflows.RemissWorkflowID(id)}, assignmentIDs(id, orgs)...) {
+		it := c.GetWorkflowHistory(ctx, wid, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a := ev.GetActivityTaskStartedEventAttributes(); a != nil {
+				ran[a.GetIdentity()]++
+			}
+		}
+	}
+	t.Logf("activities by worker: %v", ran)
+	if len(ran) < 2 {
+		t.Errorf("activities ran on %d worker(s), want them shared: %v", len(ran), ran)
+	}
+}
+
+func assignmentIDs(id string, orgs []string) []string {
+	out := make([]string, len(orgs))
+	for i, org := range orgs {
+		out[i] = workflows.AssignmentWorkflowID(id, org)
+	}
+	return out
 }
 
 // checkRound asserts what faults must not change: every recipient answered,
