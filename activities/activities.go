@@ -99,6 +99,9 @@ type RecordInput struct {
 // RecordResult says whether the change was new.
 type RecordResult struct {
 	Applied bool
+	// Routes: AnnounceRound tells the round each recipient's decision
+	// route, so that an assignment on delegation need not look it up.
+	Routes map[string]remiss.Route `json:",omitempty"`
 }
 
 // Record writes an assignment event: the new state, the audit row and the

@@ -44,7 +44,18 @@ func (a *Activities) AnnounceRound(ctx context.Context, in RoundInput) (RecordRe
 		EventKey: in.EventKey, At: in.At, Actor: in.Actor.User, RemissID: r.ID, Action: "remiss_sent",
 		Detail: map[string]any{"recipients": r.Recipients, "deadline": r.Deadline}, Messages: msgs,
 	})
-	return RecordResult{Applied: applied}, err
+	if err != nil {
+		return RecordResult{}, err
+	}
+	asgs, err := a.Store.Assignments(ctx, r.ID)
+	if err != nil {
+		return RecordResult{}, err
+	}
+	routes := map[string]remiss.Route{}
+	for _, asg := range asgs {
+		routes[asg.Org] = asg.Route
+	}
+	return RecordResult{Applied: applied, Routes: routes}, nil
 }
 
 // MissivDocumentID is the one cover letter a round has.

@@ -79,6 +79,9 @@ type AssignmentInput struct {
 	EscalateAfter  string
 	RoundWorkflow  string // to tell the round when anstånd moves the deadline
 	CoordinatorOrg string
+	// Route is the recipient's route at launch, when the round knows it:
+	// one on delegation starts without looking its plan up.
+	Route remiss.Route `json:",omitempty"`
 }
 
 // AssignmentResult is what the round learns when an assignment ends.

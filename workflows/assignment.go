@@ -124,7 +124,10 @@ func AssignmentWorkflow(ctx workflow.Context, in AssignmentInput) (AssignmentRes
 	}
 	if workflow.GetVersion(ctx, "decision-routing", workflow.DefaultVersion, 1) == 1 {
 		w.routing, w.revision = true, 1
-		if err := w.locked(ctx, func() error {
+		if in.Route == remiss.RouteDelegation {
+			// On delegation, as the round says: nothing to plan.
+			w.route = remiss.RouteDelegation
+		} else if err := w.locked(ctx, func() error {
 			// Retried until the database answers; a plan that fails for good
 			// must not cost the recipient its assignment: it decides on
 			// delegation until its registrator sets the route.

@@ -119,10 +119,11 @@ func (r *round) closeAt() time.Time {
 func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 	id := r.in.RemissID
 	sentAt := workflow.Now(ctx)
+	var sent activities.RecordResult
 	if err := untilFixed(ctx, id+".sent", id, "", &r.retries, func() bool { return false }, func() error {
 		return workflow.ExecuteActivity(ctx, a.AnnounceRound, activities.RoundInput{
 			EventKey: id + ".sent", RemissID: id, At: sentAt, Actor: r.in.Coordinator,
-		}).Get(ctx, nil)
+		}).Get(ctx, &sent)
 	}); err != nil {
 		return RemissStatus{}, err
 	}
@@ -138,6 +139,7 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 		children[i] = workflow.ExecuteChildWorkflow(cctx, AssignmentWorkflow, AssignmentInput{
 			RemissID: id, Org: org, DeadlineAt: r.in.DeadlineAt, Reminders: r.in.Reminders,
 			EscalateAfter: r.in.EscalateAfter, RoundWorkflow: self, CoordinatorOrg: r.in.Coordinator.Org,
+			Route: sent.Routes[org],
 		})
 	}
 	for i, f := range children {
