@@ -68,6 +68,9 @@ type RemissInput struct {
 	Grace         string   // after the last deadline, the round closes
 	Coordinator   remiss.Actor
 	Path          []string `json:",omitempty"` // the sammanställning's decision path; empty: remiss.DefaultPath
+	// Routing: the round decides by routes and passes a decision path.
+	// Rounds launched before routing existed lack it and replay as they ran.
+	Routing bool `json:",omitempty"`
 }
 
 // AssignmentInput starts one recipient's assignment.
@@ -82,6 +85,10 @@ type AssignmentInput struct {
 	// Route is the recipient's route at launch, when the round knows it:
 	// one on delegation starts without looking its plan up.
 	Route remiss.Route `json:",omitempty"`
+	// Routing: the answer is decided by its route (delegation or nämnd).
+	// Assignments started before routing existed lack it and replay as
+	// they ran, deciding on delegation.
+	Routing bool `json:",omitempty"`
 }
 
 // AssignmentResult is what the round learns when an assignment ends.

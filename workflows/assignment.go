@@ -122,7 +122,7 @@ func AssignmentWorkflow(ctx workflow.Context, in AssignmentInput) (AssignmentRes
 	if err := w.setup(ctx); err != nil {
 		return AssignmentResult{}, err
 	}
-	if workflow.GetVersion(ctx, "decision-routing", workflow.DefaultVersion, 1) == 1 {
+	if in.Routing {
 		w.routing, w.revision = true, 1
 		if in.Route == remiss.RouteDelegation {
 			// On delegation, as the round says: nothing to plan.
@@ -640,17 +640,16 @@ func (w *assignment) checkDecideExtension(r ExtensionDecision) error {
 }
 
 // idempotentRetries reports whether a repeated action is recognised as
-// done; rounds recorded before that recorded it again, and replay the same.
-func idempotentRetries(ctx workflow.Context) bool {
-	return workflow.GetVersion(ctx, "idempotent-retries", workflow.DefaultVersion, 1) == 1
-}
+// done; assignments started before routing recorded it again, and replay
+// the same.
+func (w *assignment) idempotentRetries() bool { return w.routing }
 
 // --- update handlers ---
 
 func (w *assignment) assign(ctx workflow.Context, r AssignRequest) (AssignmentStatus, error) {
 	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkAssign(r) }, func() error {
-		if r.Officer == w.officer && (w.state == remiss.StateAssigned || w.state == remiss.StateDrafting) && idempotentRetries(ctx) {
+		if r.Officer == w.officer && (w.state == remiss.StateAssigned || w.state == remiss.StateDrafting) && w.idempotentRetries() {
 			return nil // the same assignment again, e.g. a retry whose answer was lost: already done
 		}
 		to := remiss.StateAssigned
@@ -680,7 +679,7 @@ func (w *assignment) saveDraft(ctx workflow.Context, r VersionRequest) (Assignme
 func (w *assignment) submit(ctx workflow.Context, r VersionRequest) (AssignmentStatus, error) {
 	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkSubmit(r) }, func() error {
-		if w.state == remiss.StateSubmitted && r.VersionID == w.versionID && idempotentRetries(ctx) {
+		if w.state == remiss.StateSubmitted && r.VersionID == w.versionID && w.idempotentRetries() {
 			return nil // the same version again (versions are named by their content): already submitted
 		}
 		late := workflow.Now(ctx).After(w.deadlineAt)

@@ -139,7 +139,7 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 		children[i] = workflow.ExecuteChildWorkflow(cctx, AssignmentWorkflow, AssignmentInput{
 			RemissID: id, Org: org, DeadlineAt: r.in.DeadlineAt, Reminders: r.in.Reminders,
 			EscalateAfter: r.in.EscalateAfter, RoundWorkflow: self, CoordinatorOrg: r.in.Coordinator.Org,
-			Route: sent.Routes[org],
+			Route: sent.Routes[org], Routing: r.in.Routing,
 		})
 	}
 	for i, f := range children {
@@ -195,7 +195,7 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 		return RemissStatus{}, err
 	}
 	r.state, r.summaryID = remiss.RemissClosed, doc.DocumentID
-	if workflow.GetVersion(ctx, "decision-path", workflow.DefaultVersion, 1) == 1 {
+	if r.in.Routing {
 		// The sammanställning travels its own decision path, for weeks: a
 		// workflow of its own that outlives the round's.
 		path := r.in.Path
