@@ -23,6 +23,7 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -51,11 +52,15 @@ import (
 	"github.com/remiss/remiss/workflows"
 )
 
-var cpuprofile *string
+var (
+	cpuprofile *string
+	think      time.Duration
+)
 
 func main() {
 	recipients := flag.Int("recipients", 300, "recipients in the round")
 	officers := flag.Int("officers", 50, "concurrent officers")
+	thinkFlag := flag.Duration("think", 0, "each officer spends a random time up to this before each submission (0: none, submissions back to back)")
 	rounds := flag.Int("rounds", 1, "rounds run one after the other; the medians of their figures are reported")
 	inbox := flag.Int("inbox", 10000, "assignments in the database when the inbox is measured")
 	cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the submissions to this file")
@@ -64,6 +69,7 @@ func main() {
 	temporalAddr := flag.String("temporal", "127.0.0.1:7233", "with -web: the Temporal frontend")
 	appDB := flag.String("appdb", "postgres://postgres@127.0.0.1:5432/remiss?sslmode=disable", "with -web: the application's database")
 	flag.Parse()
+	think = *thinkFlag
 	ctx := context.Background()
 	var t *target
 	var err error
@@ -180,7 +186,7 @@ func run(ctx context.Context, t *target, n, m, inboxSize, rounds int) error {
 		tokens[name] = tok
 	}
 
-	fmt.Printf("Rounds to %d recipients, %d concurrent officers, on %d cores\n", n, m, runtime.NumCPU())
+	fmt.Printf("Rounds to %d recipients, %d concurrent officers (think time up to %v), on %d cores\n", n, m, think, runtime.NumCPU())
 	var p50s, p99s []time.Duration
 	for round := 1; round <= rounds; round++ {
 		if rounds > 1 {
@@ -265,6 +271,10 @@ func run(ctx context.Context, t *target, n, m, inboxSize, rounds int) error {
 		}
 		started := time.Now()
 		if err := each(func(org string) error {
+			if think > 0 {
+				// The officer writes before submitting: up to think.
+				time.Sleep(rand.N(think))
+			}
 			t0 := time.Now()
 			code, body := api.do(tokens[org+".handlaggare"], "POST", "/api/v1/assignments/"+remiss.AssignmentID(id, org)+"/submit", answer)
 			d := time.Since(t0)
