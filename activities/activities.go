@@ -338,7 +338,7 @@ func (a *Activities) owned(ctx context.Context, assignmentID, versionID, sha, no
 		return temporal.NewNonRetryableApplicationError(what+" hör inte till uppdraget "+assignmentID, "BadInput", nil)
 	}
 	if versionID != "" {
-		v, err := a.Store.ResponseVersion(ctx, versionID)
+		v, err := a.Store.VersionHead(ctx, versionID)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && (v.AssignmentID != assignmentID || (sha != "" && v.SHA256 != sha))) {
 			return bad("versionen " + versionID)
 		}
@@ -380,15 +380,7 @@ func permanent(err error) error {
 
 // load reads an assignment with its round and organisation.
 func (a *Activities) load(ctx context.Context, assignmentID string) (store.Assignment, store.Remiss, remiss.Org, error) {
-	asg, err := a.Store.Assignment(ctx, assignmentID)
-	if err != nil {
-		return asg, store.Remiss{}, remiss.Org{}, nonRetryableIfNotFound(err)
-	}
-	r, err := a.Store.RemissHead(ctx, asg.RemissID)
-	if err != nil {
-		return asg, r, remiss.Org{}, nonRetryableIfNotFound(err)
-	}
-	org, err := a.Store.Org(ctx, asg.Org)
+	asg, r, org, err := a.Store.AssignmentInRound(ctx, assignmentID)
 	return asg, r, org, nonRetryableIfNotFound(err)
 }
 

@@ -34,21 +34,47 @@ func (s *Store) SaveResponseVersion(ctx context.Context, assignmentID string, co
 	if err != nil {
 		return ResponseVersion{}, err
 	}
+	v := ResponseVersion{ID: id, AssignmentID: assignmentID, Content: content, SHA256: hash}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		// Serialise version numbering per assignment.
 		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM assignments WHERE id=$1 FOR UPDATE`, assignmentID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO response_versions (id, assignment_id, version, content, sha256, created_by)
-			SELECT $1, $2, COALESCE(MAX(version),0)+1, $3, $4, $5 FROM response_versions WHERE assignment_id=$2
-			ON CONFLICT (id) DO NOTHING`, id, assignmentID, body, hash, user)
-		return err
+		// A new version, or the one with the same text saved before.
+		return tx.QueryRowContext(ctx, `
+			WITH added AS (
+				INSERT INTO response_versions (id, assignment_id, version, content, sha256, created_by)
+				SELECT $1, $2, COALESCE(MAX(version),0)+1, $3, $4, $5 FROM response_versions WHERE assignment_id=$2
+				ON CONFLICT (id) DO NOTHING
+				RETURNING version, created_by, created_at)
+			SELECT version, created_by, created_at FROM added
+			UNION ALL
+			SELECT version, created_by, created_at FROM response_versions WHERE id=$1 AND NOT EXISTS (SELECT 1 FROM added)`,
+			id, assignmentID, body, hash, user).Scan(&v.Version, &v.CreatedBy, &v.CreatedAt)
 	})
 	if err != nil {
 		return ResponseVersion{}, fmt.Errorf("store: save response %s: %w", assignmentID, err)
 	}
-	return s.ResponseVersion(ctx, id)
+	return v, nil
+}
+
+// VersionHead is a version without its text: what checks of ownership
+// and hash need.
+type VersionHead struct {
+	ID, AssignmentID, SHA256 string
+}
+
+// VersionHead loads a version's owner and hash.
+func (s *Store) VersionHead(ctx context.Context, id string) (VersionHead, error) {
+	h := VersionHead{ID: id}
+	err := s.db.QueryRowContext(ctx, `SELECT assignment_id, sha256 FROM response_versions WHERE id=$1`, id).Scan(&h.AssignmentID, &h.SHA256)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, fmt.Errorf("store: response version %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return h, fmt.Errorf("store: response version %s: %w", id, err)
+	}
+	return h, nil
 }
 
 // ResponseVersion loads one version.

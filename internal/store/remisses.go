@@ -121,26 +121,62 @@ func (s *Store) RemissHead(ctx context.Context, id string) (Remiss, error) {
 	return s.remiss(ctx, s.db, id, false)
 }
 
-func (s *Store) remiss(ctx context.Context, q querier, id string, withRecipients bool) (Remiss, error) {
-	var r Remiss
-	var deadline time.Time
-	var state string
-	var summary, outcome sql.NullString
-	err := q.QueryRowContext(ctx, `
-		SELECT id, dnr, title, description, deadline, deadline_at, reminders, grace, coordinator, state,
-		       created_at, closed_at, summary_document_id, digest, path, step, decided_at, outcome_id
-		FROM remisses WHERE id=$1`, id).
-		Scan(&r.ID, &r.Dnr, &r.Title, &r.Description, &deadline, &r.DeadlineAt, pq.Array(&r.Reminders), &r.Grace,
-			&r.Coordinator, &state, &r.CreatedAt, &r.ClosedAt, &summary, &r.Digest, pq.Array(&r.Path), &r.Step, &r.DecidedAt, &outcome)
+const remissColumns = `id, dnr, title, description, deadline, deadline_at, reminders, grace, coordinator, state,
+	created_at, closed_at, summary_document_id, digest, path, step, decided_at, outcome_id`
+
+// remissScan reads remissColumns into a Remiss: scan the row with its
+// targets, then call done.
+type remissScan struct {
+	r                Remiss
+	deadline         time.Time
+	state            string
+	summary, outcome sql.NullString
+}
+
+func (x *remissScan) targets() []any {
+	r := &x.r
+	return []any{&r.ID, &r.Dnr, &r.Title, &r.Description, &x.deadline, &r.DeadlineAt, pq.Array(&r.Reminders), &r.Grace,
+		&r.Coordinator, &x.state, &r.CreatedAt, &r.ClosedAt, &x.summary, &r.Digest, pq.Array(&r.Path), &r.Step, &r.DecidedAt, &x.outcome}
+}
+
+func (x *remissScan) done() Remiss {
+	x.r.Deadline = x.deadline.Format(remiss.DateLayout)
+	x.r.State = remiss.RemissState(x.state)
+	x.r.SummaryID, x.r.OutcomeID = x.summary.String, x.outcome.String
+	return x.r
+}
+
+// AssignmentInRound loads an assignment with its round (without the list
+// of recipients) and its organisation, in one query: what every activity
+// on an assignment starts from.
+func (s *Store) AssignmentInRound(ctx context.Context, id string) (Assignment, Remiss, remiss.Org, error) {
+	var x remissScan
+	var o remiss.Org
+	var kind string
+	a, err := scanAssignment(s.db.QueryRowContext(ctx, `
+		SELECT `+prefixed("a", assignmentColumns)+`, `+prefixed("r", remissColumns)+`, o.code, o.name, o.kind, o.forvaltning, o.email
+		FROM assignments a JOIN remisses r ON r.id = a.remiss_id JOIN orgs o ON o.code = a.org_code
+		WHERE a.id=$1`, id), append(x.targets(), &o.Code, &o.Name, &kind, &o.Forvaltning, &o.Email)...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return r, fmt.Errorf("store: remiss %s: %w", id, ErrNotFound)
+		return a, Remiss{}, o, fmt.Errorf("store: assignment %s: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return r, fmt.Errorf("store: remiss %s: %w", id, err)
+		return a, Remiss{}, o, fmt.Errorf("store: assignment %s: %w", id, err)
 	}
-	r.Deadline = deadline.Format(remiss.DateLayout)
-	r.State = remiss.RemissState(state)
-	r.SummaryID, r.OutcomeID = summary.String, outcome.String
+	o.Kind = remiss.OrgKind(kind)
+	return a, x.done(), o, nil
+}
+
+func (s *Store) remiss(ctx context.Context, q querier, id string, withRecipients bool) (Remiss, error) {
+	var x remissScan
+	err := q.QueryRowContext(ctx, `SELECT `+remissColumns+` FROM remisses WHERE id=$1`, id).Scan(x.targets()...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return x.r, fmt.Errorf("store: remiss %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return x.r, fmt.Errorf("store: remiss %s: %w", id, err)
+	}
+	r := x.done()
 	if !withRecipients {
 		return r, nil
 	}
