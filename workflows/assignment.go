@@ -162,9 +162,13 @@ func (w *assignment) plan(ctx workflow.Context, in activities.PlanInput, patient
 	in.At, in.AssignmentID = workflow.Now(ctx), w.id
 	lctx := localOptions(ctx)
 	if patient {
+		// A whole day: the SDK bounds a local activity's retries by its
+		// schedule-to-close time (which otherwise defaults to the
+		// start-to-close time, 30 s); longer backoffs wait on timers.
 		lctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
-			StartToCloseTimeout: 30 * time.Second,
-			RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
+			StartToCloseTimeout:    30 * time.Second,
+			ScheduleToCloseTimeout: 24 * time.Hour,
+			RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
 		})
 	}
 	var p activities.DecisionPlan
