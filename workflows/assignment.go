@@ -132,8 +132,14 @@ func AssignmentWorkflow(ctx workflow.Context, in AssignmentInput) (AssignmentRes
 			// must not cost the recipient its assignment: it decides on
 			// delegation until its registrator sets the route.
 			if err := w.plan(ctx, activities.PlanInput{EventKey: w.id + ".plan", Actor: systemActor}, true); err != nil {
-				workflow.GetLogger(ctx).Error("no decision plan; deciding on delegation", "error", err)
-				w.route = remiss.RouteDelegation
+				// A day without the database: go on with the route the
+				// round gave (the stored one), flagged until a plan is made.
+				workflow.GetLogger(ctx).Error("no decision plan", "error", err)
+				w.route = in.Route
+				if w.route == "" {
+					w.route = remiss.RouteDelegation
+				}
+				w.needsExt = w.route == remiss.RouteNamnd
 			}
 			return nil
 		}); err != nil {
@@ -141,6 +147,21 @@ func AssignmentWorkflow(ctx workflow.Context, in AssignmentInput) (AssignmentRes
 		}
 	}
 	return w.run(ctx)
+}
+
+// decisionOptions record a decision and its protokollsutdrag: retried
+// for an hour (a database or seal away for a while), then the secretary is
+// told, and sending the same decision again picks up where it stopped.
+func decisionOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+		},
+	})
 }
 
 // localOptions are for the short writes a user's action waits for.
@@ -188,12 +209,14 @@ func (w *assignment) plan(ctx workflow.Context, in activities.PlanInput, patient
 // before the deadline. Best effort: the action that moved things stands
 // even if the calendar cannot be read now (the old plan stays).
 func (w *assignment) replan(ctx workflow.Context, actor remiss.Actor) {
-	if !w.routing || w.route != remiss.RouteNamnd || w.state.Done() || w.state == remiss.StateApproved || w.state == remiss.StateOnAgenda {
+	if !w.routing || w.route != remiss.RouteNamnd || w.state.Done() || w.state == remiss.StateApproved {
 		return
 	}
 	w.seq++
 	in := activities.PlanInput{EventKey: fmt.Sprintf("%s.%03d.replan", w.id, w.seq), Actor: actor}
-	if w.explicitMeeting {
+	if w.explicitMeeting || (w.state == remiss.StateOnAgenda && w.meetingID != "") {
+		// On the agenda the meeting stays; whether anstånd is needed is
+		// worked out again for the new deadline.
 		in.MeetingID = w.meetingID
 	}
 	if err := w.plan(ctx, in, false); err != nil {

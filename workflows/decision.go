@@ -63,7 +63,7 @@ func (w *assignment) checkDecide(r MinutesRequest) error {
 // by the decision, so recording it again (a retry) changes nothing, and it
 // is retried while the database is away.
 func (w *assignment) decide(ctx workflow.Context, r MinutesRequest) (AssignmentStatus, error) {
-	ctx = activityOptions(ctx)
+	ctx = decisionOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkDecide(r) }, func() error {
 		var res activities.DocumentResult
 		if err := workflow.ExecuteActivity(ctx, a.RenderMinutes, activities.MinutesInput{
@@ -97,7 +97,6 @@ type path struct {
 	done      bool
 	decisions []string
 	outcomeID string
-	seq       int
 	mu        workflow.Mutex
 }
 
@@ -145,6 +144,9 @@ func (p *path) check(r StepRequest) error {
 	if err := StepPermitted(r.Actor); err != nil {
 		return err
 	}
+	if slices.Contains(p.decisions, r.DecisionID) {
+		return nil // recorded already: its answer was lost on the way
+	}
 	if p.done {
 		return conflict("beslutsgången är avslutad")
 	}
@@ -169,6 +171,9 @@ func (p *path) decide(ctx workflow.Context, r StepRequest) (PathStatus, error) {
 	if err := p.check(r); err != nil {
 		return p.status(), err
 	}
+	if slices.Contains(p.decisions, r.DecisionID) {
+		return p.status(), nil
+	}
 	next, final := p.step+1, false
 	switch r.Verdict {
 	case remiss.VerdictAterremiss:
@@ -176,10 +181,9 @@ func (p *path) decide(ctx workflow.Context, r StepRequest) (PathStatus, error) {
 	case remiss.VerdictBeslut:
 		next, final = p.step, true
 	}
-	p.seq++
 	var res activities.DocumentResult
-	if err := workflow.ExecuteActivity(updateOptions(ctx), a.RenderMinutes, activities.MinutesInput{
-		EventKey: fmt.Sprintf("%s.path.%03d", p.in.RemissID, p.seq), At: workflow.Now(ctx), DecisionID: r.DecisionID,
+	if err := workflow.ExecuteActivity(decisionOptions(ctx), a.RenderMinutes, activities.MinutesInput{
+		EventKey: r.DecisionID + ".recorded", At: workflow.Now(ctx), DecisionID: r.DecisionID,
 		NextStep: next, Final: final,
 	}).Get(ctx, &res); err != nil {
 		return p.status(), err

@@ -352,3 +352,39 @@ func TestNewMeetingInTheCalendarIsPlanned(t *testing.T) {
 		t.Errorf("stored: needs anstånd %v, meeting %q", a.NeedsExtension, a.MeetingID)
 	}
 }
+
+// Anstånd while the ärende waits on the agenda of a meeting after the
+// svarsdatum: the meeting stays and the flag goes.
+func TestAnstandOnTheAgendaClearsTheFlag(t *testing.T) {
+	h := newHarness(t, "KS 2026/200-6", "farsta")
+	h.routeNamnd("farsta", "2027-01-20")
+	h.answer("farsta", day, "")
+	var before, after AssignmentStatus
+	query := func(into *AssignmentStatus) func() {
+		return func() {
+			v, err := h.env.QueryWorkflow(QueryStatus)
+			if err == nil {
+				err = v.Get(into)
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	h.env.RegisterDelayedCallback(query(&before), 2*day)
+	h.at(3*day, "", "anstand", UpdateDecideExtension, ExtensionDecision{Actor: coord, Approve: true, Until: "2027-01-25"})
+	h.env.RegisterDelayedCallback(query(&after), 3*day+time.Hour)
+	h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(SignalClose, nil) }, 4*day)
+	h.env.ExecuteWorkflow(AssignmentWorkflow, h.assignmentInput("farsta"))
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	h.mustAccept("assign", "submit", "approve", "anstand")
+	meeting := remiss.MeetingID("farsta", "2027-01-20")
+	if before.State != remiss.StateOnAgenda || before.MeetingID != meeting || !before.NeedsExtension {
+		t.Errorf("on the agenda before anstånd: %+v", before)
+	}
+	if after.State != remiss.StateOnAgenda || after.MeetingID != meeting || after.NeedsExtension {
+		t.Errorf("after anstånd: %+v", after)
+	}
+}

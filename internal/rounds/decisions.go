@@ -152,17 +152,13 @@ func decisionID(prefix string, parts ...string) string {
 }
 
 // propose stores a decision before its workflow hears of it. The same
-// decision again: done already (recorded) or still to be told (proposed).
-func (s *Service) propose(ctx context.Context, d store.Decision) (recorded bool, err error) {
-	err = s.Store.ProposeDecision(ctx, d)
-	if !errors.Is(err, store.ErrConflict) {
-		return false, err
+// decision stored before and not yet recorded (its telling failed) is
+// used again.
+func (s *Service) propose(ctx context.Context, d store.Decision) error {
+	if err := s.Store.ProposeDecision(ctx, d); err != nil && !errors.Is(err, store.ErrConflict) {
+		return err
 	}
-	old, err := s.Store.Decision(ctx, d.ID)
-	if err != nil {
-		return false, err
-	}
-	return old.State == "recorded", nil
+	return nil
 }
 
 // discardRefused removes a proposed decision its workflow refused: a
@@ -198,10 +194,27 @@ func (s *Service) RecordDecision(ctx context.Context, actor remiss.Actor, assign
 	if meeting.Date > todayIn(time.Now()) {
 		return workflows.AssignmentStatus{}, fieldError("meeting", "Sammanträdet har inte hållits än")
 	}
-	if asg.State != remiss.StateOnAgenda && !asg.State.Done() {
+	if m.Verdict != remiss.VerdictBordlagd {
+		m.NextMeeting = ""
+	}
+	paragraph := remiss.Paragraph(m.Paragraph)
+	id := decisionID(asg.ID, meeting.ID, paragraph, string(m.Verdict), m.Wording, m.Reason, m.NextMeeting,
+		fmt.Sprint(m.Immediate), m.AdjustOn, strings.Join(m.Adjusters, "\n"), m.Reservations)
+	tell := workflows.MinutesRequest{Actor: actor, DecisionID: id, MeetingID: meeting.ID, Verdict: m.Verdict, NextMeeting: m.NextMeeting}
+	if old, err := s.Store.Decision(ctx, id); err == nil && old.State == "recorded" {
+		// The same decision, recorded already. Its workflow is told again
+		// only if the answer to the first telling was lost before it moved
+		// on.
+		st, err := s.AssignmentStatus(ctx, asg.ID)
+		if err != nil || st.State != remiss.StateOnAgenda || st.MeetingID != meeting.ID {
+			return st, err
+		}
+		return s.updateAssignment(ctx, asg, workflows.UpdateDecide, tell)
+	}
+	if asg.State != remiss.StateOnAgenda {
 		return workflows.AssignmentStatus{}, reject(Conflict, "ärendet står inte på nämndens dagordning (%s)", asg.State.Label())
 	}
-	if asg.State == remiss.StateOnAgenda && asg.MeetingID != meeting.ID {
+	if asg.MeetingID != meeting.ID {
 		return workflows.AssignmentStatus{}, fieldError("meeting", "Ärendet står inte på dagordningen för det sammanträdet")
 	}
 	if m.Verdict == remiss.VerdictBordlagd {
@@ -212,30 +225,21 @@ func (s *Service) RecordDecision(ctx context.Context, actor remiss.Actor, assign
 		if err != nil {
 			return workflows.AssignmentStatus{}, err
 		}
-	} else {
-		m.NextMeeting = ""
 	}
 	org, err := s.Store.Org(ctx, asg.Org)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	paragraph := remiss.Paragraph(m.Paragraph)
 	d := store.Decision{
-		ID: decisionID(asg.ID, meeting.ID, paragraph, string(m.Verdict)), RemissID: asg.RemissID, AssignmentID: asg.ID, Body: org.Name, MeetingID: meeting.ID,
+		ID: id, RemissID: asg.RemissID, AssignmentID: asg.ID, Body: org.Name, MeetingID: meeting.ID,
 		HeldOn: meeting.Date, Paragraph: paragraph, Verdict: m.Verdict, Wording: m.Wording, Reason: m.Reason,
 		NextMeetingID: m.NextMeeting, Immediate: m.Immediate, AdjustOn: m.AdjustOn, Adjusters: m.Adjusters,
 		Reservations: m.Reservations, RecordedBy: actor.User, RecordedAt: time.Now(),
 	}
-	recorded, err := s.propose(ctx, d)
-	if err != nil {
+	if err := s.propose(ctx, d); err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	if recorded {
-		return s.AssignmentStatus(ctx, asg.ID)
-	}
-	st, err := s.updateAssignment(ctx, asg, workflows.UpdateDecide, workflows.MinutesRequest{
-		Actor: actor, DecisionID: d.ID, MeetingID: meeting.ID, Verdict: m.Verdict, NextMeeting: m.NextMeeting,
-	})
+	st, err := s.updateAssignment(ctx, asg, workflows.UpdateDecide, tell)
 	return st, s.discardRefused(ctx, d.ID, err)
 }
 
@@ -265,6 +269,26 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 	}{step}); err != nil {
 		return st, err
 	}
+	held := sd.MeetingDate
+	if held == "" {
+		held = todayIn(time.Now())
+	}
+	if held > todayIn(time.Now()) {
+		return st, fieldError("meetingDate", "Sammanträdet har inte hållits än")
+	}
+	paragraph := remiss.Paragraph(sd.Paragraph)
+	id := decisionID(r.ID+"."+step, held, paragraph, string(sd.Verdict), sd.Wording, fmt.Sprint(sd.Immediate), sd.AdjustOn,
+		strings.Join(sd.Adjusters, "\n"))
+	tell := workflows.StepRequest{Actor: actor, DecisionID: id, Step: step, Verdict: sd.Verdict}
+	if old, err := s.Store.Decision(ctx, id); err == nil && old.State == "recorded" {
+		// The same decision, recorded already: told again only if its
+		// workflow never heard the answer.
+		if st, err := s.PathStatus(ctx, r.ID); err != nil || slices.Contains(st.Decisions, id) {
+			return st, err
+		}
+		err = s.update(ctx, workflows.DecisionWorkflowID(r.ID), workflows.UpdateDecideStep, tell, &st)
+		return st, err
+	}
 	// Where the path stands is checked here too, so that a decision out of
 	// turn is not even stored.
 	if r.DecidedAt != nil {
@@ -276,28 +300,15 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 	if !slices.Contains(remiss.StepVerdicts(r.Step == len(r.Path)-1), sd.Verdict) {
 		return st, fieldError("decision", "Beslutet kan inte fattas i det här steget")
 	}
-	held := sd.MeetingDate
-	if held == "" {
-		held = todayIn(time.Now())
-	}
-	if held > todayIn(time.Now()) {
-		return st, fieldError("meetingDate", "Sammanträdet har inte hållits än")
-	}
-	paragraph := remiss.Paragraph(sd.Paragraph)
 	d := store.Decision{
-		ID: decisionID(r.ID+"."+step, held, paragraph, string(sd.Verdict)), RemissID: r.ID, Step: step, Body: remiss.StepName(step),
+		ID: id, RemissID: r.ID, Step: step, Body: remiss.StepName(step),
 		HeldOn: held, Paragraph: paragraph, Verdict: sd.Verdict, Wording: sd.Wording,
 		Immediate: sd.Immediate, AdjustOn: sd.AdjustOn, Adjusters: sd.Adjusters, RecordedBy: actor.User, RecordedAt: time.Now(),
 	}
-	recorded, err := s.propose(ctx, d)
-	if err != nil {
+	if err := s.propose(ctx, d); err != nil {
 		return st, err
 	}
-	if recorded {
-		return s.PathStatus(ctx, r.ID)
-	}
-	err = s.update(ctx, workflows.DecisionWorkflowID(r.ID), workflows.UpdateDecideStep,
-		workflows.StepRequest{Actor: actor, DecisionID: d.ID, Step: step, Verdict: sd.Verdict}, &st)
+	err = s.update(ctx, workflows.DecisionWorkflowID(r.ID), workflows.UpdateDecideStep, tell, &st)
 	return st, s.discardRefused(ctx, d.ID, err)
 }
 
