@@ -102,10 +102,11 @@ func (s *Store) UpsertUser(ctx context.Context, u User) error {
 
 const userColumns = `username, org_code, role, display_name, title, email, phone`
 
-func scanUser(row interface{ Scan(...any) error }) (User, error) {
+// scanUser reads userColumns, then extra columns into extra.
+func scanUser(row interface{ Scan(...any) error }, extra ...any) (User, error) {
 	var u User
 	var role string
-	err := row.Scan(&u.Username, &u.Org, &role, &u.DisplayName, &u.Title, &u.Email, &u.Phone)
+	err := row.Scan(append([]any{&u.Username, &u.Org, &role, &u.DisplayName, &u.Title, &u.Email, &u.Phone}, extra...)...)
 	u.Role = remiss.Role(role)
 	return u, err
 }

@@ -123,19 +123,21 @@ func (s *Store) CreateSession(ctx context.Context, username, kind string, ttl ti
 
 // Session looks a live session of kind up by its secret.
 func (s *Store) Session(ctx context.Context, id, kind string) (Session, error) {
+	// One query: every request of a logged-in user asks it.
 	var sess Session
-	var username string
-	err := s.db.QueryRowContext(ctx, `
-		SELECT username, csrf, expires_at FROM sessions WHERE id_hash=$1 AND kind=$2 AND expires_at > now()`,
-		hashSecret(id), kind).Scan(&username, &sess.CSRF, &sess.ExpiresAt)
+	u, err := scanUser(s.db.QueryRowContext(ctx, `
+		SELECT `+prefixed("u", userColumns)+`, s.csrf, s.expires_at
+		FROM sessions s JOIN users u ON u.username = s.username
+		WHERE s.id_hash=$1 AND s.kind=$2 AND s.expires_at > now()`,
+		hashSecret(id), kind), &sess.CSRF, &sess.ExpiresAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sess, ErrNotFound
 	}
 	if err != nil {
 		return sess, fmt.Errorf("store: session: %w", err)
 	}
-	sess.User, err = s.User(ctx, username)
-	return sess, err
+	sess.User = u
+	return sess, nil
 }
 
 // DeleteSession ends a session (logout).
