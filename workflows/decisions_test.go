@@ -13,6 +13,19 @@ import (
 	"github.com/remiss/remiss/internal/store"
 )
 
+// statusAt queries the workflow's status into into after d.
+func (h *harness) statusAt(d time.Duration, into *AssignmentStatus) {
+	h.env.RegisterDelayedCallback(func() {
+		v, err := h.env.QueryWorkflow(QueryStatus)
+		if err == nil {
+			err = v.Get(into)
+		}
+		if err != nil {
+			h.t.Error(err)
+		}
+	}, d)
+}
+
 // routeNamnd makes org decide by nämnd, with meetings on the dates given
 // (agenda deadline two weeks before each).
 func (h *harness) routeNamnd(org string, dates ...string) {
@@ -134,15 +147,7 @@ func TestNamndBordlaggningAterremissAndBifall(t *testing.T) {
 	// The new statement goes to the next meeting whose agenda is open:
 	// 2027-02-09 (agenda deadline 2027-01-26, the same day). There: bifall.
 	var onAgenda AssignmentStatus
-	h.env.RegisterDelayedCallback(func() {
-		v, err := h.env.QueryWorkflow(QueryStatus)
-		if err == nil {
-			err = v.Get(&onAgenda)
-		}
-		if err != nil {
-			t.Error(err)
-		}
-	}, meeting("2027-01-26")+4*time.Hour)
+	h.statusAt(meeting("2027-01-26")+4*time.Hour, &onAgenda)
 	h.at(meeting("2027-02-09"), "", "bifall", UpdateDecide, h.minutes("bromma", "2027-02-09", remiss.VerdictBifall, "", func(d *store.Decision) {
 		d.Paragraph, d.Immediate, d.AdjustOn, d.Adjusters = "§ 7", false, "2027-02-12", []string{"Anna Andersson", "Bo Berg"}
 	}))
@@ -194,29 +199,13 @@ func TestMeetingAfterTheSvarsdatumIsFlaggedAtLaunch(t *testing.T) {
 	h := newHarness(t, "KS 2026/200-3", "kungsholmen")
 	h.routeNamnd("kungsholmen", "2027-01-20", "2027-02-03")
 	var atLaunch AssignmentStatus
-	h.env.RegisterDelayedCallback(func() {
-		v, err := h.env.QueryWorkflow(QueryStatus)
-		if err == nil {
-			err = v.Get(&atLaunch)
-		}
-		if err != nil {
-			t.Error(err)
-		}
-	}, time.Minute)
+	h.statusAt(time.Minute, &atLaunch)
 	var stored store.Assignment
 	h.env.RegisterDelayedCallback(func() { stored = h.assignment("kungsholmen") }, time.Minute)
 	// With anstånd until 2027-01-25 the meeting of 2027-01-20 is in time.
 	h.at(2*day, "", "decide-ext", UpdateDecideExtension, ExtensionDecision{Actor: coord, Approve: true, Until: "2027-01-25"})
 	var afterExt AssignmentStatus
-	h.env.RegisterDelayedCallback(func() {
-		v, err := h.env.QueryWorkflow(QueryStatus)
-		if err == nil {
-			err = v.Get(&afterExt)
-		}
-		if err != nil {
-			t.Error(err)
-		}
-	}, 2*day+time.Hour)
+	h.statusAt(2*day+time.Hour, &afterExt)
 	h.answer("kungsholmen", 28*day, "") // 2026-12-29, after the first reminder
 	on, _ := time.ParseInLocation(remiss.DateLayout, "2027-01-20", remiss.Stockholm)
 	h.at(on.Add(18*time.Hour).Sub(start), "", "andrat", UpdateDecide, h.minutes("kungsholmen", "2027-01-20", remiss.VerdictAndrat, "", func(d *store.Decision) {
@@ -317,25 +306,14 @@ func TestNewMeetingInTheCalendarIsPlanned(t *testing.T) {
 	h := newHarness(t, "KS 2026/200-5", "skarpnack")
 	h.routeNamnd("skarpnack") // no meetings yet
 	var before, after AssignmentStatus
-	query := func(into *AssignmentStatus) func() {
-		return func() {
-			v, err := h.env.QueryWorkflow(QueryStatus)
-			if err == nil {
-				err = v.Get(into)
-			}
-			if err != nil {
-				t.Error(err)
-			}
-		}
-	}
-	h.env.RegisterDelayedCallback(query(&before), time.Hour)
+	h.statusAt(time.Hour, &before)
 	h.env.RegisterDelayedCallback(func() {
 		if _, err := h.store.AddMeeting(context.Background(), "skarpnack", remiss.NewMeeting{Date: "2027-01-13", AgendaDeadline: "2026-12-30"}, "skarpnack.registrator"); err != nil {
 			t.Error(err)
 		}
 		h.env.SignalWorkflow(SignalCalendarChanged, nil)
 	}, day)
-	h.env.RegisterDelayedCallback(query(&after), day+time.Hour)
+	h.statusAt(day+time.Hour, &after)
 	h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(SignalClose, nil) }, 3*day)
 	h.env.ExecuteWorkflow(AssignmentWorkflow, h.assignmentInput("skarpnack"))
 	if err := h.env.GetWorkflowError(); err != nil {
@@ -360,20 +338,9 @@ func TestAnstandOnTheAgendaClearsTheFlag(t *testing.T) {
 	h.routeNamnd("farsta", "2027-01-20")
 	h.answer("farsta", day, "")
 	var before, after AssignmentStatus
-	query := func(into *AssignmentStatus) func() {
-		return func() {
-			v, err := h.env.QueryWorkflow(QueryStatus)
-			if err == nil {
-				err = v.Get(into)
-			}
-			if err != nil {
-				t.Error(err)
-			}
-		}
-	}
-	h.env.RegisterDelayedCallback(query(&before), 2*day)
+	h.statusAt(2*day, &before)
 	h.at(3*day, "", "anstand", UpdateDecideExtension, ExtensionDecision{Actor: coord, Approve: true, Until: "2027-01-25"})
-	h.env.RegisterDelayedCallback(query(&after), 3*day+time.Hour)
+	h.statusAt(3*day+time.Hour, &after)
 	h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(SignalClose, nil) }, 4*day)
 	h.env.ExecuteWorkflow(AssignmentWorkflow, h.assignmentInput("farsta"))
 	if err := h.env.GetWorkflowError(); err != nil {
