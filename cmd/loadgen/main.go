@@ -339,8 +339,43 @@ func run(ctx context.Context, t *target, n, m, inboxSize, rounds int) error {
 		inboxLat = append(inboxLat, time.Since(t0))
 	}
 	fmt.Printf("inbox (GET /api/v1/assignments) with %d assignments in the database: p50 %v, p99 %v\n", inboxSize, pct(inboxLat, 50), pct(inboxLat, 99))
+	// The inbox page, as a registrator's browser asks for it.
+	var pageLat []time.Duration
+	for i := range 400 {
+		org := orgs[i%len(orgs)]
+		cookie, err := webSession(ctx, st, org+".registrator")
+		if err != nil {
+			return err
+		}
+		req, _ := http.NewRequest("GET", t.base+"/inkorg", nil)
+		req.AddCookie(&http.Cookie{Name: "remiss_session", Value: cookie})
+		t0 := time.Now()
+		resp, err := api.http.Do(req)
+		if err != nil {
+			return err
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), "<table") {
+			return fmt.Errorf("inbox page: %d", resp.StatusCode)
+		}
+		pageLat = append(pageLat, time.Since(t0))
+	}
+	fmt.Printf("inbox page (GET /inkorg) with %d assignments in the database: p50 %v, p99 %v\n", inboxSize, pct(pageLat, 50), pct(pageLat, 99))
 	fmt.Println(t.rss())
 	return nil
+}
+
+var webSessions = map[string]string{}
+
+// webSession is a browser session of user, made once.
+func webSession(ctx context.Context, st *store.Store, user string) (string, error) {
+	if c, ok := webSessions[user]; ok {
+		return c, nil
+	}
+	c, _, err := st.CreateSession(ctx, user, "web", time.Hour)
+	webSessions[user] = c
+	return c, err
 }
 
 func users(orgs []string) []string {
