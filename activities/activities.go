@@ -196,6 +196,9 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 		}
 		m.add("extension_decided", org.Email)
 	case ActionMissed, ActionAssignmentRevoked:
+		// An answer that will not come frees its meeting in the calendar.
+		none := ""
+		c.Assignment.MeetingID = &none
 	default:
 		return RecordResult{}, temporal.NewNonRetryableApplicationError("unknown action "+string(in.Action), "BadInput", nil)
 	}

@@ -314,10 +314,11 @@ func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (DocumentRes
 	if err != nil {
 		return DocumentResult{}, nonRetryableIfNotFound(err)
 	}
-	missed := string(remiss.StateMissed)
+	missed, noMeeting := string(remiss.StateMissed), ""
 	if _, err := a.Store.Apply(ctx, store.Change{
 		EventKey: in.EventKey + ".missed", At: in.At, Actor: "system", RemissID: r.ID, Action: "unanswered_marked_missed",
-		Assignment:       &store.AssignmentPatch{State: &missed},
+		// An answer that will not come frees its meeting in the calendar.
+		Assignment:       &store.AssignmentPatch{State: &missed, MeetingID: &noMeeting},
 		AllAssignmentsIn: []string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted), string(remiss.StateOnAgenda)},
 	}); err != nil {
 		return DocumentResult{}, err
@@ -480,12 +481,12 @@ func (a *Activities) WithdrawRound(ctx context.Context, in RoundInput) (RecordRe
 	if err != nil {
 		return RecordResult{}, err
 	}
-	withdrawn := string(remiss.StateWithdrawn)
+	withdrawn, noMeeting := string(remiss.StateWithdrawn), ""
 	state := string(remiss.RemissWithdrawn)
 	at := in.At
 	applied, err := a.Store.Apply(ctx, store.Change{
 		EventKey: in.EventKey, At: in.At, Actor: in.Actor.User, RemissID: r.ID, Action: "remiss_withdrawn",
-		Assignment:       &store.AssignmentPatch{State: &withdrawn},
+		Assignment:       &store.AssignmentPatch{State: &withdrawn, MeetingID: &noMeeting},
 		AllAssignmentsIn: []string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted), string(remiss.StateApproved), string(remiss.StateOnAgenda)},
 		Remiss:           &store.RemissPatch{State: &state, ClosedAt: &at},
 		Messages:         msgs,

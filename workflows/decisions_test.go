@@ -355,3 +355,25 @@ func TestAnstandOnTheAgendaClearsTheFlag(t *testing.T) {
 		t.Errorf("after anstånd: %+v", after)
 	}
 }
+
+// An answer that will not come (the round closed) frees its meeting, so
+// the registrator can change the calendar.
+func TestClosingFreesTheMeeting(t *testing.T) {
+	h := newHarness(t, "KS 2026/200-7", "farsta")
+	h.routeNamnd("farsta", "2027-01-12")
+	h.env.RegisterDelayedCallback(func() {
+		if got := h.assignment("farsta"); got.MeetingID == "" {
+			t.Error("no meeting planned")
+		}
+	}, day)
+	h.env.ExecuteWorkflow(RemissWorkflow, h.remissInput("farsta"))
+	if err := h.env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.assignment("farsta"); got.State != remiss.StateMissed || got.MeetingID != "" {
+		t.Errorf("after close: %s, meeting %q", got.State, got.MeetingID)
+	}
+	if err := h.store.DeleteMeeting(context.Background(), "farsta", remiss.MeetingID("farsta", "2027-01-12")); err != nil {
+		t.Errorf("the meeting cannot be deleted: %v", err)
+	}
+}
