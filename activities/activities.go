@@ -166,6 +166,8 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 	case ActionApproved:
 		c.Detail["version"] = asg.ResponseVersionID
 	case ActionDeclined:
+		none := "" // no decision to make: the meeting is free
+		c.Assignment.MeetingID = &none
 		c.Assignment.DeclineNoteID = &in.NoteID
 		c.Detail["note"] = in.NoteID
 		at := in.At

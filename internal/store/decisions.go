@@ -302,21 +302,7 @@ func (s *Store) NextMeeting(ctx context.Context, org, today string) (remiss.Meet
 // that decide by nämnd and are not yet on an agenda: a change of the
 // calendar may change their meeting.
 func (s *Store) PlanningAssignments(ctx context.Context, org string) ([]Assignment, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+prefixed("a", assignmentColumns)+`
-		FROM assignments a JOIN remisses r ON r.id = a.remiss_id
-		WHERE a.org_code=$1 AND a.route='namnd' AND r.state='open' AND a.state = ANY($2)`,
+	return s.assignments(ctx, `WHERE org_code=$1 AND route='namnd' AND state = ANY($2)
+		AND remiss_id IN (SELECT id FROM remisses WHERE state='open')`,
 		org, pq.Array([]string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted)}))
-	if err != nil {
-		return nil, fmt.Errorf("store: planning assignments %s: %w", org, err)
-	}
-	defer rows.Close()
-	var out []Assignment
-	for rows.Next() {
-		a, err := scanAssignment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: planning assignments %s: %w", org, err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }

@@ -275,8 +275,8 @@ func (s *Store) Assignments(ctx context.Context, remissID string) ([]Assignment,
 	return s.assignments(ctx, `WHERE remiss_id=$1 ORDER BY position`, remissID)
 }
 
-func (s *Store) assignments(ctx context.Context, where string, arg any) ([]Assignment, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+assignmentColumns+` FROM assignments `+where, arg)
+func (s *Store) assignments(ctx context.Context, where string, args ...any) ([]Assignment, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+assignmentColumns+` FROM assignments `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: assignments: %w", err)
 	}

@@ -87,11 +87,24 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 		t.Errorf("kungsholmen planned for %q, needs anstånd %v", k.MeetingID, k.NeedsExtension)
 	}
 
+	// A meeting added to its calendar before the svarsdatum re-plans it,
+	// and the flag goes.
+	week := time.Now().AddDate(0, 0, 7).Format(remiss.DateLayout)
+	if _, err := e.svc.AddMeeting(ctx, e.user(flagged+".registrator"), remiss.NewMeeting{Date: week, AgendaDeadline: today}); err != nil {
+		t.Fatal(err)
+	}
+	if f := planned(flagged, func(a store.Assignment) bool { return !a.NeedsExtension }); f.NeedsExtension || f.MeetingID != remiss.MeetingID(flagged, week) {
+		t.Errorf("%s after a meeting was added: meeting %q, needs anstånd %v", flagged, f.MeetingID, f.NeedsExtension)
+	}
+
 	if err := inParallel(append(append([]string{}, delegation...), namnd...), func(org string) error { return e.answer(ctx, asg(org), org) }); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.svc.Decline(ctx, e.user(flagged+".registrator"), asg(flagged), "Nämnden hinner inte behandla ärendet."); err != nil {
 		t.Fatal(err)
+	}
+	if err := e.svc.DeleteMeeting(ctx, e.user(flagged+".registrator"), remiss.MeetingID(flagged, week)); err != nil {
+		t.Errorf("the meeting of a declined answer cannot be deleted: %v", err)
 	}
 	waitState := func(org string, want remiss.AssignmentState) workflows.AssignmentStatus {
 		t.Helper()
