@@ -32,6 +32,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -48,6 +49,7 @@ import (
 	"github.com/remiss/remiss/internal/remissworker"
 	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/internal/temporalserver"
 	"github.com/remiss/remiss/internal/web"
 	"github.com/remiss/remiss/workflows"
 )
@@ -55,6 +57,7 @@ import (
 var (
 	cpuprofile *string
 	think      time.Duration
+	wftPollers = flag.Int("wft-pollers", 0, "workflow task pollers of the in-process worker (0: the worker's default)")
 )
 
 func main() {
@@ -153,11 +156,12 @@ func inProcess(ctx context.Context, adminURL string) (*target, error) {
 	if err != nil {
 		return fail(err)
 	}
-	ts := temporaltest.NewServer(temporaltest.WithBaseClientOptions(client.Options{Logger: quietLogger()}))
+	ts := temporaltest.NewServer(temporaltest.WithBaseClientOptions(client.Options{Logger: quietLogger()}),
+		temporaltest.WithBaseServerOptions(temporalserver.TestServerOption()))
 	t.closers = append(t.closers, ts.Stop)
 	t.c = ts.GetDefaultClient()
 	w := remissworker.New(t.c, &activities.Activities{Store: st, BaseURL: "http://localhost", Seals: seals},
-		worker.Options{MaxConcurrentActivityExecutionSize: 200, MaxConcurrentWorkflowTaskExecutionSize: 200})
+		worker.Options{MaxConcurrentActivityExecutionSize: 200, MaxConcurrentWorkflowTaskExecutionSize: 200, MaxConcurrentWorkflowTaskPollers: *wftPollers})
 	if err := w.Start(); err != nil {
 		return fail(err)
 	}
@@ -192,7 +196,7 @@ func run(ctx context.Context, t *target, n, m, inboxSize, rounds int) error {
 		if rounds > 1 {
 			fmt.Printf("-- round %d of %d\n", round, rounds)
 		}
-		launched := time.Now()
+		launched, launchCPU := time.Now(), cpuTimes()
 		dnr := fmt.Sprintf("KS 2026/%d-%d", time.Now().Unix()%1000000, round) // a new round each time, also against a kept database
 		code, body := api.do(tokens["ks.samordnare"], "POST", "/api/v1/remisses", map[string]any{
 			"dnr": dnr, "title": "Lasttest", "deadline": time.Now().AddDate(0, 2, 0).Format("2006-01-02"), "recipients": orgs})
@@ -221,6 +225,7 @@ func run(ctx context.Context, t *target, n, m, inboxSize, rounds int) error {
 			}
 		}
 		fmt.Printf("launch until every assignment's workflow runs: %v\n", time.Since(launched).Round(time.Millisecond))
+		fmt.Printf("launch: %s\n", strings.Replace(cpuPerAnswer(launchCPU, cpuTimes(), len(orgs)), "per answer", "per recipient", 1))
 
 		each := func(f func(org string) error) error {
 			jobs := make(chan string)
@@ -269,7 +274,7 @@ func run(ctx context.Context, t *target, n, m, inboxSize, rounds int) error {
 			}
 			pprof.StartCPUProfile(f)
 		}
-		started := time.Now()
+		started, cpuBefore := time.Now(), cpuTimes()
 		if err := each(func(org string) error {
 			if think > 0 {
 				// The officer writes before submitting: up to think.
@@ -295,6 +300,7 @@ func run(ctx context.Context, t *target, n, m, inboxSize, rounds int) error {
 		fmt.Printf("submissions: %d in %v, %.1f answers/s; latency p50 %v, p99 %v\n", len(lat), elapsed.Round(time.Millisecond),
 			float64(len(lat))/elapsed.Seconds(), pct(lat, 50), pct(lat, 99))
 		p50s, p99s = append(p50s, pct(lat, 50)), append(p99s, pct(lat, 99))
+		fmt.Printf("submissions: %s\n", cpuPerAnswer(cpuBefore, cpuTimes(), len(lat)))
 
 		var lastApproval time.Time
 		if err := each(func(org string) error {
@@ -424,6 +430,63 @@ func processRSS() string {
 	}
 	sort.Strings(out)
 	return "processes: " + strings.Join(out, "; ")
+}
+
+// cpuTimes is the CPU time (user and system) used so far by each process
+// of interest on this machine, by command name: the topology's processes,
+// PostgreSQL's and this one.
+func cpuTimes() map[string]time.Duration {
+	names := map[string]bool{"worker": true, "remiss-web": true, "remiss-temporal": true, "postgres": true}
+	self := strconv.Itoa(os.Getpid())
+	out := map[string]time.Duration{}
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		b, err := os.ReadFile(filepath.Join("/proc", d.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ... utime(14) stime(15), counted after the
+		// comm, which may hold spaces.
+		text := string(b)
+		open, shut := strings.IndexByte(text, '('), strings.LastIndexByte(text, ')')
+		if open < 0 || shut < open {
+			continue
+		}
+		comm := text[open+1 : shut]
+		if d.Name() == self {
+			comm = "loadgen"
+		} else if !names[comm] {
+			continue
+		}
+		f := strings.Fields(text[shut+1:])
+		if len(f) < 13 {
+			continue
+		}
+		ut, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		out[comm] += time.Duration(ut+st) * time.Second / clockTicks
+	}
+	return out
+}
+
+// clockTicks is USER_HZ, the unit of /proc's CPU times: 100 on Linux.
+const clockTicks = 100
+
+// cpuPerAnswer says how much CPU each process spent per answer between two
+// readings of cpuTimes.
+func cpuPerAnswer(before, after map[string]time.Duration, answers int) string {
+	var parts []string
+	var total time.Duration
+	for name, t := range after {
+		d := t - before[name]
+		if d <= 0 {
+			continue
+		}
+		total += d
+		parts = append(parts, fmt.Sprintf("%s %.1f ms", name, float64(d.Microseconds())/1000/float64(answers)))
+	}
+	sort.Strings(parts)
+	return fmt.Sprintf("CPU per answer %.1f ms: %s", float64(total.Microseconds())/1000/float64(answers), strings.Join(parts, ", "))
 }
 
 func rss(pid string) string {

@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/remiss/remiss/internal/temporalserver"
@@ -20,11 +21,21 @@ func env(key, def string) string {
 	return def
 }
 
+// pprofPort is TEMPORAL_PPROF_PORT: where Go's profiler is served (0: not).
+func pprofPort() int {
+	p, err := strconv.Atoi(os.Getenv("TEMPORAL_PPROF_PORT"))
+	if err != nil || p < 0 || p > 65535 {
+		return 0
+	}
+	return p
+}
+
 func main() {
 	ts, err := temporalserver.Start(temporalserver.Config{
 		Address:    env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
 		Namespaces: []string{env("TEMPORAL_NAMESPACE", "default")},
 		LogLevel:   os.Getenv("TEMPORAL_LOG_LEVEL"),
+		PProfPort:  pprofPort(),
 		Postgres: &temporalserver.Postgres{
 			Addr:       env("TEMPORAL_DB_ADDR", "127.0.0.1:5432"),
 			User:       env("TEMPORAL_DB_USER", "postgres"),

@@ -36,6 +36,9 @@ type Config struct {
 	// server logs transient membership errors at start and stop that mean
 	// nothing to a developer; set TEMPORAL_LOG_LEVEL=warn to see them).
 	LogLevel string
+	// PProfPort, when set, serves Go's profiler (net/http/pprof) on the
+	// frontend's host at this port.
+	PProfPort int
 }
 
 // Server is a running development Temporal server.
@@ -85,6 +88,7 @@ func Start(cfg Config) (*Server, error) {
 	sc := &config.Config{
 		Global: config.Global{
 			Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: host},
+			PProf:      config.PProf{Port: cfg.PProfPort, Host: host},
 			Metrics: &metrics.Config{Prometheus: &metrics.PrometheusConfig{
 				ListenAddress: net.JoinHostPort(host, strconv.Itoa(ports[7])), HandlerPath: "/metrics"}},
 		},
@@ -128,7 +132,7 @@ func Start(cfg Config) (*Server, error) {
 		temporal.WithLogger(logger),
 		temporal.WithAuthorizer(authorizer),
 		temporal.WithClaimMapper(func(*config.Config) authorization.ClaimMapper { return claimMapper }),
-		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{}),
+		temporal.WithDynamicConfigClient(DynamicConfig()),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("temporalserver: new server: %w", err)
@@ -178,6 +182,20 @@ func sqliteSetup(cfg Config) (config.Persistence, error) {
 	}, nil
 }
 
+// DynamicConfig is the server's tuning for the shape of our work: a round
+// starts one child workflow per recipient, hundreds at once, and each child's
+// start is recorded on the round's workflow. By default the history service
+// lets those start tasks race for the round's lock and backs the losers off
+// (a busy-workflow error), which spreads a 300-recipient launch over tens of
+// seconds; the execution queue scheduler runs the tasks of a contended
+// workflow one after the other instead.
+func DynamicConfig() dynamicconfig.StaticClient {
+	return dynamicconfig.StaticClient{
+		dynamicconfig.TaskSchedulerEnableExecutionQueueScheduler.Key():           true,
+		dynamicconfig.TaskSchedulerExecutionQueueSchedulerQueueConcurrency.Key(): 16,
+	}
+}
+
 // Address is the frontend's host:port.
 func (s *Server) Address() string { return s.address }
 
@@ -202,4 +220,12 @@ func servicePorts(host string, frontend int) ([]int, error) {
 		ports[i] = p
 	}
 	return ports, nil
+}
+
+// TestServerOption gives a temporaltest server the same tuning, keeping
+// the refresh of search attributes on read that temporaltest sets.
+func TestServerOption() temporal.ServerOption {
+	dc := DynamicConfig()
+	dc[dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key()] = true
+	return temporal.WithDynamicConfigClient(dc)
 }

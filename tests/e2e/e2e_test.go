@@ -32,6 +32,7 @@ import (
 	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/internal/temporalserver"
 	"github.com/remiss/remiss/internal/web"
 	"github.com/remiss/remiss/workflows"
 )
@@ -48,7 +49,8 @@ type env struct {
 func setup(t *testing.T) *env {
 	st := dbtest.OpenSeeded(t)
 	quiet := sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	ts := temporaltest.NewServer(temporaltest.WithT(t), temporaltest.WithBaseClientOptions(client.Options{Logger: quiet}))
+	ts := temporaltest.NewServer(temporaltest.WithT(t), temporaltest.WithBaseClientOptions(client.Options{Logger: quiet}),
+		temporaltest.WithBaseServerOptions(temporalserver.TestServerOption()))
 	c := ts.GetDefaultClient()
 	return &env{t: t, ts: ts, c: c, store: st, svc: rounds.New(st, c), seals: dbtest.Seals(t)}
 }
