@@ -140,7 +140,10 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T, title string) *fixture {
-	s := dbtest.OpenSeeded(t)
+	return newFixtureOn(t, dbtest.OpenSeeded(t), title)
+}
+
+func newFixtureOn(t *testing.T, s *store.Store, title string) *fixture {
 	c, err := devmail.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

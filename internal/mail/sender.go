@@ -151,6 +151,7 @@ func (s *Sender) sendBatch(ctx context.Context, batch []store.OutboxMessage) (in
 		}
 		// The lease may have run out while earlier messages were slow;
 		// then another sender has this one.
+		leased := time.Now().Add(s.Lease)
 		mine, err := s.Store.Renew(ctx, m.ID, s.owner, s.Now().Add(s.Lease))
 		if err != nil {
 			return sent, err
@@ -168,7 +169,7 @@ func (s *Sender) sendBatch(ctx context.Context, batch []store.OutboxMessage) (in
 			if s.Sent != nil {
 				s.Sent()
 			}
-			if _, err := s.Store.MarkSent(mark, m.ID, s.Now(), resp); err != nil {
+			if err := s.markSent(mark, m.ID, resp, leased); err != nil {
 				return sent, err
 			}
 		case errors.As(err, &fault):
@@ -197,6 +198,26 @@ func (s *Sender) sendBatch(ctx context.Context, batch []store.OutboxMessage) (in
 	}
 	c.Quit()
 	return sent, nil
+}
+
+// markSent records that the server accepted a message. The message is out
+// whatever the database says: while it is away (restarting, failing over)
+// this keeps trying for as long as the lease keeps other senders from
+// sending the message again, so an outage shorter than the lease sends
+// nothing twice.
+func (s *Sender) markSent(ctx context.Context, id, resp string, leased time.Time) error {
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		_, err := s.Store.MarkSent(ctx, id, s.Now(), resp)
+		if err == nil || !time.Now().Add(wait).Before(leased) {
+			return err
+		}
+		s.Log.Warn("mail: sent, not yet recorded; trying again", "id", id, "err", err)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
 
 // senderFault is a failure on our side of a send, not the message's.

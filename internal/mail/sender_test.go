@@ -2,12 +2,15 @@ package mail_test
 
 import (
 	"context"
+	"database/sql"
 	"mime"
 	"net"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/remiss/remiss/internal/dbtest"
+	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/devmail"
 	imail "github.com/remiss/remiss/internal/mail"
 	"github.com/remiss/remiss/internal/store"
@@ -255,5 +258,80 @@ func TestAnotherSendersLeaseIsRespected(t *testing.T) {
 	}
 	if n, _ := f.sender().SendDue(context.Background()); n != 0 || len(f.catcher.Messages()) != 0 {
 		t.Errorf("sent a message another worker holds")
+	}
+}
+
+// The database goes away just after the SMTP server accepted a message, for
+// less than the lease: the sender records the message once the database is
+// back, and nothing is sent twice.
+func TestAcceptedMessageIsRecordedWhenTheDatabaseIsBack(t *testing.T) {
+	url := dbtest.URL(t)
+	s, err := store.Open(context.Background(), url, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := demo.Seed(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := sql.Open("postgres", dbtest.AdminURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := url[strings.LastIndexByte(url, '/')+1:]
+	if i := strings.IndexByte(name, '?'); i >= 0 {
+		name = name[:i]
+	}
+	t.Cleanup(func() { admin.Exec(`ALTER DATABASE ` + name + ` ALLOW_CONNECTIONS true`) })
+
+	f := newFixtureOn(t, s, "Smart stad")
+	f.queue(t, msg("m1", "a@example.stockholm.se"), msg("m2", "b@example.stockholm.se"))
+	sender := f.sender()
+	sender.Lease = time.Minute
+	back := make(chan struct{})
+	imail.CrashAfterAccept(sender, func(id string) bool {
+		if id != "m1" {
+			return false
+		}
+		// Away: no new connections, and the open ones cut.
+		for _, q := range []string{`ALTER DATABASE ` + name + ` ALLOW_CONNECTIONS false`,
+			`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '` + name + `'`} {
+			if _, err := admin.Exec(q); err != nil {
+				t.Error(err)
+			}
+		}
+		go func() {
+			defer close(back)
+			time.Sleep(time.Second)
+			if _, err := admin.Exec(`ALTER DATABASE ` + name + ` ALLOW_CONNECTIONS true`); err != nil {
+				t.Error(err)
+			}
+		}()
+		return false
+	})
+	started := time.Now()
+	n, err := sender.SendDue(context.Background())
+	<-back
+	if err != nil || n != 2 {
+		t.Fatalf("sent %d: %v", n, err)
+	}
+	if d := time.Since(started); d < time.Second {
+		t.Errorf("done in %v: the database was not away", d)
+	}
+	// Later passes, past the lease, find nothing to send.
+	f.now = f.now.Add(10 * time.Minute)
+	if n, err := f.sender().SendDue(context.Background()); n != 0 || err != nil {
+		t.Errorf("a later pass sent %d: %v", n, err)
+	}
+	byID := map[string]int{}
+	for _, m := range f.catcher.Messages() {
+		byID[m.MessageID]++
+	}
+	out, _ := f.store.Outbox(context.Background(), f.remiss.ID)
+	for _, row := range out {
+		if k := byID[imail.MessageID(row.ID, "example.stockholm.se")]; k != 1 || row.SentAt == nil {
+			t.Errorf("%s: delivered %d times, sent_at %v", row.ID, k, row.SentAt)
+		}
 	}
 }

@@ -57,9 +57,10 @@ func freeBase(t *testing.T) int {
 }
 
 type proc struct {
-	cmd  *exec.Cmd
-	log  string
-	done chan struct{}
+	cmd      *exec.Cmd
+	log      string
+	done     chan struct{}
+	killedAt time.Time
 }
 
 func start(t *testing.T, bin string, env []string, logFile string) *proc {
@@ -90,6 +91,7 @@ func (p *proc) exited() bool {
 }
 
 func (p *proc) kill() {
+	p.killedAt = time.Now()
 	p.cmd.Process.Signal(syscall.SIGKILL)
 	<-p.done
 }
