@@ -6,12 +6,14 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
 )
 
 // Config is the runtime configuration.
@@ -44,6 +46,9 @@ type Config struct {
 	// MailLease (REMISS_MAIL_LEASE) is how long a sender holds a message it
 	// claimed; one that dies holding it is resent after that (default 2m).
 	MailLease time.Duration
+	// LogLevel (REMISS_LOG_LEVEL: debug, info, warn or error; default info)
+	// is the level of the Temporal client's and worker's log.
+	LogLevel slog.Level
 }
 
 // DefaultDatabaseURL is used when DATABASE_URL is unset: the local server the
@@ -82,6 +87,9 @@ func FromEnv() (Config, error) {
 		}
 		c.MailLease = d
 	}
+	if err := c.LogLevel.UnmarshalText([]byte(env("REMISS_LOG_LEVEL", "info"))); err != nil {
+		return c, fmt.Errorf("config: REMISS_LOG_LEVEL=%q: use debug, info, warn or error", os.Getenv("REMISS_LOG_LEVEL"))
+	}
 	switch e := env("REMISS_ENV", "development"); e {
 	case "production":
 		c.Production = true
@@ -109,7 +117,9 @@ func (c Config) Database() string {
 // ClientOptions are the Temporal client settings: address, namespace, and
 // TLS with a client certificate or an API key when configured.
 func (c Config) ClientOptions() (client.Options, error) {
-	o := client.Options{HostPort: c.TemporalAddress, Namespace: c.TemporalNamespace}
+	o := client.Options{HostPort: c.TemporalAddress, Namespace: c.TemporalNamespace,
+		// The SDK's own logger writes every command at debug level.
+		Logger: sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: c.LogLevel})))}
 	if c.TemporalTLSCert != "" || c.TemporalTLSCA != "" || c.TemporalTLSServer != "" || c.TemporalAPIKey != "" {
 		t := &tls.Config{ServerName: c.TemporalTLSServer, MinVersion: tls.VersionTLS12}
 		if c.TemporalTLSCert != "" {
