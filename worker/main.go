@@ -34,6 +34,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	st.SetMaxConns(cfg.DBMaxConns)
 	defer st.Close()
 	reg := metrics.New(st.DB())
 	opts, err := cfg.ClientOptions()

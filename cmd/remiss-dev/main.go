@@ -59,6 +59,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	st.SetMaxConns(cfg.DBMaxConns)
 	defer st.Close()
 	password := os.Getenv("REMISS_DEMO_PASSWORD")
 	if password == "" {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,6 +47,9 @@ type Config struct {
 	// MailLease (REMISS_MAIL_LEASE) is how long a sender holds a message it
 	// claimed; one that dies holding it is resent after that (default 2m).
 	MailLease time.Duration
+	// DBMaxConns (REMISS_DB_MAX_CONNS, default 10) bounds each process's
+	// connections to PostgreSQL.
+	DBMaxConns int
 	// LogLevel (REMISS_LOG_LEVEL: debug, info, warn or error; default info)
 	// is the level of the Temporal client's and worker's log.
 	LogLevel slog.Level
@@ -86,6 +90,14 @@ func FromEnv() (Config, error) {
 			return c, fmt.Errorf("config: REMISS_MAIL_LEASE=%q: a duration such as 2m", v)
 		}
 		c.MailLease = d
+	}
+	c.DBMaxConns = 10
+	if v := os.Getenv("REMISS_DB_MAX_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return c, fmt.Errorf("config: REMISS_DB_MAX_CONNS=%q: a number from 1 to 1000", v)
+		}
+		c.DBMaxConns = n
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("REMISS_LOG_LEVEL", "info"))); err != nil {
 		return c, fmt.Errorf("config: REMISS_LOG_LEVEL=%q: use debug, info, warn or error", os.Getenv("REMISS_LOG_LEVEL"))

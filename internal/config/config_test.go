@@ -19,3 +19,21 @@ func TestLogLevel(t *testing.T) {
 		t.Error("REMISS_LOG_LEVEL=loud accepted")
 	}
 }
+
+func TestDBMaxConns(t *testing.T) {
+	t.Setenv("REMISS_ENV", "development")
+	t.Setenv("REMISS_DB_MAX_CONNS", "")
+	if c, err := FromEnv(); err != nil || c.DBMaxConns != 10 {
+		t.Errorf("default: %d, %v", c.DBMaxConns, err)
+	}
+	t.Setenv("REMISS_DB_MAX_CONNS", "25")
+	if c, err := FromEnv(); err != nil || c.DBMaxConns != 25 {
+		t.Errorf("25: %d, %v", c.DBMaxConns, err)
+	}
+	for _, bad := range []string{"0", "-3", "many", "5000"} {
+		t.Setenv("REMISS_DB_MAX_CONNS", bad)
+		if _, err := FromEnv(); err == nil {
+			t.Errorf("REMISS_DB_MAX_CONNS=%s accepted", bad)
+		}
+	}
+}

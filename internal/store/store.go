@@ -35,13 +35,25 @@ type Store struct {
 
 // Open connects to url, waits until the server answers (up to wait), and
 // applies pending migrations.
+// DefaultMaxConns bounds each process's connections. A worker, the web
+// server and the Temporal server share one PostgreSQL, whose default
+// max_connections is 100: unbounded pools under load have it refuse them.
+const DefaultMaxConns = 10
+
+// SetMaxConns bounds the connections this store opens (REMISS_DB_MAX_CONNS).
+func (s *Store) SetMaxConns(n int) { setMaxConns(s.db, n) }
+
+func setMaxConns(db *sql.DB, n int) {
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n) // as many as may be open: a burst must not close and reopen connections
+}
+
 func Open(ctx context.Context, url string, wait time.Duration) (*Store, error) {
 	db, err := sql.Open("postgres", url)
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
-	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(20) // as many as may be open: a burst must not close and reopen connections
+	setMaxConns(db, DefaultMaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	deadline := time.Now().Add(wait)
 	for {

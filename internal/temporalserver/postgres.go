@@ -57,9 +57,11 @@ func (p *Postgres) setup() (config.Persistence, error) {
 			return config.Persistence{}, fmt.Errorf("temporalserver: schema %s: %w", s.db, err)
 		}
 	}
-	store := func(db string) config.DataStore {
+	// The history and matching services share the default store; the
+	// visibility store sees far less traffic.
+	store := func(db string, conns int) config.DataStore {
 		return config.DataStore{SQL: &config.SQL{PluginName: plugin, DatabaseName: db, ConnectAddr: p.Addr, ConnectProtocol: "tcp",
-			User: p.User, Password: p.Password, MaxConns: 20, MaxIdleConns: 20, MaxConnLifetime: time.Hour}}
+			User: p.User, Password: p.Password, MaxConns: conns, MaxIdleConns: conns, MaxConnLifetime: time.Hour}}
 	}
 	shards := p.Shards
 	if shards == 0 {
@@ -69,7 +71,7 @@ func (p *Postgres) setup() (config.Persistence, error) {
 		DefaultStore:     "default",
 		VisibilityStore:  "visibility",
 		NumHistoryShards: int32(shards),
-		DataStores:       map[string]config.DataStore{"default": store(p.Database), "visibility": store(p.Visibility)},
+		DataStores:       map[string]config.DataStore{"default": store(p.Database, 20), "visibility": store(p.Visibility, 5)},
 	}, nil
 }
 
