@@ -246,9 +246,12 @@ var errNotRunning = reject(Conflict, "ärendet är avslutat och tar inte emot fl
 
 // startGrace is how long an action on a just launched round's assignment
 // waits for the assignment's workflow to start: the round's assignments
-// are in the inboxes as soon as it is launched, a moment before their
-// workflows run.
-const startGrace = 15 * time.Second
+// are in the inboxes as soon as it is launched, before their workflows
+// run. A round to 300 recipients has them all running 12–20 s after launch
+// on a two-core machine (cmd/loadgen against make prod-local), so a
+// minute leaves room; only an action on a round whose launch failed waits
+// that long before it is refused.
+const startGrace = time.Minute
 
 func (s *Service) updateAssignment(ctx context.Context, asg store.Assignment, name string, arg any) (workflows.AssignmentStatus, error) {
 	var st workflows.AssignmentStatus

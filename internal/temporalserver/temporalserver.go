@@ -191,8 +191,7 @@ func sqliteSetup(cfg Config) (config.Persistence, error) {
 // workflow one after the other instead.
 func DynamicConfig() dynamicconfig.StaticClient {
 	return dynamicconfig.StaticClient{
-		dynamicconfig.TaskSchedulerEnableExecutionQueueScheduler.Key():           true,
-		dynamicconfig.TaskSchedulerExecutionQueueSchedulerQueueConcurrency.Key(): 16,
+		dynamicconfig.TaskSchedulerEnableExecutionQueueScheduler.Key(): true,
 	}
 }
 
