@@ -57,7 +57,7 @@ func main() {
 	}()
 	defer ops.Close()
 	if cfg.SMTPAddr != "" {
-		sender := &mail.Sender{Store: st, SMTP: mail.FromConfig(cfg), BaseURL: cfg.BaseURL, Sent: reg.MessagesSent.Inc, Lease: cfg.MailLease}
+		sender := &mail.Sender{Store: st, SMTP: mail.FromConfig(cfg), BaseURL: cfg.BaseURL, Sent: reg.MessagesSent.Inc, Lease: cfg.MailLease, Journal: cfg.MailJournal}
 		go func() {
 			if err := sender.Run(ctx, 2*time.Second); err != nil {
 				log.Fatalf("worker: mail: %v", err)

@@ -47,6 +47,10 @@ type Config struct {
 	// MailLease (REMISS_MAIL_LEASE) is how long a sender holds a message it
 	// claimed; one that dies holding it is resent after that (default 2m).
 	MailLease time.Duration
+	// MailJournal (REMISS_MAIL_JOURNAL, default <data dir>/mail-journal) is
+	// the directory the workers' senders share to note the messages the
+	// SMTP server accepted before the database has recorded them.
+	MailJournal string
 	// DBMaxConns (REMISS_DB_MAX_CONNS, default 10) bounds each process's
 	// connections to PostgreSQL.
 	DBMaxConns int
@@ -91,6 +95,7 @@ func FromEnv() (Config, error) {
 		}
 		c.MailLease = d
 	}
+	c.MailJournal = env("REMISS_MAIL_JOURNAL", filepath.Join(c.DataDir, "mail-journal"))
 	c.DBMaxConns = 10
 	if v := os.Getenv("REMISS_DB_MAX_CONNS"); v != "" {
 		n, err := strconv.Atoi(v)

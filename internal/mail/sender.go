@@ -42,12 +42,17 @@ type Sender struct {
 	Lease       time.Duration // how long a claimed message is ours (default 2 min)
 	MaxAttempts int           // before a message is given up (default 12)
 	Log         *slog.Logger
+	// Journal, when set, is a directory the senders share (a volume in
+	// production) where each notes the messages the server accepted until
+	// the database has recorded them (see journal.go).
+	Journal string
 
 	from   *mail.Address
 	domain string
 	owner  string // this sender's lease token
 	// crashAfterAccept, in tests, stops a send after the server accepted
-	// the message and before it is marked: a sender killed in that window.
+	// the message (and the journal noted it) and before it is marked: a
+	// sender killed in that window.
 	crashAfterAccept func(id string) bool
 }
 
@@ -74,6 +79,11 @@ func (s *Sender) init() error {
 	}
 	if s.Log == nil {
 		s.Log = slog.Default()
+	}
+	if s.Journal != "" {
+		if err := os.MkdirAll(s.Journal, 0o750); err != nil {
+			return fmt.Errorf("mail: journal: %w", err)
+		}
 	}
 	host, _ := os.Hostname()
 	var b [6]byte
@@ -119,6 +129,11 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	if err := s.init(); err != nil {
 		return 0, err
 	}
+	// What a sender that died before it could record has noted is recorded
+	// first, so none of it is claimed and sent again.
+	if err := s.settleJournal(ctx); err != nil {
+		return 0, err
+	}
 	sent := 0
 	for {
 		batch, err := s.Store.ClaimDue(ctx, s.owner, s.Now(), s.Lease, 10)
@@ -162,12 +177,18 @@ func (s *Sender) sendBatch(ctx context.Context, batch []store.OutboxMessage) (in
 		resp, err := s.sendOne(ctx, c, m)
 		var fault *senderFault
 		switch {
-		case errors.Is(err, errCrashed):
-			return sent, err
 		case err == nil:
 			sent++
 			if s.Sent != nil {
 				s.Sent()
+			}
+			if s.Journal != "" {
+				if err := s.journalAdd(m.ID, resp); err != nil {
+					s.Log.Warn("mail: not noted in the journal", "id", m.ID, "err", err)
+				}
+			}
+			if s.crashAfterAccept != nil && s.crashAfterAccept(m.ID) {
+				return sent, errCrashed
 			}
 			if err := s.markSent(mark, m.ID, resp, leased); err != nil {
 				return sent, err
@@ -301,9 +322,6 @@ func (s *Sender) sendOne(ctx context.Context, c *smtp.Client, m store.OutboxMess
 	resp, err := w.CloseWithResponse()
 	if err != nil {
 		return "", err
-	}
-	if s.crashAfterAccept != nil && s.crashAfterAccept(m.ID) {
-		return "", errCrashed
 	}
 	return "250 " + resp.StatusText, nil
 }

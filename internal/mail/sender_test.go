@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"mime"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -333,5 +335,69 @@ func TestAcceptedMessageIsRecordedWhenTheDatabaseIsBack(t *testing.T) {
 		if k := byID[imail.MessageID(row.ID, "example.stockholm.se")]; k != 1 || row.SentAt == nil {
 			t.Errorf("%s: delivered %d times, sent_at %v", row.ID, k, row.SentAt)
 		}
+	}
+}
+
+// A sender killed after the server accepted a message and its journal noted
+// it, before the database recorded it: the next sender records it from the
+// journal instead of sending it again once the lease runs out.
+func TestJournalKeepsAnAcceptedMessageFromBeingSentAgain(t *testing.T) {
+	f := newFixture(t, "Smart stad")
+	journal := t.TempDir()
+	f.queue(t, msg("m1", "a@example.stockholm.se"), msg("m2", "b@example.stockholm.se"), msg("m3", "c@example.stockholm.se"))
+	crashed := f.sender()
+	crashed.Journal = journal
+	imail.CrashAfterAccept(crashed, func(id string) bool { return id == "m2" })
+	if _, err := crashed.SendDue(context.Background()); err == nil {
+		t.Fatal("the crash did not stop the sender")
+	}
+	if row, _ := f.store.OutboxMessage(context.Background(), "m2"); row.SentAt != nil {
+		t.Fatal("m2 recorded before the journal was read")
+	}
+	// A journal still being written is left alone.
+	next := f.sender()
+	next.Journal = journal
+	if _, err := next.SendDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(journal, "*"))
+	if len(files) != 1 {
+		t.Fatalf("journal files %v", files)
+	}
+	// Idle, and the lease over: m2 is recorded from the journal, m3 sent.
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(files[0], old, old)
+	f.now = f.now.Add(5 * time.Minute)
+	later := f.sender()
+	later.Journal = journal
+	if n, err := later.SendDue(context.Background()); err != nil || n != 1 {
+		t.Fatalf("sent %d: %v", n, err)
+	}
+	byID := map[string]int{}
+	for _, m := range f.catcher.Messages() {
+		byID[m.MessageID]++
+	}
+	out, _ := f.store.Outbox(context.Background(), f.remiss.ID)
+	for _, row := range out {
+		if k := byID[imail.MessageID(row.ID, "example.stockholm.se")]; k != 1 || row.SentAt == nil {
+			t.Errorf("%s: delivered %d times, sent_at %v", row.ID, k, row.SentAt)
+		}
+	}
+	if row, _ := f.store.OutboxMessage(context.Background(), "m2"); !strings.HasPrefix(row.SMTPResponse, "250") {
+		t.Errorf("m2's response %q", row.SMTPResponse)
+	}
+	if _, err := os.Stat(files[0]); !os.IsNotExist(err) {
+		t.Errorf("the settled journal is still there: %v", err)
+	}
+	// The last sender's own note of m3 is settled in turn, sending nothing.
+	rest, _ := filepath.Glob(filepath.Join(journal, "*"))
+	for _, p := range rest {
+		os.Chtimes(p, old, old)
+	}
+	if n, err := later.SendDue(context.Background()); err != nil || n != 0 {
+		t.Errorf("a last pass sent %d: %v", n, err)
+	}
+	if files, _ := filepath.Glob(filepath.Join(journal, "*")); len(files) != 0 {
+		t.Errorf("journal files left: %v", files)
 	}
 }
