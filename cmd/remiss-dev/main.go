@@ -117,7 +117,7 @@ func run() error {
 		extra["/dev/"] = catcher.Handler()
 		log.Printf("Mail: caught on smtp://%s, listed at http://%s/dev/mail", catcher.Addr(), cfg.HTTPAddr)
 	}
-	sender := &mail.Sender{Store: st, SMTP: smtpCfg, BaseURL: cfg.BaseURL, Sent: reg.MessagesSent.Inc}
+	sender := &mail.Sender{Store: st, SMTP: smtpCfg, BaseURL: cfg.BaseURL, Sent: reg.MessagesSent.Inc, Journal: cfg.MailJournal}
 	ops := metrics.Ops(reg, metrics.Ready(st.DB(), c))
 	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
 		extra[path] = ops
