@@ -81,8 +81,8 @@ func (s *Sender) init() error {
 		s.Log = slog.Default()
 	}
 	if s.Journal != "" {
-		if err := os.MkdirAll(s.Journal, 0o750); err != nil {
-			return fmt.Errorf("mail: journal: %w", err)
+		if err := s.journalInit(); err != nil {
+			return err
 		}
 	}
 	host, _ := os.Hostname()
@@ -129,13 +129,13 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	if err := s.init(); err != nil {
 		return 0, err
 	}
-	// What a sender that died before it could record has noted is recorded
-	// first, so none of it is claimed and sent again.
-	if err := s.settleJournal(ctx); err != nil {
-		return 0, err
-	}
 	sent := 0
 	for {
+		// What a sender that died before it could record has noted is
+		// recorded first, so none of it is claimed and sent again.
+		if err := s.settleJournal(ctx); err != nil {
+			return sent, err
+		}
 		batch, err := s.Store.ClaimDue(ctx, s.owner, s.Now(), s.Lease, 10)
 		if err != nil || len(batch) == 0 {
 			return sent, err
@@ -183,7 +183,7 @@ func (s *Sender) sendBatch(ctx context.Context, batch []store.OutboxMessage) (in
 				s.Sent()
 			}
 			if s.Journal != "" {
-				if err := s.journalAdd(m.ID, resp); err != nil {
+				if err := s.journalAdd(m.ID, s.Now(), resp); err != nil {
 					s.Log.Warn("mail: not noted in the journal", "id", m.ID, "err", err)
 				}
 			}
@@ -278,8 +278,10 @@ func (s *Sender) dial() (*smtp.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: connect %s: %w", s.SMTP.Addr, err)
 	}
-	c.CommandTimeout = 30 * time.Second
-	c.SubmissionTimeout = 2 * time.Minute
+	// A send must end well within the lease, or another sender may claim
+	// the message while this one is still at it.
+	c.CommandTimeout = min(30*time.Second, s.Lease/8)
+	c.SubmissionTimeout = min(2*time.Minute, s.Lease/8)
 	if err := c.Hello(s.domain); err != nil {
 		c.Close()
 		return nil, err
