@@ -12,7 +12,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/server/common/config"
-	_ "go.temporal.io/server/common/persistence/sql/sqlplugin/postgresql" // the postgres12 plugin
+	_ "go.temporal.io/server/common/persistence/sql/sqlplugin/postgresql" // the postgres12 plugins
 	sqltool "go.temporal.io/server/tools/sql"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
@@ -27,7 +27,12 @@ type Postgres struct {
 	Shards     int    // history shards (fixed for the life of the cluster)
 }
 
-const plugin = "postgres12"
+// plugin is Temporal's PostgreSQL plugin on the pgx driver, which prepares
+// each statement once per connection: PostgreSQL spends about a quarter
+// less CPU per recipient at a launch than with lib/pq's "postgres12"
+// (cmd/loadgen against make prod-local, 300 recipients: 19–21 ms against
+// 26–37 ms). Same schema; either works on the same databases.
+const plugin = "postgres12_pgx"
 
 func (p *Postgres) tool(db string, args ...string) error {
 	host, port, err := net.SplitHostPort(p.Addr)
