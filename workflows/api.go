@@ -71,6 +71,8 @@ type RemissInput struct {
 	// Routing: the round decides by routes and passes a decision path.
 	// Rounds launched before routing existed lack it and replay as they ran.
 	Routing bool `json:",omitempty"`
+	// OneTimer is passed to every assignment (see AssignmentInput).
+	OneTimer bool `json:",omitempty"`
 }
 
 // AssignmentInput starts one recipient's assignment.
@@ -89,6 +91,11 @@ type AssignmentInput struct {
 	// Assignments started before routing existed lack it and replay as
 	// they ran, deciding on delegation.
 	Routing bool `json:",omitempty"`
+	// OneTimer: the assignment keeps one timer for its next notice, and an
+	// action that does not move the notice starts none. Assignments
+	// started before it started a timer after every action (the old ones
+	// left running) and replay as they ran.
+	OneTimer bool `json:",omitempty"`
 }
 
 // AssignmentResult is what the round learns when an assignment ends.

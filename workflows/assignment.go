@@ -97,6 +97,7 @@ type assignment struct {
 	withdrawing bool
 	retries     retrySignals
 	mu          workflow.Mutex
+	timer       dueTimer // with OneTimer: the timer for the next notice
 	// Decision routing (rounds started before it have routing=false).
 	routing    bool
 	route      remiss.Route
@@ -332,13 +333,20 @@ func (w *assignment) run(ctx workflow.Context) (AssignmentResult, error) {
 		wake := func() bool { return w.changes != seen || w.closing || w.withdrawing }
 		n, ok := w.nextNotice()
 		if !ok {
+			w.timer.stop()
 			if err := workflow.Await(ctx, wake); err != nil {
 				return AssignmentResult{}, err
 			}
 			continue
 		}
 		if d := n.at.Sub(workflow.Now(ctx)); d > 0 {
-			woken, err := workflow.AwaitWithTimeout(ctx, d, wake)
+			var woken bool
+			var err error
+			if w.in.OneTimer {
+				woken, err = w.timer.await(ctx, n.at, wake)
+			} else {
+				woken, err = workflow.AwaitWithTimeout(ctx, d, wake)
+			}
 			if err != nil {
 				return AssignmentResult{}, err
 			}

@@ -139,7 +139,7 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 		children[i] = workflow.ExecuteChildWorkflow(cctx, AssignmentWorkflow, AssignmentInput{
 			RemissID: id, Org: org, DeadlineAt: r.in.DeadlineAt, Reminders: r.in.Reminders,
 			EscalateAfter: r.in.EscalateAfter, RoundWorkflow: self, CoordinatorOrg: r.in.Coordinator.Org,
-			Route: sent.Routes[org], Routing: r.in.Routing,
+			Route: sent.Routes[org], Routing: r.in.Routing, OneTimer: r.in.OneTimer,
 		})
 	}
 	for i, f := range children {
@@ -157,6 +157,7 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 		})
 	}
 
+	var closeTimer dueTimer // with OneTimer
 	for r.closing == "" && r.withdrawBy == nil && r.done < len(children) {
 		seen := r.changes
 		wait := r.closeAt().Sub(workflow.Now(ctx))
@@ -164,7 +165,14 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 			r.closing = "deadline"
 			break
 		}
-		if _, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return r.changes != seen }); err != nil {
+		changed := func() bool { return r.changes != seen }
+		var err error
+		if r.in.OneTimer {
+			_, err = closeTimer.await(ctx, r.closeAt(), changed)
+		} else {
+			_, err = workflow.AwaitWithTimeout(ctx, wait, changed)
+		}
+		if err != nil {
 			return RemissStatus{}, err
 		}
 	}

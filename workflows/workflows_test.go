@@ -72,12 +72,12 @@ func newHarness(t *testing.T, dnr string, recipients ...string) *harness {
 
 func (h *harness) remissInput(recipients ...string) RemissInput {
 	return RemissInput{RemissID: h.remissID, DeadlineAt: deadlineAt, Recipients: recipients,
-		Reminders: []string{"14d", "3d"}, EscalateAfter: "3d", Grace: "7d", Coordinator: coord, Routing: true}
+		Reminders: []string{"14d", "3d"}, EscalateAfter: "3d", Grace: "7d", Coordinator: coord, Routing: true, OneTimer: true}
 }
 
 func (h *harness) assignmentInput(org string) AssignmentInput {
 	return AssignmentInput{RemissID: h.remissID, Org: org, DeadlineAt: deadlineAt, Reminders: []string{"14d", "3d"},
-		EscalateAfter: "3d", CoordinatorOrg: "ks", Routing: true}
+		EscalateAfter: "3d", CoordinatorOrg: "ks", Routing: true, OneTimer: true}
 }
 
 // at sends an update to workflowID after d of simulated time. An empty
@@ -229,9 +229,24 @@ func TestExtensionMovesDeadlineAndReminders(t *testing.T) {
 	h.at(11*day, "", "decide-by-officer", UpdateDecideExtension, ExtensionDecision{Actor: officer, Approve: true})
 	h.at(11*day+time.Hour, "", "decide", UpdateDecideExtension, ExtensionDecision{Actor: coord, Approve: true})
 	h.env.RegisterDelayedCallback(func() { h.env.SignalWorkflow(SignalClose, nil) }, 100*day)
+	// One timer at a time: actions that leave the next notice where it was
+	// start none; the anstånd, which moves it, cancels the old one.
+	var scheduled []time.Duration
+	fired, canceled := 0, 0
+	h.env.SetOnTimerScheduledListener(func(string, time.Duration) { scheduled = append(scheduled, h.env.Now().Sub(start)) })
+	h.env.SetOnTimerFiredListener(func(string) { fired++ })
+	h.env.SetOnTimerCanceledListener(func(string) { canceled++ })
 	h.env.ExecuteWorkflow(AssignmentWorkflow, h.assignmentInput("bromma"))
 	if err := h.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
+	}
+	for _, at := range scheduled {
+		if at == time.Hour || at == 10*day {
+			t.Errorf("a timer started by an action at %v that moved no notice", at)
+		}
+	}
+	if canceled != 1 || len(scheduled)-fired-canceled > 1 {
+		t.Errorf("timers: %d started (at %v), %d fired, %d cancelled", len(scheduled), scheduled, fired, canceled)
 	}
 	h.mustAccept("assign", "ask", "decide")
 	h.mustReject("ask-again", "väntar redan")

@@ -142,7 +142,7 @@ func (s *Service) Prepare(ctx context.Context, actor remiss.Actor, l remiss.Laun
 		},
 		Input: workflows.RemissInput{
 			RemissID: id, DeadlineAt: deadlineAt, Recipients: l.Recipients, Reminders: reminders,
-			EscalateAfter: escalateAfter(grace), Grace: grace, Coordinator: actor, Path: l.Path, Routing: true,
+			EscalateAfter: escalateAfter(grace), Grace: grace, Coordinator: actor, Path: l.Path, Routing: true, OneTimer: true,
 		},
 	}, nil
 }
