@@ -13,7 +13,8 @@ import (
 // Re-record them when a history's shape changes on purpose.
 func TestReplayRecordedHistories(t *testing.T) {
 	// Every recorded history must still replay, including those recorded
-	// before a change of the workflows' shape (the *-before-routing ones).
+	// before a change of the workflows' shape (the *-before-routing and
+	// *-before-onetimer ones).
 	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
 	if err != nil || len(files) < 7 {
 		t.Fatalf("histories %v: %v", files, err)
