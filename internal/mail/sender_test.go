@@ -326,16 +326,7 @@ func TestAcceptedMessageIsRecordedWhenTheDatabaseIsBack(t *testing.T) {
 	if n, err := f.sender().SendDue(context.Background()); n != 0 || err != nil {
 		t.Errorf("a later pass sent %d: %v", n, err)
 	}
-	byID := map[string]int{}
-	for _, m := range f.catcher.Messages() {
-		byID[m.MessageID]++
-	}
-	out, _ := f.store.Outbox(context.Background(), f.remiss.ID)
-	for _, row := range out {
-		if k := byID[imail.MessageID(row.ID, "example.stockholm.se")]; k != 1 || row.SentAt == nil {
-			t.Errorf("%s: delivered %d times, sent_at %v", row.ID, k, row.SentAt)
-		}
-	}
+	f.deliveredOnce(t)
 }
 
 // A sender killed after the server accepted a message and its journal noted
@@ -373,16 +364,7 @@ func TestJournalKeepsAnAcceptedMessageFromBeingSentAgain(t *testing.T) {
 	if n, err := next.SendDue(context.Background()); err != nil || n != 1 {
 		t.Fatalf("sent %d: %v", n, err)
 	}
-	byID := map[string]int{}
-	for _, m := range f.catcher.Messages() {
-		byID[m.MessageID]++
-	}
-	out, _ := f.store.Outbox(context.Background(), f.remiss.ID)
-	for _, row := range out {
-		if k := byID[imail.MessageID(row.ID, "example.stockholm.se")]; k != 1 || row.SentAt == nil {
-			t.Errorf("%s: delivered %d times, sent_at %v", row.ID, k, row.SentAt)
-		}
-	}
+	f.deliveredOnce(t)
 	// Each pass settles what the last noted: nothing is left behind.
 	if n, err := next.SendDue(context.Background()); err != nil || n != 0 {
 		t.Errorf("a last pass sent %d: %v", n, err)
@@ -401,5 +383,21 @@ func TestUnwritableJournalIsRefused(t *testing.T) {
 	s.Journal = file
 	if _, err := s.SendDue(context.Background()); err == nil || !strings.Contains(err.Error(), "journal") {
 		t.Errorf("sender with journal %s: %v", file, err)
+	}
+}
+
+// deliveredOnce checks that every queued message reached the server once
+// and is recorded as sent.
+func (f *fixture) deliveredOnce(t *testing.T) {
+	t.Helper()
+	byID := map[string]int{}
+	for _, m := range f.catcher.Messages() {
+		byID[m.MessageID]++
+	}
+	out, _ := f.store.Outbox(context.Background(), f.remiss.ID)
+	for _, row := range out {
+		if k := byID[imail.MessageID(row.ID, "example.stockholm.se")]; k != 1 || row.SentAt == nil {
+			t.Errorf("%s: delivered %d times, sent_at %v", row.ID, k, row.SentAt)
+		}
 	}
 }
