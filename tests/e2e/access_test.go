@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -17,11 +16,7 @@ import (
 // status; each allowed read must give 200 and nothing of another
 // organisation. (Allowed actions depend on state and are covered by TestAPI.)
 func TestAccessMatrix(t *testing.T) {
-	e := setup(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	base, stop := e.serve(ctx)
-	defer stop()
+	e, ctx, base := served(t)
 	c := apiClient{t: t, base: base}
 
 	coord := c.token("ks.samordnare")

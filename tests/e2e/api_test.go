@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -26,6 +25,19 @@ type apiClient struct {
 type reply struct {
 	code int
 	body []byte
+}
+
+// fields are the names of the fields an error reply finds fault with.
+func (r reply) fields() map[string]bool {
+	var body struct {
+		Fields []struct{ Field, Message string }
+	}
+	json.Unmarshal(r.body, &body)
+	got := map[string]bool{}
+	for _, f := range body.Fields {
+		got[f.Field] = true
+	}
+	return got
 }
 
 func (r reply) json(t *testing.T, v any) {
@@ -79,11 +91,7 @@ func (c apiClient) token(user string) string {
 // TestAPI runs a round through the JSON API with its access rules, on the
 // real server and database.
 func TestAPI(t *testing.T) {
-	e := setup(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	base, stop := e.serve(ctx)
-	defer stop()
+	e, ctx, base := served(t)
 	c := apiClient{t: t, base: base}
 
 	// Login: wrong password, throttling.
@@ -252,14 +260,7 @@ func TestAPI(t *testing.T) {
 		{"decide", coord, "POST", "/api/v1/remisses/" + id + "/extensions/bromma", map[string]any{"approve": true, "until": "snart"}, []string{"until"}},
 	} {
 		r := c.do(cell.token, cell.method, cell.path, cell.body)
-		var body struct {
-			Fields []struct{ Field, Message string }
-		}
-		json.Unmarshal(r.body, &body)
-		got := map[string]bool{}
-		for _, f := range body.Fields {
-			got[f.Field] = true
-		}
+		got := r.fields()
 		if r.code != 422 {
 			t.Errorf("%s: %d, want 422 (%s)", cell.name, r.code, r.body)
 		}
@@ -404,26 +405,11 @@ func slicesContainsKind(out []store.OutboxMessage, kind string) bool {
 // sammanställning's decision path, with every validation error and wrong
 // state.
 func TestAPIDecisions(t *testing.T) {
-	e := setup(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	base, stop := e.serve(ctx)
-	defer stop()
+	e, ctx, base := served(t)
 	c := apiClient{t: t, base: base}
 	coord, bReg, bOff, fReg, ksReg, outsider := c.token("ks.samordnare"), c.token("bromma.registrator"), c.token("bromma.handlaggare"),
 		c.token("farsta.registrator"), c.token("ks.registrator"), c.token("skarholmen.registrator")
 	day := func(d int) string { return time.Now().In(remiss.Stockholm).AddDate(0, 0, d).Format("2006-01-02") }
-	fields := func(r reply) map[string]bool {
-		var body struct {
-			Fields []struct{ Field, Message string }
-		}
-		json.Unmarshal(r.body, &body)
-		got := map[string]bool{}
-		for _, f := range body.Fields {
-			got[f.Field] = true
-		}
-		return got
-	}
 	type cell struct {
 		name, token, method, path string
 		body                      any
@@ -438,7 +424,7 @@ func TestAPIDecisions(t *testing.T) {
 				t.Errorf("%s: %d, want %d (%s)", cl.name, r.code, cl.want, r.body)
 				continue
 			}
-			got := fields(r)
+			got := r.fields()
 			for _, f := range cl.fields {
 				if !got[f] {
 					t.Errorf("%s: no error for %s in %s", cl.name, f, r.body)

@@ -75,6 +75,17 @@ func (e *env) serve(ctx context.Context) (base string, stop func()) {
 	return srv.URL, func() { srv.Close(); w.Stop() }
 }
 
+// served is setup with the web server (and a worker) running for the
+// test, and a context that bounds it.
+func served(t *testing.T) (*env, context.Context, string) {
+	e := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	base, stop := e.serve(ctx)
+	t.Cleanup(stop)
+	return e, ctx, base
+}
+
 func (e *env) user(name string) remiss.Actor {
 	a, err := e.svc.Actor(context.Background(), name)
 	if err != nil {

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -78,11 +77,7 @@ func (b *browser) login(user string) {
 // JavaScript: forms, redirects, errors next to fields, access per
 // organisation.
 func TestPages(t *testing.T) {
-	e := setup(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	base, stop := e.serve(ctx)
-	defer stop()
+	e, ctx, base := served(t)
 	srv := struct{ URL string }{base}
 
 	anon := newBrowser(t, srv.URL)
@@ -245,11 +240,7 @@ func TestPages(t *testing.T) {
 // calendar, the route and decision forms with errors next to their fields,
 // the agenda, the round page's routes and the decision path.
 func TestPagesDecisions(t *testing.T) {
-	e := setup(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	base, stop := e.serve(ctx)
-	defer stop()
+	e, ctx, base := served(t)
 	today := time.Now().In(remiss.Stockholm).Format("2006-01-02")
 
 	reg := newBrowser(t, base)
