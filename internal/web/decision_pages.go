@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/remiss/remiss/internal/remiss"
-	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/workflows"
 )
@@ -26,38 +25,6 @@ func (s *Server) decisionPageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /uppdrag/{id}/beslut", s.page(s.postDecision))
 	mux.HandleFunc("POST /remisser/{id}/beslutsgang", s.page(s.postStepDecision))
 }
-
-// keepForm shows a form again with what was typed and its problems next
-// to the fields (renamed where the page names a field otherwise).
-func keepForm(r *http.Request, p *page, rej *rounds.Rejection, rename map[string]string) {
-	for k, v := range r.PostForm {
-		if k != "csrf" && len(v) > 0 {
-			p.Form[k] = v[0]
-		}
-	}
-	fields := fieldsTop(rej.Fields)
-	for i, f := range fields {
-		if to, ok := rename[f.Field]; ok {
-			fields[i].Field = to
-		}
-	}
-	p.Errors, p.Error = fields, rej.Reason
-	if len(fields) > 0 {
-		p.Error = "Formuläret innehåller fel; se markerade fält."
-	}
-}
-
-// rejected is the rejection to show on the form, or nil when err should be
-// an error page.
-func rejected(err error) *rounds.Rejection {
-	var rej *rounds.Rejection
-	if errors.As(err, &rej) && rej.Kind != rounds.NotFound && rej.Kind != rounds.Forbidden {
-		return rej
-	}
-	return nil
-}
-
-var rejectionCode = map[rounds.Kind]int{rounds.Invalid: http.StatusUnprocessableEntity, rounds.Conflict: http.StatusConflict}
 
 func meetingLabel(m remiss.Meeting) string {
 	l := m.Date + " (sista dag för ärenden " + m.AgendaDeadline + ")"
@@ -240,14 +207,6 @@ func (s *Server) postRoute(w http.ResponseWriter, r *http.Request, p page) error
 		return s.formError(w, r, p, err)
 	}
 	return redirect(w, r, "/uppdrag/"+id, "beslutsvag")
-}
-
-func renameFields(rej *rounds.Rejection, rename map[string]string) {
-	for i, f := range rej.Fields {
-		if to, ok := rename[f.Field]; ok {
-			rej.Fields[i].Field = to
-		}
-	}
 }
 
 // splitPeople reads names separated by commas or new lines.

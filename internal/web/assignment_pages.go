@@ -1,0 +1,282 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/remiss/remiss/activities"
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/rounds"
+	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/internal/validate"
+	"github.com/remiss/remiss/templates/pdf"
+)
+
+// The pages of an assignment, for the registrator, the officer and the
+// signatory: the inbox, the assignment, and its answer, draft, attachments,
+// decline, extension request, approval and return.
+
+var answerRules = validate.New(nil)
+
+type inboxRow struct {
+	store.Assignment
+	Dnr, Title, State string
+	DaysLeft          int
+	Assignable        bool
+}
+
+func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, p page) error {
+	items, err := s.Store.Inbox(r.Context(), p.User.Org)
+	if err != nil {
+		return err
+	}
+	var rows []inboxRow
+	for _, a := range items {
+		if p.User.Role == remiss.RoleOfficer && a.Officer != "" && a.Officer != p.User.Username {
+			continue
+		}
+		rows = append(rows, inboxRow{Assignment: a.Assignment, Dnr: a.Dnr, Title: a.Title, State: a.State.Label(),
+			DaysLeft: int(time.Until(a.DeadlineAt).Hours() / 24), Assignable: a.State.Open()})
+	}
+	data := map[string]any{"Rows": rows, "Caption": "Organisationens uppdrag, närmast svarsdatum först"}
+	p.Title = "Mina uppdrag"
+	if p.User.Role == remiss.RoleRegistrar {
+		officers, err := s.Store.UsersWithRole(r.Context(), p.User.Org, remiss.RoleOfficer)
+		if err != nil {
+			return err
+		}
+		data["Assign"], data["Officers"], p.Title = true, officers, "Inkorg"
+	}
+	p.Data = data
+	s.render(w, http.StatusOK, "inbox", p)
+	return nil
+}
+
+func (s *Server) postAssign(w http.ResponseWriter, r *http.Request, p page) error {
+	if _, err := s.Rounds.Assign(r.Context(), p.User.Actor(), r.PathValue("id"), r.PostFormValue("officer")); err != nil {
+		return err
+	}
+	return redirect(w, r, "/inkorg", "fordelad")
+}
+
+// ownAssignment loads an assignment of the user's organisation.
+func (s *Server) ownAssignment(ctx context.Context, u store.User, id string) (store.Assignment, store.Remiss, error) {
+	a, err := s.Store.Assignment(ctx, id)
+	if err != nil {
+		return a, store.Remiss{}, err
+	}
+	if a.Org != u.Org {
+		return a, store.Remiss{}, store.ErrNotFound
+	}
+	rm, err := s.Store.Remiss(ctx, a.RemissID)
+	return a, rm, err
+}
+
+func responseForm(c remiss.Response) map[string]string {
+	var sigs []string
+	for _, s := range c.Signatories {
+		sigs = append(sigs, s.Name+", "+s.Title)
+	}
+	return map[string]string{"proposals": strings.Join(c.Proposals, "\n"), "summary": c.Summary, "background": c.Background,
+		"preparation": c.Preparation, "opinion": c.Opinions, "signatories": strings.Join(sigs, "\n"),
+		"attachments": strings.Join(c.Attachments, "\n"), "officerName": c.OfficerName, "officerPhone": c.OfficerPhone,
+		"officerEmail": c.OfficerEmail}
+}
+
+func formResponse(r *http.Request) remiss.Response {
+	c := remiss.Response{Proposals: splitList(r.PostFormValue("proposals"), "\n"), Summary: strings.TrimSpace(r.PostFormValue("summary")),
+		Background: strings.TrimSpace(r.PostFormValue("background")), Preparation: strings.TrimSpace(r.PostFormValue("preparation")),
+		Opinions: strings.TrimSpace(r.PostFormValue("opinion")), Attachments: splitList(r.PostFormValue("attachments"), "\n"),
+		OfficerName: strings.TrimSpace(r.PostFormValue("officerName")), OfficerPhone: strings.TrimSpace(r.PostFormValue("officerPhone")),
+		OfficerEmail: strings.TrimSpace(r.PostFormValue("officerEmail"))}
+	for _, line := range splitList(r.PostFormValue("signatories"), "\n") {
+		name, title, _ := strings.Cut(line, ",")
+		c.Signatories = append(c.Signatories, remiss.Signatory{Name: strings.TrimSpace(name), Title: strings.TrimSpace(title)})
+	}
+	return c
+}
+
+func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment, rm store.Remiss) (map[string]any, error) {
+	org, err := s.Store.Org(ctx, a.Org)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := s.Store.DocumentList(ctx, a.RemissID)
+	if err != nil {
+		return nil, err
+	}
+	var bilagor []store.Document
+	for _, d := range docs {
+		if d.Kind == "bilaga" && d.AssignmentID == a.ID {
+			bilagor = append(bilagor, d)
+		}
+	}
+	data := map[string]any{"Assignment": a, "Remiss": rm, "OrgName": org.Name, "State": a.State.Label(), "Bilagor": bilagor,
+		"CanEdit":    p.User.Role == remiss.RoleOfficer && (a.State == remiss.StateAssigned || a.State == remiss.StateDrafting || a.State == remiss.StateSent),
+		"CanApprove": p.User.Role == remiss.RoleSignatory && a.State == remiss.StateSubmitted}
+	if a.ResponseVersionID != "" {
+		v, err := s.Store.ResponseVersion(ctx, a.ResponseVersionID)
+		if err != nil {
+			return nil, err
+		}
+		data["Version"], data["SHA256"] = v.Content, v.SHA256
+		if len(p.Form) == 0 {
+			for k, val := range responseForm(v.Content) {
+				p.Form[k] = val
+			}
+		}
+	}
+	if err := s.routeData(ctx, p, a, data); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+func (s *Server) assignmentPage(w http.ResponseWriter, r *http.Request, p page) error {
+	a, rm, err := s.ownAssignment(r.Context(), p.User, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if p.Data, err = s.assignmentData(r.Context(), p, a, rm); err != nil {
+		return err
+	}
+	p.Title = rm.Title
+	s.render(w, http.StatusOK, "assignment", p)
+	return nil
+}
+
+// formError shows the assignment page again with what was typed and the
+// problems next to their fields.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, p page, err error) error {
+	var rej *rounds.Rejection
+	if !errors.As(err, &rej) || rej.Kind == rounds.NotFound {
+		return err
+	}
+	a, rm, lerr := s.ownAssignment(r.Context(), p.User, r.PathValue("id"))
+	if lerr != nil {
+		return lerr
+	}
+	for k, v := range r.PostForm {
+		if k != "csrf" && len(v) > 0 {
+			p.Form[k] = v[0]
+		}
+	}
+	p.Errors, p.Error = fieldsTop(rej.Fields), rej.Reason
+	if len(rej.Fields) > 0 {
+		p.Error = "Formuläret innehåller fel; se markerade fält."
+	}
+	if p.Data, lerr = s.assignmentData(r.Context(), p, a, rm); lerr != nil {
+		return lerr
+	}
+	p.Title = rm.Title
+	s.render(w, map[rounds.Kind]int{rounds.Invalid: 422, rounds.Forbidden: 403, rounds.Conflict: 409}[rej.Kind], "assignment", p)
+	return nil
+}
+
+func (s *Server) postAnswer(w http.ResponseWriter, r *http.Request, p page) error {
+	id := r.PathValue("id")
+	c := formResponse(r)
+	switch r.PostFormValue("action") {
+	case "preview":
+		if err := answerRules.Struct(c); err != nil {
+			var fields validate.Errors
+			errors.As(err, &fields)
+			return s.formError(w, r, p, &rounds.Rejection{Kind: rounds.Invalid, Reason: "ogiltiga uppgifter", Fields: fields})
+		}
+		a, rm, err := s.ownAssignment(r.Context(), p.User, id)
+		if err != nil {
+			return err
+		}
+		org, err := s.Store.Org(r.Context(), a.Org)
+		if err != nil {
+			return err
+		}
+		b, err := pdf.Statement(activities.StatementData(rm, org, c, s.Now(), false))
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", `inline; filename="forhandsgranskning.pdf"`)
+		w.Write(b)
+		return nil
+	case "submit":
+		if _, err := s.Rounds.Submit(r.Context(), p.User.Actor(), id, c); err != nil {
+			return s.formError(w, r, p, err)
+		}
+		return redirect(w, r, "/uppdrag/"+id, "inskickad")
+	}
+	if _, err := s.Rounds.SaveDraft(r.Context(), p.User.Actor(), id, c); err != nil {
+		return s.formError(w, r, p, err)
+	}
+	return redirect(w, r, "/uppdrag/"+id, "sparad")
+}
+
+func (s *Server) postAttachment(w http.ResponseWriter, r *http.Request, p page) error {
+	id := r.PathValue("id")
+	f, hdr, err := r.FormFile("bilaga")
+	if err != nil {
+		return s.formError(w, r, p, rejectField("bilaga", "Välj en PDF-fil"))
+	}
+	body, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	if _, err := s.storeAttachment(r.Context(), p.User, id, hdr.Filename, body); err != nil {
+		return s.formError(w, r, p, err)
+	}
+	return redirect(w, r, "/uppdrag/"+id, "bilaga")
+}
+
+func (s *Server) postDecline(w http.ResponseWriter, r *http.Request, p page) error {
+	id := r.PathValue("id")
+	if _, err := s.Rounds.Decline(r.Context(), p.User.Actor(), id, r.PostFormValue("reason")); err != nil {
+		return s.formError(w, r, p, err)
+	}
+	return redirect(w, r, "/uppdrag/"+id, "avstar")
+}
+
+func (s *Server) postExtension(w http.ResponseWriter, r *http.Request, p page) error {
+	id := r.PathValue("id")
+	_, err := s.Rounds.RequestExtension(r.Context(), p.User.Actor(), id, strings.TrimSpace(r.PostFormValue("until")), r.PostFormValue("extensionReason"))
+	var rej *rounds.Rejection
+	if errors.As(err, &rej) {
+		for i, f := range rej.Fields {
+			if f.Field == "reason" {
+				rej.Fields[i].Field = "extensionReason"
+			}
+		}
+	}
+	if err != nil {
+		return s.formError(w, r, p, err)
+	}
+	return redirect(w, r, "/uppdrag/"+id, "anstand")
+}
+
+func (s *Server) postApprove(w http.ResponseWriter, r *http.Request, p page) error {
+	id := r.PathValue("id")
+	if _, err := s.Rounds.Approve(r.Context(), p.User.Actor(), id, r.PostFormValue("sha256")); err != nil {
+		return s.formError(w, r, p, err)
+	}
+	return redirect(w, r, "/uppdrag/"+id, "godkand")
+}
+
+func (s *Server) postReturn(w http.ResponseWriter, r *http.Request, p page) error {
+	id := r.PathValue("id")
+	if _, err := s.Rounds.Return(r.Context(), p.User.Actor(), id, r.PostFormValue("comment")); err != nil {
+		var rej *rounds.Rejection
+		if errors.As(err, &rej) {
+			for i := range rej.Fields {
+				if rej.Fields[i].Field == "reason" {
+					rej.Fields[i].Field = "comment"
+				}
+			}
+		}
+		return s.formError(w, r, p, err)
+	}
+	return redirect(w, r, "/uppdrag/"+id, "atersand")
+}

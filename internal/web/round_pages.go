@@ -1,0 +1,289 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/rounds"
+	"github.com/remiss/remiss/internal/store"
+)
+
+// The remissamordnare's pages: the rounds, a new round, and one round with
+// its actions (close, withdraw, decide an extension, remind now).
+
+type roundRow struct {
+	store.Remiss
+	State                                       string
+	Total, Done, Answered, Declined, Open, Late int
+}
+
+func (s *Server) roundsPage(w http.ResponseWriter, r *http.Request, p page) error {
+	if !isKS(p.User) {
+		return errForbidden
+	}
+	list, err := s.Store.Remisses(r.Context())
+	if err != nil {
+		return err
+	}
+	var rows []roundRow
+	for _, rm := range list {
+		asgs, err := s.Store.Assignments(r.Context(), rm.ID)
+		if err != nil {
+			return err
+		}
+		row := roundRow{Remiss: rm, State: roundLabel(rm.State), Total: len(asgs)}
+		for _, a := range asgs {
+			switch {
+			case a.State == remiss.StateAnswered:
+				row.Answered++
+			case a.State == remiss.StateDeclined:
+				row.Declined++
+			case !a.State.Done():
+				row.Open++
+			}
+			if a.State.Done() {
+				row.Done++
+			}
+			if a.Late {
+				row.Late++
+			}
+		}
+		rows = append(rows, row)
+	}
+	p.Title, p.Data = "Remissomgångar", rows
+	s.render(w, http.StatusOK, "rounds", p)
+	return nil
+}
+
+func roundLabel(st remiss.RemissState) string {
+	return map[remiss.RemissState]string{remiss.RemissOpen: "Pågår", remiss.RemissClosed: "Avslutad", remiss.RemissWithdrawn: "Återkallad"}[st]
+}
+
+type orgGroup struct {
+	Kind, Label, All string
+	Orgs             []remiss.Org
+}
+
+func (s *Server) newRoundData(ctx context.Context, checked []string) (any, error) {
+	orgs, err := s.Store.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	groups := []orgGroup{{Kind: "stadsdelsnamnd", Label: "Stadsdelsnämnder", All: "Alla stadsdelsnämnder"},
+		{Kind: "facknamnd", Label: "Facknämnder", All: "Alla facknämnder"}, {Kind: "bolag", Label: "Bolag och råd", All: "Alla bolag och råd"}}
+	for _, o := range orgs {
+		switch o.Kind {
+		case remiss.KindStadsdelsnamnd:
+			groups[0].Orgs = append(groups[0].Orgs, o)
+		case remiss.KindFacknamnd:
+			groups[1].Orgs = append(groups[1].Orgs, o)
+		case remiss.KindBolag, remiss.KindRad:
+			groups[2].Orgs = append(groups[2].Orgs, o)
+		}
+	}
+	set := map[string]bool{}
+	for _, c := range checked {
+		set[c] = true
+	}
+	return map[string]any{"Groups": groups, "Checked": set}, nil
+}
+
+func (s *Server) newRoundPage(w http.ResponseWriter, r *http.Request, p page) error {
+	if p.User.Role != remiss.RoleCoordinator {
+		return errForbidden
+	}
+	data, err := s.newRoundData(r.Context(), nil)
+	if err != nil {
+		return err
+	}
+	p.Title, p.Data, p.Form["reminders"] = "Ny remiss", data, "14d, 3d"
+	s.render(w, http.StatusOK, "new_round", p)
+	return nil
+}
+
+// withGroups adds every organisation of the groups chosen whole ("alla
+// stadsdelsnämnder"), so the form needs no script to select a group.
+func (s *Server) withGroups(ctx context.Context, picked, groups []string) ([]string, error) {
+	if len(groups) == 0 {
+		return picked, nil
+	}
+	orgs, err := s.Store.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]string(nil), picked...)
+	seen := map[string]bool{}
+	for _, c := range picked {
+		seen[c] = true
+	}
+	for _, o := range orgs {
+		kind := string(o.Kind)
+		if kind == string(remiss.KindRad) {
+			kind = string(remiss.KindBolag)
+		}
+		for _, g := range groups {
+			if g == kind && !seen[o.Code] {
+				out, seen[o.Code] = append(out, o.Code), true
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) postRound(w http.ResponseWriter, r *http.Request, p page) error {
+	recipients, err := s.withGroups(r.Context(), r.PostForm["recipients"], r.PostForm["groups"])
+	if err != nil {
+		return err
+	}
+	l := remiss.Launch{Dnr: strings.TrimSpace(r.PostFormValue("dnr")), Title: r.PostFormValue("title"),
+		Description: r.PostFormValue("description"), Deadline: strings.TrimSpace(r.PostFormValue("deadline")),
+		Recipients: recipients, Reminders: splitList(r.PostFormValue("reminders"), ",")}
+	if r.PostFormValue("kf") != "" {
+		l.Path = append(slices.Clone(remiss.DefaultPath), "kf")
+	}
+	var underlag []byte
+	if f, _, ferr := r.FormFile("underlag"); ferr == nil {
+		underlag, err = io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	var id string
+	if underlag != nil && !isPDF(underlag) {
+		err = rejectField("underlag", "Filen är inte en PDF")
+	} else {
+		id, err = s.Rounds.Launch(r.Context(), p.User.Actor(), l)
+	}
+	if err == nil && underlag != nil {
+		_, err = s.storeUnderlag(r.Context(), id, underlag)
+	}
+	var rej *rounds.Rejection
+	if errors.As(err, &rej) && rej.Kind != rounds.Forbidden {
+		keepForm(r, &p, rej, nil)
+		data, err := s.newRoundData(r.Context(), l.Recipients)
+		if err != nil {
+			return err
+		}
+		p.Title, p.Data = "Ny remiss", data
+		s.render(w, http.StatusUnprocessableEntity, "new_round", p)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/remisser/"+id, "skickad")
+}
+
+type recipientRow struct {
+	Org, OrgName, State, Deadline, PendingUntil string
+	Late, Open                                  bool
+	Reminders                                   int
+	recipientRoute
+}
+
+func (s *Server) roundPage(w http.ResponseWriter, r *http.Request, p page) error {
+	if !isKS(p.User) {
+		return store.ErrNotFound
+	}
+	data, err := s.roundData(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	p.Title, p.Data = data["Remiss"].(store.Remiss).Title, data
+	s.render(w, http.StatusOK, "round", p)
+	return nil
+}
+
+// roundData is what the round page shows of round id.
+func (s *Server) roundData(ctx context.Context, p page, id string) (map[string]any, error) {
+	rm, err := s.Store.Remiss(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	asgs, err := s.Store.Assignments(ctx, rm.ID)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.Store.Outbox(ctx, rm.ID)
+	if err != nil {
+		return nil, err
+	}
+	reminders := map[string]int{}
+	for _, m := range out {
+		if m.Kind == "reminder" {
+			reminders[m.AssignmentID]++
+		}
+	}
+	var rows []recipientRow
+	for _, a := range asgs {
+		org, err := s.Store.Org(ctx, a.Org)
+		if err != nil {
+			return nil, err
+		}
+		row := recipientRow{Org: a.Org, OrgName: org.Name, State: a.State.Label(), Deadline: a.Deadline, Late: a.Late,
+			Reminders: reminders[a.ID], Open: a.State.Open() && rm.State == remiss.RemissOpen}
+		if !a.State.Done() {
+			if st, err := s.Rounds.AssignmentStatus(ctx, a.ID); err == nil && st.Pending != nil {
+				row.PendingUntil = st.Pending.Until
+			}
+		}
+		if row.recipientRoute, err = s.recipientRoute(ctx, a); err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+	data := map[string]any{"Remiss": rm, "State": roundLabel(rm.State), "Rows": rows, "SummaryID": rm.SummaryID}
+	if err := s.pathData(ctx, p, rm, data); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+func (s *Server) postRoundAction(w http.ResponseWriter, r *http.Request, p page) error {
+	id := r.PathValue("id")
+	if !isKS(p.User) {
+		return errForbidden
+	}
+	if _, err := s.Store.RemissHead(r.Context(), id); err != nil {
+		return err
+	}
+	if strings.HasSuffix(r.URL.Path, "/stang") {
+		if _, err := s.Rounds.Close(r.Context(), p.User.Actor(), id); err != nil {
+			return err
+		}
+		return redirect(w, r, "/remisser/"+id, "stangs")
+	}
+	if _, err := s.Rounds.Withdraw(r.Context(), p.User.Actor(), id); err != nil {
+		return err
+	}
+	return redirect(w, r, "/remisser/"+id, "aterkallas")
+}
+
+func (s *Server) postDecideExtension(w http.ResponseWriter, r *http.Request, p page) error {
+	id := r.PathValue("id")
+	if !isKS(p.User) {
+		return errForbidden
+	}
+	if _, err := s.Rounds.DecideExtension(r.Context(), p.User.Actor(), remiss.AssignmentID(id, r.PathValue("org")),
+		r.PostFormValue("decision") == "approve", strings.TrimSpace(r.PostFormValue("until"))); err != nil {
+		return err
+	}
+	return redirect(w, r, "/remisser/"+id, "beslut")
+}
+
+func (s *Server) postRemindNow(w http.ResponseWriter, r *http.Request, p page) error {
+	id := r.PathValue("id")
+	if !isKS(p.User) {
+		return errForbidden
+	}
+	if _, err := s.Rounds.RemindNow(r.Context(), p.User.Actor(), remiss.AssignmentID(id, r.PathValue("org"))); err != nil {
+		return err
+	}
+	return redirect(w, r, "/remisser/"+id, "paminnelse")
+}
