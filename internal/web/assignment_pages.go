@@ -245,11 +245,7 @@ func (s *Server) postExtension(w http.ResponseWriter, r *http.Request, p page) e
 	_, err := s.Rounds.RequestExtension(r.Context(), p.User.Actor(), id, strings.TrimSpace(r.PostFormValue("until")), r.PostFormValue("extensionReason"))
 	var rej *rounds.Rejection
 	if errors.As(err, &rej) {
-		for i, f := range rej.Fields {
-			if f.Field == "reason" {
-				rej.Fields[i].Field = "extensionReason"
-			}
-		}
+		renameFields(rej, map[string]string{"reason": "extensionReason"})
 	}
 	if err != nil {
 		return s.formError(w, r, p, err)
@@ -270,11 +266,7 @@ func (s *Server) postReturn(w http.ResponseWriter, r *http.Request, p page) erro
 	if _, err := s.Rounds.Return(r.Context(), p.User.Actor(), id, r.PostFormValue("comment")); err != nil {
 		var rej *rounds.Rejection
 		if errors.As(err, &rej) {
-			for i := range rej.Fields {
-				if rej.Fields[i].Field == "reason" {
-					rej.Fields[i].Field = "comment"
-				}
-			}
+			renameFields(rej, map[string]string{"reason": "comment"})
 		}
 		return s.formError(w, r, p, err)
 	}

@@ -66,6 +66,8 @@ func rejected(err error) *rounds.Rejection {
 
 var rejectionCode = map[rounds.Kind]int{rounds.Invalid: http.StatusUnprocessableEntity, rounds.Conflict: http.StatusConflict}
 
+// renameFields files a rejection's field errors under the names the form
+// uses for those fields.
 func renameFields(rej *rounds.Rejection, rename map[string]string) {
 	for i, f := range rej.Fields {
 		if to, ok := rename[f.Field]; ok {
