@@ -172,3 +172,23 @@ func retry(ctx context.Context, a *app, target string, out io.Writer) error {
 	fmt.Fprintf(out, "Steget i %s körs igen.\n", wid)
 	return nil
 }
+
+func runVerify(ctx context.Context, _ *app, in args, out io.Writer) error {
+	return verify(ctx, in.rest, in.document, out)
+}
+
+func runRender(_ context.Context, _ *app, in args, out io.Writer) error {
+	return render(in.response, in.outFile, out)
+}
+
+// needTarget requires one argument, an assignment ID or a diarienummer.
+func needTarget(in *args) error {
+	if len(in.rest) != 1 {
+		return errors.New("ange uppdragets ID eller diarienumret: starter retry ks-2016-171-908.bromma")
+	}
+	return nil
+}
+
+func runRetry(ctx context.Context, a *app, in args, out io.Writer) error {
+	return retry(ctx, a, in.rest[0], out)
+}

@@ -118,3 +118,27 @@ func TestRenderThenVerify(t *testing.T) {
 		t.Errorf("a changed file verified: %v\n%s", err, buf.String())
 	}
 }
+
+func TestHelpListsEveryCommand(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"help"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range commands {
+		if !strings.Contains(out.String(), "\n  "+c.name+" ") {
+			t.Errorf("help does not list %s", c.name)
+		}
+	}
+	for _, line := range []string{
+		"  demo                                        läs in demoorganisationer och demoanvändare (ej i produktion)\n",
+		"  assign --assignment ID --officer ANVÄNDARE  fördela till en handläggare (som registrator)\n",
+		"  extension --assignment ID --until DATUM --reason TEXT   begär anstånd\n",
+	} {
+		if !strings.Contains(out.String(), line) {
+			t.Errorf("help lacks %q in\n%s", line, out.String())
+		}
+	}
+	if err := run(context.Background(), []string{"nosuch"}, &out); err == nil || !strings.HasPrefix(err.Error(), `okänt kommando "nosuch"`) {
+		t.Errorf("an unknown command gave %v", err)
+	}
+}

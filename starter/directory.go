@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
+	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/internal/validate"
@@ -64,5 +68,34 @@ func importDirectory(ctx context.Context, a *app, path string, out io.Writer) er
 		}
 	}
 	fmt.Fprintf(out, "Inläst: %d organisationer och %d användare.\n", len(d.Orgs), len(d.Users))
+	return nil
+}
+
+func runImport(ctx context.Context, a *app, in args, out io.Writer) error {
+	return importDirectory(ctx, a, in.file, out)
+}
+
+// runDemo loads the demo organisations and users, and makes the TEST
+// seals unless a seal directory is configured.
+func runDemo(ctx context.Context, a *app, in args, out io.Writer) error {
+	if a.cfg.Production {
+		return errors.New("demodata laddas aldrig i produktion")
+	}
+	password := os.Getenv("REMISS_DEMO_PASSWORD")
+	if password == "" {
+		password = "demo"
+	}
+	if err := demo.SeedWithPassword(ctx, a.store, password); err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "Demoorganisationer och demoanvändare är inlästa.")
+	if a.cfg.SealDir == "" {
+		// The TEST seals, made here once so that workers and the web
+		// server started side by side find the same ones.
+		if _, err := demo.Keyring(a.cfg); err != nil {
+			return err
+		}
+		fmt.Fprintln(out, "TEST-sigill finns i "+filepath.Join(a.cfg.DataDir, "seals")+".")
+	}
 	return nil
 }
