@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/remiss/remiss/activities"
@@ -19,7 +18,6 @@ import (
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/internal/validate"
 	"github.com/remiss/remiss/templates/pdf"
-	"github.com/remiss/remiss/workflows"
 )
 
 // verify checks files, or stored documents by ID, and fails unless every
@@ -159,15 +157,16 @@ func render(path, outPath string, out io.Writer) error {
 	return nil
 }
 
-// retry signals a step that waits for an operator: target is an assignment
-// ID or a Dnr.
-func retry(ctx context.Context, a *app, target string, out io.Writer) error {
-	wid := workflows.RemissWorkflowID(remiss.RemissID(target))
-	if i := strings.LastIndexByte(target, '.'); i > 0 && !strings.Contains(target, " ") {
-		wid = workflows.AssignmentWorkflowID(target[:i], target[i+1:])
+// retry runs again a step that waits for an operator: target is an
+// assignment ID or a Dnr.
+func retry(ctx context.Context, a *app, as, target string, out io.Writer) error {
+	actor, err := a.actor(ctx, as, "admin")
+	if err != nil {
+		return err
 	}
-	if err := a.tc.SignalWorkflow(ctx, wid, "", workflows.SignalRetry, nil); err != nil {
-		return fmt.Errorf("%s: %w", wid, err)
+	wid, err := a.svc.Retry(ctx, actor, target)
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(out, "Steget i %s körs igen.\n", wid)
 	return nil
@@ -190,5 +189,5 @@ func needTarget(in *args) error {
 }
 
 func runRetry(ctx context.Context, a *app, in args, out io.Writer) error {
-	return retry(ctx, a, in.rest[0], out)
+	return retry(ctx, a, in.as, in.rest[0], out)
 }

@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,13 +22,11 @@ import (
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
-	"github.com/remiss/remiss/internal/validate"
 )
 
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
-		var rej *rounds.Rejection
-		if errors.As(err, &rej) && len(rej.Fields) > 0 {
+		if rej, ok := remiss.AsError(err); ok && len(rej.Fields) > 0 {
 			fmt.Fprintln(os.Stderr, "fel:", rej.Reason)
 			printFields(os.Stderr, rej.Fields)
 		} else {
@@ -39,7 +36,7 @@ func main() {
 	}
 }
 
-func printFields(w io.Writer, fields validate.Errors) {
+func printFields(w io.Writer, fields remiss.FieldErrors) {
 	for _, f := range fields {
 		fmt.Fprintf(w, "  %s: %s\n", f.Field, f.Message)
 	}

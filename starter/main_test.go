@@ -12,7 +12,7 @@ import (
 
 	"github.com/remiss/remiss/internal/dbtest"
 	"github.com/remiss/remiss/internal/demo"
-	"github.com/remiss/remiss/internal/rounds"
+	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
 )
 
@@ -53,7 +53,7 @@ recipients: [bromma, bromma, atlantis]
 reminders: ["två veckor"]
 `), 0o600)
 	err := run(context.Background(), []string{"check", "-f", path}, &bytes.Buffer{})
-	var rej *rounds.Rejection
+	var rej *remiss.Error
 	if !errors.As(err, &rej) {
 		t.Fatalf("got %v", err)
 	}
@@ -71,7 +71,7 @@ func TestUnknownFieldIsRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "typo.yaml")
 	os.WriteFile(path, []byte("dnr: KS 2016/171-908\ntitel: Fel fältnamn\n"), 0o600)
 	err := run(context.Background(), []string{"check", "-f", path}, &bytes.Buffer{})
-	var rej *rounds.Rejection
+	var rej *remiss.Error
 	if !errors.As(err, &rej) || !strings.Contains(rej.Fields.For("titel"), "Okänt fält") {
 		t.Errorf("got %v, want the unknown field named, in Swedish", err)
 	}
@@ -90,7 +90,7 @@ func TestImportDirectory(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(bad, []byte("users:\n  - {username: x, org: atlantis, role: chef, name: X, email: nope}\n"), 0o600)
 	err := run(context.Background(), []string{"import", "-f", bad}, &out)
-	var rej *rounds.Rejection
+	var rej *remiss.Error
 	if !errors.As(err, &rej) || rej.Fields.For("users[0].role") == "" || rej.Fields.For("users[0].email") == "" {
 		t.Errorf("got %v", err)
 	}

@@ -8,17 +8,15 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/remiss/remiss/internal/remiss"
 	"gopkg.in/yaml.v3"
-
-	"github.com/remiss/remiss/internal/rounds"
-	"github.com/remiss/remiss/internal/validate"
 )
 
 // reject reports a file's validation errors by field.
 func reject(err error) error {
-	var fields validate.Errors
-	if errors.As(err, &fields) {
-		return &rounds.Rejection{Reason: "filen innehåller fel", Fields: fields}
+	if e, ok := remiss.AsError(remiss.Invalid(err)); ok && e.Kind == remiss.KindInvalid && len(e.Fields) > 0 {
+		e.Reason = "filen innehåller fel"
+		return e
 	}
 	return err
 }
@@ -55,22 +53,22 @@ func yamlError(path string, err error) error {
 		}
 		return fmt.Errorf("%s är inte giltig YAML%s", path, line)
 	}
-	var fields validate.Errors
+	var fields remiss.FieldErrors
 	for _, e := range te.Errors {
 		switch m := reUnknownField.FindStringSubmatch(e); {
 		case m != nil:
-			fields = append(fields, validate.FieldError{Field: m[2], Message: "Okänt fält (rad " + m[1] + ")"})
+			fields = append(fields, remiss.FieldError{Field: m[2], Message: "Okänt fält (rad " + m[1] + ")"})
 		default:
 			if m := reWrongType.FindStringSubmatch(e); m != nil {
 				msg := "Fel typ av värde"
 				if strings.HasPrefix(m[2], "[]") {
 					msg += "; här väntas en lista"
 				}
-				fields = append(fields, validate.FieldError{Field: "rad " + m[1], Message: msg})
+				fields = append(fields, remiss.FieldError{Field: "rad " + m[1], Message: msg})
 			} else {
-				fields = append(fields, validate.FieldError{Field: "fil", Message: e})
+				fields = append(fields, remiss.FieldError{Field: "fil", Message: e})
 			}
 		}
 	}
-	return &rounds.Rejection{Reason: path + " innehåller fel", Fields: fields}
+	return &remiss.Error{Kind: remiss.KindInvalid, Reason: path + " innehåller fel", Fields: fields}
 }

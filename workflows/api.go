@@ -14,25 +14,26 @@ import (
 // TaskQueue is where the worker listens.
 const TaskQueue = "remiss"
 
-// Update, query and signal names.
+// Update, query and signal names. An update carries the user's action of
+// the same name (see remiss.Action and its policy).
 const (
 	QueryStatus = "status"
 
-	UpdateAssign           = "assign"
-	UpdateSaveDraft        = "save-draft"
-	UpdateSubmit           = "submit"
-	UpdateReturn           = "return"
-	UpdateApprove          = "approve"
-	UpdateDecline          = "decline"
-	UpdateRequestExtension = "request-extension"
-	UpdateDecideExtension  = "decide-extension"
-	UpdateRemindNow        = "remind-now"
-	UpdateRoute            = "route"  // registrator: delegation or nämnd, and the meeting
-	UpdateDecide           = "decide" // nämndsekreterare: the nämnd's decision at a meeting
-	UpdateDecideStep       = "decide-step"
+	UpdateAssign           = string(remiss.ActAssign)
+	UpdateSaveDraft        = string(remiss.ActSaveDraft)
+	UpdateSubmit           = string(remiss.ActSubmit)
+	UpdateReturn           = string(remiss.ActReturn)
+	UpdateApprove          = string(remiss.ActApprove)
+	UpdateDecline          = string(remiss.ActDecline)
+	UpdateRequestExtension = string(remiss.ActRequestExtension)
+	UpdateDecideExtension  = string(remiss.ActDecideExtension)
+	UpdateRemindNow        = string(remiss.ActRemindNow)
+	UpdateRoute            = string(remiss.ActRoute)
+	UpdateDecide           = string(remiss.ActDecide)
+	UpdateDecideStep       = string(remiss.ActDecideStep)
 
-	UpdateClose    = "close"
-	UpdateWithdraw = "withdraw"
+	UpdateClose    = string(remiss.ActClose)
+	UpdateWithdraw = string(remiss.ActWithdraw)
 
 	// Signals from the round to an assignment, and back.
 	SignalClose         = "close"
@@ -68,34 +69,19 @@ type RemissInput struct {
 	Grace         string   // after the last deadline, the round closes
 	Coordinator   remiss.Actor
 	Path          []string `json:",omitempty"` // the sammanställning's decision path; empty: remiss.DefaultPath
-	// Routing: the round decides by routes and passes a decision path.
-	// Rounds launched before routing existed lack it and replay as they ran.
-	Routing bool `json:",omitempty"`
-	// OneTimer is passed to every assignment (see AssignmentInput).
-	OneTimer bool `json:",omitempty"`
 }
 
 // AssignmentInput starts one recipient's assignment.
 type AssignmentInput struct {
-	RemissID       string
-	Org            string
-	DeadlineAt     time.Time
-	Reminders      []string
-	EscalateAfter  string
-	RoundWorkflow  string // to tell the round when anstånd moves the deadline
-	CoordinatorOrg string
+	RemissID      string
+	Org           string
+	DeadlineAt    time.Time
+	Reminders     []string
+	EscalateAfter string
+	RoundWorkflow string // to tell the round when anstånd moves the deadline
 	// Route is the recipient's route at launch, when the round knows it:
 	// one on delegation starts without looking its plan up.
 	Route remiss.Route `json:",omitempty"`
-	// Routing: the answer is decided by its route (delegation or nämnd).
-	// Assignments started before routing existed lack it and replay as
-	// they ran, deciding on delegation.
-	Routing bool `json:",omitempty"`
-	// OneTimer: the assignment keeps one timer for its next notice, and an
-	// action that does not move the notice starts none. Assignments
-	// started before it started a timer after every action (the old ones
-	// left running) and replay as they ran.
-	OneTimer bool `json:",omitempty"`
 }
 
 // AssignmentResult is what the round learns when an assignment ends.

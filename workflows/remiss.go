@@ -97,8 +97,8 @@ func (r *round) checkRound(req RoundRequest) error {
 	if err := rules.Struct(req); err != nil {
 		return invalid(err)
 	}
-	if req.Actor.Org != r.in.Coordinator.Org || req.Actor.Role != remiss.RoleCoordinator {
-		return forbidden("endast remissamordnaren kan stänga eller återkalla remissen")
+	if err := remiss.MayAct(remiss.ActClose, req.Actor, ""); err != nil {
+		return refusal(err)
 	}
 	if r.state != remiss.RemissOpen || r.closing != "" || r.withdrawBy != nil {
 		return conflict("remissomgången är redan avslutad eller håller på att avslutas")
@@ -138,8 +138,8 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 		})
 		children[i] = workflow.ExecuteChildWorkflow(cctx, AssignmentWorkflow, AssignmentInput{
 			RemissID: id, Org: org, DeadlineAt: r.in.DeadlineAt, Reminders: r.in.Reminders,
-			EscalateAfter: r.in.EscalateAfter, RoundWorkflow: self, CoordinatorOrg: r.in.Coordinator.Org,
-			Route: sent.Routes[org], Routing: r.in.Routing, OneTimer: r.in.OneTimer,
+			EscalateAfter: r.in.EscalateAfter, RoundWorkflow: self,
+			Route: sent.Routes[org],
 		})
 	}
 	for i, f := range children {
@@ -157,22 +157,14 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 		})
 	}
 
-	var closeTimer dueTimer // with OneTimer
+	var closeTimer dueTimer
 	for r.closing == "" && r.withdrawBy == nil && r.done < len(children) {
 		seen := r.changes
-		wait := r.closeAt().Sub(workflow.Now(ctx))
-		if wait <= 0 {
+		if !r.closeAt().After(workflow.Now(ctx)) {
 			r.closing = "deadline"
 			break
 		}
-		changed := func() bool { return r.changes != seen }
-		var err error
-		if r.in.OneTimer {
-			_, err = closeTimer.await(ctx, r.closeAt(), changed)
-		} else {
-			_, err = workflow.AwaitWithTimeout(ctx, wait, changed)
-		}
-		if err != nil {
+		if _, err := closeTimer.await(ctx, r.closeAt(), func() bool { return r.changes != seen }); err != nil {
 			return RemissStatus{}, err
 		}
 	}
@@ -203,24 +195,22 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 		return RemissStatus{}, err
 	}
 	r.state, r.summaryID = remiss.RemissClosed, doc.DocumentID
-	if r.in.Routing {
-		// The sammanställning travels its own decision path, for weeks: a
-		// workflow of its own that outlives the round's.
-		path := r.in.Path
-		if len(path) == 0 {
-			path = remiss.DefaultPath
-		}
-		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID:            DecisionWorkflowID(id),
-			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
-		})
-		f := workflow.ExecuteChildWorkflow(cctx, DecisionWorkflow, PathInput{
-			RemissID: id, SummaryID: doc.DocumentID, Path: path, Coordinator: r.in.Coordinator,
-		})
-		if err := f.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
-			return RemissStatus{}, err
-		}
+	// The sammanställning travels its own decision path, for weeks: a
+	// workflow of its own that outlives the round's.
+	path := r.in.Path
+	if len(path) == 0 {
+		path = remiss.DefaultPath
+	}
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:            DecisionWorkflowID(id),
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+	})
+	f := workflow.ExecuteChildWorkflow(cctx, DecisionWorkflow, PathInput{
+		RemissID: id, SummaryID: doc.DocumentID, Path: path, Coordinator: r.in.Coordinator,
+	})
+	if err := f.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+		return RemissStatus{}, err
 	}
 	return r.finish(ctx)
 }

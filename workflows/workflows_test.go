@@ -72,12 +72,12 @@ func newHarness(t *testing.T, dnr string, recipients ...string) *harness {
 
 func (h *harness) remissInput(recipients ...string) RemissInput {
 	return RemissInput{RemissID: h.remissID, DeadlineAt: deadlineAt, Recipients: recipients,
-		Reminders: []string{"14d", "3d"}, EscalateAfter: "3d", Grace: "7d", Coordinator: coord, Routing: true, OneTimer: true}
+		Reminders: []string{"14d", "3d"}, EscalateAfter: "3d", Grace: "7d", Coordinator: coord}
 }
 
 func (h *harness) assignmentInput(org string) AssignmentInput {
 	return AssignmentInput{RemissID: h.remissID, Org: org, DeadlineAt: deadlineAt, Reminders: []string{"14d", "3d"},
-		EscalateAfter: "3d", CoordinatorOrg: "ks", Routing: true, OneTimer: true}
+		EscalateAfter: "3d"}
 }
 
 // at sends an update to workflowID after d of simulated time. An empty

@@ -103,7 +103,7 @@ func TestRoundSendsExactlyTheExpectedMessages(t *testing.T) {
 	at(answerAlvsjo+time.Hour, "alvsjo", workflows.UpdateApprove, workflows.ApproveRequest{Actor: act("alvsjo", remiss.RoleSignatory), SHA256: a.SHA256})
 
 	env.ExecuteWorkflow(workflows.RemissWorkflow, workflows.RemissInput{RemissID: r.ID, DeadlineAt: deadlineAt, Recipients: orgs,
-		Reminders: []string{"14d", "3d"}, EscalateAfter: "3d", Grace: "7d", Coordinator: coord, Routing: true})
+		Reminders: []string{"14d", "3d"}, EscalateAfter: "3d", Grace: "7d", Coordinator: coord})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}

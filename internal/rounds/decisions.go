@@ -15,30 +15,22 @@ import (
 
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
-	"github.com/remiss/remiss/internal/validate"
 	"github.com/remiss/remiss/workflows"
 )
-
-func fieldError(field, message string) error {
-	return &Rejection{Kind: Invalid, Reason: "ogiltiga uppgifter", Fields: validate.Errors{{Field: field, Message: message}}}
-}
 
 func todayIn(now time.Time) string { return now.In(remiss.Stockholm).Format(remiss.DateLayout) }
 
 // Meetings lists an organisation's coming meetings (and those of the last
 // year, for the record). Its own staff and the Coordinator may read them.
 func (s *Service) Meetings(ctx context.Context, actor remiss.Actor, org string) ([]remiss.Meeting, error) {
-	if actor.Org != org && !(actor.Org == remiss.KS && actor.Role == remiss.RoleCoordinator) {
-		return nil, reject(NotFound, "organisationen %s finns inte", org)
+	if !remiss.MayReadCalendar(actor, org) {
+		return nil, remiss.Refuse(remiss.KindNotFound, "organisationen %s finns inte", org)
 	}
 	return s.Store.Meetings(ctx, org, time.Now().AddDate(-1, 0, 0).Format(remiss.DateLayout))
 }
 
 func registrarOf(actor remiss.Actor) error {
-	if actor.Role != remiss.RoleRegistrar {
-		return reject(Forbidden, "endast organisationens registrator kan ändra sammanträdeskalendern")
-	}
-	return nil
+	return remiss.MayAct(remiss.ActEditCalendar, actor, actor.Org)
 }
 
 // AddMeeting puts a meeting in the registrator's organisation's calendar.
@@ -51,12 +43,12 @@ func (s *Service) AddMeeting(ctx context.Context, actor remiss.Actor, n remiss.N
 		return remiss.Meeting{}, err
 	}
 	if n.Date < todayIn(time.Now()) {
-		return remiss.Meeting{}, fieldError("date", "Sammanträdet kan inte ligga i det förflutna")
+		return remiss.Meeting{}, remiss.InvalidField("date", "Sammanträdet kan inte ligga i det förflutna")
 	}
 	m, err := s.Store.AddMeeting(ctx, actor.Org, n, actor.User)
 	if errors.Is(err, store.ErrConflict) {
-		return m, &Rejection{Kind: Conflict, Reason: "det finns redan ett sammanträde den dagen",
-			Fields: validate.Errors{{Field: "date", Message: "Det finns redan ett sammanträde den dagen"}}}
+		return m, &remiss.Error{Kind: remiss.KindConflict, Reason: "det finns redan ett sammanträde den dagen",
+			Fields: remiss.FieldErrors{{Field: "date", Message: "Det finns redan ett sammanträde den dagen"}}}
 	}
 	if err != nil {
 		return m, err
@@ -92,9 +84,9 @@ func (s *Service) DeleteMeeting(ctx context.Context, actor remiss.Actor, id stri
 	err := s.Store.DeleteMeeting(ctx, actor.Org, id)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return reject(NotFound, "sammanträdet %s finns inte", id)
+		return remiss.Refuse(remiss.KindNotFound, "sammanträdet %s finns inte", id)
 	case errors.Is(err, store.ErrConflict):
-		return reject(Conflict, "ärenden är planerade till eller beslutade vid sammanträdet; flytta dem först")
+		return remiss.Refuse(remiss.KindConflict, "ärenden är planerade till eller beslutade vid sammanträdet; flytta dem först")
 	}
 	return err
 }
@@ -102,8 +94,8 @@ func (s *Service) DeleteMeeting(ctx context.Context, actor remiss.Actor, id stri
 // SetDefaultRoute sets how the registrator's organisation decides its
 // answers unless a round's registrator chooses otherwise.
 func (s *Service) SetDefaultRoute(ctx context.Context, actor remiss.Actor, route remiss.Route, ref string) error {
-	if actor.Role != remiss.RoleRegistrar {
-		return reject(Forbidden, "endast organisationens registrator kan ändra beslutsvägen")
+	if err := registrarOf(actor); err != nil {
+		return err
 	}
 	if err := check(struct {
 		Route remiss.Route `json:"route" validate:"required,oneof=delegation namnd"`
@@ -118,7 +110,7 @@ func (s *Service) SetDefaultRoute(ctx context.Context, actor remiss.Actor, route
 // meeting when the nämnd decides (empty: the last one before the
 // svarsdatum).
 func (s *Service) SetRoute(ctx context.Context, actor remiss.Actor, assignmentID string, route remiss.Route, meetingID string) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateRoute)
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActRoute)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -132,13 +124,13 @@ func (s *Service) SetRoute(ctx context.Context, actor remiss.Actor, assignmentID
 	if meetingID != "" {
 		m, err := s.Store.Meeting(ctx, asg.Org, meetingID)
 		if errors.Is(err, store.ErrNotFound) {
-			return workflows.AssignmentStatus{}, fieldError("meeting", "Inget sådant sammanträde i organisationens kalender")
+			return workflows.AssignmentStatus{}, remiss.InvalidField("meeting", "Inget sådant sammanträde i organisationens kalender")
 		}
 		if err != nil {
 			return workflows.AssignmentStatus{}, err
 		}
 		if m.AgendaDeadline < todayIn(time.Now()) {
-			return workflows.AssignmentStatus{}, fieldError("meeting", "Sista dag för ärenden till det sammanträdet har passerat")
+			return workflows.AssignmentStatus{}, remiss.InvalidField("meeting", "Sista dag för ärenden till det sammanträdet har passerat")
 		}
 	}
 	return s.updateAssignment(ctx, asg, workflows.UpdateRoute, req)
@@ -164,8 +156,7 @@ func (s *Service) propose(ctx context.Context, d store.Decision) error {
 // discardRefused removes a proposed decision its workflow refused: a
 // refusal changes nothing.
 func (s *Service) discardRefused(ctx context.Context, id string, err error) error {
-	var rej *Rejection
-	if errors.As(err, &rej) {
+	if errors.Is(err, remiss.ErrRefused) {
 		if derr := s.Store.DiscardDecision(ctx, id); derr != nil {
 			return errors.Join(err, derr)
 		}
@@ -176,7 +167,7 @@ func (s *Service) discardRefused(ctx context.Context, id string, err error) erro
 // RecordDecision records the nämnd's decision on an ärende on its agenda,
 // with the protokollsutdrag it produces.
 func (s *Service) RecordDecision(ctx context.Context, actor remiss.Actor, assignmentID string, m remiss.Minutes) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateDecide)
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActDecide)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -186,13 +177,13 @@ func (s *Service) RecordDecision(ctx context.Context, actor remiss.Actor, assign
 	}
 	meeting, err := s.Store.Meeting(ctx, asg.Org, m.Meeting)
 	if errors.Is(err, store.ErrNotFound) {
-		return workflows.AssignmentStatus{}, fieldError("meeting", "Inget sådant sammanträde i organisationens kalender")
+		return workflows.AssignmentStatus{}, remiss.InvalidField("meeting", "Inget sådant sammanträde i organisationens kalender")
 	}
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
 	if meeting.Date > todayIn(time.Now()) {
-		return workflows.AssignmentStatus{}, fieldError("meeting", "Sammanträdet har inte hållits än")
+		return workflows.AssignmentStatus{}, remiss.InvalidField("meeting", "Sammanträdet har inte hållits än")
 	}
 	if m.Verdict != remiss.VerdictBordlagd {
 		m.NextMeeting = ""
@@ -212,15 +203,15 @@ func (s *Service) RecordDecision(ctx context.Context, actor remiss.Actor, assign
 		return s.updateAssignment(ctx, asg, workflows.UpdateDecide, tell)
 	}
 	if asg.State != remiss.StateOnAgenda {
-		return workflows.AssignmentStatus{}, reject(Conflict, "ärendet står inte på nämndens dagordning (%s)", asg.State.Label())
+		return workflows.AssignmentStatus{}, remiss.Refuse(remiss.KindConflict, "ärendet står inte på nämndens dagordning (%s)", asg.State.Label())
 	}
 	if asg.MeetingID != meeting.ID {
-		return workflows.AssignmentStatus{}, fieldError("meeting", "Ärendet står inte på dagordningen för det sammanträdet")
+		return workflows.AssignmentStatus{}, remiss.InvalidField("meeting", "Ärendet står inte på dagordningen för det sammanträdet")
 	}
 	if m.Verdict == remiss.VerdictBordlagd {
 		next, err := s.Store.Meeting(ctx, asg.Org, m.NextMeeting)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && next.Date <= meeting.Date) {
-			return workflows.AssignmentStatus{}, fieldError("nextMeeting", "Välj ett senare sammanträde i organisationens kalender")
+			return workflows.AssignmentStatus{}, remiss.InvalidField("nextMeeting", "Välj ett senare sammanträde i organisationens kalender")
 		}
 		if err != nil {
 			return workflows.AssignmentStatus{}, err
@@ -247,18 +238,18 @@ func (s *Service) RecordDecision(ctx context.Context, actor remiss.Actor, assign
 // round's decision path (kommunstyrelsens registrator).
 func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, remissID, step string, sd remiss.StepDecision) (workflows.PathStatus, error) {
 	var st workflows.PathStatus
-	if err := workflows.StepPermitted(actor); err != nil {
-		return st, fromWorkflow(err)
+	if err := remiss.MayAct(remiss.ActDecideStep, actor, ""); err != nil {
+		return st, err
 	}
 	r, err := s.Store.RemissHead(ctx, remissID)
 	if errors.Is(err, store.ErrNotFound) {
-		return st, reject(NotFound, "remissen %s finns inte", remissID)
+		return st, remiss.Refuse(remiss.KindNotFound, "remissen %s finns inte", remissID)
 	}
 	if err != nil {
 		return st, err
 	}
 	if r.SummaryID == "" {
-		return st, reject(Conflict, "remissomgången är inte avslutad; beslutsgången börjar när sammanställningen finns")
+		return st, remiss.Refuse(remiss.KindConflict, "remissomgången är inte avslutad; beslutsgången börjar när sammanställningen finns")
 	}
 	sd.Wording = strings.TrimSpace(sd.Wording)
 	if err := check(sd); err != nil {
@@ -274,7 +265,7 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 		held = todayIn(time.Now())
 	}
 	if held > todayIn(time.Now()) {
-		return st, fieldError("meetingDate", "Sammanträdet har inte hållits än")
+		return st, remiss.InvalidField("meetingDate", "Sammanträdet har inte hållits än")
 	}
 	paragraph := remiss.Paragraph(sd.Paragraph)
 	id := decisionID(r.ID+"."+step, held, paragraph, string(sd.Verdict), sd.Wording, fmt.Sprint(sd.Immediate), sd.AdjustOn,
@@ -292,13 +283,13 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 	// Where the path stands is checked here too, so that a decision out of
 	// turn is not even stored.
 	if r.DecidedAt != nil {
-		return st, reject(Conflict, "beslutsgången är avslutad")
+		return st, remiss.Refuse(remiss.KindConflict, "beslutsgången är avslutad")
 	}
 	if r.Step >= len(r.Path) || r.Path[r.Step] != step {
-		return st, reject(Conflict, "sammanställningen ligger inte hos %s", remiss.StepName(step))
+		return st, remiss.Refuse(remiss.KindConflict, "sammanställningen ligger inte hos %s", remiss.StepName(step))
 	}
 	if !slices.Contains(remiss.StepVerdicts(r.Step == len(r.Path)-1), sd.Verdict) {
-		return st, fieldError("decision", "Beslutet kan inte fattas i det här steget")
+		return st, remiss.InvalidField("decision", "Beslutet kan inte fattas i det här steget")
 	}
 	d := store.Decision{
 		ID: id, RemissID: r.ID, Step: step, Body: remiss.StepName(step),

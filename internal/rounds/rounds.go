@@ -14,7 +14,6 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
@@ -22,62 +21,19 @@ import (
 	"github.com/remiss/remiss/workflows"
 )
 
-// ErrRejected wraps every refusal a user should read: bad input, a wrong
-// role or organisation, or an action the current state does not allow.
-var ErrRejected = errors.New("åtgärden avvisades")
-
-// Kind says why an action was refused, so the web and API can answer with
-// the right status.
-type Kind int
-
-const (
-	Invalid   Kind = iota // the input is malformed (422)
-	Forbidden             // wrong organisation or role (403)
-	Conflict              // not possible in the current state, or a duplicate (409)
-	NotFound              // no such round or assignment (404)
-)
-
-// Rejection is a refusal with its Swedish reason.
-type Rejection struct {
-	Kind   Kind
-	Reason string
-	Fields validate.Errors // set when input failed validation
-}
-
-func (r *Rejection) Error() string {
-	if len(r.Fields) > 0 {
-		return r.Reason + ": " + strings.TrimPrefix(r.Fields.Error(), "ogiltiga uppgifter: ")
-	}
-	return r.Reason
-}
-
-func invalid(err error) error {
-	var fields validate.Errors
-	if errors.As(err, &fields) {
-		return &Rejection{Kind: Invalid, Reason: "ogiltiga uppgifter", Fields: fields}
-	}
-	return err
-}
-
-// fromWorkflow turns a workflow's refusal into a Rejection, or nil.
+// fromWorkflow is a workflow's refusal as the domain error it was, or
+// nil when err is not one.
 func fromWorkflow(err error) error {
-	var appErr *temporal.ApplicationError
-	if !errors.As(err, &appErr) {
-		return nil
+	if e, ok := workflows.Refusal(err); ok {
+		return e
 	}
-	kind := map[string]Kind{workflows.ErrTypeForbidden: Forbidden, workflows.ErrTypeConflict: Conflict}[appErr.Type()]
-	return reject(kind, "%s", appErr.Message())
+	return nil
 }
 
 // check validates a request with the workflow's own rules before it is
 // sent, so a caller gets the problems by field.
 func check(req any) error {
-	return invalid(rules.Struct(req))
-}
-func (r *Rejection) Unwrap() error { return ErrRejected }
-
-func reject(kind Kind, format string, args ...any) error {
-	return &Rejection{Kind: kind, Reason: fmt.Sprintf(format, args...)}
+	return remiss.Invalid(rules.Struct(req))
 }
 
 // rules checks requests and answers; one validator, so its cache of struct
@@ -97,7 +53,7 @@ func New(s *store.Store, c client.Client) *Service {
 }
 
 // ValidateLaunch checks a launch against the rules and the known
-// organisations, returning validate.Errors listing every problem.
+// organisations, returning remiss.FieldErrors listing every problem.
 func (s *Service) ValidateLaunch(ctx context.Context, l remiss.Launch) error {
 	codes, err := s.Store.OrgCodes(ctx)
 	if err != nil {
@@ -115,15 +71,15 @@ type Plan struct {
 
 // Prepare validates a launch by a Coordinator and plans the round.
 func (s *Service) Prepare(ctx context.Context, actor remiss.Actor, l remiss.Launch) (Plan, error) {
-	if actor.Role != remiss.RoleCoordinator || actor.Org != remiss.KS {
-		return Plan{}, reject(Forbidden, "endast remissamordnare vid kommunstyrelsen kan skicka ut en remiss")
+	if err := remiss.MayAct(remiss.ActLaunch, actor, ""); err != nil {
+		return Plan{}, err
 	}
 	if err := s.ValidateLaunch(ctx, l); err != nil {
-		return Plan{}, invalid(err)
+		return Plan{}, remiss.Invalid(err)
 	}
 	deadlineAt, err := remiss.DeadlineEnd(l.Deadline)
 	if err != nil {
-		return Plan{}, reject(Invalid, "%v", err)
+		return Plan{}, remiss.Refuse(remiss.KindInvalid, "%v", err)
 	}
 	reminders := l.Reminders
 	if reminders == nil {
@@ -142,7 +98,7 @@ func (s *Service) Prepare(ctx context.Context, actor remiss.Actor, l remiss.Laun
 		},
 		Input: workflows.RemissInput{
 			RemissID: id, DeadlineAt: deadlineAt, Recipients: l.Recipients, Reminders: reminders,
-			EscalateAfter: escalateAfter(grace), Grace: grace, Coordinator: actor, Path: l.Path, Routing: true, OneTimer: true,
+			EscalateAfter: escalateAfter(grace), Grace: grace, Coordinator: actor, Path: l.Path,
 		},
 	}, nil
 }
@@ -173,7 +129,7 @@ func (s *Service) Start(ctx context.Context, p Plan) error {
 	dnr := p.Remiss.Dnr
 	_, err := s.Store.CreateRound(ctx, p.Remiss)
 	if errors.Is(err, store.ErrConflict) {
-		return reject(Conflict, "det finns redan en remiss med diarienummer %s", dnr)
+		return remiss.Refuse(remiss.KindConflict, "det finns redan en remiss med diarienummer %s", dnr)
 	}
 	if err != nil {
 		return err
@@ -190,7 +146,7 @@ func (s *Service) Start(ctx context.Context, p Plan) error {
 	if errors.As(err, &started) {
 		// The row may be from an earlier, interrupted launch of the same
 		// round; its workflow running means this Dnr is out already.
-		return reject(Conflict, "remissen %s är redan utskickad", dnr)
+		return remiss.Refuse(remiss.KindConflict, "remissen %s är redan utskickad", dnr)
 	}
 	if err != nil {
 		return fmt.Errorf("rounds: start %s: %w", dnr, err)
@@ -201,21 +157,18 @@ func (s *Service) Start(ctx context.Context, p Plan) error {
 // assignment loads an assignment and checks the actor may take action on
 // it, whatever its state: another organisation's is not found, a wrong role
 // is forbidden.
-func (s *Service) assignment(ctx context.Context, actor remiss.Actor, id, action string) (store.Assignment, error) {
+func (s *Service) assignment(ctx context.Context, actor remiss.Actor, id string, action remiss.Action) (store.Assignment, error) {
 	asg, err := s.Store.Assignment(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return asg, reject(NotFound, "uppdraget %s finns inte", id)
+		return asg, remiss.Refuse(remiss.KindNotFound, "uppdraget %s finns inte", id)
 	}
 	if err != nil {
 		return asg, err
 	}
-	if actor.Org != asg.Org && actor.Org != remiss.KS {
-		return asg, reject(NotFound, "uppdraget %s finns inte", id)
+	if !remiss.MaySeeAssignment(actor, asg.Org) {
+		return asg, remiss.Refuse(remiss.KindNotFound, "uppdraget %s finns inte", id)
 	}
-	if err := workflows.Permitted(action, actor, asg.Org); err != nil {
-		return asg, fromWorkflow(err)
-	}
-	return asg, nil
+	return asg, remiss.MayAct(action, actor, asg.Org)
 }
 
 func (s *Service) update(ctx context.Context, workflowID, name string, arg any, out any) error {
@@ -242,7 +195,7 @@ func (s *Service) update(ctx context.Context, workflowID, name string, arg any, 
 }
 
 // errNotRunning: the workflow has ended, or has not started yet.
-var errNotRunning = reject(Conflict, "ärendet är avslutat och tar inte emot fler åtgärder")
+var errNotRunning = remiss.Refuse(remiss.KindConflict, "ärendet är avslutat och tar inte emot fler åtgärder")
 
 // startGrace is how long an action on a just launched round's assignment
 // waits for the assignment's workflow to start: the round's assignments
@@ -278,24 +231,24 @@ func (s *Service) updateAssignment(ctx context.Context, asg store.Assignment, na
 
 // Assign gives an assignment to an officer of the same organisation.
 func (s *Service) Assign(ctx context.Context, actor remiss.Actor, assignmentID, officer string) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateAssign)
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActAssign)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
 	u, err := s.Store.User(ctx, officer)
 	if err != nil || u.Org != asg.Org || u.Role != remiss.RoleOfficer {
-		return workflows.AssignmentStatus{}, &Rejection{Kind: Invalid, Reason: officer + " är inte handläggare vid samma organisation", Fields: validate.Errors{{Field: "officer", Message: "Ingen handläggare med det namnet vid organisationen"}}}
+		return workflows.AssignmentStatus{}, &remiss.Error{Kind: remiss.KindInvalid, Reason: officer + " är inte handläggare vid samma organisation", Fields: remiss.FieldErrors{{Field: "officer", Message: "Ingen handläggare med det namnet vid organisationen"}}}
 	}
 	return s.updateAssignment(ctx, asg, workflows.UpdateAssign, workflows.AssignRequest{Actor: actor, Officer: officer})
 }
 
-func (s *Service) storeVersion(ctx context.Context, actor remiss.Actor, assignmentID, action string, content remiss.Response) (store.Assignment, store.ResponseVersion, error) {
+func (s *Service) storeVersion(ctx context.Context, actor remiss.Actor, assignmentID string, action remiss.Action, content remiss.Response) (store.Assignment, store.ResponseVersion, error) {
 	asg, err := s.assignment(ctx, actor, assignmentID, action)
 	if err != nil {
 		return asg, store.ResponseVersion{}, err
 	}
 	if err := rules.Struct(content); err != nil {
-		return asg, store.ResponseVersion{}, invalid(err)
+		return asg, store.ResponseVersion{}, remiss.Invalid(err)
 	}
 	v, err := s.Store.SaveResponseVersion(ctx, asg.ID, content, actor.User)
 	return asg, v, err
@@ -303,7 +256,7 @@ func (s *Service) storeVersion(ctx context.Context, actor remiss.Actor, assignme
 
 // SaveDraft stores a draft and records it on the assignment.
 func (s *Service) SaveDraft(ctx context.Context, actor remiss.Actor, assignmentID string, content remiss.Response) (workflows.AssignmentStatus, error) {
-	asg, v, err := s.storeVersion(ctx, actor, assignmentID, workflows.UpdateSaveDraft, content)
+	asg, v, err := s.storeVersion(ctx, actor, assignmentID, remiss.ActSaveDraft, content)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -312,7 +265,7 @@ func (s *Service) SaveDraft(ctx context.Context, actor remiss.Actor, assignmentI
 
 // Submit stores the answer as a new version and submits it for approval.
 func (s *Service) Submit(ctx context.Context, actor remiss.Actor, assignmentID string, content remiss.Response) (workflows.AssignmentStatus, error) {
-	asg, v, err := s.storeVersion(ctx, actor, assignmentID, workflows.UpdateSubmit, content)
+	asg, v, err := s.storeVersion(ctx, actor, assignmentID, remiss.ActSubmit, content)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -322,21 +275,21 @@ func (s *Service) Submit(ctx context.Context, actor remiss.Actor, assignmentID s
 func (s *Service) note(ctx context.Context, actor remiss.Actor, asg store.Assignment, kind, text string, required bool) (string, error) {
 	text = strings.TrimSpace(text)
 	if required && text == "" {
-		return "", &Rejection{Kind: Invalid, Reason: "ange en motivering", Fields: validate.Errors{{Field: "reason", Message: "Får inte vara tomt"}}}
+		return "", &remiss.Error{Kind: remiss.KindInvalid, Reason: "ange en motivering", Fields: remiss.FieldErrors{{Field: "reason", Message: "Får inte vara tomt"}}}
 	}
 	var body struct {
 		Text string `json:"reason" validate:"max=5000,nocontrolml"`
 	}
 	body.Text = text
 	if err := rules.Struct(body); err != nil {
-		return "", invalid(err)
+		return "", remiss.Invalid(err)
 	}
 	return s.Store.AddNote(ctx, asg.ID, kind, text, actor.User)
 }
 
 // Return sends a submitted answer back to the officer with a comment.
 func (s *Service) Return(ctx context.Context, actor remiss.Actor, assignmentID, comment string) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateReturn)
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActReturn)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -350,7 +303,7 @@ func (s *Service) Return(ctx context.Context, actor remiss.Actor, assignmentID, 
 // Approve approves the submitted version whose hash the signatory read;
 // an empty hash means the version currently submitted.
 func (s *Service) Approve(ctx context.Context, actor remiss.Actor, assignmentID, sha256 string) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateApprove)
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActApprove)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -360,7 +313,7 @@ func (s *Service) Approve(ctx context.Context, actor remiss.Actor, assignmentID,
 			return st, err
 		}
 		if st.State != remiss.StateSubmitted {
-			return st, reject(Conflict, "det finns inget inskickat yttrande att godkänna (%s)", st.State.Label())
+			return st, remiss.Refuse(remiss.KindConflict, "det finns inget inskickat yttrande att godkänna (%s)", st.State.Label())
 		}
 		sha256 = st.SHA256
 	}
@@ -369,7 +322,7 @@ func (s *Service) Approve(ctx context.Context, actor remiss.Actor, assignmentID,
 
 // Decline answers that the nämnd "avstår från att yttra sig".
 func (s *Service) Decline(ctx context.Context, actor remiss.Actor, assignmentID, reason string) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateDecline)
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActDecline)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -382,7 +335,7 @@ func (s *Service) Decline(ctx context.Context, actor remiss.Actor, assignmentID,
 
 // RequestExtension asks the Coordinator for anstånd until a date.
 func (s *Service) RequestExtension(ctx context.Context, actor remiss.Actor, assignmentID, until, reason string) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateRequestExtension)
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActRequestExtension)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -400,7 +353,7 @@ func (s *Service) RequestExtension(ctx context.Context, actor remiss.Actor, assi
 
 // DecideExtension grants or refuses a pending anstånd request.
 func (s *Service) DecideExtension(ctx context.Context, actor remiss.Actor, assignmentID string, approve bool, until string) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateDecideExtension)
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActDecideExtension)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -414,7 +367,7 @@ func (s *Service) DecideExtension(ctx context.Context, actor remiss.Actor, assig
 
 // RemindNow sends a reminder to a recipient at once (Coordinator).
 func (s *Service) RemindNow(ctx context.Context, actor remiss.Actor, assignmentID string) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID, workflows.UpdateRemindNow)
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActRemindNow)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -423,15 +376,25 @@ func (s *Service) RemindNow(ctx context.Context, actor remiss.Actor, assignmentI
 
 // Close closes a round before everyone has answered.
 func (s *Service) Close(ctx context.Context, actor remiss.Actor, remissID string) (workflows.RemissStatus, error) {
-	var st workflows.RemissStatus
-	err := s.update(ctx, workflows.RemissWorkflowID(remissID), workflows.UpdateClose, workflows.RoundRequest{Actor: actor}, &st)
-	return st, err
+	return s.roundUpdate(ctx, actor, remissID, remiss.ActClose)
 }
 
 // Withdraw withdraws a remiss: every open assignment ends.
 func (s *Service) Withdraw(ctx context.Context, actor remiss.Actor, remissID string) (workflows.RemissStatus, error) {
+	return s.roundUpdate(ctx, actor, remissID, remiss.ActWithdraw)
+}
+
+func (s *Service) roundUpdate(ctx context.Context, actor remiss.Actor, remissID string, action remiss.Action) (workflows.RemissStatus, error) {
 	var st workflows.RemissStatus
-	err := s.update(ctx, workflows.RemissWorkflowID(remissID), workflows.UpdateWithdraw, workflows.RoundRequest{Actor: actor}, &st)
+	if err := remiss.MayAct(action, actor, ""); err != nil {
+		return st, err
+	}
+	if _, err := s.Store.RemissHead(ctx, remissID); errors.Is(err, store.ErrNotFound) {
+		return st, remiss.Refuse(remiss.KindNotFound, "remissen %s finns inte", remissID)
+	} else if err != nil {
+		return st, err
+	}
+	err := s.update(ctx, workflows.RemissWorkflowID(remissID), string(action), workflows.RoundRequest{Actor: actor}, &st)
 	return st, err
 }
 

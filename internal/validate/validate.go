@@ -18,33 +18,6 @@ import (
 	"github.com/remiss/remiss/internal/remiss"
 )
 
-// FieldError is one problem with one field, in Swedish.
-type FieldError struct {
-	Field   string `json:"field"`   // path as the user wrote it, e.g. "recipients[2]"
-	Message string `json:"message"` // e.g. "Okänd remissinstans"
-}
-
-// Errors lists every problem found; it is an error.
-type Errors []FieldError
-
-func (e Errors) Error() string {
-	parts := make([]string, len(e))
-	for i, f := range e {
-		parts[i] = f.Field + ": " + f.Message
-	}
-	return "ogiltiga uppgifter: " + strings.Join(parts, "; ")
-}
-
-// For returns the message for one field, or "".
-func (e Errors) For(field string) string {
-	for _, f := range e {
-		if f.Field == field {
-			return f.Message
-		}
-	}
-	return ""
-}
-
 // Validator checks values against their tags. It is safe for concurrent use.
 type Validator struct {
 	v *validator.Validate
@@ -191,7 +164,7 @@ func reportRepeats(sl validator.StructLevel, field, structField string, values [
 	}
 }
 
-// Struct checks s and returns Errors listing every failing field, or nil.
+// Struct checks s and returns remiss.FieldErrors listing every failing field, or nil.
 func (val *Validator) Struct(s any) error {
 	err := val.v.Struct(s)
 	if err == nil {
@@ -201,9 +174,9 @@ func (val *Validator) Struct(s any) error {
 	if !errors.As(err, &verrs) {
 		return fmt.Errorf("validate: %w", err)
 	}
-	out := make(Errors, 0, len(verrs))
+	out := make(remiss.FieldErrors, 0, len(verrs))
 	for _, fe := range verrs {
-		out = append(out, FieldError{Field: fieldPath(fe), Message: message(fe)})
+		out = append(out, remiss.FieldError{Field: fieldPath(fe), Message: message(fe)})
 	}
 	return out
 }

@@ -31,7 +31,7 @@ func TestLaunchRules(t *testing.T) {
 	bad := remiss.Launch{Dnr: "171908", Title: "Ti\x07tel", Deadline: "2026-11-01",
 		Recipients: []string{"bromma", "bromma", "nowhere"}, Reminders: []string{"två veckor"}}
 	err := v.Struct(bad)
-	var fields validate.Errors
+	var fields remiss.FieldErrors
 	if !errors.As(err, &fields) {
 		t.Fatalf("got %v", err)
 	}
@@ -70,7 +70,7 @@ func TestResponseRules(t *testing.T) {
 	v := validate.New(nil)
 	err := v.Struct(remiss.Response{Summary: strings.Repeat("x", 6000), Opinions: "ok", OfficerName: "A",
 		Signatories: []remiss.Signatory{{Name: "Lars Wennberg"}}})
-	var fields validate.Errors
+	var fields remiss.FieldErrors
 	if !errors.As(err, &fields) {
 		t.Fatalf("got %v", err)
 	}
@@ -83,9 +83,9 @@ func TestResponseRules(t *testing.T) {
 
 func TestDecisionRules(t *testing.T) {
 	v := validate.New(known)
-	fieldsOf := func(x any) validate.Errors {
+	fieldsOf := func(x any) remiss.FieldErrors {
 		t.Helper()
-		var fields validate.Errors
+		var fields remiss.FieldErrors
 		if err := v.Struct(x); err != nil && !errors.As(err, &fields) {
 			t.Fatalf("got %v", err)
 		}

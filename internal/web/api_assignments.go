@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
 )
 
@@ -102,11 +103,11 @@ func (s *Server) requestExtension(w http.ResponseWriter, r *http.Request, u stor
 }
 
 func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request, u store.User) error {
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxUpload+1))
+	body, err := io.ReadAll(io.LimitReader(r.Body, rounds.MaxUpload+1))
 	if err != nil {
-		return errBadBody
+		return badBody("kunde inte läsa förfrågan")
 	}
-	d, err := s.storeAttachment(r.Context(), u, r.PathValue("id"), r.URL.Query().Get("name"), body)
+	d, err := s.Rounds.Attach(r.Context(), u.Actor(), r.PathValue("id"), r.URL.Query().Get("name"), body)
 	if err != nil {
 		return err
 	}

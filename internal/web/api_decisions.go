@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/remiss/remiss/internal/remiss"
@@ -122,8 +123,8 @@ func (s *Server) recordDecision(w http.ResponseWriter, r *http.Request, u store.
 	return s.answer(w, st, err)
 }
 
-// visibleDecisions are a round's recorded decisions u may read: all for
-// KS, a recipient's own nämnd's decisions for it.
+// visibleDecisions are a round's recorded decisions u may read: the
+// path's, and those of the assignments u may see.
 func (s *Server) visibleDecisions(r *http.Request, u store.User, id string) (store.Remiss, []store.Decision, error) {
 	rm, _, err := s.visibleRemiss(r.Context(), u, id)
 	if err != nil {
@@ -133,13 +134,9 @@ func (s *Server) visibleDecisions(r *http.Request, u store.User, id string) (sto
 	if err != nil {
 		return rm, nil, err
 	}
-	if u.Org == remiss.KS {
-		return rm, all, nil
-	}
-	own := remiss.AssignmentID(rm.ID, u.Org)
 	var out []store.Decision
 	for _, d := range all {
-		if d.AssignmentID == own {
+		if d.AssignmentID == "" || remiss.MaySeeAssignment(u.Actor(), strings.TrimPrefix(d.AssignmentID, rm.ID+".")) {
 			out = append(out, d)
 		}
 	}

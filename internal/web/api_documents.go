@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
 )
@@ -15,9 +16,9 @@ import (
 func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request, u store.User) error {
 	id := r.URL.Query().Get("remiss")
 	if id == "" {
-		return rejectField("remiss", "Ange remissens ID")
+		return remiss.InvalidField("remiss", "Ange remissens ID")
 	}
-	_, asgs, err := s.visibleRemiss(r.Context(), u, id)
+	rm, asgs, err := s.remissWithAssignments(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
@@ -27,7 +28,7 @@ func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request, u store.U
 	}
 	out := []map[string]any{}
 	for _, d := range docs {
-		if mayRead(u, d, asgs) {
+		if mayRead(u, rm, asgs, d) {
 			out = append(out, map[string]any{"id": d.ID, "kind": d.Kind, "filename": d.Filename, "sha256": d.SHA256,
 				"assignmentId": d.AssignmentID, "createdAt": d.CreatedAt.Format(time.RFC3339)})
 		}

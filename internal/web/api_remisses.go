@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/workflows"
 )
@@ -56,7 +57,7 @@ func (s *Server) getRemiss(w http.ResponseWriter, r *http.Request, u store.User)
 	if rm.OutcomeID != "" {
 		out["outcomeId"] = rm.OutcomeID
 	}
-	if u.Org == remiss.KS && rm.SummaryID != "" {
+	if rm.SummaryID != "" && remiss.MayReadDocument(u.Actor(), rm.Recipients, "", false) {
 		out["summaryId"] = rm.SummaryID
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -64,21 +65,11 @@ func (s *Server) getRemiss(w http.ResponseWriter, r *http.Request, u store.User)
 }
 
 func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request, u store.User) error {
-	if u.Role != remiss.RoleCoordinator || u.Org != remiss.KS {
-		return errForbidden
-	}
-	rm, err := s.Store.Remiss(r.Context(), r.PathValue("id"))
+	body, err := io.ReadAll(io.LimitReader(r.Body, rounds.MaxUpload+1))
 	if err != nil {
-		return err
+		return badBody("kunde inte läsa förfrågan")
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxUpload+1))
-	if err != nil {
-		return errBadBody
-	}
-	if len(body) > MaxUpload {
-		return errTooLarge
-	}
-	d, err := s.storeUnderlag(r.Context(), rm.ID, body)
+	d, err := s.Rounds.UploadUnderlag(r.Context(), u.Actor(), r.PathValue("id"), body)
 	if err != nil {
 		return err
 	}
@@ -87,8 +78,8 @@ func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request, u store.
 }
 
 func (s *Server) decideExtension(w http.ResponseWriter, r *http.Request, u store.User) error {
-	if u.Org != remiss.KS {
-		return errForbidden
+	if err := remiss.MayAct(remiss.ActDecideExtension, u.Actor(), ""); err != nil {
+		return err
 	}
 	var in struct {
 		Approve bool   `json:"approve"`
@@ -102,20 +93,14 @@ func (s *Server) decideExtension(w http.ResponseWriter, r *http.Request, u store
 }
 
 func (s *Server) remindNow(w http.ResponseWriter, r *http.Request, u store.User) error {
-	if u.Org != remiss.KS {
-		return errForbidden
+	if err := remiss.MayAct(remiss.ActRemindNow, u.Actor(), ""); err != nil {
+		return err
 	}
 	st, err := s.Rounds.RemindNow(r.Context(), u.Actor(), remiss.AssignmentID(r.PathValue("id"), r.PathValue("org")))
 	return s.answer(w, st, err)
 }
 
 func (s *Server) roundAction(w http.ResponseWriter, r *http.Request, u store.User, act func(context.Context, remiss.Actor, string) (workflows.RemissStatus, error)) error {
-	if u.Org != remiss.KS {
-		return errForbidden
-	}
-	if _, err := s.Store.RemissHead(r.Context(), r.PathValue("id")); err != nil {
-		return err
-	}
 	st, err := act(r.Context(), u.Actor(), r.PathValue("id"))
 	if err != nil {
 		return err

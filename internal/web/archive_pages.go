@@ -24,7 +24,7 @@ func (s *Server) archivePage(w http.ResponseWriter, r *http.Request, p page) err
 	}
 	var rows []archiveRow
 	for _, rm := range list {
-		_, asgs, err := s.visibleRemiss(r.Context(), p.User, rm.ID)
+		rm, asgs, err := s.remissWithAssignments(r.Context(), p.User, rm.ID)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
@@ -36,7 +36,7 @@ func (s *Server) archivePage(w http.ResponseWriter, r *http.Request, p page) err
 			return err
 		}
 		for _, d := range docs {
-			if !mayRead(p.User, d, asgs) {
+			if !mayRead(p.User, rm, asgs, d) {
 				continue
 			}
 			hay := strings.ToLower(rm.Dnr + " " + rm.Title + " " + d.Filename + " " + d.AssignmentID + " " + d.CreatedAt.Format("2006-01-02"))

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/remiss/remiss/activities"
 	"github.com/remiss/remiss/internal/remiss"
-	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/internal/validate"
 	"github.com/remiss/remiss/templates/pdf"
@@ -63,13 +61,14 @@ func (s *Server) postAssign(w http.ResponseWriter, r *http.Request, p page) erro
 	return redirect(w, r, "/inkorg", "fordelad")
 }
 
-// ownAssignment loads an assignment of the user's organisation.
+// ownAssignment loads an assignment for its page, which shows the answer
+// being written: only its own organisation may see it.
 func (s *Server) ownAssignment(ctx context.Context, u store.User, id string) (store.Assignment, store.Remiss, error) {
 	a, err := s.Store.Assignment(ctx, id)
 	if err != nil {
 		return a, store.Remiss{}, err
 	}
-	if a.Org != u.Org {
+	if !remiss.MaySeeDraft(u.Actor(), a.Org) {
 		return a, store.Remiss{}, store.ErrNotFound
 	}
 	rm, err := s.Store.Remiss(ctx, a.RemissID)
@@ -116,8 +115,8 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 		}
 	}
 	data := map[string]any{"Assignment": a, "Remiss": rm, "OrgName": org.Name, "State": a.State.Label(), "Bilagor": bilagor,
-		"CanEdit":    p.User.Role == remiss.RoleOfficer && (a.State == remiss.StateAssigned || a.State == remiss.StateDrafting || a.State == remiss.StateSent),
-		"CanApprove": p.User.Role == remiss.RoleSignatory && a.State == remiss.StateSubmitted}
+		"CanEdit":    may(remiss.ActAttach, p.User.Actor(), a),
+		"CanApprove": may(remiss.ActApprove, p.User.Actor(), a)}
 	if a.ResponseVersionID != "" {
 		v, err := s.Store.ResponseVersion(ctx, a.ResponseVersionID)
 		if err != nil {
@@ -152,8 +151,8 @@ func (s *Server) assignmentPage(w http.ResponseWriter, r *http.Request, p page) 
 // formError shows the assignment page again with what was typed and the
 // problems next to their fields.
 func (s *Server) formError(w http.ResponseWriter, r *http.Request, p page, err error) error {
-	var rej *rounds.Rejection
-	if !errors.As(err, &rej) || rej.Kind == rounds.NotFound {
+	rej := rejected(err)
+	if rej == nil {
 		return err
 	}
 	a, rm, lerr := s.ownAssignment(r.Context(), p.User, r.PathValue("id"))
@@ -173,7 +172,7 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, p page, err e
 		return lerr
 	}
 	p.Title = rm.Title
-	s.render(w, map[rounds.Kind]int{rounds.Invalid: 422, rounds.Forbidden: 403, rounds.Conflict: 409}[rej.Kind], "assignment", p)
+	s.render(w, kindStatus[rej.Kind], "assignment", p)
 	return nil
 }
 
@@ -183,9 +182,7 @@ func (s *Server) postAnswer(w http.ResponseWriter, r *http.Request, p page) erro
 	switch r.PostFormValue("action") {
 	case "preview":
 		if err := answerRules.Struct(c); err != nil {
-			var fields validate.Errors
-			errors.As(err, &fields)
-			return s.formError(w, r, p, &rounds.Rejection{Kind: rounds.Invalid, Reason: "ogiltiga uppgifter", Fields: fields})
+			return s.formError(w, r, p, remiss.Invalid(err))
 		}
 		a, rm, err := s.ownAssignment(r.Context(), p.User, id)
 		if err != nil {
@@ -219,14 +216,14 @@ func (s *Server) postAttachment(w http.ResponseWriter, r *http.Request, p page) 
 	id := r.PathValue("id")
 	f, hdr, err := r.FormFile("bilaga")
 	if err != nil {
-		return s.formError(w, r, p, rejectField("bilaga", "Välj en PDF-fil"))
+		return s.formError(w, r, p, remiss.InvalidField("bilaga", "Välj en PDF-fil"))
 	}
 	body, err := io.ReadAll(f)
 	f.Close()
 	if err != nil {
 		return err
 	}
-	if _, err := s.storeAttachment(r.Context(), p.User, id, hdr.Filename, body); err != nil {
+	if _, err := s.Rounds.Attach(r.Context(), p.User.Actor(), id, hdr.Filename, body); err != nil {
 		return s.formError(w, r, p, err)
 	}
 	return redirect(w, r, "/uppdrag/"+id, "bilaga")
@@ -243,8 +240,7 @@ func (s *Server) postDecline(w http.ResponseWriter, r *http.Request, p page) err
 func (s *Server) postExtension(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
 	_, err := s.Rounds.RequestExtension(r.Context(), p.User.Actor(), id, strings.TrimSpace(r.PostFormValue("until")), r.PostFormValue("extensionReason"))
-	var rej *rounds.Rejection
-	if errors.As(err, &rej) {
+	if rej, ok := remiss.AsError(err); ok {
 		renameFields(rej, map[string]string{"reason": "extensionReason"})
 	}
 	if err != nil {
@@ -264,8 +260,7 @@ func (s *Server) postApprove(w http.ResponseWriter, r *http.Request, p page) err
 func (s *Server) postReturn(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
 	if _, err := s.Rounds.Return(r.Context(), p.User.Actor(), id, r.PostFormValue("comment")); err != nil {
-		var rej *rounds.Rejection
-		if errors.As(err, &rej) {
+		if rej, ok := remiss.AsError(err); ok {
 			renameFields(rej, map[string]string{"reason": "comment"})
 		}
 		return s.formError(w, r, p, err)

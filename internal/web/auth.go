@@ -113,7 +113,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 func decode(r *http.Request, v any, limit int64) error {
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
-		return fmt.Errorf("%w: kunde inte läsa förfrågan", errBadBody)
+		return badBody("kunde inte läsa förfrågan")
 	}
 	if int64(len(body)) > limit {
 		return errTooLarge
@@ -124,11 +124,11 @@ func decode(r *http.Request, v any, limit int64) error {
 		var typeErr *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &typeErr):
-			return fmt.Errorf("%w: fältet %q har fel typ", errBadBody, typeErr.Field)
+			return badBody(fmt.Sprintf("fältet %q har fel typ", typeErr.Field))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			return fmt.Errorf("%w: okänt fält %s", errBadBody, strings.TrimPrefix(err.Error(), "json: unknown field "))
+			return badBody("okänt fält " + strings.TrimPrefix(err.Error(), "json: unknown field "))
 		}
-		return fmt.Errorf("%w: ogiltig JSON", errBadBody)
+		return badBody("ogiltig JSON")
 	}
 	return nil
 }

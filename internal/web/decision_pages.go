@@ -49,8 +49,8 @@ func meetingOptions(ms []remiss.Meeting) []meetingOption {
 // --- The calendar and the default route ---
 
 func (s *Server) renderMeetings(w http.ResponseWriter, r *http.Request, p page, code int) error {
-	if p.User.Role != remiss.RoleRegistrar {
-		return errForbidden
+	if err := remiss.MayAct(remiss.ActEditCalendar, p.User.Actor(), p.User.Org); err != nil {
+		return err
 	}
 	ms, err := s.Rounds.Meetings(r.Context(), p.User.Actor(), p.User.Org)
 	if err != nil {
@@ -75,15 +75,15 @@ func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request, p page) er
 }
 
 func (s *Server) postMeeting(w http.ResponseWriter, r *http.Request, p page) error {
-	if p.User.Role != remiss.RoleRegistrar {
-		return errForbidden
+	if err := remiss.MayAct(remiss.ActEditCalendar, p.User.Actor(), p.User.Org); err != nil {
+		return err
 	}
 	n := remiss.NewMeeting{Date: strings.TrimSpace(r.PostFormValue("date")), AgendaDeadline: strings.TrimSpace(r.PostFormValue("agendaDeadline")),
 		Place: r.PostFormValue("place")}
 	_, err := s.Rounds.AddMeeting(r.Context(), p.User.Actor(), n)
 	if rej := rejected(err); rej != nil {
 		keepForm(r, &p, rej, nil)
-		return s.renderMeetings(w, r, p, rejectionCode[rej.Kind])
+		return s.renderMeetings(w, r, p, kindStatus[rej.Kind])
 	}
 	if err != nil {
 		return err
@@ -95,7 +95,7 @@ func (s *Server) postDeleteMeeting(w http.ResponseWriter, r *http.Request, p pag
 	err := s.Rounds.DeleteMeeting(r.Context(), p.User.Actor(), r.PathValue("id"))
 	if rej := rejected(err); rej != nil {
 		p.Error = "Sammanträdet kan inte tas bort: " + rej.Reason + "."
-		return s.renderMeetings(w, r, p, rejectionCode[rej.Kind])
+		return s.renderMeetings(w, r, p, kindStatus[rej.Kind])
 	}
 	if err != nil {
 		return err
@@ -107,7 +107,7 @@ func (s *Server) postDefaultRoute(w http.ResponseWriter, r *http.Request, p page
 	err := s.Rounds.SetDefaultRoute(r.Context(), p.User.Actor(), remiss.Route(r.PostFormValue("route")), r.PostFormValue("delegationRef"))
 	if rej := rejected(err); rej != nil {
 		keepForm(r, &p, rej, nil)
-		return s.renderMeetings(w, r, p, rejectionCode[rej.Kind])
+		return s.renderMeetings(w, r, p, kindStatus[rej.Kind])
 	}
 	if err != nil {
 		return err
@@ -123,8 +123,8 @@ type agendaGroup struct {
 }
 
 func (s *Server) agendaPage(w http.ResponseWriter, r *http.Request, p page) error {
-	if p.User.Role != remiss.RoleRegistrar {
-		return errForbidden
+	if err := remiss.MayAct(remiss.ActDecide, p.User.Actor(), p.User.Org); err != nil {
+		return err
 	}
 	items, err := s.Store.Agenda(r.Context(), p.User.Org)
 	if err != nil {
@@ -169,7 +169,7 @@ func (s *Server) routeData(ctx context.Context, p page, a store.Assignment, data
 	if a.MinutesID != "" {
 		data["MinutesID"] = a.MinutesID
 	}
-	if p.User.Role != remiss.RoleRegistrar || p.User.Org != a.Org {
+	if remiss.MayAct(remiss.ActRoute, p.User.Actor(), a.Org) != nil {
 		return nil
 	}
 	canRoute := false
@@ -297,7 +297,7 @@ func (s *Server) pathData(ctx context.Context, p page, rm store.Remiss, data map
 	data["Path"], data["PathDone"], data["OutcomeID"] = steps, st.Done, st.OutcomeID
 	if !st.Done && st.Step < len(st.Path) {
 		data["CurrentStep"] = steps[st.Step]
-		if workflows.StepPermitted(p.User.Actor()) == nil {
+		if remiss.MayAct(remiss.ActDecideStep, p.User.Actor(), "") == nil {
 			var verdicts []meetingOption
 			for _, v := range remiss.StepVerdicts(st.Step == len(st.Path)-1) {
 				verdicts = append(verdicts, meetingOption{string(v), v.Label()})
@@ -310,8 +310,8 @@ func (s *Server) pathData(ctx context.Context, p page, rm store.Remiss, data map
 
 func (s *Server) postStepDecision(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
-	if !isKS(p.User) {
-		return errForbidden
+	if err := remiss.MayAct(remiss.ActDecideStep, p.User.Actor(), ""); err != nil {
+		return err
 	}
 	sd := remiss.StepDecision{MeetingDate: strings.TrimSpace(r.PostFormValue("meetingDate")), Paragraph: strings.TrimSpace(r.PostFormValue("paragraph")), Verdict: remiss.Verdict(r.PostFormValue("decision")),
 		Wording: r.PostFormValue("wording"), Immediate: r.PostFormValue("immediate") != "",
@@ -324,7 +324,7 @@ func (s *Server) postStepDecision(w http.ResponseWriter, r *http.Request, p page
 			return err
 		}
 		p.Data = data
-		s.render(w, rejectionCode[rej.Kind], "round", p)
+		s.render(w, kindStatus[rej.Kind], "round", p)
 		return nil
 	}
 	if err != nil {

@@ -1,12 +1,11 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
-	"github.com/remiss/remiss/internal/rounds"
-	"github.com/remiss/remiss/internal/validate"
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/store"
 )
 
 // Reading forms and showing them again with their problems.
@@ -23,12 +22,12 @@ func splitList(s string, sep string) []string {
 }
 
 // fieldsTop files errors of list elements ("recipients[2]") under the list.
-func fieldsTop(fields validate.Errors) validate.Errors {
-	out := validate.Errors{}
+func fieldsTop(fields remiss.FieldErrors) remiss.FieldErrors {
+	out := remiss.FieldErrors{}
 	for _, f := range fields {
 		name, _, _ := strings.Cut(f.Field, "[")
 		if out.For(name) == "" {
-			out = append(out, validate.FieldError{Field: name, Message: f.Message})
+			out = append(out, remiss.FieldError{Field: name, Message: f.Message})
 		}
 	}
 	return out
@@ -36,7 +35,7 @@ func fieldsTop(fields validate.Errors) validate.Errors {
 
 // keepForm shows a form again with what was typed and its problems next
 // to the fields (renamed where the page names a field otherwise).
-func keepForm(r *http.Request, p *page, rej *rounds.Rejection, rename map[string]string) {
+func keepForm(r *http.Request, p *page, rej *remiss.Error, rename map[string]string) {
 	for k, v := range r.PostForm {
 		if k != "csrf" && len(v) > 0 {
 			p.Form[k] = v[0]
@@ -54,24 +53,28 @@ func keepForm(r *http.Request, p *page, rej *rounds.Rejection, rename map[string
 	}
 }
 
-// rejected is the rejection to show on the form, or nil when err should be
-// an error page.
-func rejected(err error) *rounds.Rejection {
-	var rej *rounds.Rejection
-	if errors.As(err, &rej) && rej.Kind != rounds.NotFound && rej.Kind != rounds.Forbidden {
-		return rej
+// rejected is the refusal to show on the form, with its status, or nil
+// when err should be an error page (a failure of ours, or something the
+// user may not see or do at all).
+func rejected(err error) *remiss.Error {
+	if e, ok := remiss.AsError(err); ok && (e.Kind == remiss.KindInvalid || e.Kind == remiss.KindConflict || e.Kind == remiss.KindTooLarge) {
+		return e
 	}
 	return nil
 }
 
-var rejectionCode = map[rounds.Kind]int{rounds.Invalid: http.StatusUnprocessableEntity, rounds.Conflict: http.StatusConflict}
-
 // renameFields files a rejection's field errors under the names the form
 // uses for those fields.
-func renameFields(rej *rounds.Rejection, rename map[string]string) {
+func renameFields(rej *remiss.Error, rename map[string]string) {
 	for i, f := range rej.Fields {
 		if to, ok := rename[f.Field]; ok {
 			rej.Fields[i].Field = to
 		}
 	}
+}
+
+// may says whether actor may take action on assignment a now: the policy's
+// who and when, for showing a form only to those it will serve.
+func may(action remiss.Action, actor remiss.Actor, a store.Assignment) bool {
+	return remiss.MayAct(action, actor, a.Org) == nil && remiss.PossibleIn(action, a.State) == nil
 }

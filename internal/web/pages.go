@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
-	"github.com/remiss/remiss/internal/validate"
 	"github.com/remiss/remiss/templates"
 )
 
@@ -24,7 +24,7 @@ type page struct {
 	Flash  string
 	Error  string
 	Form   map[string]string
-	Errors validate.Errors
+	Errors remiss.FieldErrors
 	Data   any
 }
 
@@ -108,7 +108,7 @@ func (s *Server) page(h pageHandler) http.HandlerFunc {
 		if r.Method == http.MethodPost {
 			var err error
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-				r.Body = http.MaxBytesReader(w, r.Body, MaxUpload+1<<20)
+				r.Body = http.MaxBytesReader(w, r.Body, rounds.MaxUpload+1<<20)
 				err = r.ParseMultipartForm(1 << 20)
 			} else {
 				r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
@@ -219,5 +219,3 @@ func redirect(w http.ResponseWriter, r *http.Request, path, flash string) error 
 	http.Redirect(w, r, path+"?ok="+url.QueryEscape(flash), http.StatusSeeOther)
 	return nil
 }
-
-func isKS(u store.User) bool { return u.Org == remiss.KS }

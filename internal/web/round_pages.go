@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -23,7 +22,7 @@ type roundRow struct {
 }
 
 func (s *Server) roundsPage(w http.ResponseWriter, r *http.Request, p page) error {
-	if !isKS(p.User) {
+	if !remiss.MayFollowRounds(p.User.Actor()) {
 		return errForbidden
 	}
 	list, err := s.Store.Remisses(r.Context())
@@ -94,8 +93,8 @@ func (s *Server) newRoundData(ctx context.Context, checked []string) (any, error
 }
 
 func (s *Server) newRoundPage(w http.ResponseWriter, r *http.Request, p page) error {
-	if p.User.Role != remiss.RoleCoordinator {
-		return errForbidden
+	if err := remiss.MayAct(remiss.ActLaunch, p.User.Actor(), ""); err != nil {
+		return err
 	}
 	data, err := s.newRoundData(r.Context(), nil)
 	if err != nil {
@@ -155,23 +154,23 @@ func (s *Server) postRound(w http.ResponseWriter, r *http.Request, p page) error
 		}
 	}
 	var id string
-	if underlag != nil && !isPDF(underlag) {
-		err = rejectField("underlag", "Filen är inte en PDF")
-	} else {
+	if underlag != nil {
+		err = rounds.CheckPDF("underlag", underlag)
+	}
+	if err == nil {
 		id, err = s.Rounds.Launch(r.Context(), p.User.Actor(), l)
 	}
 	if err == nil && underlag != nil {
-		_, err = s.storeUnderlag(r.Context(), id, underlag)
+		_, err = s.Rounds.UploadUnderlag(r.Context(), p.User.Actor(), id, underlag)
 	}
-	var rej *rounds.Rejection
-	if errors.As(err, &rej) && rej.Kind != rounds.Forbidden {
+	if rej := rejected(err); rej != nil {
 		keepForm(r, &p, rej, nil)
 		data, err := s.newRoundData(r.Context(), l.Recipients)
 		if err != nil {
 			return err
 		}
 		p.Title, p.Data = "Ny remiss", data
-		s.render(w, http.StatusUnprocessableEntity, "new_round", p)
+		s.render(w, kindStatus[rej.Kind], "new_round", p)
 		return nil
 	}
 	if err != nil {
@@ -188,7 +187,7 @@ type recipientRow struct {
 }
 
 func (s *Server) roundPage(w http.ResponseWriter, r *http.Request, p page) error {
-	if !isKS(p.User) {
+	if !remiss.MayFollowRounds(p.User.Actor()) {
 		return store.ErrNotFound
 	}
 	data, err := s.roundData(r.Context(), p, r.PathValue("id"))
@@ -247,12 +246,6 @@ func (s *Server) roundData(ctx context.Context, p page, id string) (map[string]a
 
 func (s *Server) postRoundAction(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
-	if !isKS(p.User) {
-		return errForbidden
-	}
-	if _, err := s.Store.RemissHead(r.Context(), id); err != nil {
-		return err
-	}
 	if strings.HasSuffix(r.URL.Path, "/stang") {
 		if _, err := s.Rounds.Close(r.Context(), p.User.Actor(), id); err != nil {
 			return err
@@ -267,8 +260,8 @@ func (s *Server) postRoundAction(w http.ResponseWriter, r *http.Request, p page)
 
 func (s *Server) postDecideExtension(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
-	if !isKS(p.User) {
-		return errForbidden
+	if err := remiss.MayAct(remiss.ActDecideExtension, p.User.Actor(), ""); err != nil {
+		return err
 	}
 	if _, err := s.Rounds.DecideExtension(r.Context(), p.User.Actor(), remiss.AssignmentID(id, r.PathValue("org")),
 		r.PostFormValue("decision") == "approve", strings.TrimSpace(r.PostFormValue("until"))); err != nil {
@@ -279,8 +272,8 @@ func (s *Server) postDecideExtension(w http.ResponseWriter, r *http.Request, p p
 
 func (s *Server) postRemindNow(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
-	if !isKS(p.User) {
-		return errForbidden
+	if err := remiss.MayAct(remiss.ActRemindNow, p.User.Actor(), ""); err != nil {
+		return err
 	}
 	if _, err := s.Rounds.RemindNow(r.Context(), p.User.Actor(), remiss.AssignmentID(id, r.PathValue("org"))); err != nil {
 		return err

@@ -11,43 +11,53 @@ import (
 // What a user may see of rounds and documents, for the API and the pages
 // alike.
 
-// visibleRemiss loads a round and the assignments u may see: all for KS,
-// only their own for a recipient; another organisation gets not found.
+// visibleRemiss loads a round and the assignments u may see (see
+// remiss.MaySeeRound and MaySeeAssignment); a round u may not see is not
+// found. Recipients lists only the recipients u may see.
 func (s *Server) visibleRemiss(ctx context.Context, u store.User, id string) (store.Remiss, []store.Assignment, error) {
+	rm, asgs, err := s.remissWithAssignments(ctx, u, id)
+	if err != nil {
+		return rm, nil, err
+	}
+	var seen []store.Assignment
+	for _, a := range asgs {
+		if remiss.MaySeeAssignment(u.Actor(), a.Org) {
+			seen = append(seen, a)
+		}
+	}
+	rm.Recipients = nil
+	for _, a := range seen {
+		rm.Recipients = append(rm.Recipients, a.Org)
+	}
+	return rm, seen, nil
+}
+
+// remissWithAssignments loads a round u may see with all its assignments.
+func (s *Server) remissWithAssignments(ctx context.Context, u store.User, id string) (store.Remiss, []store.Assignment, error) {
 	rm, err := s.Store.Remiss(ctx, id)
 	if err != nil {
 		return rm, nil, err
 	}
+	if !remiss.MaySeeRound(u.Actor(), rm.Recipients) {
+		return store.Remiss{}, nil, store.ErrNotFound
+	}
 	asgs, err := s.Store.Assignments(ctx, id)
-	if err != nil {
-		return rm, nil, err
-	}
-	if u.Org == remiss.KS {
-		return rm, asgs, nil
-	}
-	for _, a := range asgs {
-		if a.Org == u.Org {
-			rm.Recipients = []string{u.Org}
-			return rm, []store.Assignment{a}, nil
-		}
-	}
-	return rm, nil, store.ErrNotFound
+	return rm, asgs, err
 }
 
-// mayRead says whether u may read document d: KS reads all; a recipient
-// reads the round's shared documents and its own statement.
-func mayRead(u store.User, d store.Document, asgs []store.Assignment) bool {
-	if u.Org == remiss.KS {
-		return true
+// mayRead says whether u may read document d of round rm, whose
+// assignments are asgs (all of them): remiss.MayReadDocument, with an
+// attachment to an answer not yet sealed as a draft.
+func mayRead(u store.User, rm store.Remiss, asgs []store.Assignment, d store.Document) bool {
+	org, draft := "", false
+	if d.AssignmentID != "" {
+		i := slices.IndexFunc(asgs, func(a store.Assignment) bool { return a.ID == d.AssignmentID })
+		if i < 0 {
+			return false
+		}
+		org, draft = asgs[i].Org, d.Kind == "bilaga" && asgs[i].DocumentID == ""
 	}
-	own := slices.ContainsFunc(asgs, func(a store.Assignment) bool { return a.Org == u.Org })
-	if !own {
-		return false
-	}
-	if d.AssignmentID == "" {
-		return true
-	}
-	return d.AssignmentID == remiss.AssignmentID(d.RemissID, u.Org)
+	return remiss.MayReadDocument(u.Actor(), rm.Recipients, org, draft)
 }
 
 // readableDocument loads a document u may read, or not found.
@@ -56,8 +66,8 @@ func (s *Server) readableDocument(ctx context.Context, u store.User, id string) 
 	if err != nil {
 		return d, err
 	}
-	_, asgs, err := s.visibleRemiss(ctx, u, d.RemissID)
-	if err != nil || !mayRead(u, d, asgs) {
+	rm, asgs, err := s.remissWithAssignments(ctx, u, d.RemissID)
+	if err != nil || !mayRead(u, rm, asgs, d) {
 		return store.Document{}, store.ErrNotFound
 	}
 	return d, nil

@@ -13,9 +13,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
-	"github.com/remiss/remiss/internal/validate"
 )
 
 // Server holds what the handlers need.
@@ -31,9 +31,6 @@ type Server struct {
 	// Extra routes (dev: the mail catcher's pages).
 	Extra map[string]http.Handler
 }
-
-// MaxUpload bounds an uploaded PDF.
-const MaxUpload = 20 << 20
 
 // Handler returns every route with the security headers.
 func (s *Server) Handler() http.Handler {
@@ -94,41 +91,52 @@ func cleanInput(next http.Handler) http.Handler {
 
 // apiError is the JSON body of every error.
 type apiError struct {
-	Error  string          `json:"error"`
-	Fields validate.Errors `json:"fields,omitempty"`
+	Error  string             `json:"error"`
+	Fields remiss.FieldErrors `json:"fields,omitempty"`
 }
 
-// status maps an error to the answer a caller should get.
+// status is the one map from an error to what a caller is told: the
+// HTTP status of its kind and its Swedish message (and fields). A refusal
+// (*remiss.Error, from internal/rounds, a workflow or this package) says
+// why in its own words; a store sentinel means what it says; anything
+// else is a failure of ours: a 500 with a generic message, whose cause
+// the caller logs and never shows.
 func status(err error) (int, apiError) {
-	var rej *rounds.Rejection
-	var fields validate.Errors
+	e, ok := remiss.AsError(err)
+	var fields remiss.FieldErrors
 	switch {
-	case errors.As(err, &rej):
-		code := map[rounds.Kind]int{rounds.Invalid: http.StatusUnprocessableEntity, rounds.Forbidden: http.StatusForbidden,
-			rounds.Conflict: http.StatusConflict, rounds.NotFound: http.StatusNotFound}[rej.Kind]
-		return code, apiError{Error: rej.Reason, Fields: rej.Fields}
+	case ok:
 	case errors.As(err, &fields):
-		return http.StatusUnprocessableEntity, apiError{Error: "ogiltiga uppgifter", Fields: fields}
+		e = &remiss.Error{Kind: remiss.KindInvalid, Reason: "ogiltiga uppgifter", Fields: fields}
 	case errors.Is(err, store.ErrNotFound):
-		return http.StatusNotFound, apiError{Error: "finns inte"}
-	case errors.Is(err, errForbidden):
-		return http.StatusForbidden, apiError{Error: "du har inte behörighet till det här"}
-	case errors.Is(err, errUnauthorized):
-		return http.StatusUnauthorized, apiError{Error: "logga in först"}
-	case errors.Is(err, errTooLarge):
-		return http.StatusRequestEntityTooLarge, apiError{Error: "filen är för stor"}
-	case errors.Is(err, errBadBody):
-		return http.StatusUnprocessableEntity, apiError{Error: strings.TrimPrefix(err.Error(), errBadBody.Error()+": ")}
+		e = &remiss.Error{Kind: remiss.KindNotFound, Reason: "finns inte"}
+	case errors.Is(err, store.ErrConflict):
+		e = &remiss.Error{Kind: remiss.KindConflict, Reason: "finns redan"}
+	default:
+		e = &remiss.Error{Kind: remiss.KindInternal, Reason: "ett internt fel inträffade"}
 	}
-	return http.StatusInternalServerError, apiError{Error: "ett internt fel inträffade"}
+	return kindStatus[e.Kind], apiError{Error: e.Reason, Fields: e.Fields}
 }
 
+var kindStatus = map[remiss.Kind]int{
+	remiss.KindInternal:     http.StatusInternalServerError,
+	remiss.KindInvalid:      http.StatusUnprocessableEntity,
+	remiss.KindForbidden:    http.StatusForbidden,
+	remiss.KindConflict:     http.StatusConflict,
+	remiss.KindNotFound:     http.StatusNotFound,
+	remiss.KindUnauthorized: http.StatusUnauthorized,
+	remiss.KindTooLarge:     http.StatusRequestEntityTooLarge,
+}
+
+// The refusals of this package's own checks.
 var (
-	errForbidden    = errors.New("forbidden")
-	errUnauthorized = errors.New("unauthorized")
-	errTooLarge     = errors.New("too large")
-	errBadBody      = errors.New("bad body")
+	errForbidden    = remiss.Refuse(remiss.KindForbidden, "du har inte behörighet till det här")
+	errUnauthorized = remiss.Refuse(remiss.KindUnauthorized, "logga in först")
+	errTooLarge     = remiss.Refuse(remiss.KindTooLarge, "filen är för stor")
 )
+
+// badBody refuses a request body that cannot be read as it should.
+func badBody(reason string) error { return remiss.Refuse(remiss.KindInvalid, "%s", reason) }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -142,8 +150,4 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.Log.Error("web", "path", r.URL.Path, "err", err)
 	}
 	writeJSON(w, code, body)
-}
-
-func rejectField(field, msg string) error {
-	return &rounds.Rejection{Kind: rounds.Invalid, Reason: msg, Fields: validate.Errors{{Field: field, Message: msg}}}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/internal/web"
 	"github.com/remiss/remiss/workflows"
@@ -193,7 +194,7 @@ func TestAPI(t *testing.T) {
 	if r := c.do(coord, "POST", "/api/v1/remisses/"+id+"/documents", []byte("not a pdf, though named .pdf")); r.code != 422 {
 		t.Errorf("upload of a non-PDF: %d", r.code)
 	}
-	if r := c.do(coord, "POST", "/api/v1/remisses/"+id+"/documents", append([]byte("%PDF-1.7\n"), make([]byte, web.MaxUpload)...)); r.code != 413 {
+	if r := c.do(coord, "POST", "/api/v1/remisses/"+id+"/documents", append([]byte("%PDF-1.7\n"), make([]byte, rounds.MaxUpload)...)); r.code != 413 {
 		t.Errorf("upload too large: %d", r.code)
 	}
 	if r := c.do(bOff, "POST", "/api/v1/remisses/"+id+"/documents", missiv.Content); r.code != 403 {
@@ -293,6 +294,25 @@ func TestAPI(t *testing.T) {
 	incomplete.Proposals = nil
 	if r := c.do(bOff, "POST", "/api/v1/assignments/"+bromma+"/submit", incomplete); r.code != 422 || !strings.Contains(string(r.body), `"proposals"`) {
 		t.Errorf("submit without proposals: %d %s", r.code, r.body)
+	}
+	// An activity that fails inside an update is a failure of ours: a 500
+	// with a generic message, not a 422 with its internal text, and the
+	// draft is not recorded.
+	db := e.store.DB()
+	if _, err := db.ExecContext(ctx, `CREATE FUNCTION refuse_draft() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN IF NEW.action = 'draft_saved' THEN RAISE EXCEPTION 'test: the audit refuses drafts' USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$;
+		CREATE TRIGGER refuse_draft BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION refuse_draft();`); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.do(bOff, "PUT", "/api/v1/assignments/"+bromma+"/draft", answer); r.code != 500 || strings.Contains(string(r.body), "audit") ||
+		!strings.Contains(string(r.body), "ett internt fel inträffade") {
+		t.Errorf("draft whose record fails: %d %s, want 500 with a generic message", r.code, r.body)
+	}
+	if a, _ := e.store.Assignment(ctx, bromma); a.State != remiss.StateAssigned {
+		t.Errorf("after the failed draft the assignment is %s", a.State)
+	}
+	if _, err := db.ExecContext(ctx, `DROP TRIGGER refuse_draft ON audit; DROP FUNCTION refuse_draft();`); err != nil {
+		t.Fatal(err)
 	}
 	mustOK(bOff, "PUT", "/api/v1/assignments/"+bromma+"/draft", answer)
 	if r := c.do(bOff, "POST", "/api/v1/assignments/"+bromma+"/attachments?name=../../etc/Bilaga%201.pdf", missiv.Content); r.code != 201 || !strings.Contains(string(r.body), `"filename":"Bilaga 1.pdf"`) {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/remiss"
-	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/workflows"
 )
@@ -45,14 +44,14 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 		}
 	}
 	// Refusals that change nothing.
-	if _, err := e.svc.AddMeeting(ctx, e.user("kungsholmen.registrator"), remiss.NewMeeting{Date: today, AgendaDeadline: today}); !errors.Is(err, rounds.ErrRejected) {
+	if _, err := e.svc.AddMeeting(ctx, e.user("kungsholmen.registrator"), remiss.NewMeeting{Date: today, AgendaDeadline: today}); !errors.Is(err, remiss.ErrRefused) {
 		t.Errorf("a second meeting the same day: %v", err)
 	}
-	if _, err := e.svc.AddMeeting(ctx, e.user("kungsholmen.handlaggare"), remiss.NewMeeting{Date: today, AgendaDeadline: today}); !errors.Is(err, rounds.ErrRejected) {
+	if _, err := e.svc.AddMeeting(ctx, e.user("kungsholmen.handlaggare"), remiss.NewMeeting{Date: today, AgendaDeadline: today}); !errors.Is(err, remiss.ErrRefused) {
 		t.Errorf("an officer edits the calendar: %v", err)
 	}
 	later := time.Now().AddDate(0, 0, 20).Format(remiss.DateLayout)
-	if _, err := e.svc.AddMeeting(ctx, e.user(flagged+".registrator"), remiss.NewMeeting{Date: later, AgendaDeadline: time.Now().AddDate(0, 0, 25).Format(remiss.DateLayout)}); !errors.Is(err, rounds.ErrRejected) {
+	if _, err := e.svc.AddMeeting(ctx, e.user(flagged+".registrator"), remiss.NewMeeting{Date: later, AgendaDeadline: time.Now().AddDate(0, 0, 25).Format(remiss.DateLayout)}); !errors.Is(err, remiss.ErrRefused) {
 		t.Errorf("an agenda deadline after the meeting: %v", err)
 	}
 
@@ -129,7 +128,7 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 	// A decision without § or justering is refused by field.
 	if _, err := decide("kungsholmen", remiss.Minutes{Meeting: meeting("kungsholmen"), Verdict: remiss.VerdictBifall}); err == nil {
 		t.Error("a decision without paragraph and justering was accepted")
-	} else if rej := new(rounds.Rejection); !errors.As(err, &rej) || rej.Fields.For("paragraph") == "" || rej.Fields.For("adjustOn") == "" {
+	} else if rej := new(remiss.Error); !errors.As(err, &rej) || rej.Fields.For("paragraph") == "" || rej.Fields.For("adjustOn") == "" {
 		t.Errorf("refusal %v lacks the fields", err)
 	}
 	if _, err := decide("kungsholmen", remiss.Minutes{Meeting: meeting("kungsholmen"), Paragraph: "§ 31", Verdict: remiss.VerdictBifall,
@@ -152,7 +151,7 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 	if _, err := decide("norrmalm", remiss.Minutes{Meeting: meeting("norrmalm"), Paragraph: "§ 15", Verdict: remiss.VerdictBifall, Immediate: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := decide("norrmalm", remiss.Minutes{Meeting: meeting("norrmalm"), Paragraph: "§ 16", Verdict: remiss.VerdictBifall, Immediate: true}); !errors.Is(err, rounds.ErrRejected) {
+	if _, err := decide("norrmalm", remiss.Minutes{Meeting: meeting("norrmalm"), Paragraph: "§ 16", Verdict: remiss.VerdictBifall, Immediate: true}); !errors.Is(err, remiss.ErrRefused) {
 		t.Errorf("a second decision on an answered ärende: %v", err)
 	}
 
@@ -195,10 +194,10 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 			Wording: "Kommunstyrelsen beslutar i enlighet med sammanställningen.", Immediate: true})
 		return err
 	}
-	if err := step(reg, "ks", remiss.VerdictBeslut, "§ 1"); !errors.Is(err, rounds.ErrRejected) {
+	if err := step(reg, "ks", remiss.VerdictBeslut, "§ 1"); !errors.Is(err, remiss.ErrRefused) {
 		t.Errorf("kommunstyrelsen before stadsledningskontoret: %v", err)
 	}
-	if err := step(e.user("ks.samordnare"), "slk", remiss.VerdictTillstyrker, "§ 1"); !errors.Is(err, rounds.ErrRejected) {
+	if err := step(e.user("ks.samordnare"), "slk", remiss.VerdictTillstyrker, "§ 1"); !errors.Is(err, remiss.ErrRefused) {
 		t.Errorf("the Coordinator records a step: %v", err)
 	}
 	for _, s := range []struct {

@@ -165,12 +165,12 @@ func TestRoundToFourteenStadsdelsnamnder(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := plan.Remiss.ID
-	if _, err := e.svc.Launch(ctx, coord, launch); !errors.Is(err, rounds.ErrRejected) {
+	if _, err := e.svc.Launch(ctx, coord, launch); !errors.Is(err, remiss.ErrRefused) {
 		t.Errorf("second launch of the same Dnr: %v, want a rejection", err)
 	}
 	// Even the identical launch (its stored row matches) is refused while
 	// the round runs.
-	if err := e.svc.Start(ctx, plan); !errors.Is(err, rounds.ErrRejected) || !strings.Contains(err.Error(), "redan utskickad") {
+	if err := e.svc.Start(ctx, plan); !errors.Is(err, remiss.ErrRefused) || !strings.Contains(err.Error(), "redan utskickad") {
 		t.Errorf("identical second launch: %v, want a rejection", err)
 	}
 
@@ -201,7 +201,7 @@ func TestRoundToFourteenStadsdelsnamnder(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A wrong organisation is refused and changes nothing.
-	if _, err := e.svc.Approve(ctx, e.user("farsta.chef"), asg(late), ""); !errors.Is(err, rounds.ErrRejected) {
+	if _, err := e.svc.Approve(ctx, e.user("farsta.chef"), asg(late), ""); !errors.Is(err, remiss.ErrRefused) {
 		t.Errorf("approval by another organisation: %v", err)
 	}
 

@@ -319,8 +319,8 @@ func answer(ctx context.Context, svc *rounds.Service, st *store.Store, id, org s
 			if err = step(); err == nil {
 				break
 			}
-			var rej *rounds.Rejection
-			if errors.As(err, &rej) && rej.Kind == rounds.Conflict && attempt > 0 {
+			var rej *remiss.Error
+			if errors.As(err, &rej) && rej.Kind == remiss.KindConflict && attempt > 0 {
 				// The earlier attempt went through before its answer was lost.
 				err = nil
 				break

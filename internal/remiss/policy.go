@@ -1,0 +1,198 @@
+package remiss
+
+import "slices"
+
+// Who may do what is decided here and nowhere else: the workflows' update
+// validators, internal/rounds and the pages and API all ask these
+// functions. They are pure: the caller brings the facts (the actor, the
+// organisation an assignment belongs to, its state).
+
+// Action is something a user does. An assignment's and a round's actions
+// are also the names of the workflow updates that carry them.
+type Action string
+
+const (
+	// On a recipient's assignment.
+	ActAssign           Action = "assign"
+	ActSaveDraft        Action = "save-draft"
+	ActSubmit           Action = "submit"
+	ActReturn           Action = "return"
+	ActApprove          Action = "approve"
+	ActDecline          Action = "decline"
+	ActRequestExtension Action = "request-extension"
+	ActDecideExtension  Action = "decide-extension"
+	ActRemindNow        Action = "remind-now"
+	ActRoute            Action = "route"  // registrator: delegation or nämnd, and the meeting
+	ActDecide           Action = "decide" // nämndsekreterare: the nämnd's decision at a meeting
+	ActAttach           Action = "attach" // an attachment to the answer
+
+	// On a round.
+	ActLaunch         Action = "launch"
+	ActClose          Action = "close"
+	ActWithdraw       Action = "withdraw"
+	ActUploadUnderlag Action = "upload-underlag"
+	ActDecideStep     Action = "decide-step" // a step of the sammanställning's decision path
+
+	// On an organisation.
+	ActEditCalendar Action = "edit-calendar" // meetings and the default route
+
+	// Operations.
+	ActRetry Action = "retry" // run again a step that waits for an operator
+)
+
+// AssignmentActions are the actions on an assignment, in the order a
+// round meets them.
+var AssignmentActions = []Action{ActAssign, ActSaveDraft, ActSubmit, ActReturn, ActApprove, ActDecline,
+	ActRequestExtension, ActDecideExtension, ActRemindNow, ActRoute, ActDecide, ActAttach}
+
+// RoundActions are the actions on a round or its organisation's calendar.
+var RoundActions = []Action{ActLaunch, ActClose, ActWithdraw, ActUploadUnderlag, ActDecideStep, ActEditCalendar, ActRetry}
+
+// rule is who may take an action: a role in the assignment's own
+// organisation, or a role at kommunstyrelsen.
+type rule struct {
+	roles  []Role
+	ownOrg bool // the actor's organisation is the one acting (the recipient's)
+	ks     bool // the actor is at kommunstyrelsen
+	states []AssignmentState
+	denied string // why not, in Swedish
+	notNow string // why not in a state outside states, when the general reason says too little
+}
+
+var (
+	answering = []AssignmentState{StateSent, StateAssigned, StateDrafting, StateSubmitted}
+	undecided = []AssignmentState{StateSent, StateAssigned, StateDrafting, StateSubmitted, StateOnAgenda}
+)
+
+var rules = map[Action]rule{
+	ActAssign:    {roles: []Role{RoleRegistrar}, ownOrg: true, states: []AssignmentState{StateSent, StateAssigned, StateDrafting}},
+	ActSaveDraft: {roles: []Role{RoleOfficer}, ownOrg: true, states: []AssignmentState{StateAssigned, StateDrafting}},
+	ActAttach: {roles: []Role{RoleOfficer}, ownOrg: true, states: []AssignmentState{StateSent, StateAssigned, StateDrafting},
+		notNow: "bilagor kan bara läggas till medan yttrandet skrivs"},
+	// A second submission is a new version only before approval.
+	ActSubmit:  {roles: []Role{RoleOfficer}, ownOrg: true, states: []AssignmentState{StateAssigned, StateDrafting, StateSubmitted}},
+	ActReturn:  {roles: []Role{RoleSignatory}, ownOrg: true, states: []AssignmentState{StateSubmitted}},
+	ActApprove: {roles: []Role{RoleSignatory}, ownOrg: true, states: []AssignmentState{StateSubmitted}},
+	ActDecline: {roles: []Role{RoleOfficer, RoleRegistrar, RoleSignatory}, ownOrg: true, states: answering},
+	// Anstånd also while the answer waits for approval or for the nämnd's
+	// meeting: a meeting after the svarsdatum needs it.
+	ActRequestExtension: {roles: []Role{RoleOfficer, RoleRegistrar}, ownOrg: true, states: undecided},
+	ActRoute:            {roles: []Role{RoleRegistrar}, ownOrg: true, states: undecided},
+	ActDecide:           {roles: []Role{RoleRegistrar}, ownOrg: true, states: []AssignmentState{StateOnAgenda}},
+	ActDecideExtension: {roles: []Role{RoleCoordinator}, ks: true, states: undecided,
+		denied: "endast remissamordnaren kan besluta om anstånd"},
+	ActRemindNow: {roles: []Role{RoleCoordinator}, ks: true, states: []AssignmentState{StateSent, StateAssigned, StateDrafting},
+		denied: "endast remissamordnaren kan skicka en påminnelse", notNow: "remissinstansen har redan svarat"},
+
+	ActLaunch: {roles: []Role{RoleCoordinator}, ks: true,
+		denied: "endast remissamordnare vid kommunstyrelsen kan skicka ut en remiss"},
+	ActClose: {roles: []Role{RoleCoordinator}, ks: true,
+		denied: "endast remissamordnaren kan stänga eller återkalla remissen"},
+	ActWithdraw: {roles: []Role{RoleCoordinator}, ks: true,
+		denied: "endast remissamordnaren kan stänga eller återkalla remissen"},
+	ActUploadUnderlag: {roles: []Role{RoleCoordinator}, ks: true,
+		denied: "endast remissamordnaren kan ladda upp remissunderlaget"},
+	ActDecideStep: {roles: []Role{RoleRegistrar}, ks: true,
+		denied: "endast kommunstyrelsens registrator kan registrera beslut i beslutsgången"},
+	ActEditCalendar: {roles: []Role{RoleRegistrar}, ownOrg: true,
+		denied: "endast organisationens registrator kan ändra sammanträdeskalendern och beslutsvägen"},
+	ActRetry: {roles: []Role{RoleAdmin, RoleCoordinator}, ks: true,
+		denied: "endast kommunstyrelsens remissamordnare eller en administratör kan starta om ett steg"},
+}
+
+const (
+	msgWrongOrg   = "uppdraget tillhör en annan organisation"
+	msgWrongRole  = "din roll får inte utföra den åtgärden"
+	msgWrongState = "åtgärden är inte möjlig i uppdragets nuvarande läge"
+)
+
+// MayAct reports whether actor may take action on something of org (an
+// assignment's recipient, or the organisation whose calendar it is; "" for
+// a round), whatever its state: a person without the right is told so even
+// when the thing has ended. The refusal is an *Error of KindForbidden.
+func MayAct(action Action, actor Actor, org string) error {
+	r, ok := rules[action]
+	if !ok {
+		return Refuse(KindForbidden, "okänd åtgärd")
+	}
+	if r.ks && actor.Org != KS || r.ownOrg && actor.Org != org {
+		if r.denied != "" {
+			return Refuse(KindForbidden, "%s", r.denied)
+		}
+		return Refuse(KindForbidden, msgWrongOrg)
+	}
+	if !slices.Contains(r.roles, actor.Role) {
+		if r.denied != "" {
+			return Refuse(KindForbidden, "%s", r.denied)
+		}
+		return Refuse(KindForbidden, msgWrongRole)
+	}
+	return nil
+}
+
+// ActionStates are the states of an assignment in which action is
+// possible (nil for an action on a round).
+func ActionStates(action Action) []AssignmentState { return rules[action].states }
+
+// PossibleIn reports whether an assignment in state allows action; the
+// refusal is an *Error of KindConflict naming the state.
+func PossibleIn(action Action, state AssignmentState) error {
+	if state.Done() {
+		return Refuse(KindConflict, "%s: uppdraget är avslutat (%s)", msgWrongState, state.Label())
+	}
+	if r := rules[action]; !slices.Contains(r.states, state) {
+		if r.notNow != "" {
+			return Refuse(KindConflict, "%s", r.notNow)
+		}
+		return Refuse(KindConflict, "%s (%s)", msgWrongState, state.Label())
+	}
+	return nil
+}
+
+// MaySeeRound reports whether actor may see a round sent to recipients:
+// kommunstyrelsen sees every round, a recipient the rounds sent to it
+// (and of those only its own part: see MaySeeAssignment).
+func MaySeeRound(actor Actor, recipients []string) bool {
+	return actor.Org == KS || slices.Contains(recipients, actor.Org)
+}
+
+// MayFollowRounds reports whether actor sees every round and how each
+// recipient stands: kommunstyrelsen's staff. A recipient sees its own part
+// of a round through its assignment.
+func MayFollowRounds(actor Actor) bool { return actor.Org == KS }
+
+// MaySeeAssignment reports whether actor may see an assignment of org: its
+// state, deadline, route and finished documents. Its own organisation sees
+// it, and so does kommunstyrelsen, which follows every answer.
+func MaySeeAssignment(actor Actor, org string) bool { return actor.Org == org || actor.Org == KS }
+
+// MaySeeDraft reports whether actor may read the unfinished work of an
+// assignment of org: its drafts, submitted versions, notes and the
+// attachments before the answer is sealed. Nobody sees another
+// organisation's drafts, not even kommunstyrelsen.
+func MaySeeDraft(actor Actor, org string) bool { return actor.Org == org }
+
+// MayReadDocument reports whether actor may read a stored document of a
+// round sent to recipients; assignmentOrg is the recipient the document
+// belongs to ("" for the round's own: the missiv, the remissunderlag, the
+// sammanställning and the path's protokollsutdrag). Finished documents
+// follow their assignment; an attachment to an answer not yet sealed is a
+// draft.
+func MayReadDocument(actor Actor, recipients []string, assignmentOrg string, draft bool) bool {
+	if !MaySeeRound(actor, recipients) {
+		return false
+	}
+	if assignmentOrg == "" {
+		return true
+	}
+	if draft {
+		return MaySeeDraft(actor, assignmentOrg)
+	}
+	return MaySeeAssignment(actor, assignmentOrg)
+}
+
+// MayReadCalendar reports whether actor may read org's meeting calendar:
+// its own staff, and the Coordinator who plans around it.
+func MayReadCalendar(actor Actor, org string) bool {
+	return actor.Org == org || actor.Org == KS && actor.Role == RoleCoordinator
+}

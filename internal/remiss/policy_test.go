@@ -1,0 +1,180 @@
+package remiss
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// who is an actor as the table below names it: a role at the recipient
+// itself ("own"), at another recipient ("other") or at kommunstyrelsen.
+type who struct {
+	role Role
+	at   string // "own", "other", "ks"
+}
+
+func (w who) String() string { return string(w.role) + "@" + w.at }
+
+func (w who) actor() Actor {
+	org := map[string]string{"own": "bromma", "other": "farsta", "ks": KS}[w.at]
+	return Actor{User: "u", Org: org, Role: w.role}
+}
+
+// allowed is the whole policy written out by hand, action by action: the
+// actors who may take it on bromma's assignment (for a round's actions
+// the organisation is "", for the calendar the actor's own). Every other
+// pair of action and actor must be refused.
+var allowed = map[Action][]string{
+	ActAssign:           {"registrar@own"},
+	ActSaveDraft:        {"officer@own"},
+	ActAttach:           {"officer@own"},
+	ActSubmit:           {"officer@own"},
+	ActReturn:           {"signatory@own"},
+	ActApprove:          {"signatory@own"},
+	ActDecline:          {"officer@own", "registrar@own", "signatory@own"},
+	ActRequestExtension: {"officer@own", "registrar@own"},
+	ActDecideExtension:  {"coordinator@ks"},
+	ActRemindNow:        {"coordinator@ks"},
+	ActRoute:            {"registrar@own"},
+	ActDecide:           {"registrar@own"},
+	ActLaunch:           {"coordinator@ks"},
+	ActClose:            {"coordinator@ks"},
+	ActWithdraw:         {"coordinator@ks"},
+	ActUploadUnderlag:   {"coordinator@ks"},
+	ActDecideStep:       {"registrar@ks"},
+	ActEditCalendar:     {"registrar@own", "registrar@other", "registrar@ks"},
+	ActRetry:            {"coordinator@ks", "admin@ks"},
+}
+
+var everyone = func() []who {
+	var out []who
+	for _, at := range []string{"own", "other", "ks"} {
+		for _, r := range []Role{RoleCoordinator, RoleRegistrar, RoleOfficer, RoleSignatory, RoleAdmin} {
+			out = append(out, who{r, at})
+		}
+	}
+	return out
+}()
+
+func TestPolicyEveryActionRoleAndOrganisation(t *testing.T) {
+	actions := append(slices.Clone(AssignmentActions), RoundActions...)
+	if len(actions) != len(allowed) {
+		t.Fatalf("the table names %d actions, the policy %d", len(allowed), len(actions))
+	}
+	for _, action := range actions {
+		want, ok := allowed[action]
+		if !ok {
+			t.Errorf("%s: not in the table", action)
+			continue
+		}
+		for _, w := range everyone {
+			org := "bromma"
+			switch {
+			case slices.Contains(RoundActions, action) && action != ActEditCalendar:
+				org = ""
+			case action == ActEditCalendar:
+				org = w.actor().Org // one's own calendar
+			}
+			err := MayAct(action, w.actor(), org)
+			if may := slices.Contains(want, w.String()); may != (err == nil) {
+				t.Errorf("%s by %s: got %v, want allowed=%v", action, w, err, may)
+			}
+			if err != nil {
+				var e *Error
+				if !errors.As(err, &e) || e.Kind != KindForbidden || e.Reason == "" {
+					t.Errorf("%s by %s: refusal %#v is not a Swedish KindForbidden", action, w, err)
+				}
+			}
+		}
+	}
+	if err := MayAct("no-such-action", Actor{Org: KS, Role: RoleAdmin}, ""); err == nil {
+		t.Error("an unknown action was allowed")
+	}
+}
+
+func TestPolicyStates(t *testing.T) {
+	cases := []struct {
+		action Action
+		state  AssignmentState
+		ok     bool
+		says   string
+	}{
+		{ActAssign, StateSent, true, ""},
+		{ActAssign, StateSubmitted, false, "Inskickad"},
+		{ActSaveDraft, StateSent, false, "nuvarande läge"},
+		{ActSubmit, StateSubmitted, true, ""}, // a new version before approval
+		{ActSubmit, StateApproved, false, "Godkänd"},
+		{ActApprove, StateSubmitted, true, ""},
+		{ActDecline, StateSubmitted, true, ""},
+		{ActDecline, StateOnAgenda, false, ""},
+		{ActRequestExtension, StateOnAgenda, true, ""},
+		{ActDecide, StateOnAgenda, true, ""},
+		{ActDecide, StateDrafting, false, ""},
+		{ActRemindNow, StateSubmitted, false, "redan svarat"},
+		{ActRemindNow, StateAssigned, true, ""},
+		{ActRoute, StateAnswered, false, "avslutat"},
+		{ActDecideExtension, StateWithdrawn, false, "avslutat"},
+	}
+	for _, c := range cases {
+		err := PossibleIn(c.action, c.state)
+		if (err == nil) != c.ok {
+			t.Errorf("%s in %s: got %v, want ok=%v", c.action, c.state, err, c.ok)
+		}
+		if err != nil {
+			if e, ok := AsError(err); !ok || e.Kind != KindConflict || !strings.Contains(e.Reason, c.says) {
+				t.Errorf("%s in %s: %v, want a conflict saying %q", c.action, c.state, err, c.says)
+			}
+		}
+	}
+}
+
+func TestVisibility(t *testing.T) {
+	recipients := []string{"bromma", "kungsholmen"}
+	for _, w := range everyone {
+		a := w.actor()
+		seesRound := w.at != "other" // farsta is not a recipient
+		if got := MaySeeRound(a, recipients); got != seesRound {
+			t.Errorf("%s sees the round: %v", w, got)
+		}
+		if got := MaySeeAssignment(a, "bromma"); got != (w.at != "other") {
+			t.Errorf("%s sees bromma's assignment: %v", w, got)
+		}
+		if got := MaySeeDraft(a, "bromma"); got != (w.at == "own") {
+			t.Errorf("%s sees bromma's drafts: %v", w, got)
+		}
+		if got := MayReadDocument(a, recipients, "", false); got != seesRound {
+			t.Errorf("%s reads the round's missiv: %v", w, got)
+		}
+		if got := MayReadDocument(a, recipients, "bromma", false); got != (w.at != "other") {
+			t.Errorf("%s reads bromma's statement: %v", w, got)
+		}
+		if got := MayReadDocument(a, recipients, "bromma", true); got != (w.at == "own") {
+			t.Errorf("%s reads bromma's draft attachment: %v", w, got)
+		}
+		if got := MayReadDocument(a, recipients, "kungsholmen", false); got != (w.at == "ks") {
+			t.Errorf("%s reads kungsholmen's statement: %v", w, got)
+		}
+		if got := MayReadCalendar(a, "bromma"); got != (w.at == "own" || w.at == "ks" && w.role == RoleCoordinator) {
+			t.Errorf("%s reads bromma's calendar: %v", w, got)
+		}
+	}
+}
+
+func TestKinds(t *testing.T) {
+	for k := KindInternal; k <= KindTooLarge; k++ {
+		if KindNamed(k.String()) != k {
+			t.Errorf("%d does not survive its name %q", k, k.String())
+		}
+	}
+	if KindNamed("BadInput") != KindInternal || Kind(99).String() != "Internal" {
+		t.Error("an unknown kind is not internal")
+	}
+	err := InvalidField("until", "ange ett datum")
+	if !errors.Is(err, ErrRefused) || err.Error() != "ange ett datum" {
+		t.Errorf("InvalidField: %v", err)
+	}
+	if Invalid(errors.New("x")).Error() != "x" || Invalid(nil) != nil {
+		t.Error("Invalid changed an error that is no validation failure")
+	}
+}

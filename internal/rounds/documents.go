@@ -1,0 +1,119 @@
+package rounds
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"unicode"
+
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/workflows"
+)
+
+// MaxUpload bounds an uploaded PDF (a remissunderlag or a bilaga).
+const MaxUpload = 20 << 20
+
+// isPDF checks by content, not by name: a PDF header and, as every
+// complete PDF has, an end-of-file marker near the end.
+func isPDF(b []byte) bool {
+	tail := b[max(0, len(b)-1024):]
+	return (bytes.HasPrefix(b, []byte("%PDF-1.")) || bytes.HasPrefix(b, []byte("%PDF-2."))) && bytes.Contains(tail, []byte("%%EOF"))
+}
+
+// UploadUnderlag stores a round's remissunderlag (the Coordinator's), after
+// checking by its content that it is a PDF.
+func (s *Service) UploadUnderlag(ctx context.Context, actor remiss.Actor, remissID string, body []byte) (store.Document, error) {
+	if err := remiss.MayAct(remiss.ActUploadUnderlag, actor, ""); err != nil {
+		return store.Document{}, err
+	}
+	rm, err := s.Store.RemissHead(ctx, remissID)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Document{}, remiss.Refuse(remiss.KindNotFound, "remissen %s finns inte", remissID)
+	}
+	if err != nil {
+		return store.Document{}, err
+	}
+	if err := CheckPDF("underlag", body); err != nil {
+		return store.Document{}, err
+	}
+	sum := sha256.Sum256(body)
+	return s.Store.PutDocument(ctx, store.Document{ID: "underlag." + rm.ID + "." + hex.EncodeToString(sum[:8]),
+		RemissID: rm.ID, Kind: "underlag", Filename: "remissunderlag-" + rm.ID + ".pdf", Content: body})
+}
+
+// Attach stores a bilaga to an answer still being written, by an officer
+// of the assignment's organisation.
+func (s *Service) Attach(ctx context.Context, actor remiss.Actor, assignmentID, name string, body []byte) (store.Document, error) {
+	a, err := s.assignment(ctx, actor, assignmentID, remiss.ActAttach)
+	if err != nil {
+		return store.Document{}, err
+	}
+	if err := remiss.PossibleIn(remiss.ActAttach, a.State); err != nil {
+		return store.Document{}, err
+	}
+	if err := CheckPDF("bilaga", body); err != nil {
+		return store.Document{}, err
+	}
+	name = safeFilename(name)
+	sum := sha256.Sum256(body)
+	return s.Store.PutDocument(ctx, store.Document{ID: "bilaga." + a.ID + "." + hex.EncodeToString(sum[:8]),
+		RemissID: a.RemissID, AssignmentID: a.ID, Kind: "bilaga", Filename: name, Content: body})
+}
+
+// CheckPDF refuses an upload that is too large or not a PDF.
+func CheckPDF(field string, body []byte) error {
+	if len(body) > MaxUpload {
+		return remiss.Refuse(remiss.KindTooLarge, "filen är för stor (högst %d MB)", MaxUpload>>20)
+	}
+	if !isPDF(body) {
+		return remiss.InvalidField(field, "Filen är inte en PDF")
+	}
+	return nil
+}
+
+// safeFilename keeps letters, digits and a few marks of an uploaded name.
+func safeFilename(name string) string {
+	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
+	clean := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(" ._-()", r) {
+			return r
+		}
+		return '_'
+	}, name)
+	clean = strings.TrimSpace(clean)
+	if clean == "" || clean == "." {
+		clean = "bilaga"
+	}
+	if r := []rune(clean); len(r) > 100 {
+		clean = string(r[:100])
+	}
+	if !strings.HasSuffix(strings.ToLower(clean), ".pdf") {
+		clean += ".pdf"
+	}
+	return clean
+}
+
+// Retry runs again a step that waits for an operator (a seal that was
+// missing or expired): target is an assignment ID or a round's Dnr or ID.
+// It returns the workflow told.
+func (s *Service) Retry(ctx context.Context, actor remiss.Actor, target string) (string, error) {
+	if err := remiss.MayAct(remiss.ActRetry, actor, ""); err != nil {
+		return "", err
+	}
+	wid := workflows.RemissWorkflowID(remiss.RemissID(target))
+	if a, err := s.Store.Assignment(ctx, target); err == nil {
+		wid = workflows.AssignmentWorkflowID(a.RemissID, a.Org)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	if err := s.Temporal.SignalWorkflow(ctx, wid, "", workflows.SignalRetry, nil); err != nil {
+		return wid, fmt.Errorf("rounds: retry %s: %w", wid, err)
+	}
+	return wid, nil
+}

@@ -1,0 +1,224 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/remiss/remiss/activities"
+	"github.com/remiss/remiss/internal/remiss"
+	"go.temporal.io/sdk/workflow"
+)
+
+// check validates a request's fields, then asks the policy whether actor
+// may take the action, and whether the assignment's state allows it now.
+func (w *assignment) check(action remiss.Action, req any, actor remiss.Actor) error {
+	if err := rules.Struct(req); err != nil {
+		return invalid(err)
+	}
+	if err := remiss.MayAct(action, actor, w.in.Org); err != nil {
+		return refusal(err)
+	}
+	if !w.state.Done() && (w.closing || w.withdrawing) {
+		return conflict("remissomgången avslutas och uppdraget tar inte emot fler åtgärder")
+	}
+	return refusal(remiss.PossibleIn(action, w.state))
+}
+
+func (w *assignment) checkAssign(r AssignRequest) error { return w.check(remiss.ActAssign, r, r.Actor) }
+func (w *assignment) checkDraft(r VersionRequest) error {
+	return w.check(remiss.ActSaveDraft, r, r.Actor)
+}
+func (w *assignment) checkSubmit(r VersionRequest) error {
+	return w.check(remiss.ActSubmit, r, r.Actor)
+}
+func (w *assignment) checkReturn(r NoteRequest) error  { return w.check(remiss.ActReturn, r, r.Actor) }
+func (w *assignment) checkDecline(r NoteRequest) error { return w.check(remiss.ActDecline, r, r.Actor) }
+
+func (w *assignment) checkApprove(r ApproveRequest) error {
+	if err := w.check(remiss.ActApprove, r, r.Actor); err != nil {
+		return err
+	}
+	if r.SHA256 != w.sha256 {
+		return conflict("yttrandet har ändrats sedan du läste det; läs den senaste versionen och godkänn igen")
+	}
+	return nil
+}
+
+func (w *assignment) checkRequestExtension(r ExtensionRequest) error {
+	if err := w.check(remiss.ActRequestExtension, r, r.Actor); err != nil {
+		return err
+	}
+	if w.pending != nil {
+		return conflict("en begäran om anstånd väntar redan på beslut")
+	}
+	return w.checkLaterThanDeadline(r.Until)
+}
+
+// checkLaterThanDeadline refuses an anstånd date that does not move the
+// deadline forward.
+func (w *assignment) checkLaterThanDeadline(date string) error {
+	until, err := remiss.DeadlineEnd(date)
+	if err != nil {
+		return invalidField("until", err.Error())
+	}
+	if !until.After(w.deadlineAt) {
+		return invalidField("until", "anstånd måste gälla till ett datum efter nuvarande svarsdatum "+remiss.DateOf(w.deadlineAt))
+	}
+	return nil
+}
+
+func (w *assignment) checkDecideExtension(r ExtensionDecision) error {
+	if err := w.check(remiss.ActDecideExtension, r, r.Actor); err != nil {
+		return err
+	}
+	if w.pending == nil && !(r.Approve && r.Until != "") {
+		// Without a request the Coordinator can only extend, to a date.
+		return conflict("det finns ingen begäran om anstånd att besluta om")
+	}
+	if r.Approve && r.Until != "" {
+		return w.checkLaterThanDeadline(r.Until)
+	}
+	return nil
+}
+
+func (w *assignment) assign(ctx workflow.Context, r AssignRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
+	return w.handle(ctx, func() error { return w.checkAssign(r) }, func() error {
+		if r.Officer == w.officer && (w.state == remiss.StateAssigned || w.state == remiss.StateDrafting) {
+			return nil // the same assignment again, e.g. a retry whose answer was lost: already done
+		}
+		to := remiss.StateAssigned
+		if w.state == remiss.StateDrafting {
+			to = remiss.StateDrafting
+		}
+		if _, err := w.record(ctx, activities.ActionAssigned, to, activities.RecordInput{Actor: r.Actor, Officer: r.Officer}); err != nil {
+			return err
+		}
+		w.state, w.officer = to, r.Officer
+		return nil
+	})
+}
+
+func (w *assignment) saveDraft(ctx workflow.Context, r VersionRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
+	return w.handle(ctx, func() error { return w.checkDraft(r) }, func() error {
+		if _, err := w.record(ctx, activities.ActionDraftSaved, remiss.StateDrafting,
+			activities.RecordInput{Actor: r.Actor, VersionID: r.VersionID, SHA256: r.SHA256}); err != nil {
+			return err
+		}
+		w.state, w.versionID, w.sha256 = remiss.StateDrafting, r.VersionID, r.SHA256
+		return nil
+	})
+}
+
+func (w *assignment) submit(ctx workflow.Context, r VersionRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
+	return w.handle(ctx, func() error { return w.checkSubmit(r) }, func() error {
+		if w.state == remiss.StateSubmitted && r.VersionID == w.versionID {
+			return nil // the same version again (versions are named by their content): already submitted
+		}
+		late := workflow.Now(ctx).After(w.deadlineAt)
+		if _, err := w.record(ctx, activities.ActionSubmitted, remiss.StateSubmitted,
+			activities.RecordInput{Actor: r.Actor, VersionID: r.VersionID, SHA256: r.SHA256, Late: late}); err != nil {
+			return err
+		}
+		w.state, w.versionID, w.sha256, w.late = remiss.StateSubmitted, r.VersionID, r.SHA256, late
+		return nil
+	})
+}
+
+func (w *assignment) returnForRevision(ctx workflow.Context, r NoteRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
+	return w.handle(ctx, func() error { return w.checkReturn(r) }, func() error {
+		if _, err := w.record(ctx, activities.ActionReturned, remiss.StateDrafting,
+			activities.RecordInput{Actor: r.Actor, NoteID: r.NoteID}); err != nil {
+			return err
+		}
+		w.state = remiss.StateDrafting
+		return nil
+	})
+}
+
+func (w *assignment) approve(ctx workflow.Context, r ApproveRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
+	return w.handle(ctx, func() error { return w.checkApprove(r) }, func() error {
+		if _, err := w.record(ctx, activities.ActionApproved, remiss.StateApproved,
+			activities.RecordInput{Actor: r.Actor, VersionID: w.versionID, SHA256: w.sha256}); err != nil {
+			return err
+		}
+		w.state, w.approvedBy = remiss.StateApproved, r.Actor.User
+		return nil
+	})
+}
+
+func (w *assignment) decline(ctx workflow.Context, r NoteRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
+	return w.handle(ctx, func() error { return w.checkDecline(r) }, func() error {
+		late := workflow.Now(ctx).After(w.deadlineAt)
+		if _, err := w.record(ctx, activities.ActionDeclined, remiss.StateDeclined,
+			activities.RecordInput{Actor: r.Actor, NoteID: r.NoteID, Late: late}); err != nil {
+			return err
+		}
+		w.state, w.late = remiss.StateDeclined, late
+		return nil
+	})
+}
+
+func (w *assignment) requestExtension(ctx workflow.Context, r ExtensionRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
+	return w.handle(ctx, func() error { return w.checkRequestExtension(r) }, func() error {
+		id := fmt.Sprintf("%s.ext-%d", w.id, w.extensions+1)
+		if _, err := w.record(ctx, activities.ActionExtensionAsked, w.state,
+			activities.RecordInput{Actor: r.Actor, ExtensionID: id, Until: r.Until, NoteID: r.NoteID}); err != nil {
+			return err
+		}
+		w.extensions++
+		w.pending = &Extension{ID: id, Until: r.Until, RequestedBy: r.Actor.User}
+		return nil
+	})
+}
+
+func (w *assignment) decideExtension(ctx workflow.Context, r ExtensionDecision) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
+	return w.handle(ctx, func() error { return w.checkDecideExtension(r) }, func() error {
+		until := r.Until
+		if until == "" {
+			until = w.pending.Until
+		}
+		var id string
+		if w.pending != nil {
+			id = w.pending.ID
+		} else {
+			// The Coordinator extends on their own initiative.
+			w.extensions++
+			id = fmt.Sprintf("%s.ext-%d", w.id, w.extensions)
+		}
+		in := activities.RecordInput{Actor: r.Actor, ExtensionID: id, Approved: r.Approve}
+		var untilAt time.Time
+		if r.Approve {
+			var err error
+			if untilAt, err = remiss.DeadlineEnd(until); err != nil {
+				return err
+			}
+			in.Until, in.UntilAt = until, untilAt
+		}
+		if _, err := w.record(ctx, activities.ActionExtensionDecided, w.state, in); err != nil {
+			return err
+		}
+		w.pending = nil
+		if r.Approve {
+			// Anstånd moves this recipient's deadline and its reminders.
+			w.deadlineAt, w.scheduledAt = untilAt, workflow.Now(ctx)
+			if w.in.RoundWorkflow != "" {
+				// The round waits for the latest deadline. The anstånd stands
+				// even if the round cannot be told (it has ended).
+				if err := workflow.SignalExternalWorkflow(ctx, w.in.RoundWorkflow, "", SignalDeadlineMoved,
+					DeadlineMoved{Org: w.in.Org, DeadlineAt: untilAt}).Get(ctx, nil); err != nil {
+					workflow.GetLogger(ctx).Warn("the round was not told of the anstånd", "error", err)
+				}
+			}
+			w.replan(ctx, r.Actor)
+		}
+		return nil
+	})
+}

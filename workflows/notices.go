@@ -1,0 +1,104 @@
+package workflows
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/remiss/remiss/activities"
+	"github.com/remiss/remiss/internal/remiss"
+	"go.temporal.io/sdk/workflow"
+)
+
+// reminderBase is what reminders count back from: the svarsdatum, or for
+// a nämnd the agenda deadline of its meeting when that comes first.
+func (w *assignment) reminderBase() time.Time {
+	if w.route == remiss.RouteNamnd && !w.agendaAt.IsZero() && w.agendaAt.Before(w.deadlineAt) {
+		return w.agendaAt
+	}
+	return w.deadlineAt
+}
+
+// owing reports whether reminders go out: an answer is still owed, or a
+// postponed ärende waits for a later meeting.
+func (w *assignment) owing() bool {
+	return w.state.Open() || (w.state == remiss.StateOnAgenda && w.postponed)
+}
+
+type notice struct {
+	at     time.Time
+	kind   activities.NoticeKind
+	offset string
+	key    string
+}
+
+// nextNotice is the earliest notice not yet sent for the current deadline,
+// while an answer is still owed.
+func (w *assignment) nextNotice() (notice, bool) {
+	if !w.owing() {
+		return notice{}, false
+	}
+	date := remiss.DateOf(w.deadlineAt)
+	base := w.reminderBase()
+	var candidates []notice
+	for _, r := range w.in.Reminders {
+		d, err := remiss.ParseOffset(r)
+		if err != nil {
+			continue
+		}
+		at := base.Add(-d)
+		if at.Before(w.scheduledAt) {
+			continue // already past when the deadline was set: a stale reminder helps nobody
+		}
+		candidates = append(candidates, notice{at: at, kind: activities.NoticeReminder, offset: r, key: "reminder-" + r + "-" + remiss.DateOf(base)})
+	}
+	candidates = append(candidates, notice{at: w.deadlineAt, kind: activities.NoticeOverdue, key: "overdue-" + date})
+	if d, err := remiss.ParseOffset(w.in.EscalateAfter); err == nil {
+		candidates = append(candidates, notice{at: w.deadlineAt.Add(d), kind: activities.NoticeEscalation, key: "escalation-" + date})
+	}
+	var best notice
+	found := false
+	for _, c := range candidates {
+		if slices.Contains(w.fired, c.key) {
+			continue
+		}
+		if !found || c.at.Before(best.at) {
+			best, found = c, true
+		}
+	}
+	return best, found
+}
+
+func (w *assignment) sendNotice(ctx workflow.Context, n notice) error {
+	if !w.owing() || slices.Contains(w.fired, n.key) {
+		return nil
+	}
+	err := workflow.ExecuteActivity(ctx, a.Notify, activities.NotifyInput{
+		EventKey: w.id + "." + n.key, At: n.at, AssignmentID: w.id, Kind: n.kind, Offset: n.offset,
+	}).Get(ctx, nil)
+	if err != nil {
+		return err
+	}
+	w.fired = append(w.fired, n.key)
+	return nil
+}
+
+func (w *assignment) checkRemindNow(r RemindRequest) error {
+	return w.check(remiss.ActRemindNow, r, r.Actor)
+}
+
+// remindNow sends a reminder at once, on the Coordinator's word.
+func (w *assignment) remindNow(ctx workflow.Context, r RemindRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
+	return w.handle(ctx, func() error { return w.checkRemindNow(r) }, func() error {
+		w.seq++
+		key := fmt.Sprintf("reminder-now-%03d", w.seq)
+		if err := workflow.ExecuteActivity(ctx, a.Notify, activities.NotifyInput{
+			EventKey: w.id + "." + key, At: workflow.Now(ctx), AssignmentID: w.id, Kind: activities.NoticeReminder, Offset: "nu",
+		}).Get(ctx, nil); err != nil {
+			return err
+		}
+		w.fired = append(w.fired, key)
+		return nil
+	})
+}
