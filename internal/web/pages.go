@@ -589,7 +589,7 @@ func responseForm(c remiss.Response) map[string]string {
 		sigs = append(sigs, s.Name+", "+s.Title)
 	}
 	return map[string]string{"proposals": strings.Join(c.Proposals, "\n"), "summary": c.Summary, "background": c.Background,
-		"preparation": c.Preparation, "opinion": c.Opinions, "signatories": strings.Join(sigs, "\n"),
+		"preparation": c.Preparation, "opinions": c.Opinions, "signatories": strings.Join(sigs, "\n"),
 		"attachments": strings.Join(c.Attachments, "\n"), "officerName": c.OfficerName, "officerPhone": c.OfficerPhone,
 		"officerEmail": c.OfficerEmail}
 }
@@ -597,7 +597,7 @@ func responseForm(c remiss.Response) map[string]string {
 func formResponse(r *http.Request) remiss.Response {
 	c := remiss.Response{Proposals: splitList(r.PostFormValue("proposals"), "\n"), Summary: strings.TrimSpace(r.PostFormValue("summary")),
 		Background: strings.TrimSpace(r.PostFormValue("background")), Preparation: strings.TrimSpace(r.PostFormValue("preparation")),
-		Opinions: strings.TrimSpace(r.PostFormValue("opinion")), Attachments: splitList(r.PostFormValue("attachments"), "\n"),
+		Opinions: strings.TrimSpace(r.PostFormValue("opinions")), Attachments: splitList(r.PostFormValue("attachments"), "\n"),
 		OfficerName: strings.TrimSpace(r.PostFormValue("officerName")), OfficerPhone: strings.TrimSpace(r.PostFormValue("officerPhone")),
 		OfficerEmail: strings.TrimSpace(r.PostFormValue("officerEmail"))}
 	for _, line := range splitList(r.PostFormValue("signatories"), "\n") {

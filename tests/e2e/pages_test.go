@@ -135,7 +135,7 @@ func TestPages(t *testing.T) {
 	off.login("bromma.handlaggare")
 	token = off.csrf("/uppdrag/" + asg)
 	form := url.Values{"csrf": {token}, "action": {"submit"}, "proposals": {""}, "summary": {"Vi tillstyrker."},
-		"opinion": {"Förvaltningen delar bedömningen – ”viktigt”."}, "signatories": {"Lars Wennberg, tf stadsdelsdirektör"},
+		"opinions": {"Förvaltningen delar bedömningen – ”viktigt”."}, "signatories": {"Lars Wennberg, tf stadsdelsdirektör"},
 		"officerName": {"Monica Slama"}}
 	code, body, _ = off.post("/uppdrag/"+asg+"/svar", form)
 	if code != 422 || !strings.Contains(body, `id="proposals-error"`) || !strings.Contains(body, "Förvaltningen delar bedömningen – ”viktigt”.") {
