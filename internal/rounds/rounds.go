@@ -319,16 +319,24 @@ func (s *Service) Submit(ctx context.Context, actor remiss.Actor, assignmentID s
 	return s.updateAssignment(ctx, asg, workflows.UpdateSubmit, workflows.VersionRequest{Actor: actor, VersionID: v.ID, SHA256: v.SHA256})
 }
 
-func (s *Service) note(ctx context.Context, actor remiss.Actor, asg store.Assignment, kind, text string, required bool) (string, error) {
+// note stores the free text of an action. field is the text's name in the
+// request (the API's and the form's), by which a problem is reported.
+func (s *Service) note(ctx context.Context, actor remiss.Actor, asg store.Assignment, kind, field, text string, required bool) (string, error) {
 	text = strings.TrimSpace(text)
 	if required && text == "" {
-		return "", &Rejection{Kind: Invalid, Reason: "ange en motivering", Fields: validate.Errors{{Field: "reason", Message: "Får inte vara tomt"}}}
+		return "", &Rejection{Kind: Invalid, Reason: "ange en motivering", Fields: validate.Errors{{Field: field, Message: "Får inte vara tomt"}}}
 	}
 	var body struct {
-		Text string `json:"reason" validate:"max=5000,nocontrolml"`
+		Text string `json:"text" validate:"max=5000,nocontrolml"`
 	}
 	body.Text = text
 	if err := rules.Struct(body); err != nil {
+		var fields validate.Errors
+		if errors.As(err, &fields) {
+			for i := range fields {
+				fields[i].Field = field
+			}
+		}
 		return "", invalid(err)
 	}
 	return s.Store.AddNote(ctx, asg.ID, kind, text, actor.User)
@@ -340,7 +348,7 @@ func (s *Service) Return(ctx context.Context, actor remiss.Actor, assignmentID, 
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	id, err := s.note(ctx, actor, asg, "return", comment, true)
+	id, err := s.note(ctx, actor, asg, "return", "comment", comment, true)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -373,7 +381,7 @@ func (s *Service) Decline(ctx context.Context, actor remiss.Actor, assignmentID,
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	id, err := s.note(ctx, actor, asg, "decline", reason, false)
+	id, err := s.note(ctx, actor, asg, "decline", "reason", reason, false)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -391,7 +399,7 @@ func (s *Service) RequestExtension(ctx context.Context, actor remiss.Actor, assi
 	}{until}); err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	id, err := s.note(ctx, actor, asg, "extension", reason, true)
+	id, err := s.note(ctx, actor, asg, "extension", "reason", reason, true)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}

@@ -27,19 +27,34 @@ func (s *Server) decisionPageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /remisser/{id}/beslutsgang", s.page(s.postStepDecision))
 }
 
+// pageKeys are, for each form of the assignment page (by the last part
+// of the path it posts to), the fields the page keys by another ID than
+// their name because another form on the page has a field of that name.
+// The form posts the API's name; the page shows the value and its
+// problem under the ID.
+var pageKeys = map[string]map[string]string{
+	"anstand":    {"reason": "extensionReason"},
+	"beslut":     {"reason": "minutesReason"},
+	"beslutsvag": {"meeting": "routeMeeting"},
+}
+
 // keepForm shows a form again with what was typed and its problems next
-// to the fields (renamed where the page names a field otherwise).
-func keepForm(r *http.Request, p *page, rej *rounds.Rejection, rename map[string]string) {
+// to the fields, keyed by their IDs (the names, but where ids says otherwise).
+func keepForm(r *http.Request, p *page, rej *rounds.Rejection, ids map[string]string) {
+	key := func(name string) string {
+		if id, ok := ids[name]; ok {
+			return id
+		}
+		return name
+	}
 	for k, v := range r.PostForm {
 		if k != "csrf" && len(v) > 0 {
-			p.Form[k] = v[0]
+			p.Form[key(k)] = v[0]
 		}
 	}
 	fields := fieldsTop(rej.Fields)
 	for i, f := range fields {
-		if to, ok := rename[f.Field]; ok {
-			fields[i].Field = to
-		}
+		fields[i].Field = key(f.Field)
 	}
 	p.Errors, p.Error = fields, rej.Reason
 	if len(fields) > 0 {
@@ -232,22 +247,11 @@ func (s *Server) routeData(ctx context.Context, p page, a store.Assignment, data
 
 func (s *Server) postRoute(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
-	_, err := s.Rounds.SetRoute(r.Context(), p.User.Actor(), id, remiss.Route(r.PostFormValue("route")), r.PostFormValue("routeMeeting"))
-	if rej := rejected(err); rej != nil {
-		renameFields(rej, map[string]string{"meeting": "routeMeeting"})
-	}
+	_, err := s.Rounds.SetRoute(r.Context(), p.User.Actor(), id, remiss.Route(r.PostFormValue("route")), r.PostFormValue("meeting"))
 	if err != nil {
 		return s.formError(w, r, p, err)
 	}
 	return redirect(w, r, "/uppdrag/"+id, "beslutsvag")
-}
-
-func renameFields(rej *rounds.Rejection, rename map[string]string) {
-	for i, f := range rej.Fields {
-		if to, ok := rename[f.Field]; ok {
-			rej.Fields[i].Field = to
-		}
-	}
 }
 
 // splitPeople reads names separated by commas or new lines.
@@ -258,14 +262,11 @@ func splitPeople(s string) []string {
 func (s *Server) postDecision(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
 	m := remiss.Minutes{Meeting: r.PostFormValue("meeting"), Paragraph: strings.TrimSpace(r.PostFormValue("paragraph")),
-		Verdict: remiss.Verdict(r.PostFormValue("decision")), Wording: r.PostFormValue("wording"), Reason: r.PostFormValue("minutesReason"),
+		Verdict: remiss.Verdict(r.PostFormValue("decision")), Wording: r.PostFormValue("wording"), Reason: r.PostFormValue("reason"),
 		NextMeeting: r.PostFormValue("nextMeeting"), Immediate: r.PostFormValue("immediate") != "",
 		AdjustOn: strings.TrimSpace(r.PostFormValue("adjustOn")), Adjusters: splitPeople(r.PostFormValue("adjusters")),
 		Reservations: r.PostFormValue("reservations")}
 	_, err := s.Rounds.RecordDecision(r.Context(), p.User.Actor(), id, m)
-	if rej := rejected(err); rej != nil {
-		renameFields(rej, map[string]string{"reason": "minutesReason"})
-	}
 	if err != nil {
 		return s.formError(w, r, p, err)
 	}

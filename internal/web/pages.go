@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -37,9 +38,11 @@ type page struct {
 	Data   any
 }
 
+// input is a form field: Name is what the form posts (the API's name for
+// it), ID the page's key for its value, its problem and its element.
 type input struct {
-	Name, Label, Hint, Value, Error string
-	Rows                            int
+	ID, Name, Label, Hint, Value, Error string
+	Rows                                int
 }
 
 // choices are the radio buttons of a decision, with the page for what was
@@ -51,12 +54,14 @@ type choices struct {
 
 var pages = func() map[string]*template.Template {
 	funcs := template.FuncMap{
-		"field": func(p page, name, label, hint string) input {
-			return input{Name: name, Label: label, Hint: hint, Value: p.Form[name], Error: p.Errors.For(name)}
+		"field": func(p page, id, label, hint string) input {
+			return input{ID: id, Name: id, Label: label, Hint: hint, Value: p.Form[id], Error: p.Errors.For(id)}
 		},
-		"area": func(p page, name, label, hint string, rows int) input {
-			return input{Name: name, Label: label, Hint: hint, Value: p.Form[name], Error: p.Errors.For(name), Rows: rows}
+		"area": func(p page, id, label, hint string, rows int) input {
+			return input{ID: id, Name: id, Label: label, Hint: hint, Value: p.Form[id], Error: p.Errors.For(id), Rows: rows}
 		},
+		// named posts a field under another name than its ID (see pageKeys).
+		"named":   func(in input, name string) input { in.Name = name; return in },
 		"choices": func(p page, options any) choices { return choices{P: p, Options: options} },
 	}
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html", "web/decision.html"))
@@ -510,7 +515,7 @@ func (s *Server) postDecideExtension(w http.ResponseWriter, r *http.Request, p p
 		return errForbidden
 	}
 	if _, err := s.Rounds.DecideExtension(r.Context(), p.User.Actor(), remiss.AssignmentID(id, r.PathValue("org")),
-		r.PostFormValue("decision") == "approve", strings.TrimSpace(r.PostFormValue("until"))); err != nil {
+		r.PostFormValue("approve") == "true", strings.TrimSpace(r.PostFormValue("until"))); err != nil {
 		return err
 	}
 	return redirect(w, r, "/remisser/"+id, "beslut")
@@ -667,15 +672,7 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, p page, err e
 	if lerr != nil {
 		return lerr
 	}
-	for k, v := range r.PostForm {
-		if k != "csrf" && len(v) > 0 {
-			p.Form[k] = v[0]
-		}
-	}
-	p.Errors, p.Error = fieldsTop(rej.Fields), rej.Reason
-	if len(rej.Fields) > 0 {
-		p.Error = "Formuläret innehåller fel; se markerade fält."
-	}
+	keepForm(r, &p, rej, pageKeys[path.Base(r.URL.Path)])
 	if p.Data, lerr = s.assignmentData(r.Context(), p, a, rm); lerr != nil {
 		return lerr
 	}
@@ -749,15 +746,7 @@ func (s *Server) postDecline(w http.ResponseWriter, r *http.Request, p page) err
 
 func (s *Server) postExtension(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
-	_, err := s.Rounds.RequestExtension(r.Context(), p.User.Actor(), id, strings.TrimSpace(r.PostFormValue("until")), r.PostFormValue("extensionReason"))
-	var rej *rounds.Rejection
-	if errors.As(err, &rej) {
-		for i, f := range rej.Fields {
-			if f.Field == "reason" {
-				rej.Fields[i].Field = "extensionReason"
-			}
-		}
-	}
+	_, err := s.Rounds.RequestExtension(r.Context(), p.User.Actor(), id, strings.TrimSpace(r.PostFormValue("until")), r.PostFormValue("reason"))
 	if err != nil {
 		return s.formError(w, r, p, err)
 	}
@@ -775,14 +764,6 @@ func (s *Server) postApprove(w http.ResponseWriter, r *http.Request, p page) err
 func (s *Server) postReturn(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
 	if _, err := s.Rounds.Return(r.Context(), p.User.Actor(), id, r.PostFormValue("comment")); err != nil {
-		var rej *rounds.Rejection
-		if errors.As(err, &rej) {
-			for i := range rej.Fields {
-				if rej.Fields[i].Field == "reason" {
-					rej.Fields[i].Field = "comment"
-				}
-			}
-		}
 		return s.formError(w, r, p, err)
 	}
 	return redirect(w, r, "/uppdrag/"+id, "atersand")

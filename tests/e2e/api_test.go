@@ -254,7 +254,7 @@ func TestAPI(t *testing.T) {
 			"opinions": "", "signatories": []map[string]string{{"name": "A"}}, "officerName": "", "officerEmail": "inte-en-adress",
 			"attachments": []string{"a\u0000b"}},
 			[]string{"proposals[0]", "summary", "opinions", "signatories[0].title", "officerName", "officerEmail", "attachments[0]"}},
-		{"return", bChef, "POST", "/api/v1/assignments/" + bromma + "/return", map[string]string{"comment": "  "}, []string{"reason"}},
+		{"return", bChef, "POST", "/api/v1/assignments/" + bromma + "/return", map[string]string{"comment": "  "}, []string{"comment"}},
 		{"decline", bOff, "POST", "/api/v1/assignments/" + bromma + "/decline", map[string]string{"reason": "\u0007"}, []string{"reason"}},
 		{"extension", bOff, "POST", "/api/v1/assignments/" + bromma + "/extension", map[string]string{"until": "i morgon", "reason": ""}, []string{"until"}},
 		{"decide", coord, "POST", "/api/v1/remisses/" + id + "/extensions/bromma", map[string]any{"approve": true, "until": "snart"}, []string{"until"}},
