@@ -1,5 +1,6 @@
--- The schema, as one baseline. A change to it from the first release on is
--- a new numbered migration; this file is never edited once released.
+-- The schema as one baseline: the migrations written before the first
+-- release, squashed. A later change is a new numbered file, which the
+-- store applies once to every database (internal/store/store.go).
 
 -- Organisations: KS and every remissinstans, with the default route by
 -- which each decides its answers (on delegation or by the nämnd).
