@@ -16,7 +16,7 @@ import (
 	_ "time/tzdata" // Europe/Stockholm even where the system has no zone files
 )
 
-// Role is what a user may do; see DESIGN.md.
+// Role is what a user may do; see docs/design.md.
 type Role string
 
 const (
