@@ -8,8 +8,8 @@ import (
 
 // The texts below are from Hägersten-Liljeholmens stadsdelsnämnd's answer to
 // "Strategi för Stockholm som smart och uppkopplad stad" (2016) and
-// Utbildningsförvaltningen's answer on the e-strategi (2008), see
-// ../shared/seeds. Tests and the demo answer with them.
+// Utbildningsförvaltningen's answer on the e-strategi (2008), two of the
+// source documents of docs/design.md. Tests and the demo answer with them.
 const (
 	smartSummary = "Kommunfullmäktige har i budget för 2016 beslutat att en strategi för Stockholm som smart och " +
 		"uppkopplad stad och sakernas internet ska tas fram. Strategin lyfter fram principer som krävs för att " +

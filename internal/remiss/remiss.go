@@ -16,7 +16,7 @@ import (
 	_ "time/tzdata" // Europe/Stockholm even where the system has no zone files
 )
 
-// Role is what a user may do; see DESIGN.md.
+// Role is what a user may do; see docs/design.md.
 type Role string
 
 const (
@@ -143,7 +143,7 @@ type Response struct {
 	Summary      string      `json:"summary" yaml:"summary" validate:"required,max=5000,nocontrolml"`                                // Sammanfattning
 	Background   string      `json:"background,omitempty" yaml:"background" validate:"max=20000,nocontrolml"`                        // Bakgrund / Ärendet
 	Preparation  string      `json:"preparation,omitempty" yaml:"preparation" validate:"max=5000,nocontrolml"`                       // Ärendets beredning
-	Opinions     string      `json:"opinion" yaml:"opinions" validate:"required,max=50000,nocontrolml"`                              // Förvaltningens synpunkter och bedömning
+	Opinions     string      `json:"opinions" yaml:"opinions" validate:"required,max=50000,nocontrolml"`                             // Förvaltningens synpunkter och bedömning
 	Signatories  []Signatory `json:"signatories" yaml:"signatories" validate:"required,min=1,max=6,dive"`                            // names and titles in the page
 	Attachments  []string    `json:"attachments,omitempty" yaml:"attachments" validate:"max=20,dive,required,max=200,nocontrol"`     // Bilagor
 	OfficerName  string      `json:"officerName" yaml:"officerName" validate:"required,max=100,nocontrol"`                           // Handläggare

@@ -272,16 +272,24 @@ func (s *Service) Submit(ctx context.Context, actor remiss.Actor, assignmentID s
 	return s.updateAssignment(ctx, asg, workflows.UpdateSubmit, workflows.VersionRequest{Actor: actor, VersionID: v.ID, SHA256: v.SHA256})
 }
 
-func (s *Service) note(ctx context.Context, actor remiss.Actor, asg store.Assignment, kind, text string, required bool) (string, error) {
+// note stores the free text of an action. field is the text's name in the
+// request (the API's and the form's), by which a problem is reported.
+func (s *Service) note(ctx context.Context, actor remiss.Actor, asg store.Assignment, kind, field, text string, required bool) (string, error) {
 	text = strings.TrimSpace(text)
 	if required && text == "" {
-		return "", &remiss.Error{Kind: remiss.KindInvalid, Reason: "ange en motivering", Fields: remiss.FieldErrors{{Field: "reason", Message: "Får inte vara tomt"}}}
+		return "", &remiss.Error{Kind: remiss.KindInvalid, Reason: "ange en motivering", Fields: remiss.FieldErrors{{Field: field, Message: "Får inte vara tomt"}}}
 	}
 	var body struct {
-		Text string `json:"reason" validate:"max=5000,nocontrolml"`
+		Text string `json:"text" validate:"max=5000,nocontrolml"`
 	}
 	body.Text = text
 	if err := rules.Struct(body); err != nil {
+		var fields remiss.FieldErrors
+		if errors.As(err, &fields) {
+			for i := range fields {
+				fields[i].Field = field
+			}
+		}
 		return "", remiss.Invalid(err)
 	}
 	return s.Store.AddNote(ctx, asg.ID, kind, text, actor.User)
@@ -293,7 +301,7 @@ func (s *Service) Return(ctx context.Context, actor remiss.Actor, assignmentID, 
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	id, err := s.note(ctx, actor, asg, "return", comment, true)
+	id, err := s.note(ctx, actor, asg, "return", "comment", comment, true)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -326,7 +334,7 @@ func (s *Service) Decline(ctx context.Context, actor remiss.Actor, assignmentID,
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	id, err := s.note(ctx, actor, asg, "decline", reason, false)
+	id, err := s.note(ctx, actor, asg, "decline", "reason", reason, false)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
@@ -344,7 +352,7 @@ func (s *Service) RequestExtension(ctx context.Context, actor remiss.Actor, assi
 	}{until}); err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	id, err := s.note(ctx, actor, asg, "extension", reason, true)
+	id, err := s.note(ctx, actor, asg, "extension", "reason", reason, true)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}

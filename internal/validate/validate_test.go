@@ -79,6 +79,12 @@ func TestResponseRules(t *testing.T) {
 			t.Errorf("%s: %q, want %q (all %v)", field, got, msg, fields)
 		}
 	}
+	// A field is named as the JSON API and the starter files spell it.
+	err = v.Struct(remiss.Response{Proposals: []string{"Ja"}, Summary: "ok", OfficerName: "A",
+		Signatories: []remiss.Signatory{{Name: "Lars Wennberg", Title: "Direktör"}}})
+	if !errors.As(err, &fields) || len(fields) != 1 || !strings.Contains(fields.For("opinions"), "tomt") {
+		t.Errorf("without opinions: %v", err)
+	}
 }
 
 func TestDecisionRules(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -81,7 +82,7 @@ func responseForm(c remiss.Response) map[string]string {
 		sigs = append(sigs, s.Name+", "+s.Title)
 	}
 	return map[string]string{"proposals": strings.Join(c.Proposals, "\n"), "summary": c.Summary, "background": c.Background,
-		"preparation": c.Preparation, "opinion": c.Opinions, "signatories": strings.Join(sigs, "\n"),
+		"preparation": c.Preparation, "opinions": c.Opinions, "signatories": strings.Join(sigs, "\n"),
 		"attachments": strings.Join(c.Attachments, "\n"), "officerName": c.OfficerName, "officerPhone": c.OfficerPhone,
 		"officerEmail": c.OfficerEmail}
 }
@@ -89,7 +90,7 @@ func responseForm(c remiss.Response) map[string]string {
 func formResponse(r *http.Request) remiss.Response {
 	c := remiss.Response{Proposals: splitList(r.PostFormValue("proposals"), "\n"), Summary: strings.TrimSpace(r.PostFormValue("summary")),
 		Background: strings.TrimSpace(r.PostFormValue("background")), Preparation: strings.TrimSpace(r.PostFormValue("preparation")),
-		Opinions: strings.TrimSpace(r.PostFormValue("opinion")), Attachments: splitList(r.PostFormValue("attachments"), "\n"),
+		Opinions: strings.TrimSpace(r.PostFormValue("opinions")), Attachments: splitList(r.PostFormValue("attachments"), "\n"),
 		OfficerName: strings.TrimSpace(r.PostFormValue("officerName")), OfficerPhone: strings.TrimSpace(r.PostFormValue("officerPhone")),
 		OfficerEmail: strings.TrimSpace(r.PostFormValue("officerEmail"))}
 	for _, line := range splitList(r.PostFormValue("signatories"), "\n") {
@@ -159,15 +160,7 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, p page, err e
 	if lerr != nil {
 		return lerr
 	}
-	for k, v := range r.PostForm {
-		if k != "csrf" && len(v) > 0 {
-			p.Form[k] = v[0]
-		}
-	}
-	p.Errors, p.Error = fieldsTop(rej.Fields), rej.Reason
-	if len(rej.Fields) > 0 {
-		p.Error = "Formuläret innehåller fel; se markerade fält."
-	}
+	keepForm(r, &p, rej, pageKeys[path.Base(r.URL.Path)])
 	if p.Data, lerr = s.assignmentData(r.Context(), p, a, rm); lerr != nil {
 		return lerr
 	}
@@ -239,10 +232,7 @@ func (s *Server) postDecline(w http.ResponseWriter, r *http.Request, p page) err
 
 func (s *Server) postExtension(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
-	_, err := s.Rounds.RequestExtension(r.Context(), p.User.Actor(), id, strings.TrimSpace(r.PostFormValue("until")), r.PostFormValue("extensionReason"))
-	if rej, ok := remiss.AsError(err); ok {
-		renameFields(rej, map[string]string{"reason": "extensionReason"})
-	}
+	_, err := s.Rounds.RequestExtension(r.Context(), p.User.Actor(), id, strings.TrimSpace(r.PostFormValue("until")), r.PostFormValue("reason"))
 	if err != nil {
 		return s.formError(w, r, p, err)
 	}
@@ -260,9 +250,6 @@ func (s *Server) postApprove(w http.ResponseWriter, r *http.Request, p page) err
 func (s *Server) postReturn(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
 	if _, err := s.Rounds.Return(r.Context(), p.User.Actor(), id, r.PostFormValue("comment")); err != nil {
-		if rej, ok := remiss.AsError(err); ok {
-			renameFields(rej, map[string]string{"reason": "comment"})
-		}
 		return s.formError(w, r, p, err)
 	}
 	return redirect(w, r, "/uppdrag/"+id, "atersand")

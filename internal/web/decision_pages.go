@@ -199,10 +199,7 @@ func (s *Server) routeData(ctx context.Context, p page, a store.Assignment, data
 
 func (s *Server) postRoute(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
-	_, err := s.Rounds.SetRoute(r.Context(), p.User.Actor(), id, remiss.Route(r.PostFormValue("route")), r.PostFormValue("routeMeeting"))
-	if rej := rejected(err); rej != nil {
-		renameFields(rej, map[string]string{"meeting": "routeMeeting"})
-	}
+	_, err := s.Rounds.SetRoute(r.Context(), p.User.Actor(), id, remiss.Route(r.PostFormValue("route")), r.PostFormValue("meeting"))
 	if err != nil {
 		return s.formError(w, r, p, err)
 	}
@@ -217,14 +214,11 @@ func splitPeople(s string) []string {
 func (s *Server) postDecision(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
 	m := remiss.Minutes{Meeting: r.PostFormValue("meeting"), Paragraph: strings.TrimSpace(r.PostFormValue("paragraph")),
-		Verdict: remiss.Verdict(r.PostFormValue("decision")), Wording: r.PostFormValue("wording"), Reason: r.PostFormValue("minutesReason"),
+		Verdict: remiss.Verdict(r.PostFormValue("decision")), Wording: r.PostFormValue("wording"), Reason: r.PostFormValue("reason"),
 		NextMeeting: r.PostFormValue("nextMeeting"), Immediate: r.PostFormValue("immediate") != "",
 		AdjustOn: strings.TrimSpace(r.PostFormValue("adjustOn")), Adjusters: splitPeople(r.PostFormValue("adjusters")),
 		Reservations: r.PostFormValue("reservations")}
 	_, err := s.Rounds.RecordDecision(r.Context(), p.User.Actor(), id, m)
-	if rej := rejected(err); rej != nil {
-		renameFields(rej, map[string]string{"reason": "minutesReason"})
-	}
 	if err != nil {
 		return s.formError(w, r, p, err)
 	}

@@ -33,19 +33,34 @@ func fieldsTop(fields remiss.FieldErrors) remiss.FieldErrors {
 	return out
 }
 
+// pageKeys are, for each form of the assignment page (by the last part
+// of the path it posts to), the fields the page keys by another ID than
+// their name because another form on the page has a field of that name.
+// The form posts the API's name; the page shows the value and its
+// problem under the ID.
+var pageKeys = map[string]map[string]string{
+	"anstand":    {"reason": "extensionReason"},
+	"beslut":     {"reason": "minutesReason"},
+	"beslutsvag": {"meeting": "routeMeeting"},
+}
+
 // keepForm shows a form again with what was typed and its problems next
-// to the fields (renamed where the page names a field otherwise).
-func keepForm(r *http.Request, p *page, rej *remiss.Error, rename map[string]string) {
+// to the fields, keyed by their IDs (the names, but where ids says otherwise).
+func keepForm(r *http.Request, p *page, rej *remiss.Error, ids map[string]string) {
+	key := func(name string) string {
+		if id, ok := ids[name]; ok {
+			return id
+		}
+		return name
+	}
 	for k, v := range r.PostForm {
 		if k != "csrf" && len(v) > 0 {
-			p.Form[k] = v[0]
+			p.Form[key(k)] = v[0]
 		}
 	}
 	fields := fieldsTop(rej.Fields)
 	for i, f := range fields {
-		if to, ok := rename[f.Field]; ok {
-			fields[i].Field = to
-		}
+		fields[i].Field = key(f.Field)
 	}
 	p.Errors, p.Error = fields, rej.Reason
 	if len(fields) > 0 {
@@ -61,16 +76,6 @@ func rejected(err error) *remiss.Error {
 		return e
 	}
 	return nil
-}
-
-// renameFields files a rejection's field errors under the names the form
-// uses for those fields.
-func renameFields(rej *remiss.Error, rename map[string]string) {
-	for i, f := range rej.Fields {
-		if to, ok := rename[f.Field]; ok {
-			rej.Fields[i].Field = to
-		}
-	}
 }
 
 // may says whether actor may take action on assignment a now: the policy's

@@ -28,9 +28,11 @@ type page struct {
 	Data   any
 }
 
+// input is a form field: Name is what the form posts (the API's name for
+// it), ID the page's key for its value, its problem and its element.
 type input struct {
-	Name, Label, Hint, Value, Error string
-	Rows                            int
+	ID, Name, Label, Hint, Value, Error string
+	Rows                                int
 }
 
 // choices are the radio buttons of a decision, with the page for what was
@@ -42,12 +44,14 @@ type choices struct {
 
 var pages = func() map[string]*template.Template {
 	funcs := template.FuncMap{
-		"field": func(p page, name, label, hint string) input {
-			return input{Name: name, Label: label, Hint: hint, Value: p.Form[name], Error: p.Errors.For(name)}
+		"field": func(p page, id, label, hint string) input {
+			return input{ID: id, Name: id, Label: label, Hint: hint, Value: p.Form[id], Error: p.Errors.For(id)}
 		},
-		"area": func(p page, name, label, hint string, rows int) input {
-			return input{Name: name, Label: label, Hint: hint, Value: p.Form[name], Error: p.Errors.For(name), Rows: rows}
+		"area": func(p page, id, label, hint string, rows int) input {
+			return input{ID: id, Name: id, Label: label, Hint: hint, Value: p.Form[id], Error: p.Errors.For(id), Rows: rows}
 		},
+		// named posts a field under another name than its ID (see pageKeys).
+		"named":   func(in input, name string) input { in.Name = name; return in },
 		"choices": func(p page, options any) choices { return choices{P: p, Options: options} },
 	}
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html", "web/decision.html"))

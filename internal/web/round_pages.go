@@ -264,7 +264,7 @@ func (s *Server) postDecideExtension(w http.ResponseWriter, r *http.Request, p p
 		return err
 	}
 	if _, err := s.Rounds.DecideExtension(r.Context(), p.User.Actor(), remiss.AssignmentID(id, r.PathValue("org")),
-		r.PostFormValue("decision") == "approve", strings.TrimSpace(r.PostFormValue("until"))); err != nil {
+		r.PostFormValue("approve") == "true", strings.TrimSpace(r.PostFormValue("until"))); err != nil {
 		return err
 	}
 	return redirect(w, r, "/remisser/"+id, "beslut")

@@ -148,7 +148,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.Navigate(base+"/uppdrag/"+asg), chromedp.WaitVisible(chromedp.ID("proposals")), check("uppdrag-editor"),
 		chromedp.SendKeys(chromedp.ID("proposals"), "Nämnden godkänner tjänsteutlåtandet.\nBeslutet justeras omedelbart."),
 		chromedp.SendKeys(chromedp.ID("summary"), "Strategin gör livet enklare för invånare, företagare och besökare."),
-		chromedp.SendKeys(chromedp.ID("opinion"), "Förvaltningen delar stadsledningskontorets bedömning – ”Stockholm – en stad för alla”."),
+		chromedp.SendKeys(chromedp.ID("opinions"), "Förvaltningen delar stadsledningskontorets bedömning – ”Stockholm – en stad för alla”."),
 		chromedp.SendKeys(chromedp.ID("signatories"), "Lars Wennberg, tf stadsdelsdirektör"),
 		chromedp.SendKeys(chromedp.ID("officerName"), "Monica Slama"),
 		chromedp.Click(chromedp.CSS(`button[value="submit"]`)),

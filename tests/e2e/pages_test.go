@@ -135,7 +135,7 @@ func TestPages(t *testing.T) {
 	off.login("bromma.handlaggare")
 	token = off.csrf("/uppdrag/" + asg)
 	form := url.Values{"csrf": {token}, "action": {"submit"}, "proposals": {""}, "summary": {"Vi tillstyrker."},
-		"opinion": {"Förvaltningen delar bedömningen – ”viktigt”."}, "signatories": {"Lars Wennberg, tf stadsdelsdirektör"},
+		"opinions": {"Förvaltningen delar bedömningen – ”viktigt”."}, "signatories": {"Lars Wennberg, tf stadsdelsdirektör"},
 		"officerName": {"Monica Slama"}}
 	code, body, _ = off.post("/uppdrag/"+asg+"/svar", form)
 	if code != 422 || !strings.Contains(body, `id="proposals-error"`) || !strings.Contains(body, "Förvaltningen delar bedömningen – ”viktigt”.") {
@@ -275,11 +275,11 @@ func TestPagesDecisions(t *testing.T) {
 	waitStarted(t, ctx, e.c, []string{"bromma", "farsta"}, id)
 	asg, farsta := remiss.AssignmentID(id, "bromma"), remiss.AssignmentID(id, "farsta")
 	meeting := remiss.MeetingID("bromma", today)
-	code, body, _ = reg.post("/uppdrag/"+asg+"/beslutsvag", url.Values{"csrf": {reg.csrf("/uppdrag/" + asg)}, "route": {"namnd"}, "routeMeeting": {"bromma.2099-01-01"}})
+	code, body, _ = reg.post("/uppdrag/"+asg+"/beslutsvag", url.Values{"csrf": {reg.csrf("/uppdrag/" + asg)}, "route": {"namnd"}, "meeting": {"bromma.2099-01-01"}})
 	if code != 422 || !strings.Contains(body, `id="routeMeeting-error"`) {
 		t.Errorf("route to an unknown meeting: %d\n%s", code, body)
 	}
-	if code, _, _ := reg.post("/uppdrag/"+asg+"/beslutsvag", url.Values{"csrf": {reg.csrf("/uppdrag/" + asg)}, "route": {"namnd"}, "routeMeeting": {meeting}}); code != http.StatusSeeOther {
+	if code, _, _ := reg.post("/uppdrag/"+asg+"/beslutsvag", url.Values{"csrf": {reg.csrf("/uppdrag/" + asg)}, "route": {"namnd"}, "meeting": {meeting}}); code != http.StatusSeeOther {
 		t.Fatalf("route: %d", code)
 	}
 	// Farsta's nämnd has no meeting before the svarsdatum.
