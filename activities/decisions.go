@@ -8,10 +8,10 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/templates"
-	"github.com/remiss/remiss/templates/pdf"
 )
 
 // PlanInput asks for a recipient's decision route and the meeting its

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/templates"
-	"github.com/remiss/remiss/templates/pdf"
 )
 
 // RoundInput names a round and the moment of the event.

@@ -14,11 +14,11 @@ import (
 	"github.com/remiss/remiss/activities"
 	"github.com/remiss/remiss/internal/config"
 	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/internal/validate"
-	"github.com/remiss/remiss/templates/pdf"
 	"github.com/remiss/remiss/workflows"
 )
 

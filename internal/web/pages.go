@@ -15,12 +15,12 @@ import (
 	"time"
 
 	"github.com/remiss/remiss/activities"
+	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/internal/validate"
 	"github.com/remiss/remiss/templates"
-	"github.com/remiss/remiss/templates/pdf"
 )
 
 var answerRules = validate.New(nil)
