@@ -13,7 +13,6 @@ import (
 
 	"github.com/remiss/remiss/activities"
 	"github.com/remiss/remiss/internal/config"
-	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/sign"
@@ -124,7 +123,14 @@ func render(path, outPath string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	seals, err := demo.Keyring(cfg)
+	org := f.Org
+	var dev []sign.DevOrg // in development, a TEST seal for the organisation
+	if org == "" {
+		org = "default"
+	} else {
+		dev = []sign.DevOrg{{Code: org, Name: f.Organisation}}
+	}
+	seals, err := sign.FromConfig(cfg, dev)
 	if err != nil {
 		return err
 	}
@@ -138,10 +144,6 @@ func render(path, outPath string, out io.Writer) error {
 	body, err := pdf.Statement(data)
 	if err != nil {
 		return err
-	}
-	org := f.Org
-	if org == "" {
-		org = "default"
 	}
 	seal, err := seals.For(org)
 	if err != nil {

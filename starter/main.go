@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"text/tabwriter"
@@ -28,6 +27,7 @@ import (
 	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/rounds"
+	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/internal/validate"
 	"github.com/remiss/remiss/workflows"
@@ -167,10 +167,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if a.cfg.SealDir == "" {
 			// The TEST seals, made here once so that workers and the web
 			// server started side by side find the same ones.
-			if _, err := demo.Keyring(a.cfg); err != nil {
+			if _, err := sign.FromConfig(a.cfg, demo.SealOrgs()); err != nil {
 				return err
 			}
-			fmt.Fprintln(out, "TEST-sigill finns i "+filepath.Join(a.cfg.DataDir, "seals")+".")
+			fmt.Fprintln(out, "TEST-sigill finns i "+sign.DevDir(a.cfg)+".")
 		}
 		return nil
 	case "verify":
