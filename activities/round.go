@@ -175,7 +175,7 @@ func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (Do
 		if err != nil {
 			return DocumentResult{}, nonRetryableIfNotFound(err)
 		}
-		body, err := pdf.Statement(StatementData(r, org, v.Content, in.At, in.Late))
+		body, err := pdf.Statement(pdf.StatementOf(r.Dnr, r.Title, org, v.Content, in.At, in.Late))
 		if err != nil {
 			return DocumentResult{}, err
 		}
@@ -270,31 +270,6 @@ func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (Do
 	}
 	return DocumentResult{DocumentID: doc.ID, SHA256: doc.SHA256, MeetingID: plan.MeetingID,
 		AgendaDeadlineAt: plan.AgendaDeadlineAt, NeedsExtension: plan.NeedsExtension}, nil
-}
-
-// StatementData lays out a response as a tjänsteutlåtande.
-func StatementData(r store.Remiss, org remiss.Org, c remiss.Response, date time.Time, late bool) pdf.StatementData {
-	sigs := make([]pdf.Signatory, len(c.Signatories))
-	for i, s := range c.Signatories {
-		sigs[i] = pdf.Signatory{Name: s.Name, Title: s.Title, Unit: s.Unit}
-	}
-	forvaltning := org.Forvaltning
-	if forvaltning == "" {
-		forvaltning = org.Name
-	}
-	return pdf.StatementData{
-		Org: org.Name, Forvaltning: forvaltning, Dnr: r.Dnr, Date: date.In(remiss.Stockholm),
-		OfficerName: c.OfficerName, OfficerPhone: c.OfficerPhone, OfficerEmail: c.OfficerEmail,
-		Title: r.Title, Subtitle: "Svar på remiss från kommunstyrelsen",
-		Proposals: c.Proposals,
-		Sections: []pdf.Section{
-			{Heading: "Sammanfattning", Body: c.Summary},
-			{Heading: "Bakgrund", Body: c.Background},
-			{Heading: "Ärendets beredning", Body: c.Preparation},
-			{Heading: "Förvaltningens synpunkter och bedömning", Body: c.Opinions},
-		},
-		Signatories: sigs, Attachments: c.Attachments, Late: late,
-	}
 }
 
 // SummaryDocumentID is the one sammanställning a round has.

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/remiss/remiss/activities"
 	"github.com/remiss/remiss/internal/config"
 	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/remiss"
@@ -139,8 +138,7 @@ func render(path, outPath string, out io.Writer) error {
 		date, _ = time.ParseInLocation(remiss.DateLayout, f.Date, remiss.Stockholm)
 		date = date.Add(12 * time.Hour)
 	}
-	data := activities.StatementData(store.Remiss{Dnr: f.Dnr, Title: f.Title},
-		remiss.Org{Name: f.Organisation, Forvaltning: f.Forvaltning}, f.Response, date, f.Late)
+	data := pdf.StatementOf(f.Dnr, f.Title, remiss.Org{Name: f.Organisation, Forvaltning: f.Forvaltning}, f.Response, date, f.Late)
 	body, err := pdf.Statement(data)
 	if err != nil {
 		return err

@@ -1,9 +1,9 @@
 // Package pdf draws the documents of a round: the tjänsteutlåtande a nämnd
 // answers with (statement.go), the sammanställning KS compiles (summary.go),
 // the missiv that goes out with a remiss (missiv.go) and the protokollsutdrag
-// of a decision (minutes.go). This file holds what they share. Fonts are the Go fonts,
-// embedded in the binary, so every machine renders the same bytes and every
-// Swedish character (å ä ö é ” –) is covered.
+// of a decision (minutes.go). This file holds what they share. Fonts are the
+// Go fonts, embedded in the binary, so every machine renders the same bytes
+// and every Swedish character (å ä ö é ” –) is covered.
 package pdf
 
 import (

@@ -3,6 +3,8 @@ package pdf
 import (
 	"strings"
 	"time"
+
+	"github.com/remiss/remiss/internal/remiss"
 )
 
 // StatementData is everything printed on a tjänsteutlåtande.
@@ -21,6 +23,32 @@ type StatementData struct {
 	Signatories  []Signatory
 	Attachments  []string
 	Late         bool
+}
+
+// StatementOf lays out a nämnd's response to the remiss dnr, title as its
+// tjänsteutlåtande, dated date.
+func StatementOf(dnr, title string, org remiss.Org, c remiss.Response, date time.Time, late bool) StatementData {
+	sigs := make([]Signatory, len(c.Signatories))
+	for i, s := range c.Signatories {
+		sigs[i] = Signatory{Name: s.Name, Title: s.Title, Unit: s.Unit}
+	}
+	forvaltning := org.Forvaltning
+	if forvaltning == "" {
+		forvaltning = org.Name
+	}
+	return StatementData{
+		Org: org.Name, Forvaltning: forvaltning, Dnr: dnr, Date: date.In(remiss.Stockholm),
+		OfficerName: c.OfficerName, OfficerPhone: c.OfficerPhone, OfficerEmail: c.OfficerEmail,
+		Title: title, Subtitle: "Svar på remiss från kommunstyrelsen",
+		Proposals: c.Proposals,
+		Sections: []Section{
+			{Heading: "Sammanfattning", Body: c.Summary},
+			{Heading: "Bakgrund", Body: c.Background},
+			{Heading: "Ärendets beredning", Body: c.Preparation},
+			{Heading: "Förvaltningens synpunkter och bedömning", Body: c.Opinions},
+		},
+		Signatories: sigs, Attachments: c.Attachments, Late: late,
+	}
 }
 
 // Statement renders a nämnd's tjänsteutlåtande answering a remiss.
