@@ -17,7 +17,6 @@ import (
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
-	"github.com/remiss/remiss/templates"
 )
 
 // Activities holds the dependencies of every activity; workflows call them
@@ -104,6 +103,18 @@ type RecordResult struct {
 	Routes map[string]remiss.Route `json:",omitempty"`
 }
 
+// DocumentResult names a stored document by ID and hash.
+type DocumentResult struct {
+	DocumentID string
+	SHA256     string
+	// For a statement going to the nämnd: the meeting it is on the agenda
+	// of, that meeting's agenda deadline, and whether it falls after the
+	// svarsdatum (or there is none), so that anstånd is needed.
+	MeetingID        string    `json:",omitempty"`
+	AgendaDeadlineAt time.Time `json:",omitempty"`
+	NeedsExtension   bool      `json:",omitempty"`
+}
+
 // Record writes an assignment event: the new state, the audit row and the
 // messages it causes, in one transaction.
 func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, error) {
@@ -126,13 +137,26 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 		Assignment:   &store.AssignmentPatch{State: &state},
 	}
 	m := a.messages(r, org, asg, in.EventKey, in.At)
+	if err := a.recordAction(ctx, in, asg, r, org, &c, m); err != nil {
+		return RecordResult{}, err
+	}
+	if m.err != nil {
+		return RecordResult{}, m.err
+	}
+	c.Messages = m.list
+	applied, err := a.Store.Apply(ctx, c)
+	return RecordResult{Applied: applied}, permanent(err)
+}
+
+// recordAction adds to c and m what an action changes and whom it tells.
+func (a *Activities) recordAction(ctx context.Context, in RecordInput, asg store.Assignment, r store.Remiss, org remiss.Org, c *store.Change, m *messageSet) error {
 	switch in.Action {
 	case ActionAssigned:
 		c.Assignment.Officer = &in.Officer
 		c.Detail["officer"] = in.Officer
 		u, err := a.user(ctx, in.Officer)
 		if err != nil {
-			return RecordResult{}, err
+			return err
 		}
 		m.add("assigned", u.Email)
 	case ActionDraftSaved:
@@ -146,21 +170,21 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 		c.Detail["version"], c.Detail["sha256"], c.Detail["late"] = in.VersionID, in.SHA256, in.Late
 		signatories, err := a.Store.UsersWithRole(ctx, org.Code, remiss.RoleSignatory)
 		if err != nil {
-			return RecordResult{}, err
+			return err
 		}
 		for _, s := range signatories {
 			m.add("submitted", s.Email)
 		}
 		u, err := a.user(ctx, in.Actor.User)
 		if err != nil {
-			return RecordResult{}, err
+			return err
 		}
 		m.add("receipt", u.Email)
 	case ActionReturned:
 		c.Detail["note"] = in.NoteID
 		u, err := a.user(ctx, asg.Officer)
 		if err != nil {
-			return RecordResult{}, err
+			return err
 		}
 		m.add("returned", u.Email)
 	case ActionApproved:
@@ -175,7 +199,7 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 		c.Assignment.Late = &in.Late
 		coord, err := a.user(ctx, r.Coordinator)
 		if err != nil {
-			return RecordResult{}, err
+			return err
 		}
 		m.add("declined", coord.Email)
 	case ActionExtensionAsked:
@@ -184,7 +208,7 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 		c.Detail["extension"], c.Detail["until"] = in.ExtensionID, in.Until
 		coord, err := a.user(ctx, r.Coordinator)
 		if err != nil {
-			return RecordResult{}, err
+			return err
 		}
 		m.add("extension_requested", coord.Email)
 	case ActionExtensionDecided:
@@ -202,14 +226,9 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 		none := ""
 		c.Assignment.MeetingID = &none
 	default:
-		return RecordResult{}, temporal.NewNonRetryableApplicationError("unknown action "+string(in.Action), "BadInput", nil)
+		return temporal.NewNonRetryableApplicationError("unknown action "+string(in.Action), "BadInput", nil)
 	}
-	if m.err != nil {
-		return RecordResult{}, m.err
-	}
-	c.Messages = m.list
-	applied, err := a.Store.Apply(ctx, c)
-	return RecordResult{Applied: applied}, permanent(err)
+	return nil
 }
 
 // NoticeKind names a timed message.
@@ -275,65 +294,6 @@ func (a *Activities) Notify(ctx context.Context, in NotifyInput) (RecordResult, 
 		Messages: m.list,
 	})
 	return RecordResult{Applied: applied}, err
-}
-
-// messageSet builds a change's messages from templates/mail, with
-// deterministic IDs and the Dnr and title in every subject.
-type messageSet struct {
-	asgID  string
-	key    string
-	at     time.Time
-	data   templates.MailData
-	digest bool // the round's Coordinator takes a daily digest
-	list   []store.Message
-	err    error
-}
-
-// calendarKinds carry the recipient's svarsdatum as an .ics event.
-var calendarKinds = map[string]bool{"remiss_sent": true, "assigned": true, "reminder": true, "extension_decided": true}
-
-// digestKinds are news for the Coordinator that the daily digest can carry
-// instead of a message each.
-var digestKinds = map[string]bool{"escalation": true, "declined": true}
-
-func (a *Activities) messages(r store.Remiss, org remiss.Org, asg store.Assignment, key string, at time.Time) *messageSet {
-	d := templates.MailData{Org: org.Name, Dnr: r.Dnr, Title: r.Title, Deadline: r.Deadline, RoundDeadline: r.Deadline,
-		Link: a.BaseURL + "/remisser/" + r.ID}
-	if asg.ID != "" {
-		d.Deadline, d.Link = asg.Deadline, a.BaseURL+"/uppdrag/"+asg.ID
-	}
-	return &messageSet{asgID: asg.ID, key: key, at: at, data: d, digest: r.Digest}
-}
-
-func (m *messageSet) add(kind, to string) {
-	if to == "" || m.err != nil {
-		return
-	}
-	subject, body, err := templates.Mail(kind, m.data)
-	if err != nil {
-		m.err = temporal.NewNonRetryableApplicationError(err.Error(), "Template", err)
-		return
-	}
-	msg := store.Message{
-		ID:           fmt.Sprintf("%s.%s.%d", m.key, kind, len(m.list)),
-		Kind:         kind,
-		AssignmentID: m.asgID,
-		Recipient:    to,
-		Subject:      subject,
-		Body:         body,
-		EventAt:      m.at,
-		Digest:       m.digest && digestKinds[kind],
-	}
-	if calendarKinds[kind] {
-		msg.Deadline = m.data.Deadline
-		if kind == "extension_decided" {
-			msg.Deadline = ""
-			if m.data.Approved {
-				msg.Deadline = m.data.Until
-			}
-		}
-	}
-	m.list = append(m.list, msg)
 }
 
 // owned refuses, for good, a version or note that is not this

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/rounds"
+	"github.com/remiss/remiss/internal/sign"
 )
 
 func importDirectory(ctx context.Context, a *app, path string, out io.Writer) error {
@@ -45,10 +45,10 @@ func runDemo(ctx context.Context, a *app, in args, out io.Writer) error {
 	if a.cfg.SealDir == "" {
 		// The TEST seals, made here once so that workers and the web
 		// server started side by side find the same ones.
-		if _, err := demo.Keyring(a.cfg); err != nil {
+		if _, err := sign.FromConfig(a.cfg, demo.SealOrgs()); err != nil {
 			return err
 		}
-		fmt.Fprintln(out, "TEST-sigill finns i "+filepath.Join(a.cfg.DataDir, "seals")+".")
+		fmt.Fprintln(out, "TEST-sigill finns i "+sign.DevDir(a.cfg)+".")
 	}
 	return nil
 }

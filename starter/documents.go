@@ -10,14 +10,12 @@ import (
 	"os"
 	"time"
 
-	"github.com/remiss/remiss/activities"
 	"github.com/remiss/remiss/internal/config"
-	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/internal/validate"
-	"github.com/remiss/remiss/templates/pdf"
 )
 
 // verify checks files, or stored documents by ID, and fails unless every
@@ -122,7 +120,14 @@ func render(path, outPath string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	seals, err := demo.Keyring(cfg)
+	org := f.Org
+	var dev []sign.DevOrg // in development, a TEST seal for the organisation
+	if org == "" {
+		org = "default"
+	} else {
+		dev = []sign.DevOrg{{Code: org, Name: f.Organisation}}
+	}
+	seals, err := sign.FromConfig(cfg, dev)
 	if err != nil {
 		return err
 	}
@@ -131,15 +136,10 @@ func render(path, outPath string, out io.Writer) error {
 		date, _ = time.ParseInLocation(remiss.DateLayout, f.Date, remiss.Stockholm)
 		date = date.Add(12 * time.Hour)
 	}
-	data := activities.StatementData(store.Remiss{Dnr: f.Dnr, Title: f.Title},
-		remiss.Org{Name: f.Organisation, Forvaltning: f.Forvaltning}, f.Response, date, f.Late)
+	data := pdf.StatementOf(f.Dnr, f.Title, remiss.Org{Name: f.Organisation, Forvaltning: f.Forvaltning}, f.Response, date, f.Late)
 	body, err := pdf.Statement(data)
 	if err != nil {
 		return err
-	}
-	org := f.Org
-	if org == "" {
-		org = "default"
 	}
 	seal, err := seals.For(org)
 	if err != nil {

@@ -17,10 +17,10 @@ import (
 
 	"github.com/remiss/remiss/activities"
 	"github.com/remiss/remiss/internal/config"
-	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/mail"
 	"github.com/remiss/remiss/internal/metrics"
 	"github.com/remiss/remiss/internal/remissworker"
+	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
 )
 
@@ -66,14 +66,32 @@ func main() {
 	} else {
 		log.Printf("worker: SMTP_ADDR is not set: messages stay in the outbox unsent")
 	}
-	seals, err := demo.Keyring(cfg)
+	seals, err := openSeals(ctx, cfg, st)
 	if err != nil {
 		log.Fatalf("worker: seals: %v", err)
 	}
-	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals, TSA: demo.TSA(cfg), Metrics: reg}, worker.Options{WorkerStopTimeout: 30 * time.Second})
+	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals, TSA: sign.TSAFromConfig(cfg), Metrics: reg}, worker.Options{WorkerStopTimeout: 30 * time.Second})
 	// Stop on the same signals; in-flight activities finish first (the
 	// worker waits up to WorkerStopTimeout), the rest are handed back.
 	if err := w.Run(worker.InterruptCh()); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// openSeals loads the organisations' seals from REMISS_SEAL_DIR; in
+// development without it, the TEST seals under the data directory, made on
+// first start for the organisations in the database.
+func openSeals(ctx context.Context, cfg config.Config, st *store.Store) (*sign.Keyring, error) {
+	if cfg.SealDir != "" {
+		return sign.FromConfig(cfg, nil)
+	}
+	orgs, err := st.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	dev := make([]sign.DevOrg, len(orgs))
+	for i, o := range orgs {
+		dev[i] = sign.DevOrg{Code: o.Code, Name: o.Name}
+	}
+	return sign.FromConfig(cfg, dev)
 }

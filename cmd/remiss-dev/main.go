@@ -28,6 +28,7 @@ import (
 	"github.com/remiss/remiss/internal/metrics"
 	"github.com/remiss/remiss/internal/remissworker"
 	"github.com/remiss/remiss/internal/rounds"
+	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/internal/temporalserver"
 	"github.com/remiss/remiss/internal/web"
@@ -93,11 +94,11 @@ func run() error {
 		return err
 	}
 	defer c.Close()
-	seals, err := demo.Keyring(cfg)
+	seals, err := sign.FromConfig(cfg, demo.SealOrgs())
 	if err != nil {
 		return fmt.Errorf("seals: %w", err)
 	}
-	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals, TSA: demo.TSA(cfg), Metrics: reg}, worker.Options{})
+	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals, TSA: sign.TSAFromConfig(cfg), Metrics: reg}, worker.Options{})
 	if err := w.Start(); err != nil {
 		return err
 	}

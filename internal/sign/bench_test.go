@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/remiss/remiss/templates/pdf"
+	"github.com/remiss/remiss/internal/pdf"
 )
 
 func twoPageStatement() pdf.StatementData {

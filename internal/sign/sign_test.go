@@ -23,8 +23,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/sign"
-	"github.com/remiss/remiss/templates/pdf"
 )
 
 func tool(t *testing.T, name string) string {

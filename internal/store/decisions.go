@@ -268,36 +268,6 @@ func (s *Store) Agenda(ctx context.Context, org string) ([]AgendaItem, error) {
 	return out, rows.Err()
 }
 
-// PlanMeeting finds the meeting an answer of org due on deadline is decided
-// at: the last meeting on or before the deadline whose agenda is still open
-// on today. Without one, the answer will need anstånd (late=true) and the
-// plan is the first meeting whose agenda is open, if the calendar has one.
-func (s *Store) PlanMeeting(ctx context.Context, org, deadline, today string) (m remiss.Meeting, found, late bool, err error) {
-	m, err = scanMeeting(s.db.QueryRowContext(ctx, `SELECT `+meetingColumns+` FROM meetings
-		WHERE org_code=$1 AND held_on <= $2 AND agenda_deadline >= $3 ORDER BY held_on DESC LIMIT 1`, org, deadline, today))
-	if err == nil {
-		return m, true, false, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return m, false, false, fmt.Errorf("store: plan meeting %s: %w", org, err)
-	}
-	m, found, err = s.NextMeeting(ctx, org, today)
-	return m, found, true, err
-}
-
-// NextMeeting is the first meeting of org whose agenda is open on today.
-func (s *Store) NextMeeting(ctx context.Context, org, today string) (remiss.Meeting, bool, error) {
-	m, err := scanMeeting(s.db.QueryRowContext(ctx, `SELECT `+meetingColumns+` FROM meetings
-		WHERE org_code=$1 AND agenda_deadline >= $2 ORDER BY held_on LIMIT 1`, org, today))
-	if errors.Is(err, sql.ErrNoRows) {
-		return m, false, nil
-	}
-	if err != nil {
-		return m, false, fmt.Errorf("store: next meeting %s: %w", org, err)
-	}
-	return m, true, nil
-}
-
 // PlanningAssignments lists the open assignments of org, in open rounds,
 // that decide by nämnd and are not yet on an agenda: a change of the
 // calendar may change their meeting.

@@ -8,11 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/remiss/remiss/activities"
+	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/internal/validate"
-	"github.com/remiss/remiss/templates/pdf"
 )
 
 // The pages of an assignment, for the registrator, the officer and the
@@ -185,7 +184,7 @@ func (s *Server) postAnswer(w http.ResponseWriter, r *http.Request, p page) erro
 		if err != nil {
 			return err
 		}
-		b, err := pdf.Statement(activities.StatementData(rm, org, c, s.Now(), false))
+		b, err := pdf.Statement(pdf.StatementOf(rm.Dnr, rm.Title, org, c, s.Now(), false))
 		if err != nil {
 			return err
 		}

@@ -8,113 +8,11 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/templates"
-	"github.com/remiss/remiss/templates/pdf"
 )
-
-// PlanInput asks for a recipient's decision route and the meeting its
-// nämnd decides at.
-type PlanInput struct {
-	EventKey     string
-	At           time.Time
-	Actor        remiss.Actor
-	AssignmentID string
-	Route        remiss.Route `json:",omitempty"` // "" keeps the assignment's
-	MeetingID    string       `json:",omitempty"` // "" plans the meeting from the calendar
-}
-
-// DecisionPlan is how and when a recipient decides its answer.
-type DecisionPlan struct {
-	Route     remiss.Route
-	MeetingID string `json:",omitempty"`
-	// AgendaDeadlineAt is the end of the meeting's last day for ärenden:
-	// reminders count back from it.
-	AgendaDeadlineAt time.Time `json:",omitempty"`
-	// NeedsExtension: no meeting before the svarsdatum.
-	NeedsExtension bool `json:",omitempty"`
-}
-
-func today(at time.Time) string { return at.In(remiss.Stockholm).Format(remiss.DateLayout) }
-
-// PlanDecision sets a recipient's route and plans its meeting: the last
-// meeting before the svarsdatum whose agenda is still open, or the one the
-// registrator names. A retry returns the plan stored the first time.
-func (a *Activities) PlanDecision(ctx context.Context, in PlanInput) (DecisionPlan, error) {
-	asg, r, _, err := a.load(ctx, in.AssignmentID)
-	if err != nil {
-		return DecisionPlan{}, err
-	}
-	route := in.Route
-	if route == "" {
-		route = asg.Route
-	}
-	plan := DecisionPlan{Route: route}
-	if in.Route == "" && in.MeetingID == "" && route == remiss.RouteDelegation && asg.MeetingID == "" && !asg.NeedsExtension {
-		return plan, nil // the organisation's default, already stored at launch: nothing to plan or record
-	}
-	if route == remiss.RouteNamnd {
-		var m remiss.Meeting
-		found := false
-		if in.MeetingID != "" {
-			if m, err = a.Store.Meeting(ctx, asg.Org, in.MeetingID); err != nil {
-				return plan, nonRetryableIfNotFound(err)
-			}
-			found, plan.NeedsExtension = true, m.Date > asg.Deadline
-		} else if m, found, plan.NeedsExtension, err = a.Store.PlanMeeting(ctx, asg.Org, asg.Deadline, today(in.At)); err != nil {
-			return plan, err
-		}
-		if found {
-			plan.MeetingID = m.ID
-		}
-	}
-	actor := in.Actor.User
-	if actor == "" {
-		actor = "system"
-	}
-	routeText := string(plan.Route)
-	applied, err := a.Store.Apply(ctx, store.Change{
-		EventKey: in.EventKey, At: in.At, Actor: actor, RemissID: r.ID, AssignmentID: asg.ID, Action: "route_planned",
-		Detail:     map[string]any{"route": plan.Route, "meeting": plan.MeetingID, "needsExtension": plan.NeedsExtension},
-		Assignment: &store.AssignmentPatch{Route: &routeText, MeetingID: &plan.MeetingID, NeedsExtension: &plan.NeedsExtension},
-	})
-	if err != nil {
-		return plan, err // a meeting deleted meanwhile, say: plan again
-	}
-	if !applied {
-		// A retry: answer with what the first attempt stored.
-		if asg, err = a.Store.Assignment(ctx, asg.ID); err != nil {
-			return plan, err
-		}
-		plan = DecisionPlan{Route: asg.Route, MeetingID: asg.MeetingID, NeedsExtension: asg.NeedsExtension}
-	}
-	return plan, a.agendaDeadline(ctx, asg.Org, &plan)
-}
-
-// meetingPlan is the plan of a nämnd deciding at m (none when m is zero),
-// for an answer due on deadline: anstånd is needed without a meeting or
-// with one after the svarsdatum.
-func meetingPlan(route remiss.Route, m remiss.Meeting, deadline string) DecisionPlan {
-	p := DecisionPlan{Route: route, MeetingID: m.ID, NeedsExtension: m.ID == "" || m.Date > deadline}
-	if m.ID != "" {
-		p.AgendaDeadlineAt, _ = remiss.DeadlineEnd(m.AgendaDeadline)
-	}
-	return p
-}
-
-// agendaDeadline fills in the end of the planned meeting's agenda deadline.
-func (a *Activities) agendaDeadline(ctx context.Context, org string, plan *DecisionPlan) error {
-	if plan.MeetingID == "" {
-		return nil
-	}
-	m, err := a.Store.Meeting(ctx, org, plan.MeetingID)
-	if err != nil {
-		return nonRetryableIfNotFound(err)
-	}
-	plan.AgendaDeadlineAt, err = remiss.DeadlineEnd(m.AgendaDeadline)
-	return err
-}
 
 // MinutesInput asks for the protokollsutdrag of a decision the workflow
 // has accepted, and the change it makes.

@@ -1,0 +1,98 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/templates"
+)
+
+// messageSet builds a change's messages from templates/mail, with
+// deterministic IDs and the Dnr and title in every subject.
+type messageSet struct {
+	asgID  string
+	key    string
+	at     time.Time
+	data   templates.MailData
+	digest bool // the round's Coordinator takes a daily digest
+	list   []store.Message
+	err    error
+}
+
+// calendarKinds carry the recipient's svarsdatum as an .ics event.
+var calendarKinds = map[string]bool{"remiss_sent": true, "assigned": true, "reminder": true, "extension_decided": true}
+
+// digestKinds are news for the Coordinator that the daily digest can carry
+// instead of a message each.
+var digestKinds = map[string]bool{"escalation": true, "declined": true}
+
+func (a *Activities) messages(r store.Remiss, org remiss.Org, asg store.Assignment, key string, at time.Time) *messageSet {
+	d := templates.MailData{Org: org.Name, Dnr: r.Dnr, Title: r.Title, Deadline: r.Deadline, RoundDeadline: r.Deadline,
+		Link: a.BaseURL + "/remisser/" + r.ID}
+	if asg.ID != "" {
+		d.Deadline, d.Link = asg.Deadline, a.BaseURL+"/uppdrag/"+asg.ID
+	}
+	return &messageSet{asgID: asg.ID, key: key, at: at, data: d, digest: r.Digest}
+}
+
+func (m *messageSet) add(kind, to string) {
+	if to == "" || m.err != nil {
+		return
+	}
+	subject, body, err := templates.Mail(kind, m.data)
+	if err != nil {
+		m.err = temporal.NewNonRetryableApplicationError(err.Error(), "Template", err)
+		return
+	}
+	msg := store.Message{
+		ID:           fmt.Sprintf("%s.%s.%d", m.key, kind, len(m.list)),
+		Kind:         kind,
+		AssignmentID: m.asgID,
+		Recipient:    to,
+		Subject:      subject,
+		Body:         body,
+		EventAt:      m.at,
+		Digest:       m.digest && digestKinds[kind],
+	}
+	if calendarKinds[kind] {
+		msg.Deadline = m.data.Deadline
+		if kind == "extension_decided" {
+			msg.Deadline = ""
+			if m.data.Approved {
+				msg.Deadline = m.data.Until
+			}
+		}
+	}
+	m.list = append(m.list, msg)
+}
+
+// toEveryRecipient renders one message of a kind to each recipient's
+// registrator mailbox; fill adds to what the message says.
+func (a *Activities) toEveryRecipient(ctx context.Context, r store.Remiss, kind, key string, at time.Time, fill ...func(*templates.MailData)) ([]store.Message, error) {
+	asgs, err := a.Store.Assignments(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	var msgs []store.Message
+	for _, asg := range asgs {
+		org, err := a.Store.Org(ctx, asg.Org)
+		if err != nil {
+			return nil, nonRetryableIfNotFound(err)
+		}
+		m := a.messages(r, org, asg, key+"."+org.Code, at)
+		for _, f := range fill {
+			f(&m.data)
+		}
+		m.add(kind, org.Email)
+		if m.err != nil {
+			return nil, m.err
+		}
+		msgs = append(msgs, m.list...)
+	}
+	return msgs, nil
+}

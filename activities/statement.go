@@ -1,0 +1,155 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/remiss/remiss/internal/pdf"
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/store"
+)
+
+// StatementInput asks for the statement of an approved answer.
+type StatementInput struct {
+	EventKey     string
+	AssignmentID string
+	VersionID    string
+	At           time.Time // approval: the statement's date
+	Late         bool
+	// Route decides what follows: on delegation the approval is the
+	// decision and the answer is done; for the nämnd the ärende goes on the
+	// agenda of its meeting. Empty: done (rounds started before routing).
+	Route      remiss.Route `json:",omitempty"`
+	Revision   int          `json:",omitempty"` // 2, 3, … after an återremiss
+	ApprovedBy string       `json:",omitempty"`
+}
+
+// StatementDocumentID is the document an answer has; after an återremiss
+// each revision has its own.
+func StatementDocumentID(assignmentID string, revision ...int) string {
+	if len(revision) > 0 && revision[0] > 1 {
+		return fmt.Sprintf("statement.%s.r%d", assignmentID, revision[0])
+	}
+	return "statement." + assignmentID
+}
+
+// RenderStatement renders the approved version as the nämnd's
+// tjänsteutlåtande, stores it and marks the assignment answered: on
+// delegation the approval is recorded as the decision, for the nämnd the
+// ärende goes on the agenda of its meeting. A retry finds the stored
+// document and renders nothing new.
+func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (DocumentResult, error) {
+	asg, r, org, err := a.load(ctx, in.AssignmentID)
+	if err != nil {
+		return DocumentResult{}, err
+	}
+	doc, err := a.statementDocument(ctx, asg, r, org, in)
+	if err != nil {
+		return DocumentResult{}, err
+	}
+	answered := string(remiss.StateAnswered)
+	c := store.Change{
+		EventKey: in.EventKey, At: in.At, Actor: "system", RemissID: asg.RemissID, AssignmentID: asg.ID,
+		Action: "statement_stored", Detail: map[string]any{"document": doc.ID, "sha256": doc.SHA256},
+		Assignment: &store.AssignmentPatch{State: &answered, DocumentID: &doc.ID},
+	}
+	m := a.messages(r, org, asg, in.EventKey, in.At)
+	var plan DecisionPlan
+	switch in.Route {
+	case remiss.RouteDelegation:
+		if err := a.delegated(ctx, &c, asg, org, doc, in); err != nil {
+			return DocumentResult{}, err
+		}
+	case remiss.RouteNamnd:
+		var meeting remiss.Meeting
+		if meeting, plan, err = a.onAgenda(ctx, &c, asg, org, in); err != nil {
+			return DocumentResult{}, err
+		}
+		m.data.Meeting = meeting.Date
+	}
+	// The nämnd's registrator learns the ärende is on the agenda; the
+	// receipt from kommunstyrelsen waits for the nämnd's decision.
+	if in.Route == remiss.RouteNamnd {
+		m.add("on_agenda", org.Email)
+	} else {
+		m.add("statement_ready", org.Email)
+	}
+	if m.err != nil {
+		return DocumentResult{}, m.err
+	}
+	for i := range m.list {
+		m.list[i].DocumentID = doc.ID
+	}
+	c.Messages = m.list
+	applied, err := a.Store.Apply(ctx, c)
+	if err != nil {
+		return DocumentResult{}, err
+	}
+	if !applied && in.Route == remiss.RouteNamnd {
+		// A retry: answer with what the first attempt stored.
+		if plan, err = a.storedPlan(ctx, asg.ID, in.Route); err != nil {
+			return DocumentResult{}, err
+		}
+	}
+	return DocumentResult{DocumentID: doc.ID, SHA256: doc.SHA256, MeetingID: plan.MeetingID,
+		AgendaDeadlineAt: plan.AgendaDeadlineAt, NeedsExtension: plan.NeedsExtension}, nil
+}
+
+// statementDocument renders, seals and stores the statement once.
+func (a *Activities) statementDocument(ctx context.Context, asg store.Assignment, r store.Remiss, org remiss.Org, in StatementInput) (store.Document, error) {
+	id := StatementDocumentID(asg.ID, in.Revision)
+	doc, err := a.Store.Document(ctx, id)
+	if err == nil || !errors.Is(err, store.ErrNotFound) {
+		return doc, err
+	}
+	if err := a.owned(ctx, asg.ID, in.VersionID, "", ""); err != nil {
+		return doc, err
+	}
+	v, err := a.Store.ResponseVersion(ctx, in.VersionID)
+	if err != nil {
+		return doc, nonRetryableIfNotFound(err)
+	}
+	body, err := pdf.Statement(pdf.StatementOf(r.Dnr, r.Title, org, v.Content, in.At, in.Late))
+	if err != nil {
+		return doc, err
+	}
+	if body, err = a.seal(org.Code, body, org.Name, "Tjänsteutlåtande, Dnr "+r.Dnr); err != nil {
+		return doc, err
+	}
+	return a.Store.PutDocument(ctx, store.Document{
+		ID: id, RemissID: r.ID, AssignmentID: asg.ID, Kind: "statement",
+		Filename: fmt.Sprintf("tjansteutlatande-%s-%s.pdf", r.ID, org.Code), Content: body,
+	})
+}
+
+// delegated adds to c the decision on delegation that the approval is,
+// with the organisation's delegation reference.
+func (a *Activities) delegated(ctx context.Context, c *store.Change, asg store.Assignment, org remiss.Org, doc store.Document, in StatementInput) error {
+	_, ref, err := a.Store.OrgRoute(ctx, org.Code)
+	if err != nil {
+		return nonRetryableIfNotFound(err)
+	}
+	c.Detail["route"], c.Detail["delegation"] = in.Route, ref
+	c.Decided = &store.Decision{ID: fmt.Sprintf("delegation.%s.r%d", asg.ID, max(in.Revision, 1)), AssignmentID: asg.ID,
+		Body: org.Name, Verdict: remiss.VerdictDelegation, DelegationRef: ref, DocumentID: doc.ID, RecordedBy: in.ApprovedBy}
+	return nil
+}
+
+// onAgenda puts the ärende on the agenda of the meeting
+// remiss.AgendaMeeting picks from the calendar (none: the registrator picks
+// one), and says whether anstånd is needed.
+func (a *Activities) onAgenda(ctx context.Context, c *store.Change, asg store.Assignment, org remiss.Org, in StatementInput) (remiss.Meeting, DecisionPlan, error) {
+	today := remiss.Today(in.At)
+	calendar, err := a.Store.Meetings(ctx, org.Code, today)
+	if err != nil {
+		return remiss.Meeting{}, DecisionPlan{}, err
+	}
+	chosen := remiss.AgendaMeeting(asg.MeetingID, calendar, today)
+	plan := meetingPlan(in.Route, chosen, asg.Deadline)
+	state := string(remiss.StateOnAgenda)
+	c.Assignment.State, c.Assignment.MeetingID, c.Assignment.NeedsExtension = &state, &plan.MeetingID, &plan.NeedsExtension
+	c.Detail["route"], c.Detail["meeting"] = in.Route, plan.MeetingID
+	return chosen, plan, nil
+}

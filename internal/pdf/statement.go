@@ -1,0 +1,86 @@
+package pdf
+
+import (
+	"strings"
+	"time"
+
+	"github.com/remiss/remiss/internal/remiss"
+)
+
+// StatementData is everything printed on a tjänsteutlåtande.
+type StatementData struct {
+	Org          string // "Hägersten-Liljeholmens stadsdelsnämnd"
+	Forvaltning  string // "Hägersten-Liljeholmens stadsdelsförvaltning"
+	Dnr          string
+	Date         time.Time // the date of the statement (approval)
+	OfficerName  string
+	OfficerPhone string
+	OfficerEmail string
+	Title        string // the remiss title
+	Subtitle     string // "Svar på remiss från kommunstyrelsen"
+	Proposals    []string
+	Sections     []Section
+	Signatories  []Signatory
+	Attachments  []string
+	Late         bool
+}
+
+// StatementOf lays out a nämnd's response to the remiss dnr, title as its
+// tjänsteutlåtande, dated date.
+func StatementOf(dnr, title string, org remiss.Org, c remiss.Response, date time.Time, late bool) StatementData {
+	sigs := make([]Signatory, len(c.Signatories))
+	for i, s := range c.Signatories {
+		sigs[i] = Signatory{Name: s.Name, Title: s.Title, Unit: s.Unit}
+	}
+	forvaltning := org.Forvaltning
+	if forvaltning == "" {
+		forvaltning = org.Name
+	}
+	return StatementData{
+		Org: org.Name, Forvaltning: forvaltning, Dnr: dnr, Date: date.In(remiss.Stockholm),
+		OfficerName: c.OfficerName, OfficerPhone: c.OfficerPhone, OfficerEmail: c.OfficerEmail,
+		Title: title, Subtitle: "Svar på remiss från kommunstyrelsen",
+		Proposals: c.Proposals,
+		Sections: []Section{
+			{Heading: "Sammanfattning", Body: c.Summary},
+			{Heading: "Bakgrund", Body: c.Background},
+			{Heading: "Ärendets beredning", Body: c.Preparation},
+			{Heading: "Förvaltningens synpunkter och bedömning", Body: c.Opinions},
+		},
+		Signatories: sigs, Attachments: c.Attachments, Late: late,
+	}
+}
+
+// Statement renders a nämnd's tjänsteutlåtande answering a remiss.
+func Statement(s StatementData) ([]byte, error) {
+	d := newDoc(s.Title, s.Org, "Tjänsteutlåtande "+s.Dnr, s.Date)
+	d.f.AddPage()
+	d.headerBlock(s.Forvaltning, "", "TJÄNSTEUTLÅTANDE", s.Date, s.Dnr, [][2]string{
+		{"Handläggare", s.OfficerName}, {"Telefon", s.OfficerPhone}, {"E-post", s.OfficerEmail},
+	}, "Till "+s.Org)
+	d.font("B", 16)
+	d.f.MultiCell(0, 7.5, s.Title, "", "L", false)
+	if s.Subtitle != "" {
+		d.font("", 12)
+		d.f.MultiCell(0, 6, s.Subtitle, "", "L", false)
+	}
+	if s.Late {
+		d.font("I", 10)
+		d.f.MultiCell(0, 5, "Inkom efter svarsdatum.", "", "L", false)
+	}
+	d.heading("Förslag till beslut", 13)
+	d.numbered(s.Proposals)
+	d.signatories(s.Signatories)
+	for _, sec := range s.Sections {
+		if strings.TrimSpace(sec.Body) == "" {
+			continue
+		}
+		d.heading(sec.Heading, 13)
+		d.paragraphs(sec.Body)
+	}
+	if len(s.Attachments) > 0 {
+		d.heading("Bilagor", 13)
+		d.numbered(s.Attachments)
+	}
+	return d.bytes()
+}
