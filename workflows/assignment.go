@@ -170,47 +170,12 @@ func (w *assignment) run(ctx workflow.Context) (AssignmentResult, error) {
 			continue
 		}
 		if w.closing {
-			if err := w.locked(ctx, func() error {
-				if w.state.Done() || w.state == remiss.StateApproved {
-					return nil
-				}
-				_, err := w.record(ctx, activities.ActionMissed, remiss.StateMissed, activities.RecordInput{Actor: systemActor})
-				if err == nil {
-					w.state = remiss.StateMissed
-				}
-				return err
-			}); err != nil {
+			if err := w.locked(ctx, func() error { return w.miss(ctx) }); err != nil {
 				return AssignmentResult{}, err
 			}
 			continue
 		}
-		seen := w.changes
-		wake := func() bool { return w.changes != seen || w.closing || w.withdrawing }
-		n, ok := w.nextNotice()
-		if !ok {
-			w.timer.stop()
-			if err := workflow.Await(ctx, wake); err != nil {
-				return AssignmentResult{}, err
-			}
-			continue
-		}
-		if n.at.After(workflow.Now(ctx)) {
-			woken, err := w.timer.await(ctx, n.at, wake)
-			if err != nil {
-				return AssignmentResult{}, err
-			}
-			if woken {
-				continue
-			}
-		}
-		if err := w.locked(ctx, func() error {
-			// An action may have moved the deadline while we waited for the
-			// lock: send only a notice that is still the due one.
-			if cur, ok := w.nextNotice(); ok && cur.key == n.key && !cur.at.After(workflow.Now(ctx)) {
-				return w.sendNotice(ctx, cur)
-			}
-			return nil
-		}); err != nil {
+		if err := w.awaitNotice(ctx); err != nil {
 			return AssignmentResult{}, err
 		}
 	}
@@ -219,6 +184,18 @@ func (w *assignment) run(ctx workflow.Context) (AssignmentResult, error) {
 		return AssignmentResult{}, err
 	}
 	return AssignmentResult{Org: w.in.Org, State: w.state, Late: w.late, DocumentID: w.documentID, MinutesID: w.minutesID}, nil
+}
+
+// miss records that the round closed without an answer.
+func (w *assignment) miss(ctx workflow.Context) error {
+	if w.state.Done() || w.state == remiss.StateApproved {
+		return nil
+	}
+	_, err := w.record(ctx, activities.ActionMissed, remiss.StateMissed, activities.RecordInput{Actor: systemActor})
+	if err == nil {
+		w.state = remiss.StateMissed
+	}
+	return err
 }
 
 var systemActor = remiss.Actor{User: "system", Org: remiss.KS, Role: remiss.RoleAdmin}

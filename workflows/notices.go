@@ -69,6 +69,31 @@ func (w *assignment) nextNotice() (notice, bool) {
 	return best, found
 }
 
+// awaitNotice waits for the next notice or a change, whichever comes
+// first, and sends the notice if it is still due.
+func (w *assignment) awaitNotice(ctx workflow.Context) error {
+	seen := w.changes
+	wake := func() bool { return w.changes != seen || w.closing || w.withdrawing }
+	n, ok := w.nextNotice()
+	if !ok {
+		w.timer.stop()
+		return workflow.Await(ctx, wake)
+	}
+	if n.at.After(workflow.Now(ctx)) {
+		if woken, err := w.timer.await(ctx, n.at, wake); err != nil || woken {
+			return err
+		}
+	}
+	return w.locked(ctx, func() error {
+		// An action may have moved the deadline while we waited for the
+		// lock: send only a notice that is still the due one.
+		if cur, ok := w.nextNotice(); ok && cur.key == n.key && !cur.at.After(workflow.Now(ctx)) {
+			return w.sendNotice(ctx, cur)
+		}
+		return nil
+	})
+}
+
 func (w *assignment) sendNotice(ctx workflow.Context, n notice) error {
 	if !w.owing() || slices.Contains(w.fired, n.key) {
 		return nil

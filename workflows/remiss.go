@@ -127,48 +127,10 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 	}); err != nil {
 		return RemissStatus{}, err
 	}
-
-	self := workflow.GetInfo(ctx).WorkflowExecution.ID
-	children := make([]workflow.ChildWorkflowFuture, len(r.in.Recipients))
-	for i, org := range r.in.Recipients {
-		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID:            AssignmentWorkflowID(id, org),
-			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_TERMINATE,
-		})
-		children[i] = workflow.ExecuteChildWorkflow(cctx, AssignmentWorkflow, AssignmentInput{
-			RemissID: id, Org: org, DeadlineAt: r.in.DeadlineAt, Reminders: r.in.Reminders,
-			EscalateAfter: r.in.EscalateAfter, RoundWorkflow: self,
-			Route: sent.Routes[org],
-		})
+	children := r.startAssignments(ctx, sent.Routes)
+	if err := r.awaitEnd(ctx, len(children)); err != nil {
+		return RemissStatus{}, err
 	}
-	for i, f := range children {
-		workflow.Go(ctx, func(ctx workflow.Context) {
-			var res AssignmentResult
-			if err := f.Get(ctx, &res); err != nil {
-				// One failed assignment must not sink the round: it counts as
-				// unanswered, and closing the round marks it so.
-				workflow.GetLogger(ctx).Error("assignment failed", "org", r.in.Recipients[i], "error", err)
-				res = AssignmentResult{Org: r.in.Recipients[i], State: remiss.StateMissed}
-			}
-			r.results[i] = &res
-			r.done++
-			r.changes++
-		})
-	}
-
-	var closeTimer dueTimer
-	for r.closing == "" && r.withdrawBy == nil && r.done < len(children) {
-		seen := r.changes
-		if !r.closeAt().After(workflow.Now(ctx)) {
-			r.closing = "deadline"
-			break
-		}
-		if _, err := closeTimer.await(ctx, r.closeAt(), func() bool { return r.changes != seen }); err != nil {
-			return RemissStatus{}, err
-		}
-	}
-
 	if r.withdrawBy != nil {
 		return r.withdraw(ctx, children)
 	}
@@ -185,6 +147,66 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 	if err := workflow.Await(ctx, func() bool { return r.done == len(children) }); err != nil {
 		return RemissStatus{}, err
 	}
+	if err := r.compile(ctx); err != nil {
+		return RemissStatus{}, err
+	}
+	return r.finish(ctx)
+}
+
+// startAssignments starts one AssignmentWorkflow per recipient, and
+// collects each result as it ends.
+func (r *round) startAssignments(ctx workflow.Context, routes map[string]remiss.Route) []workflow.ChildWorkflowFuture {
+	id, self := r.in.RemissID, workflow.GetInfo(ctx).WorkflowExecution.ID
+	children := make([]workflow.ChildWorkflowFuture, len(r.in.Recipients))
+	for i, org := range r.in.Recipients {
+		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+			WorkflowID:            AssignmentWorkflowID(id, org),
+			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_TERMINATE,
+		})
+		children[i] = workflow.ExecuteChildWorkflow(cctx, AssignmentWorkflow, AssignmentInput{
+			RemissID: id, Org: org, DeadlineAt: r.in.DeadlineAt, Reminders: r.in.Reminders,
+			EscalateAfter: r.in.EscalateAfter, RoundWorkflow: self,
+			Route: routes[org],
+		})
+	}
+	for i, f := range children {
+		workflow.Go(ctx, func(ctx workflow.Context) {
+			var res AssignmentResult
+			if err := f.Get(ctx, &res); err != nil {
+				// One failed assignment must not sink the round: it counts as
+				// unanswered, and closing the round marks it so.
+				workflow.GetLogger(ctx).Error("assignment failed", "org", r.in.Recipients[i], "error", err)
+				res = AssignmentResult{Org: r.in.Recipients[i], State: remiss.StateMissed}
+			}
+			r.results[i] = &res
+			r.done++
+			r.changes++
+		})
+	}
+	return children
+}
+
+// awaitEnd waits until every assignment is done, the Coordinator closes
+// or withdraws the round, or the last deadline plus grace has passed.
+func (r *round) awaitEnd(ctx workflow.Context, n int) error {
+	var closeTimer dueTimer
+	for r.closing == "" && r.withdrawBy == nil && r.done < n {
+		seen := r.changes
+		if !r.closeAt().After(workflow.Now(ctx)) {
+			r.closing = "deadline"
+			break
+		}
+		if _, err := closeTimer.await(ctx, r.closeAt(), func() bool { return r.changes != seen }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// compile stores the sammanställning and starts its decision path.
+func (r *round) compile(ctx workflow.Context) error {
+	id := r.in.RemissID
 	var doc activities.DocumentResult
 	closedAt := workflow.Now(ctx)
 	if err := untilFixed(ctx, id+".closed", id, "", &r.retries, func() bool { return false }, func() error {
@@ -192,7 +214,7 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 			EventKey: id + ".closed", RemissID: id, At: closedAt, Actor: r.closedBy, Reason: r.closing,
 		}).Get(ctx, &doc)
 	}); err != nil {
-		return RemissStatus{}, err
+		return err
 	}
 	r.state, r.summaryID = remiss.RemissClosed, doc.DocumentID
 	// The sammanställning travels its own decision path, for weeks: a
@@ -209,10 +231,7 @@ func (r *round) run(ctx workflow.Context) (RemissStatus, error) {
 	f := workflow.ExecuteChildWorkflow(cctx, DecisionWorkflow, PathInput{
 		RemissID: id, SummaryID: doc.DocumentID, Path: path, Coordinator: r.in.Coordinator,
 	})
-	if err := f.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
-		return RemissStatus{}, err
-	}
-	return r.finish(ctx)
+	return f.GetChildWorkflowExecution().Get(ctx, nil)
 }
 
 func (r *round) withdraw(ctx workflow.Context, children []workflow.ChildWorkflowFuture) (RemissStatus, error) {

@@ -1,0 +1,267 @@
+package rounds
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/store"
+	"github.com/remiss/remiss/workflows"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+)
+
+// assignment loads an assignment and checks the actor may take action on
+// it, whatever its state: another organisation's is not found, a wrong role
+// is forbidden.
+func (s *Service) assignment(ctx context.Context, actor remiss.Actor, id string, action remiss.Action) (store.Assignment, error) {
+	asg, err := s.Store.Assignment(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return asg, remiss.Refuse(remiss.KindNotFound, "uppdraget %s finns inte", id)
+	}
+	if err != nil {
+		return asg, err
+	}
+	if !remiss.MaySeeAssignment(actor, asg.Org) {
+		return asg, remiss.Refuse(remiss.KindNotFound, "uppdraget %s finns inte", id)
+	}
+	return asg, remiss.MayAct(action, actor, asg.Org)
+}
+
+// startGrace is how long an action on a just launched round's assignment
+// waits for the assignment's workflow to start: the round's assignments
+// are in the inboxes as soon as it is launched, before their workflows
+// run. A round to 300 recipients has them all running 12–20 s after launch
+// on a two-core machine (cmd/loadgen against make prod-local), so a
+// minute leaves room; only an action on a round whose launch failed waits
+// that long before it is refused.
+const startGrace = time.Minute
+
+func (s *Service) updateAssignment(ctx context.Context, asg store.Assignment, name string, arg any) (workflows.AssignmentStatus, error) {
+	var st workflows.AssignmentStatus
+	wid := workflows.AssignmentWorkflowID(asg.RemissID, asg.Org)
+	deadline := time.Now().Add(startGrace)
+	for wait := 50 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		err := s.update(ctx, wid, name, arg, &st)
+		if err != errNotRunning || asg.State != remiss.StateSent || time.Now().After(deadline) {
+			return st, err
+		}
+		// Still "sent" in the database: its workflow may not have started.
+		// One that exists and is not running has ended.
+		if d, derr := s.Temporal.DescribeWorkflowExecution(ctx, wid, ""); derr == nil &&
+			d.WorkflowExecutionInfo.Status != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			return st, err
+		}
+		select {
+		case <-ctx.Done():
+			return st, err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// Assign gives an assignment to an officer of the same organisation.
+func (s *Service) Assign(ctx context.Context, actor remiss.Actor, assignmentID, officer string) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActAssign)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	u, err := s.Store.User(ctx, officer)
+	if err != nil || u.Org != asg.Org || u.Role != remiss.RoleOfficer {
+		return workflows.AssignmentStatus{}, &remiss.Error{Kind: remiss.KindInvalid, Reason: officer + " är inte handläggare vid samma organisation", Fields: remiss.FieldErrors{{Field: "officer", Message: "Ingen handläggare med det namnet vid organisationen"}}}
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateAssign, workflows.AssignRequest{Actor: actor, Officer: officer})
+}
+
+func (s *Service) storeVersion(ctx context.Context, actor remiss.Actor, assignmentID string, action remiss.Action, content remiss.Response) (store.Assignment, store.ResponseVersion, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID, action)
+	if err != nil {
+		return asg, store.ResponseVersion{}, err
+	}
+	if err := rules.Struct(content); err != nil {
+		return asg, store.ResponseVersion{}, remiss.Invalid(err)
+	}
+	v, err := s.Store.SaveResponseVersion(ctx, asg.ID, content, actor.User)
+	return asg, v, err
+}
+
+// SaveDraft stores a draft and records it on the assignment.
+func (s *Service) SaveDraft(ctx context.Context, actor remiss.Actor, assignmentID string, content remiss.Response) (workflows.AssignmentStatus, error) {
+	asg, v, err := s.storeVersion(ctx, actor, assignmentID, remiss.ActSaveDraft, content)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateSaveDraft, workflows.VersionRequest{Actor: actor, VersionID: v.ID, SHA256: v.SHA256})
+}
+
+// Submit stores the answer as a new version and submits it for approval.
+func (s *Service) Submit(ctx context.Context, actor remiss.Actor, assignmentID string, content remiss.Response) (workflows.AssignmentStatus, error) {
+	asg, v, err := s.storeVersion(ctx, actor, assignmentID, remiss.ActSubmit, content)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateSubmit, workflows.VersionRequest{Actor: actor, VersionID: v.ID, SHA256: v.SHA256})
+}
+
+// note stores the free text of an action. field is the text's name in the
+// request (the API's and the form's), by which a problem is reported.
+func (s *Service) note(ctx context.Context, actor remiss.Actor, asg store.Assignment, kind, field, text string, required bool) (string, error) {
+	text = strings.TrimSpace(text)
+	if required && text == "" {
+		return "", &remiss.Error{Kind: remiss.KindInvalid, Reason: "ange en motivering", Fields: remiss.FieldErrors{{Field: field, Message: "Får inte vara tomt"}}}
+	}
+	var body struct {
+		Text string `json:"text" validate:"max=5000,nocontrolml"`
+	}
+	body.Text = text
+	if err := rules.Struct(body); err != nil {
+		var fields remiss.FieldErrors
+		if errors.As(err, &fields) {
+			for i := range fields {
+				fields[i].Field = field
+			}
+		}
+		return "", remiss.Invalid(err)
+	}
+	return s.Store.AddNote(ctx, asg.ID, kind, text, actor.User)
+}
+
+// Return sends a submitted answer back to the officer with a comment.
+func (s *Service) Return(ctx context.Context, actor remiss.Actor, assignmentID, comment string) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActReturn)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	id, err := s.note(ctx, actor, asg, "return", "comment", comment, true)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateReturn, workflows.NoteRequest{Actor: actor, NoteID: id})
+}
+
+// Approve approves the submitted version whose hash the signatory read;
+// an empty hash means the version currently submitted.
+func (s *Service) Approve(ctx context.Context, actor remiss.Actor, assignmentID, sha256 string) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActApprove)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	if sha256 == "" {
+		st, err := s.AssignmentStatus(ctx, asg.ID)
+		if err != nil {
+			return st, err
+		}
+		if st.State != remiss.StateSubmitted {
+			return st, remiss.Refuse(remiss.KindConflict, "det finns inget inskickat yttrande att godkänna (%s)", st.State.Label())
+		}
+		sha256 = st.SHA256
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateApprove, workflows.ApproveRequest{Actor: actor, SHA256: sha256})
+}
+
+// Decline answers that the nämnd "avstår från att yttra sig".
+func (s *Service) Decline(ctx context.Context, actor remiss.Actor, assignmentID, reason string) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActDecline)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	id, err := s.note(ctx, actor, asg, "decline", "reason", reason, false)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateDecline, workflows.NoteRequest{Actor: actor, NoteID: id})
+}
+
+// RequestExtension asks the Coordinator for anstånd until a date.
+func (s *Service) RequestExtension(ctx context.Context, actor remiss.Actor, assignmentID, until, reason string) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActRequestExtension)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	if err := check(struct {
+		Until string `json:"until" validate:"required,date,futuredate"`
+	}{until}); err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	id, err := s.note(ctx, actor, asg, "extension", "reason", reason, true)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateRequestExtension, workflows.ExtensionRequest{Actor: actor, Until: until, NoteID: id})
+}
+
+// DecideExtension grants or refuses a pending anstånd request.
+func (s *Service) DecideExtension(ctx context.Context, actor remiss.Actor, assignmentID string, approve bool, until string) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActDecideExtension)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	if err := check(struct {
+		Until string `json:"until" validate:"omitempty,date"`
+	}{until}); err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateDecideExtension, workflows.ExtensionDecision{Actor: actor, Approve: approve, Until: until})
+}
+
+// RemindNow sends a reminder to a recipient at once (Coordinator).
+func (s *Service) RemindNow(ctx context.Context, actor remiss.Actor, assignmentID string) (workflows.AssignmentStatus, error) {
+	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActRemindNow)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateRemindNow, workflows.RemindRequest{Actor: actor})
+}
+
+// AssignmentStatus asks the assignment's workflow for its live state.
+func (s *Service) AssignmentStatus(ctx context.Context, assignmentID string) (workflows.AssignmentStatus, error) {
+	asg, err := s.Store.Assignment(ctx, assignmentID)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	var st workflows.AssignmentStatus
+	v, err := s.Temporal.QueryWorkflow(ctx, workflows.AssignmentWorkflowID(asg.RemissID, asg.Org), "", workflows.QueryStatus)
+	if err != nil {
+		return st, fmt.Errorf("rounds: status %s: %w", assignmentID, err)
+	}
+	return st, v.Get(&st)
+}
+
+// fromWorkflow is a workflow's refusal as the domain error it was, or
+// nil when err is not one.
+func fromWorkflow(err error) error {
+	if e, ok := workflows.Refusal(err); ok {
+		return e
+	}
+	return nil
+}
+
+func (s *Service) update(ctx context.Context, workflowID, name string, arg any, out any) error {
+	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   workflowID,
+		UpdateName:   name,
+		Args:         []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, out)
+	}
+	if err == nil {
+		return nil
+	}
+	if rej := fromWorkflow(err); rej != nil {
+		return rej
+	}
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return errNotRunning
+	}
+	return fmt.Errorf("rounds: %s %s: %w", name, workflowID, err)
+}
+
+// errNotRunning: the workflow has ended, or has not started yet.
+var errNotRunning = remiss.Refuse(remiss.KindConflict, "ärendet är avslutat och tar inte emot fler åtgärder")
