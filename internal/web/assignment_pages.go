@@ -221,35 +221,35 @@ func (s *Server) postAttachment(w http.ResponseWriter, r *http.Request, p page) 
 	return redirect(w, r, "/uppdrag/"+id, "bilaga")
 }
 
-func (s *Server) postDecline(w http.ResponseWriter, r *http.Request, p page) error {
-	id := r.PathValue("id")
-	if _, err := s.Rounds.Decline(r.Context(), p.User.Actor(), id, r.PostFormValue("reason")); err != nil {
-		return s.formError(w, r, p, err)
+// onAssignment is the handler of a form on the assignment page that takes
+// one action: act with the posted form, then back to the page with flash,
+// or the page again with the problems by field.
+func (s *Server) onAssignment(flash string, act func(r *http.Request, actor remiss.Actor, id string) error) pageHandler {
+	return func(w http.ResponseWriter, r *http.Request, p page) error {
+		id := r.PathValue("id")
+		if err := act(r, p.User.Actor(), id); err != nil {
+			return s.formError(w, r, p, err)
+		}
+		return redirect(w, r, "/uppdrag/"+id, flash)
 	}
-	return redirect(w, r, "/uppdrag/"+id, "avstar")
 }
 
-func (s *Server) postExtension(w http.ResponseWriter, r *http.Request, p page) error {
-	id := r.PathValue("id")
-	_, err := s.Rounds.RequestExtension(r.Context(), p.User.Actor(), id, strings.TrimSpace(r.PostFormValue("until")), r.PostFormValue("reason"))
-	if err != nil {
-		return s.formError(w, r, p, err)
-	}
-	return redirect(w, r, "/uppdrag/"+id, "anstand")
+func (s *Server) postDecline(r *http.Request, actor remiss.Actor, id string) error {
+	_, err := s.Rounds.Decline(r.Context(), actor, id, r.PostFormValue("reason"))
+	return err
 }
 
-func (s *Server) postApprove(w http.ResponseWriter, r *http.Request, p page) error {
-	id := r.PathValue("id")
-	if _, err := s.Rounds.Approve(r.Context(), p.User.Actor(), id, r.PostFormValue("sha256")); err != nil {
-		return s.formError(w, r, p, err)
-	}
-	return redirect(w, r, "/uppdrag/"+id, "godkand")
+func (s *Server) postExtension(r *http.Request, actor remiss.Actor, id string) error {
+	_, err := s.Rounds.RequestExtension(r.Context(), actor, id, strings.TrimSpace(r.PostFormValue("until")), r.PostFormValue("reason"))
+	return err
 }
 
-func (s *Server) postReturn(w http.ResponseWriter, r *http.Request, p page) error {
-	id := r.PathValue("id")
-	if _, err := s.Rounds.Return(r.Context(), p.User.Actor(), id, r.PostFormValue("comment")); err != nil {
-		return s.formError(w, r, p, err)
-	}
-	return redirect(w, r, "/uppdrag/"+id, "atersand")
+func (s *Server) postApprove(r *http.Request, actor remiss.Actor, id string) error {
+	_, err := s.Rounds.Approve(r.Context(), actor, id, r.PostFormValue("sha256"))
+	return err
+}
+
+func (s *Server) postReturn(r *http.Request, actor remiss.Actor, id string) error {
+	_, err := s.Rounds.Return(r.Context(), actor, id, r.PostFormValue("comment"))
+	return err
 }

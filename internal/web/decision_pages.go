@@ -21,8 +21,8 @@ func (s *Server) decisionPageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /sammantraden/{id}/ta-bort", s.page(s.postDeleteMeeting))
 	mux.HandleFunc("POST /beslutsvag", s.page(s.postDefaultRoute))
 	mux.HandleFunc("GET /dagordning", s.page(s.agendaPage))
-	mux.HandleFunc("POST /uppdrag/{id}/beslutsvag", s.page(s.postRoute))
-	mux.HandleFunc("POST /uppdrag/{id}/beslut", s.page(s.postDecision))
+	mux.HandleFunc("POST /uppdrag/{id}/beslutsvag", s.page(s.onAssignment("beslutsvag", s.postRoute)))
+	mux.HandleFunc("POST /uppdrag/{id}/beslut", s.page(s.onAssignment("protokoll", s.postDecision)))
 	mux.HandleFunc("POST /remisser/{id}/beslutsgang", s.page(s.postStepDecision))
 }
 
@@ -197,13 +197,9 @@ func (s *Server) routeData(ctx context.Context, p page, a store.Assignment, data
 	return nil
 }
 
-func (s *Server) postRoute(w http.ResponseWriter, r *http.Request, p page) error {
-	id := r.PathValue("id")
-	_, err := s.Rounds.SetRoute(r.Context(), p.User.Actor(), id, remiss.Route(r.PostFormValue("route")), r.PostFormValue("meeting"))
-	if err != nil {
-		return s.formError(w, r, p, err)
-	}
-	return redirect(w, r, "/uppdrag/"+id, "beslutsvag")
+func (s *Server) postRoute(r *http.Request, actor remiss.Actor, id string) error {
+	_, err := s.Rounds.SetRoute(r.Context(), actor, id, remiss.Route(r.PostFormValue("route")), r.PostFormValue("meeting"))
+	return err
 }
 
 // splitPeople reads names separated by commas or new lines.
@@ -211,18 +207,14 @@ func splitPeople(s string) []string {
 	return splitList(strings.ReplaceAll(s, "\n", ","), ",")
 }
 
-func (s *Server) postDecision(w http.ResponseWriter, r *http.Request, p page) error {
-	id := r.PathValue("id")
+func (s *Server) postDecision(r *http.Request, actor remiss.Actor, id string) error {
 	m := remiss.Minutes{Meeting: r.PostFormValue("meeting"), Paragraph: strings.TrimSpace(r.PostFormValue("paragraph")),
 		Verdict: remiss.Verdict(r.PostFormValue("decision")), Wording: r.PostFormValue("wording"), Reason: r.PostFormValue("reason"),
 		NextMeeting: r.PostFormValue("nextMeeting"), Immediate: r.PostFormValue("immediate") != "",
 		AdjustOn: strings.TrimSpace(r.PostFormValue("adjustOn")), Adjusters: splitPeople(r.PostFormValue("adjusters")),
 		Reservations: r.PostFormValue("reservations")}
-	_, err := s.Rounds.RecordDecision(r.Context(), p.User.Actor(), id, m)
-	if err != nil {
-		return s.formError(w, r, p, err)
-	}
-	return redirect(w, r, "/uppdrag/"+id, "protokoll")
+	_, err := s.Rounds.RecordDecision(r.Context(), actor, id, m)
+	return err
 }
 
 // --- The round's decision path ---
