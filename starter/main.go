@@ -142,6 +142,7 @@ func connect(ctx context.Context, out io.Writer, withTemporal bool) (*app, error
 		}
 		if a.tc, err = client.Dial(opts); err != nil {
 			a.close()
+			//lint:ignore ST1005 begins with a product's name, which is capitalised
 			return nil, fmt.Errorf("Temporal (%s): %w; kör `make dev` först", cfg.TemporalAddress, err)
 		}
 	}

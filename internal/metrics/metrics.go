@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	sdkmetrics "go.temporal.io/sdk/client"
 )
@@ -37,7 +38,7 @@ func New(db *sql.DB) *Registry {
 		Buckets: []float64{.002, .005, .01, .02, .05, .1, .25, 1}})
 	r.MessagesSent = prometheus.NewCounter(prometheus.CounterOpts{Name: "remiss_messages_sent_total", Help: "E-mails the SMTP server accepted."})
 	r.reg.MustRegister(r.DocumentsSigned, r.SigningSeconds, r.MessagesSent, r.sdk,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil {
 		r.reg.MustRegister(&stateCollector{db: db})
 	}

@@ -36,6 +36,7 @@ func Ready(db *sql.DB, c client.Client) func(context.Context) error {
 			return fmt.Errorf("PostgreSQL: %w", err)
 		}
 		if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+			//lint:ignore ST1005 begins with a product's name, which is capitalised
 			return fmt.Errorf("Temporal: %w", err)
 		}
 		return nil

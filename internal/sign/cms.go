@@ -32,7 +32,6 @@ var (
 	oidSHA256              = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
 	oidECDSAWithSHA256     = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
 	oidSHA256WithRSA       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
-	oidRSAEncryption       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
 	sha256AlgorithmID      = pkix.AlgorithmIdentifier{Algorithm: oidSHA256}
 	errUnsupportedKey      = errors.New("sign: the key must be ECDSA or RSA")
 	errCertificateMismatch = errors.New("sign: the key does not match the certificate")
