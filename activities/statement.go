@@ -9,6 +9,7 @@ import (
 	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
+	"go.temporal.io/sdk/temporal"
 )
 
 // StatementInput asks for the statement of an approved answer.
@@ -20,7 +21,7 @@ type StatementInput struct {
 	Late         bool
 	// Route decides what follows: on delegation the approval is the
 	// decision and the answer is done; for the nämnd the ärende goes on the
-	// agenda of its meeting. Empty: done (rounds started before routing).
+	// agenda of its meeting.
 	Route      remiss.Route `json:",omitempty"`
 	Revision   int          `json:",omitempty"` // 2, 3, … after an återremiss
 	ApprovedBy string       `json:",omitempty"`
@@ -68,6 +69,8 @@ func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (Do
 			return DocumentResult{}, err
 		}
 		m.data.Meeting = meeting.Date
+	default:
+		return DocumentResult{}, temporal.NewNonRetryableApplicationError("unknown route "+string(in.Route), "BadInput", nil)
 	}
 	// The nämnd's registrator learns the ärende is on the agenda; the
 	// receipt from kommunstyrelsen waits for the nämnd's decision.

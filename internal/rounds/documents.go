@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"time"
 	"unicode"
 
+	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/workflows"
@@ -116,4 +118,20 @@ func (s *Service) Retry(ctx context.Context, actor remiss.Actor, target string) 
 		return wid, fmt.Errorf("rounds: retry %s: %w", wid, err)
 	}
 	return wid, nil
+}
+
+// Preview renders an answer as its tjänsteutlåtande would look, unsealed
+// and unstored, for whoever may see the assignment's drafts.
+func (s *Service) Preview(ctx context.Context, actor remiss.Actor, assignmentID string, content remiss.Response, at time.Time) ([]byte, error) {
+	a, rm, org, err := s.Store.AssignmentInRound(ctx, assignmentID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && !remiss.MaySeeDraft(actor, a.Org) {
+		return nil, remiss.Refuse(remiss.KindNotFound, "uppdraget %s finns inte", assignmentID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := check(content); err != nil {
+		return nil, err
+	}
+	return pdf.Statement(pdf.StatementOf(rm.Dnr, rm.Title, org, content, at, false))
 }

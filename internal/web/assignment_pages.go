@@ -8,17 +8,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
-	"github.com/remiss/remiss/internal/validate"
 )
 
 // The pages of an assignment, for the registrator, the officer and the
 // signatory: the inbox, the assignment, and its answer, draft, attachments,
 // decline, extension request, approval and return.
-
-var answerRules = validate.New(nil)
 
 type inboxRow struct {
 	store.Assignment
@@ -173,20 +169,9 @@ func (s *Server) postAnswer(w http.ResponseWriter, r *http.Request, p page) erro
 	c := formResponse(r)
 	switch r.PostFormValue("action") {
 	case "preview":
-		if err := answerRules.Struct(c); err != nil {
-			return s.formError(w, r, p, remiss.Invalid(err))
-		}
-		a, rm, err := s.ownAssignment(r.Context(), p.User, id)
+		b, err := s.Rounds.Preview(r.Context(), p.User.Actor(), id, c, s.Now())
 		if err != nil {
-			return err
-		}
-		org, err := s.Store.Org(r.Context(), a.Org)
-		if err != nil {
-			return err
-		}
-		b, err := pdf.Statement(pdf.StatementOf(rm.Dnr, rm.Title, org, c, s.Now(), false))
-		if err != nil {
-			return err
+			return s.formError(w, r, p, err)
 		}
 		w.Header().Set("Content-Type", "application/pdf")
 		w.Header().Set("Content-Disposition", `inline; filename="forhandsgranskning.pdf"`)
