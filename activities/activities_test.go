@@ -47,7 +47,7 @@ func TestActivitiesAreIdempotent(t *testing.T) {
 			return err
 		},
 		func() error {
-			_, err := a.RenderStatement(ctx, activities.StatementInput{EventKey: asg + ".statement", AssignmentID: asg, VersionID: v.ID, At: at})
+			_, err := a.RenderStatement(ctx, activities.StatementInput{EventKey: asg + ".statement", AssignmentID: asg, VersionID: v.ID, At: at, Route: remiss.RouteDelegation})
 			return err
 		},
 		func() error {
