@@ -163,23 +163,7 @@ func (a *Activities) recordAction(ctx context.Context, in RecordInput, asg store
 		c.Assignment.ResponseVersionID = &in.VersionID
 		c.Detail["version"], c.Detail["sha256"] = in.VersionID, in.SHA256
 	case ActionSubmitted:
-		at := in.At
-		c.Assignment.ResponseVersionID = &in.VersionID
-		c.Assignment.SubmittedAt = &at
-		c.Assignment.Late = &in.Late
-		c.Detail["version"], c.Detail["sha256"], c.Detail["late"] = in.VersionID, in.SHA256, in.Late
-		signatories, err := a.Store.UsersWithRole(ctx, org.Code, remiss.RoleSignatory)
-		if err != nil {
-			return err
-		}
-		for _, s := range signatories {
-			m.add("submitted", s.Email)
-		}
-		u, err := a.user(ctx, in.Actor.User)
-		if err != nil {
-			return err
-		}
-		m.add("receipt", u.Email)
+		return a.recordSubmitted(ctx, in, org, c, m)
 	case ActionReturned:
 		c.Detail["note"] = in.NoteID
 		u, err := a.user(ctx, asg.Officer)
@@ -190,37 +174,11 @@ func (a *Activities) recordAction(ctx context.Context, in RecordInput, asg store
 	case ActionApproved:
 		c.Detail["version"] = asg.ResponseVersionID
 	case ActionDeclined:
-		none := "" // no decision to make: the meeting is free
-		c.Assignment.MeetingID = &none
-		c.Assignment.DeclineNoteID = &in.NoteID
-		c.Detail["note"] = in.NoteID
-		at := in.At
-		c.Assignment.SubmittedAt = &at
-		c.Assignment.Late = &in.Late
-		coord, err := a.user(ctx, r.Coordinator)
-		if err != nil {
-			return err
-		}
-		m.add("declined", coord.Email)
+		return a.recordDeclined(ctx, in, r, c, m)
 	case ActionExtensionAsked:
-		c.Request = &store.ExtensionRequest{ID: in.ExtensionID, Until: in.Until, ReasonNoteID: in.NoteID}
-		m.data.Until = in.Until
-		c.Detail["extension"], c.Detail["until"] = in.ExtensionID, in.Until
-		coord, err := a.user(ctx, r.Coordinator)
-		if err != nil {
-			return err
-		}
-		m.add("extension_requested", coord.Email)
+		return a.recordExtensionAsked(ctx, in, r, c, m)
 	case ActionExtensionDecided:
-		c.Decision = &store.ExtensionDecision{ID: in.ExtensionID, Approved: in.Approved}
-		c.Detail["extension"], c.Detail["approved"] = in.ExtensionID, in.Approved
-		m.data.Approved, m.data.Until = in.Approved, in.Until
-		if in.Approved {
-			c.Decision.Until = in.Until
-			c.Assignment.Deadline, c.Assignment.DeadlineAt = &in.Until, &in.UntilAt
-			c.Detail["until"] = in.Until
-		}
-		m.add("extension_decided", org.Email)
+		recordExtensionDecided(in, org, c, m)
 	case ActionMissed, ActionAssignmentRevoked:
 		// An answer that will not come frees its meeting in the calendar.
 		none := ""
@@ -229,6 +187,75 @@ func (a *Activities) recordAction(ctx context.Context, in RecordInput, asg store
 		return temporal.NewNonRetryableApplicationError("unknown action "+string(in.Action), "BadInput", nil)
 	}
 	return nil
+}
+
+// recordSubmitted records the submitted version and tells the
+// organisation's signatories, with a receipt to the officer.
+func (a *Activities) recordSubmitted(ctx context.Context, in RecordInput, org remiss.Org, c *store.Change, m *messageSet) error {
+	at := in.At
+	c.Assignment.ResponseVersionID = &in.VersionID
+	c.Assignment.SubmittedAt = &at
+	c.Assignment.Late = &in.Late
+	c.Detail["version"], c.Detail["sha256"], c.Detail["late"] = in.VersionID, in.SHA256, in.Late
+	signatories, err := a.Store.UsersWithRole(ctx, org.Code, remiss.RoleSignatory)
+	if err != nil {
+		return err
+	}
+	for _, s := range signatories {
+		m.add("submitted", s.Email)
+	}
+	u, err := a.user(ctx, in.Actor.User)
+	if err != nil {
+		return err
+	}
+	m.add("receipt", u.Email)
+	return nil
+}
+
+// recordDeclined records the decline note, frees the meeting and tells the
+// Coordinator.
+func (a *Activities) recordDeclined(ctx context.Context, in RecordInput, r store.Remiss, c *store.Change, m *messageSet) error {
+	none := "" // no decision to make: the meeting is free
+	c.Assignment.MeetingID = &none
+	c.Assignment.DeclineNoteID = &in.NoteID
+	c.Detail["note"] = in.NoteID
+	at := in.At
+	c.Assignment.SubmittedAt = &at
+	c.Assignment.Late = &in.Late
+	coord, err := a.user(ctx, r.Coordinator)
+	if err != nil {
+		return err
+	}
+	m.add("declined", coord.Email)
+	return nil
+}
+
+// recordExtensionAsked records an anstånd request and tells the
+// Coordinator.
+func (a *Activities) recordExtensionAsked(ctx context.Context, in RecordInput, r store.Remiss, c *store.Change, m *messageSet) error {
+	c.Request = &store.ExtensionRequest{ID: in.ExtensionID, Until: in.Until, ReasonNoteID: in.NoteID}
+	m.data.Until = in.Until
+	c.Detail["extension"], c.Detail["until"] = in.ExtensionID, in.Until
+	coord, err := a.user(ctx, r.Coordinator)
+	if err != nil {
+		return err
+	}
+	m.add("extension_requested", coord.Email)
+	return nil
+}
+
+// recordExtensionDecided records the Coordinator's decision on an anstånd,
+// moves the deadline when granted, and tells the organisation.
+func recordExtensionDecided(in RecordInput, org remiss.Org, c *store.Change, m *messageSet) {
+	c.Decision = &store.ExtensionDecision{ID: in.ExtensionID, Approved: in.Approved}
+	c.Detail["extension"], c.Detail["approved"] = in.ExtensionID, in.Approved
+	m.data.Approved, m.data.Until = in.Approved, in.Until
+	if in.Approved {
+		c.Decision.Until = in.Until
+		c.Assignment.Deadline, c.Assignment.DeadlineAt = &in.Until, &in.UntilAt
+		c.Detail["until"] = in.Until
+	}
+	m.add("extension_decided", org.Email)
 }
 
 // NoticeKind names a timed message.

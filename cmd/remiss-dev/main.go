@@ -56,32 +56,16 @@ func run() error {
 		return err
 	}
 	defer pg.Stop()
-	st, err := store.Open(ctx, pg.URL, 30*time.Second)
+	st, err := openStore(ctx, cfg, pg.URL)
 	if err != nil {
 		return err
 	}
-	st.SetMaxConns(cfg.DBMaxConns)
 	defer st.Close()
-	password := os.Getenv("REMISS_DEMO_PASSWORD")
-	if password == "" {
-		password = "demo"
-	}
-	if err := demo.SeedWithPassword(ctx, st, password); err != nil {
-		return err
-	}
-	log.Printf("PostgreSQL: migrated, demo organisations and users loaded (password from REMISS_DEMO_PASSWORD, default demo)")
-
-	ts, err := temporalserver.Start(temporalserver.Config{
-		DatabaseFile: filepath.Join(cfg.DataDir, "temporal.db"),
-		Address:      cfg.TemporalAddress,
-		Namespaces:   []string{cfg.TemporalNamespace},
-		LogLevel:     os.Getenv("TEMPORAL_LOG_LEVEL"),
-	})
+	ts, err := startTemporal(cfg)
 	if err != nil {
 		return err
 	}
 	defer ts.Stop()
-	log.Printf("Temporal: listening on %s, namespace %s", ts.Address(), cfg.TemporalNamespace)
 
 	opts, err := cfg.ClientOptions()
 	if err != nil {
@@ -94,29 +78,19 @@ func run() error {
 		return err
 	}
 	defer c.Close()
-	seals, err := sign.FromConfig(cfg, demo.SealOrgs())
+	seals, w, err := startWorker(cfg, st, c, reg)
 	if err != nil {
-		return fmt.Errorf("seals: %w", err)
-	}
-	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals, TSA: sign.TSAFromConfig(cfg), Metrics: reg}, worker.Options{})
-	if err := w.Start(); err != nil {
 		return err
 	}
 	defer w.Stop()
 
-	// Mail: to SMTP_ADDR when set, else to a catcher on loopback whose
-	// messages are listed at /dev/mail.
 	extra := map[string]http.Handler{}
-	smtpCfg := mail.FromConfig(cfg)
-	if cfg.SMTPAddr == "" {
-		catcher, err := devmail.Start("127.0.0.1:2525")
-		if err != nil {
-			return fmt.Errorf("mail catcher: %w", err)
-		}
+	smtpCfg, catcher, err := mailTo(cfg, extra)
+	if err != nil {
+		return err
+	}
+	if catcher != nil {
 		defer catcher.Close()
-		smtpCfg = mail.SMTPConfig{Addr: catcher.Addr(), Security: "none", From: "Remiss (utveckling) <remiss@localhost>"}
-		extra["/dev/"] = catcher.Handler()
-		log.Printf("Mail: caught on smtp://%s, listed at http://%s/dev/mail", catcher.Addr(), cfg.HTTPAddr)
 	}
 	sender := &mail.Sender{Store: st, SMTP: smtpCfg, BaseURL: cfg.BaseURL, Sent: reg.MessagesSent.Inc, Journal: cfg.MailJournal}
 	ops := metrics.Ops(reg, metrics.Ready(st.DB(), c))
@@ -124,7 +98,83 @@ func run() error {
 		extra[path] = ops
 	}
 	go sender.Run(ctx, time.Second)
-	site := &web.Server{Store: st, Rounds: rounds.New(st, c), Roots: seals.Roots, Extra: extra}
+	srv := serveWeb(cfg, &web.Server{Store: st, Rounds: rounds.New(st, c), Roots: seals.Roots, Extra: extra}, stop)
+	defer srv.Close()
+	log.Printf("Web: http://%s (log in as ks.samordnare, <org>.registrator, <org>.handlaggare or <org>.chef)", cfg.HTTPAddr)
+	log.Printf("Worker: running. Try: go run ./starter launch -f examples/smart-stad.yaml")
+	<-ctx.Done()
+	log.Printf("Stopping")
+	return nil
+}
+
+// openStore opens the application's database at url, migrated, with the
+// demo organisations and users loaded.
+func openStore(ctx context.Context, cfg config.Config, url string) (*store.Store, error) {
+	st, err := store.Open(ctx, url, 30*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	st.SetMaxConns(cfg.DBMaxConns)
+	password := os.Getenv("REMISS_DEMO_PASSWORD")
+	if password == "" {
+		password = "demo"
+	}
+	if err := demo.SeedWithPassword(ctx, st, password); err != nil {
+		st.Close()
+		return nil, err
+	}
+	log.Printf("PostgreSQL: migrated, demo organisations and users loaded (password from REMISS_DEMO_PASSWORD, default demo)")
+	return st, nil
+}
+
+// startTemporal starts the Temporal server in this process, on SQLite under
+// the data directory.
+func startTemporal(cfg config.Config) (*temporalserver.Server, error) {
+	ts, err := temporalserver.Start(temporalserver.Config{
+		DatabaseFile: filepath.Join(cfg.DataDir, "temporal.db"),
+		Address:      cfg.TemporalAddress,
+		Namespaces:   []string{cfg.TemporalNamespace},
+		LogLevel:     os.Getenv("TEMPORAL_LOG_LEVEL"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	log.Printf("Temporal: listening on %s, namespace %s", ts.Address(), cfg.TemporalNamespace)
+	return ts, nil
+}
+
+// startWorker loads the seals and starts the worker.
+func startWorker(cfg config.Config, st *store.Store, c client.Client, reg *metrics.Registry) (*sign.Keyring, worker.Worker, error) {
+	seals, err := sign.FromConfig(cfg, demo.SealOrgs())
+	if err != nil {
+		return nil, nil, fmt.Errorf("seals: %w", err)
+	}
+	w := remissworker.New(c, &activities.Activities{Store: st, BaseURL: cfg.BaseURL, Seals: seals, TSA: sign.TSAFromConfig(cfg), Metrics: reg}, worker.Options{})
+	if err := w.Start(); err != nil {
+		return nil, nil, err
+	}
+	return seals, w, nil
+}
+
+// mailTo says where mail goes: to SMTP_ADDR when set, else to a catcher on
+// loopback whose messages are listed at /dev/mail (added to extra); the
+// catcher is nil when SMTP_ADDR is set.
+func mailTo(cfg config.Config, extra map[string]http.Handler) (mail.SMTPConfig, *devmail.Catcher, error) {
+	if cfg.SMTPAddr != "" {
+		return mail.FromConfig(cfg), nil, nil
+	}
+	catcher, err := devmail.Start("127.0.0.1:2525")
+	if err != nil {
+		return mail.SMTPConfig{}, nil, fmt.Errorf("mail catcher: %w", err)
+	}
+	extra["/dev/"] = catcher.Handler()
+	log.Printf("Mail: caught on smtp://%s, listed at http://%s/dev/mail", catcher.Addr(), cfg.HTTPAddr)
+	return mail.SMTPConfig{Addr: catcher.Addr(), Security: "none", From: "Remiss (utveckling) <remiss@localhost>"}, catcher, nil
+}
+
+// serveWeb serves site on the HTTP address; a failure to listen stops
+// everything.
+func serveWeb(cfg config.Config, site *web.Server, stop func()) *http.Server {
 	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: site.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.ListenAndServe(); err != nil && err != http.ErrServerClosed {
@@ -132,10 +182,5 @@ func run() error {
 			stop()
 		}
 	}()
-	defer srv.Close()
-	log.Printf("Web: http://%s (log in as ks.samordnare, <org>.registrator, <org>.handlaggare or <org>.chef)", cfg.HTTPAddr)
-	log.Printf("Worker: running. Try: go run ./starter launch -f examples/smart-stad.yaml")
-	<-ctx.Done()
-	log.Printf("Stopping")
-	return nil
+	return srv
 }

@@ -2,8 +2,6 @@ package sign
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
@@ -204,103 +202,6 @@ func verifyOne(pdf []byte, br [4]int, dict []byte, roots *x509.CertPool, now tim
 	}
 	r.Valid = true
 	return r
-}
-
-// verifySignerInfo checks the one SignerInfo of sd: its signed attributes
-// (messageDigest equal to digest, signingCertificateV2, no signingTime),
-// its signature, and its certificate's chain to roots at the time at. It
-// returns the signer's certificate, and a problem in Swedish or "".
-func verifySignerInfo(sd signedData, digest []byte, roots *x509.CertPool, at time.Time, usage x509.ExtKeyUsage) (*x509.Certificate, string) {
-	certs, err := x509.ParseCertificates(sd.Certificates.Bytes)
-	if err != nil || len(certs) == 0 || len(sd.SignerInfos) != 1 {
-		return nil, "signaturen saknar certifikat"
-	}
-	si := sd.SignerInfos[0]
-	var signer *x509.Certificate
-	for _, c := range certs {
-		if c.SerialNumber.Cmp(si.SID.Serial) == 0 && bytes.Equal(c.RawIssuer, si.SID.Issuer.FullBytes) {
-			signer = c
-		}
-	}
-	if signer == nil {
-		return nil, "signerarens certifikat saknas"
-	}
-	if len(si.SignedAttrs.FullBytes) == 0 {
-		return signer, "signaturen saknar signerade attribut"
-	}
-	attrsDER := append([]byte{0x31}, si.SignedAttrs.FullBytes[1:]...)
-	var attrs []attribute
-	if _, err := asn1.UnmarshalWithParams(attrsDER, &attrs, "set"); err != nil {
-		return signer, "de signerade attributen går inte att läsa"
-	}
-	if !si.DigestAlgorithm.Algorithm.Equal(oidSHA256) {
-		return signer, "signaturen använder inte SHA-256"
-	}
-	var md []byte
-	var hasSigningCert, hasContentType bool
-	for _, a := range attrs {
-		switch {
-		case a.Type.Equal(oidMessageDigest) && len(a.Values) == 1:
-			asn1.Unmarshal(a.Values[0].FullBytes, &md)
-		case a.Type.Equal(oidContentType) && len(a.Values) == 1:
-			var ct asn1.ObjectIdentifier
-			asn1.Unmarshal(a.Values[0].FullBytes, &ct)
-			hasContentType = ct.Equal(sd.EncapContentInfo.EContentType)
-		case a.Type.Equal(oidSigningCertV2) && len(a.Values) == 1:
-			// The signer's certificate is bound to the signature by its
-			// hash: a substituted certificate does not match.
-			var sc struct {
-				Certs []struct {
-					CertHash     []byte
-					IssuerSerial asn1.RawValue `asn1:"optional"`
-				}
-				Policies asn1.RawValue `asn1:"optional"`
-			}
-			if _, err := asn1.Unmarshal(a.Values[0].FullBytes, &sc); err != nil || len(sc.Certs) == 0 {
-				return signer, "signingCertificateV2 går inte att läsa"
-			}
-			want := sha256.Sum256(signer.Raw)
-			if !bytes.Equal(sc.Certs[0].CertHash, want[:]) {
-				return signer, "signingCertificateV2 pekar inte på signerarens certifikat"
-			}
-			hasSigningCert = true
-		case a.Type.Equal(oidSigningTime) && usage != x509.ExtKeyUsageTimeStamping:
-			return signer, "signaturen har signingTime, vilket PAdES inte tillåter"
-		}
-	}
-	if !hasSigningCert && usage != x509.ExtKeyUsageTimeStamping {
-		return signer, "signaturen saknar signingCertificateV2"
-	}
-	if !hasContentType {
-		return signer, "signaturens contentType stämmer inte"
-	}
-	if !bytes.Equal(md, digest) {
-		return signer, "dokumentet har ändrats efter signeringen (kontrollsumman stämmer inte)"
-	}
-	sum := sha256.Sum256(attrsDER)
-	switch pub := signer.PublicKey.(type) {
-	case *ecdsa.PublicKey:
-		if !ecdsa.VerifyASN1(pub, sum[:], si.Signature) {
-			return signer, "signaturen är ogiltig"
-		}
-	case *rsa.PublicKey:
-		if rsa.VerifyPKCS1v15(pub, cryptoSHA256, sum[:], si.Signature) != nil {
-			return signer, "signaturen är ogiltig"
-		}
-	default:
-		return signer, "okänd nyckeltyp i certifikatet"
-	}
-	inter := x509.NewCertPool()
-	for _, c := range certs {
-		if c != signer {
-			inter.AddCert(c)
-		}
-	}
-	if _, err := signer.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at,
-		KeyUsages: []x509.ExtKeyUsage{usage}}); err != nil {
-		return signer, fmt.Sprintf("certifikatet är inte betrott: %v", err)
-	}
-	return signer, ""
 }
 
 // verifyTimestamp checks the signature timestamp token of si: a TSA's

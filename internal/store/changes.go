@@ -114,96 +114,143 @@ func (s *Store) Apply(ctx context.Context, c Change) (applied bool, err error) {
 		detail = []byte("{}")
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `
-			INSERT INTO audit (event_key, at, actor, remiss_id, assignment_id, action, detail)
-			VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (event_key) DO NOTHING`,
-			c.EventKey, c.At, c.Actor, c.RemissID, nullString(c.AssignmentID), c.Action, detail)
-		if err != nil {
+		var err error
+		if applied, err = insertAudit(ctx, tx, c, detail); err != nil || !applied {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		applied = true
-		if p := c.Assignment; p != nil {
-			where, args := `id=$1`, []any{c.AssignmentID}
-			if c.AllAssignmentsIn != nil {
-				where, args = `remiss_id=$1 AND state = ANY($2)`, []any{c.RemissID, pq.Array(c.AllAssignmentsIn)}
-			}
-			if err := patchAssignment(ctx, tx, p, where, args); err != nil {
-				return err
-			}
-		}
-		if p := c.Remiss; p != nil {
-			if _, err := tx.ExecContext(ctx, `
-				UPDATE remisses SET state=COALESCE($2, state), closed_at=COALESCE($3, closed_at),
-					summary_document_id=COALESCE($4, summary_document_id), step=COALESCE($5, step),
-					decided_at=COALESCE($6, decided_at), outcome_id=COALESCE($7, outcome_id) WHERE id=$1`,
-				c.RemissID, p.State, p.ClosedAt, p.SummaryID, p.Step, p.DecidedAt, p.OutcomeID); err != nil {
-				return err
-			}
-		}
-		if r := c.Request; r != nil {
-			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO extensions (id, assignment_id, requested_until, reason_note_id, requested_by, requested_at)
-				VALUES ($1,$2,$3,$4,$5,$6)`, r.ID, c.AssignmentID, r.Until, r.ReasonNoteID, c.Actor, c.At); err != nil {
-				return err
-			}
-		}
-		if d := c.Decision; d != nil {
-			// A decision without a request is an extension the Coordinator
-			// grants on their own initiative.
-			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO extensions (id, assignment_id, requested_until, requested_by, requested_at, decided_by, decided_at, approved, granted_until)
-				VALUES ($1,$6,$5,$2,$3,$2,$3,$4,$5)
-				ON CONFLICT (id) DO UPDATE SET decided_by=$2, decided_at=$3, approved=$4, granted_until=$5`,
-				d.ID, c.Actor, c.At, d.Approved, nullString(d.Until), c.AssignmentID); err != nil {
-				return err
-			}
-		}
-		if d := c.Recorded; d != nil {
-			if _, err := tx.ExecContext(ctx, `UPDATE decisions SET state='recorded', document_id=$2 WHERE id=$1`,
-				d.ID, nullString(d.DocumentID)); err != nil {
-				return err
-			}
-		}
-		if d := c.Decided; d != nil {
-			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO decisions (id, remiss_id, assignment_id, body, verdict, delegation_ref, document_id, state, recorded_by, recorded_at)
-				VALUES ($1,$2,$3,$4,$5,$6,$7,'recorded',$8,$9) ON CONFLICT (id) DO NOTHING`,
-				d.ID, c.RemissID, nullString(d.AssignmentID), d.Body, string(d.Verdict), d.DelegationRef, nullString(d.DocumentID),
-				d.RecordedBy, c.At); err != nil {
-				return err
-			}
-		}
-		if len(c.Digested) > 0 {
-			if _, err := tx.ExecContext(ctx, `
-				UPDATE outbox SET sent_at=$2, smtp_response=$3 WHERE id = ANY($1) AND sent_at IS NULL`,
-				pq.Array(c.Digested), c.At, "i sammandrag "+c.EventKey); err != nil {
-				return err
-			}
-		}
-		if c.ReleaseHeld {
-			if _, err := tx.ExecContext(ctx, `
-				UPDATE outbox SET digest=false WHERE remiss_id=$1 AND digest AND sent_at IS NULL`, c.RemissID); err != nil {
-				return err
-			}
-		}
-		for _, m := range c.Messages {
-			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO outbox (id, kind, remiss_id, assignment_id, recipient, subject, body, event_at, deadline, document_id, digest)
-				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (id) DO NOTHING`,
-				m.ID, m.Kind, c.RemissID, nullString(m.AssignmentID), m.Recipient, m.Subject, m.Body, m.EventAt,
-				nullString(m.Deadline), nullString(m.DocumentID), m.Digest); err != nil {
-				return err
-			}
-		}
-		return nil
+		return applyChange(ctx, tx, c)
 	})
 	if err != nil {
 		return false, fmt.Errorf("store: apply %s: %w", c.EventKey, err)
 	}
 	return applied, nil
+}
+
+// insertAudit writes the change's audit row, and reports false when its
+// event key is already in the audit trail.
+func insertAudit(ctx context.Context, tx *sql.Tx, c Change, detail []byte) (bool, error) {
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO audit (event_key, at, actor, remiss_id, assignment_id, action, detail)
+		VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (event_key) DO NOTHING`,
+		c.EventKey, c.At, c.Actor, c.RemissID, nullString(c.AssignmentID), c.Action, detail)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n != 0, nil
+}
+
+// applyChange writes everything of the change but its audit row, in order:
+// the assignments, the round, the anstånd, the decisions, the outbox.
+func applyChange(ctx context.Context, tx *sql.Tx, c Change) error {
+	for _, step := range []func(context.Context, *sql.Tx, Change) error{
+		applyAssignment, applyRemiss, applyExtension, applyDecision, applyOutbox,
+	} {
+		if err := step(ctx, tx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyAssignment patches the change's assignment, or every assignment of
+// the round in one of AllAssignmentsIn.
+func applyAssignment(ctx context.Context, tx *sql.Tx, c Change) error {
+	p := c.Assignment
+	if p == nil {
+		return nil
+	}
+	where, args := `id=$1`, []any{c.AssignmentID}
+	if c.AllAssignmentsIn != nil {
+		where, args = `remiss_id=$1 AND state = ANY($2)`, []any{c.RemissID, pq.Array(c.AllAssignmentsIn)}
+	}
+	return patchAssignment(ctx, tx, p, where, args)
+}
+
+// applyRemiss patches the round.
+func applyRemiss(ctx context.Context, tx *sql.Tx, c Change) error {
+	p := c.Remiss
+	if p == nil {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `
+		UPDATE remisses SET state=COALESCE($2, state), closed_at=COALESCE($3, closed_at),
+			summary_document_id=COALESCE($4, summary_document_id), step=COALESCE($5, step),
+			decided_at=COALESCE($6, decided_at), outcome_id=COALESCE($7, outcome_id) WHERE id=$1`,
+		c.RemissID, p.State, p.ClosedAt, p.SummaryID, p.Step, p.DecidedAt, p.OutcomeID)
+	return err
+}
+
+// applyExtension records an anstånd request, then a decision on one.
+func applyExtension(ctx context.Context, tx *sql.Tx, c Change) error {
+	if r := c.Request; r != nil {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO extensions (id, assignment_id, requested_until, reason_note_id, requested_by, requested_at)
+			VALUES ($1,$2,$3,$4,$5,$6)`, r.ID, c.AssignmentID, r.Until, r.ReasonNoteID, c.Actor, c.At); err != nil {
+			return err
+		}
+	}
+	if d := c.Decision; d != nil {
+		// A decision without a request is an extension the Coordinator
+		// grants on their own initiative.
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO extensions (id, assignment_id, requested_until, requested_by, requested_at, decided_by, decided_at, approved, granted_until)
+			VALUES ($1,$6,$5,$2,$3,$2,$3,$4,$5)
+			ON CONFLICT (id) DO UPDATE SET decided_by=$2, decided_at=$3, approved=$4, granted_until=$5`,
+			d.ID, c.Actor, c.At, d.Approved, nullString(d.Until), c.AssignmentID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyDecision marks a proposed decision as recorded, then stores a
+// decision made by the change itself.
+func applyDecision(ctx context.Context, tx *sql.Tx, c Change) error {
+	if d := c.Recorded; d != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE decisions SET state='recorded', document_id=$2 WHERE id=$1`,
+			d.ID, nullString(d.DocumentID)); err != nil {
+			return err
+		}
+	}
+	if d := c.Decided; d != nil {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO decisions (id, remiss_id, assignment_id, body, verdict, delegation_ref, document_id, state, recorded_by, recorded_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,'recorded',$8,$9) ON CONFLICT (id) DO NOTHING`,
+			d.ID, c.RemissID, nullString(d.AssignmentID), d.Body, string(d.Verdict), d.DelegationRef, nullString(d.DocumentID),
+			d.RecordedBy, c.At); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyOutbox marks digested messages as delivered, releases the round's
+// held messages, then queues the change's messages.
+func applyOutbox(ctx context.Context, tx *sql.Tx, c Change) error {
+	if len(c.Digested) > 0 {
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE outbox SET sent_at=$2, smtp_response=$3 WHERE id = ANY($1) AND sent_at IS NULL`,
+			pq.Array(c.Digested), c.At, "i sammandrag "+c.EventKey); err != nil {
+			return err
+		}
+	}
+	if c.ReleaseHeld {
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE outbox SET digest=false WHERE remiss_id=$1 AND digest AND sent_at IS NULL`, c.RemissID); err != nil {
+			return err
+		}
+	}
+	for _, m := range c.Messages {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO outbox (id, kind, remiss_id, assignment_id, recipient, subject, body, event_at, deadline, document_id, digest)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (id) DO NOTHING`,
+			m.ID, m.Kind, c.RemissID, nullString(m.AssignmentID), m.Recipient, m.Subject, m.Body, m.EventAt,
+			nullString(m.Deadline), nullString(m.DocumentID), m.Digest); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func patchAssignment(ctx context.Context, tx *sql.Tx, p *AssignmentPatch, where string, args []any) error {

@@ -50,42 +50,64 @@ type Server struct {
 // Start creates the schema if needed and starts all four Temporal services in
 // this process. It returns once the frontend accepts connections.
 func Start(cfg Config) (*Server, error) {
-	host, portText, err := net.SplitHostPort(cfg.Address)
+	host, port, err := splitAddress(cfg.Address)
 	if err != nil {
-		return nil, fmt.Errorf("temporalserver: address %q: %w", cfg.Address, err)
+		return nil, err
 	}
-	port, err := strconv.Atoi(portText)
+	persistence, err := persistenceConfig(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("temporalserver: port %q: %w", portText, err)
+		return nil, err
 	}
-	var persistence config.Persistence
-	if cfg.Postgres != nil {
-		p, err := cfg.Postgres.setup()
-		if err != nil {
-			return nil, err
-		}
-		persistence = p
-	} else {
-		p, err := sqliteSetup(cfg)
-		if err != nil {
-			return nil, err
-		}
-		persistence = p
-	}
-
 	ports, err := servicePorts(host, port)
 	if err != nil {
 		return nil, err
 	}
+	srv, err := newServer(serverConfig(cfg, host, port, ports, persistence), cfg.LogLevel)
+	if err != nil {
+		return nil, err
+	}
+	if err := srv.Start(); err != nil {
+		return nil, fmt.Errorf("temporalserver: start: %w", err)
+	}
+	if cfg.Postgres != nil {
+		if err := registerNamespaces(cfg.Address, cfg.Namespaces); err != nil {
+			srv.Stop()
+			return nil, err
+		}
+	}
+	return &Server{srv: srv, address: cfg.Address}, nil
+}
+
+// splitAddress splits the frontend's host:port.
+func splitAddress(address string) (string, int, error) {
+	host, portText, err := net.SplitHostPort(address)
+	if err != nil {
+		return "", 0, fmt.Errorf("temporalserver: address %q: %w", address, err)
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		return "", 0, fmt.Errorf("temporalserver: port %q: %w", portText, err)
+	}
+	return host, port, nil
+}
+
+// persistenceConfig sets up the server's store: PostgreSQL when configured,
+// else the SQLite file.
+func persistenceConfig(cfg Config) (config.Persistence, error) {
+	if cfg.Postgres != nil {
+		return cfg.Postgres.setup()
+	}
+	return sqliteSetup(cfg)
+}
+
+// serverConfig is the configuration of a single-process server: the
+// frontend on port, the other services and the metrics on ports (from
+// servicePorts), all on host.
+func serverConfig(cfg Config, host string, port int, ports []int, persistence config.Persistence) *config.Config {
 	service := func(grpc, membership int) config.Service {
 		return config.Service{RPC: config.RPC{GRPCPort: grpc, MembershipPort: membership, BindOnIP: host}}
 	}
-	level := cfg.LogLevel
-	if level == "" {
-		level = "fatal"
-	}
-	logger := log.NewZapLogger(log.BuildZapLogger(log.Config{Stdout: true, Level: level}))
-	sc := &config.Config{
+	return &config.Config{
 		Global: config.Global{
 			Membership: config.Membership{MaxJoinDuration: 30 * time.Second, BroadcastAddress: host},
 			PProf:      config.PProf{Port: cfg.PProfPort, Host: host},
@@ -118,6 +140,14 @@ func Start(cfg Config) (*Server, error) {
 		}},
 		PublicClient: config.PublicClient{HostPort: cfg.Address},
 	}
+}
+
+// newServer makes the server of sc, logging at level (default "fatal").
+func newServer(sc *config.Config, level string) (temporal.Server, error) {
+	if level == "" {
+		level = "fatal"
+	}
+	logger := log.NewZapLogger(log.BuildZapLogger(log.Config{Stdout: true, Level: level}))
 	authorizer, err := authorization.GetAuthorizerFromConfig(&sc.Global.Authorization)
 	if err != nil {
 		return nil, fmt.Errorf("temporalserver: %w", err)
@@ -137,16 +167,7 @@ func Start(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("temporalserver: new server: %w", err)
 	}
-	if err := srv.Start(); err != nil {
-		return nil, fmt.Errorf("temporalserver: start: %w", err)
-	}
-	if cfg.Postgres != nil {
-		if err := registerNamespaces(cfg.Address, cfg.Namespaces); err != nil {
-			srv.Stop()
-			return nil, err
-		}
-	}
-	return &Server{srv: srv, address: cfg.Address}, nil
+	return srv, nil
 }
 
 func sqliteSetup(cfg Config) (config.Persistence, error) {

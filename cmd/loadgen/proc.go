@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// processRSS reports the RSS of each process of the topology on this
+// machine, found by its command name.
+func processRSS() string {
+	names := map[string]bool{"worker": true, "remiss-web": true, "remiss-temporal": true}
+	dirs, _ := os.ReadDir("/proc")
+	var out []string
+	for _, d := range dirs {
+		comm, err := os.ReadFile(filepath.Join("/proc", d.Name(), "comm"))
+		if err != nil || !names[strings.TrimSpace(string(comm))] {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s (pid %s) RSS %s", strings.TrimSpace(string(comm)), d.Name(), rss(d.Name())))
+	}
+	sort.Strings(out)
+	return "processes: " + strings.Join(out, "; ")
+}
+
+// cpuTimes is the CPU time (user and system) used so far by each process
+// of interest on this machine, by command name: the topology's processes,
+// PostgreSQL's and this one.
+func cpuTimes() map[string]time.Duration {
+	names := map[string]bool{"worker": true, "remiss-web": true, "remiss-temporal": true, "postgres": true}
+	self := strconv.Itoa(os.Getpid())
+	out := map[string]time.Duration{}
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		b, err := os.ReadFile(filepath.Join("/proc", d.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ... utime(14) stime(15), counted after the
+		// comm, which may hold spaces.
+		text := string(b)
+		open, shut := strings.IndexByte(text, '('), strings.LastIndexByte(text, ')')
+		if open < 0 || shut < open {
+			continue
+		}
+		comm := text[open+1 : shut]
+		if d.Name() == self {
+			comm = "loadgen"
+		} else if !names[comm] {
+			continue
+		}
+		f := strings.Fields(text[shut+1:])
+		if len(f) < 13 {
+			continue
+		}
+		ut, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		out[comm] += time.Duration(ut+st) * time.Second / clockTicks
+	}
+	return out
+}
+
+// clockTicks is USER_HZ, the unit of /proc's CPU times: 100 on Linux.
+const clockTicks = 100
+
+func rss(pid string) string {
+	b, err := os.ReadFile("/proc/" + pid + "/status")
+	if err != nil {
+		return "?"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			return strings.TrimSpace(strings.TrimPrefix(line, "VmRSS:"))
+		}
+	}
+	return "?"
+}
