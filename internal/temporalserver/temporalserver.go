@@ -1,4 +1,4 @@
-// Package devtemporal runs a single-process Temporal server on SQLite for
+// Package temporalserver runs a single-process Temporal server on SQLite for
 // development: `make dev` uses it so that a newcomer needs no cluster. The
 // state lives in one file, so a restart keeps every round.
 package temporalserver
