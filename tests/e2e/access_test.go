@@ -169,6 +169,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/api/v1/documents/missiv." + id, nil, read(recipient)},
 		{"GET", "/api/v1/documents/statement." + bromma, nil, read(func(u user) bool { return u.org == "bromma" })},
 		{"GET", "/api/v1/documents/statement." + bromma + "/verification", nil, read(func(u user) bool { return u.org == "bromma" })},
+		{"POST", "/api/v1/documents/statement." + bromma + "/verification", nil, read(func(u user) bool { return u.org == "bromma" })},
 	}
 	// Every route of the OpenAPI document but the login is in the matrix.
 	var doc struct {
