@@ -55,16 +55,18 @@ func (w *assignment) checkRequestExtension(r ExtensionRequest) error {
 }
 
 // checkLaterThanDeadline refuses an anstånd date that does not move the
-// deadline forward.
+// deadline forward, or reaches past the round's limit.
 func (w *assignment) checkLaterThanDeadline(date string) error {
-	until, err := remiss.DeadlineEnd(date)
-	if err != nil {
-		return invalidField("until", err.Error())
+	return refusal(remiss.CheckExtensionUntil(date, w.deadlineAt, w.extensionLimit()))
+}
+
+// extensionLimit is the end of the last day anstånd may reach: the round's,
+// or for a round launched before it carried one, a year past the svarsdatum.
+func (w *assignment) extensionLimit() time.Time {
+	if !w.in.ExtensionLimit.IsZero() {
+		return w.in.ExtensionLimit
 	}
-	if !until.After(w.deadlineAt) {
-		return invalidField("until", "anstånd måste gälla till ett datum efter nuvarande svarsdatum "+remiss.DateOf(w.deadlineAt))
-	}
-	return nil
+	return remiss.ExtensionLimit(w.in.DeadlineAt, remiss.DefaultMaxExtension)
 }
 
 func (w *assignment) checkDecideExtension(r ExtensionDecision) error {
