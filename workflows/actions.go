@@ -18,10 +18,7 @@ func (w *assignment) check(action remiss.Action, req any, actor remiss.Actor) er
 	if err := remiss.MayAct(action, actor, w.in.Org); err != nil {
 		return refusal(err)
 	}
-	if !w.state.Done() && (w.closing || w.withdrawing) {
-		return conflict("remissomgången avslutas och uppdraget tar inte emot fler åtgärder")
-	}
-	return refusal(remiss.PossibleIn(action, w.state))
+	return refusal(remiss.PossibleNow(action, w.state, w.closing || w.withdrawing))
 }
 
 func (w *assignment) checkAssign(r AssignRequest) error { return w.check(remiss.ActAssign, r, r.Actor) }
@@ -49,7 +46,7 @@ func (w *assignment) checkRequestExtension(r ExtensionRequest) error {
 		return err
 	}
 	if w.pending != nil {
-		return conflict("en begäran om anstånd väntar redan på beslut")
+		return refusal(remiss.ExtensionPending())
 	}
 	return w.checkLaterThanDeadline(r.Until)
 }

@@ -39,3 +39,9 @@ func CheckExtensionUntil(until string, deadlineAt, limit time.Time) error {
 	}
 	return nil
 }
+
+// ExtensionPending refuses a request for anstånd while another waits for
+// the Coordinator's decision.
+func ExtensionPending() error {
+	return Refuse(KindConflict, "en begäran om anstånd väntar redan på beslut")
+}
