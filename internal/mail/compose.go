@@ -154,10 +154,11 @@ func writeBase64(w interface{ Write([]byte) (int, error) }, data []byte) {
 // does not see: format characters (Cf: zero-width spaces and joiners, the
 // bidirectional marks, embeddings, overrides and isolates, the word
 // joiner and invisible operators, the byte order mark, the Arabic letter
-// and Mongolian vowel marks, the soft hyphen), the other default-ignorable
-// ones (Hangul fillers, the combining grapheme joiner) and variation
-// selectors; it collapses white space. What is left cannot break a header
-// line or disguise itself.
+// and Mongolian vowel marks, the soft hyphen) and the other
+// default-ignorable ones (Hangul fillers, the combining grapheme joiner);
+// it collapses white space. Variation selectors stay: they choose how the
+// character before them looks (an emoji's colour), and hide nothing. What
+// is left cannot break a header line or disguise itself.
 func cleanHeader(s string) string {
 	s = strings.Map(func(r rune) rune {
 		switch {
@@ -174,7 +175,7 @@ func cleanHeader(s string) string {
 // invisible reports whether r is a control character or one that shows
 // nothing (see cleanHeader).
 func invisible(r rune) bool {
-	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector)
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point)
 }
 
 // encodeHeader cleans a header value, encodes it as RFC 2047 words when it
