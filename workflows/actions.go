@@ -41,20 +41,21 @@ func (w *assignment) checkApprove(r ApproveRequest) error {
 	return nil
 }
 
-func (w *assignment) checkRequestExtension(r ExtensionRequest) error {
+// The anstånd checks take the limit the date must keep within: the
+// validators pass the round's (extensionLimit); the handlers, checking
+// again under the lock, pass none. The limit is fixed, so a date the
+// validator let through is still within it, and a round whose history
+// holds an anstånd granted before there was a limit replays as it ran
+// (validators do not run on replay, handlers do).
+
+func (w *assignment) checkRequestExtension(r ExtensionRequest, limit time.Time) error {
 	if err := w.check(remiss.ActRequestExtension, r, r.Actor); err != nil {
 		return err
 	}
 	if w.pending != nil {
 		return refusal(remiss.ExtensionPending())
 	}
-	return w.checkLaterThanDeadline(r.Until)
-}
-
-// checkLaterThanDeadline refuses an anstånd date that does not move the
-// deadline forward, or reaches past the round's limit.
-func (w *assignment) checkLaterThanDeadline(date string) error {
-	return refusal(remiss.CheckExtensionUntil(date, w.deadlineAt, w.extensionLimit()))
+	return refusal(remiss.CheckExtensionUntil(r.Until, w.deadlineAt, limit))
 }
 
 // extensionLimit is the end of the last day anstånd may reach: the round's,
@@ -66,7 +67,7 @@ func (w *assignment) extensionLimit() time.Time {
 	return remiss.ExtensionLimit(w.in.DeadlineAt, remiss.DefaultMaxExtension)
 }
 
-func (w *assignment) checkDecideExtension(r ExtensionDecision) error {
+func (w *assignment) checkDecideExtension(r ExtensionDecision, limit time.Time) error {
 	if err := w.check(remiss.ActDecideExtension, r, r.Actor); err != nil {
 		return err
 	}
@@ -75,7 +76,7 @@ func (w *assignment) checkDecideExtension(r ExtensionDecision) error {
 		return conflict("det finns ingen begäran om anstånd att besluta om")
 	}
 	if r.Approve && r.Until != "" {
-		return w.checkLaterThanDeadline(r.Until)
+		return refusal(remiss.CheckExtensionUntil(r.Until, w.deadlineAt, limit))
 	}
 	return nil
 }
@@ -165,7 +166,7 @@ func (w *assignment) decline(ctx workflow.Context, r NoteRequest) (AssignmentSta
 
 func (w *assignment) requestExtension(ctx workflow.Context, r ExtensionRequest) (AssignmentStatus, error) {
 	ctx = updateOptions(ctx)
-	return w.handle(ctx, func() error { return w.checkRequestExtension(r) }, func() error {
+	return w.handle(ctx, func() error { return w.checkRequestExtension(r, time.Time{}) }, func() error {
 		id := fmt.Sprintf("%s.ext-%d", w.id, w.extensions+1)
 		if _, err := w.record(ctx, activities.ActionExtensionAsked, w.state,
 			activities.RecordInput{Actor: r.Actor, ExtensionID: id, Until: r.Until, NoteID: r.NoteID}); err != nil {
@@ -179,7 +180,7 @@ func (w *assignment) requestExtension(ctx workflow.Context, r ExtensionRequest) 
 
 func (w *assignment) decideExtension(ctx workflow.Context, r ExtensionDecision) (AssignmentStatus, error) {
 	ctx = updateOptions(ctx)
-	return w.handle(ctx, func() error { return w.checkDecideExtension(r) }, func() error {
+	return w.handle(ctx, func() error { return w.checkDecideExtension(r, time.Time{}) }, func() error {
 		until := r.Until
 		if until == "" {
 			until = w.pending.Until
