@@ -3,7 +3,7 @@
 
 GO ?= go
 
-.PHONY: dev prod-local test vet fmt-check staticcheck workflowcheck build record-histories clean-dev
+.PHONY: dev prod-local test vet fmt-check staticcheck workflowcheck build record-histories clean-dev fuzz-starter
 
 dev:
 	$(GO) run ./cmd/remiss-dev
@@ -16,7 +16,7 @@ prod-local:
 # Every package but the end-to-end and topology tests runs under the race
 # detector (it needs cgo: a C compiler); those two link a Temporal server and
 # run without it.
-test: fmt-check vet staticcheck workflowcheck
+test: fmt-check vet staticcheck workflowcheck fuzz-starter
 	$(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v /tests/)
 	$(GO) test -count=1 -timeout 20m ./tests/...
 
@@ -32,6 +32,11 @@ staticcheck:
 # lists the calls it flags wrongly, with the reasons.
 workflowcheck:
 	$(GO) tool workflowcheck -config workflows/workflowcheck.yaml ./workflows/...
+
+# A few seconds of fuzzing the starter's YAML reader (launch, answer and
+# directory files); a longer run: go test -run '^$$' -fuzz FuzzReadYAML -fuzztime 5m ./starter
+fuzz-starter:
+	$(GO) test -run '^$$' -fuzz '^FuzzReadYAML$$' -fuzztime 3s ./starter
 
 fmt-check:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

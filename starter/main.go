@@ -147,6 +147,7 @@ func connect(ctx context.Context, out io.Writer, withTemporal bool) (*app, error
 		}
 	}
 	a.svc = rounds.New(a.store, a.tc)
+	a.svc.MaxExtension = cfg.MaxExtension
 	return a, nil
 }
 

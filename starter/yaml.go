@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -21,24 +22,78 @@ func reject(err error) error {
 	return err
 }
 
+// maxYAML bounds a file the starter reads: a launch, an answer or an
+// installation's directory is far smaller.
+const maxYAML = 1 << 20
+
+// maxYAMLDepth bounds how deeply a file's values nest; ours nest three
+// levels.
+const maxYAMLDepth = 50
+
 func readYAML(path string, v any) error {
 	if path == "" {
 		return errors.New("ange en fil med -f")
 	}
-	body, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
+	defer f.Close()
+	body, err := io.ReadAll(io.LimitReader(f, maxYAML+1))
+	if err != nil {
+		return err
+	}
+	return decodeYAML(path, body, v)
+}
+
+// decodeYAML reads the one YAML document in body into v, refusing fields
+// v does not have, more than one document, aliases (a file of ours needs
+// none, and aliases can make a small file a huge value) and binary values
+// (they would put bytes that are not text into a text field).
+func decodeYAML(name string, body []byte, v any) error {
+	if len(body) > maxYAML {
+		return fmt.Errorf("%s är för stor: högst %d kB", name, maxYAML>>10)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(body))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		return yamlError(path, err)
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		return yamlError(name, err)
+	}
+	if err := plainYAML(&doc, 0); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := dec.Decode(new(yaml.Node)); err != io.EOF {
+		return fmt.Errorf("%s innehåller mer än ett YAML-dokument", name)
+	}
+	strict := yaml.NewDecoder(bytes.NewReader(body))
+	strict.KnownFields(true)
+	if err := strict.Decode(v); err != nil {
+		return yamlError(name, err)
+	}
+	return nil
+}
+
+// plainYAML refuses aliases, binary values and values nested deeper than
+// maxYAMLDepth.
+func plainYAML(n *yaml.Node, depth int) error {
+	switch {
+	case depth > maxYAMLDepth:
+		return fmt.Errorf("värdena är nästlade djupare än %d nivåer (rad %d)", maxYAMLDepth, n.Line)
+	case n.Kind == yaml.AliasNode:
+		return fmt.Errorf("alias (*%s, rad %d) används inte i filen; skriv ut värdet", n.Value, n.Line)
+	case n.Kind == yaml.ScalarNode && n.ShortTag() == "!!binary":
+		return fmt.Errorf("binärdata (!!binary, rad %d) används inte i filen; skriv texten", n.Line)
+	}
+	for _, c := range n.Content {
+		if err := plainYAML(c, depth+1); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
 var (
-	reUnknownField = regexp.MustCompile(`^line (\d+): field (\S+) not found`)
+	reUnknownField = regexp.MustCompile(`^line (\d+): field (.+) not found in type`)
 	reWrongType    = regexp.MustCompile(`^line (\d+): cannot unmarshal .* into (\S+)`)
 	reSyntax       = regexp.MustCompile(`line (\d+)`)
 )

@@ -18,10 +18,7 @@ func (w *assignment) check(action remiss.Action, req any, actor remiss.Actor) er
 	if err := remiss.MayAct(action, actor, w.in.Org); err != nil {
 		return refusal(err)
 	}
-	if !w.state.Done() && (w.closing || w.withdrawing) {
-		return conflict("remissomgången avslutas och uppdraget tar inte emot fler åtgärder")
-	}
-	return refusal(remiss.PossibleIn(action, w.state))
+	return refusal(remiss.PossibleNow(action, w.state, w.closing || w.withdrawing))
 }
 
 func (w *assignment) checkAssign(r AssignRequest) error { return w.check(remiss.ActAssign, r, r.Actor) }
@@ -44,30 +41,33 @@ func (w *assignment) checkApprove(r ApproveRequest) error {
 	return nil
 }
 
-func (w *assignment) checkRequestExtension(r ExtensionRequest) error {
+// The anstånd checks take the limit the date must keep within: the
+// validators pass the round's (extensionLimit); the handlers, checking
+// again under the lock, pass none. The limit is fixed, so a date the
+// validator let through is still within it, and a round whose history
+// holds an anstånd granted before there was a limit replays as it ran
+// (validators do not run on replay, handlers do).
+
+func (w *assignment) checkRequestExtension(r ExtensionRequest, limit time.Time) error {
 	if err := w.check(remiss.ActRequestExtension, r, r.Actor); err != nil {
 		return err
 	}
 	if w.pending != nil {
-		return conflict("en begäran om anstånd väntar redan på beslut")
+		return refusal(remiss.ExtensionPending())
 	}
-	return w.checkLaterThanDeadline(r.Until)
+	return refusal(remiss.CheckExtensionUntil(r.Until, w.deadlineAt, limit))
 }
 
-// checkLaterThanDeadline refuses an anstånd date that does not move the
-// deadline forward.
-func (w *assignment) checkLaterThanDeadline(date string) error {
-	until, err := remiss.DeadlineEnd(date)
-	if err != nil {
-		return invalidField("until", err.Error())
+// extensionLimit is the end of the last day anstånd may reach: the round's,
+// or for a round launched before it carried one, a year past the svarsdatum.
+func (w *assignment) extensionLimit() time.Time {
+	if !w.in.ExtensionLimit.IsZero() {
+		return w.in.ExtensionLimit
 	}
-	if !until.After(w.deadlineAt) {
-		return invalidField("until", "anstånd måste gälla till ett datum efter nuvarande svarsdatum "+remiss.DateOf(w.deadlineAt))
-	}
-	return nil
+	return remiss.ExtensionLimit(w.in.DeadlineAt, remiss.DefaultMaxExtension)
 }
 
-func (w *assignment) checkDecideExtension(r ExtensionDecision) error {
+func (w *assignment) checkDecideExtension(r ExtensionDecision, limit time.Time) error {
 	if err := w.check(remiss.ActDecideExtension, r, r.Actor); err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func (w *assignment) checkDecideExtension(r ExtensionDecision) error {
 		return conflict("det finns ingen begäran om anstånd att besluta om")
 	}
 	if r.Approve && r.Until != "" {
-		return w.checkLaterThanDeadline(r.Until)
+		return refusal(remiss.CheckExtensionUntil(r.Until, w.deadlineAt, limit))
 	}
 	return nil
 }
@@ -166,7 +166,7 @@ func (w *assignment) decline(ctx workflow.Context, r NoteRequest) (AssignmentSta
 
 func (w *assignment) requestExtension(ctx workflow.Context, r ExtensionRequest) (AssignmentStatus, error) {
 	ctx = updateOptions(ctx)
-	return w.handle(ctx, func() error { return w.checkRequestExtension(r) }, func() error {
+	return w.handle(ctx, func() error { return w.checkRequestExtension(r, time.Time{}) }, func() error {
 		id := fmt.Sprintf("%s.ext-%d", w.id, w.extensions+1)
 		if _, err := w.record(ctx, activities.ActionExtensionAsked, w.state,
 			activities.RecordInput{Actor: r.Actor, ExtensionID: id, Until: r.Until, NoteID: r.NoteID}); err != nil {
@@ -180,7 +180,7 @@ func (w *assignment) requestExtension(ctx workflow.Context, r ExtensionRequest) 
 
 func (w *assignment) decideExtension(ctx workflow.Context, r ExtensionDecision) (AssignmentStatus, error) {
 	ctx = updateOptions(ctx)
-	return w.handle(ctx, func() error { return w.checkDecideExtension(r) }, func() error {
+	return w.handle(ctx, func() error { return w.checkDecideExtension(r, time.Time{}) }, func() error {
 		until := r.Until
 		if until == "" {
 			until = w.pending.Until

@@ -69,6 +69,10 @@ type RemissInput struct {
 	Grace         string   // after the last deadline, the round closes
 	Coordinator   remiss.Actor
 	Path          []string `json:",omitempty"` // the sammanställning's decision path; empty: remiss.DefaultPath
+	// ExtensionLimit is the end of the last day anstånd may reach
+	// (remiss.ExtensionLimit of the svarsdatum); zero in a round launched
+	// before it was set: a year past the svarsdatum.
+	ExtensionLimit time.Time `json:",omitzero"`
 }
 
 // AssignmentInput starts one recipient's assignment.
@@ -82,6 +86,9 @@ type AssignmentInput struct {
 	// Route is the recipient's route at launch, when the round knows it:
 	// one on delegation starts without looking its plan up.
 	Route remiss.Route `json:",omitempty"`
+	// ExtensionLimit is the round's: the end of the last day anstånd may
+	// reach (zero: a year past DeadlineAt).
+	ExtensionLimit time.Time `json:",omitzero"`
 }
 
 // AssignmentResult is what the round learns when an assignment ends.

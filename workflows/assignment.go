@@ -30,6 +30,7 @@ type assignment struct {
 	pending     *Extension
 	extensions  int
 	fired       []string
+	remindedAt  time.Time // when the last reminder on demand went out
 	seq         int
 	changes     int
 	closing     bool
@@ -105,9 +106,13 @@ func (w *assignment) setup(ctx workflow.Context) error {
 		{UpdateReturn, w.returnForRevision, func(_ workflow.Context, r NoteRequest) error { return w.checkReturn(r) }},
 		{UpdateApprove, w.approve, func(_ workflow.Context, r ApproveRequest) error { return w.checkApprove(r) }},
 		{UpdateDecline, w.decline, func(_ workflow.Context, r NoteRequest) error { return w.checkDecline(r) }},
-		{UpdateRequestExtension, w.requestExtension, func(_ workflow.Context, r ExtensionRequest) error { return w.checkRequestExtension(r) }},
-		{UpdateDecideExtension, w.decideExtension, func(_ workflow.Context, r ExtensionDecision) error { return w.checkDecideExtension(r) }},
-		{UpdateRemindNow, w.remindNow, func(_ workflow.Context, r RemindRequest) error { return w.checkRemindNow(r) }},
+		{UpdateRequestExtension, w.requestExtension, func(_ workflow.Context, r ExtensionRequest) error {
+			return w.checkRequestExtension(r, w.extensionLimit())
+		}},
+		{UpdateDecideExtension, w.decideExtension, func(_ workflow.Context, r ExtensionDecision) error {
+			return w.checkDecideExtension(r, w.extensionLimit())
+		}},
+		{UpdateRemindNow, w.remindNow, func(ctx workflow.Context, r RemindRequest) error { return w.checkRemindNow(ctx, r) }},
 		{UpdateRoute, w.setRoute, func(_ workflow.Context, r RouteRequest) error { return w.checkRoute(r) }},
 		{UpdateDecide, w.decide, func(_ workflow.Context, r MinutesRequest) error { return w.checkDecide(r) }},
 	}

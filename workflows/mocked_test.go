@@ -26,6 +26,7 @@ type mocked struct {
 	notices []string // kind and time of each Notify, in order
 	records []activities.Action
 	plan    activities.DecisionPlan
+	edit    func(*AssignmentInput) // changes the input before the run, when set
 }
 
 func newMocked(t *testing.T) *mocked {
@@ -64,8 +65,12 @@ func newMocked(t *testing.T) *mocked {
 }
 
 func (m *mocked) input() AssignmentInput {
-	return AssignmentInput{RemissID: "ks-2026-200-1", Org: "bromma", DeadlineAt: deadlineAt,
+	in := AssignmentInput{RemissID: "ks-2026-200-1", Org: "bromma", DeadlineAt: deadlineAt,
 		Reminders: []string{"14d", "3d"}, EscalateAfter: "3d", Route: m.plan.Route}
+	if m.edit != nil {
+		m.edit(&in)
+	}
+	return in
 }
 
 // update sends an update after d; its outcome lands in *got (nil: accepted).

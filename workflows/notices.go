@@ -108,22 +108,54 @@ func (w *assignment) sendNotice(ctx workflow.Context, n notice) error {
 	return nil
 }
 
-func (w *assignment) checkRemindNow(r RemindRequest) error {
-	return w.check(remiss.ActRemindNow, r, r.Actor)
+// remindInterval is how long after a reminder sent on the Coordinator's
+// word the next one may go: once an hour per recipient.
+const remindInterval = time.Hour
+
+func (w *assignment) checkRemindNow(ctx workflow.Context, r RemindRequest) error {
+	if err := w.check(remiss.ActRemindNow, r, r.Actor); err != nil {
+		return err
+	}
+	return w.checkRemindInterval(ctx)
+}
+
+// checkRemindInterval refuses a reminder on demand within remindInterval
+// of the last one, saying when the next is possible.
+func (w *assignment) checkRemindInterval(ctx workflow.Context) error {
+	if w.remindedAt.IsZero() {
+		return nil
+	}
+	next := w.remindedAt.Add(remindInterval)
+	if !workflow.Now(ctx).Before(next) {
+		return nil
+	}
+	return conflict(fmt.Sprintf("en påminnelse skickades %s; nästa kan skickas tidigast %s",
+		w.remindedAt.In(remiss.Stockholm).Format("kl. 15.04"), next.In(remiss.Stockholm).Format("2006-01-02 kl. 15.04")))
 }
 
 // remindNow sends a reminder at once, on the Coordinator's word.
 func (w *assignment) remindNow(ctx workflow.Context, r RemindRequest) (AssignmentStatus, error) {
 	ctx = updateOptions(ctx)
-	return w.handle(ctx, func() error { return w.checkRemindNow(r) }, func() error {
+	return w.handle(ctx, func() error {
+		if err := w.check(remiss.ActRemindNow, r, r.Actor); err != nil {
+			return err
+		}
+		// A round whose history has reminders on demand closer than the
+		// interval (sent before there was one) replays them as they ran.
+		if workflow.GetVersion(ctx, "remind-now-interval", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+			return nil
+		}
+		return w.checkRemindInterval(ctx)
+	}, func() error {
 		w.seq++
-		key := fmt.Sprintf("reminder-now-%03d", w.seq)
+		key, at := fmt.Sprintf("reminder-now-%03d", w.seq), workflow.Now(ctx)
 		if err := workflow.ExecuteActivity(ctx, a.Notify, activities.NotifyInput{
-			EventKey: w.id + "." + key, At: workflow.Now(ctx), AssignmentID: w.id, Kind: activities.NoticeReminder, Offset: "nu",
+			EventKey: w.id + "." + key, At: at, AssignmentID: w.id, Kind: activities.NoticeReminder, Offset: "nu",
 		}).Get(ctx, nil); err != nil {
 			return err
 		}
 		w.fired = append(w.fired, key)
+		w.remindedAt = at
 		return nil
 	})
 }

@@ -54,6 +54,10 @@ type Config struct {
 	// DBMaxConns (REMISS_DB_MAX_CONNS, default 10) bounds each process's
 	// connections to PostgreSQL.
 	DBMaxConns int
+	// MaxExtension (REMISS_MAX_EXTENSION, whole days such as "365d";
+	// default a year) is how far past a round's svarsdatum anstånd may
+	// reach.
+	MaxExtension time.Duration
 	// LogLevel (REMISS_LOG_LEVEL: debug, info, warn or error; default info)
 	// is the level of the Temporal client's and worker's log.
 	LogLevel slog.Level
@@ -104,6 +108,11 @@ func FromEnv() (Config, error) {
 		}
 		c.DBMaxConns = n
 	}
+	maxExt, err := maxExtension(os.Getenv("REMISS_MAX_EXTENSION"))
+	if err != nil {
+		return c, err
+	}
+	c.MaxExtension = maxExt
 	if err := c.LogLevel.UnmarshalText([]byte(env("REMISS_LOG_LEVEL", "info"))); err != nil {
 		return c, fmt.Errorf("config: REMISS_LOG_LEVEL=%q: use debug, info, warn or error", os.Getenv("REMISS_LOG_LEVEL"))
 	}
@@ -163,6 +172,19 @@ func (c Config) ClientOptions() (client.Options, error) {
 		o.Credentials = client.NewAPIKeyStaticCredentials(c.TemporalAPIKey)
 	}
 	return o, nil
+}
+
+// maxExtension reads REMISS_MAX_EXTENSION: a number of days from 1 to
+// 3650, written "365d"; empty is a year.
+func maxExtension(v string) (time.Duration, error) {
+	if v == "" {
+		return 365 * 24 * time.Hour, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(v, "d"))
+	if err != nil || !strings.HasSuffix(v, "d") || n < 1 || n > 3650 {
+		return 0, fmt.Errorf("config: REMISS_MAX_EXTENSION=%q: a number of days from 1d to 3650d, such as 365d", v)
+	}
+	return time.Duration(n) * 24 * time.Hour, nil
 }
 
 func env(key, def string) string {

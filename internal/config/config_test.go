@@ -3,6 +3,7 @@ package config
 import (
 	"log/slog"
 	"testing"
+	"time"
 )
 
 func TestLogLevel(t *testing.T) {
@@ -34,6 +35,23 @@ func TestDBMaxConns(t *testing.T) {
 		t.Setenv("REMISS_DB_MAX_CONNS", bad)
 		if _, err := FromEnv(); err == nil {
 			t.Errorf("REMISS_DB_MAX_CONNS=%s accepted", bad)
+		}
+	}
+}
+
+func TestMaxExtension(t *testing.T) {
+	t.Setenv("REMISS_ENV", "development")
+	const day = 24 * time.Hour
+	for value, want := range map[string]time.Duration{"": 365 * day, "365d": 365 * day, "30d": 30 * day, "3650d": 3650 * day} {
+		t.Setenv("REMISS_MAX_EXTENSION", value)
+		if c, err := FromEnv(); err != nil || c.MaxExtension != want {
+			t.Errorf("REMISS_MAX_EXTENSION=%q: %v, %v", value, c.MaxExtension, err)
+		}
+	}
+	for _, bad := range []string{"0d", "-1d", "365", "1y", "8760h", "3651d", "d"} {
+		t.Setenv("REMISS_MAX_EXTENSION", bad)
+		if _, err := FromEnv(); err == nil {
+			t.Errorf("REMISS_MAX_EXTENSION=%s accepted", bad)
 		}
 	}
 }

@@ -50,9 +50,10 @@ func MessageID(outboxID, domain string) string {
 	return "<" + hex.EncodeToString(sum[:16]) + "." + "remiss@" + domain + ">"
 }
 
-// Compose builds the RFC 5322 message for one outbox row. Header values are
-// cleaned of control characters and encoded (RFC 2047), so no text from a
-// user can add a header.
+// Compose builds the RFC 5322 message for one outbox row. Header values
+// (the subject, the sender's display name, file names) are cleaned of
+// control and invisible characters and encoded (RFC 2047), so no text from
+// a user can add a header or hide what it says.
 func Compose(m store.OutboxMessage, env Envelope) ([]byte, error) {
 	to, err := mail.ParseAddress(m.Recipient)
 	if err != nil || strings.ContainsAny(m.Recipient, "\r\n") {
@@ -66,7 +67,7 @@ func Compose(m store.OutboxMessage, env Envelope) ([]byte, error) {
 		}
 		buf.WriteString(line + "\r\n")
 	}
-	header("From", env.From.String())
+	header("From", (&mail.Address{Name: cleanHeader(env.From.Name), Address: env.From.Address}).String())
 	header("To", (&mail.Address{Address: to.Address}).String())
 	header("Subject", encodeHeader(m.Subject))
 	header("Date", env.Date.Format(time.RFC1123Z))
@@ -149,20 +150,32 @@ func writeBase64(w interface{ Write([]byte) (int, error) }, data []byte) {
 	w.Write([]byte(enc + "\r\n"))
 }
 
-// cleanHeader drops control and bidirectional-override characters and
-// collapses white space: what is left cannot break a header line or
-// disguise itself.
+// cleanHeader drops control characters and every character a reader
+// does not see: format characters (Cf: zero-width spaces and joiners, the
+// bidirectional marks, embeddings, overrides and isolates, the word
+// joiner and invisible operators, the byte order mark, the Arabic letter
+// and Mongolian vowel marks, the soft hyphen) and the other
+// default-ignorable ones (Hangul fillers, the combining grapheme joiner);
+// it collapses white space. Variation selectors stay: they choose how the
+// character before them looks (an emoji's colour), and hide nothing. What
+// is left cannot break a header line or disguise itself.
 func cleanHeader(s string) string {
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case r == '\r' || r == '\n' || r == '\t':
 			return ' '
-		case unicode.IsControl(r), r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069', r == '\u200e', r == '\u200f':
+		case invisible(r):
 			return -1
 		}
 		return r
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// invisible reports whether r is a control character or one that shows
+// nothing (see cleanHeader).
+func invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point)
 }
 
 // encodeHeader cleans a header value, encodes it as RFC 2047 words when it

@@ -149,6 +149,15 @@ func PossibleIn(action Action, state AssignmentState) error {
 	return nil
 }
 
+// PossibleNow is PossibleIn for an assignment whose round may be closing
+// or withdrawn: from then on an open assignment takes no more actions.
+func PossibleNow(action Action, state AssignmentState, roundClosing bool) error {
+	if roundClosing && !state.Done() {
+		return Refuse(KindConflict, "remissomgången avslutas och uppdraget tar inte emot fler åtgärder")
+	}
+	return PossibleIn(action, state)
+}
+
 // MaySeeRound reports whether actor may see a round sent to recipients:
 // kommunstyrelsen sees every round, a recipient the rounds sent to it
 // (and of those only its own part: see MaySeeAssignment).

@@ -129,6 +129,18 @@ func TestPolicyStates(t *testing.T) {
 	}
 }
 
+func TestPossibleNowWhileTheRoundCloses(t *testing.T) {
+	if err := PossibleNow(ActSubmit, StateDrafting, false); err != nil {
+		t.Errorf("submit while drafting: %v", err)
+	}
+	if e, ok := AsError(PossibleNow(ActSubmit, StateDrafting, true)); !ok || e.Kind != KindConflict || !strings.Contains(e.Reason, "avslutas") {
+		t.Errorf("submit while the round closes: %v", e)
+	}
+	if e, ok := AsError(PossibleNow(ActSubmit, StateAnswered, true)); !ok || !strings.Contains(e.Reason, "avslutat") {
+		t.Errorf("submit when answered and the round closes: %v", e)
+	}
+}
+
 func TestVisibility(t *testing.T) {
 	recipients := []string{"bromma", "kungsholmen"}
 	for _, w := range everyone {

@@ -77,39 +77,41 @@ func (s *Service) Assign(ctx context.Context, actor remiss.Actor, assignmentID, 
 	return s.updateAssignment(ctx, asg, workflows.UpdateAssign, workflows.AssignRequest{Actor: actor, Officer: officer})
 }
 
-func (s *Service) storeVersion(ctx context.Context, actor remiss.Actor, assignmentID string, action remiss.Action, content remiss.Response) (store.Assignment, store.ResponseVersion, error) {
+// answer stores content as a version of the answer, once the workflow has
+// said the action is possible now, and tells the workflow; a version it
+// refuses all the same is discarded.
+func (s *Service) answer(ctx context.Context, actor remiss.Actor, assignmentID string, action remiss.Action, update string, content remiss.Response) (workflows.AssignmentStatus, error) {
 	asg, err := s.assignment(ctx, actor, assignmentID, action)
 	if err != nil {
-		return asg, store.ResponseVersion{}, err
+		return workflows.AssignmentStatus{}, err
 	}
 	if err := rules.Struct(content); err != nil {
-		return asg, store.ResponseVersion{}, remiss.Invalid(err)
+		return workflows.AssignmentStatus{}, remiss.Invalid(err)
+	}
+	if err := s.precheck(ctx, asg, action, nil); err != nil {
+		return workflows.AssignmentStatus{}, err
 	}
 	v, err := s.Store.SaveResponseVersion(ctx, asg.ID, content, actor.User)
-	return asg, v, err
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	st, err := s.updateAssignment(ctx, asg, update, workflows.VersionRequest{Actor: actor, VersionID: v.ID, SHA256: v.SHA256})
+	return st, discardRefused(ctx, err, s.Store.DiscardResponseVersion, v.ID)
 }
 
 // SaveDraft stores a draft and records it on the assignment.
 func (s *Service) SaveDraft(ctx context.Context, actor remiss.Actor, assignmentID string, content remiss.Response) (workflows.AssignmentStatus, error) {
-	asg, v, err := s.storeVersion(ctx, actor, assignmentID, remiss.ActSaveDraft, content)
-	if err != nil {
-		return workflows.AssignmentStatus{}, err
-	}
-	return s.updateAssignment(ctx, asg, workflows.UpdateSaveDraft, workflows.VersionRequest{Actor: actor, VersionID: v.ID, SHA256: v.SHA256})
+	return s.answer(ctx, actor, assignmentID, remiss.ActSaveDraft, workflows.UpdateSaveDraft, content)
 }
 
 // Submit stores the answer as a new version and submits it for approval.
 func (s *Service) Submit(ctx context.Context, actor remiss.Actor, assignmentID string, content remiss.Response) (workflows.AssignmentStatus, error) {
-	asg, v, err := s.storeVersion(ctx, actor, assignmentID, remiss.ActSubmit, content)
-	if err != nil {
-		return workflows.AssignmentStatus{}, err
-	}
-	return s.updateAssignment(ctx, asg, workflows.UpdateSubmit, workflows.VersionRequest{Actor: actor, VersionID: v.ID, SHA256: v.SHA256})
+	return s.answer(ctx, actor, assignmentID, remiss.ActSubmit, workflows.UpdateSubmit, content)
 }
 
-// note stores the free text of an action. field is the text's name in the
-// request (the API's and the form's), by which a problem is reported.
-func (s *Service) note(ctx context.Context, actor remiss.Actor, asg store.Assignment, kind, field, text string, required bool) (string, error) {
+// noteText checks the free text of an action. field is the text's name in
+// the request (the API's and the form's), by which a problem is reported.
+func noteText(field, text string, required bool) (string, error) {
 	text = strings.TrimSpace(text)
 	if required && text == "" {
 		return "", &remiss.Error{Kind: remiss.KindInvalid, Reason: "ange en motivering", Fields: remiss.FieldErrors{{Field: field, Message: "Får inte vara tomt"}}}
@@ -127,7 +129,24 @@ func (s *Service) note(ctx context.Context, actor remiss.Actor, asg store.Assign
 		}
 		return "", remiss.Invalid(err)
 	}
-	return s.Store.AddNote(ctx, asg.ID, kind, text, actor.User)
+	return text, nil
+}
+
+// noted is an action with a note of kind: once the workflow has said the
+// action is possible now (and more, when set, has passed its status), the
+// note is stored and send tells the workflow its ID; a note of an action
+// the workflow refuses all the same is discarded.
+func (s *Service) noted(ctx context.Context, actor remiss.Actor, asg store.Assignment, action remiss.Action, kind, text string,
+	more func(workflows.AssignmentStatus) error, send func(noteID string) (workflows.AssignmentStatus, error)) (workflows.AssignmentStatus, error) {
+	if err := s.precheck(ctx, asg, action, more); err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	id, err := s.Store.AddNote(ctx, asg.ID, kind, text, actor.User)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	st, err := send(id)
+	return st, discardRefused(ctx, err, s.Store.DiscardNote, id)
 }
 
 // Return sends a submitted answer back to the officer with a comment.
@@ -136,11 +155,13 @@ func (s *Service) Return(ctx context.Context, actor remiss.Actor, assignmentID, 
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	id, err := s.note(ctx, actor, asg, "return", "comment", comment, true)
+	text, err := noteText("comment", comment, true)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	return s.updateAssignment(ctx, asg, workflows.UpdateReturn, workflows.NoteRequest{Actor: actor, NoteID: id})
+	return s.noted(ctx, actor, asg, remiss.ActReturn, "return", text, nil, func(id string) (workflows.AssignmentStatus, error) {
+		return s.updateAssignment(ctx, asg, workflows.UpdateReturn, workflows.NoteRequest{Actor: actor, NoteID: id})
+	})
 }
 
 // Approve approves the submitted version whose hash the signatory read;
@@ -169,14 +190,17 @@ func (s *Service) Decline(ctx context.Context, actor remiss.Actor, assignmentID,
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	id, err := s.note(ctx, actor, asg, "decline", "reason", reason, false)
+	text, err := noteText("reason", reason, false)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	return s.updateAssignment(ctx, asg, workflows.UpdateDecline, workflows.NoteRequest{Actor: actor, NoteID: id})
+	return s.noted(ctx, actor, asg, remiss.ActDecline, "decline", text, nil, func(id string) (workflows.AssignmentStatus, error) {
+		return s.updateAssignment(ctx, asg, workflows.UpdateDecline, workflows.NoteRequest{Actor: actor, NoteID: id})
+	})
 }
 
-// RequestExtension asks the Coordinator for anstånd until a date.
+// RequestExtension asks the Coordinator for anstånd until a date, no later
+// than the round's limit.
 func (s *Service) RequestExtension(ctx context.Context, actor remiss.Actor, assignmentID, until, reason string) (workflows.AssignmentStatus, error) {
 	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActRequestExtension)
 	if err != nil {
@@ -187,14 +211,30 @@ func (s *Service) RequestExtension(ctx context.Context, actor remiss.Actor, assi
 	}{until}); err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	id, err := s.note(ctx, actor, asg, "extension", "reason", reason, true)
+	text, err := noteText("reason", reason, true)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	return s.updateAssignment(ctx, asg, workflows.UpdateRequestExtension, workflows.ExtensionRequest{Actor: actor, Until: until, NoteID: id})
+	limit, err := s.extensionLimit(ctx, asg)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	if err := remiss.CheckExtensionUntil(until, asg.DeadlineAt, limit); err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	pending := func(st workflows.AssignmentStatus) error {
+		if st.Pending != nil {
+			return remiss.ExtensionPending()
+		}
+		return remiss.CheckExtensionUntil(until, st.DeadlineAt, limit)
+	}
+	return s.noted(ctx, actor, asg, remiss.ActRequestExtension, "extension", text, pending, func(id string) (workflows.AssignmentStatus, error) {
+		return s.updateAssignment(ctx, asg, workflows.UpdateRequestExtension, workflows.ExtensionRequest{Actor: actor, Until: until, NoteID: id})
+	})
 }
 
-// DecideExtension grants or refuses a pending anstånd request.
+// DecideExtension grants or refuses a pending anstånd request; a date it
+// grants is no later than the round's limit.
 func (s *Service) DecideExtension(ctx context.Context, actor remiss.Actor, assignmentID string, approve bool, until string) (workflows.AssignmentStatus, error) {
 	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActDecideExtension)
 	if err != nil {
@@ -204,6 +244,15 @@ func (s *Service) DecideExtension(ctx context.Context, actor remiss.Actor, assig
 		Until string `json:"until" validate:"omitempty,date"`
 	}{until}); err != nil {
 		return workflows.AssignmentStatus{}, err
+	}
+	if approve && until != "" {
+		limit, err := s.extensionLimit(ctx, asg)
+		if err != nil {
+			return workflows.AssignmentStatus{}, err
+		}
+		if err := remiss.CheckExtensionUntil(until, asg.DeadlineAt, limit); err != nil {
+			return workflows.AssignmentStatus{}, err
+		}
 	}
 	return s.updateAssignment(ctx, asg, workflows.UpdateDecideExtension, workflows.ExtensionDecision{Actor: actor, Approve: approve, Until: until})
 }

@@ -153,17 +153,6 @@ func (s *Service) propose(ctx context.Context, d store.Decision) error {
 	return nil
 }
 
-// discardRefused removes a proposed decision its workflow refused: a
-// refusal changes nothing.
-func (s *Service) discardRefused(ctx context.Context, id string, err error) error {
-	if errors.Is(err, remiss.ErrRefused) {
-		if derr := s.Store.DiscardDecision(ctx, id); derr != nil {
-			return errors.Join(err, derr)
-		}
-	}
-	return err
-}
-
 // RecordDecision records the nämnd's decision on an ärende on its agenda,
 // with the protokollsutdrag it produces.
 func (s *Service) RecordDecision(ctx context.Context, actor remiss.Actor, assignmentID string, m remiss.Minutes) (workflows.AssignmentStatus, error) {
@@ -231,7 +220,7 @@ func (s *Service) RecordDecision(ctx context.Context, actor remiss.Actor, assign
 		return workflows.AssignmentStatus{}, err
 	}
 	st, err := s.updateAssignment(ctx, asg, workflows.UpdateDecide, tell)
-	return st, s.discardRefused(ctx, d.ID, err)
+	return st, discardRefused(ctx, err, s.Store.DiscardDecision, d.ID)
 }
 
 // RecordStepDecision records a decision at the current step of a closed
@@ -300,7 +289,7 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 		return st, err
 	}
 	err = s.update(ctx, workflows.DecisionWorkflowID(r.ID), workflows.UpdateDecideStep, tell, &st)
-	return st, s.discardRefused(ctx, d.ID, err)
+	return st, discardRefused(ctx, err, s.Store.DiscardDecision, d.ID)
 }
 
 // PathStatus asks a closed round's decision path where it stands.

@@ -36,6 +36,9 @@ type Service struct {
 	Store     *store.Store
 	Temporal  client.Client
 	TaskQueue string
+	// MaxExtension is how far past a round's svarsdatum anstånd may reach
+	// (config.Config.MaxExtension); zero is remiss.DefaultMaxExtension.
+	MaxExtension time.Duration
 }
 
 // New returns a Service using the default task queue.
@@ -90,6 +93,7 @@ func (s *Service) Prepare(ctx context.Context, actor remiss.Actor, l remiss.Laun
 		Input: workflows.RemissInput{
 			RemissID: id, DeadlineAt: deadlineAt, Recipients: l.Recipients, Reminders: reminders,
 			EscalateAfter: escalateAfter(grace), Grace: grace, Coordinator: actor, Path: l.Path,
+			ExtensionLimit: remiss.ExtensionLimit(deadlineAt, s.MaxExtension),
 		},
 	}, nil
 }
