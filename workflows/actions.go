@@ -59,7 +59,7 @@ func (w *assignment) checkRequestExtension(r ExtensionRequest, limit time.Time) 
 }
 
 // extensionLimit is the end of the last day anstånd may reach: the round's,
-// or for a round launched before it carried one, a year past the svarsdatum.
+// or when its input names none, the default past the svarsdatum.
 func (w *assignment) extensionLimit() time.Time {
 	if !w.in.ExtensionLimit.IsZero() {
 		return w.in.ExtensionLimit

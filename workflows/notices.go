@@ -137,15 +137,7 @@ func (w *assignment) checkRemindInterval(ctx workflow.Context) error {
 func (w *assignment) remindNow(ctx workflow.Context, r RemindRequest) (AssignmentStatus, error) {
 	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error {
-		if err := w.check(remiss.ActRemindNow, r, r.Actor); err != nil {
-			return err
-		}
-		// A round whose history has reminders on demand closer than the
-		// interval (sent before there was one) replays them as they ran.
-		if workflow.GetVersion(ctx, "remind-now-interval", workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-			return nil
-		}
-		return w.checkRemindInterval(ctx)
+		return w.checkRemindNow(ctx, r)
 	}, func() error {
 		w.seq++
 		key, at := fmt.Sprintf("reminder-now-%03d", w.seq), workflow.Now(ctx)

@@ -98,7 +98,9 @@ func run() error {
 		extra[path] = ops
 	}
 	go sender.Run(ctx, time.Second)
-	srv := serveWeb(cfg, &web.Server{Store: st, Rounds: rounds.New(st, c), Roots: seals.Roots, Extra: extra}, stop)
+	svc := rounds.New(st, c)
+	svc.MaxExtension = cfg.MaxExtension
+	srv := serveWeb(cfg, &web.Server{Store: st, Rounds: svc, Roots: seals.Roots, Extra: extra}, stop)
 	defer srv.Close()
 	log.Printf("Web: http://%s (log in as ks.samordnare, <org>.registrator, <org>.handlaggare or <org>.chef)", cfg.HTTPAddr)
 	log.Printf("Worker: running. Try: go run ./starter launch -f examples/smart-stad.yaml")

@@ -52,7 +52,9 @@ func main() {
 		log.Fatalf("web: %v", err)
 	}
 	ops := metrics.Ops(reg, metrics.Ready(st.DB(), c))
-	site := &web.Server{Store: st, Rounds: rounds.New(st, c), Roots: roots, SecureCookies: cfg.Production,
+	svc := rounds.New(st, c)
+	svc.MaxExtension = cfg.MaxExtension
+	site := &web.Server{Store: st, Rounds: svc, Roots: roots, SecureCookies: cfg.Production,
 		Extra: map[string]http.Handler{"/healthz": ops, "/readyz": ops, "/metrics": ops}}
 	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: site.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
