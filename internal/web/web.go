@@ -28,8 +28,9 @@ type Server struct {
 	SecureCookies bool
 	// Now is the clock (tests).
 	Now func() time.Time
-	// Extra routes (dev: the mail catcher's pages).
-	Extra map[string]http.Handler
+	// DevMail serves the dev mail catcher's pages under /dev/ (make dev
+	// only; nil elsewhere).
+	DevMail http.Handler
 }
 
 // Handler returns every route with the security headers.
@@ -43,8 +44,12 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.apiRoutes(mux)
 	s.pageRoutes(mux)
-	for pattern, h := range s.Extra {
-		mux.Handle(pattern, h)
+	// Alive, for a load balancer in front of the public address; the
+	// readiness with its reasons and the metrics are on the ops address
+	// only (Servers).
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	if s.DevMail != nil {
+		mux.Handle("/dev/", s.DevMail)
 	}
 	return s.securityHeaders(cleanInput(mux))
 }
