@@ -123,20 +123,32 @@ func (s *Server) page(h pageHandler) http.HandlerFunc {
 				http.Error(w, "Filen är för stor.", http.StatusRequestEntityTooLarge)
 				return
 			}
-			if err != nil || subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRF)) != 1 {
+			if err != nil {
+				s.failPage(w, r, p, errBadForm)
+				return
+			}
+			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRF)) != 1 {
 				http.Error(w, "Formuläret har gått ut. Ladda om sidan och försök igen.", http.StatusForbidden)
+				return
+			}
+			if badForm(r) {
+				s.failPage(w, r, p, errBadText)
 				return
 			}
 		}
 		if err := h(w, r, p); err != nil {
-			code, body := status(err)
-			p.Title, p.Error = "Något gick fel", body.Error
-			if code == http.StatusInternalServerError {
-				s.Log.Error("web", "path", r.URL.Path, "err", err)
-			}
-			s.render(w, code, "error", page{Title: p.Title, User: p.User, CSRF: p.CSRF, Error: p.Error})
+			s.failPage(w, r, p, err)
 		}
 	}
+}
+
+// failPage answers err as an error page for p's user.
+func (s *Server) failPage(w http.ResponseWriter, r *http.Request, p page, err error) {
+	code, body := status(err)
+	if code == http.StatusInternalServerError {
+		s.Log.Error("web", "path", r.URL.Path, "err", err)
+	}
+	s.render(w, code, "error", page{Title: "Något gick fel", User: p.User, CSRF: p.CSRF, Error: body.Error})
 }
 
 func (s *Server) pageRoutes(mux *http.ServeMux) {
@@ -177,6 +189,10 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	r.ParseForm()
+	if badForm(r) {
+		s.failPage(w, r, page{}, errBadText)
+		return
+	}
 	username := strings.TrimSpace(r.PostFormValue("username"))
 	p := page{Title: "Logga in", Form: map[string]string{"username": username}}
 	u, err := s.login(r.Context(), username, r.PostFormValue("password"))
