@@ -70,7 +70,7 @@ func (s *Server) api(h apiHandler) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		if err := h(w, r, sess.User); err != nil {
+		if err := h(w, withSessionID(r, sess.ID), sess.User); err != nil {
 			s.fail(w, r, err)
 		}
 	}
@@ -103,5 +103,5 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"token": token, "expiresAt": sess.ExpiresAt})
+	writeJSON(w, http.StatusCreated, map[string]any{"token": token, "id": sess.ID, "expiresAt": sess.ExpiresAt})
 }

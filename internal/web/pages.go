@@ -221,7 +221,9 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) postLogout(w http.ResponseWriter, r *http.Request, p page) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		s.Store.DeleteSession(r.Context(), c.Value)
+		if err := s.Store.DeleteSession(r.Context(), c.Value); err != nil {
+			return err
+		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.SecureCookies})
 	http.Redirect(w, r, "/logga-in", http.StatusSeeOther)
