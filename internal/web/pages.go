@@ -156,9 +156,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
 		w.Write(css)
 	})
-	mux.HandleFunc("GET /logga-in", func(w http.ResponseWriter, r *http.Request) {
-		s.render(w, http.StatusOK, "login", page{Title: "Logga in", Form: map[string]string{}})
-	})
+	mux.HandleFunc("GET /logga-in", s.loginPage)
 	mux.HandleFunc("POST /logga-in", s.postLogin)
 	mux.HandleFunc("POST /logga-ut", s.page(s.postLogout))
 	mux.HandleFunc("GET /{$}", s.page(s.home))
@@ -184,50 +182,6 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /arkiv", s.page(s.archivePage))
 	mux.HandleFunc("GET /dokument/{id}", s.page(s.documentPage))
 	mux.HandleFunc("GET /dokument/{id}/verifiering", s.page(s.verificationPage))
-}
-
-func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	r.ParseForm()
-	if badForm(r) {
-		s.failPage(w, r, page{}, errBadText)
-		return
-	}
-	username := strings.TrimSpace(r.PostFormValue("username"))
-	p := page{Title: "Logga in", Form: map[string]string{"username": username}}
-	u, err := s.login(r.Context(), username, r.PostFormValue("password"))
-	switch {
-	case errors.Is(err, errThrottled):
-		p.Error = err.Error()
-		s.render(w, http.StatusTooManyRequests, "login", p)
-		return
-	case errors.Is(err, store.ErrBadLogin):
-		p.Error = "Fel användarnamn eller lösenord."
-		s.render(w, http.StatusUnauthorized, "login", p)
-		return
-	case err != nil:
-		s.fail(w, r, err)
-		return
-	}
-	id, _, err := s.Store.CreateSession(r.Context(), u.Username, "web", sessionTTL)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: s.SecureCookies,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(sessionTTL.Seconds())})
-	http.Redirect(w, r, "/", http.StatusSeeOther)
-}
-
-func (s *Server) postLogout(w http.ResponseWriter, r *http.Request, p page) error {
-	if c, err := r.Cookie(sessionCookie); err == nil {
-		if err := s.Store.DeleteSession(r.Context(), c.Value); err != nil {
-			return err
-		}
-	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.SecureCookies})
-	http.Redirect(w, r, "/logga-in", http.StatusSeeOther)
-	return nil
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request, p page) error {
