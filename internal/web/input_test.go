@@ -14,7 +14,7 @@ const formType = "application/x-www-form-urlencoded"
 
 // multipartBody is a multipart form with the fields and one file field
 // "bilaga" whose Content-Disposition names it with param, as written.
-func multipartBody(t *testing.T, fields map[string]string, param string) (string, string) {
+func multipartBody(t testing.TB, fields map[string]string, param string) (string, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)

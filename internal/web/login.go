@@ -52,12 +52,8 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		s.failPage(w, r, page{}, errBadForm)
-		return
-	}
-	if badForm(r) {
-		s.failPage(w, r, page{}, errBadText)
+	if err := readForm(w, r); err != nil {
+		s.failPage(w, r, page{}, err)
 		return
 	}
 	username := strings.TrimSpace(r.PostFormValue("username"))

@@ -3,15 +3,12 @@ package web
 import (
 	"bytes"
 	"crypto/subtle"
-	"errors"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/remiss/remiss/internal/remiss"
-	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/templates"
 )
@@ -110,29 +107,12 @@ func (s *Server) page(h pageHandler) http.HandlerFunc {
 		}
 		p := page{User: sess.User, CSRF: sess.CSRF, Form: map[string]string{}, Flash: flashes[r.URL.Query().Get("ok")]}
 		if r.Method == http.MethodPost {
-			var err error
-			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-				r.Body = http.MaxBytesReader(w, r.Body, rounds.MaxUpload+1<<20)
-				err = r.ParseMultipartForm(1 << 20)
-			} else {
-				r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-				err = r.ParseForm()
-			}
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				http.Error(w, "Filen är för stor.", http.StatusRequestEntityTooLarge)
-				return
-			}
-			if err != nil {
-				s.failPage(w, r, p, errBadForm)
+			if err := readForm(w, r); err != nil {
+				s.failPage(w, r, p, err)
 				return
 			}
 			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRF)) != 1 {
 				http.Error(w, "Formuläret har gått ut. Ladda om sidan och försök igen.", http.StatusForbidden)
-				return
-			}
-			if badForm(r) {
-				s.failPage(w, r, p, errBadText)
 				return
 			}
 		}
