@@ -332,7 +332,7 @@ func TestAPI(t *testing.T) {
 			}
 		}
 	}
-	if doc.OpenAPI != "3.0.3" || n != 29 {
+	if doc.OpenAPI != "3.0.3" || n != 31 {
 		t.Errorf("openapi %s with %d operations", doc.OpenAPI, n)
 	}
 }
