@@ -13,6 +13,7 @@ import (
 	"github.com/lib/pq"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/remiss/remiss/internal/keeper"
 	"github.com/remiss/remiss/internal/metrics"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/sign"
@@ -381,4 +382,13 @@ func nonRetryableIfNotFound(err error) error {
 		return temporal.NewNonRetryableApplicationError(err.Error(), "NotFound", err)
 	}
 	return err
+}
+
+// keep stores a document with its verification (see internal/keeper).
+func (a *Activities) keep(ctx context.Context, d store.Document) (store.Document, error) {
+	k := keeper.Keeper{Store: a.Store}
+	if a.Seals != nil {
+		k.Roots = a.Seals.Roots
+	}
+	return k.Put(ctx, d)
 }

@@ -91,7 +91,7 @@ func (a *Activities) minutesDocument(ctx context.Context, d store.Decision, seal
 	if body, err = a.seal(sealAs, body, sealName, "Protokollsutdrag "+d.Paragraph+", Dnr "+data.Dnr); err != nil {
 		return doc, err
 	}
-	return a.Store.PutDocument(ctx, store.Document{ID: id, RemissID: d.RemissID, AssignmentID: d.AssignmentID, Kind: "minutes",
+	return a.keep(ctx, store.Document{ID: id, RemissID: d.RemissID, AssignmentID: d.AssignmentID, Kind: "minutes",
 		Filename: "protokollsutdrag-" + d.ID + ".pdf", Content: body})
 }
 

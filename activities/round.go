@@ -85,7 +85,7 @@ func (a *Activities) storeMissiv(ctx context.Context, r store.Remiss, at time.Ti
 	if body, err = a.seal(remiss.KS, body, "Kommunstyrelsen", "Missiv, Dnr "+r.Dnr); err != nil {
 		return doc, err
 	}
-	return a.Store.PutDocument(ctx, store.Document{ID: MissivDocumentID(r.ID), RemissID: r.ID, Kind: "missiv",
+	return a.keep(ctx, store.Document{ID: MissivDocumentID(r.ID), RemissID: r.ID, Kind: "missiv",
 		Filename: "missiv-" + r.ID + ".pdf", Content: body})
 }
 

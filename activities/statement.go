@@ -121,7 +121,7 @@ func (a *Activities) statementDocument(ctx context.Context, asg store.Assignment
 	if body, err = a.seal(org.Code, body, org.Name, "Tjänsteutlåtande, Dnr "+r.Dnr); err != nil {
 		return doc, err
 	}
-	return a.Store.PutDocument(ctx, store.Document{
+	return a.keep(ctx, store.Document{
 		ID: id, RemissID: r.ID, AssignmentID: asg.ID, Kind: "statement",
 		Filename: fmt.Sprintf("tjansteutlatande-%s-%s.pdf", r.ID, org.Code), Content: body,
 	})

@@ -94,7 +94,7 @@ func (a *Activities) summaryDocument(ctx context.Context, r store.Remiss, in Rou
 	if body, err = a.seal(remiss.KS, body, "Kommunstyrelsen", "Sammanställning av remissvar, Dnr "+r.Dnr); err != nil {
 		return doc, err
 	}
-	return a.Store.PutDocument(ctx, store.Document{
+	return a.keep(ctx, store.Document{
 		ID: id, RemissID: r.ID, Kind: "summary", Filename: "sammanstallning-" + r.ID + ".pdf", Content: body,
 	})
 }

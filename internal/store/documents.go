@@ -139,6 +139,9 @@ type Document struct {
 	Content      []byte
 	SHA256       string
 	CreatedAt    time.Time
+	// Verification is the kept result of verifying it when it was stored
+	// (internal/keeper's Report, as JSON); nil when never verified.
+	Verification []byte
 }
 
 // PutDocument stores a document under its ID unless one is already there,
@@ -148,20 +151,20 @@ func (s *Store) PutDocument(ctx context.Context, d Document) (Document, error) {
 	sum := sha256.Sum256(d.Content)
 	d.SHA256 = hex.EncodeToString(sum[:])
 	_, err := s.db.ExecContext(ctx, `
-		INSERT INTO documents (id, remiss_id, assignment_id, kind, filename, content, sha256)
-		VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (id) DO NOTHING`,
-		d.ID, d.RemissID, nullString(d.AssignmentID), d.Kind, d.Filename, d.Content, d.SHA256)
+		INSERT INTO documents (id, remiss_id, assignment_id, kind, filename, content, sha256, verification)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
+		d.ID, d.RemissID, nullString(d.AssignmentID), d.Kind, d.Filename, d.Content, d.SHA256, nullBytes(d.Verification))
 	if err != nil {
 		return Document{}, fmt.Errorf("store: put document %s: %w", d.ID, err)
 	}
 	return s.Document(ctx, d.ID)
 }
 
-const documentColumns = `id, remiss_id, COALESCE(assignment_id,''), kind, filename, content, sha256, created_at`
+const documentColumns = `id, remiss_id, COALESCE(assignment_id,''), kind, filename, content, sha256, created_at, verification`
 
 func scanDocument(row interface{ Scan(...any) error }) (Document, error) {
 	var d Document
-	err := row.Scan(&d.ID, &d.RemissID, &d.AssignmentID, &d.Kind, &d.Filename, &d.Content, &d.SHA256, &d.CreatedAt)
+	err := row.Scan(&d.ID, &d.RemissID, &d.AssignmentID, &d.Kind, &d.Filename, &d.Content, &d.SHA256, &d.CreatedAt, &d.Verification)
 	return d, err
 }
 
@@ -198,7 +201,7 @@ func (s *Store) Documents(ctx context.Context, remissID string) ([]Document, err
 // DocumentList lists a round's documents without their bytes.
 func (s *Store) DocumentList(ctx context.Context, remissID string) ([]Document, error) {
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT id, remiss_id, COALESCE(assignment_id,''), kind, filename, ''::bytea, sha256, created_at
+		SELECT id, remiss_id, COALESCE(assignment_id,''), kind, filename, ''::bytea, sha256, created_at, NULL::jsonb
 		FROM documents WHERE remiss_id=$1 ORDER BY created_at, id`, remissID)
 	if err != nil {
 		return nil, fmt.Errorf("store: documents %s: %w", remissID, err)
@@ -213,4 +216,24 @@ func (s *Store) DocumentList(ctx context.Context, remissID string) ([]Document, 
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+// SetVerification keeps a new verification result of a stored document.
+func (s *Store) SetVerification(ctx context.Context, id string, report []byte) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE documents SET verification=$2 WHERE id=$1`, id, report)
+	if err != nil {
+		return fmt.Errorf("store: verification of %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: verification of %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// nullBytes stores an empty JSON value as NULL.
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }

@@ -49,7 +49,8 @@ var routes = []route{
 	{"POST", "/api/v1/remisses/{id}/decisions/{step}", "Registrera beslut i beslutsgången (kommunstyrelsens registrator)", "StepDecision", func(s *Server) http.HandlerFunc { return s.api(s.recordStepDecision) }},
 	{"GET", "/api/v1/documents", "En remiss dokument (?remiss=ID)", "", func(s *Server) http.HandlerFunc { return s.api(s.listDocuments) }},
 	{"GET", "/api/v1/documents/{id}", "Hämta ett dokument (PDF)", "", func(s *Server) http.HandlerFunc { return s.api(s.getDocument) }},
-	{"GET", "/api/v1/documents/{id}/verification", "Verifiera ett dokuments signatur och kontrollsumma", "", func(s *Server) http.HandlerFunc { return s.api(s.verifyDocument) }},
+	{"GET", "/api/v1/documents/{id}/verification", "Dokumentets verifiering, gjord när det lagrades, och om kontrollsumman stämmer", "", func(s *Server) http.HandlerFunc { return s.api(s.verifyDocument) }},
+	{"POST", "/api/v1/documents/{id}/verification", "Verifiera dokumentet igen (med samma gränser) och spara resultatet", "", func(s *Server) http.HandlerFunc { return s.api(s.verifyDocument) }},
 }
 
 func (s *Server) apiRoutes(mux *http.ServeMux) {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/remiss/remiss/internal/keeper"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
 )
@@ -68,7 +69,13 @@ func (s *Server) verificationPage(w http.ResponseWriter, r *http.Request, p page
 	if err != nil {
 		return err
 	}
-	p.Title, p.Data = "Verifiering", s.verify(d)
+	v := keeper.Read(d)
+	if r.Method == http.MethodPost {
+		if v, err = s.keeper().Reverify(r.Context(), d); err != nil {
+			return err
+		}
+	}
+	p.Title, p.Data = "Verifiering", v
 	s.render(w, http.StatusOK, "verification", p)
 	return nil
 }

@@ -162,6 +162,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /arkiv", s.page(s.archivePage))
 	mux.HandleFunc("GET /dokument/{id}", s.page(s.documentPage))
 	mux.HandleFunc("GET /dokument/{id}/verifiering", s.page(s.verificationPage))
+	mux.HandleFunc("POST /dokument/{id}/verifiering", s.page(s.verificationPage))
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request, p page) error {

@@ -172,6 +172,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/api/v1/documents/missiv." + id, nil, read(recipient)},
 		{"GET", "/api/v1/documents/statement." + bromma, nil, read(func(u user) bool { return u.org == "bromma" })},
 		{"GET", "/api/v1/documents/statement." + bromma + "/verification", nil, read(func(u user) bool { return u.org == "bromma" })},
+		{"POST", "/api/v1/documents/statement." + bromma + "/verification", nil, read(func(u user) bool { return u.org == "bromma" })},
 		{"GET", "/api/v1/tokens", nil, func(user) int { return 200 }},
 		{"DELETE", "/api/v1/tokens/" + spare.ID, nil, func(u user) int {
 			if u.name == "ks.samordnare" {
