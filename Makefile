@@ -52,3 +52,13 @@ record-histories:
 # Remove the dev state (Temporal's SQLite file, a private PostgreSQL cluster).
 clean-dev:
 	rm -rf data
+
+# The web's fuzz targets (the JSON decoder, the form reading), each for
+# FUZZTIME_WEB; `make test` runs them for a few seconds, a longer run is
+# `make fuzz-web FUZZTIME_WEB=10m`.
+FUZZTIME_WEB ?= 3s
+.PHONY: fuzz-web
+test: fuzz-web
+fuzz-web:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME_WEB) -fuzzminimizetime 20x ./internal/web
+	$(GO) test -run '^$$' -fuzz '^FuzzReadForm$$' -fuzztime $(FUZZTIME_WEB) -fuzzminimizetime 20x ./internal/web

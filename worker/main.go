@@ -17,6 +17,7 @@ import (
 
 	"github.com/remiss/remiss/activities"
 	"github.com/remiss/remiss/internal/config"
+	"github.com/remiss/remiss/internal/httpserve"
 	"github.com/remiss/remiss/internal/mail"
 	"github.com/remiss/remiss/internal/metrics"
 	"github.com/remiss/remiss/internal/remissworker"
@@ -49,7 +50,7 @@ func main() {
 	defer c.Close()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	ops := &http.Server{Addr: cfg.OpsAddr, ReadHeaderTimeout: 5 * time.Second, Handler: metrics.Ops(reg, metrics.Ready(st.DB(), c))}
+	ops := httpserve.New(cfg.OpsAddr, metrics.Ops(reg, metrics.Ready(st.DB(), c)), httpserve.Ops)
 	go func() {
 		if err := ops.ListenAndServe(); err != nil && err != http.ErrServerClosed {
 			log.Printf("worker: ops server: %v", err)

@@ -24,6 +24,7 @@ import (
 	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/devmail"
 	"github.com/remiss/remiss/internal/devpg"
+	"github.com/remiss/remiss/internal/httpserve"
 	"github.com/remiss/remiss/internal/mail"
 	"github.com/remiss/remiss/internal/metrics"
 	"github.com/remiss/remiss/internal/remissworker"
@@ -84,25 +85,24 @@ func run() error {
 	}
 	defer w.Stop()
 
-	extra := map[string]http.Handler{}
-	smtpCfg, catcher, err := mailTo(cfg, extra)
+	smtpCfg, catcher, err := mailTo(cfg)
 	if err != nil {
 		return err
 	}
-	if catcher != nil {
-		defer catcher.Close()
-	}
-	sender := &mail.Sender{Store: st, SMTP: smtpCfg, BaseURL: cfg.BaseURL, Sent: reg.MessagesSent.Inc, Journal: cfg.MailJournal}
-	ops := metrics.Ops(reg, metrics.Ready(st.DB(), c))
-	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
-		extra[path] = ops
-	}
-	go sender.Run(ctx, time.Second)
 	svc := rounds.New(st, c)
 	svc.MaxExtension = cfg.MaxExtension
-	srv := serveWeb(cfg, &web.Server{Store: st, Rounds: svc, Roots: seals.Roots, Extra: extra}, stop)
-	defer srv.Close()
+	site := &web.Server{Store: st, Rounds: svc, Roots: seals.Roots}
+	if catcher != nil {
+		defer catcher.Close()
+		site.DevMail = catcher.Handler()
+	}
+	sender := &mail.Sender{Store: st, SMTP: smtpCfg, BaseURL: cfg.BaseURL, Sent: reg.MessagesSent.Inc, Journal: cfg.MailJournal}
+	go sender.Run(ctx, time.Second)
+	public, ops := site.Servers(cfg.HTTPAddr, cfg.OpsAddr, metrics.Ops(reg, metrics.Ready(st.DB(), c)))
+	serve(ctx, "Web", public, stop)
+	serve(ctx, "Ops", ops, stop)
 	log.Printf("Web: http://%s (log in as ks.samordnare, <org>.registrator, <org>.handlaggare or <org>.chef)", cfg.HTTPAddr)
+	log.Printf("Ops: http://%s/readyz and /metrics", cfg.OpsAddr)
 	log.Printf("Worker: running. Try: go run ./starter launch -f examples/smart-stad.yaml")
 	<-ctx.Done()
 	log.Printf("Stopping")
@@ -159,9 +159,9 @@ func startWorker(cfg config.Config, st *store.Store, c client.Client, reg *metri
 }
 
 // mailTo says where mail goes: to SMTP_ADDR when set, else to a catcher on
-// loopback whose messages are listed at /dev/mail (added to extra); the
-// catcher is nil when SMTP_ADDR is set.
-func mailTo(cfg config.Config, extra map[string]http.Handler) (mail.SMTPConfig, *devmail.Catcher, error) {
+// loopback whose messages the web lists at /dev/mail; the catcher is nil
+// when SMTP_ADDR is set.
+func mailTo(cfg config.Config) (mail.SMTPConfig, *devmail.Catcher, error) {
 	if cfg.SMTPAddr != "" {
 		return mail.FromConfig(cfg), nil, nil
 	}
@@ -169,20 +169,16 @@ func mailTo(cfg config.Config, extra map[string]http.Handler) (mail.SMTPConfig, 
 	if err != nil {
 		return mail.SMTPConfig{}, nil, fmt.Errorf("mail catcher: %w", err)
 	}
-	extra["/dev/"] = catcher.Handler()
 	log.Printf("Mail: caught on smtp://%s, listed at http://%s/dev/mail", catcher.Addr(), cfg.HTTPAddr)
 	return mail.SMTPConfig{Addr: catcher.Addr(), Security: "none", From: "Remiss (utveckling) <remiss@localhost>"}, catcher, nil
 }
 
-// serveWeb serves site on the HTTP address; a failure to listen stops
-// everything.
-func serveWeb(cfg config.Config, site *web.Server, stop func()) *http.Server {
-	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: site.Handler(), ReadHeaderTimeout: 10 * time.Second}
+// serve runs srv until ctx ends; a failure to listen stops everything.
+func serve(ctx context.Context, name string, srv *http.Server, stop func()) {
 	go func() {
-		if err := srv.ListenAndServe(); err != nil && err != http.ErrServerClosed {
-			log.Printf("Web: %v", err)
+		if err := httpserve.Run(ctx, srv); err != nil {
+			log.Printf("%s: %v", name, err)
 			stop()
 		}
 	}()
-	return srv
 }

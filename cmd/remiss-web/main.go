@@ -5,9 +5,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -16,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/remiss/remiss/internal/config"
+	"github.com/remiss/remiss/internal/httpserve"
 	"github.com/remiss/remiss/internal/metrics"
 	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/sign"
@@ -51,20 +50,17 @@ func main() {
 	if err != nil {
 		log.Fatalf("web: %v", err)
 	}
-	ops := metrics.Ops(reg, metrics.Ready(st.DB(), c))
 	svc := rounds.New(st, c)
 	svc.MaxExtension = cfg.MaxExtension
-	site := &web.Server{Store: st, Rounds: svc, Roots: roots, SecureCookies: cfg.Production,
-		Extra: map[string]http.Handler{"/healthz": ops, "/readyz": ops, "/metrics": ops}}
-	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: site.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	site := &web.Server{Store: st, Rounds: svc, Roots: roots, SecureCookies: cfg.Production}
+	public, ops := site.Servers(cfg.HTTPAddr, cfg.WebOpsAddr, metrics.Ops(reg, metrics.Ready(st.DB(), c)))
 	go func() {
-		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		srv.Shutdown(shutdown)
+		if err := httpserve.Run(ctx, ops); err != nil {
+			log.Printf("web: ops server: %v", err)
+		}
 	}()
-	log.Printf("web: listening on %s", cfg.HTTPAddr)
-	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	log.Printf("web: listening on %s; /readyz and /metrics on %s", cfg.HTTPAddr, cfg.WebOpsAddr)
+	if err := httpserve.Run(ctx, public); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -31,7 +31,11 @@ type Config struct {
 	SealPassword      string // REMISS_SEAL_PASSWORD: opens <org>.p12 seals
 	TSAURL            string // REMISS_TSA_URL: an RFC 3161 time-stamping authority; signatures become PAdES B-T
 
-	OpsAddr string // REMISS_OPS_ADDR: /healthz, /readyz and /metrics of a worker (default 127.0.0.1:9090)
+	// OpsAddr and WebOpsAddr (both REMISS_OPS_ADDR) are where a worker
+	// (and make dev), and a web server, serve /healthz, /readyz and
+	// /metrics: by default 127.0.0.1:9090 and 127.0.0.1:9080, so both run
+	// side by side on one machine.
+	OpsAddr, WebOpsAddr string
 
 	TemporalTLSCert   string // TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY: a client certificate (mTLS)
 	TemporalTLSKey    string
@@ -81,6 +85,7 @@ func FromEnv() (Config, error) {
 		TSAURL:            os.Getenv("REMISS_TSA_URL"),
 		SealPassword:      os.Getenv("REMISS_SEAL_PASSWORD"),
 		OpsAddr:           env("REMISS_OPS_ADDR", "127.0.0.1:9090"),
+		WebOpsAddr:        env("REMISS_OPS_ADDR", "127.0.0.1:9080"),
 		TemporalTLSCert:   os.Getenv("TEMPORAL_TLS_CERT"),
 		TemporalTLSKey:    os.Getenv("TEMPORAL_TLS_KEY"),
 		TemporalTLSCA:     os.Getenv("TEMPORAL_TLS_CA"),

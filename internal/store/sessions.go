@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"sync"
 	"time"
 
@@ -91,6 +92,7 @@ func (s *Store) LoginFailures(ctx context.Context, username string, since time.T
 
 // Session is a logged-in user: a web session or an API token.
 type Session struct {
+	ID        string // public: names the session to its owner, never lets anyone in
 	User      User
 	CSRF      string
 	ExpiresAt time.Time
@@ -110,26 +112,33 @@ func hashSecret(s string) string {
 // CreateSession starts a session of kind "web" or "api" and returns its
 // secret (the cookie value or bearer token); only its hash is stored.
 func (s *Store) CreateSession(ctx context.Context, username, kind string, ttl time.Duration) (string, Session, error) {
-	id, csrf := secret(), secret()
-	expires := time.Now().Add(ttl)
-	if _, err := s.db.ExecContext(ctx, `
-		INSERT INTO sessions (id_hash, username, csrf, kind, expires_at) VALUES ($1,$2,$3,$4,$5)`,
-		hashSecret(id), username, csrf, kind, expires); err != nil {
+	secretID, csrf := secret(), secret()
+	sess := Session{CSRF: csrf, ExpiresAt: time.Now().Add(ttl)}
+	if err := s.db.QueryRowContext(ctx, `
+		INSERT INTO sessions (id_hash, username, csrf, kind, expires_at) VALUES ($1,$2,$3,$4,$5) RETURNING id`,
+		hashSecret(secretID), username, csrf, kind, sess.ExpiresAt).Scan(&sess.ID); err != nil {
 		return "", Session{}, fmt.Errorf("store: create session: %w", err)
 	}
 	u, err := s.User(ctx, username)
-	return id, Session{User: u, CSRF: csrf, ExpiresAt: expires}, err
+	sess.User = u
+	return secretID, sess, err
 }
 
-// Session looks a live session of kind up by its secret.
-func (s *Store) Session(ctx context.Context, id, kind string) (Session, error) {
-	// One query: every request of a logged-in user asks it.
+// Session looks a live session of kind up by its secret, and notes that
+// it was used (at most once a minute).
+func (s *Store) Session(ctx context.Context, secretID, kind string) (Session, error) {
+	// One statement: every request of a logged-in user makes it.
 	var sess Session
 	u, err := scanUser(s.db.QueryRowContext(ctx, `
-		SELECT `+prefixed("u", userColumns)+`, s.csrf, s.expires_at
-		FROM sessions s JOIN users u ON u.username = s.username
-		WHERE s.id_hash=$1 AND s.kind=$2 AND s.expires_at > now()`,
-		hashSecret(id), kind), &sess.CSRF, &sess.ExpiresAt)
+		WITH live AS (
+			SELECT id, username, csrf, expires_at, last_used_at FROM sessions
+			WHERE id_hash=$1 AND kind=$2 AND expires_at > now()),
+		touched AS (
+			UPDATE sessions SET last_used_at = now()
+			WHERE id_hash=$1 AND id IN (SELECT id FROM live WHERE last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
+		SELECT `+prefixed("u", userColumns)+`, s.csrf, s.expires_at, s.id
+		FROM live s JOIN users u ON u.username = s.username`,
+		hashSecret(secretID), kind), &sess.CSRF, &sess.ExpiresAt, &sess.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sess, ErrNotFound
 	}
@@ -140,8 +149,58 @@ func (s *Store) Session(ctx context.Context, id, kind string) (Session, error) {
 	return sess, nil
 }
 
-// DeleteSession ends a session (logout).
-func (s *Store) DeleteSession(ctx context.Context, id string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash=$1`, hashSecret(id))
+// DeleteSession ends a session by its secret (logout).
+func (s *Store) DeleteSession(ctx context.Context, secretID string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash=$1`, hashSecret(secretID))
 	return err
 }
+
+// Token is what its owner sees of an API token: never its secret.
+type Token struct {
+	ID         string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time // nil: never used
+	ExpiresAt  time.Time
+}
+
+// Tokens lists a user's live API tokens, the oldest first.
+func (s *Store) Tokens(ctx context.Context, username string) ([]Token, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT id, created_at, last_used_at, expires_at FROM sessions
+		WHERE username=$1 AND kind='api' AND expires_at > now() ORDER BY created_at, id`, username)
+	if err != nil {
+		return nil, fmt.Errorf("store: tokens: %w", err)
+	}
+	defer rows.Close()
+	out := []Token{}
+	for rows.Next() {
+		var t Token
+		var used sql.NullTime
+		if err := rows.Scan(&t.ID, &t.CreatedAt, &used, &t.ExpiresAt); err != nil {
+			return nil, fmt.Errorf("store: tokens: %w", err)
+		}
+		if used.Valid {
+			t.LastUsedAt = &used.Time
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken ends a user's API token by its ID; ErrNotFound when the user
+// has no such token (another's is not found either).
+func (s *Store) RevokeToken(ctx context.Context, username, id string) error {
+	if !uuidPattern.MatchString(id) {
+		return fmt.Errorf("store: token %q: %w", id, ErrNotFound)
+	}
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id=$1 AND username=$2 AND kind='api'`, id, username)
+	if err != nil {
+		return fmt.Errorf("store: revoke token: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: token %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)

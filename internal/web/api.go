@@ -19,7 +19,9 @@ type route struct {
 // routes is the API; the OpenAPI document at /api/openapi.json is made
 // from the same table.
 var routes = []route{
-	{"POST", "/api/v1/tokens", "Logga in: ger en bearer-token", "Login", func(s *Server) http.HandlerFunc { return s.createToken }},
+	{"POST", "/api/v1/tokens", "Logga in: ger en bearer-token och dess id", "Login", func(s *Server) http.HandlerFunc { return s.createToken }},
+	{"GET", "/api/v1/tokens", "Mina giltiga tokens (id, skapad, senast använd, giltig till; aldrig hemligheten)", "", func(s *Server) http.HandlerFunc { return s.api(s.listTokens) }},
+	{"DELETE", "/api/v1/tokens/{id}", "Återkalla en av mina tokens (också den som används: logga ut)", "", func(s *Server) http.HandlerFunc { return s.api(s.revokeToken) }},
 	{"POST", "/api/v1/remisses", "Skicka ut en remiss (remissamordnare)", "Launch", func(s *Server) http.HandlerFunc { return s.api(s.createRemiss) }},
 	{"GET", "/api/v1/remisses/{id}", "En remissomgång och dess remissinstanser", "", func(s *Server) http.HandlerFunc { return s.api(s.getRemiss) }},
 	{"POST", "/api/v1/remisses/{id}/documents", "Ladda upp remissunderlaget (PDF)", "PDF", func(s *Server) http.HandlerFunc { return s.api(s.uploadDocument) }},

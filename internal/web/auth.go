@@ -2,10 +2,7 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -73,7 +70,7 @@ func (s *Server) api(h apiHandler) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		if err := h(w, r, sess.User); err != nil {
+		if err := h(w, withSessionID(r, sess.ID), sess.User); err != nil {
 			s.fail(w, r, err)
 		}
 	}
@@ -106,29 +103,5 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"token": token, "expiresAt": sess.ExpiresAt})
-}
-
-// decode reads a JSON body of at most limit bytes, refusing unknown fields.
-func decode(r *http.Request, v any, limit int64) error {
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err != nil {
-		return badBody("kunde inte läsa förfrågan")
-	}
-	if int64(len(body)) > limit {
-		return errTooLarge
-	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &typeErr):
-			return badBody(fmt.Sprintf("fältet %q har fel typ", typeErr.Field))
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			return badBody("okänt fält " + strings.TrimPrefix(err.Error(), "json: unknown field "))
-		}
-		return badBody("ogiltig JSON")
-	}
-	return nil
+	writeJSON(w, http.StatusCreated, map[string]any{"token": token, "id": sess.ID, "expiresAt": sess.ExpiresAt})
 }

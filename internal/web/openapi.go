@@ -54,12 +54,16 @@ func arr(items any) map[string]any { return map[string]any{"type": "array", "ite
 var openAPI = sync.OnceValue(func() []byte {
 	paths := map[string]map[string]any{}
 	for _, rt := range routes {
+		ok := "200"
+		if rt.method == "DELETE" {
+			ok = "204" // no body
+		}
 		op := map[string]any{"summary": rt.summary, "responses": map[string]any{
-			"200": map[string]any{"description": "OK"},
+			ok:    map[string]any{"description": "OK"},
 			"401": ref("Ej inloggad"), "403": ref("Ingen behörighet"), "404": ref("Finns inte"),
 			"409": ref("Inte möjligt i nuvarande läge"), "413": ref("För stor"), "422": ref("Ogiltiga uppgifter"),
 		}}
-		if rt.path != "/api/v1/tokens" {
+		if rt.method != "POST" || rt.path != "/api/v1/tokens" { // logging in needs no token
 			op["security"] = []map[string]any{{"bearer": []string{}}}
 		}
 		var params []map[string]any

@@ -3,15 +3,12 @@ package web
 import (
 	"bytes"
 	"crypto/subtle"
-	"errors"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/remiss/remiss/internal/remiss"
-	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/templates"
 )
@@ -110,33 +107,28 @@ func (s *Server) page(h pageHandler) http.HandlerFunc {
 		}
 		p := page{User: sess.User, CSRF: sess.CSRF, Form: map[string]string{}, Flash: flashes[r.URL.Query().Get("ok")]}
 		if r.Method == http.MethodPost {
-			var err error
-			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-				r.Body = http.MaxBytesReader(w, r.Body, rounds.MaxUpload+1<<20)
-				err = r.ParseMultipartForm(1 << 20)
-			} else {
-				r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-				err = r.ParseForm()
-			}
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				http.Error(w, "Filen är för stor.", http.StatusRequestEntityTooLarge)
+			if err := readForm(w, r); err != nil {
+				s.failPage(w, r, p, err)
 				return
 			}
-			if err != nil || subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRF)) != 1 {
+			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRF)) != 1 {
 				http.Error(w, "Formuläret har gått ut. Ladda om sidan och försök igen.", http.StatusForbidden)
 				return
 			}
 		}
 		if err := h(w, r, p); err != nil {
-			code, body := status(err)
-			p.Title, p.Error = "Något gick fel", body.Error
-			if code == http.StatusInternalServerError {
-				s.Log.Error("web", "path", r.URL.Path, "err", err)
-			}
-			s.render(w, code, "error", page{Title: p.Title, User: p.User, CSRF: p.CSRF, Error: p.Error})
+			s.failPage(w, r, p, err)
 		}
 	}
+}
+
+// failPage answers err as an error page for p's user.
+func (s *Server) failPage(w http.ResponseWriter, r *http.Request, p page, err error) {
+	code, body := status(err)
+	if code == http.StatusInternalServerError {
+		s.Log.Error("web", "path", r.URL.Path, "err", err)
+	}
+	s.render(w, code, "error", page{Title: "Något gick fel", User: p.User, CSRF: p.CSRF, Error: body.Error})
 }
 
 func (s *Server) pageRoutes(mux *http.ServeMux) {
@@ -144,9 +136,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
 		w.Write(css)
 	})
-	mux.HandleFunc("GET /logga-in", func(w http.ResponseWriter, r *http.Request) {
-		s.render(w, http.StatusOK, "login", page{Title: "Logga in", Form: map[string]string{}})
-	})
+	mux.HandleFunc("GET /logga-in", s.loginPage)
 	mux.HandleFunc("POST /logga-in", s.postLogin)
 	mux.HandleFunc("POST /logga-ut", s.page(s.postLogout))
 	mux.HandleFunc("GET /{$}", s.page(s.home))
@@ -173,44 +163,6 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /dokument/{id}", s.page(s.documentPage))
 	mux.HandleFunc("GET /dokument/{id}/verifiering", s.page(s.verificationPage))
 	mux.HandleFunc("POST /dokument/{id}/verifiering", s.page(s.verificationPage))
-}
-
-func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	r.ParseForm()
-	username := strings.TrimSpace(r.PostFormValue("username"))
-	p := page{Title: "Logga in", Form: map[string]string{"username": username}}
-	u, err := s.login(r.Context(), username, r.PostFormValue("password"))
-	switch {
-	case errors.Is(err, errThrottled):
-		p.Error = err.Error()
-		s.render(w, http.StatusTooManyRequests, "login", p)
-		return
-	case errors.Is(err, store.ErrBadLogin):
-		p.Error = "Fel användarnamn eller lösenord."
-		s.render(w, http.StatusUnauthorized, "login", p)
-		return
-	case err != nil:
-		s.fail(w, r, err)
-		return
-	}
-	id, _, err := s.Store.CreateSession(r.Context(), u.Username, "web", sessionTTL)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: s.SecureCookies,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(sessionTTL.Seconds())})
-	http.Redirect(w, r, "/", http.StatusSeeOther)
-}
-
-func (s *Server) postLogout(w http.ResponseWriter, r *http.Request, p page) error {
-	if c, err := r.Cookie(sessionCookie); err == nil {
-		s.Store.DeleteSession(r.Context(), c.Value)
-	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.SecureCookies})
-	http.Redirect(w, r, "/logga-in", http.StatusSeeOther)
-	return nil
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request, p page) error {

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/rounds"
@@ -28,8 +27,9 @@ type Server struct {
 	SecureCookies bool
 	// Now is the clock (tests).
 	Now func() time.Time
-	// Extra routes (dev: the mail catcher's pages).
-	Extra map[string]http.Handler
+	// DevMail serves the dev mail catcher's pages under /dev/ (make dev
+	// only; nil elsewhere).
+	DevMail http.Handler
 }
 
 // Handler returns every route with the security headers.
@@ -43,10 +43,14 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	s.apiRoutes(mux)
 	s.pageRoutes(mux)
-	for pattern, h := range s.Extra {
-		mux.Handle(pattern, h)
+	// Alive, for a load balancer in front of the public address; the
+	// readiness with its reasons and the metrics are on the ops address
+	// only (Servers).
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	if s.DevMail != nil {
+		mux.Handle("/dev/", s.DevMail)
 	}
-	return s.securityHeaders(cleanInput(mux))
+	return s.securityHeaders(s.cleanInput(mux))
 }
 
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
@@ -62,28 +66,6 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		}
 		if s.SecureCookies {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// cleanInput answers 404 for a path, and 422 for a query, that is not valid
-// UTF-8 or holds a NUL: such bytes name nothing here, and must not reach
-// the database as an error.
-func cleanInput(next http.Handler) http.Handler {
-	bad := func(v string) bool { return !utf8.ValidString(v) || strings.ContainsRune(v, 0) }
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if bad(r.URL.Path) {
-			http.NotFound(w, r)
-			return
-		}
-		for _, vs := range r.URL.Query() {
-			for _, v := range vs {
-				if bad(v) {
-					writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: "ogiltiga tecken i förfrågan"})
-					return
-				}
-			}
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -335,7 +335,7 @@ func TestAPI(t *testing.T) {
 			}
 		}
 	}
-	if doc.OpenAPI != "3.0.3" || n != 30 {
+	if doc.OpenAPI != "3.0.3" || n != 32 {
 		t.Errorf("openapi %s with %d operations", doc.OpenAPI, n)
 	}
 }

@@ -67,7 +67,7 @@ func (b *browser) csrf(path string) string {
 
 func (b *browser) login(user string) {
 	b.t.Helper()
-	code, _, loc := b.post("/logga-in", url.Values{"username": {user}, "password": {"demo"}})
+	code, _, loc := b.post("/logga-in", url.Values{"csrf": {b.csrf("/logga-in")}, "username": {user}, "password": {"demo"}})
 	if code != http.StatusSeeOther || loc != "/" {
 		b.t.Fatalf("login %s: %d %s", user, code, loc)
 	}
@@ -88,8 +88,11 @@ func TestPages(t *testing.T) {
 	if code != 200 || !strings.Contains(body, `<label for="username">`) || !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
 		t.Errorf("login page %d, CSP %q", code, h.Get("Content-Security-Policy"))
 	}
-	if code, body, _ := anon.post("/logga-in", url.Values{"username": {"ks.samordnare"}, "password": {"fel"}}); code != 401 || !strings.Contains(body, "Fel användarnamn eller lösenord") {
+	if code, body, _ := anon.post("/logga-in", url.Values{"csrf": {anon.csrf("/logga-in")}, "username": {"ks.samordnare"}, "password": {"fel"}}); code != 401 || !strings.Contains(body, "Fel användarnamn eller lösenord") {
 		t.Errorf("wrong password: %d", code)
+	}
+	if code, _, _ := anon.post("/logga-in", url.Values{"username": {"ks.samordnare"}, "password": {"demo"}}); code != http.StatusForbidden {
+		t.Errorf("a login form without its CSRF token: %d", code)
 	}
 
 	coord := newBrowser(t, srv.URL)
