@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
@@ -71,12 +72,12 @@ type sigOut struct {
 
 // verify checks a stored document: its bytes against the stored SHA-256,
 // and every signature.
-func (s *Server) verify(d store.Document) Verification {
+func (s *Server) verify(ctx context.Context, d store.Document) Verification {
 	sum := sha256.Sum256(d.Content)
 	v := Verification{ID: d.ID, SHA256: d.SHA256, HashMatch: hex.EncodeToString(sum[:]) == d.SHA256}
 	// A stored document is judged at the time it was stored: our own
 	// record, which the signer cannot set.
-	results, err := sign.VerifyAt(d.Content, s.Roots, d.CreatedAt)
+	results, err := sign.VerifyAt(ctx, d.Content, s.Roots, d.CreatedAt)
 	if err != nil {
 		v.Problem = err.Error()
 		return v
@@ -101,6 +102,6 @@ func (s *Server) verifyDocument(w http.ResponseWriter, r *http.Request, u store.
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.verify(d))
+	writeJSON(w, http.StatusOK, s.verify(r.Context(), d))
 	return nil
 }

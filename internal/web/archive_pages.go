@@ -68,7 +68,7 @@ func (s *Server) verificationPage(w http.ResponseWriter, r *http.Request, p page
 	if err != nil {
 		return err
 	}
-	p.Title, p.Data = "Verifiering", s.verify(d)
+	p.Title, p.Data = "Verifiering", s.verify(r.Context(), d)
 	s.render(w, http.StatusOK, "verification", p)
 	return nil
 }

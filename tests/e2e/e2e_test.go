@@ -250,7 +250,7 @@ func TestRoundToFourteenStadsdelsnamnder(t *testing.T) {
 	var statements, summaries int
 	for _, d := range docs {
 		// Every document is sealed by its organisation, and intact.
-		if res, err := sign.Verify(d.Content, e.seals.Roots); err != nil || len(res) != 1 || !res[0].Valid {
+		if res, err := sign.Verify(t.Context(), d.Content, e.seals.Roots); err != nil || len(res) != 1 || !res[0].Valid {
 			t.Errorf("%s: signature %+v %v", d.ID, res, err)
 		} else if d.Kind == "statement" && !strings.Contains(res[0].Signer, "TEST-sigill") {
 			t.Errorf("%s signed by %q", d.ID, res[0].Signer)
