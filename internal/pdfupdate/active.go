@@ -79,7 +79,10 @@ func (w activeWalker) dict(v Dict) error {
 	sub, _ := v.Name("Subtype")
 	_, js := v["JS"]
 	_, jsNames := v["JavaScript"]
-	_, files := v["EmbeddedFiles"]
+	files, err := w.nonEmptyTree(v["EmbeddedFiles"])
+	if err != nil {
+		return err
+	}
 	_, ef := v["EF"]
 	_, rich := v["RichMediaContent"]
 	_, xfa := v["XFA"]
@@ -89,6 +92,8 @@ func (w activeWalker) dict(v Dict) error {
 	w.found[ActiveRichMedia] = w.found[ActiveRichMedia] || sub == "RichMedia" || rich
 	w.found[ActiveXFA] = w.found[ActiveXFA] || xfa
 	if oa, ok := v["OpenAction"]; ok {
+		// A destination (an array) only shows a page; a dictionary is an
+		// action.
 		a, err := w.doc.Resolve(oa)
 		if err != nil {
 			return err
@@ -107,4 +112,22 @@ func (w activeWalker) dict(v Dict) error {
 		}
 	}
 	return nil
+}
+
+// nonEmptyTree reports whether o is a name tree with entries: fpdf, for
+// one, writes an empty /EmbeddedFiles tree in every file.
+func (w activeWalker) nonEmptyTree(o Object) (bool, error) {
+	t, err := w.doc.Resolve(o)
+	if err != nil {
+		return false, err
+	}
+	d, ok := t.(Dict)
+	if !ok {
+		return t != nil, nil
+	}
+	names, _ := w.doc.Resolve(d["Names"])
+	kids, _ := w.doc.Resolve(d["Kids"])
+	n, _ := names.(Array)
+	k, _ := kids.(Array)
+	return len(n) > 0 || len(k) > 0, nil
 }

@@ -199,7 +199,7 @@ func unhex(c byte) (byte, bool) {
 func (l *lexer) hexString() (token, error) {
 	start := l.pos
 	l.pos++
-	var out []byte
+	out := []byte{}
 	var half byte
 	odd := false
 	for {
@@ -234,7 +234,7 @@ func (l *lexer) hexString() (token, error) {
 func (l *lexer) literalString() (token, error) {
 	start := l.pos
 	l.pos++
-	var out []byte
+	out := []byte{}
 	depth := 1
 	for {
 		if l.pos >= len(l.b) {
