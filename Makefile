@@ -3,7 +3,7 @@
 
 GO ?= go
 
-.PHONY: dev prod-local test vet fmt-check staticcheck workflowcheck build record-histories clean-dev
+.PHONY: dev prod-local test vet fmt-check staticcheck workflowcheck build record-histories clean-dev fuzz fuzz-short
 
 dev:
 	$(GO) run ./cmd/remiss-dev
@@ -15,10 +15,29 @@ prod-local:
 
 # Every package but the end-to-end and topology tests runs under the race
 # detector (it needs cgo: a C compiler); those two link a Temporal server and
-# run without it.
+# run without it. Each fuzz target runs for a few seconds too.
 test: fmt-check vet staticcheck workflowcheck
 	$(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v /tests/)
+	$(MAKE) --no-print-directory fuzz-short
 	$(GO) test -count=1 -timeout 20m ./tests/...
+
+# The fuzz targets, as package:Target (go test -fuzz takes one target in
+# one package at a time). Their seed corpora are in the tests (f.Add) and in
+# testdata/fuzz; what a run finds is written there.
+FUZZ_TARGETS = ./internal/pdfupdate:FuzzRead ./internal/pdfupdate:FuzzUpdate ./internal/sign:FuzzVerify
+FUZZTIME ?= 60s
+FUZZMINIMIZE ?= 5s
+
+# Each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for a longer run).
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) "$${t%%:*}" || exit 1; \
+	done
+
+# Each fuzz target for three seconds: part of `make test`.
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=3s FUZZMINIMIZE=1s
 
 vet:
 	$(GO) vet ./...

@@ -1,6 +1,7 @@
 package pdfupdate
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
 	"math"
@@ -27,7 +28,13 @@ func AppendObject(b []byte, o Object) ([]byte, error) {
 		if math.IsInf(v, 0) || math.IsNaN(v) {
 			return nil, fmt.Errorf("pdfupdate: %v is no PDF number", v)
 		}
-		return strconv.AppendFloat(b, v, 'f', -1, 64), nil
+		// A real keeps its point, so that it reads back as a real.
+		start := len(b)
+		b = strconv.AppendFloat(b, v, 'f', -1, 64)
+		if !bytes.ContainsRune(b[start:], '.') {
+			b = append(b, ".0"...)
+		}
+		return b, nil
 	case Name:
 		return appendName(b, v), nil
 	case String:

@@ -26,7 +26,7 @@ func unpredict(data []byte, parms Dict) ([]byte, error) {
 	}
 	bpp := int((colors*bpc + 7) / 8)
 	rowLen := int((colors*bpc*columns + 7) / 8)
-	if len(data)%(rowLen+1) != 0 {
+	if rowLen > len(data) && len(data) > 0 || len(data)%(rowLen+1) != 0 {
 		return nil, malformed("en ström med prediktor har ofullständiga rader")
 	}
 	out := make([]byte, 0, len(data)/(rowLen+1)*rowLen)
