@@ -45,7 +45,7 @@ func TestActiveContentIsFoundWhereverItIs(t *testing.T) {
 		"rich media":                {page(" /Annots [<</Subtype /RichMedia /RichMediaContent <<>>>>]"), []string{rich}},
 		"an XFA form":               {withCatalog(" /AcroForm <</Fields [] /XFA 3 0 R>>", "<</Length 0>>\nstream\n\nendstream"), []string{xfa}},
 		"JavaScript nothing refers": {withCatalog("", "<</S /JavaScript /JS (x)>>"), []string{js}},
-		"JavaScript in an object stream": {streamPDF(map[int]string{1: catalog, 2: pages},
+		"JavaScript in an object stream": {hostile.Packed(map[int]string{1: catalog, 2: pages},
 			map[int]string{3: "<</S /JavaScript /JS (x)>>"}), []string{js}},
 	} {
 		d, err := pdfupdate.Parse(c.raw)

@@ -36,7 +36,7 @@ func objects(t *testing.T, raw []byte) map[int]pdfupdate.Object {
 }
 
 func TestReadsCrossReferenceAndObjectStreams(t *testing.T) {
-	raw := streamPDF(map[int]string{1: catalog, 2: pages, 3: "<</Length 4 0 R>>\nstream\nabcd\nendstream"},
+	raw := hostile.Packed(map[int]string{1: catalog, 2: pages, 3: "<</Length 4 0 R>>\nstream\nabcd\nendstream"},
 		map[int]string{4: "4", 5: "<</Type /Font /Name (in a stream)>>"})
 	d, err := pdfupdate.Parse(raw)
 	if err != nil {
@@ -74,7 +74,7 @@ func TestTheNewestDefinitionWins(t *testing.T) {
 }
 
 func TestAHybridFileReadsItsStream(t *testing.T) {
-	base := streamPDF(map[int]string{1: catalog, 2: pages}, map[int]string{3: "(packed)"})
+	base := hostile.Packed(map[int]string{1: catalog, 2: pages}, map[int]string{3: "(packed)"})
 	d, _ := pdfupdate.Parse(base)
 	var b bytes.Buffer
 	b.Write(base)
@@ -249,7 +249,7 @@ func TestMalformedAndOversizedFilesAreRefused(t *testing.T) {
 func TestAnUpdateKeepsTheFileAndAddsOnlyItsObjects(t *testing.T) {
 	for name, base := range map[string][]byte{
 		"table":  hostile.Build(catalog, pages, "(three)"),
-		"stream": streamPDF(map[int]string{1: catalog, 2: pages}, map[int]string{3: "(three)"}),
+		"stream": hostile.Packed(map[int]string{1: catalog, 2: pages}, map[int]string{3: "(three)"}),
 	} {
 		d, err := pdfupdate.Parse(base)
 		if err != nil {

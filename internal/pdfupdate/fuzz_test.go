@@ -40,7 +40,7 @@ func seeds(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	packed := streamPDF(map[int]string{1: catalog, 2: pages, 3: "<</Length 4 0 R>>\nstream\nabcd\nendstream"},
+	packed := hostile.Packed(map[int]string{1: catalog, 2: pages, 3: "<</Length 4 0 R>>\nstream\nabcd\nendstream"},
 		map[int]string{4: "4", 5: "<</S /JavaScript /JS (x)>>"})
 	for _, b := range [][]byte{plain, sealed, injected, hostile.RefBomb(16 << 10), hostile.ByteRangeOverflow(), packed,
 		hostile.Build(catalog, pages, "<</Title (\n3 0 obj <</AA <</S /JavaScript>>>> endobj\n)>>")} {

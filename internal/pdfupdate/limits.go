@@ -15,19 +15,20 @@ type Limits struct {
 	MaxChain     int   // references followed from one to the next while resolving one
 	MaxRevisions int   // cross-reference sections followed through /Prev
 	MaxStream    int   // bytes one decoded stream may have
-	MaxWork      int64 // tokens read plus decoded bytes/16, all told
+	MaxWork      int64 // tokens read plus a quarter of the bytes decoded, all told
 }
 
 // DefaultLimits serve every file the application reads: uploads of at most
-// 20 MB and the documents it writes itself.
+// 20 MB and the documents it writes itself. Reading every object of a file
+// within them takes well under a second.
 var DefaultLimits = Limits{
 	MaxSize:      64 << 20,
 	MaxObjects:   1 << 20,
 	MaxDepth:     64,
 	MaxChain:     32,
 	MaxRevisions: 256,
-	MaxStream:    64 << 20,
-	MaxWork:      40_000_000,
+	MaxStream:    16 << 20,
+	MaxWork:      10_000_000,
 }
 
 // Error is a file that cannot be read: malformed, or over a limit. Its

@@ -164,7 +164,7 @@ func (d *Doc) decode(s *Stream) ([]byte, error) {
 			parms = p[0]
 		}
 	}
-	if err := d.bud.spend(int64(len(s.Raw)) / 16); err != nil {
+	if err := d.bud.spend(int64(len(s.Raw)) / 4); err != nil {
 		return nil, err
 	}
 	switch filter {
@@ -202,7 +202,7 @@ func (d *Doc) inflate(raw []byte) ([]byte, error) {
 		if out.Len() > d.lim.MaxStream {
 			return nil, overBudget("en ström packas upp till för många byte")
 		}
-		if e := d.bud.spend(int64(n)/16 + 1); e != nil {
+		if e := d.bud.spend(int64(n)/4 + 1); e != nil {
 			return nil, e
 		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) && out.Len() > 0 {

@@ -41,6 +41,14 @@ const (
 	maxSignatures = 8
 )
 
+// verifyLimits are the reader's, with less work: finding the signatures
+// reads the catalog, the form and its fields, not the whole file.
+var verifyLimits = func() pdfupdate.Limits {
+	l := pdfupdate.DefaultLimits
+	l.MaxWork = 2_000_000
+	return l
+}()
+
 // Verify checks every signature in pdf as of now: see VerifyAt.
 func Verify(ctx context.Context, pdf []byte, roots *x509.CertPool) ([]Result, error) {
 	return VerifyAt(ctx, pdf, roots, time.Now())
@@ -59,7 +67,7 @@ func VerifyAt(ctx context.Context, pdf []byte, roots *x509.CertPool, at time.Tim
 	// Signatures are found through the document's structure (catalog,
 	// form fields, their values), never by searching the bytes, where any
 	// text (a title in the metadata) could look like a signature.
-	doc, err := pdfupdate.Open(ctx, pdf, pdfupdate.DefaultLimits)
+	doc, err := pdfupdate.Open(ctx, pdf, verifyLimits)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +98,7 @@ func signatures(doc *pdfupdate.Doc) ([]pdfupdate.Dict, error) {
 	}
 	form, err := doc.Dict(root["AcroForm"])
 	if err != nil {
-		return nil, errors.New("formulärordlistan går inte att läsa")
+		return nil, err
 	}
 	fields, err := doc.Resolve(form["Fields"])
 	if err != nil {
@@ -216,11 +224,6 @@ func verifyOne(ctx context.Context, pdf []byte, br [4]int, contents []byte, r Re
 	if !bytes.Equal(raw, contents) {
 		return bad("signaturvärdet ligger inte där byteintervallet säger")
 	}
-	digest, err := hashRanges(ctx, pdf[:br[1]], pdf[br[2]:br[2]+br[3]])
-	if err != nil {
-		return bad("verifieringen avbröts")
-	}
-
 	var ci contentInfo
 	if _, err := asn1.Unmarshal(raw, &ci); err != nil || !ci.ContentType.Equal(oidSignedData) {
 		return bad("signaturvärdet är inte en CMS SignedData")
@@ -228,6 +231,11 @@ func verifyOne(ctx context.Context, pdf []byte, br [4]int, contents []byte, r Re
 	var sd signedData
 	if _, err := asn1.Unmarshal(ci.Content.Bytes, &sd); err != nil || len(sd.SignerInfos) != 1 {
 		return bad("signaturvärdet går inte att läsa")
+	}
+	// Hashed only once the value reads as a CMS: junk costs nothing.
+	digest, err := hashRanges(ctx, pdf[:br[1]], pdf[br[2]:br[2]+br[3]])
+	if err != nil {
+		return bad("verifieringen avbröts")
 	}
 	at := now
 	si := sd.SignerInfos[0]
