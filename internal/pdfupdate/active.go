@@ -6,14 +6,16 @@ const (
 	ActiveLaunch     = "start av program (/Launch)"
 	ActiveOpen       = "en åtgärd när dokumentet öppnas (/OpenAction)"
 	ActiveAuto       = "automatiska åtgärder (/AA)"
-	ActiveEmbedded   = "inbäddade filer"
-	ActiveRichMedia  = "multimedia (/RichMedia)"
-	ActiveXFA        = "XFA-formulär"
+	// (An /OpenAction or /AA that only goes to a page is no active content.)
+	ActiveEmbedded  = "inbäddade filer"
+	ActiveRichMedia = "multimedia (/RichMedia)"
+	ActiveXFA       = "XFA-formulär"
 )
 
 // ActiveContent reads every object of d and lists the kinds of active
-// content it holds: JavaScript, /Launch, /OpenAction or /AA with actions,
-// embedded files, rich media, XFA forms. The list is empty for an inert
+// content it holds: JavaScript, /Launch, /OpenAction or /AA with actions
+// other than going to a page of the document, embedded files, rich media,
+// XFA forms. The list is empty for an inert
 // document; an error is a file that cannot be read (every object must).
 func ActiveContent(d *Doc) ([]string, error) {
 	objs, err := d.Objects()
@@ -92,26 +94,68 @@ func (w activeWalker) dict(v Dict) error {
 	w.found[ActiveRichMedia] = w.found[ActiveRichMedia] || sub == "RichMedia" || rich
 	w.found[ActiveXFA] = w.found[ActiveXFA] || xfa
 	if oa, ok := v["OpenAction"]; ok {
-		// A destination (an array) only shows a page; a dictionary is an
-		// action.
-		a, err := w.doc.Resolve(oa)
+		// A destination (an array), or an action that only goes to a page
+		// (as LaTeX's hyperref writes), shows a page; any other runs.
+		nav, err := w.navigation(oa, 0)
 		if err != nil {
 			return err
 		}
-		if _, isAction := a.(Dict); isAction {
-			w.found[ActiveOpen] = true
-		}
+		w.found[ActiveOpen] = w.found[ActiveOpen] || !nav
 	}
 	if aa, ok := v["AA"]; ok {
 		a, err := w.doc.Resolve(aa)
 		if err != nil {
 			return err
 		}
-		if ad, ok := a.(Dict); ok && len(ad) > 0 {
-			w.found[ActiveAuto] = true
+		ad, _ := a.(Dict)
+		for _, action := range ad {
+			nav, err := w.navigation(action, 0)
+			if err != nil {
+				return err
+			}
+			w.found[ActiveAuto] = w.found[ActiveAuto] || !nav
 		}
 	}
 	return nil
+}
+
+// navigation reports whether o is a destination, or a chain (/Next) of
+// GoTo actions within the document.
+func (w activeWalker) navigation(o Object, depth int) (bool, error) {
+	if depth > 8 {
+		return false, nil
+	}
+	a, err := w.doc.Resolve(o)
+	if err != nil {
+		return false, err
+	}
+	switch v := a.(type) {
+	case nil, String, Name:
+		return true, nil // no action, or a named destination
+	case Array:
+		if depth == 0 || len(v) == 0 {
+			return true, nil // an explicit destination
+		}
+		for _, next := range v { // /Next as an array of actions
+			if nav, err := w.navigation(next, depth+1); err != nil || !nav {
+				return false, err
+			}
+		}
+		return true, nil
+	case Dict:
+		if s, _ := v.Name("S"); s != "GoTo" {
+			return false, nil
+		}
+		next, ok := v["Next"]
+		if !ok {
+			return true, nil
+		}
+		if arr, isArr := next.(Array); isArr && len(arr) == 0 {
+			return true, nil
+		}
+		return w.navigation(next, depth+1)
+	}
+	return false, nil
 }
 
 // nonEmptyTree reports whether o is a name tree with entries: fpdf, for

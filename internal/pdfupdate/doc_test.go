@@ -213,21 +213,21 @@ func TestMalformedAndOversizedFilesAreRefused(t *testing.T) {
 		raw    []byte
 		budget bool
 	}{
-		"not a PDF":           {raw: []byte("GIF89a" + string(good))},
-		"too large":           {raw: append(append([]byte{}, good...), make([]byte, 8192)...), budget: true},
-		"no startxref":        {raw: bytes.ReplaceAll(good, []byte("startxref"), []byte("startxreg"))},
-		"data after the end":  {raw: append(append([]byte{}, good...), "junk"...)},
-		"a /Prev loop":        {raw: appendRevision(good, len(good), 3, map[int]string{2: pages})},
-		"too many revisions":  {raw: appendRevision(twice, int(d2.StartXref), 3, map[int]string{2: pages}), budget: true},
-		"too many objects":    {raw: hostile.Build(catalog, pages, "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"), budget: true},
-		"a long chain":        {raw: hostile.Build(chain...), budget: true},
-		"a wrong offset":      {raw: bytes.Replace(good, []byte("0000000013 00000 n"), []byte("0000000014 00000 n"), 1)},
-		"a /Length on itself": {raw: hostile.Build(catalog, pages, "<</Length 3 0 R>>\nstream\nxx\nendstream")},
-		"a /Length too long":  {raw: hostile.Build(catalog, pages, "<</Length 9999>>\nstream\nxx\nendstream")},
-		"a /Length too short": {raw: hostile.Build(catalog, pages, "<</Length 1>>\nstream\nxx\nendstream")},
-		"a repeated key":      {raw: hostile.Build("<</Type /Catalog /Pages 2 0 R /Pages 2 0 R>>", pages)},
-		"no /Root":            {raw: bytes.Replace(good, []byte("/Root 1 0 R"), []byte("/Rot 1 0 R"), 1)},
-		"deep nesting":        {raw: hostile.Build(catalog, pages, strings.Repeat("[", 100)+strings.Repeat("]", 100)), budget: true},
+		"not a PDF":             {raw: []byte("GIF89a" + string(good))},
+		"too large":             {raw: append(append([]byte{}, good...), make([]byte, 8192)...), budget: true},
+		"no startxref":          {raw: bytes.ReplaceAll(good, []byte("startxref"), []byte("startxreg"))},
+		"data after the end":    {raw: append(append([]byte{}, good...), "junk"...)},
+		"a /Prev loop":          {raw: appendRevision(good, len(good), 3, map[int]string{2: pages})},
+		"too many revisions":    {raw: appendRevision(twice, int(d2.StartXref), 3, map[int]string{2: pages}), budget: true},
+		"too many objects":      {raw: hostile.Build(catalog, pages, "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"), budget: true},
+		"a long chain":          {raw: hostile.Build(chain...), budget: true},
+		"a wrong offset":        {raw: bytes.Replace(good, []byte("0000000013 00000 n"), []byte("0000000014 00000 n"), 1)},
+		"a /Length on itself":   {raw: hostile.Build(catalog, pages, "<</Length 3 0 R>>\nstream\nxx\nendstream")},
+		"a /Length too long":    {raw: hostile.Build(catalog, pages, "<</Length 9999>>\nstream\nxx\nendstream")},
+		"a /Length too short":   {raw: hostile.Build(catalog, pages, "<</Length 1>>\nstream\nxx\nendstream")},
+		"a key with two values": {raw: hostile.Build("<</Type /Catalog /Pages 2 0 R /Pages 3 0 R>>", pages)},
+		"no /Root":              {raw: bytes.Replace(good, []byte("/Root 1 0 R"), []byte("/Rot 1 0 R"), 1)},
+		"deep nesting":          {raw: hostile.Build(catalog, pages, strings.Repeat("[", 100)+strings.Repeat("]", 100)), budget: true},
 	} {
 		d, err := pdfupdate.Open(context.Background(), c.raw, small)
 		if err == nil {

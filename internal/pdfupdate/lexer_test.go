@@ -38,6 +38,7 @@ func TestObjectsAreReadAsPDFWritesThem(t *testing.T) {
 		"[1 -2 R]":                                  Array{int64(1), int64(-2), Name("R")}[:0],
 		"[1 0 R 2 3 4 0 R]":                         Array{Ref{1, 0}, int64(2), int64(3), Ref{4, 0}},
 		"<</A 1 0 R/B[/C(x)]>>":                     Dict{"A": Ref{1, 0}, "B": Array{Name("C"), String("x")}},
+		"<</A 1 0 R /A 1 0 R>>":                     Dict{"A": Ref{1, 0}},
 		"% a comment [ ( <<\n7":                     int64(7),
 		"(a %not a comment)":                        String("a %not a comment"),
 		"(\\\n3 0 obj <</AA 5 0 R>> endobj)":        String("3 0 obj <</AA 5 0 R>> endobj"),
@@ -63,7 +64,7 @@ func TestObjectsAreReadAsPDFWritesThem(t *testing.T) {
 
 func TestMalformedObjectsAreRefused(t *testing.T) {
 	for _, in := range []string{
-		"(unterminated", "<4G>", "<48", "<</A>>", "<</A 1 /A 2>>", "<<1 2>>", "[1 2", "/A#4", "/A#GG",
+		"(unterminated", "<4G>", "<48", "<</A>>", "<</A 1 /A 2>>", "<</A 1 /B 2 /A 1.0>>", "<<1 2>>", "[1 2", "/A#4", "/A#GG",
 		"1e5", "1.2.3", "--1", "[R]", "endobj", ")", "{", "]", ">>", "",
 	} {
 		_, err := lex(in).object(0)

@@ -1,5 +1,7 @@
 package pdfupdate
 
+import "reflect"
+
 // object reads one direct object, with its references left unresolved.
 func (l *lexer) object(depth int) (Object, error) {
 	t, err := l.next()
@@ -100,12 +102,14 @@ func (l *lexer) dict(depth int) (Object, error) {
 			return nil, malformed("en ordlista har en nyckel som inte är ett namn vid position %d", l.pos)
 		}
 		key := Name(t.b)
-		if _, dup := d[key]; dup {
-			return nil, malformed("en ordlista har nyckeln /%s två gånger", printable(key))
-		}
 		v, err := l.object(depth)
 		if err != nil {
 			return nil, err
+		}
+		// A key twice with the same value is a writer's slip (fpdf makes
+		// it); with two values, readers would disagree on which holds.
+		if old, dup := d[key]; dup && !reflect.DeepEqual(old, v) {
+			return nil, malformed("en ordlista har nyckeln /%s två gånger med olika värden", printable(key))
 		}
 		d[key] = v
 	}

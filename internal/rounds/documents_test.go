@@ -34,9 +34,9 @@ func TestUploadsWithActiveContentAreRefused(t *testing.T) {
 	for want, body := range map[string][]byte{
 		"JavaScript": page(" /AA <</O <</S /JavaScript /JS (app.alert(1))>>>>"),
 		"/Launch":    page(" /Annots [<</Subtype /Link /A <</S /Launch /F (calc.exe)>>>>]"),
-		"/OpenAction": hostile.Build("<</Type /Catalog /Pages 2 0 R /OpenAction <</S /GoTo /D [0 /Fit]>>>>",
+		"/OpenAction": hostile.Build("<</Type /Catalog /Pages 2 0 R /OpenAction <</S /URI /URI (https://example.com)>>>>",
 			"<</Type /Pages /Kids [] /Count 0>>"),
-		"/AA": page(" /AA <</C <</S /GoTo /D [3 0 R /Fit]>>>>"),
+		"/AA": page(" /AA <</C <</S /Named /N /Print>>>>"),
 		"inbäddade filer": hostile.Build("<</Type /Catalog /Pages 2 0 R>>", "<</Type /Pages /Kids [] /Count 0>>",
 			"<</Type /Filespec /F (a.exe) /EF <</F 4 0 R>>>>", "<</Length 0>>\nstream\n\nendstream"),
 		"/RichMedia": page(" /Annots [<</Subtype /RichMedia>>]"),
