@@ -285,3 +285,37 @@ func TestAnUpdateKeepsTheFileAndAddsOnlyItsObjects(t *testing.T) {
 		}
 	}
 }
+
+// TestReadsWhatOtherWritersWrite reads a statement as cairo (poppler's
+// pdftocairo), qpdf linearized and pdfunite rewrite it: each parses, every
+// object reads, and none has active content.
+func TestReadsWhatOtherWritersWrite(t *testing.T) {
+	dir := t.TempDir()
+	in := dir + "/in.pdf"
+	os.WriteFile(in, statement(t, "Andra skrivare"), 0o600)
+	for name, args := range map[string][]string{
+		"pdftocairo": {"pdftocairo", "-pdf", in, dir + "/cairo.pdf"},
+		"linearized": {"qpdf", "--linearize", in, dir + "/linearized.pdf"},
+		"pdfunite":   {"pdfunite", in, in, dir + "/unite.pdf"},
+	} {
+		bin, err := exec.LookPath(args[0])
+		if err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is required under CI", args[0])
+			}
+			t.Skipf("%s not installed", args[0])
+		}
+		if out, err := exec.Command(bin, args[1:]...).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, out)
+		}
+		raw, _ := os.ReadFile(args[len(args)-1])
+		d, err := pdfupdate.Parse(raw)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if found, err := pdfupdate.ActiveContent(d); err != nil || len(found) > 0 {
+			t.Errorf("%s: %v %v", name, found, err)
+		}
+	}
+}
