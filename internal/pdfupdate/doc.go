@@ -98,13 +98,7 @@ func (d *Doc) readTrailer() error {
 		return malformed("trailern saknar /Root")
 	}
 	d.Root = root
-	switch info := t["Info"].(type) {
-	case Ref:
-		d.Info = info
-	case nil:
-	default:
-		return malformed("trailerns /Info är ingen referens")
-	}
+	d.Info, _ = t.Ref("Info") // anything else is no Info dictionary
 	size, ok := t.Int("Size")
 	if !ok || size < 0 || size > int64(d.lim.MaxObjects) {
 		return malformed("trailern saknar ett giltigt /Size")

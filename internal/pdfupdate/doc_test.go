@@ -319,3 +319,14 @@ func TestReadsWhatOtherWritersWrite(t *testing.T) {
 		}
 	}
 }
+
+func TestAnUpdateWithoutRootTakesTheOlderTrailers(t *testing.T) {
+	base := hostile.Build(catalog, pages, "(three)")
+	d, _ := pdfupdate.Parse(base)
+	raw := appendRevision(base, int(d.StartXref), 4, map[int]string{3: "(new)"})
+	raw = bytes.Replace(raw, []byte("/Size 4 /Root 1 0 R /Prev"), []byte("/Size 4 /Prev"), 1)
+	d2, err := pdfupdate.Parse(raw)
+	if err != nil || d2.Root != (pdfupdate.Ref{Num: 1}) {
+		t.Fatalf("%v %v", d2, err)
+	}
+}

@@ -44,7 +44,14 @@ func (d *Doc) readSections(off int64) error {
 			return err
 		}
 		if d.Trailer == nil {
-			d.Trailer, d.XrefStream = trailer, stream
+			d.Trailer, d.XrefStream = trailer.Clone(), stream
+		}
+		// An update's trailer should repeat the document's keys; where a
+		// writer left one out, the older trailer's holds.
+		for _, k := range []Name{"Root", "Info", "ID", "Encrypt"} {
+			if _, ok := d.Trailer[k]; !ok && trailer[k] != nil {
+				d.Trailer[k] = trailer[k]
+			}
 		}
 		// A hybrid file's table names a stream with the objects that only
 		// readers of streams see; they come before the older sections.
