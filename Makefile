@@ -3,7 +3,7 @@
 
 GO ?= go
 
-.PHONY: dev prod-local test vet fmt-check staticcheck workflowcheck build record-histories clean-dev fuzz-starter
+.PHONY: dev prod-local test vet fmt-check staticcheck workflowcheck build record-histories clean-dev fuzz fuzz-short
 
 dev:
 	$(GO) run ./cmd/remiss-dev
@@ -15,10 +15,30 @@ prod-local:
 
 # Every package but the end-to-end and topology tests runs under the race
 # detector (it needs cgo: a C compiler); those two link a Temporal server and
-# run without it.
-test: fmt-check vet staticcheck workflowcheck fuzz-starter
+# run without it. Each fuzz target runs for a few seconds too.
+test: fmt-check vet staticcheck workflowcheck
 	$(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v /tests/)
+	$(MAKE) --no-print-directory fuzz-short
 	$(GO) test -count=1 -timeout 20m ./tests/...
+
+# The fuzz targets, as package:Target (go test -fuzz takes one target in
+# one package at a time). Their seed corpora are in the tests (f.Add) and in
+# testdata/fuzz; what a run finds is written there.
+FUZZ_TARGETS = ./internal/pdfupdate:FuzzRead ./internal/pdfupdate:FuzzUpdate ./internal/sign:FuzzVerify \
+	./internal/web:FuzzDecode ./internal/web:FuzzReadForm ./starter:FuzzReadYAML
+FUZZTIME ?= 60s
+FUZZMINIMIZE ?= 5s
+
+# Each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for a longer run).
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) "$${t%%:*}" || exit 1; \
+	done
+
+# Each fuzz target for three seconds: part of `make test`.
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=3s FUZZMINIMIZE=1s
 
 vet:
 	$(GO) vet ./...
@@ -32,11 +52,6 @@ staticcheck:
 # lists the calls it flags wrongly, with the reasons.
 workflowcheck:
 	$(GO) tool workflowcheck -config workflows/workflowcheck.yaml ./workflows/...
-
-# A few seconds of fuzzing the starter's YAML reader (launch, answer and
-# directory files); a longer run: go test -run '^$$' -fuzz FuzzReadYAML -fuzztime 5m ./starter
-fuzz-starter:
-	$(GO) test -run '^$$' -fuzz '^FuzzReadYAML$$' -fuzztime 3s ./starter
 
 fmt-check:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -52,13 +67,3 @@ record-histories:
 # Remove the dev state (Temporal's SQLite file, a private PostgreSQL cluster).
 clean-dev:
 	rm -rf data
-
-# The web's fuzz targets (the JSON decoder, the form reading), each for
-# FUZZTIME_WEB; `make test` runs them for a few seconds, a longer run is
-# `make fuzz-web FUZZTIME_WEB=10m`.
-FUZZTIME_WEB ?= 3s
-.PHONY: fuzz-web
-test: fuzz-web
-fuzz-web:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME_WEB) -fuzzminimizetime 20x ./internal/web
-	$(GO) test -run '^$$' -fuzz '^FuzzReadForm$$' -fuzztime $(FUZZTIME_WEB) -fuzzminimizetime 20x ./internal/web

@@ -69,7 +69,7 @@ func verify(ctx context.Context, files []string, documentID string, out io.Write
 				fmt.Fprintf(out, "  Stämmer med lagrad kontrollsumma.\n")
 			}
 		}
-		results, err := sign.Verify(it.data, roots)
+		results, err := sign.Verify(ctx, it.data, roots)
 		if err != nil {
 			failed++
 			fmt.Fprintf(out, "  FEL: %v\n", err)

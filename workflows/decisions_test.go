@@ -84,7 +84,7 @@ func (h *harness) signedBy(docID, kind string) {
 	if doc.Kind != kind {
 		h.t.Errorf("document %s is a %s, want %s", docID, doc.Kind, kind)
 	}
-	res, err := sign.Verify(doc.Content, h.acts.Seals.Roots)
+	res, err := sign.Verify(h.t.Context(), doc.Content, h.acts.Seals.Roots)
 	if err != nil || len(res) == 0 || !res[0].Valid {
 		h.t.Errorf("document %s: signature %+v, %v", docID, res, err)
 	}

@@ -344,7 +344,7 @@ func TestMissingSealWaitsForAnOperatorThenRetries(t *testing.T) {
 		t.Fatalf("after the retry: %+v", a)
 	}
 	doc, _ := h.store.Document(context.Background(), a.DocumentID)
-	if res, err := sign.Verify(doc.Content, seals.Roots); err != nil || !res[0].Valid {
+	if res, err := sign.Verify(t.Context(), doc.Content, seals.Roots); err != nil || !res[0].Valid {
 		t.Errorf("statement after retry: %+v %v", res, err)
 	}
 	audit, _ := h.store.Audit(context.Background(), h.remissID)

@@ -90,7 +90,7 @@ func run() error {
 		return err
 	}
 	svc := rounds.New(st, c)
-	svc.MaxExtension = cfg.MaxExtension
+	svc.MaxExtension, svc.Roots = cfg.MaxExtension, seals.Roots
 	site := &web.Server{Store: st, Rounds: svc, Roots: seals.Roots}
 	if catcher != nil {
 		defer catcher.Close()

@@ -51,7 +51,7 @@ func main() {
 		log.Fatalf("web: %v", err)
 	}
 	svc := rounds.New(st, c)
-	svc.MaxExtension = cfg.MaxExtension
+	svc.MaxExtension, svc.Roots = cfg.MaxExtension, roots
 	site := &web.Server{Store: st, Rounds: svc, Roots: roots, SecureCookies: cfg.Production}
 	public, ops := site.Servers(cfg.HTTPAddr, cfg.WebOpsAddr, metrics.Ops(reg, metrics.Ready(st.DB(), c)))
 	go func() {

@@ -64,32 +64,20 @@ func Check(ctx context.Context, content []byte, roots *x509.CertPool, at time.Ti
 	ctx, cancel := context.WithTimeout(ctx, Budget)
 	defer cancel()
 	r := Report{CheckedAt: time.Now().UTC().Truncate(time.Second)}
-	type outcome struct {
-		res []sign.Result
-		err error
-	}
-	done := make(chan outcome, 1)
-	go func() {
-		res, err := sign.VerifyAt(content, roots, at)
-		done <- outcome{res, err}
-	}()
-	var o outcome
-	select {
-	case o = <-done:
-	case <-ctx.Done():
-		r.Problem = "verifieringen tog för lång tid; filen kan inte verifieras"
+	res, err := sign.VerifyAt(ctx, content, roots, at)
+	if err != nil {
+		r.Problem = err.Error()
+		if ctx.Err() != nil {
+			r.Problem = "verifieringen tog för lång tid; filen kan inte verifieras"
+		}
 		return r
 	}
-	if o.err != nil {
-		r.Problem = o.err.Error()
-		return r
-	}
-	if len(o.res) == 0 {
+	if len(res) == 0 {
 		r.Problem = "filen har inga signaturer"
 		return r
 	}
 	r.Valid = true
-	for _, s := range o.res {
+	for _, s := range res {
 		out := Signature{Valid: s.Valid, Signer: s.Signer, Org: s.Org, Issuer: s.Issuer, SignedAt: s.SignedAt.Format(time.RFC3339), Problem: s.Problem}
 		if !s.Timestamped.IsZero() {
 			out.Timestamped = s.Timestamped.Format(time.RFC3339)

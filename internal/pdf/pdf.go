@@ -50,10 +50,7 @@ func newDoc(title, author, subject string, date time.Time) *doc {
 	f.AddUTF8FontFromBytes("go", "", goregular.TTF)
 	f.AddUTF8FontFromBytes("go", "B", gobold.TTF)
 	f.AddUTF8FontFromBytes("go", "I", goitalic.TTF)
-	f.SetTitle(title, true)
-	f.SetAuthor(author, true)
-	f.SetSubject(subject, true)
-	f.SetCreator("Remiss", true)
+	// No text goes to fpdf's Info dictionary: archival writes Info itself.
 	f.SetCreationDate(date)
 	f.SetModificationDate(date)
 	f.SetCatalogSort(true)

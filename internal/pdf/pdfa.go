@@ -20,40 +20,43 @@ type meta struct {
 }
 
 // archival makes fpdf's output PDF/A-2b by an incremental update: the Info
-// dictionary again with dates that carry their UTC offset (fpdf writes none,
-// so readers shift them), XMP metadata that agrees with it, an sRGB output
-// intent, and a trailer /ID. The catalog already has /Lang from fpdf.
+// dictionary with the document's metadata (fpdf is given none, so no text
+// of ours passes through its writer) and dates that carry their UTC
+// offset, XMP metadata that agrees with it, an sRGB output intent, and a
+// trailer /ID. The catalog already has /Lang from fpdf. Every string is
+// written in hex, and XMP text is XML-escaped, so no title can be taken
+// for structure.
 func archival(raw []byte, m meta) ([]byte, error) {
 	doc, err := pdfupdate.Parse(raw)
 	if err != nil {
 		return nil, err
 	}
-	root, err := doc.Dict(doc.Root)
+	root, err := doc.Catalog()
 	if err != nil {
 		return nil, err
 	}
-	if doc.Info == 0 {
+	if doc.Info.Num == 0 {
 		return nil, fmt.Errorf("pdf: fpdf wrote no Info dictionary")
 	}
 	u := doc.Update()
 	icc, xmp := u.New(), u.New()
-	u.Stream(icc, " /N 3 /Alternate /DeviceRGB", srgbProfile())
-	packet, err := xmpPacket(m)
-	if err != nil {
-		return nil, err
-	}
-	u.Stream(xmp, " /Type /Metadata /Subtype /XML", packet)
+	u.Stream(icc, pdfupdate.Dict{"N": int64(3), "Alternate": pdfupdate.Name("DeviceRGB")}, srgbProfile())
+	u.Stream(xmp, pdfupdate.Dict{"Type": pdfupdate.Name("Metadata"), "Subtype": pdfupdate.Name("XML")}, xmpPacket(m))
 	date := pdfupdate.Date(m.Date)
-	u.Object(doc.Info, []byte(fmt.Sprintf("<</Title %s /Author %s /Subject %s /Creator %s /Producer %s /CreationDate %s /ModDate %s>>",
-		pdfupdate.Text(m.Title), pdfupdate.Text(m.Author), pdfupdate.Text(m.Subject), pdfupdate.Text("Remiss"),
-		pdfupdate.Text(producer), date, date)))
-	u.Object(doc.Root, pdfupdate.InsertBeforeEnd(root, fmt.Sprintf(
-		"/Version /1.7 /Metadata %d 0 R /OutputIntents [<</Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) "+
-			"/Info (sRGB IEC61966-2.1) /RegistryName (http://www.color.org) /DestOutputProfile %d 0 R>>]", xmp, icc)))
-	return u.Finish(), nil
+	u.Object(doc.Info, pdfupdate.Dict{"Title": pdfupdate.TextString(m.Title), "Author": pdfupdate.TextString(m.Author),
+		"Subject": pdfupdate.TextString(m.Subject), "Creator": pdfupdate.TextString("Remiss"),
+		"Producer": pdfupdate.TextString(producer), "CreationDate": date, "ModDate": date})
+	srgb := pdfupdate.TextString("sRGB IEC61966-2.1")
+	root = root.Clone()
+	root["Version"], root["Metadata"] = pdfupdate.Name("1.7"), xmp
+	root["OutputIntents"] = pdfupdate.Array{pdfupdate.Dict{"Type": pdfupdate.Name("OutputIntent"), "S": pdfupdate.Name("GTS_PDFA1"),
+		"OutputConditionIdentifier": srgb, "Info": srgb, "RegistryName": pdfupdate.TextString("http://www.color.org"),
+		"DestOutputProfile": icc}}
+	u.Object(doc.Root, root)
+	return u.Finish()
 }
 
-func xmpPacket(m meta) ([]byte, error) {
+func xmpPacket(m meta) []byte {
 	esc := func(s string) string {
 		var b bytes.Buffer
 		xml.EscapeText(&b, []byte(s))
@@ -88,5 +91,5 @@ func xmpPacket(m meta) ([]byte, error) {
 	// Room to edit the packet in place, as the XMP specification suggests.
 	b.Write(bytes.Repeat([]byte(" "), 512))
 	b.WriteString("\n<?xpacket end=\"w\"?>")
-	return b.Bytes(), nil
+	return b.Bytes()
 }

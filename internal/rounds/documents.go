@@ -12,7 +12,9 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/remiss/remiss/internal/keeper"
 	"github.com/remiss/remiss/internal/pdf"
+	"github.com/remiss/remiss/internal/pdfupdate"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/workflows"
@@ -28,8 +30,9 @@ func isPDF(b []byte) bool {
 	return (bytes.HasPrefix(b, []byte("%PDF-1.")) || bytes.HasPrefix(b, []byte("%PDF-2."))) && bytes.Contains(tail, []byte("%%EOF"))
 }
 
-// UploadUnderlag stores a round's remissunderlag (the Coordinator's), after
-// checking by its content that it is a PDF.
+// UploadUnderlag stores a round's remissunderlag (the Coordinator's) while
+// the round is open, after checking by its content that it is a PDF
+// without active content (CheckPDF).
 func (s *Service) UploadUnderlag(ctx context.Context, actor remiss.Actor, remissID string, body []byte) (store.Document, error) {
 	if err := remiss.MayAct(remiss.ActUploadUnderlag, actor, ""); err != nil {
 		return store.Document{}, err
@@ -41,16 +44,20 @@ func (s *Service) UploadUnderlag(ctx context.Context, actor remiss.Actor, remiss
 	if err != nil {
 		return store.Document{}, err
 	}
-	if err := CheckPDF("underlag", body); err != nil {
+	if rm.State != remiss.RemissOpen {
+		return store.Document{}, remiss.Refuse(remiss.KindConflict, "remissen %s är %s; remissunderlaget kan bara laddas upp medan den är öppen",
+			rm.ID, map[remiss.RemissState]string{remiss.RemissClosed: "avslutad", remiss.RemissWithdrawn: "återkallad"}[rm.State])
+	}
+	if err := CheckPDF(ctx, "underlag", body); err != nil {
 		return store.Document{}, err
 	}
 	sum := sha256.Sum256(body)
-	return s.Store.PutDocument(ctx, store.Document{ID: "underlag." + rm.ID + "." + hex.EncodeToString(sum[:8]),
+	return s.keeper().Put(ctx, store.Document{ID: "underlag." + rm.ID + "." + hex.EncodeToString(sum[:8]),
 		RemissID: rm.ID, Kind: "underlag", Filename: "remissunderlag-" + rm.ID + ".pdf", Content: body})
 }
 
-// Attach stores a bilaga to an answer still being written, by an officer
-// of the assignment's organisation.
+// Attach stores a bilaga to an answer still being written (the assignment
+// open), by an officer of the assignment's organisation, after CheckPDF.
 func (s *Service) Attach(ctx context.Context, actor remiss.Actor, assignmentID, name string, body []byte) (store.Document, error) {
 	a, err := s.assignment(ctx, actor, assignmentID, remiss.ActAttach)
 	if err != nil {
@@ -59,22 +66,46 @@ func (s *Service) Attach(ctx context.Context, actor remiss.Actor, assignmentID, 
 	if err := remiss.PossibleIn(remiss.ActAttach, a.State); err != nil {
 		return store.Document{}, err
 	}
-	if err := CheckPDF("bilaga", body); err != nil {
+	if err := CheckPDF(ctx, "bilaga", body); err != nil {
 		return store.Document{}, err
 	}
 	name = safeFilename(name)
 	sum := sha256.Sum256(body)
-	return s.Store.PutDocument(ctx, store.Document{ID: "bilaga." + a.ID + "." + hex.EncodeToString(sum[:8]),
+	return s.keeper().Put(ctx, store.Document{ID: "bilaga." + a.ID + "." + hex.EncodeToString(sum[:8]),
 		RemissID: a.RemissID, AssignmentID: a.ID, Kind: "bilaga", Filename: name, Content: body})
 }
 
-// CheckPDF refuses an upload that is too large or not a PDF.
-func CheckPDF(field string, body []byte) error {
+// checkTimeout bounds reading an upload; a hostile file costs less.
+const checkTimeout = 5 * time.Second
+
+// CheckPDF refuses an upload that is too large, not a PDF, cannot be read
+// by the parsing reader within its limits, is encrypted, or holds active
+// content (JavaScript, /Launch, actions on opening, /AA, embedded files,
+// rich media, XFA). Such a file is refused, not cleaned: removing parts of
+// it could change what its author meant, and they can save it without them.
+func CheckPDF(ctx context.Context, field string, body []byte) error {
 	if len(body) > MaxUpload {
 		return remiss.Refuse(remiss.KindTooLarge, "filen är för stor (högst %d MB)", MaxUpload>>20)
 	}
 	if !isPDF(body) {
 		return remiss.InvalidField(field, "Filen är inte en PDF")
+	}
+	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
+	defer cancel()
+	doc, err := pdfupdate.Open(ctx, body, pdfupdate.DefaultLimits)
+	if err != nil {
+		return remiss.InvalidField(field, err.Error())
+	}
+	if doc.Encrypted {
+		return remiss.InvalidField(field, "PDF-filen är krypterad eller lösenordsskyddad; spara den utan skydd och ladda upp den igen")
+	}
+	found, err := pdfupdate.ActiveContent(doc)
+	if err != nil {
+		return remiss.InvalidField(field, err.Error())
+	}
+	if len(found) > 0 {
+		return remiss.InvalidField(field, "PDF-filen innehåller "+strings.Join(found, ", ")+
+			" och tas inte emot; spara den utan aktivt innehåll (till exempel som PDF/A) och ladda upp den igen")
 	}
 	return nil
 }
@@ -135,3 +166,6 @@ func (s *Service) Preview(ctx context.Context, actor remiss.Actor, assignmentID 
 	}
 	return pdf.Statement(pdf.StatementOf(rm.Dnr, rm.Title, org, content, at, false))
 }
+
+// keeper stores documents with their verification.
+func (s *Service) keeper() *keeper.Keeper { return &keeper.Keeper{Store: s.Store, Roots: s.Roots} }

@@ -6,6 +6,7 @@ package rounds
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
@@ -39,6 +40,9 @@ type Service struct {
 	// MaxExtension is how far past a round's svarsdatum anstånd may reach
 	// (config.Config.MaxExtension); zero is remiss.DefaultMaxExtension.
 	MaxExtension time.Duration
+	// Roots are the trust anchors an upload's signatures are verified
+	// against when it is stored (internal/keeper).
+	Roots *x509.CertPool
 }
 
 // New returns a Service using the default task queue.

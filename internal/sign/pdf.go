@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
 	"time"
 
 	"github.com/remiss/remiss/internal/pdfupdate"
@@ -29,10 +27,10 @@ const contentsSize = 16384
 
 const byteRangePlaceholder = "[0 0000000000 0000000000 0000000000]"
 
-var reKids = regexp.MustCompile(`/Kids\s*\[\s*(\d+)\s+0\s+R`)
-
 // SignPDF appends a PAdES B-B signature to pdf as an incremental update and
 // returns the signed file. The original bytes are kept unchanged in front.
+// The file is read with the parsing reader, so only its real structure is
+// copied into the new revision; everything written is inert (hex strings).
 func (s *Seal) SignPDF(pdf []byte, o Options) ([]byte, error) {
 	// The seal must be valid now, whatever time the caller writes in /M.
 	if err := s.Check(time.Now()); err != nil {
@@ -42,31 +40,18 @@ func (s *Seal) SignPDF(pdf []byte, o Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	rootDict, err := doc.Dict(doc.Root)
+	root, err := doc.Catalog()
 	if err != nil {
 		return nil, err
 	}
-	if bytes.Contains(rootDict, []byte("/AcroForm")) {
+	if _, ok := root["AcroForm"]; ok {
 		return nil, errors.New("sign: the document already has a form or signature")
 	}
-	pages, err := pdfupdate.Ref(rootDict, "Pages")
+	pageRef, page, err := firstPage(doc, root)
 	if err != nil {
 		return nil, err
 	}
-	pagesDict, err := doc.Dict(pages)
-	if err != nil {
-		return nil, err
-	}
-	kid := reKids.FindSubmatch(pagesDict)
-	if kid == nil {
-		return nil, errors.New("sign: no first page")
-	}
-	page, _ := strconv.Atoi(string(kid[1]))
-	pageDict, err := doc.Dict(page)
-	if err != nil {
-		return nil, err
-	}
-	if bytes.Contains(pageDict, []byte("/Annots")) {
+	if _, ok := page["Annots"]; ok {
 		return nil, errors.New("sign: the first page already has annotations")
 	}
 
@@ -78,16 +63,31 @@ func (s *Seal) SignPDF(pdf []byte, o Options) ([]byte, error) {
 	u.Write([]byte(byteRangePlaceholder + "\n/Contents "))
 	contentsAt := u.Offset()
 	u.Write([]byte("<" + string(bytes.Repeat([]byte("0"), 2*contentsSize)) + ">"))
-	u.Write([]byte(fmt.Sprintf("\n/M %s /Name %s /Reason %s /Location %s>>",
-		pdfupdate.Date(o.At), pdfupdate.Text(o.Name), pdfupdate.Text(o.Reason), pdfupdate.Text(o.Location))))
+	for _, e := range []struct {
+		key   string
+		value pdfupdate.Object
+	}{{"M", pdfupdate.Date(o.At)}, {"Name", pdfupdate.TextString(o.Name)}, {"Reason", pdfupdate.TextString(o.Reason)},
+		{"Location", pdfupdate.TextString(o.Location)}} {
+		u.Write([]byte("\n/" + e.key + " "))
+		u.WriteObject(e.value)
+	}
+	u.Write([]byte(">>"))
 	u.End()
 	// An invisible signature field: zero-size, printable and locked, as
 	// PDF/A accepts it without an appearance.
-	u.Object(widgetObj, []byte(fmt.Sprintf("<</Type /Annot /Subtype /Widget /FT /Sig /Rect [0 0 0 0] /F 132 /T %s /V %d 0 R /P %d 0 R>>",
-		pdfupdate.Text("Försegling"), sigObj, page)))
-	u.Object(doc.Root, pdfupdate.InsertBeforeEnd(rootDict, fmt.Sprintf("/AcroForm <</Fields [%d 0 R] /SigFlags 3>>", widgetObj)))
-	u.Object(page, pdfupdate.InsertBeforeEnd(pageDict, fmt.Sprintf("/Annots [%d 0 R]", widgetObj)))
-	signed := u.Finish()
+	u.Object(widgetObj, pdfupdate.Dict{"Type": pdfupdate.Name("Annot"), "Subtype": pdfupdate.Name("Widget"),
+		"FT": pdfupdate.Name("Sig"), "Rect": pdfupdate.Array{int64(0), int64(0), int64(0), int64(0)}, "F": int64(132),
+		"T": pdfupdate.TextString("Försegling"), "V": sigObj, "P": pageRef})
+	root = root.Clone()
+	root["AcroForm"] = pdfupdate.Dict{"Fields": pdfupdate.Array{widgetObj}, "SigFlags": int64(3)}
+	u.Object(doc.Root, root)
+	page = page.Clone()
+	page["Annots"] = pdfupdate.Array{widgetObj}
+	u.Object(pageRef, page)
+	signed, err := u.Finish()
+	if err != nil {
+		return nil, err
+	}
 
 	contentsEnd := contentsAt + 2*contentsSize + 2
 	br := fmt.Sprintf("[0 %d %d %d]", contentsAt, contentsEnd, len(signed)-contentsEnd)
@@ -107,4 +107,32 @@ func (s *Seal) SignPDF(pdf []byte, o Options) ([]byte, error) {
 	}
 	hex.Encode(signed[contentsAt+1:], cms)
 	return signed, nil
+}
+
+// firstPage finds the document's first page through its page tree.
+func firstPage(doc *pdfupdate.Doc, root pdfupdate.Dict) (pdfupdate.Ref, pdfupdate.Dict, error) {
+	node := root["Pages"]
+	for range 32 {
+		ref, ok := node.(pdfupdate.Ref)
+		if !ok {
+			return pdfupdate.Ref{}, nil, errors.New("sign: the page tree is not made of indirect objects")
+		}
+		d, err := doc.Dict(ref)
+		if err != nil {
+			return pdfupdate.Ref{}, nil, err
+		}
+		if t, _ := d.Name("Type"); t == "Page" {
+			return ref, d, nil
+		}
+		kids, err := doc.Resolve(d["Kids"])
+		if err != nil {
+			return pdfupdate.Ref{}, nil, err
+		}
+		a, ok := kids.(pdfupdate.Array)
+		if !ok || len(a) == 0 {
+			return pdfupdate.Ref{}, nil, errors.New("sign: no first page")
+		}
+		node = a[0]
+	}
+	return pdfupdate.Ref{}, nil, errors.New("sign: the page tree is too deep")
 }

@@ -104,7 +104,7 @@ func TestSignedPDFVerifiesInEveryTool(t *testing.T) {
 			if !bytes.HasPrefix(signed, orig) {
 				t.Fatal("signing rewrote the original bytes")
 			}
-			res, err := sign.Verify(signed, p.roots)
+			res, err := sign.Verify(t.Context(), signed, p.roots)
 			if err != nil || len(res) != 1 || !res[0].Valid || !res[0].WholeFile || res[0].Signer != "Sigill Hägersten-Liljeholmens stadsdelsnämnd" {
 				t.Fatalf("our verifier: %+v %v", res, err)
 			}
@@ -134,13 +134,13 @@ func TestSignedPDFVerifiesInEveryTool(t *testing.T) {
 			if strings.Contains(string(out), "Signature is Valid") {
 				t.Errorf("pdfsig accepts a changed copy:\n%s", out)
 			}
-			if res, _ := sign.Verify(tampered, p.roots); len(res) != 1 || res[0].Valid {
+			if res, _ := sign.Verify(t.Context(), tampered, p.roots); len(res) != 1 || res[0].Valid {
 				t.Errorf("our verifier accepts a changed copy: %+v", res)
 			}
-			if res, err := sign.Verify(append(append([]byte{}, signed...), "\n% appended\n"...), p.roots); err == nil && res[0].Valid {
+			if res, err := sign.Verify(t.Context(), append(append([]byte{}, signed...), "\n% appended\n"...), p.roots); err == nil && res[0].Valid {
 				t.Error("our verifier accepts bytes appended after the signature")
 			}
-			if res, _ := sign.Verify(signed, x509.NewCertPool()); res[0].Valid || !strings.Contains(res[0].Problem, "betrott") {
+			if res, _ := sign.Verify(t.Context(), signed, x509.NewCertPool()); res[0].Valid || !strings.Contains(res[0].Problem, "betrott") {
 				t.Errorf("untrusted chain: %+v", res)
 			}
 		})
@@ -223,7 +223,7 @@ func TestDevKeyringIsMadeOnceAndMarkedTest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, _ := sign.Verify(signed, k2.Roots); !res[0].Valid {
+	if res, _ := sign.Verify(t.Context(), signed, k2.Roots); !res[0].Valid {
 		t.Errorf("dev seal does not verify: %+v", res[0])
 	}
 }
@@ -240,7 +240,7 @@ func TestTimestampedSignature(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := sign.Verify(signed, p.roots)
+	res, err := sign.Verify(t.Context(), signed, p.roots)
 	if err != nil || !res[0].Valid || res[0].Timestamped.IsZero() || time.Since(res[0].Timestamped) > time.Minute {
 		t.Fatalf("B-T signature: %+v %v", res, err)
 	}
@@ -290,7 +290,7 @@ func TestPKCS12SealFromOpenSSL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, _ := sign.Verify(signed, k.Roots); !res[0].Valid {
+	if res, _ := sign.Verify(t.Context(), signed, k.Roots); !res[0].Valid {
 		t.Errorf("PKCS#12 seal: %+v", res[0])
 	}
 }
@@ -305,13 +305,13 @@ func TestVerificationResistsBackdatingAndFakeSignatures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, _ := sign.Verify(signed, p.roots); !res[0].Valid {
+	if res, _ := sign.Verify(t.Context(), signed, p.roots); !res[0].Valid {
 		t.Fatalf("fresh signature: %+v", res[0])
 	}
-	if res, _ := sign.VerifyAt(signed, p.roots, time.Now().Add(time.Hour)); res[0].Valid {
+	if res, _ := sign.VerifyAt(t.Context(), signed, p.roots, time.Now().Add(time.Hour)); res[0].Valid {
 		t.Error("a signature by an expired certificate verifies without a timestamp")
 	}
-	if res, _ := sign.VerifyAt(signed, p.roots, time.Now()); !res[0].Valid {
+	if res, _ := sign.VerifyAt(t.Context(), signed, p.roots, time.Now()); !res[0].Valid {
 		t.Errorf("at a time within validity (a stored document): %+v", res[0])
 	}
 	// Text that looks like a signature (here in a title) is no signature.
@@ -321,14 +321,14 @@ func TestVerificationResistsBackdatingAndFakeSignatures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sign.Verify(raw, p.roots); err == nil {
+	if _, err := sign.Verify(t.Context(), raw, p.roots); err == nil {
 		t.Error("an unsigned document with signature-like text has a signature")
 	}
 	sealed, err := p.seal(t, key, time.Now().Add(-time.Hour), time.Now().AddDate(1, 0, 0)).SignPDF(raw, opts())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, err := sign.Verify(sealed, p.roots); err != nil || len(res) != 1 || !res[0].Valid {
+	if res, err := sign.Verify(t.Context(), sealed, p.roots); err != nil || len(res) != 1 || !res[0].Valid {
 		t.Errorf("sealed document with signature-like text: %+v %v", res, err)
 	}
 }

@@ -2,6 +2,7 @@ package sign
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
@@ -29,126 +30,187 @@ type Result struct {
 	WholeFile bool
 }
 
-var (
-	reByteRange = regexp.MustCompile(`/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]`)
-	reSubFilter = regexp.MustCompile(`/SubFilter\s*/([A-Za-z0-9.]+)`)
-	reM         = regexp.MustCompile(`/M\s*\(D:(\d{14})([+\-Z])(\d{2})?'?(\d{2})?'?\)`)
+// Bounds of one verification: a hostile file costs at most this, and the
+// caller's context can end it sooner.
+const (
+	// VerifyTimeout bounds one call of Verify or VerifyAt.
+	VerifyTimeout = 5 * time.Second
+	// maxFields bounds the form fields looked at, maxSignatures the
+	// signatures checked (each hashes up to the whole file).
+	maxFields     = 10_000
+	maxSignatures = 8
 )
+
+// verifyLimits are the reader's, with less work: finding the signatures
+// reads the catalog, the form and its fields, not the whole file.
+var verifyLimits = func() pdfupdate.Limits {
+	l := pdfupdate.DefaultLimits
+	l.MaxWork = 2_000_000
+	return l
+}()
 
 // Verify checks every signature in pdf as of now: see VerifyAt.
-func Verify(pdf []byte, roots *x509.CertPool) ([]Result, error) {
-	return VerifyAt(pdf, roots, time.Now())
+func Verify(ctx context.Context, pdf []byte, roots *x509.CertPool) ([]Result, error) {
+	return VerifyAt(ctx, pdf, roots, time.Now())
 }
-
-var (
-	reFields = regexp.MustCompile(`/Fields\s*\[([^\]]*)\]`)
-	reRefs   = regexp.MustCompile(`(\d+)\s+0\s+R`)
-)
 
 // VerifyAt checks every signature field of pdf: that the signed bytes are
 // intact, that the CMS signature over them holds, and that the signer's
 // certificate chains to one of roots at the time at. The signature's own /M
 // is the signer's word and is not trusted for that; only a valid timestamp
 // moves the time to when it proves the signature existed. at is now for a
-// file, or when a stored document was stored.
-func VerifyAt(pdf []byte, roots *x509.CertPool, at time.Time) ([]Result, error) {
+// file, or when a stored document was stored. It stops when ctx is done,
+// after VerifyTimeout, or when the file is over the reader's budgets.
+func VerifyAt(ctx context.Context, pdf []byte, roots *x509.CertPool, at time.Time) ([]Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, VerifyTimeout)
+	defer cancel()
 	// Signatures are found through the document's structure (catalog,
 	// form fields, their values), never by searching the bytes, where any
 	// text (a title in the metadata) could look like a signature.
-	doc, err := pdfupdate.Parse(pdf)
-	if err != nil {
-		return nil, errors.New("filen är inte en PDF som går att läsa")
-	}
-	root, err := doc.Dict(doc.Root)
-	if err != nil {
-		return nil, errors.New("dokumentets katalog går inte att läsa")
-	}
-	form, err := acroForm(doc, root)
+	doc, err := pdfupdate.Open(ctx, pdf, verifyLimits)
 	if err != nil {
 		return nil, err
 	}
-	m := reFields.FindSubmatch(form)
-	if m == nil {
-		return nil, errors.New("dokumentet har ingen signatur")
+	sigs, err := signatures(doc)
+	if err != nil {
+		return nil, err
 	}
 	var results []Result
-	for _, ref := range reRefs.FindAllSubmatch(m[1], -1) {
-		n, _ := strconv.Atoi(string(ref[1]))
-		field, err := doc.Dict(n)
-		if err != nil || !bytes.Contains(field, []byte("/FT /Sig")) {
-			continue
+	for _, sig := range sigs {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("verifieringen avbröts: %w", err)
 		}
-		v, err := pdfupdate.Ref(field, "V")
-		if err != nil {
-			continue
-		}
-		sig, err := doc.Dict(v)
-		if err != nil {
-			results = append(results, Result{Problem: "signaturvärdet går inte att läsa"})
-			continue
-		}
-		brm := reByteRange.FindSubmatch(sig)
-		if brm == nil {
-			results = append(results, Result{Problem: "signaturen saknar byteintervall"})
-			continue
-		}
-		var br [4]int
-		for i := range br {
-			br[i], _ = strconv.Atoi(string(brm[1+i]))
-		}
-		results = append(results, verifyOne(pdf, br, sig, roots, at))
-	}
-	if len(results) == 0 {
-		return nil, errors.New("dokumentet har ingen signatur")
+		results = append(results, verifyDict(ctx, pdf, sig, roots, at))
 	}
 	return results, nil
 }
 
-// acroForm returns the catalog's form dictionary, inline or referenced.
-func acroForm(doc *pdfupdate.Doc, root []byte) ([]byte, error) {
-	at := bytes.Index(root, []byte("/AcroForm"))
-	if at < 0 {
-		return nil, errors.New("dokumentet har ingen signatur")
-	}
-	rest := bytes.TrimSpace(root[at+len("/AcroForm"):])
-	if bytes.HasPrefix(rest, []byte("<<")) {
-		depth := 0
-		for i := 0; i+1 < len(rest); i++ {
-			switch {
-			case rest[i] == '<' && rest[i+1] == '<':
-				depth++
-				i++
-			case rest[i] == '>' && rest[i+1] == '>':
-				depth--
-				i++
-				if depth == 0 {
-					return rest[:i+1], nil
-				}
-			}
-		}
-		return nil, errors.New("formulärordlistan går inte att läsa")
-	}
-	n, err := pdfupdate.Ref(root, "AcroForm")
+// signatures finds the values of the signature fields in the catalog's
+// form: its /Fields and their /Kids, each field once.
+func signatures(doc *pdfupdate.Doc) ([]pdfupdate.Dict, error) {
+	noSig := errors.New("dokumentet har ingen signatur")
+	root, err := doc.Catalog()
 	if err != nil {
-		return nil, errors.New("formulärordlistan går inte att läsa")
+		return nil, err
 	}
-	return doc.Dict(n)
+	if root["AcroForm"] == nil {
+		return nil, noSig
+	}
+	form, err := doc.Dict(root["AcroForm"])
+	if err != nil {
+		return nil, err
+	}
+	fields, err := doc.Resolve(form["Fields"])
+	if err != nil {
+		return nil, err
+	}
+	queue, _ := fields.(pdfupdate.Array)
+	seen := map[pdfupdate.Ref]bool{}
+	var sigs []pdfupdate.Dict
+	for queued := len(queue); len(queue) > 0; {
+		if queued > maxFields {
+			return nil, fmt.Errorf("formuläret har fler än %d fält", maxFields)
+		}
+		item := queue[0]
+		queue = queue[1:]
+		if r, ok := item.(pdfupdate.Ref); ok {
+			if seen[r] {
+				continue
+			}
+			seen[r] = true
+		}
+		field, err := doc.Resolve(item)
+		if err != nil {
+			return nil, err
+		}
+		f, ok := field.(pdfupdate.Dict)
+		if !ok {
+			continue // a reference to nothing is null
+		}
+		kids, err := doc.Resolve(f["Kids"])
+		if err != nil {
+			return nil, err
+		}
+		if k, ok := kids.(pdfupdate.Array); ok {
+			queued += len(k)
+			queue = append(queue, k...)
+		}
+		if ft, _ := f.Name("FT"); ft != "Sig" || f["V"] == nil {
+			continue
+		}
+		if len(sigs) == maxSignatures {
+			return nil, fmt.Errorf("dokumentet har fler än %d signaturer", maxSignatures)
+		}
+		v, err := doc.Resolve(f["V"])
+		if err != nil {
+			return nil, err
+		}
+		sig, ok := v.(pdfupdate.Dict)
+		if !ok {
+			sig = pdfupdate.Dict{} // reported as unreadable
+		}
+		sigs = append(sigs, sig)
+	}
+	if len(sigs) == 0 {
+		return nil, noSig
+	}
+	return sigs, nil
 }
 
-func verifyOne(pdf []byte, br [4]int, dict []byte, roots *x509.CertPool, now time.Time) Result {
+// byteRange reads /ByteRange [0 a b c]: every part non-negative and
+// inside the file, checked without any sum that could overflow.
+func byteRange(sig pdfupdate.Dict, size int) ([4]int, bool) {
+	var br [4]int
+	a, ok := sig["ByteRange"].(pdfupdate.Array)
+	if !ok || len(a) != 4 {
+		return br, false
+	}
+	for i, v := range a {
+		n, ok := v.(int64)
+		if !ok || n < 0 || n > int64(size) {
+			return br, false
+		}
+		br[i] = int(n)
+	}
+	// 0 <= b1 < b2 <= size and b3 <= size-b2: the parts lie in order
+	// inside the file, the gap between them not empty.
+	if br[0] != 0 || br[1] == 0 || br[2] <= br[1] || br[3] > size-br[2] {
+		return br, false
+	}
+	return br, true
+}
+
+// verifyDict checks one signature dictionary.
+func verifyDict(ctx context.Context, pdf []byte, sig pdfupdate.Dict, roots *x509.CertPool, at time.Time) Result {
 	r := Result{}
+	if m, ok := sig["M"].(pdfupdate.String); ok {
+		r.SignedAt = parsePDFDate(string(m))
+	}
+	if len(sig) == 0 {
+		r.Problem = "signaturvärdet går inte att läsa"
+		return r
+	}
+	if sig["ByteRange"] == nil {
+		r.Problem = "signaturen saknar byteintervall"
+		return r
+	}
+	if sf, _ := sig.Name("SubFilter"); sf != "ETSI.CAdES.detached" {
+		r.Problem = "signaturen är inte av typen ETSI.CAdES.detached"
+		return r
+	}
+	br, ok := byteRange(sig, len(pdf))
+	if !ok {
+		r.Problem = "signaturens byteintervall är ogiltigt"
+		return r
+	}
+	contents, _ := sig["Contents"].(pdfupdate.String)
+	return verifyOne(ctx, pdf, br, contents, r, roots, at)
+}
+
+func verifyOne(ctx context.Context, pdf []byte, br [4]int, contents []byte, r Result, roots *x509.CertPool, now time.Time) Result {
 	bad := func(format string, args ...any) Result {
 		r.Valid, r.Problem = false, fmt.Sprintf(format, args...)
 		return r
-	}
-	if m := reM.FindSubmatch(dict); m != nil {
-		r.SignedAt = parsePDFDate(m)
-	}
-	if m := reSubFilter.FindSubmatch(dict); m == nil || string(m[1]) != "ETSI.CAdES.detached" {
-		return bad("signaturen är inte av typen ETSI.CAdES.detached")
-	}
-	if br[0] != 0 || br[1] <= 0 || br[2] <= br[1] || br[2]+br[3] > len(pdf) || br[1] >= len(pdf) {
-		return bad("signaturens byteintervall är ogiltigt")
 	}
 	r.WholeFile = br[2]+br[3] == len(pdf)
 	gap := pdf[br[1]:br[2]]
@@ -159,11 +221,9 @@ func verifyOne(pdf []byte, br [4]int, dict []byte, roots *x509.CertPool, now tim
 	if _, err := hex.Decode(raw, gap[1:len(gap)-1]); err != nil {
 		return bad("signaturvärdet är inte hex")
 	}
-	h := sha256.New()
-	h.Write(pdf[:br[1]])
-	h.Write(pdf[br[2] : br[2]+br[3]])
-	digest := h.Sum(nil)
-
+	if !bytes.Equal(raw, contents) {
+		return bad("signaturvärdet ligger inte där byteintervallet säger")
+	}
 	var ci contentInfo
 	if _, err := asn1.Unmarshal(raw, &ci); err != nil || !ci.ContentType.Equal(oidSignedData) {
 		return bad("signaturvärdet är inte en CMS SignedData")
@@ -171,6 +231,11 @@ func verifyOne(pdf []byte, br [4]int, dict []byte, roots *x509.CertPool, now tim
 	var sd signedData
 	if _, err := asn1.Unmarshal(ci.Content.Bytes, &sd); err != nil || len(sd.SignerInfos) != 1 {
 		return bad("signaturvärdet går inte att läsa")
+	}
+	// Hashed only once the value reads as a CMS: junk costs nothing.
+	digest, err := hashRanges(ctx, pdf[:br[1]], pdf[br[2]:br[2]+br[3]])
+	if err != nil {
+		return bad("verifieringen avbröts")
 	}
 	at := now
 	si := sd.SignerInfos[0]
@@ -258,19 +323,43 @@ func sealCertificate(c *x509.Certificate) bool {
 	return !(len(c.ExtKeyUsage) == 1 && c.ExtKeyUsage[0] == x509.ExtKeyUsageTimeStamping)
 }
 
-func parsePDFDate(m [][]byte) time.Time {
-	t, err := time.Parse("20060102150405", string(m[1]))
+// reM is a PDF date as a signature's /M holds it.
+var reM = regexp.MustCompile(`^D:(\d{14})([+\-Z])(\d{2})?'?(\d{2})?'?$`)
+
+func parsePDFDate(s string) time.Time {
+	m := reM.FindStringSubmatch(s)
+	if m == nil {
+		return time.Time{}
+	}
+	t, err := time.Parse("20060102150405", m[1])
 	if err != nil {
 		return time.Time{}
 	}
-	if string(m[2]) == "Z" || len(m[3]) == 0 {
+	if m[2] == "Z" || m[3] == "" {
 		return t
 	}
-	h, _ := strconv.Atoi(string(m[3]))
-	mi, _ := strconv.Atoi(string(m[4]))
+	h, _ := strconv.Atoi(m[3])
+	mi, _ := strconv.Atoi(m[4])
 	off := h*3600 + mi*60
-	if string(m[2]) == "-" {
+	if m[2] == "-" {
 		off = -off
 	}
 	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.FixedZone("", off))
+}
+
+// hashRanges is the SHA-256 of the signed parts, read in chunks so that a
+// cancelled context stops it.
+func hashRanges(ctx context.Context, parts ...[]byte) ([]byte, error) {
+	h := sha256.New()
+	for _, p := range parts {
+		for len(p) > 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			n := min(len(p), 1<<20)
+			h.Write(p[:n])
+			p = p[n:]
+		}
+	}
+	return h.Sum(nil), nil
 }

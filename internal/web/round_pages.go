@@ -155,7 +155,7 @@ func (s *Server) postRound(w http.ResponseWriter, r *http.Request, p page) error
 	}
 	var id string
 	if underlag != nil {
-		err = rounds.CheckPDF("underlag", underlag)
+		err = rounds.CheckPDF(r.Context(), "underlag", underlag)
 	}
 	if err == nil {
 		id, err = s.Rounds.Launch(r.Context(), p.User.Actor(), l)

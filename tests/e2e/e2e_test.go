@@ -52,7 +52,9 @@ func setup(t *testing.T) *env {
 	ts := temporaltest.NewServer(temporaltest.WithT(t), temporaltest.WithBaseClientOptions(client.Options{Logger: quiet}),
 		temporaltest.WithBaseServerOptions(temporalserver.TestServerOption()))
 	c := ts.GetDefaultClient()
-	return &env{t: t, ts: ts, c: c, store: st, svc: rounds.New(st, c), seals: dbtest.Seals(t)}
+	svc, seals := rounds.New(st, c), dbtest.Seals(t)
+	svc.Roots = seals.Roots
+	return &env{t: t, ts: ts, c: c, store: st, svc: svc, seals: seals}
 }
 
 func (e *env) startWorker() worker.Worker {
@@ -250,7 +252,7 @@ func TestRoundToFourteenStadsdelsnamnder(t *testing.T) {
 	var statements, summaries int
 	for _, d := range docs {
 		// Every document is sealed by its organisation, and intact.
-		if res, err := sign.Verify(d.Content, e.seals.Roots); err != nil || len(res) != 1 || !res[0].Valid {
+		if res, err := sign.Verify(t.Context(), d.Content, e.seals.Roots); err != nil || len(res) != 1 || !res[0].Valid {
 			t.Errorf("%s: signature %+v %v", d.ID, res, err)
 		} else if d.Kind == "statement" && !strings.Contains(res[0].Signer, "TEST-sigill") {
 			t.Errorf("%s signed by %q", d.ID, res[0].Signer)

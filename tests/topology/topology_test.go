@@ -259,7 +259,7 @@ func checkRound(t *testing.T, ctx context.Context, st *store.Store, roots *x509.
 		if d.Kind == "statement" {
 			per[d.AssignmentID]++
 		}
-		if res, err := sign.Verify(d.Content, roots); err != nil || !res[0].Valid {
+		if res, err := sign.Verify(ctx, d.Content, roots); err != nil || !res[0].Valid {
 			t.Errorf("%s: signature %v %v", d.ID, res, err)
 		}
 	}

@@ -1,0 +1,179 @@
+package pdfupdate
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// Update is an incremental update being written after a Doc: the Doc's
+// bytes, then new objects, then a cross-reference section of the same kind
+// as the newest one (a table, or a stream) and a trailer whose /Prev is the
+// newest section.
+type Update struct {
+	doc     *Doc
+	buf     bytes.Buffer
+	offsets map[int]written
+	next    int
+	err     error
+}
+
+type written struct {
+	off int
+	gen int
+}
+
+// Update starts an incremental update.
+func (d *Doc) Update() *Update {
+	u := &Update{doc: d, offsets: map[int]written{}, next: d.Size}
+	u.buf.Write(d.Raw)
+	if len(d.Raw) > 0 && d.Raw[len(d.Raw)-1] != '\n' {
+		u.buf.WriteByte('\n')
+	}
+	return u
+}
+
+// New allocates a new object number.
+func (u *Update) New() Ref {
+	u.next++
+	return Ref{Num: u.next - 1}
+}
+
+// Begin starts object r; write its body with Write, then call End.
+func (u *Update) Begin(r Ref) {
+	u.offsets[r.Num] = written{off: u.buf.Len(), gen: r.Gen}
+	fmt.Fprintf(&u.buf, "%d %d obj\n", r.Num, r.Gen)
+}
+
+// Write appends bytes to the object being written: the caller's own
+// syntax, which must hold no text (write text with WriteObject).
+func (u *Update) Write(b []byte) { u.buf.Write(b) }
+
+// WriteObject appends o's PDF syntax to the object being written.
+func (u *Update) WriteObject(o Object) {
+	b, err := AppendObject(nil, o)
+	if err != nil {
+		u.err = errors.Join(u.err, err)
+		return
+	}
+	u.buf.Write(b)
+}
+
+// Offset is the absolute offset where the next byte will be written.
+func (u *Update) Offset() int { return u.buf.Len() }
+
+// End ends the object being written.
+func (u *Update) End() { u.buf.WriteString("\nendobj\n") }
+
+// Object writes a whole object.
+func (u *Update) Object(r Ref, o Object) {
+	u.Begin(r)
+	u.WriteObject(o)
+	u.End()
+}
+
+// Stream writes a stream object: dict (its /Length set here) and data.
+func (u *Update) Stream(r Ref, dict Dict, data []byte) {
+	dict = dict.Clone()
+	dict["Length"] = int64(len(data))
+	u.Begin(r)
+	u.WriteObject(dict)
+	u.buf.WriteString("\nstream\n")
+	u.buf.Write(data)
+	u.buf.WriteString("\nendstream")
+	u.End()
+}
+
+// Finish writes the cross-reference section and trailer and returns the
+// whole file.
+func (u *Update) Finish() ([]byte, error) {
+	if u.doc.Encrypted {
+		return nil, errors.New("pdfupdate: an encrypted file cannot be updated")
+	}
+	if u.err != nil {
+		return nil, u.err
+	}
+	if u.doc.XrefStream {
+		u.xrefStream()
+	} else {
+		u.xrefTable()
+	}
+	return u.buf.Bytes(), u.err
+}
+
+// trailer is the new section's trailer entries; the second part of the
+// file identifier is a hash of everything before it.
+func (u *Update) trailer() Dict {
+	sum := sha256.Sum256(u.buf.Bytes())
+	t := Dict{"Size": int64(max(u.next, u.doc.Size)), "Root": u.doc.Root, "Prev": u.doc.StartXref,
+		"ID": Array{String(u.doc.ID0), String(sum[:16])}}
+	if u.doc.Info.Num > 0 {
+		t["Info"] = u.doc.Info
+	}
+	return t
+}
+
+// runs groups sorted object numbers into runs of consecutive ones.
+func runs(nums []int) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(nums); {
+		j := i
+		for j+1 < len(nums) && nums[j+1] == nums[j]+1 {
+			j++
+		}
+		out = append(out, [2]int{nums[i], j - i + 1})
+		i = j + 1
+	}
+	return out
+}
+
+func (u *Update) sorted() []int {
+	nums := make([]int, 0, len(u.offsets))
+	for n := range u.offsets {
+		nums = append(nums, n)
+	}
+	sort.Ints(nums)
+	return nums
+}
+
+func (u *Update) xrefTable() {
+	nums := u.sorted()
+	xref := u.buf.Len()
+	u.buf.WriteString("xref\n")
+	for _, run := range runs(nums) {
+		fmt.Fprintf(&u.buf, "%d %d\n", run[0], run[1])
+		for n := run[0]; n < run[0]+run[1]; n++ {
+			fmt.Fprintf(&u.buf, "%010d %05d n \n", u.offsets[n].off, u.offsets[n].gen)
+		}
+	}
+	trailer := u.trailer()
+	u.buf.WriteString("trailer\n")
+	u.WriteObject(trailer)
+	fmt.Fprintf(&u.buf, "\nstartxref\n%d\n%%%%EOF\n", xref)
+}
+
+// xrefStream writes the section as an unfiltered cross-reference stream
+// (/W [1 8 2]), which lists itself too.
+func (u *Update) xrefStream() {
+	self := u.New()
+	u.offsets[self.Num] = written{off: u.buf.Len()}
+	nums := u.sorted()
+	var data []byte
+	var index Array
+	for _, run := range runs(nums) {
+		index = append(index, int64(run[0]), int64(run[1]))
+		for n := run[0]; n < run[0]+run[1]; n++ {
+			data = append(data, 1)
+			data = binary.BigEndian.AppendUint64(data, uint64(u.offsets[n].off))
+			data = binary.BigEndian.AppendUint16(data, uint16(u.offsets[n].gen))
+		}
+	}
+	dict := u.trailer()
+	dict["Type"], dict["W"], dict["Index"] = Name("XRef"), Array{int64(1), int64(8), int64(2)}, index
+	xref := u.buf.Len()
+	u.Stream(self, dict, data)
+	fmt.Fprintf(&u.buf, "startxref\n%d\n%%%%EOF\n", xref)
+}
