@@ -104,13 +104,24 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 	if err != nil {
 		return nil, err
 	}
-	var bilagor []store.Document
+	asgs, err := s.Store.Assignments(ctx, a.RemissID)
+	if err != nil {
+		return nil, err
+	}
+	// The remiss in front of whoever answers it: the round's own documents
+	// (missiv, remissunderlag, …) the reader may open, and the answer's
+	// bilagor.
+	var bilagor, roundDocs []store.Document
 	for _, d := range docs {
-		if d.Kind == "bilaga" && d.AssignmentID == a.ID {
+		switch {
+		case d.Kind == "bilaga" && d.AssignmentID == a.ID:
 			bilagor = append(bilagor, d)
+		case d.AssignmentID == "" && mayRead(p.User, rm, asgs, d):
+			roundDocs = append(roundDocs, d)
 		}
 	}
 	data := map[string]any{"Assignment": a, "Remiss": rm, "OrgName": org.Name, "State": a.State.Label(), "Bilagor": bilagor,
+		"RoundDocs": roundDocs,
 		"CanEdit":    may(remiss.ActAttach, p.User.Actor(), a),
 		"CanApprove": may(remiss.ActApprove, p.User.Actor(), a)}
 	if a.ResponseVersionID != "" {

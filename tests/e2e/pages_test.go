@@ -111,6 +111,7 @@ func TestPages(t *testing.T) {
 	deadline := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
 	code, _, loc := coord.post("/remisser", url.Values{"csrf": {token}, "dnr": {"KS 2026/950-1"},
 		"title": {"Strategi för Stockholm som smart och uppkopplad stad"}, "deadline": {deadline},
+		"description": {"Kommunfullmäktige har beslutat att en strategi ska tas fram."},
 		"recipients": {"bromma", "farsta"}, "reminders": {"14d, 3d"}, "kf": {"1"}})
 	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/remisser/ks-2026-950-1") {
 		t.Fatalf("launch: %d %s", code, loc)
@@ -136,6 +137,11 @@ func TestPages(t *testing.T) {
 
 	off := newBrowser(t, srv.URL)
 	off.login("bromma.handlaggare")
+	// The officer reads what the remiss is about where they answer it.
+	if _, body, _ := off.get("/uppdrag/" + asg); !strings.Contains(body, "Kommunfullmäktige har beslutat att en strategi ska tas fram.") ||
+		!strings.Contains(body, `href="/dokument/missiv.`+id+`">Missiv</a>`) || !strings.Contains(body, `<a href="/arkiv">Arkiv</a>`) {
+		t.Errorf("the assignment page does not show the remiss:\n%s", body)
+	}
 	token = off.csrf("/uppdrag/" + asg)
 	form := url.Values{"csrf": {token}, "action": {"submit"}, "proposals": {""}, "summary": {"Vi tillstyrker."},
 		"opinions": {"Förvaltningen delar bedömningen – ”viktigt”."}, "signatories": {"Lars Wennberg, tf stadsdelsdirektör"},
