@@ -121,7 +121,7 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 		}
 	}
 	data := map[string]any{"Assignment": a, "Remiss": rm, "OrgName": org.Name, "State": a.State.Label(), "Bilagor": bilagor,
-		"RoundDocs": roundDocs,
+		"RoundDocs":  roundDocs,
 		"CanEdit":    may(remiss.ActAttach, p.User.Actor(), a),
 		"CanApprove": may(remiss.ActApprove, p.User.Actor(), a)}
 	if a.ResponseVersionID != "" {
@@ -129,12 +129,15 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 		if err != nil {
 			return nil, err
 		}
-		data["Version"], data["SHA256"] = v.Content, v.SHA256
+		data["Version"], data["SHA256"], data["VersionAt"] = v.Content, v.SHA256, v.CreatedAt
 		if len(p.Form) == 0 {
 			for k, val := range responseForm(v.Content) {
 				p.Form[k] = val
 			}
 		}
+	}
+	if err := s.latestWord(ctx, a, data); err != nil {
+		return nil, err
 	}
 	if err := s.routeData(ctx, p, a, data); err != nil {
 		return nil, err
@@ -248,4 +251,28 @@ func (s *Server) postApprove(r *http.Request, actor remiss.Actor, id string) err
 func (s *Server) postReturn(r *http.Request, actor remiss.Actor, id string) error {
 	_, err := s.Rounds.Return(r.Context(), actor, id, r.PostFormValue("comment"))
 	return err
+}
+
+// latestWord puts on the assignment page the latest word addressed to
+// those who work on it: the signatory's comment when the answer came back
+// for revision (until a newer version is saved), and an anstånd asked for
+// that waits for the Coordinator.
+func (s *Server) latestWord(ctx context.Context, a store.Assignment, data map[string]any) error {
+	notes, err := s.Store.LatestNotes(ctx, a.RemissID)
+	if err != nil {
+		return err
+	}
+	if n, ok := notes[a.ID]["return"]; ok && a.State == remiss.StateDrafting {
+		if v, ok := data["VersionAt"].(time.Time); !ok || n.CreatedAt.After(v) {
+			data["ReturnNote"] = n
+		}
+	}
+	until, reason, ok, err := s.Store.PendingExtension(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	if ok {
+		data["PendingExtension"] = map[string]string{"Until": until, "Reason": reason}
+	}
+	return nil
 }

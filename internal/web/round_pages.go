@@ -181,7 +181,9 @@ func (s *Server) postRound(w http.ResponseWriter, r *http.Request, p page) error
 
 type recipientRow struct {
 	Org, OrgName, State, Deadline, PendingUntil string
-	Late, Open                                  bool
+	// The reasons the recipient gave: for the anstånd it asks, for declining.
+	PendingReason, DeclineReason string
+	Late, Open                   bool
 	Reminders                                   int
 	recipientRoute
 }
@@ -219,6 +221,10 @@ func (s *Server) roundData(ctx context.Context, p page, id string) (map[string]a
 			reminders[m.AssignmentID]++
 		}
 	}
+	notes, err := s.Store.LatestNotes(ctx, rm.ID)
+	if err != nil {
+		return nil, err
+	}
 	var rows []recipientRow
 	for _, a := range asgs {
 		org, err := s.Store.Org(ctx, a.Org)
@@ -229,8 +235,11 @@ func (s *Server) roundData(ctx context.Context, p page, id string) (map[string]a
 			Reminders: reminders[a.ID], Open: a.State.Open() && rm.State == remiss.RemissOpen}
 		if !a.State.Done() {
 			if st, err := s.Rounds.AssignmentStatus(ctx, a.ID); err == nil && st.Pending != nil {
-				row.PendingUntil = st.Pending.Until
+				row.PendingUntil, row.PendingReason = st.Pending.Until, notes[a.ID]["extension"].Body
 			}
+		}
+		if a.State == remiss.StateDeclined {
+			row.DeclineReason = notes[a.ID]["decline"].Body
 		}
 		if row.recipientRoute, err = s.recipientRoute(ctx, a); err != nil {
 			return nil, err

@@ -166,14 +166,38 @@ func TestPages(t *testing.T) {
 		t.Fatalf("submit: %d", code)
 	}
 
+	// The chef sends the answer back with a comment, which the officer
+	// then reads on the page; the officer asks for anstånd and sees it
+	// wait, and KS sees its reason; then the officer submits again.
+	chef := newBrowser(t, srv.URL)
+	chef.login("bromma.chef")
+	if code, _, _ := chef.post("/uppdrag/"+asg+"/atersand", url.Values{"csrf": {chef.csrf("/uppdrag/" + asg)}, "comment": {"Komplettera bakgrunden, tack."}}); code != http.StatusSeeOther {
+		t.Fatalf("return: %d", code)
+	}
+	if _, body, _ := off.get("/uppdrag/" + asg); !strings.Contains(body, "Återsänt för komplettering") || !strings.Contains(body, "Komplettera bakgrunden, tack.") {
+		t.Errorf("the officer does not see the chef's comment:\n%s", body)
+	}
+	until := time.Now().AddDate(0, 3, 0).Format("2006-01-02")
+	if code, _, _ := off.post("/uppdrag/"+asg+"/anstand", url.Values{"csrf": {off.csrf("/uppdrag/" + asg)}, "until": {until}, "reason": {"Nämnden sammanträder först i april."}}); code != http.StatusSeeOther {
+		t.Fatalf("anstånd: %d", code)
+	}
+	if _, body, _ := off.get("/uppdrag/" + asg); !strings.Contains(body, "Anstånd till "+until+" är begärt") || !strings.Contains(body, "Nämnden sammanträder först i april.") {
+		t.Errorf("the officer does not see their pending anstånd:\n%s", body)
+	}
+	if _, body, _ := coord.get("/remisser/" + id); !strings.Contains(body, "Skäl: Nämnden sammanträder först i april.") {
+		t.Errorf("KS does not see the reason for the anstånd:\n%s", body)
+	}
+	form.Set("csrf", off.csrf("/uppdrag/"+asg))
+	if code, _, _ := off.post("/uppdrag/"+asg+"/svar", form); code != http.StatusSeeOther {
+		t.Fatalf("submit again: %d", code)
+	}
+
 	foreign := newBrowser(t, srv.URL)
 	foreign.login("farsta.chef")
 	if code, _, _ := foreign.get("/uppdrag/" + asg); code != 404 {
 		t.Errorf("another organisation's assignment: %d", code)
 	}
 
-	chef := newBrowser(t, srv.URL)
-	chef.login("bromma.chef")
 	_, body, _ = chef.get("/uppdrag/" + asg)
 	sha := regexp.MustCompile(`name="sha256" value="([0-9a-f]{64})"`).FindStringSubmatch(body)
 	if sha == nil || !strings.Contains(body, "Nämnden godkänner tjänsteutlåtandet.") {
@@ -199,6 +223,9 @@ func TestPages(t *testing.T) {
 	}
 	if _, body, _ := reg.get("/dokument/statement." + asg + "/verifiering"); !strings.Contains(body, "<strong>Giltig</strong>") {
 		t.Errorf("verification page:\n%s", body)
+	}
+	if _, body, _ := coord.get("/remisser/" + id); !strings.Contains(body, "Skäl: Berör inte nämnden.") {
+		t.Errorf("KS does not see why Farsta declined:\n%s", body)
 	}
 	if _, body, _ := coord.get("/remisser"); !strings.Contains(body, "1 besvarade, 1 avstår, 0 öppna") {
 		t.Errorf("rounds page:\n%s", body)
