@@ -48,8 +48,8 @@ var pages = func() map[string]*template.Template {
 			return input{ID: id, Name: id, Label: label, Hint: hint, Value: p.Form[id], Error: p.Errors.For(id), Rows: rows}
 		},
 		// named posts a field under another name than its ID (see pageKeys).
-		"named":   func(in input, name string) input { in.Name = name; return in },
-		"choices": func(p page, options any) choices { return choices{P: p, Options: options} },
+		"named":    func(in input, name string) input { in.Name = name; return in },
+		"choices":  func(p page, options any) choices { return choices{P: p, Options: options} },
 		"docLabel": docLabel,
 	}
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html", "web/decision.html"))

@@ -184,7 +184,7 @@ type recipientRow struct {
 	// The reasons the recipient gave: for the anstånd it asks, for declining.
 	PendingReason, DeclineReason string
 	Late, Open                   bool
-	Reminders                                   int
+	Reminders                    int
 	recipientRoute
 }
 

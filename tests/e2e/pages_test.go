@@ -112,7 +112,7 @@ func TestPages(t *testing.T) {
 	code, _, loc := coord.post("/remisser", url.Values{"csrf": {token}, "dnr": {"KS 2026/950-1"},
 		"title": {"Strategi för Stockholm som smart och uppkopplad stad"}, "deadline": {deadline},
 		"description": {"Kommunfullmäktige har beslutat att en strategi ska tas fram."},
-		"recipients": {"bromma", "farsta"}, "reminders": {"14d, 3d"}, "kf": {"1"}})
+		"recipients":  {"bromma", "farsta"}, "reminders": {"14d, 3d"}, "kf": {"1"}})
 	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/remisser/ks-2026-950-1") {
 		t.Fatalf("launch: %d %s", code, loc)
 	}
