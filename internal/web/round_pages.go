@@ -184,6 +184,7 @@ type recipientRow struct {
 	// The reasons the recipient gave: for the anstånd it asks, for declining.
 	PendingReason, DeclineReason string
 	Late, Open                   bool
+	Answered                     bool // done, or approved and its statement on the way
 	Reminders                    int
 	recipientRoute
 }
@@ -232,7 +233,8 @@ func (s *Server) roundData(ctx context.Context, p page, id string) (map[string]a
 			return nil, err
 		}
 		row := recipientRow{Org: a.Org, OrgName: org.Name, State: a.State.Label(), Deadline: a.Deadline, Late: a.Late,
-			Reminders: reminders[a.ID], Open: a.State.Open() && rm.State == remiss.RemissOpen}
+			Reminders: reminders[a.ID], Open: a.State.Open() && rm.State == remiss.RemissOpen,
+			Answered: a.State.Done() || a.State == remiss.StateApproved}
 		if !a.State.Done() {
 			if st, err := s.Rounds.AssignmentStatus(ctx, a.ID); err == nil && st.Pending != nil {
 				row.PendingUntil, row.PendingReason = st.Pending.Until, notes[a.ID]["extension"].Body
@@ -288,4 +290,43 @@ func (s *Server) postRemindNow(w http.ResponseWriter, r *http.Request, p page) e
 		return err
 	}
 	return redirect(w, r, "/remisser/"+id, "paminnelse")
+}
+
+// confirmRoundAction says what closing or withdrawing the round will do,
+// before it is done: who has not answered, which anstånd wait for a
+// decision, who will be told.
+func (s *Server) confirmRoundAction(w http.ResponseWriter, r *http.Request, p page) error {
+	withdraw := strings.HasSuffix(r.URL.Path, "/aterkalla")
+	action := remiss.ActClose
+	if withdraw {
+		action = remiss.ActWithdraw
+	}
+	if err := remiss.MayAct(action, p.User.Actor(), ""); err != nil {
+		return err
+	}
+	data, err := s.roundData(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	rm := data["Remiss"].(store.Remiss)
+	if rm.State != remiss.RemissOpen {
+		return remiss.Refuse(remiss.KindConflict, "remissomgången är redan avslutad")
+	}
+	var unanswered, pending, recipients []string
+	for _, row := range data["Rows"].([]recipientRow) {
+		recipients = append(recipients, row.OrgName)
+		if !row.Answered {
+			unanswered = append(unanswered, row.OrgName+" ("+row.State+")")
+		}
+		if row.PendingUntil != "" {
+			pending = append(pending, row.OrgName+": till "+row.PendingUntil)
+		}
+	}
+	p.Title = "Stäng remissomgången"
+	if withdraw {
+		p.Title = "Återkalla remissen"
+	}
+	p.Data = map[string]any{"Remiss": rm, "Withdraw": withdraw, "Unanswered": unanswered, "OpenExtensions": pending, "Recipients": recipients}
+	s.render(w, http.StatusOK, "confirm_round", p)
+	return nil
 }

@@ -207,6 +207,20 @@ func TestPages(t *testing.T) {
 		t.Fatalf("approve: %d", code)
 	}
 
+	// Before closing or withdrawing, KS is told what follows: who has not
+	// answered, which anstånd waits, who will be told.
+	if code, body, _ := coord.get("/remisser/" + id + "/stang"); code != 200 || !strings.Contains(body, "1 har inte svarat") ||
+		!strings.Contains(body, "Farsta stadsdelsnämnd") || !strings.Contains(body, "Bromma stadsdelsnämnd: till "+until) ||
+		!strings.Contains(body, `action="/remisser/`+id+`/stang"`) {
+		t.Errorf("close confirmation: %d\n%s", code, body)
+	}
+	if _, body, _ := coord.get("/remisser/" + id + "/aterkalla"); !strings.Contains(body, "Alla 2 remissinstanser får ett meddelande") {
+		t.Errorf("withdraw confirmation:\n%s", body)
+	}
+	if code, _, _ := off.get("/remisser/" + id + "/stang"); code != http.StatusForbidden {
+		t.Errorf("close confirmation for an officer: %d", code)
+	}
+
 	// Farsta declines; the round closes; the registrator finds and verifies.
 	fReg := newBrowser(t, srv.URL)
 	fReg.login("farsta.registrator")
