@@ -130,8 +130,10 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 			return nil, err
 		}
 		data["Version"], data["SHA256"], data["VersionAt"] = v.Content, v.SHA256, v.CreatedAt
-		if len(p.Form) == 0 {
-			for k, val := range responseForm(v.Content) {
+		// The saved answer fills every field the request did not bring: a
+		// form error elsewhere on the page (anstånd, decline) never blanks it.
+		for k, val := range responseForm(v.Content) {
+			if _, typed := p.Form[k]; !typed {
 				p.Form[k] = val
 			}
 		}

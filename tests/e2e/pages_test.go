@@ -142,6 +142,16 @@ func TestPages(t *testing.T) {
 		!strings.Contains(body, `href="/dokument/missiv.`+id+`">Missiv</a>`) || !strings.Contains(body, `<a href="/arkiv">Arkiv</a>`) {
 		t.Errorf("the assignment page does not show the remiss:\n%s", body)
 	}
+	// Half an answer is saved as a draft; an error in the anstånd form
+	// leaves it on the page.
+	if code, _, _ := off.post("/uppdrag/"+asg+"/svar", url.Values{"csrf": {off.csrf("/uppdrag/" + asg)}, "action": {"draft"},
+		"summary": {"Vi har bara hunnit börja."}}); code != http.StatusSeeOther {
+		t.Errorf("saving half an answer: %d", code)
+	}
+	if code, body, _ := off.post("/uppdrag/"+asg+"/anstand", url.Values{"csrf": {off.csrf("/uppdrag/" + asg)}, "until": {"i morgon"}, "reason": {"Vi behöver tid."}}); code != 422 ||
+		!strings.Contains(body, "Vi har bara hunnit börja.") || !strings.Contains(body, "Vi behöver tid.") {
+		t.Errorf("an anstånd error blanks the answer: %d\n%s", code, body)
+	}
 	token = off.csrf("/uppdrag/" + asg)
 	form := url.Values{"csrf": {token}, "action": {"submit"}, "proposals": {""}, "summary": {"Vi tillstyrker."},
 		"opinions": {"Förvaltningen delar bedömningen – ”viktigt”."}, "signatories": {"Lars Wennberg, tf stadsdelsdirektör"},
