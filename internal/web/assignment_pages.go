@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -149,6 +151,14 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 
 func (s *Server) assignmentPage(w http.ResponseWriter, r *http.Request, p page) error {
 	a, rm, err := s.ownAssignment(r.Context(), p.User, r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) && remiss.MayFollowRounds(p.User.Actor()) {
+		// KS follows a link to an answer (in a message about an anstånd or
+		// a decline) to where it sees the answer: its row on the round page.
+		if a, err := s.Store.Assignment(r.Context(), r.PathValue("id")); err == nil {
+			http.Redirect(w, r, "/remisser/"+url.PathEscape(a.RemissID)+"#"+url.PathEscape(a.Org), http.StatusSeeOther)
+			return nil
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -191,6 +192,12 @@ type recipientRow struct {
 
 func (s *Server) roundPage(w http.ResponseWriter, r *http.Request, p page) error {
 	if !remiss.MayFollowRounds(p.User.Actor()) {
+		// A recipient who follows a link to the round (the missiv's) lands
+		// on its own part of it.
+		if a, err := s.Store.Assignment(r.Context(), remiss.AssignmentID(r.PathValue("id"), p.User.Org)); err == nil {
+			http.Redirect(w, r, "/uppdrag/"+url.PathEscape(a.ID), http.StatusSeeOther)
+			return nil
+		}
 		return store.ErrNotFound
 	}
 	data, err := s.roundData(r.Context(), p, r.PathValue("id"))

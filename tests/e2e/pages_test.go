@@ -202,6 +202,15 @@ func TestPages(t *testing.T) {
 		t.Fatalf("submit again: %d", code)
 	}
 
+	// Links land where their reader may look: KS following a link to an
+	// answer comes to its row on the round page, a recipient following the
+	// missiv's link to the round comes to its own assignment.
+	if code, _, h := coord.get("/uppdrag/" + asg); code != http.StatusSeeOther || h.Get("Location") != "/remisser/"+id+"#bromma" {
+		t.Errorf("KS on an answer's link: %d %s", code, h.Get("Location"))
+	}
+	if code, _, h := off.get("/remisser/" + id); code != http.StatusSeeOther || h.Get("Location") != "/uppdrag/"+asg {
+		t.Errorf("a recipient on the round's link: %d %s", code, h.Get("Location"))
+	}
 	foreign := newBrowser(t, srv.URL)
 	foreign.login("farsta.chef")
 	if code, _, _ := foreign.get("/uppdrag/" + asg); code != 404 {
