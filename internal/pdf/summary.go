@@ -12,8 +12,6 @@ type SummaryEntry struct {
 	Late     bool
 	Date     string // when the answer came in
 	Summary  string // the answer's Sammanfattning, or the reason for declining
-	Document string // file name of the statement
-	SHA256   string
 	Decision string // who decided the answer: on delegation, or the nämnd at a meeting
 }
 
@@ -76,9 +74,6 @@ func (d *doc) entry(e SummaryEntry) {
 	if e.Summary != "" {
 		d.f.Ln(1)
 		d.paragraphs(e.Summary)
-	}
-	if e.SHA256 != "" {
-		d.note("Dokument: " + e.Document + ", SHA-256 " + e.SHA256)
 	}
 	d.f.Ln(2)
 }

@@ -166,3 +166,57 @@ func TestStatementShowsItsApproval(t *testing.T) {
 		t.Errorf("an unapproved statement shows an approval:\n%.600s", text)
 	}
 }
+
+var (
+	hexRun        = regexp.MustCompile(`(?i)\b[0-9a-f]{16,}\b`)
+	englishLabels = regexp.MustCompile(`(?i)\b(statements?|summary|minutes|missive|cover letter|page|date|approved|approval|signed|signatures?|attachments?|drafts?|decisions?|proposals?|documents?|answered|declined|missed|late)\b`)
+)
+
+// TestDocumentsAreForPeople: no document shows a checksum or an English
+// word, in its text or in the title, subject and author a reader sees.
+func TestDocumentsAreForPeople(t *testing.T) {
+	approved := sample()
+	approved.Approved = pdf.Approval{Name: "Lars Wennberg", Title: "tf stadsdelsdirektör", Date: approved.Date}
+	docs := map[string]func() ([]byte, error){
+		"statement": func() ([]byte, error) { return pdf.Statement(approved) },
+		"summary": func() ([]byte, error) {
+			return pdf.Summary(pdf.SummaryData{Dnr: "KS 2016/171-908", Title: "Strategi", Date: approved.Date, Deadline: "2016-09-30",
+				Entries: []pdf.SummaryEntry{{Org: "Farsta stadsdelsnämnd", Outcome: "Besvarad", Date: "2016-09-20", Summary: "Farsta tillstyrker.",
+					Decision: "Beslut av Farsta stadsdelsnämnd 2016-09-15, § 7: bifall till förslaget."}},
+				Answered: 1, Closed: "Samtliga remissinstanser har svarat.", Signatory: pdf.Signatory{Name: "Anna Samordnare", Title: "Remissamordnare"}})
+		},
+		"missiv": func() ([]byte, error) {
+			return pdf.Missiv(pdf.MissivData{Dnr: "KS 2016/171-908", Title: "Strategi", Date: approved.Date, Deadline: "2016-09-30",
+				Description: "Stadsledningskontoret har tagit fram ett förslag.", Recipients: []string{"Farsta stadsdelsnämnd"},
+				Coordinator: pdf.Signatory{Name: "Anna Samordnare", Title: "Remissamordnare"}, Contact: "anna@example.org", Link: "http://localhost:8080/remisser/ks-2016-171-908"})
+		},
+		"minutes": func() ([]byte, error) {
+			return pdf.Minutes(pdf.MinutesData{Body: "Farsta stadsdelsnämnd", MeetingDate: "2016-09-15", Date: approved.Date, Dnr: "KS 2016/171-908",
+				Paragraph: "§ 7", Title: "Svar på remiss: Strategi", Proposal: []string{"Nämnden godkänner tjänsteutlåtandet."},
+				Decision: []string{"Nämnden beslutar i enlighet med förvaltningens förslag."}, Immediate: true,
+				Secretary: pdf.Signatory{Name: "Karin Sekreterare", Title: "Nämndsekreterare"}, Documents: []string{"Förvaltningens tjänsteutlåtande daterat 2016-08-30"}})
+		},
+	}
+	for name, render := range docs {
+		b, err := render()
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := write(t, name+"-people.pdf", b)
+		text := run(t, "pdftotext", "-enc", "UTF-8", path, "-")
+		info := ""
+		for _, l := range strings.Split(run(t, "pdfinfo", path), "\n") {
+			for _, label := range []string{"Title:", "Subject:", "Author:"} {
+				if v, ok := strings.CutPrefix(l, label); ok {
+					info += strings.TrimSpace(v) + "\n"
+				}
+			}
+		}
+		if h := hexRun.FindAllString(text+info, -1); len(h) > 0 {
+			t.Errorf("%s shows checksums %q", name, h)
+		}
+		if w := englishLabels.FindAllString(text+info, -1); len(w) > 0 {
+			t.Errorf("%s has English words %q", name, w)
+		}
+	}
+}
