@@ -54,18 +54,32 @@ func (d *doc) paragraphs(text string) {
 				items = nil
 			}
 		}
-		for _, b := range blocks(p) {
+		bs := blocks(p)
+		for i, b := range bs {
 			if b.label != "" {
 				items = append(items, b)
 				continue
 			}
 			flush()
 			d.font(bodySize)
+			d.keep(b.text, i+1 < len(bs))
 			d.f.MultiCell(0, lineHeight, b.text, "", "L", false)
 		}
 		flush()
 		d.f.Ln(2)
 	}
+}
+
+// keep starts a new page before text rather than leave its first line
+// alone at the foot of a page; a short text that leads into a list
+// (withNext) keeps the list's first item with it.
+func (d *doc) keep(text string, withNext bool) {
+	lines := len(d.f.SplitText(text, d.width()-2*d.f.GetCellMargin()))
+	need := min(lines, 2)
+	if withNext && lines <= 4 {
+		need = lines + 2
+	}
+	d.ensure(float64(need) * lineHeight)
 }
 
 // numbered prints items as a list numbered 1., 2., …

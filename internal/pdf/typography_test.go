@@ -220,3 +220,25 @@ func TestDocumentsAreForPeople(t *testing.T) {
 		}
 	}
 }
+
+// TestALeadInStaysWithItsList: wherever the page breaks, the line that
+// leads into a list is on the page of the list's first item, and no
+// paragraph leaves its first line alone at a page foot.
+func TestALeadInStaysWithItsList(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders forty documents")
+	}
+	for k := 20; k < 60; k++ {
+		d := sample()
+		d.Sections = []pdf.Section{{Heading: "Ärendets beredning", Body: strings.Repeat("Fyllnadsrad.\n", k) +
+			"\nFörvaltningen har inhämtat synpunkter från:\n- Förstapunkten, äldreomsorgen\n- förskolan"}}
+		b, err := pdf.Statement(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws := words(t, write(t, "keep.pdf", b))
+		if lead, item := find(t, ws, "inhämtat"), find(t, ws, "Förstapunkten,"); lead.page != item.page {
+			t.Errorf("%d filler lines: the lead-in on page %d, its list on page %d", k, lead.page, item.page)
+		}
+	}
+}
