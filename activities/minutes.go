@@ -113,7 +113,7 @@ func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.D
 	}
 	if asg.DocumentID != "" {
 		if st, err := a.Store.Document(ctx, asg.DocumentID); err == nil {
-			data.Documents = []string{fmt.Sprintf("Tjänsteutlåtande %s, SHA-256 %s", st.CreatedAt.In(remiss.Stockholm).Format(remiss.DateLayout), st.SHA256)}
+			data.Documents = []string{"Förvaltningens tjänsteutlåtande daterat " + st.CreatedAt.In(remiss.Stockholm).Format(remiss.DateLayout)}
 		}
 	}
 	var next remiss.Meeting
@@ -194,7 +194,7 @@ func (a *Activities) stepMinutes(ctx context.Context, r store.Remiss, d store.De
 		data.Decision = append(data.Decision, d.Wording)
 	}
 	if summary, err := a.Store.Document(ctx, SummaryDocumentID(r.ID)); err == nil {
-		data.Documents = []string{fmt.Sprintf("Sammanställning av remissvar %s, SHA-256 %s", summary.CreatedAt.In(remiss.Stockholm).Format(remiss.DateLayout), summary.SHA256)}
+		data.Documents = []string{"Sammanställning av remissvar daterad " + summary.CreatedAt.In(remiss.Stockholm).Format(remiss.DateLayout)}
 	}
 	doc, err := a.minutesDocument(ctx, d, remiss.KS, body, data) // the city's seal, in the name of the body that decided
 	if err != nil {

@@ -114,7 +114,18 @@ func (a *Activities) statementDocument(ctx context.Context, asg store.Assignment
 	if err != nil {
 		return doc, nonRetryableIfNotFound(err)
 	}
-	body, err := pdf.Statement(pdf.StatementOf(r.Dnr, r.Title, org, v.Content, in.At, in.Late))
+	data := pdf.StatementOf(r.Dnr, r.Title, org, v.Content, in.At, in.Late)
+	if in.ApprovedBy != "" {
+		approver, err := a.user(ctx, in.ApprovedBy)
+		if err != nil {
+			return doc, err
+		}
+		data.Approved = pdf.Approval{Name: approver.DisplayName, Title: approver.Title, Date: data.Date}
+		if data.Approved.Name == "" {
+			data.Approved.Name = in.ApprovedBy
+		}
+	}
+	body, err := pdf.Statement(data)
 	if err != nil {
 		return doc, err
 	}

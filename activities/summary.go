@@ -100,7 +100,8 @@ func (a *Activities) summaryDocument(ctx context.Context, r store.Remiss, in Rou
 }
 
 // summaryData lays out every recipient's outcome: the answer's
-// sammanfattning, its statement and who decided it, or why it declined.
+// sammanfattning and who decided it, or why it declined. Checksums stay in
+// the archive and on the verification page, not in the text people read.
 func (a *Activities) summaryData(ctx context.Context, r store.Remiss, in RoundInput) (pdf.SummaryData, error) {
 	asgs, err := a.Store.Assignments(ctx, r.ID)
 	if err != nil {
@@ -136,9 +137,6 @@ func (a *Activities) summaryData(ctx context.Context, r store.Remiss, in RoundIn
 				return data, err
 			}
 			e.Summary = v.Content.Summary
-			if doc, err := a.Store.Document(ctx, asg.DocumentID); err == nil {
-				e.Document, e.SHA256 = doc.Filename, doc.SHA256
-			}
 			e.Decision = decided[asg.ID]
 		case remiss.StateDeclined:
 			data.Declined++
@@ -179,9 +177,6 @@ func (a *Activities) decidedBy(ctx context.Context, remissID string) (map[string
 			text := fmt.Sprintf("Beslut av %s %s, %s: %s.", d.Body, d.HeldOn, d.Paragraph, strings.ToLower(d.Verdict.Label()))
 			if d.Verdict == remiss.VerdictAndrat {
 				text += " Nämndens beslut: " + d.Wording
-			}
-			if doc, err := a.Store.Document(ctx, d.DocumentID); err == nil {
-				text += " Protokollsutdrag " + doc.Filename + ", SHA-256 " + doc.SHA256
 			}
 			out[d.AssignmentID] = text
 		}

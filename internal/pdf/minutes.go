@@ -29,26 +29,25 @@ type MinutesData struct {
 // paragraph with the ärende, the proposal, the decision, reservations and
 // the justering, then the secretary's attestation.
 func Minutes(m MinutesData) ([]byte, error) {
-	d := newDoc("Protokollsutdrag "+m.Paragraph+": "+m.Title, m.Body, "Protokollsutdrag "+m.Dnr, m.Date)
+	d := newDoc("Protokollsutdrag "+m.Paragraph+": "+m.Title, m.Body, "Protokollsutdrag "+m.Dnr, m.Dnr, m.Date, m)
 	d.f.AddPage()
 	d.headerBlock(m.Body, "", "PROTOKOLLSUTDRAG", m.Date, m.Dnr, [][2]string{{"Sammanträde", m.MeetingDate}}, "")
-	d.font("B", 16)
-	d.f.MultiCell(0, 7.5, m.Paragraph+" "+m.Title, "", "L", false)
+	d.title(m.Paragraph+" "+m.Title, "")
 	if len(m.Documents) > 0 {
-		d.heading("Handlingar", 13)
+		d.heading("Handlingar")
 		d.numbered(m.Documents)
 	}
 	if len(m.Proposal) > 0 {
-		d.heading("Förslag till beslut", 13)
+		d.heading("Förslag till beslut")
 		d.numbered(m.Proposal)
 	}
-	d.heading("Beslut", 13)
+	d.heading("Beslut")
 	d.paragraphs(strings.Join(m.Decision, "\n\n"))
 	if strings.TrimSpace(m.Reservations) != "" {
-		d.heading("Reservationer", 13)
+		d.heading("Reservationer")
 		d.paragraphs(m.Reservations)
 	}
-	d.heading("Justering", 13)
+	d.heading("Justering")
 	if m.Immediate {
 		d.paragraphs("Beslutet justeras omedelbart.")
 	} else {

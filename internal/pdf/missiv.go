@@ -22,18 +22,18 @@ type MissivData struct {
 // Missiv renders the cover letter: what is sent, to whom, by when, and how
 // to answer.
 func Missiv(m MissivData) ([]byte, error) {
-	d := newDoc("Remiss: "+m.Title, "Kommunstyrelsen", "Missiv "+m.Dnr, m.Date)
+	d := newDoc("Remiss: "+m.Title, "Kommunstyrelsen", "Missiv "+m.Dnr, m.Dnr, m.Date, m)
+	d.head[0] = "Kommunstyrelsen · Stadsledningskontoret"
 	d.f.AddPage()
 	d.headerBlock("Kommunstyrelsen", "Stadsledningskontoret", "MISSIV", m.Date, m.Dnr, [][2]string{{"Svarsdatum", m.Deadline}}, "Till remissinstanserna")
-	d.font("B", 16)
-	d.f.MultiCell(0, 7.5, "Remiss: "+m.Title, "", "L", false)
-	d.heading("Till remissinstanserna", 13)
+	d.title("Remiss: "+m.Title, "")
+	d.heading("Till remissinstanserna")
 	d.numbered(m.Recipients)
 	if strings.TrimSpace(m.Description) != "" {
-		d.heading("Ärendet", 13)
+		d.heading("Ärendet")
 		d.paragraphs(m.Description)
 	}
-	d.heading("Så svarar ni", 13)
+	d.heading("Så svarar ni")
 	d.paragraphs(fmt.Sprintf("Kommunstyrelsen önskar ert yttrande senast %s. Svara i Remiss, där registratorn fördelar ärendet till en handläggare: %s\n\n"+
 		"Ange diarienummer %s i all kommunikation. Om nämnden inte avser att yttra sig, meddela det i Remiss. "+
 		"Behöver ni mer tid, begär anstånd i Remiss med en motivering före svarsdatum.\n\nFrågor besvaras av %s, %s.",

@@ -1,9 +1,11 @@
 // Package pdf draws the documents of a round: the tjänsteutlåtande a nämnd
 // answers with (statement.go), the sammanställning KS compiles (summary.go),
 // the missiv that goes out with a remiss (missiv.go) and the protokollsutdrag
-// of a decision (minutes.go). This file holds what they share. Fonts are the
-// Go fonts, embedded in the binary, so every machine renders the same bytes
-// and every Swedish character (å ä ö é ” –) is covered.
+// of a decision (minutes.go). This file holds what they share: the page,
+// its running header and footer, and the facts at the top of the first
+// page; text.go sets the running text, lists and signatures; fonts.go holds
+// the fonts. The look follows ../shared/reference: sans-serif headings and
+// facts, serif running text.
 package pdf
 
 import (
@@ -13,9 +15,6 @@ import (
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goitalic"
-	"golang.org/x/image/font/gofont/goregular"
 )
 
 // Signatory is printed under the proposals.
@@ -23,7 +22,9 @@ type Signatory struct {
 	Name, Title, Unit string
 }
 
-// Section is a heading and its text; blank lines separate paragraphs.
+// Section is a heading and its text; blank lines separate paragraphs, and
+// lines that begin with a bullet (-, –, •, *) or a number ("1.", "2)") are
+// list items.
 type Section struct {
 	Heading string
 	Body    string
@@ -34,22 +35,37 @@ const (
 	marginRight  = 20.0
 	marginTop    = 20.0
 	marginBottom = 22.0
-	bodySize     = 11.0
+	bodySize     = 11.5 // serif running text
 	lineHeight   = 5.4
+	headingSize  = 12.5 // sans bold
+	titleSize    = 16
+	factsSize    = 10 // the facts in the header block
+	smallSize    = 8  // labels, running header and footer
+	noteSize     = 9.5
 )
+
+// gray is the colour of labels, the running header and the footer.
+var gray = [3]int{90, 90, 90}
 
 type doc struct {
 	f    *fpdf.Fpdf
 	meta meta
+	// head is the running header of every page after the first: who and
+	// which ärende, at the left and the right.
+	head [2]string
+	// faces are the fonts the document may use (facesFor); added, those
+	// fpdf has been given.
+	faces map[face][]byte
+	added map[face]bool
 }
 
-func newDoc(title, author, subject string, date time.Time) *doc {
+// newDoc starts a document for author (the organisation, printed in the
+// footer) whose later pages carry dnr and date in their running header;
+// data is everything the document will print, for the choice of faces.
+func newDoc(title, author, subject, dnr string, date time.Time, data any) *doc {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetMargins(marginLeft, marginTop, marginRight)
 	f.SetAutoPageBreak(true, marginBottom)
-	f.AddUTF8FontFromBytes("go", "", goregular.TTF)
-	f.AddUTF8FontFromBytes("go", "B", gobold.TTF)
-	f.AddUTF8FontFromBytes("go", "I", goitalic.TTF)
 	// No text goes to fpdf's Info dictionary: archival writes Info itself.
 	f.SetCreationDate(date)
 	f.SetModificationDate(date)
@@ -57,23 +73,63 @@ func newDoc(title, author, subject string, date time.Time) *doc {
 	f.SetCompression(true)
 	f.SetLang("sv-SE")
 	f.AliasNbPages("{nb}")
-	f.SetFooterFunc(func() {
-		pageW, pageH := f.GetPageSize()
-		f.SetDrawColor(160, 160, 160)
-		f.SetLineWidth(0.2)
-		f.Line(marginLeft, pageH-15, pageW-marginRight, pageH-15)
-		f.SetY(-14)
-		f.SetFont("go", "", 8)
-		f.SetTextColor(90, 90, 90)
-		f.CellFormat(120, 5, author+" · Stockholms stad", "", 0, "L", false, 0, "")
-		f.SetTextColor(0, 0, 0)
-		f.SetFont("go", "", 9)
-		f.CellFormat(0, 5, fmt.Sprintf("Sida %d ({nb})", f.PageNo()), "", 0, "R", false, 0, "")
-	})
-	return &doc{f: f, meta: meta{Title: title, Author: author, Subject: subject, Date: date}}
+	d := &doc{f: f, meta: meta{Title: title, Author: author, Subject: subject, Date: date},
+		head: [2]string{author, "Dnr " + dnr + " · " + date.Format("2006-01-02")}, faces: facesFor(data), added: map[face]bool{}}
+	f.SetHeaderFunc(d.runningHead)
+	f.SetFooterFunc(d.footer)
+	return d
 }
 
-func (d *doc) font(style string, size float64) { d.f.SetFont("go", style, size) }
+func (d *doc) runningHead() {
+	if d.f.PageNo() < 2 {
+		return
+	}
+	d.small()
+	d.f.SetXY(marginLeft, 11)
+	d.f.CellFormat(110, 4, d.head[0], "", 0, "L", false, 0, "")
+	d.f.CellFormat(0, 4, d.head[1], "", 0, "R", false, 0, "")
+	d.f.SetTextColor(0, 0, 0)
+	d.f.SetXY(marginLeft, marginTop)
+}
+
+func (d *doc) footer() {
+	pageW, pageH := d.f.GetPageSize()
+	d.f.SetDrawColor(160, 160, 160)
+	d.f.SetLineWidth(0.2)
+	d.f.Line(marginLeft, pageH-15, pageW-marginRight, pageH-15)
+	d.f.SetY(-14)
+	d.small()
+	d.f.CellFormat(120, 5, d.meta.Author+" · Stockholms stad", "", 0, "L", false, 0, "")
+	d.f.CellFormat(0, 5, fmt.Sprintf("Sida %d ({nb})", d.f.PageNo()), "", 0, "R", false, 0, "")
+	d.f.SetTextColor(0, 0, 0)
+}
+
+// small sets the gray small sans of labels, header and footer.
+func (d *doc) small() {
+	d.setFont(sans, "", smallSize)
+	d.f.SetTextColor(gray[0], gray[1], gray[2])
+}
+
+// note prints a line about the text that follows or precedes it (a status,
+// who decided) in gray sans.
+func (d *doc) note(text string) {
+	d.setFont(sans, "", noteSize)
+	d.f.SetTextColor(gray[0], gray[1], gray[2])
+	d.f.MultiCell(0, 4.8, text, "", "L", false)
+	d.f.SetTextColor(0, 0, 0)
+}
+
+// font sets the serif of running text.
+func (d *doc) font(size float64) { d.setFont(serif, "", size) }
+
+// sansFont sets the sans of headings and facts: "" or "B".
+func (d *doc) sansFont(style string, size float64) { d.setFont(sans, style, size) }
+
+// width is the printable width of the page.
+func (d *doc) width() float64 {
+	pageW, _ := d.f.GetPageSize()
+	return pageW - marginLeft - marginRight
+}
 
 // ensure starts a new page unless h millimetres remain above the footer.
 func (d *doc) ensure(h float64) {
@@ -83,50 +139,24 @@ func (d *doc) ensure(h float64) {
 	}
 }
 
-func (d *doc) heading(text string, size float64) {
+// title prints the document's title and, under it, its subtitle.
+func (d *doc) title(title, subtitle string) {
+	d.sansFont("B", titleSize)
+	d.f.MultiCell(0, 7.2, title, "", "L", false)
+	if subtitle != "" {
+		d.f.Ln(0.5)
+		d.sansFont("", 12)
+		d.f.MultiCell(0, 6, subtitle, "", "L", false)
+	}
+}
+
+func (d *doc) heading(text string) {
 	// A heading never stands alone at a page foot: keep room for two lines.
-	d.ensure(size*0.5 + 3*lineHeight)
-	d.f.Ln(3)
-	d.font("B", size)
-	d.f.MultiCell(0, size*0.5, text, "", "L", false)
+	d.ensure(headingSize*0.5 + 3*lineHeight)
+	d.f.Ln(3.5)
+	d.sansFont("B", headingSize)
+	d.f.MultiCell(0, headingSize*0.5, text, "", "L", false)
 	d.f.Ln(1.5)
-}
-
-func (d *doc) paragraphs(text string) {
-	d.font("", bodySize)
-	for _, p := range splitParagraphs(text) {
-		d.f.MultiCell(0, lineHeight, p, "", "L", false)
-		d.f.Ln(2)
-	}
-}
-
-// numbered prints items as "1." with a hanging indent.
-func (d *doc) numbered(items []string) {
-	d.font("", bodySize)
-	left, _, _, _ := d.f.GetMargins()
-	for i, item := range items {
-		d.ensure(lineHeight * 2)
-		y := d.f.GetY()
-		d.f.SetXY(left, y)
-		d.f.CellFormat(8, lineHeight, fmt.Sprintf("%d.", i+1), "", 0, "L", false, 0, "")
-		d.f.SetXY(left+8, y)
-		pageW, _ := d.f.GetPageSize()
-		d.f.MultiCell(pageW-left-marginRight-8, lineHeight, item, "", "L", false)
-		d.f.Ln(1.5)
-	}
-}
-
-func (d *doc) signatories(list []Signatory) {
-	for _, s := range list {
-		d.ensure(lineHeight * 4)
-		d.f.Ln(4)
-		d.font("", bodySize)
-		d.f.MultiCell(0, lineHeight, s.Name, "", "L", false)
-		d.f.MultiCell(0, lineHeight, s.Title, "", "L", false)
-		if s.Unit != "" {
-			d.f.MultiCell(0, lineHeight, s.Unit, "", "L", false)
-		}
-	}
 }
 
 // City is printed above every organisation block.
@@ -141,9 +171,9 @@ func (d *doc) headerBlock(org, unit, kind string, date time.Time, dnr string, ro
 	colX := pageW - marginRight - 75
 	top := d.f.GetY()
 	d.f.SetXY(left, top)
-	d.font("B", 14)
+	d.sansFont("B", 14)
 	d.f.CellFormat(80, 7, City, "", 2, "L", false, 0, "")
-	d.font("", 10)
+	d.sansFont("", factsSize)
 	for _, line := range []string{org, unit} {
 		if line != "" {
 			d.f.SetX(left)
@@ -153,29 +183,41 @@ func (d *doc) headerBlock(org, unit, kind string, date time.Time, dnr string, ro
 	leftBottom := d.f.GetY()
 
 	d.f.SetXY(colX, top)
-	d.font("B", 12)
+	d.sansFont("B", 12)
 	d.f.CellFormat(75, 7, kind, "", 2, "L", false, 0, "")
 	all := append([][2]string{{"Datum", date.Format("2006-01-02")}, {"Diarienummer", dnr}}, rows...)
 	for _, r := range all {
-		if r[1] == "" {
-			continue
+		if r[1] != "" {
+			d.fact(colX, 24, 51, r[0], r[1])
 		}
-		y := d.f.GetY()
-		d.f.SetXY(colX, y)
-		d.font("", 8)
-		d.f.SetTextColor(90, 90, 90)
-		d.f.CellFormat(24, 4.8, r[0], "", 0, "L", false, 0, "")
-		d.f.SetTextColor(0, 0, 0)
-		d.font("", 10)
-		d.f.SetXY(colX+24, y)
-		d.f.MultiCell(51, 4.8, r[1], "", "L", false)
 	}
 	if to != "" {
 		d.f.SetXY(colX, d.f.GetY()+4)
-		d.font("B", 10)
+		d.sansFont("B", factsSize)
 		d.f.MultiCell(75, 4.8, to, "", "L", false)
 	}
 	d.f.SetY(max(leftBottom, d.f.GetY()) + 10)
+}
+
+// fact prints a gray label and its value at x, the value labelW to the
+// right in a column w wide. A value of one word (an e-mail address) that
+// is wider than the column is set smaller rather than broken.
+func (d *doc) fact(x, labelW, w float64, label, value string) {
+	y := d.f.GetY()
+	d.f.SetXY(x, y)
+	d.small()
+	d.f.CellFormat(labelW, 4.8, label, "", 0, "L", false, 0, "")
+	d.f.SetTextColor(0, 0, 0)
+	size := float64(factsSize)
+	d.sansFont("", size)
+	if !strings.ContainsAny(value, " \n") {
+		for size > 7 && d.f.GetStringWidth(value) > w-0.5 {
+			size -= 0.5
+			d.sansFont("", size)
+		}
+	}
+	d.f.SetXY(x+labelW, y)
+	d.f.MultiCell(w, 4.8, value, "", "L", false)
 }
 
 // bytes writes the document as PDF/A-2b.
@@ -185,15 +227,4 @@ func (d *doc) bytes() ([]byte, error) {
 		return nil, fmt.Errorf("pdf: %w", err)
 	}
 	return archival(buf.Bytes(), d.meta)
-}
-
-func splitParagraphs(text string) []string {
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	var out []string
-	for _, p := range strings.Split(text, "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }

@@ -23,6 +23,9 @@ type StatementData struct {
 	Signatories  []Signatory
 	Attachments  []string
 	Late         bool
+	// Approved is who approved the statement and when: printed under the
+	// signatures. A statement not yet approved (a preview) has none.
+	Approved Approval
 }
 
 // StatementOf lays out a nämnd's response to the remiss dnr, title as its
@@ -53,33 +56,30 @@ func StatementOf(dnr, title string, org remiss.Org, c remiss.Response, date time
 
 // Statement renders a nämnd's tjänsteutlåtande answering a remiss.
 func Statement(s StatementData) ([]byte, error) {
-	d := newDoc(s.Title, s.Org, "Tjänsteutlåtande "+s.Dnr, s.Date)
+	d := newDoc(s.Title, s.Org, "Tjänsteutlåtande "+s.Dnr, s.Dnr, s.Date, s)
+	d.head[0] = s.Forvaltning
 	d.f.AddPage()
 	d.headerBlock(s.Forvaltning, "", "TJÄNSTEUTLÅTANDE", s.Date, s.Dnr, [][2]string{
 		{"Handläggare", s.OfficerName}, {"Telefon", s.OfficerPhone}, {"E-post", s.OfficerEmail},
 	}, "Till "+s.Org)
-	d.font("B", 16)
-	d.f.MultiCell(0, 7.5, s.Title, "", "L", false)
-	if s.Subtitle != "" {
-		d.font("", 12)
-		d.f.MultiCell(0, 6, s.Subtitle, "", "L", false)
-	}
+	d.title(s.Title, s.Subtitle)
 	if s.Late {
-		d.font("I", 10)
-		d.f.MultiCell(0, 5, "Inkom efter svarsdatum.", "", "L", false)
+		d.f.Ln(1)
+		d.note("Inkom efter svarsdatum.")
 	}
-	d.heading("Förslag till beslut", 13)
+	d.heading("Förslag till beslut")
 	d.numbered(s.Proposals)
 	d.signatories(s.Signatories)
+	d.approval(s.Approved)
 	for _, sec := range s.Sections {
 		if strings.TrimSpace(sec.Body) == "" {
 			continue
 		}
-		d.heading(sec.Heading, 13)
+		d.heading(sec.Heading)
 		d.paragraphs(sec.Body)
 	}
 	if len(s.Attachments) > 0 {
-		d.heading("Bilagor", 13)
+		d.heading("Bilagor")
 		d.numbered(s.Attachments)
 	}
 	return d.bytes()

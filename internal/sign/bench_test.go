@@ -50,7 +50,7 @@ func BenchmarkSummary300(b *testing.B) {
 	for i := range 300 {
 		entries = append(entries, pdf.SummaryEntry{Org: fmt.Sprintf("Remissinstans %d", i), Outcome: "Besvarad", Date: "2016-09-20",
 			Summary:  strings.Repeat("Nämnden tillstyrker förslaget med de synpunkter som framförs i tjänsteutlåtandet. ", 4),
-			Document: "a.pdf", SHA256: strings.Repeat("ab", 32)})
+			Decision: "Beslut på delegation"})
 	}
 	data := pdf.SummaryData{Dnr: "KS 2016/171-908", Title: "Strategi", Date: time.Now(), Deadline: "2016-09-30", Entries: entries, Answered: 300}
 	b.ReportAllocs()

@@ -1,0 +1,106 @@
+package pdf
+
+import (
+	_ "embed"
+	"fmt"
+	"sync"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// The documents are set in Liberation Sans (headings, the header block,
+// labels) and Liberation Serif (running text): the metric twins of the
+// Arial and Times New Roman of the city's templates, with a real
+// hyphen-minus (narrower than the en dash) and every Swedish character.
+// They are embedded in the binary, so every machine renders the same bytes,
+// and fpdf embeds the glyphs a document uses in it, as PDF/A requires. The
+// files are Liberation 2.1.5 as Debian ships them (fonts-liberation2),
+// unmodified, under the SIL Open Font License 1.1: fonts/OFL.txt.
+var (
+	//go:embed fonts/LiberationSans-Regular.ttf
+	sansRegular []byte
+	//go:embed fonts/LiberationSans-Bold.ttf
+	sansBold []byte
+	//go:embed fonts/LiberationSerif-Regular.ttf
+	serifRegular []byte
+)
+
+// The font families as fpdf knows them; fpdf names each embedded font
+// after its family ("utf8liberationsansB" for bold sans).
+const (
+	sans  = "LiberationSans"
+	serif = "LiberationSerif"
+)
+
+type face struct{ family, style string }
+
+// fullFaces are the three faces the documents print with. Each face a
+// document uses costs it milliseconds in fpdf (parsing, subsetting,
+// compressing), more the more glyphs the face has: so there is no bold
+// or italic serif (emphasis is sans), and most documents get the faces
+// cut to the common characters (commonFaces).
+var fullFaces = map[face][]byte{{sans, ""}: sansRegular, {sans, "B"}: sansBold, {serif, ""}: serifRegular}
+
+// common are the characters of nearly every document: Latin with the
+// Nordic, western and central European letters (Latin-1 and Latin
+// Extended-A, Romanian's comma letters), dashes, quotes, bullets and
+// ellipsis, primes, the euro, №, ™, arrows and the common mathematical
+// signs. A document with any other character gets the whole faces.
+var common = func() map[rune]bool {
+	m := map[rune]bool{}
+	add := func(lo, hi rune) {
+		for r := lo; r <= hi; r++ {
+			m[r] = true
+		}
+	}
+	add(0x20, 0x7E)
+	add(0xA0, 0x17F)
+	add(0x218, 0x21B)
+	add(0x2010, 0x2027)
+	add(0x2030, 0x203A)
+	add(0x2190, 0x2193)
+	for _, r := range "€№™−≈≠≤≥∞" {
+		m[r] = true
+	}
+	return m
+}()
+
+// commonFaces are the faces cut, once, to the common characters: the cut
+// is fpdf's own subsetting, done ahead for every document that needs no
+// more. Like the subset fpdf embeds in each document, it lives only in
+// memory and in the documents.
+var commonFaces = sync.OnceValue(func() map[face][]byte {
+	cutset := make([]rune, 0, len(common))
+	for r := range rune(0x10000) {
+		if common[r] {
+			cutset = append(cutset, r)
+		}
+	}
+	out := map[face][]byte{}
+	for f, ttf := range fullFaces {
+		out[f] = fpdf.UTF8CutFont(ttf, string(cutset))
+	}
+	return out
+})
+
+// facesFor chooses the faces for a document whose printed data is data:
+// the cut ones when every character it prints is common.
+func facesFor(data any) map[face][]byte {
+	for _, r := range fmt.Sprint(data) {
+		if !common[r] && r != '\n' && r != '\t' && r != '\r' {
+			return fullFaces
+		}
+	}
+	return commonFaces()
+}
+
+// setFont sets a face, adding it to the document the first time it is
+// used, so that a document carries only the faces it prints with.
+func (d *doc) setFont(family, style string, size float64) {
+	f := face{family, style}
+	if !d.added[f] {
+		d.f.AddUTF8FontFromBytes(family, style, d.faces[f])
+		d.added[f] = true
+	}
+	d.f.SetFont(family, style, size)
+}

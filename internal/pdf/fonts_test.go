@@ -1,0 +1,61 @@
+package pdf
+
+import (
+	"testing"
+
+	"golang.org/x/image/font/sfnt"
+)
+
+func glyphs(t *testing.T, ttf []byte) func(rune) bool {
+	t.Helper()
+	f, err := sfnt.Parse(ttf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf sfnt.Buffer
+	return func(r rune) bool {
+		i, err := f.GlyphIndex(&buf, r)
+		return err == nil && i != 0
+	}
+}
+
+// TestCutFacesKeepEveryCommonGlyph: the faces cut for common documents
+// have every common character the whole faces have, Swedish first.
+func TestCutFacesKeepEveryCommonGlyph(t *testing.T) {
+	for f, full := range fullFaces {
+		inFull, inCut := glyphs(t, full), glyphs(t, commonFaces()[f])
+		for _, r := range "åäöÅÄÖéü-–—”’•·§€" {
+			if !common[r] || !inCut(r) {
+				t.Errorf("%v: %q is not in the cut face", f, r)
+			}
+		}
+		for r := range common {
+			if inFull(r) && !inCut(r) {
+				t.Errorf("%v: the cut face lacks %q (U+%04X)", f, r, r)
+			}
+		}
+	}
+}
+
+// TestUncommonTextGetsTheWholeFaces: a document with a character outside
+// the common set (a Greek or Cyrillic name, a combining accent) is set
+// with the whole faces, which have it.
+func TestUncommonTextGetsTheWholeFaces(t *testing.T) {
+	if got := facesFor(StatementData{Title: "Strategi för Östermalm – 2026", Proposals: []string{"”Ja” • 5 €"}}); got[face{serif, ""}] == nil ||
+		&got[face{serif, ""}][0] != &commonFaces()[face{serif, ""}][0] {
+		t.Error("Swedish text does not get the cut faces")
+	}
+	for _, text := range []string{"Москва", "Αθήνα", "A\u030angström"} {
+		got := facesFor(StatementData{OfficerName: text})
+		if &got[face{serif, ""}][0] != &serifRegular[0] {
+			t.Errorf("%q does not get the whole faces", text)
+			continue
+		}
+		has := glyphs(t, got[face{serif, ""}])
+		for _, r := range text {
+			if !has(r) {
+				t.Errorf("%q: no glyph for %q", text, r)
+			}
+		}
+	}
+}

@@ -1,0 +1,183 @@
+package pdf
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// listMarker is what begins a list item in a text: a bullet (-, –, •, *),
+// a number ("1.", "12)") or a letter ("a)"), then a space.
+var listMarker = regexp.MustCompile(`^([-–•*]|[0-9]{1,3}[.)]|[a-zåäö]\))\s+`)
+
+// block is a run of plain lines or one list item of a paragraph.
+type block struct {
+	label string // "" for plain text; "•", "1.", "a)" for a list item
+	text  string
+}
+
+// blocks splits a paragraph into plain text (its line breaks kept) and list
+// items. A line indented under an item continues it.
+func blocks(paragraph string) []block {
+	var out []block
+	for _, line := range strings.Split(paragraph, "\n") {
+		trimmed := strings.TrimSpace(line)
+		last := len(out) - 1
+		switch m := listMarker.FindStringSubmatch(trimmed); {
+		case trimmed == "":
+		case m != nil:
+			label := m[1]
+			if strings.ContainsAny(label, "-–•*") {
+				label = "•"
+			}
+			out = append(out, block{label: label, text: strings.TrimSpace(trimmed[len(m[0]):])})
+		case last >= 0 && out[last].label != "" && line != strings.TrimLeft(line, " \t"):
+			out[last].text += " " + trimmed
+		case last >= 0 && out[last].label == "":
+			out[last].text += "\n" + trimmed
+		default:
+			out = append(out, block{text: trimmed})
+		}
+	}
+	return out
+}
+
+// paragraphs prints text: blank lines part paragraphs, and list items get
+// a hanging indent.
+func (d *doc) paragraphs(text string) {
+	for _, p := range splitParagraphs(text) {
+		var items []block
+		flush := func() {
+			if len(items) > 0 {
+				d.list(items)
+				items = nil
+			}
+		}
+		bs := blocks(p)
+		for i, b := range bs {
+			if b.label != "" {
+				items = append(items, b)
+				continue
+			}
+			flush()
+			d.font(bodySize)
+			d.keep(b.text, i+1 < len(bs))
+			d.f.MultiCell(0, lineHeight, b.text, "", "L", false)
+		}
+		flush()
+		d.f.Ln(2)
+	}
+}
+
+// keep starts a new page before text rather than leave its first line
+// alone at the foot of a page; a short text that leads into a list
+// (withNext) keeps the list's first item with it.
+func (d *doc) keep(text string, withNext bool) {
+	lines := len(d.f.SplitText(text, d.width()-2*d.f.GetCellMargin()))
+	need := min(lines, 2)
+	if withNext && lines <= 4 {
+		need = lines + 2
+	}
+	d.ensure(float64(need) * lineHeight)
+}
+
+// numbered prints items as a list numbered 1., 2., …
+func (d *doc) numbered(items []string) {
+	list := make([]block, len(items))
+	for i, item := range items {
+		list[i] = block{label: fmt.Sprintf("%d.", i+1), text: item}
+	}
+	d.list(list)
+	d.f.Ln(1)
+}
+
+// list prints items with a hanging indent: the label at the margin, the
+// text and every line it wraps to at one indent, wide enough for the
+// widest label.
+func (d *doc) list(items []block) {
+	d.font(bodySize)
+	indent := 7.0
+	for _, it := range items {
+		indent = max(indent, d.f.GetStringWidth(it.label)+2.5)
+	}
+	for i, it := range items {
+		if i > 0 {
+			d.f.Ln(1)
+		}
+		d.ensure(lineHeight * 2)
+		y := d.f.GetY()
+		d.f.SetXY(marginLeft, y)
+		d.f.CellFormat(indent, lineHeight, it.label, "", 0, "L", false, 0, "")
+		d.f.SetXY(marginLeft+indent, y)
+		d.f.MultiCell(d.width()-indent, lineHeight, it.text, "", "L", false)
+	}
+	d.f.SetX(marginLeft)
+}
+
+// signatories prints names and titles two to a row, as signatures stand
+// under a tjänsteutlåtande.
+func (d *doc) signatories(list []Signatory) {
+	col := d.width() / 2
+	for i := 0; i < len(list); i += 2 {
+		row := list[i:min(i+2, len(list))]
+		d.ensure(lineHeight * 4)
+		d.f.Ln(6)
+		top, bottom := d.f.GetY(), d.f.GetY()
+		for j, s := range row {
+			x := marginLeft + float64(j)*col
+			d.f.SetXY(x, top)
+			d.sansFont("B", 11)
+			d.f.MultiCell(col-4, lineHeight, s.Name, "", "L", false)
+			d.font(bodySize)
+			for _, line := range []string{s.Title, s.Unit} {
+				if line != "" {
+					d.f.SetX(x)
+					d.f.MultiCell(col-4, lineHeight, line, "", "L", false)
+				}
+			}
+			bottom = max(bottom, d.f.GetY())
+		}
+		d.f.SetXY(marginLeft, bottom)
+	}
+}
+
+// Approval is who approved a document, with their title, and when.
+type Approval struct {
+	Name, Title string
+	Date        time.Time
+}
+
+// approval prints under the signatures who approved the document, their
+// title and the date: one line on a gray band, which reads the same aloud
+// and copied.
+func (d *doc) approval(a Approval) {
+	if a.Name == "" {
+		return
+	}
+	line := "Godkänt av " + a.Name
+	if a.Title != "" {
+		line += ", " + a.Title
+	}
+	line += ", " + a.Date.Format("2006-01-02") + "."
+	d.ensure(lineHeight * 3)
+	d.f.Ln(5)
+	d.sansFont("", factsSize)
+	d.f.SetFillColor(238, 238, 238)
+	cm := d.f.GetCellMargin()
+	d.f.SetCellMargin(2.5)
+	d.f.MultiCell(0, 7, line, "", "L", true)
+	d.f.SetCellMargin(cm)
+	d.f.SetFillColor(255, 255, 255)
+}
+
+func splitParagraphs(text string) []string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	var out []string
+	for _, p := range strings.Split(text, "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
