@@ -15,6 +15,12 @@ func TestBodyFitsTheKindOfOrganisation(t *testing.T) {
 	if got := Capital(KindBolag.Body()) + " avstår"; got != "Styrelsen avstår" {
 		t.Errorf("%q", got)
 	}
+	if got := RouteNamnd.Label(KindRad); got != "Beslut i rådet" {
+		t.Errorf("route for a råd: %q", got)
+	}
+	if got := RouteNamnd.Label(KindStadsdelsnamnd); got != "Beslut i nämnden" {
+		t.Errorf("route for a nämnd: %q", got)
+	}
 }
 
 func TestCapitalAndSentence(t *testing.T) {
