@@ -83,6 +83,10 @@ func (s *Server) render(w http.ResponseWriter, code int, name string, p page) {
 	if p.Error != "" {
 		p.Error = remiss.Sentence(p.Error)
 	}
+	if name == "error" {
+		// The error page says what went wrong under its heading.
+		p.Data, p.Error = p.Error, ""
+	}
 	if len(p.Errors) > 0 {
 		fields := make(remiss.FieldErrors, len(p.Errors))
 		for i, f := range p.Errors {
