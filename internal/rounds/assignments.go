@@ -85,7 +85,11 @@ func (s *Service) answer(ctx context.Context, actor remiss.Actor, assignmentID s
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	if err := rules.Struct(content); err != nil {
+	check := rules.Struct
+	if action == remiss.ActSaveDraft {
+		check = rules.Draft // half an answer may be saved; submit asks for the whole
+	}
+	if err := check(content); err != nil {
 		return workflows.AssignmentStatus{}, remiss.Invalid(err)
 	}
 	if err := s.precheck(ctx, asg, action, nil); err != nil {

@@ -237,3 +237,55 @@ func nullBytes(b []byte) any {
 	}
 	return b
 }
+
+// NoteRecord is a note as its reader sees it: what kind, what it says, who
+// wrote it (their name) and when.
+type NoteRecord struct {
+	Kind, Body, Author string
+	CreatedAt          time.Time
+}
+
+// LatestNotes returns, for each assignment of a round, its latest note of
+// each kind (return, decline, extension).
+func (s *Store) LatestNotes(ctx context.Context, remissID string) (map[string]map[string]NoteRecord, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT DISTINCT ON (n.assignment_id, n.kind) n.assignment_id, n.kind, n.body,
+			COALESCE(NULLIF(u.display_name, ''), n.author), n.created_at
+		FROM notes n JOIN assignments a ON a.id = n.assignment_id LEFT JOIN users u ON u.username = n.author
+		WHERE a.remiss_id = $1
+		ORDER BY n.assignment_id, n.kind, n.created_at DESC, n.id`, remissID)
+	if err != nil {
+		return nil, fmt.Errorf("store: notes of %s: %w", remissID, err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]NoteRecord{}
+	for rows.Next() {
+		var asg string
+		var n NoteRecord
+		if err := rows.Scan(&asg, &n.Kind, &n.Body, &n.Author, &n.CreatedAt); err != nil {
+			return nil, fmt.Errorf("store: notes of %s: %w", remissID, err)
+		}
+		if out[asg] == nil {
+			out[asg] = map[string]NoteRecord{}
+		}
+		out[asg][n.Kind] = n
+	}
+	return out, rows.Err()
+}
+
+// PendingExtension is an anstånd request that waits for the Coordinator:
+// the date asked for and the reason; ok is false when none waits.
+func (s *Store) PendingExtension(ctx context.Context, assignmentID string) (until, reason string, ok bool, err error) {
+	err = s.db.QueryRowContext(ctx, `
+		SELECT to_char(e.requested_until, 'YYYY-MM-DD'), COALESCE(n.body, '')
+		FROM extensions e LEFT JOIN notes n ON n.id = e.reason_note_id
+		WHERE e.assignment_id = $1 AND e.decided_at IS NULL
+		ORDER BY e.requested_at DESC LIMIT 1`, assignmentID).Scan(&until, &reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", false, nil
+	}
+	if err != nil {
+		return "", "", false, fmt.Errorf("store: pending anstånd of %s: %w", assignmentID, err)
+	}
+	return until, reason, true, nil
+}

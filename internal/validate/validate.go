@@ -165,7 +165,15 @@ func reportRepeats(sl validator.StructLevel, field, structField string, values [
 }
 
 // Struct checks s and returns remiss.FieldErrors listing every failing field, or nil.
-func (val *Validator) Struct(s any) error {
+func (val *Validator) Struct(s any) error { return val.check(s, false) }
+
+// Draft checks s as work in progress: what is written must be well formed
+// (lengths, characters, formats), but nothing is required yet, so half an
+// answer can be saved. The rules that say something must be there
+// ("required", and "min" on lists) are left for Struct, on submit.
+func (val *Validator) Draft(s any) error { return val.check(s, true) }
+
+func (val *Validator) check(s any, draft bool) error {
 	err := val.v.Struct(s)
 	if err == nil {
 		return nil
@@ -176,7 +184,13 @@ func (val *Validator) Struct(s any) error {
 	}
 	out := make(remiss.FieldErrors, 0, len(verrs))
 	for _, fe := range verrs {
+		if draft && (fe.Tag() == "required" || fe.Tag() == "min" && (fe.Kind() == reflect.Slice || fe.Kind() == reflect.Array)) {
+			continue
+		}
 		out = append(out, remiss.FieldError{Field: fieldPath(fe), Message: message(fe)})
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

@@ -135,3 +135,21 @@ func TestDecisionRules(t *testing.T) {
 		}
 	}
 }
+
+// TestDraftNeedsNothingYet: half an answer is a draft that may be saved;
+// what is written must still be well formed.
+func TestDraftNeedsNothingYet(t *testing.T) {
+	v := validate.New(nil)
+	half := remiss.Response{Summary: "Vi har börjat skriva."}
+	if err := v.Draft(half); err != nil {
+		t.Errorf("half an answer as a draft: %v", err)
+	}
+	if err := v.Struct(half); err == nil {
+		t.Error("half an answer passed as a submission")
+	}
+	bad := remiss.Response{Summary: "kontroll\x00tecken", OfficerEmail: "inte en adress"}
+	var fields remiss.FieldErrors
+	if err := v.Draft(bad); !errors.As(err, &fields) || fields.For("summary") == "" || fields.For("officerEmail") == "" {
+		t.Errorf("a malformed draft: %v", err)
+	}
+}

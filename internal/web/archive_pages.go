@@ -75,7 +75,7 @@ func (s *Server) verificationPage(w http.ResponseWriter, r *http.Request, p page
 			return err
 		}
 	}
-	p.Title = "Verifiering av " + strings.ToLower(docKind(d.Kind))
+	p.Title = "Verifiering av " + strings.ToLower(docLabel(d.Kind))
 	p.Data = struct {
 		keeper.Verification
 		Kind, Filename string

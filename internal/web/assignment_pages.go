@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -104,13 +106,24 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 	if err != nil {
 		return nil, err
 	}
-	var bilagor []store.Document
+	asgs, err := s.Store.Assignments(ctx, a.RemissID)
+	if err != nil {
+		return nil, err
+	}
+	// The remiss in front of whoever answers it: the round's own documents
+	// (missiv, remissunderlag, …) the reader may open, and the answer's
+	// bilagor.
+	var bilagor, roundDocs []store.Document
 	for _, d := range docs {
-		if d.Kind == "bilaga" && d.AssignmentID == a.ID {
+		switch {
+		case d.Kind == "bilaga" && d.AssignmentID == a.ID:
 			bilagor = append(bilagor, d)
+		case d.AssignmentID == "" && mayRead(p.User, rm, asgs, d):
+			roundDocs = append(roundDocs, d)
 		}
 	}
 	data := map[string]any{"Assignment": a, "Remiss": rm, "OrgName": org.Name, "Body": org.Kind.Body(), "State": a.State.Label(), "Bilagor": bilagor,
+		"RoundDocs":  roundDocs,
 		"CanEdit":    may(remiss.ActAttach, p.User.Actor(), a),
 		"CanApprove": may(remiss.ActApprove, p.User.Actor(), a)}
 	if a.ResponseVersionID != "" {
@@ -118,12 +131,17 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 		if err != nil {
 			return nil, err
 		}
-		data["Version"], data["SHA256"] = v.Content, v.SHA256
-		if len(p.Form) == 0 {
-			for k, val := range responseForm(v.Content) {
+		data["Version"], data["SHA256"], data["VersionAt"] = v.Content, v.SHA256, v.CreatedAt
+		// The saved answer fills every field the request did not bring: a
+		// form error elsewhere on the page (anstånd, decline) never blanks it.
+		for k, val := range responseForm(v.Content) {
+			if _, typed := p.Form[k]; !typed {
 				p.Form[k] = val
 			}
 		}
+	}
+	if err := s.latestWord(ctx, a, data); err != nil {
+		return nil, err
 	}
 	if err := s.routeData(ctx, p, a, org.Kind, data); err != nil {
 		return nil, err
@@ -133,6 +151,14 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 
 func (s *Server) assignmentPage(w http.ResponseWriter, r *http.Request, p page) error {
 	a, rm, err := s.ownAssignment(r.Context(), p.User, r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) && remiss.MayFollowRounds(p.User.Actor()) {
+		// KS follows a link to an answer (in a message about an anstånd or
+		// a decline) to where it sees the answer: its row on the round page.
+		if a, err := s.Store.Assignment(r.Context(), r.PathValue("id")); err == nil {
+			http.Redirect(w, r, "/remisser/"+url.PathEscape(a.RemissID)+"#"+url.PathEscape(a.Org), http.StatusSeeOther)
+			return nil
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -237,4 +263,28 @@ func (s *Server) postApprove(r *http.Request, actor remiss.Actor, id string) err
 func (s *Server) postReturn(r *http.Request, actor remiss.Actor, id string) error {
 	_, err := s.Rounds.Return(r.Context(), actor, id, r.PostFormValue("comment"))
 	return err
+}
+
+// latestWord puts on the assignment page the latest word addressed to
+// those who work on it: the signatory's comment when the answer came back
+// for revision (until a newer version is saved), and an anstånd asked for
+// that waits for the Coordinator.
+func (s *Server) latestWord(ctx context.Context, a store.Assignment, data map[string]any) error {
+	notes, err := s.Store.LatestNotes(ctx, a.RemissID)
+	if err != nil {
+		return err
+	}
+	if n, ok := notes[a.ID]["return"]; ok && a.State == remiss.StateDrafting {
+		if v, ok := data["VersionAt"].(time.Time); !ok || n.CreatedAt.After(v) {
+			data["ReturnNote"] = n
+		}
+	}
+	until, reason, ok, err := s.Store.PendingExtension(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	if ok {
+		data["PendingExtension"] = map[string]string{"Until": until, "Reason": reason}
+	}
+	return nil
 }

@@ -129,7 +129,7 @@ func (w *world) meeting(org string) remiss.Meeting {
 
 func (w *world) openRound() {
 	w.round(openRound, "Strategi för Stockholm som smart och uppkopplad stad",
-		[]string{"bromma", "farsta", "alvsjo", "stokab", "skarholmen"}, nil)
+		[]string{"bromma", "farsta", "alvsjo", "stokab", "skarholmen", "rinkeby-kista"}, nil)
 	w.approve(openRound, "bromma", w.submit(openRound, "bromma"), remiss.RouteDelegation)
 	note, err := w.st.AddNote(w.ctx, remiss.AssignmentID(openRound, "farsta"), "decline", "Ärendet berör inte nämnden.", "farsta.registrator")
 	if err != nil {
@@ -149,6 +149,11 @@ func (w *world) openRound() {
 	w.act(openRound, "stokab", activities.RecordInput{Actor: actor("stokab", remiss.RoleOfficer), Action: activities.ActionDraftSaved,
 		State: remiss.StateDrafting, VersionID: v.ID, SHA256: v.SHA256})
 	w.meeting("stokab")
+	w.note(openRound, "stokab", "extension", "Styrelsen sammanträder i mars.", activities.RecordInput{Actor: actor("stokab", remiss.RoleOfficer),
+		Action: activities.ActionExtensionAsked, State: remiss.StateDrafting, ExtensionID: "anstand.stokab", Until: w.date(90)})
+	w.submit(openRound, "rinkeby-kista")
+	w.note(openRound, "rinkeby-kista", "return", "Komplettera bakgrunden.", activities.RecordInput{Actor: actor("rinkeby-kista", remiss.RoleSignatory),
+		Action: activities.ActionReturned, State: remiss.StateDrafting})
 	w.submit(openRound, "skarholmen")
 	asg := remiss.AssignmentID(openRound, "skarholmen")
 	for _, kind := range []activities.NoticeKind{activities.NoticeReminder, activities.NoticeOverdue, activities.NoticeEscalation} {
@@ -158,6 +163,17 @@ func (w *world) openRound() {
 		Reason: "sigillets certifikat har gått ut"}))
 	w.do(w.st.PutDocument(w.ctx, store.Document{ID: "bilaga." + asg, RemissID: openRound, AssignmentID: asg, Kind: "bilaga",
 		Filename: "karta.pdf", Content: []byte("%PDF-1.7\n%%EOF\n")}))
+}
+
+// note records an action on org's assignment with a note of kind.
+func (w *world) note(id, org, kind, body string, in activities.RecordInput) {
+	w.t.Helper()
+	n, err := w.st.AddNote(w.ctx, remiss.AssignmentID(id, org), kind, body, in.Actor.User)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	in.NoteID = n
+	w.act(id, org, in)
 }
 
 // decide records a decision and renders its protokollsutdrag.

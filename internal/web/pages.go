@@ -53,17 +53,17 @@ var pages = func() map[string]*template.Template {
 		"choices": func(p page, options any) choices { return choices{P: p, Options: options} },
 		// The words: a count or a file size with a space between
 		// thousands, a time as "2027-01-15 kl. 14.05", a document's kind.
-		"number":  remiss.Number,
-		"size":    func(n int) string { return remiss.Size(int64(n)) },
-		"moment":  moment,
-		"docKind": docKind,
-		"capital": remiss.Capital,
-		"lower":   strings.ToLower,
-		"inc":     func(i int) int { return i + 1 },
+		"number":   remiss.Number,
+		"size":     func(n int) string { return remiss.Size(int64(n)) },
+		"moment":   moment,
+		"docLabel": docLabel,
+		"capital":  remiss.Capital,
+		"lower":    strings.ToLower,
+		"inc":      func(i int) int { return i + 1 },
 	}
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html", "web/decision.html"))
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda"} {
+	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda", "confirm_round"} {
 		out[name] = template.Must(template.Must(base.Clone()).ParseFS(templates.Web, "web/"+name+".html"))
 	}
 	return out
@@ -164,6 +164,8 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /remisser/ny", s.page(s.newRoundPage))
 	mux.HandleFunc("POST /remisser", s.page(s.postRound))
 	mux.HandleFunc("GET /remisser/{id}", s.page(s.roundPage))
+	mux.HandleFunc("GET /remisser/{id}/stang", s.page(s.confirmRoundAction))
+	mux.HandleFunc("GET /remisser/{id}/aterkalla", s.page(s.confirmRoundAction))
 	mux.HandleFunc("POST /remisser/{id}/stang", s.page(s.postRoundAction))
 	mux.HandleFunc("POST /remisser/{id}/aterkalla", s.page(s.postRoundAction))
 	mux.HandleFunc("POST /remisser/{id}/anstand/{org}", s.page(s.postDecideExtension))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -217,13 +218,22 @@ func (s *Server) postRound(w http.ResponseWriter, r *http.Request, p page) error
 
 type recipientRow struct {
 	Org, OrgName, State, Deadline, PendingUntil string
-	Late, Open                                  bool
-	Reminders                                   int
+	// The reasons the recipient gave: for the anstånd it asks, for declining.
+	PendingReason, DeclineReason string
+	Late, Open                   bool
+	Answered                     bool // done, or approved and its statement on the way
+	Reminders                    int
 	recipientRoute
 }
 
 func (s *Server) roundPage(w http.ResponseWriter, r *http.Request, p page) error {
 	if !remiss.MayFollowRounds(p.User.Actor()) {
+		// A recipient who follows a link to the round (the missiv's) lands
+		// on its own part of it.
+		if a, err := s.Store.Assignment(r.Context(), remiss.AssignmentID(r.PathValue("id"), p.User.Org)); err == nil {
+			http.Redirect(w, r, "/uppdrag/"+url.PathEscape(a.ID), http.StatusSeeOther)
+			return nil
+		}
 		return store.ErrNotFound
 	}
 	data, err := s.roundData(r.Context(), p, r.PathValue("id"))
@@ -255,6 +265,10 @@ func (s *Server) roundData(ctx context.Context, p page, id string) (map[string]a
 			reminders[m.AssignmentID]++
 		}
 	}
+	notes, err := s.Store.LatestNotes(ctx, rm.ID)
+	if err != nil {
+		return nil, err
+	}
 	var rows []recipientRow
 	for _, a := range asgs {
 		org, err := s.Store.Org(ctx, a.Org)
@@ -262,11 +276,15 @@ func (s *Server) roundData(ctx context.Context, p page, id string) (map[string]a
 			return nil, err
 		}
 		row := recipientRow{Org: a.Org, OrgName: org.Name, State: a.State.Label(), Deadline: a.Deadline, Late: a.Late,
-			Reminders: reminders[a.ID], Open: a.State.Open() && rm.State == remiss.RemissOpen}
+			Reminders: reminders[a.ID], Open: a.State.Open() && rm.State == remiss.RemissOpen,
+			Answered: a.State.Done() || a.State == remiss.StateApproved}
 		if !a.State.Done() {
 			if st, err := s.Rounds.AssignmentStatus(ctx, a.ID); err == nil && st.Pending != nil {
-				row.PendingUntil = st.Pending.Until
+				row.PendingUntil, row.PendingReason = st.Pending.Until, notes[a.ID]["extension"].Body
 			}
+		}
+		if a.State == remiss.StateDeclined {
+			row.DeclineReason = notes[a.ID]["decline"].Body
 		}
 		if row.recipientRoute, err = s.recipientRoute(ctx, a, org.Kind); err != nil {
 			return nil, err
@@ -336,4 +354,43 @@ func (s *Server) postRemindNow(w http.ResponseWriter, r *http.Request, p page) e
 		return err
 	}
 	return redirect(w, r, "/remisser/"+id, "paminnelse")
+}
+
+// confirmRoundAction says what closing or withdrawing the round will do,
+// before it is done: who has not answered, which anstånd wait for a
+// decision, who will be told.
+func (s *Server) confirmRoundAction(w http.ResponseWriter, r *http.Request, p page) error {
+	withdraw := strings.HasSuffix(r.URL.Path, "/aterkalla")
+	action := remiss.ActClose
+	if withdraw {
+		action = remiss.ActWithdraw
+	}
+	if err := remiss.MayAct(action, p.User.Actor(), ""); err != nil {
+		return err
+	}
+	data, err := s.roundData(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	rm := data["Remiss"].(store.Remiss)
+	if rm.State != remiss.RemissOpen {
+		return remiss.Refuse(remiss.KindConflict, "remissomgången är redan avslutad")
+	}
+	var unanswered, pending, recipients []string
+	for _, row := range data["Rows"].([]recipientRow) {
+		recipients = append(recipients, row.OrgName)
+		if !row.Answered {
+			unanswered = append(unanswered, row.OrgName+" ("+row.State+")")
+		}
+		if row.PendingUntil != "" {
+			pending = append(pending, row.OrgName+": till "+row.PendingUntil)
+		}
+	}
+	p.Title = "Stäng remissomgången"
+	if withdraw {
+		p.Title = "Återkalla remissen"
+	}
+	p.Data = map[string]any{"Remiss": rm, "Withdraw": withdraw, "Unanswered": unanswered, "OpenExtensions": pending, "Recipients": recipients}
+	s.render(w, http.StatusOK, "confirm_round", p)
+	return nil
 }

@@ -24,9 +24,9 @@ var docKinds = map[string]string{
 	"bilaga":    "Bilaga",
 }
 
-// docKind is the Swedish name of a document kind ("Dokument" for one
+// docLabel is the Swedish name of a document kind ("Dokument" for one
 // without a name).
-func docKind(kind string) string {
+func docLabel(kind string) string {
 	if l, ok := docKinds[kind]; ok {
 		return l
 	}

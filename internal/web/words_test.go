@@ -75,14 +75,16 @@ func TestNoEnglishOnAnyPage(t *testing.T) {
 	}
 	pages := map[string][]string{
 		"ks.samordnare": append([]string{"/remisser", "/remisser/ny", "/remisser/" + openRound, "/remisser/" + closedRound,
-			"/remisser/" + pathRound, "/remisser/" + goneRound, "/arkiv", "/arkiv?q=trafik"}, docs...),
-		"ks.registrator":     {"/remisser/" + pathRound, "/remisser/" + closedRound, "/inkorg", "/sammantraden", "/dagordning"},
-		"bromma.registrator": {"/inkorg", "/sammantraden", "/dagordning", openAsg("bromma"), "/arkiv", "/uppdrag/" + remiss.AssignmentID(closedRound, "bromma")},
-		"alvsjo.registrator": {openAsg("alvsjo"), "/dagordning", "/sammantraden"},
-		"stokab.registrator": {"/inkorg", "/sammantraden", "/dagordning", openAsg("stokab") + "?ok=avstar"},
-		"stokab.handlaggare": {"/uppdrag", openAsg("stokab")},
-		"skarholmen.chef":    {"/uppdrag", openAsg("skarholmen"), "/dokument/bilaga." + remiss.AssignmentID(openRound, "skarholmen") + "/verifiering"},
-		"farsta.handlaggare": {"/uppdrag", openAsg("farsta")},
+			"/remisser/" + pathRound, "/remisser/" + goneRound, "/remisser/" + openRound + "/stang", "/remisser/" + openRound + "/aterkalla",
+			"/arkiv", "/arkiv?q=trafik"}, docs...),
+		"ks.registrator":            {"/remisser/" + pathRound, "/remisser/" + closedRound, "/inkorg", "/sammantraden", "/dagordning"},
+		"bromma.registrator":        {"/inkorg", "/sammantraden", "/dagordning", openAsg("bromma"), "/arkiv", "/uppdrag/" + remiss.AssignmentID(closedRound, "bromma")},
+		"alvsjo.registrator":        {openAsg("alvsjo"), "/dagordning", "/sammantraden"},
+		"stokab.registrator":        {"/inkorg", "/sammantraden", "/dagordning", openAsg("stokab") + "?ok=avstar"},
+		"stokab.handlaggare":        {"/uppdrag", openAsg("stokab")},
+		"skarholmen.chef":           {"/uppdrag", openAsg("skarholmen"), "/dokument/bilaga." + remiss.AssignmentID(openRound, "skarholmen") + "/verifiering"},
+		"farsta.handlaggare":        {"/uppdrag", openAsg("farsta")},
+		"rinkeby-kista.handlaggare": {openAsg("rinkeby-kista")},
 	}
 	for user, paths := range pages {
 		cookie, _ := ts.session(user)

@@ -130,6 +130,7 @@ func TestBrowser(t *testing.T) {
 		check("ny-remiss"),
 		chromedp.Submit(chromedp.ID("dnr")),
 		chromedp.WaitVisible(chromedp.CSS(".flash")), check("remiss"),
+		chromedp.Navigate(base+"/remisser/"+id+"/stang"), chromedp.WaitVisible(chromedp.CSS("h1")), check("stang-bekrafta"),
 		logout,
 	); err != nil {
 		t.Fatal(err)

@@ -111,7 +111,8 @@ func TestPages(t *testing.T) {
 	deadline := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
 	code, _, loc := coord.post("/remisser", url.Values{"csrf": {token}, "dnr": {"KS 2026/950-1"},
 		"title": {"Strategi för Stockholm som smart och uppkopplad stad"}, "deadline": {deadline},
-		"recipients": {"bromma", "farsta"}, "reminders": {"14d", "3d"}, "kf": {"1"}})
+		"description": {"Kommunfullmäktige har beslutat att en strategi ska tas fram."},
+		"recipients":  {"bromma", "farsta"}, "reminders": {"14d", "3d"}, "kf": {"1"}})
 	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/remisser/ks-2026-950-1") {
 		t.Fatalf("launch: %d %s", code, loc)
 	}
@@ -136,6 +137,21 @@ func TestPages(t *testing.T) {
 
 	off := newBrowser(t, srv.URL)
 	off.login("bromma.handlaggare")
+	// The officer reads what the remiss is about where they answer it.
+	if _, body, _ := off.get("/uppdrag/" + asg); !strings.Contains(body, "Kommunfullmäktige har beslutat att en strategi ska tas fram.") ||
+		!strings.Contains(body, `href="/dokument/missiv.`+id+`">Missiv</a>`) || !strings.Contains(body, `<a href="/arkiv">Arkiv</a>`) {
+		t.Errorf("the assignment page does not show the remiss:\n%s", body)
+	}
+	// Half an answer is saved as a draft; an error in the anstånd form
+	// leaves it on the page.
+	if code, _, _ := off.post("/uppdrag/"+asg+"/svar", url.Values{"csrf": {off.csrf("/uppdrag/" + asg)}, "action": {"draft"},
+		"summary": {"Vi har bara hunnit börja."}}); code != http.StatusSeeOther {
+		t.Errorf("saving half an answer: %d", code)
+	}
+	if code, body, _ := off.post("/uppdrag/"+asg+"/anstand", url.Values{"csrf": {off.csrf("/uppdrag/" + asg)}, "until": {"i morgon"}, "reason": {"Vi behöver tid."}}); code != 422 ||
+		!strings.Contains(body, "Vi har bara hunnit börja.") || !strings.Contains(body, "Vi behöver tid.") {
+		t.Errorf("an anstånd error blanks the answer: %d\n%s", code, body)
+	}
 	token = off.csrf("/uppdrag/" + asg)
 	form := url.Values{"csrf": {token}, "action": {"submit"}, "proposals": {""}, "summary": {"Vi tillstyrker."},
 		"opinions": {"Förvaltningen delar bedömningen – ”viktigt”."}, "signatories": {"Lars Wennberg, tf stadsdelsdirektör"},
@@ -160,14 +176,47 @@ func TestPages(t *testing.T) {
 		t.Fatalf("submit: %d", code)
 	}
 
+	// The chef sends the answer back with a comment, which the officer
+	// then reads on the page; the officer asks for anstånd and sees it
+	// wait, and KS sees its reason; then the officer submits again.
+	chef := newBrowser(t, srv.URL)
+	chef.login("bromma.chef")
+	if code, _, _ := chef.post("/uppdrag/"+asg+"/atersand", url.Values{"csrf": {chef.csrf("/uppdrag/" + asg)}, "comment": {"Komplettera bakgrunden, tack."}}); code != http.StatusSeeOther {
+		t.Fatalf("return: %d", code)
+	}
+	if _, body, _ := off.get("/uppdrag/" + asg); !strings.Contains(body, "Återsänt för komplettering") || !strings.Contains(body, "Komplettera bakgrunden, tack.") {
+		t.Errorf("the officer does not see the chef's comment:\n%s", body)
+	}
+	until := time.Now().AddDate(0, 3, 0).Format("2006-01-02")
+	if code, _, _ := off.post("/uppdrag/"+asg+"/anstand", url.Values{"csrf": {off.csrf("/uppdrag/" + asg)}, "until": {until}, "reason": {"Nämnden sammanträder först i april."}}); code != http.StatusSeeOther {
+		t.Fatalf("anstånd: %d", code)
+	}
+	if _, body, _ := off.get("/uppdrag/" + asg); !strings.Contains(body, "Anstånd till "+until+" är begärt") || !strings.Contains(body, "Nämnden sammanträder först i april.") {
+		t.Errorf("the officer does not see their pending anstånd:\n%s", body)
+	}
+	if _, body, _ := coord.get("/remisser/" + id); !strings.Contains(body, "Skäl: Nämnden sammanträder först i april.") {
+		t.Errorf("KS does not see the reason for the anstånd:\n%s", body)
+	}
+	form.Set("csrf", off.csrf("/uppdrag/"+asg))
+	if code, _, _ := off.post("/uppdrag/"+asg+"/svar", form); code != http.StatusSeeOther {
+		t.Fatalf("submit again: %d", code)
+	}
+
+	// Links land where their reader may look: KS following a link to an
+	// answer comes to its row on the round page, a recipient following the
+	// missiv's link to the round comes to its own assignment.
+	if code, _, h := coord.get("/uppdrag/" + asg); code != http.StatusSeeOther || h.Get("Location") != "/remisser/"+id+"#bromma" {
+		t.Errorf("KS on an answer's link: %d %s", code, h.Get("Location"))
+	}
+	if code, _, h := off.get("/remisser/" + id); code != http.StatusSeeOther || h.Get("Location") != "/uppdrag/"+asg {
+		t.Errorf("a recipient on the round's link: %d %s", code, h.Get("Location"))
+	}
 	foreign := newBrowser(t, srv.URL)
 	foreign.login("farsta.chef")
 	if code, _, _ := foreign.get("/uppdrag/" + asg); code != 404 {
 		t.Errorf("another organisation's assignment: %d", code)
 	}
 
-	chef := newBrowser(t, srv.URL)
-	chef.login("bromma.chef")
 	_, body, _ = chef.get("/uppdrag/" + asg)
 	sha := regexp.MustCompile(`name="sha256" value="([0-9a-f]{64})"`).FindStringSubmatch(body)
 	if sha == nil || !strings.Contains(body, "Nämnden godkänner tjänsteutlåtandet.") {
@@ -175,6 +224,20 @@ func TestPages(t *testing.T) {
 	}
 	if code, _, _ := chef.post("/uppdrag/"+asg+"/godkann", url.Values{"csrf": {chef.csrf("/uppdrag/" + asg)}, "sha256": {sha[1]}}); code != http.StatusSeeOther {
 		t.Fatalf("approve: %d", code)
+	}
+
+	// Before closing or withdrawing, KS is told what follows: who has not
+	// answered, which anstånd waits, who will be told.
+	if code, body, _ := coord.get("/remisser/" + id + "/stang"); code != 200 || !strings.Contains(body, "1 har inte svarat") ||
+		!strings.Contains(body, "Farsta stadsdelsnämnd") || !strings.Contains(body, "Bromma stadsdelsnämnd: till "+until) ||
+		!strings.Contains(body, `action="/remisser/`+id+`/stang"`) {
+		t.Errorf("close confirmation: %d\n%s", code, body)
+	}
+	if _, body, _ := coord.get("/remisser/" + id + "/aterkalla"); !strings.Contains(body, "Alla 2 remissinstanser får ett meddelande") {
+		t.Errorf("withdraw confirmation:\n%s", body)
+	}
+	if code, _, _ := off.get("/remisser/" + id + "/stang"); code != http.StatusForbidden {
+		t.Errorf("close confirmation for an officer: %d", code)
 	}
 
 	// Farsta declines; the round closes; the registrator finds and verifies.
@@ -193,6 +256,9 @@ func TestPages(t *testing.T) {
 	}
 	if _, body, _ := reg.get("/dokument/statement." + asg + "/verifiering"); !strings.Contains(body, "<strong>Giltig</strong>") {
 		t.Errorf("verification page:\n%s", body)
+	}
+	if _, body, _ := coord.get("/remisser/" + id); !strings.Contains(body, "Skäl: Berör inte nämnden.") {
+		t.Errorf("KS does not see why Farsta declined:\n%s", body)
 	}
 	if _, body, _ := coord.get("/remisser"); !strings.Contains(body, "Besvarade: 1 · Avstår: 1 · Pågår: 0 · Utan svar: 0") {
 		t.Errorf("rounds page:\n%s", body)
