@@ -32,7 +32,7 @@ var calendarKinds = map[string]bool{"remiss_sent": true, "assigned": true, "remi
 var digestKinds = map[string]bool{"escalation": true, "declined": true}
 
 func (a *Activities) messages(r store.Remiss, org remiss.Org, asg store.Assignment, key string, at time.Time) *messageSet {
-	d := templates.MailData{Org: org.Name, Dnr: r.Dnr, Title: r.Title, Deadline: r.Deadline, RoundDeadline: r.Deadline,
+	d := templates.MailData{Org: org.Name, OrgKind: org.Kind, Dnr: r.Dnr, Title: r.Title, Deadline: r.Deadline, RoundDeadline: r.Deadline,
 		Link: a.BaseURL + "/remisser/" + r.ID}
 	if asg.ID != "" {
 		d.Deadline, d.Link = asg.Deadline, a.BaseURL+"/uppdrag/"+asg.ID
@@ -74,12 +74,23 @@ func (m *messageSet) add(kind, to string) {
 // toEveryRecipient renders one message of a kind to each recipient's
 // registrator mailbox; fill adds to what the message says.
 func (a *Activities) toEveryRecipient(ctx context.Context, r store.Remiss, kind, key string, at time.Time, fill ...func(*templates.MailData)) ([]store.Message, error) {
+	return a.toRecipients(ctx, r, func(store.Assignment) string { return kind }, key, at, fill...)
+}
+
+// toRecipients renders to each recipient's registrator mailbox the
+// message of the kind kindFor chooses for its assignment (none when it
+// chooses ""); fill adds to what the message says.
+func (a *Activities) toRecipients(ctx context.Context, r store.Remiss, kindFor func(store.Assignment) string, key string, at time.Time, fill ...func(*templates.MailData)) ([]store.Message, error) {
 	asgs, err := a.Store.Assignments(ctx, r.ID)
 	if err != nil {
 		return nil, err
 	}
 	var msgs []store.Message
 	for _, asg := range asgs {
+		kind := kindFor(asg)
+		if kind == "" {
+			continue
+		}
 		org, err := a.Store.Org(ctx, asg.Org)
 		if err != nil {
 			return nil, nonRetryableIfNotFound(err)

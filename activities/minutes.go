@@ -175,6 +175,16 @@ func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.D
 	return doc, c, plan, m.err
 }
 
+// outcomeKind is the message that tells a recipient the final decision:
+// with thanks for the answer to those who answered, for their knowledge
+// to those who declined or never answered.
+func outcomeKind(asg store.Assignment) string {
+	if asg.State == remiss.StateAnswered {
+		return "outcome"
+	}
+	return "outcome_notice"
+}
+
 var stepDecisionText = map[remiss.Verdict]string{
 	remiss.VerdictTillstyrker: "%s tillstyrker förslaget i sammanställningen av remissvaren.",
 	remiss.VerdictAvstyrker:   "%s avstyrker förslaget i sammanställningen av remissvaren.",
@@ -221,7 +231,7 @@ func (a *Activities) stepMinutes(ctx context.Context, r store.Remiss, d store.De
 	if in.Final {
 		at := in.At
 		c.Remiss.DecidedAt, c.Remiss.OutcomeID = &at, &doc.ID
-		msgs, err := a.toEveryRecipient(ctx, r, "outcome", in.EventKey, in.At, func(md *templates.MailData) {
+		msgs, err := a.toRecipients(ctx, r, outcomeKind, in.EventKey, in.At, func(md *templates.MailData) {
 			md.Body, md.Paragraph = body, d.Paragraph
 		})
 		if err != nil {

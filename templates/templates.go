@@ -11,19 +11,31 @@ import (
 	htmltemplate "html/template"
 	"strings"
 	"text/template"
+
+	"github.com/remiss/remiss/internal/remiss"
 )
 
 //go:embed mail/*.txt mail/*.html
 var mailFS embed.FS
 
+// mailFuncs are the words a message may bend: "{{capital .OrgKind.Body}}"
+// begins a sentence with who decides ("Styrelsen"), "{{genitive …}}" makes
+// it own something ("styrelsens"), "{{number …}}" writes a count.
+var mailFuncs = template.FuncMap{
+	"capital":  remiss.Capital,
+	"genitive": func(s string) string { return s + "s" },
+	"number":   remiss.Number,
+}
+
 var (
-	mail       = template.Must(template.New("").Option("missingkey=error").ParseFS(mailFS, "mail/*.txt"))
+	mail       = template.Must(template.New("").Option("missingkey=error").Funcs(mailFuncs).ParseFS(mailFS, "mail/*.txt"))
 	mailLayout = htmltemplate.Must(htmltemplate.ParseFS(mailFS, "mail/layout.html"))
 )
 
 // MailData fills a message.
 type MailData struct {
-	Org            string // the recipient organisation's name
+	Org            string         // the recipient organisation's name
+	OrgKind        remiss.OrgKind // its kind: who decides for it (OrgKind.Body)
 	Dnr            string
 	Title          string
 	Deadline       string // this recipient's svarsdatum

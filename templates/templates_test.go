@@ -3,6 +3,8 @@ package templates
 import (
 	"strings"
 	"testing"
+
+	"github.com/remiss/remiss/internal/remiss"
 )
 
 func TestEveryMailNamesTheDnrAndTitle(t *testing.T) {
@@ -32,5 +34,34 @@ func TestEveryMailNamesTheDnrAndTitle(t *testing.T) {
 	}
 	if _, _, err := Mail("no-such-kind", d); err == nil {
 		t.Error("unknown kind rendered")
+	}
+}
+
+// TestMessagesNameWhoDecides checks that a message speaks of the body
+// that decides for the recipient's kind of organisation.
+func TestMessagesNameWhoDecides(t *testing.T) {
+	d := MailData{Org: "AB Stokab", OrgKind: remiss.KindBolag, Dnr: "KS 2016/171-908", Title: "Smart stad", Deadline: "2027-01-15",
+		Meeting: "2027-01-10", AgendaDeadline: "2027-01-03", Link: "http://x/y", Body: "AB Stokab", Paragraph: "§ 3", Verdict: "Bifall till förslaget"}
+	for kind, want := range map[string]string{
+		"reminder":    "Styrelsen beslutar om svaret vid sammanträdet 2027-01-10",
+		"remiss_sent": "meddela att styrelsen avstår",
+		"on_agenda":   "Ärendet på styrelsens dagordning",
+		"decided":     "Styrelsens beslut",
+	} {
+		subject, body, err := Mail(kind, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(subject+"\n"+body, want) || strings.Contains(subject+body, "nämnd") {
+			t.Errorf("%s to a bolag:\n%s\n%s", kind, subject, body)
+		}
+	}
+	d.OrgKind = remiss.KindRad
+	if _, body, _ := Mail("reminder", d); !strings.Contains(body, "Rådet beslutar") {
+		t.Errorf("reminder to a råd:\n%s", body)
+	}
+	d.OrgKind, d.Items = remiss.KindStadsdelsnamnd, make([]string, 1200)
+	if _, body, _ := Mail("digest", d); !strings.Contains(body, "(1\u00a0200)") {
+		t.Errorf("digest of 1 200 recipients:\n%s", body[:200])
 	}
 }

@@ -17,13 +17,15 @@ const (
 	RouteNamnd Route = "namnd"
 )
 
-// Label is the Swedish name of a route.
-func (r Route) Label() string {
+// Label is the Swedish name of a route for an organisation of kind: the
+// body that decides at a meeting is a nämnd's nämnd, a bolag's styrelse
+// or a råd.
+func (r Route) Label(kind OrgKind) string {
 	switch r {
 	case RouteDelegation:
 		return "Beslut på delegation"
 	case RouteNamnd:
-		return "Beslut i nämnd"
+		return "Beslut i " + kind.Body()
 	}
 	return string(r)
 }

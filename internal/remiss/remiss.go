@@ -115,7 +115,7 @@ func (s AssignmentState) Label() string {
 	case StateWithdrawn:
 		return "Återkallad"
 	case StateOnAgenda:
-		return "På nämndens dagordning"
+		return "På dagordningen för beslut"
 	}
 	return string(s)
 }

@@ -45,7 +45,7 @@ func (s *Server) archivePage(w http.ResponseWriter, r *http.Request, p page) err
 				continue
 			}
 			rows = append(rows, archiveRow{ID: d.ID, Dnr: rm.Dnr, Title: rm.Title, Kind: d.Kind, Filename: d.Filename,
-				Date: d.CreatedAt.In(remiss.Stockholm).Format("2006-01-02")})
+				Date: remiss.FormatDate(d.CreatedAt)})
 		}
 	}
 	p.Title, p.Data = "Arkiv", rows
@@ -75,7 +75,12 @@ func (s *Server) verificationPage(w http.ResponseWriter, r *http.Request, p page
 			return err
 		}
 	}
-	p.Title, p.Data = "Verifiering", v
+	p.Title = "Verifiering av " + strings.ToLower(docLabel(d.Kind))
+	p.Data = struct {
+		keeper.Verification
+		Kind, Filename string
+		Size           int
+	}{v, d.Kind, d.Filename, len(d.Content)}
 	s.render(w, http.StatusOK, "verification", p)
 	return nil
 }

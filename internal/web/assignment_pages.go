@@ -122,7 +122,7 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 			roundDocs = append(roundDocs, d)
 		}
 	}
-	data := map[string]any{"Assignment": a, "Remiss": rm, "OrgName": org.Name, "State": a.State.Label(), "Bilagor": bilagor,
+	data := map[string]any{"Assignment": a, "Remiss": rm, "OrgName": org.Name, "Body": org.Kind.Body(), "State": a.State.Label(), "Bilagor": bilagor,
 		"RoundDocs":  roundDocs,
 		"CanEdit":    may(remiss.ActAttach, p.User.Actor(), a),
 		"CanApprove": may(remiss.ActApprove, p.User.Actor(), a)}
@@ -143,7 +143,7 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 	if err := s.latestWord(ctx, a, data); err != nil {
 		return nil, err
 	}
-	if err := s.routeData(ctx, p, a, data); err != nil {
+	if err := s.routeData(ctx, p, a, org.Kind, data); err != nil {
 		return nil, err
 	}
 	return data, nil

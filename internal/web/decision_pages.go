@@ -38,6 +38,11 @@ type meetingOption struct {
 	ID, Label string
 }
 
+// routeOptions are the routes an organisation of kind may choose.
+func routeOptions(kind remiss.OrgKind) []meetingOption {
+	return []meetingOption{{string(remiss.RouteDelegation), remiss.RouteDelegation.Label(kind)}, {string(remiss.RouteNamnd), remiss.RouteNamnd.Label(kind)}}
+}
+
 func meetingOptions(ms []remiss.Meeting) []meetingOption {
 	var out []meetingOption
 	for _, m := range ms {
@@ -63,9 +68,9 @@ func (s *Server) renderMeetings(w http.ResponseWriter, r *http.Request, p page, 
 	if _, ok := p.Form["route"]; !ok {
 		p.Form["route"], p.Form["delegationRef"] = string(route), ref
 	}
+	kind := s.orgKind(r.Context(), p.User.Org)
 	p.Title = "Sammanträden"
-	p.Data = map[string]any{"Meetings": ms, "Route": route.Label(),
-		"Routes": []meetingOption{{string(remiss.RouteDelegation), remiss.RouteDelegation.Label()}, {string(remiss.RouteNamnd), remiss.RouteNamnd.Label()}}}
+	p.Data = map[string]any{"Meetings": ms, "Route": route.Label(kind), "Routes": routeOptions(kind), "Body": kind.Body()}
 	s.render(w, code, "meetings", p)
 	return nil
 }
@@ -138,7 +143,7 @@ func (s *Server) agendaPage(w http.ResponseWriter, r *http.Request, p page) erro
 		}
 		groups = append(groups, agendaGroup{Meeting: it.Meeting, Items: []store.AgendaItem{it}})
 	}
-	p.Title, p.Data = "Dagordning", groups
+	p.Title, p.Data = "Dagordning", map[string]any{"Groups": groups, "Body": s.orgKind(r.Context(), p.User.Org).Body()}
 	s.render(w, http.StatusOK, "agenda", p)
 	return nil
 }
@@ -148,8 +153,8 @@ func (s *Server) agendaPage(w http.ResponseWriter, r *http.Request, p page) erro
 var routeStates = []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted, remiss.StateOnAgenda}
 
 // routeData adds what the assignment page shows of the decision route, and
-// the registrator's forms.
-func (s *Server) routeData(ctx context.Context, p page, a store.Assignment, data map[string]any) error {
+// the registrator's forms, in the words of the organisation's kind.
+func (s *Server) routeData(ctx context.Context, p page, a store.Assignment, kind remiss.OrgKind, data map[string]any) error {
 	route := a.Route
 	if route == "" {
 		r, _, err := s.Store.OrgRoute(ctx, a.Org)
@@ -158,7 +163,7 @@ func (s *Server) routeData(ctx context.Context, p page, a store.Assignment, data
 		}
 		route = r
 	}
-	data["RouteLabel"] = route.Label()
+	data["RouteLabel"] = route.Label(kind)
 	if a.MeetingID != "" {
 		if m, err := s.Store.Meeting(ctx, a.Org, a.MeetingID); err == nil {
 			data["Meeting"] = meetingLabel(m)
@@ -185,7 +190,7 @@ func (s *Server) routeData(ctx context.Context, p page, a store.Assignment, data
 		return err
 	}
 	data["Meetings"] = meetingOptions(ms)
-	data["Routes"] = []meetingOption{{string(remiss.RouteDelegation), remiss.RouteDelegation.Label()}, {string(remiss.RouteNamnd), remiss.RouteNamnd.Label()}}
+	data["Routes"] = routeOptions(kind)
 	data["Verdicts"] = []meetingOption{{string(remiss.VerdictBifall), remiss.VerdictBifall.Label()}, {string(remiss.VerdictAndrat), remiss.VerdictAndrat.Label()},
 		{string(remiss.VerdictAterremiss), remiss.VerdictAterremiss.Label()}, {string(remiss.VerdictBordlagd), remiss.VerdictBordlagd.Label()}}
 	if _, ok := p.Form["route"]; !ok {
@@ -225,11 +230,11 @@ type recipientRoute struct {
 	MinutesID      string
 }
 
-func (s *Server) recipientRoute(ctx context.Context, a store.Assignment) (recipientRoute, error) {
+func (s *Server) recipientRoute(ctx context.Context, a store.Assignment, kind remiss.OrgKind) (recipientRoute, error) {
 	// The flag matters only while the answer is still owed.
 	out := recipientRoute{NeedsExtension: a.NeedsExtension && !a.State.Done(), MinutesID: a.MinutesID}
 	if a.Route != "" {
-		out.Route = a.Route.Label()
+		out.Route = a.Route.Label(kind)
 	}
 	if a.MeetingID != "" {
 		m, err := s.Store.Meeting(ctx, a.Org, a.MeetingID)

@@ -83,12 +83,3 @@ func rejected(err error) *remiss.Error {
 func may(action remiss.Action, actor remiss.Actor, a store.Assignment) bool {
 	return remiss.MayAct(action, actor, a.Org) == nil && remiss.PossibleIn(action, a.State) == nil
 }
-
-// docLabel is the Swedish name of a kind of document.
-func docLabel(kind string) string {
-	if l, ok := map[string]string{"missiv": "Missiv", "underlag": "Remissunderlag", "statement": "Tjänsteutlåtande",
-		"summary": "Sammanställning av remissvar", "minutes": "Protokollsutdrag", "bilaga": "Bilaga"}[kind]; ok {
-		return l
-	}
-	return kind
-}

@@ -102,7 +102,7 @@ func badForm(r *http.Request) bool {
 func (s *Server) cleanInput(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if badText(r.URL.Path) {
-			http.NotFound(w, r)
+			s.notFound(w, r, http.StatusNotFound)
 			return
 		}
 		if badValues(r.URL.Query()) {

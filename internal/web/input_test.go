@@ -84,7 +84,7 @@ func TestInvalidTextIsRefused(t *testing.T) {
 	}
 	// A body that is no form at all.
 	for _, c := range []struct{ ctype, body string }{{formType, "a=%zz"}, {"multipart/form-data; boundary=x", "--x\r\nnonsense"}} {
-		if code, body, _ := ts.do(request("POST", "/beslutsvag", c.ctype, c.body, cookie, "")); code != 422 || !strings.Contains(body, "formuläret kunde inte läsas") {
+		if code, body, _ := ts.do(request("POST", "/beslutsvag", c.ctype, c.body, cookie, "")); code != 422 || !strings.Contains(body, "Formuläret kunde inte läsas.") {
 			t.Errorf("%s %q: %d\n%s", c.ctype, c.body, code, body)
 		}
 	}

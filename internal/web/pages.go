@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
@@ -48,9 +49,17 @@ var pages = func() map[string]*template.Template {
 			return input{ID: id, Name: id, Label: label, Hint: hint, Value: p.Form[id], Error: p.Errors.For(id), Rows: rows}
 		},
 		// named posts a field under another name than its ID (see pageKeys).
-		"named":    func(in input, name string) input { in.Name = name; return in },
-		"choices":  func(p page, options any) choices { return choices{P: p, Options: options} },
+		"named":   func(in input, name string) input { in.Name = name; return in },
+		"choices": func(p page, options any) choices { return choices{P: p, Options: options} },
+		// The words: a count or a file size with a space between
+		// thousands, a time as "2027-01-15 kl. 14.05", a document's kind.
+		"number":   remiss.Number,
+		"size":     func(n int) string { return remiss.Size(int64(n)) },
+		"moment":   moment,
 		"docLabel": docLabel,
+		"capital":  remiss.Capital,
+		"lower":    strings.ToLower,
+		"inc":      func(i int) int { return i + 1 },
 	}
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html", "web/decision.html"))
 	out := map[string]*template.Template{}
@@ -68,17 +77,23 @@ var css = func() []byte {
 	return b
 }()
 
-// flashes are the fixed confirmations a redirect may show.
-var flashes = map[string]string{
-	"skickad": "Remissen är utskickad.", "sparad": "Utkastet är sparat.", "inskickad": "Yttrandet är inskickat för godkännande.",
-	"godkand": "Yttrandet är godkänt; tjänsteutlåtandet förseglas.", "atersand": "Yttrandet är återsänt till handläggaren.",
-	"avstar": "Nämnden avstår från att yttra sig.", "anstand": "Begäran om anstånd är skickad.", "beslut": "Beslutet om anstånd är registrerat.",
-	"fordelad": "Uppdraget är fördelat.", "paminnelse": "En påminnelse är skickad.", "bilaga": "Bilagan är uppladdad.", "stangs": "Remissomgången stängs och svaren sammanställs.", "aterkallas": "Remissen återkallas.",
-	"sammantrade": "Sammanträdet är tillagt.", "borttaget": "Sammanträdet är borttaget.", "beslutsvag": "Beslutsvägen är sparad.",
-	"protokoll": "Nämndens beslut är registrerat; protokollsutdraget upprättas.", "stegbeslut": "Beslutet i beslutsgången är registrerat.",
-}
-
+// render writes page name with p. A message to the reader begins with a
+// capital letter, whatever the refusal it comes from says.
 func (s *Server) render(w http.ResponseWriter, code int, name string, p page) {
+	if p.Error != "" {
+		p.Error = remiss.Sentence(p.Error)
+	}
+	if name == "error" {
+		// The error page says what went wrong under its heading.
+		p.Data, p.Error = p.Error, ""
+	}
+	if len(p.Errors) > 0 {
+		fields := make(remiss.FieldErrors, len(p.Errors))
+		for i, f := range p.Errors {
+			fields[i] = remiss.FieldError{Field: f.Field, Message: remiss.Capital(f.Message)}
+		}
+		p.Errors = fields
+	}
 	var buf bytes.Buffer
 	if err := pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.Log.Error("web: render", "page", name, "err", err)
@@ -106,14 +121,15 @@ func (s *Server) page(h pageHandler) http.HandlerFunc {
 			http.Redirect(w, r, "/logga-in", http.StatusSeeOther)
 			return
 		}
-		p := page{User: sess.User, CSRF: sess.CSRF, Form: map[string]string{}, Flash: flashes[r.URL.Query().Get("ok")]}
+		p := page{User: sess.User, CSRF: sess.CSRF, Form: map[string]string{}, Flash: s.flash(r.Context(), sess.User, r.URL.Query().Get("ok"))}
 		if r.Method == http.MethodPost {
 			if err := readForm(w, r); err != nil {
 				s.failPage(w, r, p, err)
 				return
 			}
 			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRF)) != 1 {
-				http.Error(w, "Formuläret har gått ut. Ladda om sidan och försök igen.", http.StatusForbidden)
+				s.render(w, http.StatusForbidden, "error", page{Title: "Formuläret har gått ut", User: p.User, CSRF: p.CSRF,
+					Error: "Formuläret har gått ut. Gå tillbaka, ladda om sidan och försök igen."})
 				return
 			}
 		}
@@ -129,7 +145,10 @@ func (s *Server) failPage(w http.ResponseWriter, r *http.Request, p page, err er
 	if code == http.StatusInternalServerError {
 		s.Log.Error("web", "path", r.URL.Path, "err", err)
 	}
-	s.render(w, code, "error", page{Title: "Något gick fel", User: p.User, CSRF: p.CSRF, Error: body.Error})
+	if body.Error == "finns inte" {
+		body.Error = "Det du sökte finns inte, eller så har du inte behörighet att se det."
+	}
+	s.render(w, code, "error", page{Title: errorTitle(code), User: p.User, CSRF: p.CSRF, Error: body.Error})
 }
 
 func (s *Server) pageRoutes(mux *http.ServeMux) {

@@ -16,10 +16,37 @@ import (
 // The remissamordnare's pages: the rounds, a new round, and one round with
 // its actions (close, withdraw, decide an extension, remind now).
 
+// roundRow is a round in the list with its recipients counted by where
+// they stand: answered, declined, still open, left without an answer
+// when the round closed (missed) or withdrawn with it; Late counts the
+// answers and declines that came after the svarsdatum.
 type roundRow struct {
 	store.Remiss
-	State                                       string
-	Total, Done, Answered, Declined, Open, Late int
+	State                                                    string
+	Total, Answered, Declined, Open, Missed, Withdrawn, Late int
+}
+
+// Responded is how many recipients have answered or declined.
+func (r roundRow) Responded() int { return r.Answered + r.Declined }
+
+// count adds one recipient's assignment to the row.
+func (r *roundRow) count(a store.Assignment) {
+	r.Total++
+	switch a.State {
+	case remiss.StateAnswered:
+		r.Answered++
+	case remiss.StateDeclined:
+		r.Declined++
+	case remiss.StateMissed:
+		r.Missed++
+	case remiss.StateWithdrawn:
+		r.Withdrawn++
+	default:
+		r.Open++
+	}
+	if a.Late {
+		r.Late++
+	}
 }
 
 func (s *Server) roundsPage(w http.ResponseWriter, r *http.Request, p page) error {
@@ -36,22 +63,9 @@ func (s *Server) roundsPage(w http.ResponseWriter, r *http.Request, p page) erro
 		if err != nil {
 			return err
 		}
-		row := roundRow{Remiss: rm, State: roundLabel(rm.State), Total: len(asgs)}
+		row := roundRow{Remiss: rm, State: roundLabel(rm.State)}
 		for _, a := range asgs {
-			switch {
-			case a.State == remiss.StateAnswered:
-				row.Answered++
-			case a.State == remiss.StateDeclined:
-				row.Declined++
-			case !a.State.Done():
-				row.Open++
-			}
-			if a.State.Done() {
-				row.Done++
-			}
-			if a.Late {
-				row.Late++
-			}
+			row.count(a)
 		}
 		rows = append(rows, row)
 	}
@@ -69,7 +83,28 @@ type orgGroup struct {
 	Orgs             []remiss.Org
 }
 
-func (s *Server) newRoundData(ctx context.Context, checked []string) (any, error) {
+// reminderOption is a reminder the new-round form offers: the offset the
+// API takes ("14d") and its words.
+type reminderOption struct {
+	Offset, Label string
+	Checked       bool
+}
+
+// reminderOffsets are the reminders the form offers, the defaults among
+// them.
+var reminderOffsets = []reminderOption{{"14d", "14 dagar före", false}, {"7d", "7 dagar före", false},
+	{"3d", "3 dagar före", false}, {"1d", "1 dag före", false}}
+
+// reminderOptions are the form's reminders with chosen checked.
+func reminderOptions(chosen []string) []reminderOption {
+	out := slices.Clone(reminderOffsets)
+	for i := range out {
+		out[i].Checked = slices.Contains(chosen, out[i].Offset)
+	}
+	return out
+}
+
+func (s *Server) newRoundData(ctx context.Context, checked, reminders []string) (any, error) {
 	orgs, err := s.Store.Orgs(ctx)
 	if err != nil {
 		return nil, err
@@ -90,18 +125,18 @@ func (s *Server) newRoundData(ctx context.Context, checked []string) (any, error
 	for _, c := range checked {
 		set[c] = true
 	}
-	return map[string]any{"Groups": groups, "Checked": set}, nil
+	return map[string]any{"Groups": groups, "Checked": set, "Reminders": reminderOptions(reminders)}, nil
 }
 
 func (s *Server) newRoundPage(w http.ResponseWriter, r *http.Request, p page) error {
 	if err := remiss.MayAct(remiss.ActLaunch, p.User.Actor(), ""); err != nil {
 		return err
 	}
-	data, err := s.newRoundData(r.Context(), nil)
+	data, err := s.newRoundData(r.Context(), nil, remiss.DefaultReminders)
 	if err != nil {
 		return err
 	}
-	p.Title, p.Data, p.Form["reminders"] = "Ny remiss", data, "14d, 3d"
+	p.Title, p.Data = "Ny remiss", data
 	s.render(w, http.StatusOK, "new_round", p)
 	return nil
 }
@@ -140,9 +175,10 @@ func (s *Server) postRound(w http.ResponseWriter, r *http.Request, p page) error
 	if err != nil {
 		return err
 	}
+	// The reminders ticked; none ticked is none sent (not the defaults).
 	l := remiss.Launch{Dnr: strings.TrimSpace(r.PostFormValue("dnr")), Title: r.PostFormValue("title"),
 		Description: r.PostFormValue("description"), Deadline: strings.TrimSpace(r.PostFormValue("deadline")),
-		Recipients: recipients, Reminders: splitList(r.PostFormValue("reminders"), ",")}
+		Recipients: recipients, Reminders: append([]string{}, r.PostForm["reminders"]...)}
 	if r.PostFormValue("kf") != "" {
 		l.Path = append(slices.Clone(remiss.DefaultPath), "kf")
 	}
@@ -166,7 +202,7 @@ func (s *Server) postRound(w http.ResponseWriter, r *http.Request, p page) error
 	}
 	if rej := rejected(err); rej != nil {
 		keepForm(r, &p, rej, nil)
-		data, err := s.newRoundData(r.Context(), l.Recipients)
+		data, err := s.newRoundData(r.Context(), l.Recipients, l.Reminders)
 		if err != nil {
 			return err
 		}
@@ -250,7 +286,7 @@ func (s *Server) roundData(ctx context.Context, p page, id string) (map[string]a
 		if a.State == remiss.StateDeclined {
 			row.DeclineReason = notes[a.ID]["decline"].Body
 		}
-		if row.recipientRoute, err = s.recipientRoute(ctx, a); err != nil {
+		if row.recipientRoute, err = s.recipientRoute(ctx, a, org.Kind); err != nil {
 			return nil, err
 		}
 		rows = append(rows, row)
@@ -281,8 +317,29 @@ func (s *Server) postDecideExtension(w http.ResponseWriter, r *http.Request, p p
 	if err := remiss.MayAct(remiss.ActDecideExtension, p.User.Actor(), ""); err != nil {
 		return err
 	}
-	if _, err := s.Rounds.DecideExtension(r.Context(), p.User.Actor(), remiss.AssignmentID(id, r.PathValue("org")),
-		r.PostFormValue("approve") == "true", strings.TrimSpace(r.PostFormValue("until"))); err != nil {
+	org, until := r.PathValue("org"), strings.TrimSpace(r.PostFormValue("until"))
+	_, err := s.Rounds.DecideExtension(r.Context(), p.User.Actor(), remiss.AssignmentID(id, org), r.PostFormValue("approve") == "true", until)
+	if rej := rejected(err); rej != nil {
+		// The round page again, with the date as typed and why it was
+		// refused.
+		data, err := s.roundData(r.Context(), p, id)
+		if err != nil {
+			return err
+		}
+		name := org
+		if o, err := s.Store.Org(r.Context(), org); err == nil {
+			name = o.Name
+		}
+		reason := rej.Reason
+		if f := rej.Fields.For("until"); f != "" {
+			reason = f
+		}
+		p.Title, p.Data, p.Error = data["Remiss"].(store.Remiss).Title, data, "Anstånd för "+name+": "+reason
+		p.Form["until-"+org], p.Form["failed"] = until, org
+		s.render(w, kindStatus[rej.Kind], "round", p)
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	return redirect(w, r, "/remisser/"+id, "beslut")

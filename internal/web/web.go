@@ -50,7 +50,7 @@ func (s *Server) Handler() http.Handler {
 	if s.DevMail != nil {
 		mux.Handle("/dev/", s.DevMail)
 	}
-	return s.securityHeaders(s.cleanInput(mux))
+	return s.securityHeaders(s.cleanInput(s.routed(mux)))
 }
 
 func (s *Server) securityHeaders(next http.Handler) http.Handler {

@@ -112,7 +112,7 @@ func TestPages(t *testing.T) {
 	code, _, loc := coord.post("/remisser", url.Values{"csrf": {token}, "dnr": {"KS 2026/950-1"},
 		"title": {"Strategi för Stockholm som smart och uppkopplad stad"}, "deadline": {deadline},
 		"description": {"Kommunfullmäktige har beslutat att en strategi ska tas fram."},
-		"recipients":  {"bromma", "farsta"}, "reminders": {"14d, 3d"}, "kf": {"1"}})
+		"recipients":  {"bromma", "farsta"}, "reminders": {"14d", "3d"}, "kf": {"1"}})
 	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/remisser/ks-2026-950-1") {
 		t.Fatalf("launch: %d %s", code, loc)
 	}
@@ -260,7 +260,7 @@ func TestPages(t *testing.T) {
 	if _, body, _ := coord.get("/remisser/" + id); !strings.Contains(body, "Skäl: Berör inte nämnden.") {
 		t.Errorf("KS does not see why Farsta declined:\n%s", body)
 	}
-	if _, body, _ := coord.get("/remisser"); !strings.Contains(body, "1 besvarade, 1 avstår, 0 öppna") {
+	if _, body, _ := coord.get("/remisser"); !strings.Contains(body, "Besvarade: 1 · Avstår: 1 · Pågår: 0 · Utan svar: 0") {
 		t.Errorf("rounds page:\n%s", body)
 	}
 
@@ -327,7 +327,7 @@ func TestPagesDecisions(t *testing.T) {
 	if code, body, _ := reg.post("/beslutsvag", url.Values{"csrf": {reg.csrf("/sammantraden")}, "route": {"kanske"}, "delegationRef": {"3.2"}}); code != 422 || !strings.Contains(body, `id="route-error"`) {
 		t.Errorf("invalid default route: %d", code)
 	}
-	if _, body, _ := reg.get("/uppdrag/nope.bromma"); !strings.Contains(body, "Något gick fel") {
+	if _, body, _ := reg.get("/uppdrag/nope.bromma"); !strings.Contains(body, "Sidan finns inte") {
 		t.Errorf("unknown assignment page:\n%s", body)
 	}
 	other := newBrowser(t, base)
@@ -382,7 +382,7 @@ func TestPagesDecisions(t *testing.T) {
 		t.Errorf("agenda page:\n%s", body)
 	}
 	_, body, _ = reg.get("/uppdrag/" + asg)
-	if !strings.Contains(body, "Registrera beslut") || !strings.Contains(body, "På nämndens dagordning") {
+	if !strings.Contains(body, "Registrera beslut") || !strings.Contains(body, "På dagordningen för beslut") {
 		t.Fatalf("assignment page on the agenda:\n%s", body)
 	}
 	form := url.Values{"csrf": {reg.csrf("/uppdrag/" + asg)}, "meeting": {meeting}, "paragraph": {""}, "decision": {"andrat"},
