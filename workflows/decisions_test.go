@@ -282,7 +282,12 @@ func TestDecisionPathThroughThreeSteps(t *testing.T) {
 	for _, d := range h.decisions() {
 		h.signedBy(d.DocumentID, "minutes")
 	}
-	out := h.notices("outcome")
+	// Every recipient is told the outcome: with thanks those who answered,
+	// "för kännedom" the others (none of these answered).
+	if thanked := h.notices("outcome"); len(thanked) != 0 {
+		t.Errorf("%d recipients who never answered were thanked", len(thanked))
+	}
+	out := h.notices("outcome_notice")
 	if len(out) != len(recipients) {
 		t.Fatalf("%d outcome messages, want one per recipient", len(out))
 	}
