@@ -119,10 +119,18 @@ func TestBrowser(t *testing.T) {
 	id := "ks-2026-960-1"
 	asg := remiss.AssignmentID(id, "bromma")
 
+	var focused string // where the focus is after a refused form
 	if err := chromedp.Do(bctx,
 		chromedp.Navigate(base+"/logga-in"), chromedp.WaitVisible(chromedp.ID("username")), check("login"),
 		login("ks.samordnare"), check("remissomgangar"),
 		chromedp.Navigate(base+"/remisser/ny"), chromedp.WaitVisible(chromedp.ID("dnr")),
+		// An empty form comes back with its error summary, which has the focus.
+		chromedp.Submit(chromedp.ID("dnr")), chromedp.WaitVisible(chromedp.ID("error-summary")),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) (err error) {
+			focused, err = chromedp.Evaluate[string](`document.activeElement.id`)(ctx, tg)
+			return err
+		}),
+		check("ny-remiss-fel"),
 		chromedp.SendKeys(chromedp.ID("dnr"), "KS 2026/960-1"),
 		chromedp.SendKeys(chromedp.ID("title"), "Strategi för Stockholm som smart och uppkopplad stad"),
 		chromedp.SendKeys(chromedp.ID("deadline"), deadline),
@@ -134,6 +142,9 @@ func TestBrowser(t *testing.T) {
 		logout,
 	); err != nil {
 		t.Fatal(err)
+	}
+	if focused != "error-summary" {
+		t.Errorf("after a refused form the focus is on %q, not the error summary", focused)
 	}
 	waitStarted(t, ctx, e.c, []string{"bromma", "farsta"}, id)
 	if err := chromedp.Do(bctx,

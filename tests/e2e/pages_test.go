@@ -105,7 +105,8 @@ func TestPages(t *testing.T) {
 		"deadline": {"2020-01-01"}, "reminders": {"14d"}, "kf": {"1"}})
 	if code != 422 || !strings.Contains(body, "Ogiltigt diarienummer") || !strings.Contains(body, "Datumet måste ligga i framtiden") ||
 		!strings.Contains(body, `value="Smart stad, första försöket"`) || !strings.Contains(body, `aria-invalid="true"`) ||
-		!strings.Contains(body, `name="kf" value="1" checked`) {
+		!strings.Contains(body, `name="kf" value="1" checked`) ||
+		!strings.Contains(body, `class="error-summary"`) || !strings.Contains(body, `<a href="#dnr">Ogiltigt diarienummer`) {
 		t.Errorf("invalid round form: %d\n%s", code, body)
 	}
 	deadline := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
