@@ -296,14 +296,17 @@ func (s *Store) assignments(ctx context.Context, where string, args ...any) ([]A
 type InboxItem struct {
 	Assignment
 	Dnr, Title string
+	// OfficerName is the name of the officer the answer is assigned to
+	// (their username when they have no name).
+	OfficerName string
 }
 
 // Inbox lists an organisation's assignments with their rounds' Dnr and
 // title in one query, nearest deadline first.
 func (s *Store) Inbox(ctx context.Context, org string) ([]InboxItem, error) {
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT `+prefixed("a", assignmentColumns)+`, r.dnr, r.title
-		FROM assignments a JOIN remisses r ON r.id = a.remiss_id
+		SELECT `+prefixed("a", assignmentColumns)+`, r.dnr, r.title, COALESCE(NULLIF(u.display_name, ''), a.officer, '')
+		FROM assignments a JOIN remisses r ON r.id = a.remiss_id LEFT JOIN users u ON u.username = a.officer
 		WHERE a.org_code=$1 ORDER BY a.deadline_at, a.id`, org)
 	if err != nil {
 		return nil, fmt.Errorf("store: inbox %s: %w", org, err)
@@ -312,7 +315,7 @@ func (s *Store) Inbox(ctx context.Context, org string) ([]InboxItem, error) {
 	var out []InboxItem
 	for rows.Next() {
 		var it InboxItem
-		a, err := scanAssignment(rows, &it.Dnr, &it.Title)
+		a, err := scanAssignment(rows, &it.Dnr, &it.Title, &it.OfficerName)
 		if err != nil {
 			return nil, fmt.Errorf("store: inbox %s: %w", org, err)
 		}

@@ -20,9 +20,9 @@ import (
 
 type inboxRow struct {
 	store.Assignment
-	Dnr, Title, State string
-	DaysLeft          int
-	Assignable        bool
+	Dnr, Title, State, OfficerName string
+	DaysLeft                       int
+	Assignable                     bool
 }
 
 func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, p page) error {
@@ -35,7 +35,7 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, p page) error
 		if p.User.Role == remiss.RoleOfficer && a.Officer != "" && a.Officer != p.User.Username {
 			continue
 		}
-		rows = append(rows, inboxRow{Assignment: a.Assignment, Dnr: a.Dnr, Title: a.Title, State: a.State.Label(),
+		rows = append(rows, inboxRow{Assignment: a.Assignment, Dnr: a.Dnr, Title: a.Title, State: a.State.Label(), OfficerName: a.OfficerName,
 			DaysLeft: int(time.Until(a.DeadlineAt).Hours() / 24), Assignable: a.State.Open()})
 	}
 	data := map[string]any{"Rows": rows, "Caption": "Organisationens uppdrag, närmast svarsdatum först"}

@@ -202,6 +202,12 @@ func TestPages(t *testing.T) {
 	if code, _, _ := off.post("/uppdrag/"+asg+"/svar", form); code != http.StatusSeeOther {
 		t.Fatalf("submit again: %d", code)
 	}
+	// The inbox names the officer, not their username.
+	if u, err := e.store.User(ctx, "bromma.handlaggare"); err != nil || u.DisplayName == "" {
+		t.Fatalf("the officer: %+v %v", u, err)
+	} else if _, body, _ := reg.get("/inkorg"); !strings.Contains(body, ">"+u.DisplayName+"</td>") {
+		t.Errorf("the inbox does not name the officer %q:\n%s", u.DisplayName, body)
+	}
 
 	// Links land where their reader may look: KS following a link to an
 	// answer comes to its row on the round page, a recipient following the
