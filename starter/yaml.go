@@ -93,7 +93,7 @@ func plainYAML(n *yaml.Node, depth int) error {
 }
 
 var (
-	reUnknownField = regexp.MustCompile(`^line (\d+): field (.+) not found in type`)
+	reUnknownField = regexp.MustCompile(`^line (\d+): field (.*) not found in type`)
 	reWrongType    = regexp.MustCompile(`^line (\d+): cannot unmarshal .* into (\S+)`)
 	reSyntax       = regexp.MustCompile(`line (\d+)`)
 )
@@ -112,7 +112,11 @@ func yamlError(path string, err error) error {
 	for _, e := range te.Errors {
 		switch m := reUnknownField.FindStringSubmatch(e); {
 		case m != nil:
-			fields = append(fields, remiss.FieldError{Field: m[2], Message: "Okänt fält (rad " + m[1] + ")"})
+			name := m[2]
+			if strings.TrimSpace(name) == "" {
+				name = "rad " + m[1] // a field without a name
+			}
+			fields = append(fields, remiss.FieldError{Field: name, Message: "Okänt fält (rad " + m[1] + ")"})
 		default:
 			if m := reWrongType.FindStringSubmatch(e); m != nil {
 				msg := "Fel typ av värde"
@@ -121,7 +125,12 @@ func yamlError(path string, err error) error {
 				}
 				fields = append(fields, remiss.FieldError{Field: "rad " + m[1], Message: msg})
 			} else {
-				fields = append(fields, remiss.FieldError{Field: "fil", Message: e})
+				// Whatever else the YAML library says is in English.
+				msg := "Kan inte läsas"
+				if m := reSyntax.FindStringSubmatch(e); m != nil {
+					msg += " (rad " + m[1] + ")"
+				}
+				fields = append(fields, remiss.FieldError{Field: "fil", Message: msg})
 			}
 		}
 	}
