@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/remiss/remiss/internal/dbtest"
 	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 )
@@ -52,10 +53,7 @@ func TestStatementOfLaysOutAResponse(t *testing.T) {
 func run(t *testing.T, tool string, args ...string) string {
 	t.Helper()
 	if _, err := exec.LookPath(tool); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is required under CI", tool)
-		}
-		t.Skipf("%s not installed", tool)
+		dbtest.Unavailable(t, tool, err)
 	}
 	out, err := exec.Command(tool, args...).CombinedOutput()
 	if err != nil {

@@ -225,9 +225,6 @@ func TestDocumentsAreForPeople(t *testing.T) {
 // leads into a list is on the page of the list's first item, and no
 // paragraph leaves its first line alone at a page foot.
 func TestALeadInStaysWithItsList(t *testing.T) {
-	if testing.Short() {
-		t.Skip("renders forty documents")
-	}
 	for k := 20; k < 60; k++ {
 		d := sample()
 		d.Sections = []pdf.Section{{Heading: "Ärendets beredning", Body: strings.Repeat("Fyllnadsrad.\n", k) +
