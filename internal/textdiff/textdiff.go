@@ -20,6 +20,12 @@ const (
 	Changed             // a paragraph with words added and removed
 )
 
+// Name is the kind in one word, for templates: same, added, removed or
+// changed.
+func (k Kind) Name() string {
+	return [...]string{"same", "added", "removed", "changed"}[k]
+}
+
 // Span is a run of text of one kind.
 type Span struct {
 	Kind Kind
