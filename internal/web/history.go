@@ -98,7 +98,7 @@ func (s *Server) historyEvents(ctx context.Context, actor remiss.Actor, org stri
 	for _, e := range entries {
 		ev := historyEvent{At: e.At, What: eventWords(e, kind, names), Who: "Systemet"}
 		if e.ActorName != "" {
-			ev.Who = e.ActorName + ", " + e.ActorOrg
+			ev.Who = who(e.ActorName, e.ActorOrg)
 		}
 		if e.NoteBody != "" && remiss.MayReadNote(actor, org, e.NoteKind) {
 			ev.NoteLabel, ev.Note = noteLabels[e.NoteKind], e.NoteBody
@@ -106,6 +106,15 @@ func (s *Server) historyEvents(ctx context.Context, actor remiss.Actor, org stri
 		out = append(out, ev)
 	}
 	return out, nil
+}
+
+// who names a person with their organisation, once: a name that already
+// says the organisation ("Registrator, Bromma stadsdelsnämnd") is enough.
+func who(name, org string) string {
+	if org == "" || strings.Contains(name, org) {
+		return name
+	}
+	return name + ", " + org
 }
 
 // officerNames are the names of the officers the entries assign, by

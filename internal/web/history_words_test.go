@@ -124,3 +124,15 @@ func TestEventWords(t *testing.T) {
 		}
 	}
 }
+
+func TestWho(t *testing.T) {
+	for _, c := range [][3]string{
+		{"Anna Andersson", "Bromma stadsdelsnämnd", "Anna Andersson, Bromma stadsdelsnämnd"},
+		{"Registrator, Bromma stadsdelsnämnd", "Bromma stadsdelsnämnd", "Registrator, Bromma stadsdelsnämnd"},
+		{"Anna Andersson", "", "Anna Andersson"},
+	} {
+		if got := who(c[0], c[1]); got != c[2] {
+			t.Errorf("who(%q, %q) = %q, want %q", c[0], c[1], got, c[2])
+		}
+	}
+}

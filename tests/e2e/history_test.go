@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/remiss/remiss/internal/dbtest"
+	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/remiss"
 )
 
@@ -189,5 +190,96 @@ func screenshotHistory(t *testing.T, base, path string) {
 	json.Unmarshal([]byte(violations), &found)
 	for _, v := range found {
 		t.Errorf("history page: axe: %s", v)
+	}
+}
+
+// waitUntil polls ok until it holds, or fails the test naming what.
+func waitUntil(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	for limit := time.Now().Add(60 * time.Second); !ok(); time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(limit) {
+			t.Fatalf("waited in vain for %s", what)
+		}
+	}
+}
+
+// TestDecisionsOnBothSides: a nämnd's decision and its reason, and
+// kommunstyrelsen's decision on the round, are on the recipient's
+// assignment page, on KS's round page and in the history.
+func TestDecisionsOnBothSides(t *testing.T) {
+	e, ctx, base := served(t)
+	today := time.Now().In(remiss.Stockholm).Format("2006-01-02")
+	reg := e.user("bromma.registrator")
+	if _, err := e.svc.AddMeeting(ctx, reg, remiss.NewMeeting{Date: today, AgendaDeadline: today, Place: "Brommasalen"}); err != nil {
+		t.Fatal(err)
+	}
+	id := "ks-2026-971-1"
+	if _, err := e.svc.Launch(ctx, e.user("ks.samordnare"), remiss.Launch{Dnr: "KS 2026/971-1", Title: "Trafikstrategi",
+		Deadline: time.Now().AddDate(0, 2, 0).Format("2006-01-02"), Recipients: []string{"bromma"}}); err != nil {
+		t.Fatal(err)
+	}
+	waitStarted(t, ctx, e.c, []string{"bromma"}, id)
+	asg, meeting := remiss.AssignmentID(id, "bromma"), remiss.MeetingID("bromma", today)
+	if _, err := e.svc.SetRoute(ctx, reg, asg, remiss.RouteNamnd, meeting); err != nil {
+		t.Fatal(err)
+	}
+	inState := func(st remiss.AssignmentState) func() bool {
+		return func() bool { a, _ := e.store.Assignment(ctx, asg); return a.State == st }
+	}
+	if err := e.answer(ctx, asg, "bromma"); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the ärende on the agenda", inState(remiss.StateOnAgenda))
+	reason := "Nämnden vill att trafiken <i>belyses</i>."
+	if _, err := e.svc.RecordDecision(ctx, reg, asg, remiss.Minutes{Meeting: meeting, Paragraph: "12", Verdict: remiss.VerdictAterremiss,
+		Reason: reason, Immediate: true}); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the ärende back with the officer", inState(remiss.StateDrafting))
+
+	off, coord := newBrowser(t, base), newBrowser(t, base)
+	off.login("bromma.handlaggare")
+	coord.login("ks.samordnare")
+	escaped := "Skäl: Nämnden vill att trafiken &lt;i&gt;belyses&lt;/i&gt;."
+	if _, body, _ := off.get("/uppdrag/" + asg); !strings.Contains(body, "Återremiss") || !strings.Contains(body, escaped) {
+		t.Errorf("the officer does not see the nämnd's återremiss and its reason:\n%s", body)
+	}
+	if _, body, _ := coord.get("/remisser/" + id); !strings.Contains(body, escaped) {
+		t.Errorf("KS does not see the reason for the återremiss:\n%s", body)
+	}
+	if _, body, _ := coord.get("/uppdrag/" + asg + "/historik"); !strings.Contains(body, "Beslut i nämnden: återremiss (§ 12)") {
+		t.Errorf("the history does not say the nämnd's decision:\n%s", body)
+	}
+
+	// Answered again and decided, the round closes; KS's decision on it is
+	// on the recipient's page.
+	o, _ := e.store.Org(ctx, "bromma")
+	st, err := e.svc.Submit(ctx, e.user("bromma.handlaggare"), asg, demo.SampleResponse(o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Approve(ctx, e.user("bromma.chef"), asg, st.SHA256); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the ärende on the agenda again", inState(remiss.StateOnAgenda))
+	if _, err := e.svc.RecordDecision(ctx, reg, asg, remiss.Minutes{Meeting: meeting, Paragraph: "13", Verdict: remiss.VerdictAndrat,
+		Wording: "Nämnden tillstyrker med tillägget om trafik.", Immediate: true}); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the round closed", func() bool { r, _ := e.store.RemissHead(ctx, id); return r.SummaryID != "" })
+	if _, err := e.svc.RecordStepDecision(ctx, e.user("ks.registrator"), id, "slk", remiss.StepDecision{Paragraph: "3",
+		Verdict: remiss.VerdictTillstyrker, Wording: "Stadsledningskontoret tillstyrker förslaget.", Immediate: true}); err != nil {
+		t.Fatal(err)
+	}
+	var body string
+	waitUntil(t, "KS's decision on the recipient's page", func() bool {
+		_, body, _ = off.get("/uppdrag/" + asg)
+		return strings.Contains(body, "Beslut: Stadsledningskontoret tillstyrker förslaget.")
+	})
+	if !strings.Contains(body, "Beslut: Nämnden tillstyrker med tillägget om trafik.") || !strings.Contains(body, escaped) {
+		t.Errorf("the recipient's page lacks its nämnd's decisions:\n%s", body)
+	}
+	if _, body, _ := coord.get("/remisser/" + id); !strings.Contains(body, "Beslut: Nämnden tillstyrker med tillägget om trafik.") {
+		t.Errorf("KS's round page lacks the wording of the nämnd's decision:\n%s", body)
 	}
 }
