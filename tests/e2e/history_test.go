@@ -141,12 +141,12 @@ func TestHistory(t *testing.T) {
 	if code, _, _ := foreign.get(history); code != http.StatusNotFound {
 		t.Errorf("another recipient's history: %d", code)
 	}
-	screenshotHistory(t, base, history)
+	screenshotPage(t, base, "bromma.handlaggare", history+"#version-2", "historik")
 }
 
-// screenshotHistory opens the history page in Chromium as the officer,
-// checks it with axe-core and keeps a screenshot (REMISS_SCREENSHOT_DIR).
-func screenshotHistory(t *testing.T, base, path string) {
+// screenshotPage opens a page in Chromium as user, checks it with
+// axe-core and keeps a screenshot named name (REMISS_SCREENSHOT_DIR).
+func screenshotPage(t *testing.T, base, user, path, name string) {
 	bin, err := exec.LookPath("chromium")
 	if err != nil {
 		dbtest.Unavailable(t, "chromium", err)
@@ -168,9 +168,9 @@ func screenshotHistory(t *testing.T, base, path string) {
 	var violations string
 	if err := chromedp.Do(bctx,
 		chromedp.Navigate(base+"/logga-in"), chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), "bromma.handlaggare"), chromedp.SendKeys(chromedp.ID("password"), "demo"),
+		chromedp.SendKeys(chromedp.ID("username"), user), chromedp.SendKeys(chromedp.ID("password"), "demo"),
 		chromedp.Submit(chromedp.ID("password")), chromedp.WaitVisible(chromedp.CSS(".logout")),
-		chromedp.Navigate(base+path+"#version-2"), chromedp.WaitVisible(chromedp.ID("version-2")),
+		chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.ID("main")),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) (err error) {
 			png, err = chromedp.FullScreenshot(100)(ctx, tg)
 			if err != nil {
@@ -183,13 +183,13 @@ func screenshotHistory(t *testing.T, base, path string) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(shots, "historik.png")
+	file := filepath.Join(shots, name+".png")
 	os.WriteFile(file, png, 0o644)
 	t.Logf("screenshot %s", file)
 	var found []string
 	json.Unmarshal([]byte(violations), &found)
 	for _, v := range found {
-		t.Errorf("history page: axe: %s", v)
+		t.Errorf("%s: axe: %s", name, v)
 	}
 }
 
@@ -282,4 +282,6 @@ func TestDecisionsOnBothSides(t *testing.T) {
 	if _, body, _ := coord.get("/remisser/" + id); !strings.Contains(body, "Beslut: Nämnden tillstyrker med tillägget om trafik.") {
 		t.Errorf("KS's round page lacks the wording of the nämnd's decision:\n%s", body)
 	}
+	screenshotPage(t, base, "bromma.handlaggare", "/uppdrag/"+asg, "uppdrag-beslut")
+	screenshotPage(t, base, "ks.samordnare", "/remisser/"+id, "remiss-beslut")
 }
