@@ -181,6 +181,26 @@ func MaySeeAssignment(actor Actor, org string) bool { return actor.Org == org ||
 // organisation's drafts, not even kommunstyrelsen.
 func MaySeeDraft(actor Actor, org string) bool { return actor.Org == org }
 
+// MaySeeHistory reports whether actor may read the history of an
+// assignment of org: the timeline of who did what, and when. It goes as
+// far as MaySeeAssignment: the organisation itself, and kommunstyrelsen,
+// which follows every answer. The versions of the answer are unfinished
+// work and follow MaySeeDraft; the words written with an action follow
+// MayReadNote.
+func MaySeeHistory(actor Actor, org string) bool { return MaySeeAssignment(actor, org) }
+
+// MayReadNote reports whether actor may read a note of kind ("return",
+// "decline" or "extension") on an assignment of org. The organisation
+// reads all of its own; kommunstyrelsen reads the reasons addressed to it,
+// for declining and for an anstånd, but not the comment with which a
+// signatory sends an answer back inside the organisation.
+func MayReadNote(actor Actor, org, kind string) bool {
+	if actor.Org == org {
+		return true
+	}
+	return actor.Org == KS && (kind == "decline" || kind == "extension")
+}
+
 // MayReadDocument reports whether actor may read a stored document of a
 // round sent to recipients; assignmentOrg is the recipient the document
 // belongs to ("" for the round's own: the missiv, the remissunderlag, the

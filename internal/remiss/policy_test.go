@@ -190,3 +190,25 @@ func TestKinds(t *testing.T) {
 		t.Error("Invalid changed an error that is no validation failure")
 	}
 }
+
+// TestHistoryVisibility: the timeline of bromma's answer is bromma's and
+// kommunstyrelsen's; of the words written with its actions, kommunstyrelsen
+// reads the reasons addressed to it and not the signatory's return
+// comment, and another recipient reads none.
+func TestHistoryVisibility(t *testing.T) {
+	for _, w := range everyone {
+		a := w.actor()
+		if got := MaySeeHistory(a, "bromma"); got != (w.at != "other") {
+			t.Errorf("%s sees bromma's history: %v", w, got)
+		}
+		for _, kind := range []string{"return", "decline", "extension"} {
+			want := w.at == "own" || w.at == "ks" && kind != "return"
+			if got := MayReadNote(a, "bromma", kind); got != want {
+				t.Errorf("%s reads bromma's %s note: %v", w, kind, got)
+			}
+		}
+		if MayReadNote(a, "bromma", "okänd") != (w.at == "own") {
+			t.Errorf("%s reads a note of an unknown kind", w)
+		}
+	}
+}

@@ -143,6 +143,9 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 	if err := s.latestWord(ctx, a, data); err != nil {
 		return nil, err
 	}
+	if err := s.decisionWord(ctx, a, data); err != nil {
+		return nil, err
+	}
 	if err := s.routeData(ctx, p, a, org.Kind, data); err != nil {
 		return nil, err
 	}

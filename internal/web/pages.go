@@ -61,9 +61,9 @@ var pages = func() map[string]*template.Template {
 		"lower":    strings.ToLower,
 		"inc":      func(i int) int { return i + 1 },
 	}
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html", "web/decision.html"))
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html", "web/decision.html", "web/history_parts.html"))
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda", "confirm_round"} {
+	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda", "confirm_round", "history"} {
 		out[name] = template.Must(template.Must(base.Clone()).ParseFS(templates.Web, "web/"+name+".html"))
 	}
 	return out
@@ -171,6 +171,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /remisser/{id}/anstand/{org}", s.page(s.postDecideExtension))
 	mux.HandleFunc("POST /remisser/{id}/paminn/{org}", s.page(s.postRemindNow))
 	s.decisionPageRoutes(mux)
+	s.historyRoutes(mux)
 	mux.HandleFunc("GET /inkorg", s.page(s.inboxPage))
 	mux.HandleFunc("GET /uppdrag", s.page(s.inboxPage))
 	mux.HandleFunc("GET /uppdrag/{id}", s.page(s.assignmentPage))
