@@ -1,6 +1,10 @@
 package remiss
 
-import "slices"
+import (
+	"math"
+	"slices"
+	"time"
+)
 
 // Who may do what is decided here and nowhere else: the workflows' update
 // validators, internal/rounds and the pages and API all ask these
@@ -224,4 +228,65 @@ func MayReadDocument(actor Actor, recipients []string, assignmentOrg string, dra
 // its own staff, and the Coordinator who plans around it.
 func MayReadCalendar(actor Actor, org string) bool {
 	return actor.Org == org || actor.Org == KS && actor.Role == RoleCoordinator
+}
+
+// awaits is the action that moves an assignment on from a state: who it
+// waits for is whoever may take that action (see AwaitsFrom).
+var awaits = map[AssignmentState]Action{
+	StateSent:      ActAssign,  // the registrator fördelar it
+	StateAssigned:  ActSubmit,  // the officer writes and submits
+	StateDrafting:  ActSubmit,  // the officer writes and submits (again)
+	StateSubmitted: ActApprove, // the signatory approves or returns
+	StateOnAgenda:  ActDecide,  // the nämnd's decision is to be registered
+}
+
+// Waiting is what a work list knows of an assignment: its organisation,
+// state, officer and whether its round is closing.
+type Waiting struct {
+	Org          string
+	State        AssignmentState
+	Officer      string
+	RoundClosing bool
+}
+
+// AwaitsFrom reports the action an assignment waits for from actor now, if
+// any: the action that moves it on from its state, which actor may take
+// (MayAct) and which is possible now (PossibleNow). An answer being
+// written waits for the officer it is assigned to, not every officer.
+func AwaitsFrom(actor Actor, w Waiting) (Action, bool) {
+	action, ok := awaits[w.State]
+	if !ok || MayAct(action, actor, w.Org) != nil || PossibleNow(action, w.State, w.RoundClosing) != nil {
+		return "", false
+	}
+	if action == ActSubmit && w.Officer != actor.User {
+		return "", false
+	}
+	return action, true
+}
+
+// DueDate is the date that matters for an assignment in state: when the
+// nämnd decides at a meeting, the meeting's agenda deadline while the
+// answer is prepared and the meeting itself once it is on the agenda;
+// otherwise the svarsdatum. meeting and agenda are "" without a meeting.
+func DueDate(state AssignmentState, deadline, meeting, agenda string) (date string, what string) {
+	switch {
+	case meeting != "" && state == StateOnAgenda:
+		return meeting, "sammanträdet"
+	case meeting != "" && agenda != "" && !state.Done():
+		return agenda, "sista dag för dagordningen"
+	}
+	return deadline, "svarsdatum"
+}
+
+// DaysLeft is how many days are left from now to date (YYYY-MM-DD, a
+// Stockholm day): 0 on the day itself, negative after it. A date that
+// does not parse counts as today.
+func DaysLeft(date string, now time.Time) int {
+	d, err := time.ParseInLocation(DateLayout, date, Stockholm)
+	if err != nil {
+		return 0
+	}
+	n := now.In(Stockholm)
+	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, Stockholm)
+	return int(math.Round(d.Sub(today).Hours() / 24))
 }

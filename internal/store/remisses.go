@@ -299,6 +299,9 @@ type InboxItem struct {
 	// OfficerName is the name of the officer the answer is assigned to
 	// (their username when they have no name).
 	OfficerName string
+	// Returned is set when the signatory has sent the answer back once.
+	Returned bool
+	SentAt   time.Time // when the round was sent (InboxList)
 }
 
 // Inbox lists an organisation's assignments with their rounds' Dnr and

@@ -18,40 +18,6 @@ import (
 // signatory: the inbox, the assignment, and its answer, draft, attachments,
 // decline, extension request, approval and return.
 
-type inboxRow struct {
-	store.Assignment
-	Dnr, Title, State, OfficerName string
-	DaysLeft                       int
-	Assignable                     bool
-}
-
-func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, p page) error {
-	items, err := s.Store.Inbox(r.Context(), p.User.Org)
-	if err != nil {
-		return err
-	}
-	var rows []inboxRow
-	for _, a := range items {
-		if p.User.Role == remiss.RoleOfficer && a.Officer != "" && a.Officer != p.User.Username {
-			continue
-		}
-		rows = append(rows, inboxRow{Assignment: a.Assignment, Dnr: a.Dnr, Title: a.Title, State: a.State.Label(), OfficerName: a.OfficerName,
-			DaysLeft: int(time.Until(a.DeadlineAt).Hours() / 24), Assignable: a.State.Open()})
-	}
-	data := map[string]any{"Rows": rows, "Caption": "Organisationens uppdrag, närmast svarsdatum först"}
-	p.Title = "Mina uppdrag"
-	if p.User.Role == remiss.RoleRegistrar {
-		officers, err := s.Store.UsersWithRole(r.Context(), p.User.Org, remiss.RoleOfficer)
-		if err != nil {
-			return err
-		}
-		data["Assign"], data["Officers"], p.Title = true, officers, "Inkorg"
-	}
-	p.Data = data
-	s.render(w, http.StatusOK, "inbox", p)
-	return nil
-}
-
 func (s *Server) postAssign(w http.ResponseWriter, r *http.Request, p page) error {
 	if _, err := s.Rounds.Assign(r.Context(), p.User.Actor(), r.PathValue("id"), r.PostFormValue("officer")); err != nil {
 		return err

@@ -61,9 +61,9 @@ var pages = func() map[string]*template.Template {
 		"lower":    strings.ToLower,
 		"inc":      func(i int) int { return i + 1 },
 	}
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html", "web/decision.html", "web/history_parts.html"))
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html", "web/decision.html", "web/history_parts.html", "web/lists.html"))
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda", "confirm_round", "history"} {
+	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda", "confirm_round", "history", "todo"} {
 		out[name] = template.Must(template.Must(base.Clone()).ParseFS(templates.Web, "web/"+name+".html"))
 	}
 	return out
@@ -159,7 +159,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /logga-in", s.loginPage)
 	mux.HandleFunc("POST /logga-in", s.postLogin)
 	mux.HandleFunc("POST /logga-ut", s.page(s.postLogout))
-	mux.HandleFunc("GET /{$}", s.page(s.home))
+	s.worklistRoutes(mux)
 	mux.HandleFunc("GET /remisser", s.page(s.roundsPage))
 	mux.HandleFunc("GET /remisser/ny", s.page(s.newRoundPage))
 	mux.HandleFunc("POST /remisser", s.page(s.postRound))
@@ -186,13 +186,6 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /dokument/{id}", s.page(s.documentPage))
 	mux.HandleFunc("GET /dokument/{id}/verifiering", s.page(s.verificationPage))
 	mux.HandleFunc("POST /dokument/{id}/verifiering", s.page(s.verificationPage))
-}
-
-func (s *Server) home(w http.ResponseWriter, r *http.Request, p page) error {
-	target := map[remiss.Role]string{remiss.RoleCoordinator: "/remisser", remiss.RoleRegistrar: "/inkorg",
-		remiss.RoleOfficer: "/uppdrag", remiss.RoleSignatory: "/uppdrag", remiss.RoleAdmin: "/arkiv"}[p.User.Role]
-	http.Redirect(w, r, target, http.StatusSeeOther)
-	return nil
 }
 
 func redirect(w http.ResponseWriter, r *http.Request, path, flash string) error {

@@ -16,68 +16,6 @@ import (
 // The remissamordnare's pages: the rounds, a new round, and one round with
 // its actions (close, withdraw, decide an extension, remind now).
 
-// roundRow is a round in the list with its recipients counted by where
-// they stand: answered, declined, still open, left without an answer
-// when the round closed (missed) or withdrawn with it; Late counts the
-// answers and declines that came after the svarsdatum.
-type roundRow struct {
-	store.Remiss
-	State                                                    string
-	Total, Answered, Declined, Open, Missed, Withdrawn, Late int
-}
-
-// Responded is how many recipients have answered or declined.
-func (r roundRow) Responded() int { return r.Answered + r.Declined }
-
-// count adds one recipient's assignment to the row.
-func (r *roundRow) count(a store.Assignment) {
-	r.Total++
-	switch a.State {
-	case remiss.StateAnswered:
-		r.Answered++
-	case remiss.StateDeclined:
-		r.Declined++
-	case remiss.StateMissed:
-		r.Missed++
-	case remiss.StateWithdrawn:
-		r.Withdrawn++
-	default:
-		r.Open++
-	}
-	if a.Late {
-		r.Late++
-	}
-}
-
-func (s *Server) roundsPage(w http.ResponseWriter, r *http.Request, p page) error {
-	if !remiss.MayFollowRounds(p.User.Actor()) {
-		return errForbidden
-	}
-	list, err := s.Store.Remisses(r.Context())
-	if err != nil {
-		return err
-	}
-	var rows []roundRow
-	for _, rm := range list {
-		asgs, err := s.Store.Assignments(r.Context(), rm.ID)
-		if err != nil {
-			return err
-		}
-		row := roundRow{Remiss: rm, State: roundLabel(rm.State)}
-		for _, a := range asgs {
-			row.count(a)
-		}
-		rows = append(rows, row)
-	}
-	p.Title, p.Data = "Remissomgångar", rows
-	s.render(w, http.StatusOK, "rounds", p)
-	return nil
-}
-
-func roundLabel(st remiss.RemissState) string {
-	return map[remiss.RemissState]string{remiss.RemissOpen: "Pågår", remiss.RemissClosed: "Avslutad", remiss.RemissWithdrawn: "Återkallad"}[st]
-}
-
 type orgGroup struct {
 	Kind, Label, All string
 	Orgs             []remiss.Org

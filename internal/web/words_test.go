@@ -74,16 +74,16 @@ func TestNoEnglishOnAnyPage(t *testing.T) {
 		}
 	}
 	pages := map[string][]string{
-		"ks.samordnare": append([]string{"/remisser", "/remisser/ny", "/remisser/" + openRound, "/remisser/" + closedRound,
+		"ks.samordnare": append([]string{"/", "/remisser?visa=avslutade&sortera=titel&ordning=fallande", "/remisser", "/remisser/ny", "/remisser/" + openRound, "/remisser/" + closedRound,
 			"/remisser/" + pathRound, "/remisser/" + goneRound, "/remisser/" + openRound + "/stang", "/remisser/" + openRound + "/aterkalla",
-			"/arkiv", "/arkiv?q=trafik"}, docs...),
-		"ks.registrator":            {"/remisser/" + pathRound, "/remisser/" + closedRound, "/inkorg", "/sammantraden", "/dagordning"},
-		"bromma.registrator":        {"/inkorg", "/sammantraden", "/dagordning", openAsg("bromma"), "/arkiv", "/uppdrag/" + remiss.AssignmentID(closedRound, "bromma")},
+			"/arkiv", "/arkiv?q=trafik", "/arkiv?visa=avslutade&lage=tjansteutlatande"}, docs...),
+		"ks.registrator":            {"/", "/remisser/" + pathRound, "/remisser/" + closedRound, "/inkorg", "/sammantraden", "/dagordning"},
+		"bromma.registrator":        {"/", "/inkorg?visa=avslutade", "/inkorg", "/sammantraden", "/dagordning", openAsg("bromma"), "/arkiv", "/uppdrag/" + remiss.AssignmentID(closedRound, "bromma")},
 		"alvsjo.registrator":        {openAsg("alvsjo"), "/dagordning", "/sammantraden"},
 		"stokab.registrator":        {"/inkorg", "/sammantraden", "/dagordning", openAsg("stokab") + "?ok=avstar"},
 		"stokab.handlaggare":        {"/uppdrag", openAsg("stokab")},
-		"skarholmen.chef":           {"/uppdrag", openAsg("skarholmen"), "/dokument/bilaga." + remiss.AssignmentID(openRound, "skarholmen") + "/verifiering"},
-		"farsta.handlaggare":        {"/uppdrag", openAsg("farsta")},
+		"skarholmen.chef":           {"/", "/uppdrag", openAsg("skarholmen"), "/dokument/bilaga." + remiss.AssignmentID(openRound, "skarholmen") + "/verifiering"},
+		"farsta.handlaggare":        {"/", "/uppdrag?sida=x&ar=1&sortera=z", openAsg("farsta")},
 		"rinkeby-kista.handlaggare": {openAsg("rinkeby-kista")},
 	}
 	for user, paths := range pages {
@@ -230,7 +230,7 @@ func TestWordsFitTheReader(t *testing.T) {
 		}
 	}
 
-	rounds := visible(get("ks.samordnare", "/remisser"))
+	rounds := visible(get("ks.samordnare", "/remisser?visa=avslutade"))
 	closed := rounds[strings.Index(rounds, "KS 2026/100-2"):]
 	if !strings.Contains(closed, "Besvarade: 1 · Avstår: 0 · Pågår: 0 · Utan svar: 2") {
 		t.Errorf("a closed round with two recipients that never answered:\n%s", strings.Join(strings.Fields(closed), " "))

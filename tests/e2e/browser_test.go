@@ -184,7 +184,7 @@ func TestBrowser(t *testing.T) {
 	}
 	if err := chromedp.Do(bctx,
 		login("bromma.registrator"),
-		chromedp.Navigate(base+"/arkiv?q=960"), chromedp.WaitVisible(chromedp.CSS("table")), check("arkiv"),
+		chromedp.Navigate(base+"/arkiv?visa=avslutade&q=960"), chromedp.WaitVisible(chromedp.CSS("table")), check("arkiv"),
 		chromedp.Navigate(base+"/dokument/statement."+asg+"/verifiering"), chromedp.WaitVisible(chromedp.CSS("dl")), check("verifiering"),
 	); err != nil {
 		t.Fatal(err)
@@ -193,7 +193,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil || !strings.Contains(text, "Giltig") || !strings.Contains(text, "TEST-sigill Bromma stadsdelsnämnd") {
 		t.Errorf("verification page: %q %v", text, err)
 	}
-	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/arkiv?q=960")); err != nil {
+	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/arkiv?visa=avslutade&q=960")); err != nil {
 		t.Fatal(err)
 	}
 	link, err := chromedp.Run(bctx, chromedp.AttributeValue(chromedp.CSS(`a[href="/dokument/statement.`+asg+`"]`), "href"))

@@ -257,7 +257,7 @@ func TestPages(t *testing.T) {
 	if err := e.c.GetWorkflow(ctx, workflows.RemissWorkflowID(id), "").Get(ctx, &st); err != nil {
 		t.Fatal(err)
 	}
-	_, body, _ = reg.get("/arkiv?q=950")
+	_, body, _ = reg.get("/arkiv?visa=avslutade&q=950")
 	if !strings.Contains(body, "statement."+asg) || strings.Contains(body, "statement."+remiss.AssignmentID(id, "farsta")) {
 		t.Errorf("archive:\n%s", body)
 	}
@@ -267,7 +267,7 @@ func TestPages(t *testing.T) {
 	if _, body, _ := coord.get("/remisser/" + id); !strings.Contains(body, "Skäl: Berör inte nämnden.") {
 		t.Errorf("KS does not see why Farsta declined:\n%s", body)
 	}
-	if _, body, _ := coord.get("/remisser"); !strings.Contains(body, "Besvarade: 1 · Avstår: 1 · Pågår: 0 · Utan svar: 0") {
+	if _, body, _ := coord.get("/remisser?visa=avslutade"); !strings.Contains(body, "Besvarade: 1 · Avstår: 1 · Pågår: 0 · Utan svar: 0") {
 		t.Errorf("rounds page:\n%s", body)
 	}
 
