@@ -180,7 +180,7 @@ func (s *Service) DraftStatement(ctx context.Context, actor remiss.Actor, assign
 		if err := check(struct {
 			Version string `json:"version" validate:"sha256"`
 		}{sha}); err != nil {
-			return nil, store.ResponseVersion{}, err
+			return nil, store.ResponseVersion{}, remiss.InvalidField("version", "ogiltig kontrollsumma: en version anges med sin SHA-256 (64 tecken 0–9 och a–f)")
 		}
 		id = store.VersionID(a.ID, sha)
 	}
