@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +94,7 @@ func TestApprovalShowsWhatIsSealed(t *testing.T) {
 	// The draft PDF: the submitted version through the statement's renderer,
 	// marked UTKAST; only the organisation's own may fetch it.
 	draft := fetchPDF(t, chef, "/uppdrag/"+asg+"/utkast.pdf?version="+st1.SHA256)
+	keepPDF(t, "utkast.pdf", draft)
 	text := pdftotext(t, draft)
 	for _, w := range []string{"UTKAST", "TJÄNSTEUTLÅTANDE", first.Summary, "Första stycket i bakgrunden.", "Eva Ek avdelningschef", "Kartbilaga över Bromma"} {
 		if !strings.Contains(text, w) {
@@ -140,6 +143,7 @@ func TestApprovalShowsWhatIsSealed(t *testing.T) {
 		t.Fatalf("approve: %d %s", code, loc)
 	}
 	doc := sealedStatement(t, ctx, e.store, asg)
+	keepPDF(t, "tjansteutlatande.pdf", doc.Content)
 	text = pdftotext(t, doc.Content)
 	if strings.Contains(text, "UTKAST") || !strings.Contains(text, second.Summary) || strings.Contains(text, first.Summary) || !strings.Contains(text, "Eva Ek avdelningschef") {
 		t.Errorf("the sealed statement is not the version approved, or is marked UTKAST:\n%s", text)
@@ -162,6 +166,15 @@ func fetchPDF(t *testing.T, b *browser, path string) []byte {
 		t.Fatalf("%s: %d %s", path, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 	return body
+}
+
+// keepPDF writes a PDF to REMISS_PDF_OUT, when set, to look at.
+func keepPDF(t *testing.T, name string, b []byte) {
+	if dir := os.Getenv("REMISS_PDF_OUT"); dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // sealedStatement waits for an approved answer's statement.
