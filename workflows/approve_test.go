@@ -2,9 +2,6 @@ package workflows
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -51,25 +48,8 @@ func TestApprovalSealsTheVersionApproved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := pdfText(t, doc.Content)
+	got := dbtest.PDFText(t, doc.Content)
 	if !strings.Contains(got, "Versionen som chefen godkände.") || strings.Contains(got, "Versionen som kom medan") || strings.Contains(got, "läste först") {
 		t.Errorf("the statement does not carry the approved version:\n%s", got)
 	}
-}
-
-func pdfText(t *testing.T, b []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		dbtest.Unavailable(t, "pdftotext (poppler-utils)", err)
-	}
-	path := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
 }

@@ -54,6 +54,20 @@ func TestApprovalShowsWhatIsSealed(t *testing.T) {
 	first.Background = "Första stycket i bakgrunden.\n\nAndra stycket i bakgrunden, om <Bromma> & ”Vällingby”."
 	first.Signatories = append(first.Signatories, remiss.Signatory{Name: "Eva Ek", Title: "avdelningschef"})
 	first.Attachments = []string{"Kartbilaga över Bromma"}
+	// The officer's preview of what they write is marked UTKAST too.
+	off := newBrowser(t, base)
+	off.login("bromma.handlaggare")
+	resp, err := off.c.PostForm(base+"/uppdrag/"+asg+"/svar", url.Values{"csrf": {off.csrf("/uppdrag/" + asg)}, "action": {"preview"},
+		"proposals": {"Nämnden godkänner tjänsteutlåtandet."}, "summary": {"Förhandsgranskningens sammanfattning."}, "opinions": {"Bra."},
+		"signatories": {"Lars Wennberg, tf stadsdelsdirektör"}, "officerName": {"Monica Slama"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	preview, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if text := pdftotext(t, preview); !strings.Contains(text, "UTKAST") || !strings.Contains(text, "Förhandsgranskningens sammanfattning.") {
+		t.Errorf("the officer's preview is not marked UTKAST:\n%s", text)
+	}
 	st1, err := e.svc.Submit(ctx, officer, asg, first)
 	if err != nil {
 		t.Fatal(err)
