@@ -57,6 +57,8 @@ type doc struct {
 	// fpdf has been given.
 	faces map[face][]byte
 	added map[face]bool
+	// draft marks every page UTKAST (draftMark).
+	draft bool
 }
 
 // newDoc starts a document for author (the organisation, printed in the
@@ -81,6 +83,9 @@ func newDoc(title, author, subject, dnr string, date time.Time, data any) *doc {
 }
 
 func (d *doc) runningHead() {
+	if d.draft {
+		d.draftMark()
+	}
 	if d.f.PageNo() < 2 {
 		return
 	}
@@ -91,6 +96,30 @@ func (d *doc) runningHead() {
 	d.f.SetTextColor(0, 0, 0)
 	d.f.SetXY(marginLeft, marginTop)
 }
+
+// draftMark prints UTKAST on the page, under what the page will carry:
+// a line at its head that no reader can miss, and the word large and
+// light across the page, so that no page of a draft passes for the
+// approved document.
+func (d *doc) draftMark() {
+	pageW, pageH := d.f.GetPageSize()
+	d.sansFont("B", 130)
+	d.f.SetTextColor(232, 232, 232)
+	w := d.f.GetStringWidth(draftWord)
+	d.f.TransformBegin()
+	d.f.TransformRotate(55, pageW/2, pageH/2)
+	d.f.Text(pageW/2-w/2, pageH/2+15, draftWord)
+	d.f.TransformEnd()
+	d.sansFont("B", noteSize)
+	d.f.SetTextColor(176, 0, 32)
+	d.f.SetXY(marginLeft, 5)
+	d.f.CellFormat(d.width(), 4, draftWord+" – inte godkänt, inte förseglat", "", 0, "C", false, 0, "")
+	d.f.SetTextColor(0, 0, 0)
+	d.f.SetXY(marginLeft, marginTop)
+}
+
+// draftWord marks a draft.
+const draftWord = "UTKAST"
 
 func (d *doc) footer() {
 	pageW, pageH := d.f.GetPageSize()

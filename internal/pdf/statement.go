@@ -26,6 +26,9 @@ type StatementData struct {
 	// Approved is who approved the statement and when: printed under the
 	// signatures. A statement not yet approved (a preview) has none.
 	Approved Approval
+	// Draft marks every page UTKAST: the statement as it would look, not
+	// sealed and not approved (a preview for the officer or the signatory).
+	Draft bool
 }
 
 // StatementOf lays out a nämnd's response to the remiss dnr, title as its
@@ -58,6 +61,7 @@ func StatementOf(dnr, title string, org remiss.Org, c remiss.Response, date time
 func Statement(s StatementData) ([]byte, error) {
 	d := newDoc(s.Title, s.Org, "Tjänsteutlåtande "+s.Dnr, s.Dnr, s.Date, s)
 	d.head[0] = s.Forvaltning
+	d.draft = s.Draft
 	d.f.AddPage()
 	d.headerBlock(s.Forvaltning, "", "TJÄNSTEUTLÅTANDE", s.Date, s.Dnr, [][2]string{
 		{"Handläggare", s.OfficerName}, {"Telefon", s.OfficerPhone}, {"E-post", s.OfficerEmail},

@@ -46,7 +46,7 @@ func blocks(paragraph string) []block {
 // paragraphs prints text: blank lines part paragraphs, and list items get
 // a hanging indent.
 func (d *doc) paragraphs(text string) {
-	for _, p := range splitParagraphs(text) {
+	for _, p := range Paragraphs(text) {
 		var items []block
 		flush := func() {
 			if len(items) > 0 {
@@ -171,7 +171,9 @@ func (d *doc) approval(a Approval) {
 	d.f.SetFillColor(255, 255, 255)
 }
 
-func splitParagraphs(text string) []string {
+// Paragraphs splits a text into the paragraphs a document prints: blank
+// lines part them.
+func Paragraphs(text string) []string {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	var out []string
 	for _, p := range strings.Split(text, "\n\n") {

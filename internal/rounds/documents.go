@@ -151,20 +151,63 @@ func (s *Service) Retry(ctx context.Context, actor remiss.Actor, target string) 
 	return wid, nil
 }
 
-// Preview renders an answer as its tjänsteutlåtande would look, unsealed
-// and unstored, for whoever may see the assignment's drafts.
+// Preview renders an answer as its tjänsteutlåtande would look, marked
+// UTKAST, unsealed and unstored, for whoever may see the assignment's
+// drafts.
 func (s *Service) Preview(ctx context.Context, actor remiss.Actor, assignmentID string, content remiss.Response, at time.Time) ([]byte, error) {
-	a, rm, org, err := s.Store.AssignmentInRound(ctx, assignmentID)
-	if errors.Is(err, store.ErrNotFound) || err == nil && !remiss.MaySeeDraft(actor, a.Org) {
-		return nil, remiss.Refuse(remiss.KindNotFound, "uppdraget %s finns inte", assignmentID)
-	}
+	a, rm, org, err := s.draftable(ctx, actor, assignmentID)
 	if err != nil {
 		return nil, err
 	}
 	if err := check(content); err != nil {
 		return nil, err
 	}
-	return pdf.Statement(pdf.StatementOf(rm.Dnr, rm.Title, org, content, at, false))
+	return draftStatement(rm, org, content, at, a.Late)
+}
+
+// DraftStatement renders a stored version of an answer as its
+// tjänsteutlåtande would look, marked UTKAST, for whoever may see the
+// assignment's drafts: the version whose SHA-256 is sha, or the
+// assignment's current one (the submitted one while it waits for
+// approval) when sha is "". It returns the version rendered.
+func (s *Service) DraftStatement(ctx context.Context, actor remiss.Actor, assignmentID, sha string, at time.Time) ([]byte, store.ResponseVersion, error) {
+	a, rm, org, err := s.draftable(ctx, actor, assignmentID)
+	if err != nil {
+		return nil, store.ResponseVersion{}, err
+	}
+	id := a.ResponseVersionID
+	if sha != "" {
+		if err := check(struct {
+			Version string `json:"version" validate:"sha256"`
+		}{sha}); err != nil {
+			return nil, store.ResponseVersion{}, remiss.InvalidField("version", "ogiltig kontrollsumma: en version anges med sin SHA-256 (64 tecken 0–9 och a–f)")
+		}
+		id = store.VersionID(a.ID, sha)
+	}
+	v, err := s.Store.ResponseVersion(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || err == nil && (v.AssignmentID != a.ID || sha != "" && v.SHA256 != sha) || id == "" {
+		return nil, v, remiss.Refuse(remiss.KindNotFound, "yttrandet finns inte i den versionen")
+	}
+	if err != nil {
+		return nil, v, err
+	}
+	b, err := draftStatement(rm, org, v.Content, at, a.Late)
+	return b, v, err
+}
+
+// draftable loads an assignment whose drafts actor may see.
+func (s *Service) draftable(ctx context.Context, actor remiss.Actor, assignmentID string) (store.Assignment, store.Remiss, remiss.Org, error) {
+	a, rm, org, err := s.Store.AssignmentInRound(ctx, assignmentID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && !remiss.MaySeeDraft(actor, a.Org) {
+		return a, rm, org, remiss.Refuse(remiss.KindNotFound, "uppdraget %s finns inte", assignmentID)
+	}
+	return a, rm, org, err
+}
+
+func draftStatement(rm store.Remiss, org remiss.Org, c remiss.Response, at time.Time, late bool) ([]byte, error) {
+	d := pdf.StatementOf(rm.Dnr, rm.Title, org, c, at, late)
+	d.Draft = true
+	return pdf.Statement(d)
 }
 
 // keeper stores documents with their verification.

@@ -29,7 +29,7 @@ type ResponseVersion struct {
 // existing version.
 func (s *Store) SaveResponseVersion(ctx context.Context, assignmentID string, content remiss.Response, user string) (ResponseVersion, error) {
 	hash := content.Hash()
-	id := assignmentID + ".v-" + hash[:16]
+	id := VersionID(assignmentID, hash)
 	body, err := json.Marshal(content)
 	if err != nil {
 		return ResponseVersion{}, err
@@ -57,6 +57,10 @@ func (s *Store) SaveResponseVersion(ctx context.Context, assignmentID string, co
 	}
 	return v, nil
 }
+
+// VersionID names the version of an answer whose content has the SHA-256
+// hash (64 hex digits).
+func VersionID(assignmentID, hash string) string { return assignmentID + ".v-" + hash[:16] }
 
 // VersionHead is a version without its text: what checks of ownership
 // and hash need.

@@ -224,16 +224,6 @@ func (s *Server) postExtension(r *http.Request, actor remiss.Actor, id string) e
 	return err
 }
 
-func (s *Server) postApprove(r *http.Request, actor remiss.Actor, id string) error {
-	_, err := s.Rounds.Approve(r.Context(), actor, id, r.PostFormValue("sha256"))
-	return err
-}
-
-func (s *Server) postReturn(r *http.Request, actor remiss.Actor, id string) error {
-	_, err := s.Rounds.Return(r.Context(), actor, id, r.PostFormValue("comment"))
-	return err
-}
-
 // latestWord puts on the assignment page the latest word addressed to
 // those who work on it: the signatory's comment when the answer came back
 // for revision (until a newer version is saved), and an anstånd asked for

@@ -152,18 +152,24 @@ func (s *Server) agendaPage(w http.ResponseWriter, r *http.Request, p page) erro
 
 var routeStates = []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted, remiss.StateOnAgenda}
 
+// routeOf is the route an assignment's answer follows: its own, or its
+// organisation's until the registrator chose one.
+func (s *Server) routeOf(ctx context.Context, a store.Assignment) (remiss.Route, error) {
+	if a.Route != "" {
+		return a.Route, nil
+	}
+	r, _, err := s.Store.OrgRoute(ctx, a.Org)
+	return r, err
+}
+
 // routeData adds what the assignment page shows of the decision route, and
 // the registrator's forms, in the words of the organisation's kind.
 func (s *Server) routeData(ctx context.Context, p page, a store.Assignment, kind remiss.OrgKind, data map[string]any) error {
-	route := a.Route
-	if route == "" {
-		r, _, err := s.Store.OrgRoute(ctx, a.Org)
-		if err != nil {
-			return err
-		}
-		route = r
+	route, err := s.routeOf(ctx, a)
+	if err != nil {
+		return err
 	}
-	data["RouteLabel"] = route.Label(kind)
+	data["Route"], data["RouteLabel"] = route, route.Label(kind)
 	if a.MeetingID != "" {
 		if m, err := s.Store.Meeting(ctx, a.Org, a.MeetingID); err == nil {
 			data["Meeting"] = meetingLabel(m)

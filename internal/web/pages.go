@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/templates"
@@ -60,10 +61,14 @@ var pages = func() map[string]*template.Template {
 		"capital":  remiss.Capital,
 		"lower":    strings.ToLower,
 		"inc":      func(i int) int { return i + 1 },
+		// paragraphs parts a text where a document does: at blank lines.
+		"paragraphs": pdf.Paragraphs,
 	}
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html", "web/decision.html", "web/history_parts.html", "web/lists.html"))
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html", "web/decision.html",
+		"web/history_parts.html", "web/lists.html", "web/statement.html"))
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda", "confirm_round", "history", "todo"} {
+	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda",
+		"confirm_round", "history", "todo", "approve"} {
 		out[name] = template.Must(template.Must(base.Clone()).ParseFS(templates.Web, "web/"+name+".html"))
 	}
 	return out
@@ -180,8 +185,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /uppdrag/{id}/avsta", s.page(s.onAssignment("avstar", s.postDecline)))
 	mux.HandleFunc("POST /uppdrag/{id}/bilagor", s.page(s.postAttachment))
 	mux.HandleFunc("POST /uppdrag/{id}/anstand", s.page(s.onAssignment("anstand", s.postExtension)))
-	mux.HandleFunc("POST /uppdrag/{id}/godkann", s.page(s.onAssignment("godkand", s.postApprove)))
-	mux.HandleFunc("POST /uppdrag/{id}/atersand", s.page(s.onAssignment("atersand", s.postReturn)))
+	s.approveRoutes(mux)
 	mux.HandleFunc("GET /arkiv", s.page(s.archivePage))
 	mux.HandleFunc("GET /dokument/{id}", s.page(s.documentPage))
 	mux.HandleFunc("GET /dokument/{id}/verifiering", s.page(s.verificationPage))

@@ -40,6 +40,10 @@ func moment(v any) string {
 	switch t := v.(type) {
 	case time.Time:
 		return remiss.FormatTime(t)
+	case *time.Time:
+		if t != nil {
+			return remiss.FormatTime(*t)
+		}
 	case string:
 		if at, err := time.Parse(time.RFC3339, t); err == nil {
 			return remiss.FormatTime(at)

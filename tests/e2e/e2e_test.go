@@ -115,20 +115,7 @@ func (e *env) answer(ctx context.Context, asgID, org string) error {
 
 func pdftotext(t *testing.T, pdf []byte) string {
 	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		dbtest.Unavailable(t, "pdftotext (poppler-utils)", err)
-	}
-	path := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	// Lines wrap where the layout breaks them; compare words.
-	return strings.Join(strings.Fields(string(out)), " ")
+	return dbtest.PDFText(t, pdf)
 }
 
 // TestRoundToFourteenStadsdelsnamnder is the round of the brief: twelve

@@ -224,7 +224,7 @@ func TestPages(t *testing.T) {
 		t.Errorf("another organisation's assignment: %d", code)
 	}
 
-	_, body, _ = chef.get("/uppdrag/" + asg)
+	_, body, _ = chef.get("/uppdrag/" + asg + "/godkann")
 	sha := regexp.MustCompile(`name="sha256" value="([0-9a-f]{64})"`).FindStringSubmatch(body)
 	if sha == nil || !strings.Contains(body, "Nämnden godkänner tjänsteutlåtandet.") {
 		t.Fatalf("approval page:\n%s", body)
