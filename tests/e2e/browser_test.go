@@ -122,7 +122,8 @@ func TestBrowser(t *testing.T) {
 	var focused string // where the focus is after a refused form
 	if err := chromedp.Do(bctx,
 		chromedp.Navigate(base+"/logga-in"), chromedp.WaitVisible(chromedp.ID("username")), check("login"),
-		login("ks.samordnare"), check("remissomgangar"),
+		login("ks.samordnare"), check("att-gora"),
+		chromedp.Navigate(base+"/remisser"), chromedp.WaitVisible(chromedp.CSS("h1")), check("remissomgangar"),
 		chromedp.Navigate(base+"/remisser/ny"), chromedp.WaitVisible(chromedp.ID("dnr")),
 		// An empty form comes back with its error summary, which has the focus.
 		chromedp.Submit(chromedp.ID("dnr")), chromedp.WaitVisible(chromedp.ID("error-summary")),
@@ -148,7 +149,8 @@ func TestBrowser(t *testing.T) {
 	}
 	waitStarted(t, ctx, e.c, []string{"bromma", "farsta"}, id)
 	if err := chromedp.Do(bctx,
-		login("bromma.registrator"), check("inkorg"),
+		login("bromma.registrator"),
+		chromedp.Navigate(base+"/inkorg"), chromedp.WaitVisible(chromedp.CSS("h1")), check("inkorg"),
 		// By keyboard: focus the button, Enter.
 		chromedp.Focus(chromedp.CSS(`form[action="/uppdrag/`+asg+`/fordela"] button`)), chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
@@ -156,7 +158,8 @@ func TestBrowser(t *testing.T) {
 		chromedp.Navigate(base+"/dagordning"), chromedp.WaitVisible(chromedp.CSS("h1")), check("dagordning"),
 		chromedp.Navigate(base+"/uppdrag/"+asg), chromedp.WaitVisible(chromedp.ID("routeMeeting")), check("uppdrag-beslutsvag"),
 		logout,
-		login("bromma.handlaggare"), check("mina-uppdrag"),
+		login("bromma.handlaggare"),
+		chromedp.Navigate(base+"/uppdrag"), chromedp.WaitVisible(chromedp.CSS("h1")), check("mina-uppdrag"),
 		chromedp.Navigate(base+"/uppdrag/"+asg), chromedp.WaitVisible(chromedp.ID("proposals")), check("uppdrag-editor"),
 		chromedp.SendKeys(chromedp.ID("proposals"), "Nämnden godkänner tjänsteutlåtandet.\nBeslutet justeras omedelbart."),
 		chromedp.SendKeys(chromedp.ID("summary"), "Strategin gör livet enklare för invånare, företagare och besökare."),
