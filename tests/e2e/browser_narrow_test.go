@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/accessibility"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 )
 
@@ -71,6 +73,34 @@ func checkAt(ctx context.Context, tg *chromedp.Target, t *testing.T, axe, file s
 	json.Unmarshal([]byte(wide), &res)
 	if res.W > width {
 		t.Errorf("%s: the page is %d px wide at %d px: it scrolls sideways (%v)", name, res.W, width, res.Over)
+	}
+	return tableRoles(ctx, tg, t, name)
+}
+
+// tableRoles fails when a table, shown as cards on a narrow screen, is
+// no longer a table to a screen reader: as many tables, column heads
+// and cells in the accessibility tree as in the page.
+func tableRoles(ctx context.Context, tg *chromedp.Target, t *testing.T, name string) error {
+	want, err := chromedp.Evaluate[map[string]int](`({table: document.querySelectorAll("main table").length, columnheader: document.querySelectorAll("main th[scope=col]").length, cell: document.querySelectorAll("main td").length})`)(ctx, tg)
+	if err != nil {
+		return err
+	}
+	tree, err := cdp.Call(ctx, tg, accessibility.GetFullAXTree, accessibility.GetFullAXTreeParams{})
+	if err != nil {
+		return err
+	}
+	got := map[string]int{}
+	for _, n := range tree.Nodes {
+		if n.Role != nil && !n.Ignored {
+			var role string
+			json.Unmarshal(n.Role.Value, &role)
+			got[role]++
+		}
+	}
+	for role, n := range want {
+		if got[role] < n {
+			t.Errorf("%s: %d of %d %s in the accessibility tree", name, got[role], n, role)
+		}
 	}
 	return nil
 }
