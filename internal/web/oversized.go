@@ -36,7 +36,13 @@ const (
 // the beginning of each field, and cut names the fields cut short.
 type oversizedForm struct{ cut []string }
 
-func (e *oversizedForm) Error() string { return "formuläret är för stort" }
+func (e *oversizedForm) Error() string { return errFormTooLarge.Error() }
+
+// Unwrap makes it a refusal (413) wherever it is not shown again.
+func (e *oversizedForm) Unwrap() error { return errFormTooLarge }
+
+// errFormTooLarge refuses a form body (without files) over maxForm.
+var errFormTooLarge = remiss.Refuse(remiss.KindTooLarge, "formuläret är för stort")
 
 // refusal is the form's problem at each field cut short, with its limit.
 func (e *oversizedForm) refusal() *remiss.Error {
