@@ -146,3 +146,34 @@ func fileControl(t *testing.T, shots string) chromedp.Action[chromedp.Void] {
 		return err
 	})
 }
+
+// pasteTooMuch pastes 4 MB into the answer's synpunkter and saves: the
+// page comes back in the layout with the error summary, the limit at the
+// field and its first 50 000 characters in it (what the officer wrote is
+// not lost); the field is emptied again after the page is checked.
+func pasteTooMuch(t *testing.T, check func(string) chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		script(`document.getElementById("opinions").value = "Synpunkt. ".repeat(400000); document.querySelector('button[value="draft"]').click()`),
+		chromedp.WaitVisible(chromedp.ID("error-summary")),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			out, err := chromedp.Evaluate[string](`[document.getElementById("opinions").value.length, document.querySelectorAll('link[rel=stylesheet]').length, document.getElementById("opinions-error").textContent].join("|")`)(ctx, tg)
+			if err != nil {
+				return err
+			}
+			if want := "50000|1|Texten är för lång: högst 50\u00a0000 tecken."; !strings.HasPrefix(out, want) {
+				t.Errorf("after pasting 4 MB: %q, want %q…", out, want)
+			}
+			return nil
+		}),
+		check("for-lang-text"),
+		script(`document.getElementById("opinions").value = ""`),
+	)
+}
+
+// script runs js on the page.
+func script(js string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Evaluate[bool]("(() => { " + js + "; return true })()")(ctx, tg)
+		return err
+	})
+}

@@ -134,7 +134,7 @@ func TestBrowser(t *testing.T) {
 		logout,
 		login("bromma.handlaggare"), check("mina-uppdrag"),
 		chromedp.Navigate(base+"/uppdrag/"+asg), chromedp.WaitVisible(chromedp.ID("proposals")), check("uppdrag-editor"),
-		fileControl(t, shots),
+		fileControl(t, shots), pasteTooMuch(t, check),
 		chromedp.SendKeys(chromedp.ID("proposals"), "Nämnden godkänner tjänsteutlåtandet.\nBeslutet justeras omedelbart."),
 		chromedp.SendKeys(chromedp.ID("summary"), "Strategin gör livet enklare för invånare, företagare och besökare."),
 		chromedp.SendKeys(chromedp.ID("opinions"), "Förvaltningen delar stadsledningskontorets bedömning – ”Stockholm – en stad för alla”."),
