@@ -173,7 +173,7 @@ func pasteTooMuch(t *testing.T, check func(string) chromedp.Action[chromedp.Void
 // script runs js on the page.
 func script(js string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := chromedp.Evaluate[bool]("(() => { " + js + "; return true })()")(ctx, tg)
+		_, err := chromedp.Evaluate[bool]("(() => { "+js+"; return true })()")(ctx, tg)
 		return err
 	})
 }
