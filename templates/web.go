@@ -2,7 +2,8 @@ package templates
 
 import "embed"
 
-// Web holds the pages (web/*.html) and their style sheet (web/remiss.css).
+// Web holds the pages (web/*.html), their style sheet (web/remiss.css) and
+// the one script (web/remiss.js, which pages work without).
 //
-//go:embed web/*.html web/remiss.css
+//go:embed web/*.html web/remiss.css web/remiss.js
 var Web embed.FS

@@ -63,7 +63,7 @@ func keepForm(r *http.Request, p *page, rej *remiss.Error, ids map[string]string
 		fields[i].Field = key(f.Field)
 	}
 	p.Errors, p.Error = fields, rej.Reason
-	if len(fields) > 0 {
+	if len(fields) > 0 && rej.Kind != remiss.KindTooLarge {
 		p.Error = "Formuläret innehåller fel; se markerade fält."
 	}
 }

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,12 +26,11 @@ var errBadText = remiss.Refuse(remiss.KindInvalid, "förfrågan innehåller ogil
 // errBadForm refuses a form body that cannot be read as one.
 var errBadForm = remiss.Refuse(remiss.KindInvalid, "formuläret kunde inte läsas")
 
-// errFormTooLarge refuses a form body (without files) over its limit.
-var errFormTooLarge = remiss.Refuse(remiss.KindTooLarge, "formuläret är för stort")
-
-// readForm parses a posted form, urlencoded (at most 1 MB) or multipart
-// (a file of at most rounds.MaxUpload and 1 MB more), and refuses one
-// that is too large, cannot be read or holds badText.
+// readForm parses a posted form, urlencoded (at most maxForm) or
+// multipart (a file of at most rounds.MaxUpload and 1 MB more), and
+// refuses one that is too large, cannot be read or holds badText; an
+// urlencoded one too large is refused with what of it was kept
+// (readOversized).
 func readForm(w http.ResponseWriter, r *http.Request) error {
 	var err error
 	multi := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
@@ -37,15 +38,21 @@ func readForm(w http.ResponseWriter, r *http.Request) error {
 		r.Body = http.MaxBytesReader(w, r.Body, rounds.MaxUpload+1<<20)
 		err = r.ParseMultipartForm(1 << 20)
 	} else {
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		r.Body = http.MaxBytesReader(w, r.Body, maxOversized)
+		head, rerr := io.ReadAll(io.LimitReader(r.Body, maxForm+1))
+		if rerr != nil {
+			return errBadForm
+		}
+		if len(head) > maxForm {
+			return readOversized(r, io.MultiReader(bytes.NewReader(head), r.Body))
+		}
+		r.Body = io.NopCloser(bytes.NewReader(head))
 		err = r.ParseForm()
 	}
 	var tooBig *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooBig) && multi:
-		return errTooLarge
 	case errors.As(err, &tooBig):
-		return errFormTooLarge
+		return errTooLarge
 	case err != nil:
 		return errBadForm
 	case badForm(r):

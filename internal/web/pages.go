@@ -25,6 +25,10 @@ type page struct {
 	Form   map[string]string
 	Errors remiss.FieldErrors
 	Data   any
+	// Path is the page's own path; Crumbs the breadcrumb trail above it
+	// (by default the one crumbs gives).
+	Path   string
+	Crumbs []crumb
 }
 
 // input is a form field: Name is what the form posts (the API's name for
@@ -63,9 +67,10 @@ var pages = func() map[string]*template.Template {
 		"inc":      func(i int) int { return i + 1 },
 		// paragraphs parts a text where a document does: at blank lines.
 		"paragraphs": pdf.Paragraphs,
+		"tag":        tag,
 	}
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html", "web/decision.html",
-		"web/history_parts.html", "web/lists.html", "web/statement.html"))
+		"web/history_parts.html", "web/lists.html", "web/statement.html", "web/patterns.html"))
 	out := map[string]*template.Template{}
 	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda",
 		"confirm_round", "history", "todo", "approve"} {
@@ -74,13 +79,17 @@ var pages = func() map[string]*template.Template {
 	return out
 }()
 
-var css = func() []byte {
-	b, err := fs.ReadFile(templates.Web, "web/remiss.css")
+// css and js are the stylesheet and the one script (which only adds to
+// pages that work without it).
+var css, js = static("web/remiss.css"), static("web/remiss.js")
+
+func static(name string) []byte {
+	b, err := fs.ReadFile(templates.Web, name)
 	if err != nil {
 		panic(err)
 	}
 	return b
-}()
+}
 
 // render writes page name with p. A message to the reader begins with a
 // capital letter, whatever the refusal it comes from says.
@@ -91,6 +100,9 @@ func (s *Server) render(w http.ResponseWriter, code int, name string, p page) {
 	if name == "error" {
 		// The error page says what went wrong under its heading.
 		p.Data, p.Error = p.Error, ""
+	}
+	if p.Crumbs == nil {
+		p.Crumbs = crumbs(name, p)
 	}
 	if len(p.Errors) > 0 {
 		fields := make(remiss.FieldErrors, len(p.Errors))
@@ -126,10 +138,10 @@ func (s *Server) page(h pageHandler) http.HandlerFunc {
 			http.Redirect(w, r, "/logga-in", http.StatusSeeOther)
 			return
 		}
-		p := page{User: sess.User, CSRF: sess.CSRF, Form: map[string]string{}, Flash: s.flash(r.Context(), sess.User, r.URL.Query().Get("ok"))}
+		p := page{User: sess.User, CSRF: sess.CSRF, Path: r.URL.Path, Form: map[string]string{}, Flash: s.flash(r.Context(), sess.User, r.URL.Query().Get("ok"))}
 		if r.Method == http.MethodPost {
 			if err := readForm(w, r); err != nil {
-				s.failPage(w, r, p, err)
+				s.refusedBody(w, r, p, err)
 				return
 			}
 			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(sess.CSRF)) != 1 {
@@ -160,6 +172,10 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /static/remiss.css", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
 		w.Write(css)
+	})
+	mux.HandleFunc("GET /static/remiss.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Write(js)
 	})
 	mux.HandleFunc("GET /logga-in", s.loginPage)
 	mux.HandleFunc("POST /logga-in", s.postLogin)

@@ -156,6 +156,7 @@ func (s *Server) postRound(w http.ResponseWriter, r *http.Request, p page) error
 
 type recipientRow struct {
 	ID, Org, OrgName, State, Deadline, PendingUntil string
+	StateCode                                       remiss.AssignmentState // for its tag
 	// The reasons the recipient gave: for the anstånd it asks, for declining.
 	PendingReason, DeclineReason string
 	Late, Open                   bool
@@ -213,7 +214,7 @@ func (s *Server) roundData(ctx context.Context, p page, id string) (map[string]a
 		if err != nil {
 			return nil, err
 		}
-		row := recipientRow{ID: a.ID, Org: a.Org, OrgName: org.Name, State: a.State.Label(), Deadline: a.Deadline, Late: a.Late,
+		row := recipientRow{ID: a.ID, Org: a.Org, OrgName: org.Name, State: a.State.Label(), StateCode: a.State, Deadline: a.Deadline, Late: a.Late,
 			Reminders: reminders[a.ID], Open: a.State.Open() && rm.State == remiss.RemissOpen,
 			Answered: a.State.Done() || a.State == remiss.StateApproved}
 		if !a.State.Done() {

@@ -3,12 +3,10 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +38,8 @@ func axeScript(t *testing.T) string {
 // TestBrowser drives Debian's Chromium through a round: a Coordinator
 // launches it, an officer writes and submits, a signatory approves, a
 // registrator downloads and verifies. Every page is checked with axe-core
-// (no serious or critical violations) and saved as a screenshot.
+// (no serious or critical violations) and saved as a screenshot, at 1280
+// and at 400 px (pageChecks), where it must not scroll sideways.
 func TestBrowser(t *testing.T) {
 	bin, err := exec.LookPath("chromium")
 	if err != nil {
@@ -77,30 +76,7 @@ func TestBrowser(t *testing.T) {
 	bctx, cancelBrowser := chromedp.NewContext(alloc)
 	defer cancelBrowser()
 
-	shot := 0
-	check := func(name string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			shot++
-			png, err := chromedp.FullScreenshot(100)(ctx, tg) // 100: PNG
-			if err != nil {
-				return err
-			}
-			file := filepath.Join(shots, fmt.Sprintf("%02d-%s.png", shot, name))
-			os.WriteFile(file, png, 0o644)
-			t.Logf("screenshot %s", file)
-			out, err := chromedp.Evaluate[string](axe+`;axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => v.id + ": " + v.help + " (" + v.nodes.length + ")")))`,
-				chromedp.EvalAwaitPromise)(ctx, tg)
-			if err != nil {
-				return err
-			}
-			var violations []string
-			json.Unmarshal([]byte(out), &violations)
-			for _, v := range violations {
-				t.Errorf("%s: axe: %s", name, v)
-			}
-			return keyboardWalk(ctx, tg, t, name)
-		})
-	}
+	check := pageChecks(t, axe, shots)
 	login := func(user string) chromedp.Action[chromedp.Void] {
 		return chromedp.Steps(
 			chromedp.Navigate(base+"/logga-in"),
@@ -161,6 +137,7 @@ func TestBrowser(t *testing.T) {
 		login("bromma.handlaggare"),
 		chromedp.Navigate(base+"/uppdrag"), chromedp.WaitVisible(chromedp.CSS("h1")), check("mina-uppdrag"),
 		chromedp.Navigate(base+"/uppdrag/"+asg), chromedp.WaitVisible(chromedp.ID("proposals")), check("uppdrag-editor"),
+		fileControl(t, shots), pasteTooMuch(t, check),
 		chromedp.SendKeys(chromedp.ID("proposals"), "Nämnden godkänner tjänsteutlåtandet.\nBeslutet justeras omedelbart."),
 		chromedp.SendKeys(chromedp.ID("summary"), "Strategin gör livet enklare för invånare, företagare och besökare."),
 		chromedp.SendKeys(chromedp.ID("opinions"), "Förvaltningen delar stadsledningskontorets bedömning – ”Stockholm – en stad för alla”."),
