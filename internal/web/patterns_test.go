@@ -135,7 +135,8 @@ func TestPagesShowTagsAndCrumbs(t *testing.T) {
 		user, path string
 		want       []string
 	}{
-		{"ks.samordnare", "/remisser", []string{`<strong class="tag tag-open">Pågår</strong>`, `<strong class="tag tag-withdrawn">Återkallad</strong>`, start + "</ol>"}},
+		{"ks.samordnare", "/remisser", []string{`<strong class="tag tag-open">Pågår</strong>`, start + "</ol>"}},
+		{"ks.samordnare", "/remisser?visa=avslutade", []string{`<strong class="tag tag-withdrawn">Återkallad</strong>`}},
 		{"ks.samordnare", "/remisser/" + openRound, []string{`<strong class="tag tag-declined">Avstår från att yttra sig</strong>`,
 			`<strong class="tag tag-drafting">Under arbete</strong>`, start + `<li><a href="/remisser">Remissomgångar</a></li></ol>`}},
 		{"ks.samordnare", "/remisser/" + openRound + "/stang", []string{`<li><a href="/remisser/` + openRound + `">Strategi för Stockholm som smart och uppkopplad stad</a></li></ol>`}},
