@@ -81,7 +81,7 @@ var rules = map[Action]rule{
 	ActProposeDecline: {roles: []Role{RoleOfficer, RoleRegistrar}, ownOrg: true, states: answering,
 		notNow: "ett förslag att avstå kan bara lämnas medan yttrandet bereds"},
 	ActDecline: {roles: []Role{RoleSignatory}, ownOrg: true, states: append(slices.Clone(answering), StateDeclineProposed),
-		denied: "endast förvaltningschefen kan besluta att avstå; föreslå det i stället"},
+		denied: "endast chefen som godkänner yttranden kan besluta att avstå; föreslå det i stället"},
 	// Anstånd also while the answer waits for approval or for the nämnd's
 	// meeting: a meeting after the svarsdatum needs it.
 	ActRequestExtension: {roles: []Role{RoleOfficer, RoleRegistrar}, ownOrg: true, states: undecided},

@@ -150,7 +150,7 @@ func (s *Server) agendaPage(w http.ResponseWriter, r *http.Request, p page) erro
 
 // --- An assignment's route and the nämnd's decision ---
 
-var routeStates = []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted, remiss.StateOnAgenda}
+var routeStates = []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted, remiss.StateDeclineProposed, remiss.StateOnAgenda}
 
 // routeData adds what the assignment page shows of the decision route, and
 // the registrator's forms, in the words of the organisation's kind.

@@ -63,7 +63,7 @@ var pages = func() map[string]*template.Template {
 	}
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templates.Web, "web/layout.html", "web/field.html", "web/area.html", "web/decision.html"))
 	out := map[string]*template.Template{}
-	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda", "confirm_round"} {
+	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda", "confirm_round", "confirm_decline"} {
 		out[name] = template.Must(template.Must(base.Clone()).ParseFS(templates.Web, "web/"+name+".html"))
 	}
 	return out
@@ -176,7 +176,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /uppdrag/{id}", s.page(s.assignmentPage))
 	mux.HandleFunc("POST /uppdrag/{id}/fordela", s.page(s.postAssign))
 	mux.HandleFunc("POST /uppdrag/{id}/svar", s.page(s.postAnswer))
-	mux.HandleFunc("POST /uppdrag/{id}/avsta", s.page(s.onAssignment("avstar", s.postDecline)))
+	s.declineRoutes(mux)
 	mux.HandleFunc("POST /uppdrag/{id}/bilagor", s.page(s.postAttachment))
 	mux.HandleFunc("POST /uppdrag/{id}/anstand", s.page(s.onAssignment("anstand", s.postExtension)))
 	mux.HandleFunc("POST /uppdrag/{id}/godkann", s.page(s.onAssignment("godkand", s.postApprove)))

@@ -175,7 +175,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Farsta declines; the round closes.
-	if _, err := e.svc.Decline(ctx, e.user("farsta.registrator"), remiss.AssignmentID(id, "farsta"), ""); err != nil {
+	if _, err := e.svc.Decline(ctx, e.user("farsta.chef"), remiss.AssignmentID(id, "farsta"), "Berör inte nämnden.", ""); err != nil {
 		t.Fatal(err)
 	}
 	var st workflows.RemissStatus
