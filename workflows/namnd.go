@@ -126,7 +126,7 @@ func (w *assignment) checkDecide(r MinutesRequest) error {
 		return conflict("ärendet står inte på dagordningen för det sammanträdet")
 	}
 	if w.declineNote != "" && r.Verdict == remiss.VerdictAndrat {
-		return invalidField("verdict", "ett förslag att avstå bifalls, återremitteras eller bordläggs; vill nämnden yttra sig, återremittera ärendet")
+		return invalidField("decision", "ett förslag att avstå bifalls, återremitteras eller bordläggs; vill nämnden yttra sig, återremittera ärendet")
 	}
 	if (r.Verdict == remiss.VerdictBordlagd) != (r.NextMeeting != "") {
 		return invalidField("nextMeeting", "ett senare sammanträde anges när, och bara när, ärendet bordläggs")

@@ -26,12 +26,16 @@ func (s *Server) declineData(ctx context.Context, p page, a store.Assignment, da
 	actor := p.User.Actor()
 	data["CanDecline"] = may(remiss.DeclineAction(actor), actor, a)
 	data["CanReturn"] = may(remiss.ActReturn, actor, a)
-	if a.State != remiss.StateDeclineProposed {
+	if a.DeclineNoteID == "" {
 		return nil
 	}
 	id, n, ok, err := s.Store.DeclineNote(ctx, a.ID)
 	if err != nil || !ok {
 		return err
+	}
+	data["DeclineNote"] = n
+	if a.State != remiss.StateDeclineProposed {
+		return nil
 	}
 	data["DeclineProposal"], data["ProposalID"] = n, id
 	data["CanApproveDecline"] = may(remiss.ActDecline, actor, a)

@@ -104,6 +104,14 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 	if _, err := e.svc.Decline(ctx, e.user(flagged+".registrator"), asg(flagged), "Nämnden hinner inte behandla ärendet.", ""); err != nil {
 		t.Fatal(err)
 	}
+	// The registrator names a meeting today, and the chef approves: on
+	// today's agenda.
+	if _, err := e.svc.AddMeeting(ctx, e.user(flagged+".registrator"), remiss.NewMeeting{Date: today, AgendaDeadline: today}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.SetRoute(ctx, e.user(flagged+".registrator"), asg(flagged), remiss.RouteNamnd, remiss.MeetingID(flagged, today)); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := e.svc.Decline(ctx, e.user(flagged+".chef"), asg(flagged), "", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +131,7 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 	for _, org := range append(namnd, flagged) {
 		waitState(org, remiss.StateOnAgenda)
 	}
-	if _, err := e.svc.RecordDecision(ctx, e.user(flagged+".registrator"), asg(flagged), remiss.Minutes{Meeting: remiss.MeetingID(flagged, week),
+	if _, err := e.svc.RecordDecision(ctx, e.user(flagged+".registrator"), asg(flagged), remiss.Minutes{Meeting: remiss.MeetingID(flagged, today),
 		Paragraph: "§ 7", Verdict: remiss.VerdictBifall, Immediate: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +249,7 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 		}
 		pdfsigValid(t, doc.Content)
 	}
-	want := map[remiss.Verdict]int{remiss.VerdictDelegation: 2, remiss.VerdictBifall: 2, remiss.VerdictAterremiss: 1,
+	want := map[remiss.Verdict]int{remiss.VerdictDelegation: 2, remiss.VerdictBifall: 3, remiss.VerdictAterremiss: 1,
 		remiss.VerdictTillstyrker: 2, remiss.VerdictBeslut: 1}
 	for v, n := range want {
 		if counts[v] != n {
