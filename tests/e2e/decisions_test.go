@@ -281,6 +281,7 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 	}
 	checkReplayAs(t, ctx, e.c, map[string]string{
 		workflows.AssignmentWorkflowID(id, "norrmalm"): "assignment-namnd.json",
+		workflows.AssignmentWorkflowID(id, flagged):    "assignment-decline.json",
 		workflows.RemissWorkflowID(id):                 "remiss-routed.json",
 		workflows.DecisionWorkflowID(id):               "path.json",
 	})
