@@ -42,7 +42,7 @@ func TestDeclineThroughTheConfirmationPages(t *testing.T) {
 		t.Errorf("the assignment page declines without a confirmation:\n%s", body)
 	}
 	code, body, _ := off.get(confirm)
-	for _, want := range []string{"Föreslå att nämnden avstår från att yttra sig?", "inte ångra", "remissamordnare",
+	for _, want := range []string{"Föreslå att nämnden avstår från att yttra sig?", "inte att ångra", "remissamordnare",
 		"chefen för godkännande", `name="reason"`, "Ja, föreslå att avstå"} {
 		if code != 200 || !strings.Contains(body, want) {
 			t.Errorf("officer's confirmation page (%d) lacks %q:\n%s", code, want, body)
@@ -82,7 +82,7 @@ func TestDeclineThroughTheConfirmationPages(t *testing.T) {
 	}
 	code, body, _ = chef.get(confirm)
 	if code != 200 || !strings.Contains(body, "Godkänna att nämnden avstår från att yttra sig?") || !strings.Contains(body, reason) ||
-		!strings.Contains(body, "Avståendet gäller direkt") || !strings.Contains(body, "inte ångra") || !strings.Contains(body, `name="proposal"`) {
+		!strings.Contains(body, "Avståendet gäller direkt") || !strings.Contains(body, "inte att ångra") || !strings.Contains(body, `name="proposal"`) {
 		t.Errorf("chef's confirmation page: %d\n%s", code, body)
 	}
 	proposal := regexp.MustCompile(`name="proposal" value="([^"]+)"`).FindStringSubmatch(body)

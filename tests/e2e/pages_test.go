@@ -402,6 +402,11 @@ func TestPagesDecisions(t *testing.T) {
 	if code, _, _ := reg.post("/uppdrag/"+asg+"/beslut", form); code != http.StatusSeeOther {
 		t.Fatalf("decision: %d", code)
 	}
+	// Farsta declines on delegation: the chef's decline takes effect at once
+	// (for the nämnd it would go on its agenda).
+	if _, err := e.svc.SetRoute(ctx, e.user("farsta.registrator"), farsta, remiss.RouteDelegation, ""); err != nil {
+		t.Fatal(err)
+	}
 	fChef := newBrowser(t, base)
 	fChef.login("farsta.chef")
 	if code, _, _ := fChef.post("/uppdrag/"+farsta+"/avsta", url.Values{"csrf": {fChef.csrf("/uppdrag")}, "reason": {"Berör inte nämnden."}}); code != http.StatusSeeOther {
