@@ -191,16 +191,15 @@ func (s *Service) Approve(ctx context.Context, actor remiss.Actor, assignmentID,
 // Decline is the one door by which a body says it "avstår från att yttra
 // sig": an officer or the registrator proposes it, with a reason, for the
 // signatory's approval; the signatory declines at once, with a reason, or
-// approves the proposal that waits. proposal is the note of the proposal
-// the signatory read ("" for the one that waits now, when no reason of
-// their own is given).
+// approves the proposal that waits, with its reason. proposal is the note
+// of the proposal the signatory read ("" for the one that waits now).
 func (s *Service) Decline(ctx context.Context, actor remiss.Actor, assignmentID, reason, proposal string) (workflows.AssignmentStatus, error) {
 	action := remiss.DeclineAction(actor)
 	asg, err := s.assignment(ctx, actor, assignmentID, action)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	if action == remiss.ActDecline && (proposal != "" || strings.TrimSpace(reason) == "" && asg.State == remiss.StateDeclineProposed) {
+	if action == remiss.ActDecline && (proposal != "" || asg.State == remiss.StateDeclineProposed) {
 		return s.approveDecline(ctx, actor, asg, reason, proposal)
 	}
 	text, err := noteText("reason", reason, true)

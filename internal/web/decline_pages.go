@@ -25,7 +25,6 @@ func (s *Server) declineRoutes(mux *http.ServeMux) {
 func (s *Server) declineData(ctx context.Context, p page, a store.Assignment, data map[string]any) error {
 	actor := p.User.Actor()
 	data["CanDecline"] = may(remiss.DeclineAction(actor), actor, a)
-	data["CanReturn"] = may(remiss.ActReturn, actor, a)
 	if a.DeclineNoteID == "" {
 		return nil
 	}
