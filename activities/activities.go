@@ -69,6 +69,8 @@ const (
 	ActionSubmitted         Action = "submitted"
 	ActionReturned          Action = "returned"
 	ActionApproved          Action = "approved"
+	ActionDeclineProposed   Action = "decline_proposed" // for the signatory's approval
+	ActionDeclineApproved   Action = "decline_approved" // by the signatory; on the nämnd's agenda
 	ActionDeclined          Action = "declined"
 	ActionExtensionAsked    Action = "extension_requested"
 	ActionExtensionDecided  Action = "extension_decided"
@@ -102,6 +104,8 @@ type RecordResult struct {
 	// Routes: AnnounceRound tells the round each recipient's decision
 	// route, so that an assignment on delegation need not look it up.
 	Routes map[string]remiss.Route `json:",omitempty"`
+	// Plan: where a decline approved for the nämnd is on the agenda.
+	Plan DecisionPlan `json:",omitzero"`
 }
 
 // DocumentResult names a stored document by ID and hash.
@@ -146,7 +150,15 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 	}
 	c.Messages = m.list
 	applied, err := a.Store.Apply(ctx, c)
-	return RecordResult{Applied: applied}, permanent(err)
+	if err != nil {
+		return RecordResult{}, permanent(err)
+	}
+	res := RecordResult{Applied: applied}
+	if in.Action == ActionDeclineApproved {
+		// The meeting it is on the agenda of, as stored (a retry plans nothing new).
+		res.Plan, err = a.storedPlan(ctx, asg.ID, remiss.RouteNamnd)
+	}
+	return res, err
 }
 
 // recordAction adds to c and m what an action changes and whom it tells.
@@ -166,14 +178,15 @@ func (a *Activities) recordAction(ctx context.Context, in RecordInput, asg store
 	case ActionSubmitted:
 		return a.recordSubmitted(ctx, in, org, c, m)
 	case ActionReturned:
-		c.Detail["note"] = in.NoteID
-		u, err := a.user(ctx, asg.Officer)
-		if err != nil {
-			return err
-		}
-		m.add("returned", u.Email)
+		return a.recordReturned(ctx, in, asg, org, c, m)
 	case ActionApproved:
 		c.Detail["version"] = asg.ResponseVersionID
+	case ActionDeclineProposed:
+		c.Assignment.DeclineNoteID = &in.NoteID
+		c.Detail["note"] = in.NoteID
+		return a.toSignatories(ctx, org, "decline_proposed", m)
+	case ActionDeclineApproved:
+		return a.recordDeclineApproved(ctx, in, asg, org, c, m)
 	case ActionDeclined:
 		return a.recordDeclined(ctx, in, r, c, m)
 	case ActionExtensionAsked:
@@ -198,18 +211,67 @@ func (a *Activities) recordSubmitted(ctx context.Context, in RecordInput, org re
 	c.Assignment.SubmittedAt = &at
 	c.Assignment.Late = &in.Late
 	c.Detail["version"], c.Detail["sha256"], c.Detail["late"] = in.VersionID, in.SHA256, in.Late
-	signatories, err := a.Store.UsersWithRole(ctx, org.Code, remiss.RoleSignatory)
-	if err != nil {
+	if err := a.toSignatories(ctx, org, "submitted", m); err != nil {
 		return err
-	}
-	for _, s := range signatories {
-		m.add("submitted", s.Email)
 	}
 	u, err := a.user(ctx, in.Actor.User)
 	if err != nil {
 		return err
 	}
 	m.add("receipt", u.Email)
+	return nil
+}
+
+// toSignatories tells the organisation's signatories that something waits
+// for their approval.
+func (a *Activities) toSignatories(ctx context.Context, org remiss.Org, kind string, m *messageSet) error {
+	signatories, err := a.Store.UsersWithRole(ctx, org.Code, remiss.RoleSignatory)
+	if err != nil {
+		return err
+	}
+	for _, s := range signatories {
+		m.add(kind, s.Email)
+	}
+	return nil
+}
+
+// recordReturned sends an answer, or a proposed decline, back to whoever
+// prepares it with the signatory's comment: the officer, or the
+// registrator's mailbox when nobody has the assignment yet.
+func (a *Activities) recordReturned(ctx context.Context, in RecordInput, asg store.Assignment, org remiss.Org, c *store.Change, m *messageSet) error {
+	c.Detail["note"] = in.NoteID
+	if asg.State == remiss.StateDeclineProposed {
+		none := "" // no longer the body's answer
+		c.Assignment.DeclineNoteID = &none
+		m.data.Decline = true
+	}
+	to := org.Email
+	if asg.Officer != "" {
+		u, err := a.user(ctx, asg.Officer)
+		if err != nil {
+			return err
+		}
+		to = u.Email
+	}
+	m.add("returned", to)
+	return nil
+}
+
+// recordDeclineApproved records the signatory's approval of a decline the
+// nämnd decides: it goes on the agenda of its meeting like a statement,
+// and its registrator is told; kommunstyrelsen hears once the nämnd has
+// decided.
+func (a *Activities) recordDeclineApproved(ctx context.Context, in RecordInput, asg store.Assignment, org remiss.Org, c *store.Change, m *messageSet) error {
+	c.Assignment.DeclineNoteID = &in.NoteID
+	c.Detail["note"] = in.NoteID
+	at := in.At
+	c.Assignment.SubmittedAt, c.Assignment.Late = &at, &in.Late
+	meeting, _, err := a.onAgenda(ctx, c, asg, org, StatementInput{At: in.At, Route: remiss.RouteNamnd})
+	if err != nil {
+		return err
+	}
+	m.data.Meeting, m.data.Decline = meeting.Date, true
+	m.add("on_agenda", org.Email)
 	return nil
 }
 

@@ -104,14 +104,19 @@ func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.D
 		return store.Document{}, store.Change{}, plan, err
 	}
 	data := pdf.MinutesData{Body: org.Name, Date: in.At.In(remiss.Stockholm), Dnr: r.Dnr, Title: "Svar på remiss: " + r.Title}
-	if asg.ResponseVersionID != "" {
+	// A decline the signatory approved is on the agenda as the proposal
+	// that the nämnd declines.
+	declining := asg.DeclineNoteID != ""
+	if declining {
+		data.Proposal = []string{org.Name + " avstår från att yttra sig över remissen."}
+	} else if asg.ResponseVersionID != "" {
 		v, err := a.Store.ResponseVersion(ctx, asg.ResponseVersionID)
 		if err != nil {
 			return store.Document{}, store.Change{}, plan, nonRetryableIfNotFound(err)
 		}
 		data.Proposal = v.Content.Proposals
 	}
-	if asg.DocumentID != "" {
+	if asg.DocumentID != "" && !declining {
 		if st, err := a.Store.Document(ctx, asg.DocumentID); err == nil {
 			data.Documents = []string{"Förvaltningens tjänsteutlåtande daterat " + st.CreatedAt.In(remiss.Stockholm).Format(remiss.DateLayout)}
 		}
@@ -125,6 +130,9 @@ func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.D
 	switch d.Verdict {
 	case remiss.VerdictBifall:
 		data.Decision = []string{org.Name + " beslutar i enlighet med förvaltningens förslag till beslut."}
+		if declining {
+			data.Decision = []string{org.Name + " avstår från att yttra sig över remissen."}
+		}
 	case remiss.VerdictAndrat:
 		data.Decision = []string{org.Name + " beslutar, med ändring av förvaltningens förslag, följande:", d.Wording}
 	case remiss.VerdictAterremiss:
@@ -146,24 +154,25 @@ func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.D
 	}
 	m := a.messages(r, org, asg, in.EventKey, in.At)
 	m.data.Body, m.data.Verdict, m.data.Paragraph, m.data.Meeting = org.Name, d.Verdict.Label(), d.Paragraph, d.HeldOn
+	m.data.Decline = declining
 	switch d.Verdict {
 	case remiss.VerdictBifall, remiss.VerdictAndrat:
-		state := string(remiss.StateAnswered)
-		c.Assignment.State, c.Assignment.MinutesID = &state, &doc.ID
-		coord, err := a.user(ctx, r.Coordinator)
-		if err != nil {
+		if err := a.decidedAnswer(ctx, r, org, declining, &c, doc, m); err != nil {
 			return doc, c, plan, err
 		}
-		m.add("decided", coord.Email)
-		m.add("decided", org.Email)
 	case remiss.VerdictAterremiss:
 		state, none := string(remiss.StateDrafting), ""
 		c.Assignment.State, c.Assignment.MeetingID = &state, &none
-		officer, err := a.user(ctx, asg.Officer)
-		if err != nil {
-			return doc, c, plan, err
+		c.Assignment.DeclineNoteID = &none // a new answer (or decline) is prepared
+		to := org.Email
+		if asg.Officer != "" {
+			officer, err := a.user(ctx, asg.Officer)
+			if err != nil {
+				return doc, c, plan, err
+			}
+			to = officer.Email
 		}
-		m.add("referred_back", officer.Email)
+		m.add("referred_back", to)
 	case remiss.VerdictBordlagd:
 		plan = meetingPlan(remiss.RouteNamnd, next, asg.Deadline)
 		c.Assignment.MeetingID, c.Assignment.NeedsExtension = &next.ID, &plan.NeedsExtension
@@ -173,6 +182,27 @@ func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.D
 	}
 	c.Messages = m.list
 	return doc, c, plan, m.err
+}
+
+// decidedAnswer: the nämnd's decision is its answer, and kommunstyrelsen
+// hears of it; a decline it decides is a decline, told as one.
+func (a *Activities) decidedAnswer(ctx context.Context, r store.Remiss, org remiss.Org, declining bool, c *store.Change, doc store.Document, m *messageSet) error {
+	state := string(remiss.StateAnswered)
+	if declining {
+		state = string(remiss.StateDeclined)
+	}
+	c.Assignment.State, c.Assignment.MinutesID = &state, &doc.ID
+	coord, err := a.user(ctx, r.Coordinator)
+	if err != nil {
+		return err
+	}
+	if declining {
+		m.add("declined", coord.Email)
+	} else {
+		m.add("decided", coord.Email)
+	}
+	m.add("decided", org.Email)
+	return nil
 }
 
 // outcomeKind is the message that tells a recipient the final decision:

@@ -106,7 +106,7 @@ func (a *Activities) WithdrawRound(ctx context.Context, in RoundInput) (RecordRe
 	applied, err := a.Store.Apply(ctx, store.Change{
 		EventKey: in.EventKey, At: in.At, Actor: in.Actor.User, RemissID: r.ID, Action: "remiss_withdrawn",
 		Assignment:       &store.AssignmentPatch{State: &withdrawn, MeetingID: &noMeeting},
-		AllAssignmentsIn: []string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted), string(remiss.StateApproved), string(remiss.StateOnAgenda)},
+		AllAssignmentsIn: []string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted), string(remiss.StateDeclineProposed), string(remiss.StateApproved), string(remiss.StateOnAgenda)},
 		Remiss:           &store.RemissPatch{State: &state, ClosedAt: &at},
 		Messages:         msgs,
 		ReleaseHeld:      true,

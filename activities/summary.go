@@ -33,7 +33,7 @@ func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (DocumentRes
 		EventKey: in.EventKey + ".missed", At: in.At, Actor: "system", RemissID: r.ID, Action: "unanswered_marked_missed",
 		// An answer that will not come frees its meeting in the calendar.
 		Assignment:       &store.AssignmentPatch{State: &missed, MeetingID: &noMeeting},
-		AllAssignmentsIn: []string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted), string(remiss.StateOnAgenda)},
+		AllAssignmentsIn: []string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted), string(remiss.StateDeclineProposed), string(remiss.StateOnAgenda)},
 	}); err != nil {
 		return DocumentResult{}, err
 	}

@@ -91,7 +91,7 @@ func approve(ctx context.Context, a *app, actor remiss.Actor, in args) (workflow
 }
 
 func decline(ctx context.Context, a *app, actor remiss.Actor, in args) (workflows.AssignmentStatus, error) {
-	return a.svc.Decline(ctx, actor, in.assignment, in.reason)
+	return a.svc.Decline(ctx, actor, in.assignment, in.reason, "")
 }
 
 func requestExtension(ctx context.Context, a *app, actor remiss.Actor, in args) (workflows.AssignmentStatus, error) {

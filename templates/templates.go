@@ -53,6 +53,7 @@ type MailData struct {
 	Paragraph      string   // decision: § in the minutes
 	Meeting        string   // decision: the meeting's date
 	AgendaDeadline string   // the meeting's last day for ärenden
+	Decline        bool     // the body's answer is that it declines
 }
 
 const footer = `

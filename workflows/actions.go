@@ -28,8 +28,22 @@ func (w *assignment) checkDraft(r VersionRequest) error {
 func (w *assignment) checkSubmit(r VersionRequest) error {
 	return w.check(remiss.ActSubmit, r, r.Actor)
 }
-func (w *assignment) checkReturn(r NoteRequest) error  { return w.check(remiss.ActReturn, r, r.Actor) }
-func (w *assignment) checkDecline(r NoteRequest) error { return w.check(remiss.ActDecline, r, r.Actor) }
+func (w *assignment) checkReturn(r NoteRequest) error { return w.check(remiss.ActReturn, r, r.Actor) }
+func (w *assignment) checkProposeDecline(r NoteRequest) error {
+	return w.check(remiss.ActProposeDecline, r, r.Actor)
+}
+
+// checkDecline: the signatory declines at once, or approves the proposal
+// that waits, naming the note they read.
+func (w *assignment) checkDecline(r NoteRequest) error {
+	if err := w.check(remiss.ActDecline, r, r.Actor); err != nil {
+		return err
+	}
+	if w.state == remiss.StateDeclineProposed && r.NoteID != w.declineNote {
+		return conflict("förslaget att avstå har ändrats sedan du läste det; läs det igen och godkänn det eller återsänd det")
+	}
+	return nil
+}
 
 func (w *assignment) checkApprove(r ApproveRequest) error {
 	if err := w.check(remiss.ActApprove, r, r.Actor); err != nil {
@@ -130,11 +144,17 @@ func (w *assignment) submit(ctx workflow.Context, r VersionRequest) (AssignmentS
 func (w *assignment) returnForRevision(ctx workflow.Context, r NoteRequest) (AssignmentStatus, error) {
 	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkReturn(r) }, func() error {
-		if _, err := w.record(ctx, activities.ActionReturned, remiss.StateDrafting,
+		// Back to whoever prepares the answer: a decline proposed before
+		// anyone had the assignment goes back to the registrator.
+		to := remiss.StateDrafting
+		if w.officer == "" {
+			to = remiss.StateSent
+		}
+		if _, err := w.record(ctx, activities.ActionReturned, to,
 			activities.RecordInput{Actor: r.Actor, NoteID: r.NoteID}); err != nil {
 			return err
 		}
-		w.state = remiss.StateDrafting
+		w.state, w.declineNote = to, ""
 		return nil
 	})
 }
@@ -151,15 +171,42 @@ func (w *assignment) approve(ctx workflow.Context, r ApproveRequest) (Assignment
 	})
 }
 
+// proposeDecline records that an officer or the registrator proposes that
+// the body declines, with a reason: it waits for the signatory like an
+// answer.
+func (w *assignment) proposeDecline(ctx workflow.Context, r NoteRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
+	return w.handle(ctx, func() error { return w.checkProposeDecline(r) }, func() error {
+		if _, err := w.record(ctx, activities.ActionDeclineProposed, remiss.StateDeclineProposed,
+			activities.RecordInput{Actor: r.Actor, NoteID: r.NoteID}); err != nil {
+			return err
+		}
+		w.state, w.declineNote = remiss.StateDeclineProposed, r.NoteID
+		return nil
+	})
+}
+
+// decline is the signatory's word that the body declines (their act is the
+// approval): on delegation it is the decision and takes effect at once; for
+// the nämnd it goes on the agenda of its meeting, decided like an answer.
 func (w *assignment) decline(ctx workflow.Context, r NoteRequest) (AssignmentStatus, error) {
 	ctx = updateOptions(ctx)
 	return w.handle(ctx, func() error { return w.checkDecline(r) }, func() error {
 		late := workflow.Now(ctx).After(w.deadlineAt)
-		if _, err := w.record(ctx, activities.ActionDeclined, remiss.StateDeclined,
-			activities.RecordInput{Actor: r.Actor, NoteID: r.NoteID, Late: late}); err != nil {
+		in := activities.RecordInput{Actor: r.Actor, NoteID: r.NoteID, Late: late}
+		if w.route == remiss.RouteNamnd {
+			res, err := w.record(ctx, activities.ActionDeclineApproved, remiss.StateOnAgenda, in)
+			if err != nil {
+				return err
+			}
+			w.state, w.declineNote, w.late, w.approvedBy = remiss.StateOnAgenda, r.NoteID, late, r.Actor.User
+			w.meetingID, w.agendaAt, w.needsExt, w.postponed = res.Plan.MeetingID, res.Plan.AgendaDeadlineAt, res.Plan.NeedsExtension, false
+			return nil
+		}
+		if _, err := w.record(ctx, activities.ActionDeclined, remiss.StateDeclined, in); err != nil {
 			return err
 		}
-		w.state, w.late = remiss.StateDeclined, late
+		w.state, w.declineNote, w.late = remiss.StateDeclined, r.NoteID, late
 		return nil
 	})
 }

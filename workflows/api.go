@@ -24,6 +24,7 @@ const (
 	UpdateSubmit           = string(remiss.ActSubmit)
 	UpdateReturn           = string(remiss.ActReturn)
 	UpdateApprove          = string(remiss.ActApprove)
+	UpdateProposeDecline   = string(remiss.ActProposeDecline)
 	UpdateDecline          = string(remiss.ActDecline)
 	UpdateRequestExtension = string(remiss.ActRequestExtension)
 	UpdateDecideExtension  = string(remiss.ActDecideExtension)
@@ -129,6 +130,9 @@ type AssignmentStatus struct {
 	NeedsExtension   bool         `json:",omitempty"`
 	Revision         int          `json:",omitempty"`
 	MinutesID        string       `json:",omitempty"`
+	// DeclineNoteID is the reason of a decline proposed, approved or
+	// made: while it is set the body's answer is that it declines.
+	DeclineNoteID string `json:",omitempty"`
 }
 
 // RouteRequest sets how a recipient decides: on delegation, or by the
@@ -187,7 +191,8 @@ type VersionRequest struct {
 	SHA256    string       `validate:"required,sha256"`
 }
 
-// NoteRequest is an action with a stored note: return, decline.
+// NoteRequest is an action with a stored note: return, a decline proposed,
+// or a decline (the signatory approving a proposal names its note).
 type NoteRequest struct {
 	Actor  remiss.Actor `validate:"required"`
 	NoteID string       `validate:"required,max=200,id"`

@@ -50,6 +50,9 @@ type assignment struct {
 	// explicitMeeting: the registrator named the meeting; a re-plan keeps it.
 	explicitMeeting bool
 	calendarChanged bool
+	// declineNote: the body's answer is that it declines, for this reason
+	// (proposed, approved or decided).
+	declineNote string
 }
 
 // AssignmentWorkflow carries one recipient's duty to answer from sent to an
@@ -105,6 +108,7 @@ func (w *assignment) setup(ctx workflow.Context) error {
 		{UpdateSubmit, w.submit, func(_ workflow.Context, r VersionRequest) error { return w.checkSubmit(r) }},
 		{UpdateReturn, w.returnForRevision, func(_ workflow.Context, r NoteRequest) error { return w.checkReturn(r) }},
 		{UpdateApprove, w.approve, func(_ workflow.Context, r ApproveRequest) error { return w.checkApprove(r) }},
+		{UpdateProposeDecline, w.proposeDecline, func(_ workflow.Context, r NoteRequest) error { return w.checkProposeDecline(r) }},
 		{UpdateDecline, w.decline, func(_ workflow.Context, r NoteRequest) error { return w.checkDecline(r) }},
 		{UpdateRequestExtension, w.requestExtension, func(_ workflow.Context, r ExtensionRequest) error {
 			return w.checkRequestExtension(r, w.extensionLimit())
@@ -258,6 +262,6 @@ func (w *assignment) status() AssignmentStatus {
 		VersionID: w.versionID, SHA256: w.sha256, Late: w.late, DocumentID: w.documentID, Pending: pending,
 		NoticesSent: slices.Clone(w.fired), RoundClosing: w.closing || w.withdrawing, ExtensionsSeq: w.extensions,
 		Route: w.route, MeetingID: w.meetingID, AgendaDeadlineAt: w.agendaAt, NeedsExtension: w.needsExt,
-		Revision: w.revision, MinutesID: w.minutesID,
+		Revision: w.revision, MinutesID: w.minutesID, DeclineNoteID: w.declineNote,
 	}
 }

@@ -190,6 +190,7 @@ func TestPermissionTableMocked(t *testing.T) {
 		{remiss.ActSubmit, []step{assign}, registrar, submit, false},
 		{remiss.ActReturn, []step{assign, submit}, officer, step{UpdateReturn, func(a remiss.Actor) any { return NoteRequest{Actor: a, NoteID: "n1"} }}, false},
 		{remiss.ActApprove, []step{assign, submit}, officer, approve, false},
+		{remiss.ActProposeDecline, nil, registrar, step{UpdateProposeDecline, func(a remiss.Actor) any { return NoteRequest{Actor: a, NoteID: "n1"} }}, false},
 		{remiss.ActDecline, nil, registrar, step{UpdateDecline, func(a remiss.Actor) any { return NoteRequest{Actor: a, NoteID: "n1"} }}, false},
 		{remiss.ActRequestExtension, nil, registrar, ask, false},
 		{remiss.ActDecideExtension, []step{ask}, registrar, step{UpdateDecideExtension, func(a remiss.Actor) any { return ExtensionDecision{Actor: a, Approve: true} }}, false},

@@ -125,6 +125,9 @@ func (w *assignment) checkDecide(r MinutesRequest) error {
 	if r.MeetingID != w.meetingID {
 		return conflict("ärendet står inte på dagordningen för det sammanträdet")
 	}
+	if w.declineNote != "" && r.Verdict == remiss.VerdictAndrat {
+		return invalidField("decision", "ett förslag att avstå bifalls, återremitteras eller bordläggs; vill nämnden yttra sig, återremittera ärendet")
+	}
 	if (r.Verdict == remiss.VerdictBordlagd) != (r.NextMeeting != "") {
 		return invalidField("nextMeeting", "ett senare sammanträde anges när, och bara när, ärendet bordläggs")
 	}
@@ -148,10 +151,14 @@ func (w *assignment) decide(ctx workflow.Context, r MinutesRequest) (AssignmentS
 		switch r.Verdict {
 		case remiss.VerdictBifall, remiss.VerdictAndrat:
 			w.state, w.minutesID = remiss.StateAnswered, res.DocumentID
+			if w.declineNote != "" {
+				w.state = remiss.StateDeclined // the nämnd decides to decline
+			}
 		case remiss.VerdictAterremiss:
-			// Back to the officer: a new version, a new approval, a new
-			// statement, then a later meeting.
+			// Back to the officer: a new version (or decline), a new
+			// approval, a new statement, then a later meeting.
 			w.state, w.revision, w.meetingID, w.agendaAt, w.postponed = remiss.StateDrafting, w.revision+1, "", time.Time{}, false
+			w.declineNote = ""
 			w.scheduledAt, w.explicitMeeting = workflow.Now(ctx), false
 			w.replan(ctx, r.Actor)
 		case remiss.VerdictBordlagd:

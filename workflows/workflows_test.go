@@ -172,8 +172,8 @@ func TestRoundWithAnswerDeclineReturnAndLateAnswer(t *testing.T) {
 	h.at(5*day, id(hl), "submit-2", UpdateSubmit, second)
 	h.at(6*day, id(hl), "approve", UpdateApprove, ApproveRequest{Actor: actor(hl, remiss.RoleSignatory), SHA256: second.SHA256})
 
-	reason := h.note("skarholmen", "decline", "Ärendet berör inte nämndens verksamhet.", actor("skarholmen", remiss.RoleRegistrar))
-	h.at(7*day, id("skarholmen"), "decline", UpdateDecline, NoteRequest{Actor: actor("skarholmen", remiss.RoleRegistrar), NoteID: reason})
+	reason := h.note("skarholmen", "decline", "Ärendet berör inte nämndens verksamhet.", actor("skarholmen", remiss.RoleSignatory))
+	h.at(7*day, id("skarholmen"), "decline", UpdateDecline, NoteRequest{Actor: actor("skarholmen", remiss.RoleSignatory), NoteID: reason})
 
 	// Älvsjö answers two days after the svarsdatum, within the grace period.
 	late := h.version("alvsjo", nil)

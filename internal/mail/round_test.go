@@ -95,7 +95,7 @@ func TestRoundSendsExactlyTheExpectedMessages(t *testing.T) {
 	at(time.Hour, "alvsjo", workflows.UpdateAssign, workflows.AssignRequest{Actor: act("alvsjo", remiss.RoleRegistrar), Officer: "alvsjo.handlaggare"})
 	at(2*day, "bromma", workflows.UpdateSubmit, b)
 	at(3*day, "bromma", workflows.UpdateApprove, workflows.ApproveRequest{Actor: act("bromma", remiss.RoleSignatory), SHA256: b.SHA256})
-	at(5*day, "farsta", workflows.UpdateDecline, workflows.NoteRequest{Actor: act("farsta", remiss.RoleRegistrar), NoteID: note("farsta", "decline")})
+	at(5*day, "farsta", workflows.UpdateDecline, workflows.NoteRequest{Actor: act("farsta", remiss.RoleSignatory), NoteID: note("farsta", "decline")})
 	at(10*day, "alvsjo", workflows.UpdateRequestExtension, workflows.ExtensionRequest{Actor: act("alvsjo", remiss.RoleRegistrar), Until: "2027-02-15", NoteID: note("alvsjo", "extension")})
 	at(11*day, "alvsjo", workflows.UpdateDecideExtension, workflows.ExtensionDecision{Actor: coord, Approve: true})
 	answerAlvsjo := time.Date(2027, 2, 10, 10, 0, 0, 0, remiss.Stockholm).Sub(start)

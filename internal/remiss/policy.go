@@ -22,7 +22,8 @@ const (
 	ActSubmit           Action = "submit"
 	ActReturn           Action = "return"
 	ActApprove          Action = "approve"
-	ActDecline          Action = "decline"
+	ActProposeDecline   Action = "propose-decline" // officer, registrator: decline, for the signatory's approval
+	ActDecline          Action = "decline"         // signatory: the body declines (or the proposal is approved)
 	ActRequestExtension Action = "request-extension"
 	ActDecideExtension  Action = "decide-extension"
 	ActRemindNow        Action = "remind-now"
@@ -46,8 +47,8 @@ const (
 
 // AssignmentActions are the actions on an assignment, in the order a
 // round meets them.
-var AssignmentActions = []Action{ActAssign, ActSaveDraft, ActSubmit, ActReturn, ActApprove, ActDecline,
-	ActRequestExtension, ActDecideExtension, ActRemindNow, ActRoute, ActDecide, ActAttach}
+var AssignmentActions = []Action{ActAssign, ActSaveDraft, ActSubmit, ActReturn, ActApprove, ActProposeDecline,
+	ActDecline, ActRequestExtension, ActDecideExtension, ActRemindNow, ActRoute, ActDecide, ActAttach}
 
 // RoundActions are the actions on a round or its organisation's calendar.
 var RoundActions = []Action{ActLaunch, ActClose, ActWithdraw, ActUploadUnderlag, ActDecideStep, ActEditCalendar, ActRetry}
@@ -65,7 +66,7 @@ type rule struct {
 
 var (
 	answering = []AssignmentState{StateSent, StateAssigned, StateDrafting, StateSubmitted}
-	undecided = []AssignmentState{StateSent, StateAssigned, StateDrafting, StateSubmitted, StateOnAgenda}
+	undecided = []AssignmentState{StateSent, StateAssigned, StateDrafting, StateSubmitted, StateDeclineProposed, StateOnAgenda}
 )
 
 var rules = map[Action]rule{
@@ -75,9 +76,16 @@ var rules = map[Action]rule{
 		notNow: "bilagor kan bara läggas till medan yttrandet skrivs"},
 	// A second submission is a new version only before approval.
 	ActSubmit:  {roles: []Role{RoleOfficer}, ownOrg: true, states: []AssignmentState{StateAssigned, StateDrafting, StateSubmitted}},
-	ActReturn:  {roles: []Role{RoleSignatory}, ownOrg: true, states: []AssignmentState{StateSubmitted}},
+	ActReturn:  {roles: []Role{RoleSignatory}, ownOrg: true, states: []AssignmentState{StateSubmitted, StateDeclineProposed}},
 	ActApprove: {roles: []Role{RoleSignatory}, ownOrg: true, states: []AssignmentState{StateSubmitted}},
-	ActDecline: {roles: []Role{RoleOfficer, RoleRegistrar, RoleSignatory}, ownOrg: true, states: answering},
+	// Declining is the body's answer: proposed by those who prepare it,
+	// approved (or made at once) by the signatory, then decided like an
+	// answer. A proposal waits for approval or return; it is not proposed
+	// again over itself.
+	ActProposeDecline: {roles: []Role{RoleOfficer, RoleRegistrar}, ownOrg: true, states: answering,
+		notNow: "ett förslag att avstå kan bara lämnas medan yttrandet bereds"},
+	ActDecline: {roles: []Role{RoleSignatory}, ownOrg: true, states: append(slices.Clone(answering), StateDeclineProposed),
+		denied: "endast chefen som godkänner yttranden kan besluta att avstå; föreslå det i stället"},
 	// Anstånd also while the answer waits for approval or for the nämnd's
 	// meeting: a meeting after the svarsdatum needs it.
 	ActRequestExtension: {roles: []Role{RoleOfficer, RoleRegistrar}, ownOrg: true, states: undecided},
@@ -132,6 +140,16 @@ func MayAct(action Action, actor Actor, org string) error {
 		return Refuse(KindForbidden, msgWrongRole)
 	}
 	return nil
+}
+
+// DeclineAction is the action by which actor says the body declines: the
+// signatory declines (approving a proposal that waits), the others propose
+// it for the signatory's approval.
+func DeclineAction(actor Actor) Action {
+	if slices.Contains(rules[ActDecline].roles, actor.Role) {
+		return ActDecline
+	}
+	return ActProposeDecline
 }
 
 // ActionStates are the states of an assignment in which action is

@@ -32,7 +32,8 @@ var allowed = map[Action][]string{
 	ActSubmit:           {"officer@own"},
 	ActReturn:           {"signatory@own"},
 	ActApprove:          {"signatory@own"},
-	ActDecline:          {"officer@own", "registrar@own", "signatory@own"},
+	ActProposeDecline:   {"officer@own", "registrar@own"},
+	ActDecline:          {"signatory@own"},
 	ActRequestExtension: {"officer@own", "registrar@own"},
 	ActDecideExtension:  {"coordinator@ks"},
 	ActRemindNow:        {"coordinator@ks"},
@@ -108,6 +109,16 @@ func TestPolicyStates(t *testing.T) {
 		{ActApprove, StateSubmitted, true, ""},
 		{ActDecline, StateSubmitted, true, ""},
 		{ActDecline, StateOnAgenda, false, ""},
+		{ActProposeDecline, StateDrafting, true, ""},
+		{ActProposeDecline, StateSubmitted, true, ""},
+		{ActProposeDecline, StateDeclineProposed, false, "bereds"},
+		{ActProposeDecline, StateOnAgenda, false, "bereds"},
+		{ActDecline, StateDeclineProposed, true, ""}, // the signatory approves the proposal
+		{ActReturn, StateDeclineProposed, true, ""},
+		{ActApprove, StateDeclineProposed, false, "Avstående väntar på godkännande"},
+		{ActSubmit, StateDeclineProposed, false, "Avstående väntar"},
+		{ActSaveDraft, StateDeclineProposed, false, ""},
+		{ActRequestExtension, StateDeclineProposed, true, ""},
 		{ActRequestExtension, StateOnAgenda, true, ""},
 		{ActDecide, StateOnAgenda, true, ""},
 		{ActDecide, StateDrafting, false, ""},
@@ -125,6 +136,14 @@ func TestPolicyStates(t *testing.T) {
 			if e, ok := AsError(err); !ok || e.Kind != KindConflict || !strings.Contains(e.Reason, c.says) {
 				t.Errorf("%s in %s: %v, want a conflict saying %q", c.action, c.state, err, c.says)
 			}
+		}
+	}
+}
+
+func TestDeclineActionByRole(t *testing.T) {
+	for role, want := range map[Role]Action{RoleOfficer: ActProposeDecline, RoleRegistrar: ActProposeDecline, RoleSignatory: ActDecline} {
+		if got := DeclineAction(Actor{User: "u", Org: "bromma", Role: role}); got != want {
+			t.Errorf("%s declines by %s, want %s", role, got, want)
 		}
 	}
 }

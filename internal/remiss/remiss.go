@@ -68,11 +68,14 @@ const (
 	StateAssigned  AssignmentState = "assigned"  // an officer has it
 	StateDrafting  AssignmentState = "drafting"  // a draft is saved, or it came back for revision
 	StateSubmitted AssignmentState = "submitted" // waiting for the signatory
-	StateApproved  AssignmentState = "approved"  // approved; the statement is being produced
-	StateAnswered  AssignmentState = "answered"  // done: statement stored
-	StateDeclined  AssignmentState = "declined"  // done: "avstår från att yttra sig"
-	StateMissed    AssignmentState = "missed"    // done: the round closed without an answer
-	StateWithdrawn AssignmentState = "withdrawn" // done: the remiss was withdrawn
+	// StateDeclineProposed: an officer or the registrator proposes that the
+	// body declines; like an answer it waits for the signatory.
+	StateDeclineProposed AssignmentState = "decline-proposed"
+	StateApproved        AssignmentState = "approved"  // approved; the statement is being produced
+	StateAnswered        AssignmentState = "answered"  // done: statement stored
+	StateDeclined        AssignmentState = "declined"  // done: "avstår från att yttra sig"
+	StateMissed          AssignmentState = "missed"    // done: the round closed without an answer
+	StateWithdrawn       AssignmentState = "withdrawn" // done: the remiss was withdrawn
 )
 
 // Done reports whether no further action is possible.
@@ -104,6 +107,8 @@ func (s AssignmentState) Label() string {
 		return "Under arbete"
 	case StateSubmitted:
 		return "Inskickad, väntar på godkännande"
+	case StateDeclineProposed:
+		return "Avstående väntar på godkännande"
 	case StateApproved:
 		return "Godkänd"
 	case StateAnswered:

@@ -188,19 +188,55 @@ func (s *Service) Approve(ctx context.Context, actor remiss.Actor, assignmentID,
 	return s.updateAssignment(ctx, asg, workflows.UpdateApprove, workflows.ApproveRequest{Actor: actor, SHA256: sha256})
 }
 
-// Decline answers that the nämnd "avstår från att yttra sig".
-func (s *Service) Decline(ctx context.Context, actor remiss.Actor, assignmentID, reason string) (workflows.AssignmentStatus, error) {
-	asg, err := s.assignment(ctx, actor, assignmentID, remiss.ActDecline)
+// Decline is the one door by which a body says it "avstår från att yttra
+// sig": an officer or the registrator proposes it, with a reason, for the
+// signatory's approval; the signatory declines at once, with a reason, or
+// approves the proposal that waits, with its reason. proposal is the note
+// of the proposal the signatory read ("" for the one that waits now).
+func (s *Service) Decline(ctx context.Context, actor remiss.Actor, assignmentID, reason, proposal string) (workflows.AssignmentStatus, error) {
+	action := remiss.DeclineAction(actor)
+	asg, err := s.assignment(ctx, actor, assignmentID, action)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	text, err := noteText("reason", reason, false)
+	if action == remiss.ActDecline && (proposal != "" || asg.State == remiss.StateDeclineProposed) {
+		return s.approveDecline(ctx, actor, asg, reason, proposal)
+	}
+	text, err := noteText("reason", reason, true)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	return s.noted(ctx, actor, asg, remiss.ActDecline, "decline", text, nil, func(id string) (workflows.AssignmentStatus, error) {
-		return s.updateAssignment(ctx, asg, workflows.UpdateDecline, workflows.NoteRequest{Actor: actor, NoteID: id})
+	update := workflows.UpdateProposeDecline
+	if action == remiss.ActDecline {
+		update = workflows.UpdateDecline
+	}
+	return s.noted(ctx, actor, asg, action, "decline", text, nil, func(id string) (workflows.AssignmentStatus, error) {
+		return s.updateAssignment(ctx, asg, update, workflows.NoteRequest{Actor: actor, NoteID: id})
 	})
+}
+
+// approveDecline is the signatory's approval of a proposed decline: its
+// reason is the proposal's.
+func (s *Service) approveDecline(ctx context.Context, actor remiss.Actor, asg store.Assignment, reason, proposal string) (workflows.AssignmentStatus, error) {
+	if strings.TrimSpace(reason) != "" {
+		return workflows.AssignmentStatus{}, remiss.InvalidField("reason", "Motiveringen är förslagets; återsänd förslaget om den ska ändras")
+	}
+	if err := check(struct {
+		Proposal string `json:"proposal" validate:"omitempty,max=200,id"`
+	}{proposal}); err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	st, err := s.AssignmentStatus(ctx, asg.ID)
+	if err != nil {
+		return st, err
+	}
+	if st.State != remiss.StateDeclineProposed {
+		return st, remiss.Refuse(remiss.KindConflict, "det finns inget förslag att avstå att godkänna (%s)", st.State.Label())
+	}
+	if proposal == "" {
+		proposal = st.DeclineNoteID
+	}
+	return s.updateAssignment(ctx, asg, workflows.UpdateDecline, workflows.NoteRequest{Actor: actor, NoteID: proposal})
 }
 
 // RequestExtension asks the Coordinator for anstånd until a date, no later

@@ -129,7 +129,7 @@ func TestRefusedActionWritesNothing(t *testing.T) {
 		"submit":     func() error { _, err := f.svc.Submit(ctx, officer, f.asg, f.reply); return err },
 		"save draft": func() error { _, err := f.svc.SaveDraft(ctx, officer, f.asg, f.reply); return err },
 		"decline": func() error {
-			_, err := f.svc.Decline(ctx, registrar, f.asg, "Ärendet berör inte nämnden")
+			_, err := f.svc.Decline(ctx, registrar, f.asg, "Ärendet berör inte nämnden", "")
 			return err
 		},
 		"return": func() error { _, err := f.svc.Return(ctx, signatory, f.asg, "Komplettera"); return err },
@@ -160,7 +160,7 @@ func TestActionImpossibleNowIsNotStored(t *testing.T) {
 	f.tc.status.State = remiss.StateAnswered
 	_, err := f.svc.Submit(ctx, officer, f.asg, f.reply)
 	refused(t, "submit when answered", err, remiss.KindConflict)
-	_, err = f.svc.Decline(ctx, registrar, f.asg, "Avstår")
+	_, err = f.svc.Decline(ctx, registrar, f.asg, "Avstår", "")
 	refused(t, "decline when answered", err, remiss.KindConflict)
 	f.tc.status.State, f.tc.status.RoundClosing = remiss.StateDrafting, true
 	_, err = f.svc.SaveDraft(ctx, officer, f.asg, f.reply)

@@ -274,5 +274,5 @@ func (s *Store) Agenda(ctx context.Context, org string) ([]AgendaItem, error) {
 func (s *Store) PlanningAssignments(ctx context.Context, org string) ([]Assignment, error) {
 	return s.assignments(ctx, `WHERE org_code=$1 AND route='namnd' AND state = ANY($2)
 		AND remiss_id IN (SELECT id FROM remisses WHERE state='open')`,
-		org, pq.Array([]string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted)}))
+		org, pq.Array([]string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted), string(remiss.StateDeclineProposed)}))
 }

@@ -35,7 +35,7 @@ var routes = []route{
 	{"POST", "/api/v1/assignments/{id}/submit", "Skicka in yttrandet", "Response", func(s *Server) http.HandlerFunc { return s.api(s.submit) }},
 	{"POST", "/api/v1/assignments/{id}/approve", "Godkänn yttrandet", "Approve", func(s *Server) http.HandlerFunc { return s.api(s.approve) }},
 	{"POST", "/api/v1/assignments/{id}/return", "Återsänd för komplettering", "Return", func(s *Server) http.HandlerFunc { return s.api(s.returnAssignment) }},
-	{"POST", "/api/v1/assignments/{id}/decline", "Avstå från att yttra sig", "Decline", func(s *Server) http.HandlerFunc { return s.api(s.decline) }},
+	{"POST", "/api/v1/assignments/{id}/decline", "Avstå från att yttra sig: handläggaren och registratorn föreslår, chefen godkänner", "Decline", func(s *Server) http.HandlerFunc { return s.api(s.decline) }},
 	{"POST", "/api/v1/assignments/{id}/attachments", "Ladda upp en bilaga (PDF, ?name=filnamn)", "PDF", func(s *Server) http.HandlerFunc { return s.api(s.uploadAttachment) }},
 	{"POST", "/api/v1/assignments/{id}/extension", "Begär anstånd", "ExtensionRequest", func(s *Server) http.HandlerFunc { return s.api(s.requestExtension) }},
 	{"GET", "/api/v1/meetings", "Organisationens sammanträden (?org= för remissamordnaren)", "", func(s *Server) http.HandlerFunc { return s.api(s.listMeetings) }},

@@ -81,12 +81,13 @@ func (s *Server) returnAssignment(w http.ResponseWriter, r *http.Request, u stor
 
 func (s *Server) decline(w http.ResponseWriter, r *http.Request, u store.User) error {
 	var in struct {
-		Reason string `json:"reason"`
+		Reason   string `json:"reason"`
+		Proposal string `json:"proposal"` // the signatory approves this proposal
 	}
 	if err := decode(r, &in, 16<<10); err != nil {
 		return err
 	}
-	st, err := s.Rounds.Decline(r.Context(), u.Actor(), r.PathValue("id"), in.Reason)
+	st, err := s.Rounds.Decline(r.Context(), u.Actor(), r.PathValue("id"), in.Reason, in.Proposal)
 	return s.answer(w, st, err)
 }
 

@@ -100,6 +100,10 @@ func (s *Server) onApprovePage(flash string, act func(r *http.Request, actor rem
 		if rej == nil {
 			return err
 		}
+		if a, aerr := s.Store.Assignment(r.Context(), id); aerr == nil && a.State == remiss.StateDeclineProposed {
+			// A proposal to decline is returned from the assignment page.
+			return s.formError(w, r, p, err)
+		}
 		keepForm(r, &p, rej, nil)
 		delete(p.Form, "sha256") // the page shows the hash of the version it shows
 		return s.showApproval(w, r, p, kindStatus[rej.Kind])

@@ -115,6 +115,9 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 	if err := s.routeData(ctx, p, a, org.Kind, data); err != nil {
 		return nil, err
 	}
+	if err := s.declineData(ctx, p, a, data); err != nil {
+		return nil, err
+	}
 	return data, nil
 }
 
@@ -214,11 +217,6 @@ func (s *Server) onAssignment(flash string, act func(r *http.Request, actor remi
 	}
 }
 
-func (s *Server) postDecline(r *http.Request, actor remiss.Actor, id string) error {
-	_, err := s.Rounds.Decline(r.Context(), actor, id, r.PostFormValue("reason"))
-	return err
-}
-
 func (s *Server) postExtension(r *http.Request, actor remiss.Actor, id string) error {
 	_, err := s.Rounds.RequestExtension(r.Context(), actor, id, strings.TrimSpace(r.PostFormValue("until")), r.PostFormValue("reason"))
 	return err
@@ -233,7 +231,7 @@ func (s *Server) latestWord(ctx context.Context, a store.Assignment, data map[st
 	if err != nil {
 		return err
 	}
-	if n, ok := notes[a.ID]["return"]; ok && a.State == remiss.StateDrafting {
+	if n, ok := notes[a.ID]["return"]; ok && (a.State == remiss.StateDrafting || a.State == remiss.StateSent) {
 		if v, ok := data["VersionAt"].(time.Time); !ok || n.CreatedAt.After(v) {
 			data["ReturnNote"] = n
 		}

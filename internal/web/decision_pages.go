@@ -150,7 +150,7 @@ func (s *Server) agendaPage(w http.ResponseWriter, r *http.Request, p page) erro
 
 // --- An assignment's route and the nämnd's decision ---
 
-var routeStates = []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted, remiss.StateOnAgenda}
+var routeStates = []remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting, remiss.StateSubmitted, remiss.StateDeclineProposed, remiss.StateOnAgenda}
 
 // routeOf is the route an assignment's answer follows: its own, or its
 // organisation's until the registrator chose one.

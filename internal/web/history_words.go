@@ -71,8 +71,14 @@ var auditWords = map[string]func(d said) string{
 		}
 		return "Yttrandet skickades in för godkännande"
 	},
-	"returned":            func(said) string { return "Återsändes för komplettering" },
-	"approved":            func(said) string { return "Godkändes" },
+	"returned": func(said) string { return "Återsändes för komplettering" },
+	"approved": func(said) string { return "Godkändes" },
+	"decline_proposed": func(d said) string {
+		return "Förslag att " + d.Kind.Body() + " avstår från att yttra sig lämnades för godkännande"
+	},
+	"decline_approved": func(d said) string {
+		return "Avståendet godkändes och sattes upp på " + d.Kind.Body() + "s dagordning"
+	},
 	"declined":            func(d said) string { return remiss.Capital(d.Kind.Body()) + " avstod från att yttra sig" },
 	"extension_requested": func(d said) string { return "Anstånd begärdes till " + d.Until },
 	"extension_decided": func(d said) string {

@@ -24,7 +24,7 @@ var schemas = map[string]any{
 	"Assign":            obj(map[string]any{"officer": str}, "officer"),
 	"Approve":           obj(map[string]any{"sha256": str}),
 	"Return":            obj(map[string]any{"comment": str}, "comment"),
-	"Decline":           obj(map[string]any{"reason": str}),
+	"Decline":           obj(map[string]any{"reason": str, "proposal": str}),
 	"ExtensionRequest":  obj(map[string]any{"until": map[string]any{"type": "string", "format": "date"}, "reason": str}, "until", "reason"),
 	"ExtensionDecision": obj(map[string]any{"approve": map[string]any{"type": "boolean"}, "until": map[string]any{"type": "string", "format": "date"}}, "approve"),
 	"NewMeeting":        obj(map[string]any{"date": date, "agendaDeadline": date, "place": str}, "date", "agendaDeadline"),

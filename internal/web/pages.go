@@ -73,7 +73,7 @@ var pages = func() map[string]*template.Template {
 		"web/history_parts.html", "web/lists.html", "web/statement.html", "web/patterns.html"))
 	out := map[string]*template.Template{}
 	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda",
-		"confirm_round", "history", "todo", "approve"} {
+		"confirm_round", "confirm_decline", "history", "todo", "approve"} {
 		out[name] = template.Must(template.Must(base.Clone()).ParseFS(templates.Web, "web/"+name+".html"))
 	}
 	return out
@@ -198,7 +198,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /uppdrag/{id}", s.page(s.assignmentPage))
 	mux.HandleFunc("POST /uppdrag/{id}/fordela", s.page(s.postAssign))
 	mux.HandleFunc("POST /uppdrag/{id}/svar", s.page(s.postAnswer))
-	mux.HandleFunc("POST /uppdrag/{id}/avsta", s.page(s.onAssignment("avstar", s.postDecline)))
+	s.declineRoutes(mux)
 	mux.HandleFunc("POST /uppdrag/{id}/bilagor", s.page(s.postAttachment))
 	mux.HandleFunc("POST /uppdrag/{id}/anstand", s.page(s.onAssignment("anstand", s.postExtension)))
 	s.approveRoutes(mux)

@@ -202,15 +202,19 @@ func TestWordsFitTheReader(t *testing.T) {
 	}
 	stokab := "/uppdrag/" + remiss.AssignmentID(openRound, "stokab")
 	for user, paths := range map[string][]string{"stokab.registrator": {"/inkorg", "/sammantraden", "/dagordning", stokab, stokab + "?ok=avstar"},
-		"stokab.handlaggare": {"/uppdrag", stokab}} {
+		"stokab.handlaggare": {"/uppdrag", stokab, stokab + "/avsta"}} {
 		for _, p := range paths {
 			if text := visible(get(user, p)); strings.Contains(strings.ToLower(text), "nämnd") {
 				t.Errorf("%s %s speaks of a nämnd:\n%s", user, p, strings.Join(strings.Fields(text), " "))
 			}
 		}
 	}
-	if body := get("stokab.handlaggare", stokab); !strings.Contains(body, "Styrelsen avstår från att yttra sig") {
+	if body := get("stokab.handlaggare", stokab); !strings.Contains(body, "Föreslå att styrelsen avstår") {
 		t.Error("the bolag's decline button does not name its styrelse")
+	}
+	if body := get("stokab.handlaggare", stokab+"/avsta"); !strings.Contains(body, "Föreslå att styrelsen avstår från att yttra sig?") ||
+		!strings.Contains(body, "styrelsens svar") {
+		t.Error("the bolag's decline confirmation does not name its styrelse")
 	}
 	if body := get("stokab.registrator", "/sammantraden"); !strings.Contains(body, "Beslut i styrelsen") {
 		t.Error("the bolag's routes do not name its styrelse")

@@ -155,8 +155,23 @@ func TestBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	// Farsta declines; the round closes.
-	if _, err := e.svc.Decline(ctx, e.user("farsta.registrator"), remiss.AssignmentID(id, "farsta"), ""); err != nil {
+	// Farsta declines through the confirmation pages: the registrator
+	// proposes, the chef approves; the round closes.
+	farsta := remiss.AssignmentID(id, "farsta")
+	confirmDecline := `form[action="/uppdrag/` + farsta + `/avsta"] button`
+	if err := chromedp.Do(bctx,
+		login("farsta.registrator"),
+		chromedp.Navigate(base+"/uppdrag/"+farsta), chromedp.WaitVisible(chromedp.CSS(`a[href="/uppdrag/`+farsta+`/avsta"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/uppdrag/`+farsta+`/avsta"]`)), chromedp.WaitVisible(chromedp.ID("reason")), check("avsta-forslag"),
+		chromedp.SendKeys(chromedp.ID("reason"), "Berör inte nämnden."),
+		chromedp.Click(chromedp.CSS(confirmDecline)), chromedp.WaitVisible(chromedp.CSS(".flash")), check("avsta-vantar"),
+		logout,
+		login("farsta.chef"),
+		chromedp.Navigate(base+"/uppdrag/"+farsta), chromedp.WaitVisible(chromedp.CSS(`a[href="/uppdrag/`+farsta+`/avsta"]`)), check("avsta-att-godkanna"),
+		chromedp.Click(chromedp.CSS(`a[href="/uppdrag/`+farsta+`/avsta"]`)), chromedp.WaitVisible(chromedp.CSS(confirmDecline)), check("avsta-godkann"),
+		chromedp.Click(chromedp.CSS(confirmDecline)), chromedp.WaitVisible(chromedp.CSS(".flash")),
+		logout,
+	); err != nil {
 		t.Fatal(err)
 	}
 	var st workflows.RemissStatus

@@ -99,11 +99,21 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 	if err := inParallel(append(append([]string{}, delegation...), namnd...), func(org string) error { return e.answer(ctx, asg(org), org) }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Decline(ctx, e.user(flagged+".registrator"), asg(flagged), "Nämnden hinner inte behandla ärendet."); err != nil {
+	// Its registrator proposes to decline; the chef approves; the decline
+	// goes on the nämnd's agenda, decided below like an answer.
+	if _, err := e.svc.Decline(ctx, e.user(flagged+".registrator"), asg(flagged), "Nämnden hinner inte behandla ärendet.", ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.DeleteMeeting(ctx, e.user(flagged+".registrator"), remiss.MeetingID(flagged, week)); err != nil {
-		t.Errorf("the meeting of a declined answer cannot be deleted: %v", err)
+	// The registrator names a meeting today, and the chef approves: on
+	// today's agenda.
+	if _, err := e.svc.AddMeeting(ctx, e.user(flagged+".registrator"), remiss.NewMeeting{Date: today, AgendaDeadline: today}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.SetRoute(ctx, e.user(flagged+".registrator"), asg(flagged), remiss.RouteNamnd, remiss.MeetingID(flagged, today)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Decline(ctx, e.user(flagged+".chef"), asg(flagged), "", ""); err != nil {
+		t.Fatal(err)
 	}
 	waitState := func(org string, want remiss.AssignmentState) workflows.AssignmentStatus {
 		t.Helper()
@@ -118,9 +128,14 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
-	for _, org := range namnd {
+	for _, org := range append(namnd, flagged) {
 		waitState(org, remiss.StateOnAgenda)
 	}
+	if _, err := e.svc.RecordDecision(ctx, e.user(flagged+".registrator"), asg(flagged), remiss.Minutes{Meeting: remiss.MeetingID(flagged, today),
+		Paragraph: "§ 7", Verdict: remiss.VerdictBifall, Immediate: true}); err != nil {
+		t.Fatal(err)
+	}
+	waitState(flagged, remiss.StateDeclined)
 	meeting := func(org string) string { return remiss.MeetingID(org, today) }
 	decide := func(org string, m remiss.Minutes) (workflows.AssignmentStatus, error) {
 		return e.svc.RecordDecision(ctx, e.user(org+".registrator"), asg(org), m)
@@ -167,7 +182,7 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 		if want == "" {
 			want = remiss.StateAnswered
 		}
-		if res.State != want || (slicesContains(namnd, res.Org) != (res.MinutesID != "")) {
+		if res.State != want || ((slicesContains(namnd, res.Org) || res.Org == flagged) != (res.MinutesID != "")) {
 			t.Errorf("%s: %+v", res.Org, res)
 		}
 	}
@@ -234,7 +249,7 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 		}
 		pdfsigValid(t, doc.Content)
 	}
-	want := map[remiss.Verdict]int{remiss.VerdictDelegation: 2, remiss.VerdictBifall: 2, remiss.VerdictAterremiss: 1,
+	want := map[remiss.Verdict]int{remiss.VerdictDelegation: 2, remiss.VerdictBifall: 3, remiss.VerdictAterremiss: 1,
 		remiss.VerdictTillstyrker: 2, remiss.VerdictBeslut: 1}
 	for v, n := range want {
 		if counts[v] != n {
@@ -266,6 +281,7 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 	}
 	checkReplayAs(t, ctx, e.c, map[string]string{
 		workflows.AssignmentWorkflowID(id, "norrmalm"): "assignment-namnd.json",
+		workflows.AssignmentWorkflowID(id, flagged):    "assignment-decline.json",
 		workflows.RemissWorkflowID(id):                 "remiss-routed.json",
 		workflows.DecisionWorkflowID(id):               "path.json",
 	})

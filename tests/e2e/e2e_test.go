@@ -186,7 +186,7 @@ func TestRoundToFourteenStadsdelsnamnder(t *testing.T) {
 	if err := inParallel(answering[6:], func(org string) error { return e.answer(ctx, asg(org), org) }); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Decline(ctx, e.user(decliner+".registrator"), asg(decliner), "Ärendet berör inte nämndens ansvarsområde."); err != nil {
+	if _, err := e.svc.Decline(ctx, e.user(decliner+".chef"), asg(decliner), "Ärendet berör inte nämndens ansvarsområde.", ""); err != nil {
 		t.Fatal(err)
 	}
 	// A wrong organisation is refused and changes nothing.

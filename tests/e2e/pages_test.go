@@ -248,9 +248,9 @@ func TestPages(t *testing.T) {
 	}
 
 	// Farsta declines; the round closes; the registrator finds and verifies.
-	fReg := newBrowser(t, srv.URL)
-	fReg.login("farsta.registrator")
-	if code, _, _ := fReg.post("/uppdrag/"+remiss.AssignmentID(id, "farsta")+"/avsta", url.Values{"csrf": {fReg.csrf("/inkorg")}, "reason": {"Berör inte nämnden."}}); code != http.StatusSeeOther {
+	fChef := newBrowser(t, srv.URL)
+	fChef.login("farsta.chef")
+	if code, _, _ := fChef.post("/uppdrag/"+remiss.AssignmentID(id, "farsta")+"/avsta", url.Values{"csrf": {fChef.csrf("/uppdrag")}, "reason": {"Berör inte nämnden."}}); code != http.StatusSeeOther {
 		t.Fatalf("decline: %d", code)
 	}
 	var st workflows.RemissStatus
@@ -402,9 +402,14 @@ func TestPagesDecisions(t *testing.T) {
 	if code, _, _ := reg.post("/uppdrag/"+asg+"/beslut", form); code != http.StatusSeeOther {
 		t.Fatalf("decision: %d", code)
 	}
-	fReg := newBrowser(t, base)
-	fReg.login("farsta.registrator")
-	if code, _, _ := fReg.post("/uppdrag/"+farsta+"/avsta", url.Values{"csrf": {fReg.csrf("/inkorg")}, "reason": {"Berör inte nämnden."}}); code != http.StatusSeeOther {
+	// Farsta declines on delegation: the chef's decline takes effect at once
+	// (for the nämnd it would go on its agenda).
+	if _, err := e.svc.SetRoute(ctx, e.user("farsta.registrator"), farsta, remiss.RouteDelegation, ""); err != nil {
+		t.Fatal(err)
+	}
+	fChef := newBrowser(t, base)
+	fChef.login("farsta.chef")
+	if code, _, _ := fChef.post("/uppdrag/"+farsta+"/avsta", url.Values{"csrf": {fChef.csrf("/uppdrag")}, "reason": {"Berör inte nämnden."}}); code != http.StatusSeeOther {
 		t.Fatalf("decline: %d", code)
 	}
 
