@@ -140,7 +140,7 @@ func linkRound(t *testing.T, ctx context.Context, e *env) string {
 	}
 	// Farsta declines; Kungsholmen asks for anstånd, gets it, is reminded
 	// and never answers.
-	must(e.svc.Decline(ctx, e.user("farsta.chef"), asg("farsta"), "Ärendet berör inte nämnden."))
+	must(e.svc.Decline(ctx, e.user("farsta.chef"), asg("farsta"), "Ärendet berör inte nämnden.", ""))
 	must(e.svc.Assign(ctx, e.user("kungsholmen.registrator"), asg("kungsholmen"), "kungsholmen.handlaggare"))
 	until := time.Now().AddDate(0, 1, 14).Format(remiss.DateLayout)
 	must(e.svc.RequestExtension(ctx, e.user("kungsholmen.handlaggare"), asg("kungsholmen"), until, "Nämnden sammanträder senare."))
