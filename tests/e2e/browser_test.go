@@ -111,7 +111,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("dnr"), "KS 2026/960-1"),
 		chromedp.SendKeys(chromedp.ID("title"), "Strategi för Stockholm som smart och uppkopplad stad"),
 		chromedp.SendKeys(chromedp.ID("deadline"), deadline),
-		chromedp.Click(chromedp.ID("r-bromma")), chromedp.Click(chromedp.ID("r-farsta")),
+		chromedp.Click(chromedp.ID("r-bromma")), chromedp.Click(chromedp.ID("r-farsta")), chromedp.Click(chromedp.ID("r-kungsholmen")),
 		check("ny-remiss"),
 		chromedp.Submit(chromedp.ID("dnr")),
 		chromedp.WaitVisible(chromedp.CSS(".flash")), check("remiss"),
@@ -123,7 +123,7 @@ func TestBrowser(t *testing.T) {
 	if focused != "error-summary" {
 		t.Errorf("after a refused form the focus is on %q, not the error summary", focused)
 	}
-	waitStarted(t, ctx, e.c, []string{"bromma", "farsta"}, id)
+	waitStarted(t, ctx, e.c, []string{"bromma", "farsta", "kungsholmen"}, id)
 	if err := chromedp.Do(bctx,
 		login("bromma.registrator"),
 		chromedp.Navigate(base+"/inkorg"), chromedp.WaitVisible(chromedp.CSS("h1")), check("inkorg"),
@@ -138,14 +138,16 @@ func TestBrowser(t *testing.T) {
 		chromedp.Navigate(base+"/uppdrag"), chromedp.WaitVisible(chromedp.CSS("h1")), check("mina-uppdrag"),
 		chromedp.Navigate(base+"/uppdrag/"+asg), chromedp.WaitVisible(chromedp.ID("proposals")), check("uppdrag-editor"),
 		fileControl(t, shots), pasteTooMuch(t, check),
+		halfADraft(t, check, id),
 		chromedp.SendKeys(chromedp.ID("proposals"), "Nämnden godkänner tjänsteutlåtandet.\nBeslutet justeras omedelbart."),
-		chromedp.SendKeys(chromedp.ID("summary"), "Strategin gör livet enklare för invånare, företagare och besökare."),
 		chromedp.SendKeys(chromedp.ID("opinions"), "Förvaltningen delar stadsledningskontorets bedömning – ”Stockholm – en stad för alla”."),
 		chromedp.SendKeys(chromedp.ID("signatories"), "Lars Wennberg, tf stadsdelsdirektör"),
 		chromedp.SendKeys(chromedp.ID("officerName"), "Monica Slama"),
 		chromedp.Click(chromedp.CSS(`button[value="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".flash")), check("inskickad"),
 		logout,
+		login("bromma.chef"),
+		returnedAndResubmitted(t, base, asg, check, login, logout),
 		login("bromma.chef"),
 		chromedp.Navigate(base+"/uppdrag/"+asg), chromedp.WaitVisible(chromedp.CSS(`a[href="/uppdrag/`+asg+`/godkann"]`)), check("att-godkanna"),
 		chromedp.Click(chromedp.CSS(`a[href="/uppdrag/`+asg+`/godkann"]`)), chromedp.WaitVisible(chromedp.CSS(`form[action="/uppdrag/`+asg+`/godkann"]`)), check("godkann"),
@@ -172,6 +174,14 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(confirmDecline)), chromedp.WaitVisible(chromedp.CSS(".flash")),
 		logout,
 	); err != nil {
+		t.Fatal(err)
+	}
+	// Kungsholmen asks for anstånd; KS reads the reason, closes the round
+	// through its confirmation page, and the counts are right.
+	if _, err := e.svc.Assign(ctx, e.user("kungsholmen.registrator"), remiss.AssignmentID(id, "kungsholmen"), "kungsholmen.handlaggare"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(bctx, anstandAndClose(t, base, id, check, login, logout)); err != nil {
 		t.Fatal(err)
 	}
 	var st workflows.RemissStatus
