@@ -218,8 +218,10 @@ func (s *Server) roundData(ctx context.Context, p page, id string) (map[string]a
 			Reminders: reminders[a.ID], Open: a.State.Open() && rm.State == remiss.RemissOpen,
 			Answered: a.State.Done() || a.State == remiss.StateApproved}
 		if !a.State.Done() {
-			if st, err := s.Rounds.AssignmentStatus(ctx, a.ID); err == nil && st.Pending != nil {
-				row.PendingUntil, row.PendingReason = st.Pending.Until, notes[a.ID]["extension"].Body
+			// From the database, where the request is recorded as it is
+			// accepted: no query to a workflow that may be busy.
+			if row.PendingUntil, row.PendingReason, _, err = s.Store.PendingExtension(ctx, a.ID); err != nil {
+				return nil, err
 			}
 		}
 		if a.State == remiss.StateDeclined {
