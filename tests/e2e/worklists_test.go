@@ -20,7 +20,7 @@ import (
 	"github.com/remiss/remiss/internal/store"
 )
 
-var reTodoRow = regexp.MustCompile(`(?s)<tr>\s*<td><a href="([^"]+)">([^<]+)<span`)
+var reTodoRow = regexp.MustCompile(`(?s)<tr>\s*<td data-label="Att göra"><a href="([^"]+)">([^<]+)<span`)
 
 // todoRows are the links and actions of a page's "Att göra" table.
 func todoRows(body string) []string {
@@ -111,11 +111,11 @@ func TestWorklists(t *testing.T) {
 		}
 	}
 	for user, words := range map[string][]string{
-		"bromma.registrator":   {in(10) + "</time> (sista dag för dagordningen)", "<td>10 dagar kvar</td>"},
-		"norrmalm.registrator": {in(40) + "</time> (svarsdatum)", "<td>40 dagar kvar</td>"},
-		"farsta.handlaggare":   {`<strong class="tag">Återsänt</strong>`, "<td>40 dagar kvar</td>"},
-		"kungsholmen.chef":     {"<td>40 dagar kvar</td>", "Kungsholmens stadsdelsnämnd"},
-		"ks.samordnare": {`<strong class="tag">3 dagar sedan</strong>`, "Skäl: Nämnden sammanträder först i februari.",
+		"bromma.registrator":   {in(10) + "</time> (sista dag för dagordningen)", `<td data-label="Dagar kvar">10 dagar kvar</td>`},
+		"norrmalm.registrator": {in(40) + "</time> (svarsdatum)", `<td data-label="Dagar kvar">40 dagar kvar</td>`},
+		"farsta.handlaggare":   {`<strong class="tag tag-returned">Återsänt</strong>`, `<td data-label="Dagar kvar">40 dagar kvar</td>`},
+		"kungsholmen.chef":     {`<td data-label="Dagar kvar">40 dagar kvar</td>`, "Kungsholmens stadsdelsnämnd"},
+		"ks.samordnare": {`<strong class="tag tag-late">3 dagar sedan</strong>`, "Skäl: Nämnden sammanträder först i februari.",
 			"Begärt till " + in(70) + " av Registrator, Norrmalms stadsdelsnämnd"},
 	} {
 		for _, w := range words {
