@@ -47,7 +47,7 @@ func TestDailyDigestReplacesEventMessages(t *testing.T) {
 		t.Fatalf("delivered %+v; want only the digest, to the Coordinator", got)
 	}
 	_, parts := parse(t, got[0].Raw)
-	text := string(find(parts, "text/plain").body)
+	text := string(find(parts, "text/plain").Body)
 	for _, want := range []string{"Bromma stadsdelsnämnd: Inkommen, ej fördelad", "Farsta stadsdelsnämnd avstår"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("digest lacks %q:\n%s", want, text)

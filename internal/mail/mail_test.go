@@ -1,11 +1,7 @@
 package mail_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/mail"
 	"strings"
 	"testing"
@@ -19,12 +15,7 @@ import (
 )
 
 // part is one leaf of a parsed MIME message.
-type part struct {
-	contentType string
-	params      map[string]string
-	filename    string
-	body        []byte
-}
+type part = devmail.Part
 
 // parse reads a message the way a mail client does and fails the test on
 // anything malformed.
@@ -35,58 +26,16 @@ func parse(t *testing.T, raw []byte) (*mail.Message, []part) {
 			t.Fatalf("line %d is %d octets long", i, len(line))
 		}
 	}
-	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	msg, parts, err := devmail.Parts(raw)
 	if err != nil {
-		t.Fatalf("not a message: %v", err)
+		t.Fatal(err)
 	}
-	var parts []part
-	var walk func(ctype string, body io.Reader, enc, disp string)
-	walk = func(ctype string, body io.Reader, enc, disp string) {
-		mt, params, err := mime.ParseMediaType(ctype)
-		if err != nil {
-			t.Fatalf("content type %q: %v", ctype, err)
-		}
-		if strings.HasPrefix(mt, "multipart/") {
-			mr := multipart.NewReader(body, params["boundary"])
-			for {
-				p, err := mr.NextRawPart()
-				if err == io.EOF {
-					return
-				}
-				if err != nil {
-					t.Fatalf("multipart: %v", err)
-				}
-				walk(p.Header.Get("Content-Type"), p, p.Header.Get("Content-Transfer-Encoding"), p.Header.Get("Content-Disposition"))
-			}
-		}
-		var r io.Reader = body
-		switch strings.ToLower(enc) {
-		case "quoted-printable":
-			r = quotedPrintable(r)
-		case "base64":
-			r = base64Reader(r)
-		}
-		b, err := io.ReadAll(r)
-		if err != nil {
-			t.Fatalf("decode %s: %v", mt, err)
-		}
-		p := part{contentType: mt, params: params, body: b}
-		if disp != "" {
-			_, dp, err := mime.ParseMediaType(disp)
-			if err != nil {
-				t.Fatalf("disposition %q: %v", disp, err)
-			}
-			p.filename = dp["filename"]
-		}
-		parts = append(parts, p)
-	}
-	walk(msg.Header.Get("Content-Type"), msg.Body, msg.Header.Get("Content-Transfer-Encoding"), "")
 	return msg, parts
 }
 
 func find(parts []part, ctype string) *part {
 	for i := range parts {
-		if parts[i].contentType == ctype {
+		if parts[i].ContentType == ctype {
 			return &parts[i]
 		}
 	}

@@ -177,7 +177,7 @@ func TestRoundSendsExactlyTheExpectedMessages(t *testing.T) {
 			t.Errorf("%s: subject %q", kind, subject)
 		}
 		text := find(parts, "text/plain")
-		if text == nil || find(parts, "text/html") == nil || !strings.Contains(string(text.body), "http://localhost:8080/") {
+		if text == nil || find(parts, "text/html") == nil || !strings.Contains(string(text.Body), "http://localhost:8080/") {
 			t.Errorf("%s: text or html part missing, or no link", kind)
 		}
 		ics := find(parts, "text/calendar")
@@ -187,7 +187,7 @@ func TestRoundSendsExactlyTheExpectedMessages(t *testing.T) {
 				t.Errorf("%s: no .ics", kind)
 				break
 			}
-			props := parseICS(t, ics.body)
+			props := parseICS(t, ics.Body)
 			wantDate := "20270115"
 			if kind == "extension_decided" || strings.Contains(got.To[0], "alvsjo.handlaggare") && kind == "reminder" {
 				wantDate = "20270215"
@@ -206,7 +206,7 @@ func TestRoundSendsExactlyTheExpectedMessages(t *testing.T) {
 		pdfPart := find(parts, "application/pdf")
 		switch kind {
 		case "remiss_sent", "statement_ready", "round_closed", "summary_ready":
-			if pdfPart == nil || !strings.HasPrefix(string(pdfPart.body), "%PDF-") {
+			if pdfPart == nil || !strings.HasPrefix(string(pdfPart.Body), "%PDF-") {
 				t.Errorf("%s: no PDF attached", kind)
 			}
 		}

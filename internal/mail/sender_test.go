@@ -65,16 +65,16 @@ func TestMessageIsWellFormedWithICS(t *testing.T) {
 	if text == nil || html == nil || ics == nil {
 		t.Fatalf("parts %v", parts)
 	}
-	if !strings.Contains(string(text.body), "Öppna ärendet: http://localhost:8080/uppdrag/x") || text.params["charset"] != "utf-8" {
-		t.Errorf("text part %q", text.body)
+	if !strings.Contains(string(text.Body), "Öppna ärendet: http://localhost:8080/uppdrag/x") || text.Params["charset"] != "utf-8" {
+		t.Errorf("text part %q", text.Body)
 	}
-	if !strings.Contains(string(html.body), `href="http://localhost:8080/uppdrag/x"`) || !strings.Contains(string(html.body), "KS 2016/171-908") {
-		t.Errorf("html part %q", html.body)
+	if !strings.Contains(string(html.Body), `href="http://localhost:8080/uppdrag/x"`) || !strings.Contains(string(html.Body), "KS 2016/171-908") {
+		t.Errorf("html part %q", html.Body)
 	}
-	props := parseICS(t, ics.body)
+	props := parseICS(t, ics.Body)
 	if props["DTSTART;VALUE=DATE"] != "20270115" || props["DTEND;VALUE=DATE"] != "20270116" ||
-		!strings.Contains(props["SUMMARY"], "KS 2016/171-908") || ics.filename != "svarsdatum.ics" {
-		t.Errorf("ics %v (%s)", props, ics.filename)
+		!strings.Contains(props["SUMMARY"], "KS 2016/171-908") || ics.Filename != "svarsdatum.ics" {
+		t.Errorf("ics %v (%s)", props, ics.Filename)
 	}
 }
 

@@ -1,13 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
-	netmail "net/mail"
 	"net/url"
 	"os"
 	"os/exec"
@@ -206,46 +201,23 @@ var (
 // the href of its HTML part.
 func messageLinks(t *testing.T, raw []byte) []string {
 	t.Helper()
-	m, err := netmail.ReadMessage(bytes.NewReader(raw))
+	_, parts, err := devmail.Parts(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
 	seen := map[string]bool{}
-	var walk func(ctype string, body io.Reader, enc string)
-	walk = func(ctype string, body io.Reader, enc string) {
-		mt, params, err := mime.ParseMediaType(ctype)
-		if err != nil {
-			t.Fatalf("content type %q: %v", ctype, err)
-		}
-		if strings.HasPrefix(mt, "multipart/") {
-			mr := multipart.NewReader(body, params["boundary"])
-			for {
-				p, err := mr.NextPart()
-				if err == io.EOF {
-					return
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				walk(p.Header.Get("Content-Type"), p, "") // multipart decodes quoted-printable itself
-			}
-		}
-		if enc == "quoted-printable" || enc == "base64" {
-			t.Fatalf("top-level %s body", enc)
-		}
-		b, _ := io.ReadAll(body)
-		switch mt {
+	for _, p := range parts {
+		switch p.ContentType {
 		case "text/plain":
-			for _, l := range reTextLink.FindAllString(string(b), -1) {
+			for _, l := range reTextLink.FindAllString(string(p.Body), -1) {
 				seen[l] = true
 			}
 		case "text/html":
-			for _, l := range reHref.FindAllStringSubmatch(string(b), -1) {
+			for _, l := range reHref.FindAllStringSubmatch(string(p.Body), -1) {
 				seen[strings.ReplaceAll(l[1], "&amp;", "&")] = true
 			}
 		}
 	}
-	walk(m.Header.Get("Content-Type"), m.Body, m.Header.Get("Content-Transfer-Encoding"))
 	var out []string
 	for l := range seen {
 		if !strings.HasPrefix(l, "mailto:") {
