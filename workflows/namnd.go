@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/remiss/remiss/activities"
@@ -125,7 +126,7 @@ func (w *assignment) checkDecide(r MinutesRequest) error {
 	if r.MeetingID != w.meetingID {
 		return conflict("ärendet står inte på dagordningen för det sammanträdet")
 	}
-	if w.declineNote != "" && r.Verdict == remiss.VerdictAndrat {
+	if !slices.Contains(remiss.MeetingVerdicts(w.declineNote != ""), r.Verdict) {
 		return invalidField("decision", "ett förslag att avstå bifalls, återremitteras eller bordläggs; vill nämnden yttra sig, återremittera ärendet")
 	}
 	if (r.Verdict == remiss.VerdictBordlagd) != (r.NextMeeting != "") {

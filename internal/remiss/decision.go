@@ -71,6 +71,16 @@ func (v Verdict) Label() string {
 	return string(v)
 }
 
+// MeetingVerdicts are what a nämnd may decide at its meeting on an answer,
+// or on a proposal to decline (which it adopts, sends back or postpones;
+// to answer after all, it sends it back).
+func MeetingVerdicts(decline bool) []Verdict {
+	if decline {
+		return []Verdict{VerdictBifall, VerdictAterremiss, VerdictBordlagd}
+	}
+	return []Verdict{VerdictBifall, VerdictAndrat, VerdictAterremiss, VerdictBordlagd}
+}
+
 // Final reports whether a nämnd's verdict makes its answer done.
 func (v Verdict) Final() bool { return v == VerdictBifall || v == VerdictAndrat }
 

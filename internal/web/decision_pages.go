@@ -197,8 +197,11 @@ func (s *Server) routeData(ctx context.Context, p page, a store.Assignment, kind
 	}
 	data["Meetings"] = meetingOptions(ms)
 	data["Routes"] = routeOptions(kind)
-	data["Verdicts"] = []meetingOption{{string(remiss.VerdictBifall), remiss.VerdictBifall.Label()}, {string(remiss.VerdictAndrat), remiss.VerdictAndrat.Label()},
-		{string(remiss.VerdictAterremiss), remiss.VerdictAterremiss.Label()}, {string(remiss.VerdictBordlagd), remiss.VerdictBordlagd.Label()}}
+	var verdicts []meetingOption
+	for _, v := range remiss.MeetingVerdicts(a.DeclineNoteID != "") {
+		verdicts = append(verdicts, meetingOption{string(v), v.Label()})
+	}
+	data["Verdicts"] = verdicts
 	if _, ok := p.Form["route"]; !ok {
 		p.Form["route"], p.Form["routeMeeting"] = string(route), a.MeetingID
 	}
