@@ -40,6 +40,9 @@ const (
 
 	// On an organisation.
 	ActEditCalendar Action = "edit-calendar" // meetings and the default route
+	// The decisions taken on delegation, reported to the nämnd at a meeting
+	// (kommunallagen 6 kap. 40 §).
+	ActReportDelegation Action = "report-delegation"
 
 	// Operations.
 	ActRetry Action = "retry" // run again a step that waits for an operator
@@ -51,7 +54,7 @@ var AssignmentActions = []Action{ActAssign, ActSaveDraft, ActSubmit, ActReturn, 
 	ActDecline, ActRequestExtension, ActDecideExtension, ActRemindNow, ActRoute, ActDecide, ActAttach}
 
 // RoundActions are the actions on a round or its organisation's calendar.
-var RoundActions = []Action{ActLaunch, ActClose, ActWithdraw, ActUploadUnderlag, ActDecideStep, ActEditCalendar, ActRetry}
+var RoundActions = []Action{ActLaunch, ActClose, ActWithdraw, ActUploadUnderlag, ActDecideStep, ActEditCalendar, ActReportDelegation, ActRetry}
 
 // rule is who may take an action: a role in the assignment's own
 // organisation, or a role at kommunstyrelsen.
@@ -108,6 +111,8 @@ var rules = map[Action]rule{
 		denied: "endast kommunstyrelsens registrator kan registrera beslut i beslutsgången"},
 	ActEditCalendar: {roles: []Role{RoleRegistrar}, ownOrg: true,
 		denied: "endast organisationens registrator kan ändra sammanträdeskalendern och beslutsvägen"},
+	ActReportDelegation: {roles: []Role{RoleRegistrar}, ownOrg: true,
+		denied: "endast organisationens registrator kan anmäla delegationsbeslut till nämnden"},
 	ActRetry: {roles: []Role{RoleAdmin, RoleCoordinator}, ks: true,
 		denied: "endast kommunstyrelsens remissamordnare eller en administratör kan starta om ett steg"},
 }

@@ -45,6 +45,7 @@ var allowed = map[Action][]string{
 	ActUploadUnderlag:   {"coordinator@ks"},
 	ActDecideStep:       {"registrar@ks"},
 	ActEditCalendar:     {"registrar@own", "registrar@other", "registrar@ks"},
+	ActReportDelegation: {"registrar@own", "registrar@other", "registrar@ks"},
 	ActRetry:            {"coordinator@ks", "admin@ks"},
 }
 
@@ -72,9 +73,9 @@ func TestPolicyEveryActionRoleAndOrganisation(t *testing.T) {
 		for _, w := range everyone {
 			org := "bromma"
 			switch {
-			case slices.Contains(RoundActions, action) && action != ActEditCalendar:
+			case slices.Contains(RoundActions, action) && action != ActEditCalendar && action != ActReportDelegation:
 				org = ""
-			case action == ActEditCalendar:
+			case action == ActEditCalendar || action == ActReportDelegation:
 				org = w.actor().Org // one's own calendar
 			}
 			err := MayAct(action, w.actor(), org)

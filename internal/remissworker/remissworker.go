@@ -16,6 +16,7 @@ func Register(r worker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.RemissWorkflow)
 	r.RegisterWorkflow(workflows.AssignmentWorkflow)
 	r.RegisterWorkflow(workflows.DecisionWorkflow)
+	r.RegisterWorkflow(workflows.DelegationListWorkflow)
 	r.RegisterActivity(acts)
 }
 

@@ -157,14 +157,14 @@ func (s *Store) PutDocument(ctx context.Context, d Document) (Document, error) {
 	_, err := s.db.ExecContext(ctx, `
 		INSERT INTO documents (id, remiss_id, assignment_id, kind, filename, content, sha256, verification)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
-		d.ID, d.RemissID, nullString(d.AssignmentID), d.Kind, d.Filename, d.Content, d.SHA256, nullBytes(d.Verification))
+		d.ID, nullString(d.RemissID), nullString(d.AssignmentID), d.Kind, d.Filename, d.Content, d.SHA256, nullBytes(d.Verification))
 	if err != nil {
 		return Document{}, fmt.Errorf("store: put document %s: %w", d.ID, err)
 	}
 	return s.Document(ctx, d.ID)
 }
 
-const documentColumns = `id, remiss_id, COALESCE(assignment_id,''), kind, filename, content, sha256, created_at, verification`
+const documentColumns = `id, COALESCE(remiss_id,''), COALESCE(assignment_id,''), kind, filename, content, sha256, created_at, verification`
 
 func scanDocument(row interface{ Scan(...any) error }) (Document, error) {
 	var d Document

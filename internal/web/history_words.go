@@ -104,6 +104,9 @@ var auditWords = map[string]func(d said) string{
 	"namnd_decided": func(d said) string {
 		return "Beslut i " + d.Kind.Body() + ": " + lowerFirst(remiss.Verdict(d.Verdict).Label()) + paragraph(d.Paragraph)
 	},
+	"delegation_reported": func(d said) string {
+		return "Delegationsbeslutet anmäldes till " + d.Kind.Body() + " vid sammanträdet " + meetingDate(d.Meeting) + paragraph(d.Paragraph)
+	},
 	// Timed messages.
 	"reminder":   func(said) string { return "Påminnelse skickades" },
 	"overdue":    func(said) string { return "Påminnelse skickades om att svarsdatum har passerat" },

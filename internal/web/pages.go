@@ -73,7 +73,7 @@ var pages = func() map[string]*template.Template {
 		"web/history_parts.html", "web/lists.html", "web/statement.html", "web/patterns.html"))
 	out := map[string]*template.Template{}
 	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda",
-		"confirm_round", "confirm_decline", "history", "todo", "approve"} {
+		"confirm_round", "confirm_decline", "history", "todo", "approve", "delegation"} {
 		out[name] = template.Must(template.Must(base.Clone()).ParseFS(templates.Web, "web/"+name+".html"))
 	}
 	return out
@@ -192,6 +192,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /remisser/{id}/anstand/{org}", s.page(s.postDecideExtension))
 	mux.HandleFunc("POST /remisser/{id}/paminn/{org}", s.page(s.postRemindNow))
 	s.decisionPageRoutes(mux)
+	s.delegationPageRoutes(mux)
 	s.historyRoutes(mux)
 	mux.HandleFunc("GET /inkorg", s.page(s.inboxPage))
 	mux.HandleFunc("GET /uppdrag", s.page(s.inboxPage))

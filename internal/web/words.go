@@ -16,12 +16,13 @@ import (
 
 // docKinds name the kinds of stored documents as the city does.
 var docKinds = map[string]string{
-	"statement": "Tjänsteutlåtande",
-	"summary":   "Sammanställning",
-	"minutes":   "Protokollsutdrag",
-	"missiv":    "Missiv",
-	"underlag":  "Remissunderlag",
-	"bilaga":    "Bilaga",
+	"statement":       "Tjänsteutlåtande",
+	"summary":         "Sammanställning",
+	"minutes":         "Protokollsutdrag",
+	"delegation_list": "Anmälan av delegationsbeslut",
+	"missiv":          "Missiv",
+	"underlag":        "Remissunderlag",
+	"bilaga":          "Bilaga",
 }
 
 // docLabel is the Swedish name of a document kind ("Dokument" for one
@@ -62,7 +63,7 @@ var flashes = map[string]string{
 	"avstar_dagordning": "Avståendet är godkänt och sätts på dagordningen för beslut.", "anstand": "Begäran om anstånd är skickad.", "beslut": "Beslutet om anstånd är registrerat.",
 	"fordelad": "Uppdraget är fördelat.", "paminnelse": "En påminnelse är skickad.", "bilaga": "Bilagan är uppladdad.", "stangs": "Remissomgången stängs och svaren sammanställs.", "aterkallas": "Remissen återkallas.",
 	"sammantrade": "Sammanträdet är tillagt.", "borttaget": "Sammanträdet är borttaget.", "beslutsvag": "Beslutsvägen är sparad.",
-	"protokoll": "Beslutet är registrerat; protokollsutdraget upprättas.", "stegbeslut": "Beslutet i beslutsgången är registrerat.",
+	"protokoll": "Beslutet är registrerat; protokollsutdraget upprättas.", "stegbeslut": "Beslutet i beslutsgången är registrerat.", "anmalda": "Delegationsbesluten är anmälda; listan förseglas.",
 }
 
 // flash is the confirmation named key for u, in u's organisation's words.

@@ -78,7 +78,7 @@ func TestNoEnglishOnAnyPage(t *testing.T) {
 			"/remisser/" + pathRound, "/remisser/" + goneRound, "/remisser/" + openRound + "/stang", "/remisser/" + openRound + "/aterkalla",
 			"/arkiv", "/arkiv?q=trafik", "/arkiv?visa=avslutade&lage=tjansteutlatande"}, docs...),
 		"ks.registrator":            {"/", "/remisser/" + pathRound, "/remisser/" + closedRound, "/inkorg", "/sammantraden", "/dagordning"},
-		"bromma.registrator":        {"/", "/inkorg?visa=avslutade", "/inkorg", "/sammantraden", "/dagordning", openAsg("bromma"), "/arkiv", "/uppdrag/" + remiss.AssignmentID(closedRound, "bromma")},
+		"bromma.registrator":        {"/", "/inkorg?visa=avslutade", "/inkorg", "/sammantraden", "/delegationsbeslut", "/dagordning", openAsg("bromma"), "/arkiv", "/uppdrag/" + remiss.AssignmentID(closedRound, "bromma")},
 		"alvsjo.registrator":        {openAsg("alvsjo"), "/dagordning", "/sammantraden"},
 		"stokab.registrator":        {"/inkorg", "/sammantraden", "/dagordning", openAsg("stokab") + "?ok=avstar"},
 		"stokab.handlaggare":        {"/uppdrag", openAsg("stokab")},
