@@ -256,7 +256,10 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 	if held > todayIn(time.Now()) {
 		return st, remiss.InvalidField("meetingDate", "Sammanträdet har inte hållits än")
 	}
-	paragraph := remiss.Paragraph(sd.Paragraph)
+	paragraph := ""
+	if sd.Paragraph != "" {
+		paragraph = remiss.Paragraph(sd.Paragraph)
+	}
 	id := decisionID(r.ID+"."+step, held, paragraph, string(sd.Verdict), sd.Wording, fmt.Sprint(sd.Immediate), sd.AdjustOn,
 		strings.Join(sd.Adjusters, "\n"))
 	tell := workflows.StepRequest{Actor: actor, DecisionID: id, Step: step, Verdict: sd.Verdict}
@@ -277,8 +280,11 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 	if r.Step >= len(r.Path) || r.Path[r.Step] != step {
 		return st, remiss.Refuse(remiss.KindConflict, "sammanställningen ligger inte hos %s", remiss.StepName(step))
 	}
-	if !slices.Contains(remiss.StepVerdicts(r.Step == len(r.Path)-1), sd.Verdict) {
+	if !slices.Contains(remiss.StepVerdicts(step, r.Step == len(r.Path)-1), sd.Verdict) {
 		return st, remiss.InvalidField("decision", "Beslutet kan inte fattas i det här steget")
+	}
+	if err := checkStepKind(step, held, sd); err != nil {
+		return st, err
 	}
 	d := store.Decision{
 		ID: id, RemissID: r.ID, Step: step, Body: remiss.StepName(step),
@@ -290,6 +296,21 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 	}
 	err = s.update(ctx, workflows.DecisionWorkflowID(r.ID), workflows.UpdateDecideStep, tell, &st)
 	return st, discardRefused(ctx, err, s.Store.DiscardDecision, d.ID)
+}
+
+// checkStepKind: what the step's kind asks of its decision, and a
+// protocol justerat by the day it is recorded. The protokollsutdrag is
+// certified ("Rätt utdraget intygar") and sent on, so a decision is
+// recorded from the justerat protocol, as the registrator receives it.
+func checkStepKind(step, held string, sd remiss.StepDecision) error {
+	sd.MeetingDate = held
+	if errs := remiss.CheckStepDecision(step, sd); len(errs) > 0 {
+		return remiss.Invalid(errs)
+	}
+	if !sd.Immediate && sd.AdjustOn > todayIn(time.Now()) {
+		return remiss.InvalidField("adjustOn", "Protokollet justeras "+sd.AdjustOn+"; registrera beslutet när protokollet är justerat")
+	}
+	return nil
 }
 
 // PathStatus asks a closed round's decision path where it stands.

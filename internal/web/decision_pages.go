@@ -254,6 +254,7 @@ func (s *Server) recipientRoute(ctx context.Context, a store.Assignment, kind re
 
 type pathStep struct {
 	Code, Name, Status string
+	Meets              bool // the body meets: a §, a justering, a protokollsutdrag
 }
 
 type decisionRow struct {
@@ -289,14 +290,14 @@ func (s *Server) pathData(ctx context.Context, p page, rm store.Remiss, data map
 		case i == st.Step:
 			status = "Bereds nu"
 		}
-		steps = append(steps, pathStep{Code: code, Name: remiss.StepName(code), Status: status})
+		steps = append(steps, pathStep{Code: code, Name: remiss.StepName(code), Status: status, Meets: remiss.StepRule(code).Meets})
 	}
 	data["Path"], data["PathDone"], data["OutcomeID"] = steps, st.Done, st.OutcomeID
 	if !st.Done && st.Step < len(st.Path) {
 		data["CurrentStep"] = steps[st.Step]
 		if remiss.MayAct(remiss.ActDecideStep, p.User.Actor(), "") == nil {
 			var verdicts []meetingOption
-			for _, v := range remiss.StepVerdicts(st.Step == len(st.Path)-1) {
+			for _, v := range remiss.StepVerdicts(st.Path[st.Step], st.Step == len(st.Path)-1) {
 				verdicts = append(verdicts, meetingOption{string(v), v.Label()})
 			}
 			data["StepForm"], data["StepVerdicts"] = true, verdicts
