@@ -237,7 +237,9 @@ func TestMinutesCarryTheParagraphDecisionAndJustering(t *testing.T) {
 		{"justeras later", func(m *pdf.MinutesData) { m.Date = time.Date(2027, 1, 12, 18, 0, 0, 0, time.UTC) },
 			[]string{"PROTOKOLLSUTDRAG – OJUSTERAT", "Protokollet justeras 2027-01-15 av Anna Andersson och Bo Berg.", "Ojusterat utdrag"},
 			[]string{"Rätt utdraget intygar", "Karin Nämndsekreterare"}},
-		{"justeras omedelbart", func(m *pdf.MinutesData) { m.Immediate, m.AdjustOn, m.Date = true, "", time.Date(2027, 1, 12, 18, 0, 0, 0, time.UTC) },
+		{"justeras omedelbart", func(m *pdf.MinutesData) {
+			m.Immediate, m.AdjustOn, m.Date = true, "", time.Date(2027, 1, 12, 18, 0, 0, 0, time.UTC)
+		},
 			[]string{"Paragrafen justeras omedelbart. Justerare: Anna Andersson och Bo Berg.", "Rätt utdraget intygar", "Karin Nämndsekreterare"},
 			[]string{"OJUSTERAT", "Ojusterat"}},
 	}
