@@ -37,13 +37,9 @@ func MinutesDocumentID(decisionID string) string { return "minutes." + decisionI
 // to every recipient. A retry finds the stored document and the recorded
 // change and does nothing new.
 func (a *Activities) RenderMinutes(ctx context.Context, in MinutesInput) (DocumentResult, error) {
-	d, err := a.Store.Decision(ctx, in.DecisionID)
+	d, r, err := a.decision(ctx, in.DecisionID)
 	if err != nil {
-		return DocumentResult{}, nonRetryableIfNotFound(err)
-	}
-	r, err := a.Store.RemissHead(ctx, d.RemissID)
-	if err != nil {
-		return DocumentResult{}, nonRetryableIfNotFound(err)
+		return DocumentResult{}, err
 	}
 	var c store.Change
 	var doc store.Document
@@ -65,6 +61,16 @@ func (a *Activities) RenderMinutes(ctx context.Context, in MinutesInput) (Docume
 	}
 	return DocumentResult{DocumentID: doc.ID, SHA256: doc.SHA256, MeetingID: plan.MeetingID,
 		AgendaDeadlineAt: plan.AgendaDeadlineAt, NeedsExtension: plan.NeedsExtension}, nil
+}
+
+// decision loads a proposed decision and its round.
+func (a *Activities) decision(ctx context.Context, id string) (store.Decision, store.Remiss, error) {
+	d, err := a.Store.Decision(ctx, id)
+	if err != nil {
+		return d, store.Remiss{}, nonRetryableIfNotFound(err)
+	}
+	r, err := a.Store.RemissHead(ctx, d.RemissID)
+	return d, r, nonRetryableIfNotFound(err)
 }
 
 // minutesDocument renders and stores a protokollsutdrag once.
@@ -269,13 +275,9 @@ func (a *Activities) stepMinutes(ctx context.Context, r store.Remiss, d store.De
 // in the audit trail and the path moves on. A retry finds the recorded
 // change and does nothing new.
 func (a *Activities) RecordApproval(ctx context.Context, in MinutesInput) (DocumentResult, error) {
-	d, err := a.Store.Decision(ctx, in.DecisionID)
+	d, r, err := a.decision(ctx, in.DecisionID)
 	if err != nil {
-		return DocumentResult{}, nonRetryableIfNotFound(err)
-	}
-	r, err := a.Store.RemissHead(ctx, d.RemissID)
-	if err != nil {
-		return DocumentResult{}, nonRetryableIfNotFound(err)
+		return DocumentResult{}, err
 	}
 	if d.Verdict != remiss.VerdictGodkanner || remiss.StepRule(d.Step).Meets {
 		return DocumentResult{}, temporal.NewNonRetryableApplicationError("ett godkännande bara av ett kontor, inte "+string(d.Verdict)+" i "+d.Step, "BadInput", nil)

@@ -241,20 +241,9 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 		return st, remiss.Refuse(remiss.KindConflict, "remissomgången är inte avslutad; beslutsgången börjar när sammanställningen finns")
 	}
 	sd.Wording = strings.TrimSpace(sd.Wording)
-	if err := check(sd); err != nil {
+	held, err := checkStepInput(step, sd)
+	if err != nil {
 		return st, err
-	}
-	if err := check(struct {
-		Step string `json:"step" validate:"required,max=40,orgcode"`
-	}{step}); err != nil {
-		return st, err
-	}
-	held := sd.MeetingDate
-	if held == "" {
-		held = todayIn(time.Now())
-	}
-	if held > todayIn(time.Now()) {
-		return st, remiss.InvalidField("meetingDate", "Sammanträdet har inte hållits än")
 	}
 	paragraph := ""
 	if sd.Paragraph != "" {
@@ -296,6 +285,27 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 	}
 	err = s.update(ctx, workflows.DecisionWorkflowID(r.ID), workflows.UpdateDecideStep, tell, &st)
 	return st, discardRefused(ctx, err, s.Store.DiscardDecision, d.ID)
+}
+
+// checkStepInput checks a step decision's input and returns the day it
+// was taken: its meeting (or the office's approval), today unless given.
+func checkStepInput(step string, sd remiss.StepDecision) (string, error) {
+	if err := check(sd); err != nil {
+		return "", err
+	}
+	if err := check(struct {
+		Step string `json:"step" validate:"required,max=40,orgcode"`
+	}{step}); err != nil {
+		return "", err
+	}
+	held := sd.MeetingDate
+	if held == "" {
+		held = todayIn(time.Now())
+	}
+	if held > todayIn(time.Now()) {
+		return "", remiss.InvalidField("meetingDate", "Sammanträdet har inte hållits än")
+	}
+	return held, nil
 }
 
 // checkStepKind: what the step's kind asks of its decision, and a
