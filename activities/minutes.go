@@ -266,7 +266,7 @@ func (a *Activities) stepMinutes(ctx context.Context, r store.Remiss, d store.De
 	if err != nil {
 		return doc, store.Change{}, err
 	}
-	c, err := a.stepChange(ctx, r, d, in, "step_decided", doc)
+	c, err := a.stepChange(ctx, r, d, in, store.Change{Action: "step_decided"}, doc)
 	return doc, c, err
 }
 
@@ -282,7 +282,7 @@ func (a *Activities) RecordApproval(ctx context.Context, in MinutesInput) (Docum
 	if d.Verdict != remiss.VerdictGodkanner || remiss.StepRule(d.Step).Meets {
 		return DocumentResult{}, temporal.NewNonRetryableApplicationError("ett godkännande bara av ett kontor, inte "+string(d.Verdict)+" i "+d.Step, "BadInput", nil)
 	}
-	c, err := a.stepChange(ctx, r, d, in, "step_approved", store.Document{})
+	c, err := a.stepChange(ctx, r, d, in, store.Change{Action: "step_approved"}, store.Document{})
 	if err != nil {
 		return DocumentResult{}, err
 	}
@@ -293,16 +293,14 @@ func (a *Activities) RecordApproval(ctx context.Context, in MinutesInput) (Docum
 	return DocumentResult{}, nil
 }
 
-// stepChange moves the path on after a step's decision (with its
-// protokollsutdrag doc, if the body meets) and tells the coordinator; the
-// final decision is sent to every recipient.
-func (a *Activities) stepChange(ctx context.Context, r store.Remiss, d store.Decision, in MinutesInput, action string, doc store.Document) (store.Change, error) {
+// stepChange completes c, the change of a step's decision (with its
+// protokollsutdrag doc, if the body meets): the path moves on and the
+// coordinator is told; the final decision is sent to every recipient.
+func (a *Activities) stepChange(ctx context.Context, r store.Remiss, d store.Decision, in MinutesInput, c store.Change, doc store.Document) (store.Change, error) {
 	body, step := remiss.StepName(d.Step), in.NextStep
-	c := store.Change{
-		EventKey: in.EventKey, At: in.At, Actor: d.RecordedBy, RemissID: r.ID, Action: action,
-		Detail: map[string]any{"decision": d.ID, "step": d.Step, "verdict": d.Verdict, "final": in.Final},
-		Remiss: &store.RemissPatch{Step: &step},
-	}
+	c.EventKey, c.At, c.Actor, c.RemissID = in.EventKey, in.At, d.RecordedBy, r.ID
+	c.Detail = map[string]any{"decision": d.ID, "step": d.Step, "verdict": d.Verdict, "final": in.Final}
+	c.Remiss = &store.RemissPatch{Step: &step}
 	if doc.ID != "" {
 		c.Detail["paragraph"], c.Detail["document"], c.Detail["sha256"] = d.Paragraph, doc.ID, doc.SHA256
 	}

@@ -260,6 +260,8 @@ type pathStep struct {
 type decisionRow struct {
 	store.Decision
 	Verdict string
+	// Approval: an office's approval, which has no protokollsutdrag.
+	Approval bool
 }
 
 // pathData adds a closed round's decision path, its recorded decisions and,
@@ -271,7 +273,7 @@ func (s *Server) pathData(ctx context.Context, p page, rm store.Remiss, data map
 	}
 	var rows []decisionRow
 	for _, d := range ds {
-		rows = append(rows, decisionRow{Decision: d, Verdict: d.Verdict.Label()})
+		rows = append(rows, decisionRow{Decision: d, Verdict: d.Verdict.Label(), Approval: d.Verdict == remiss.VerdictGodkanner})
 	}
 	data["Decisions"] = rows
 	if rm.SummaryID == "" {
@@ -285,6 +287,8 @@ func (s *Server) pathData(ctx context.Context, p page, rm store.Remiss, data map
 	for i, code := range st.Path {
 		status := "Väntar"
 		switch {
+		case (st.Done || i < st.Step) && !remiss.StepRule(code).Meets:
+			status = "Godkänt"
 		case st.Done || i < st.Step:
 			status = "Beslutat"
 		case i == st.Step:

@@ -427,6 +427,7 @@ func TestPagesDecisions(t *testing.T) {
 	}
 	// Stadsledningskontoret is an office: its form asks for no § and no
 	// justering, and a § sent all the same is refused.
+	screenshotPage(t, base, "ks.registrator", "/remisser/"+id, "beslutsgang-kontor")
 	if form := body[strings.Index(body, "Registrera godkännande"):]; strings.Contains(form, `name="paragraph"`) || strings.Contains(form, `name="adjusters"`) {
 		t.Errorf("the office's step form asks for a § or justerare:\n%s", form)
 	}
@@ -443,6 +444,7 @@ func TestPagesDecisions(t *testing.T) {
 	if _, body, _ = ks.get("/remisser/" + id); !strings.Contains(body, "Registrera beslut: Borgarrådsberedningen") || !strings.Contains(body, `name="paragraph"`) {
 		t.Errorf("the beredning's step form lacks its §:\n%s", body)
 	}
+	screenshotPage(t, base, "ks.registrator", "/remisser/"+id, "beslutsgang-beredning")
 	if code, body, _ = ks.post("/remisser/"+id+"/beslutsgang", brb); code != 422 || !strings.Contains(body, `id="adjusters-error"`) {
 		t.Errorf("a step justerad at once without its justerare: %d\n%s", code, body)
 	}
@@ -456,7 +458,8 @@ func TestPagesDecisions(t *testing.T) {
 	}
 	for limit := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		_, body, _ = coord.get("/remisser/" + id)
-		if strings.Count(body, `href="/dokument/minutes.`) >= 2 && strings.Contains(body, "Kommunstyrelsen: Bereds nu") {
+		if strings.Count(body, `href="/dokument/minutes.`) >= 2 && strings.Contains(body, "Kommunstyrelsen: Bereds nu") &&
+			strings.Contains(body, "Stadsledningskontoret: Godkänt") && strings.Contains(body, "Inget: ett godkännande utan sammanträde") {
 			break
 		}
 		if time.Now().After(limit) {
