@@ -71,8 +71,8 @@ func TestDocumentsReadAsTheCitysOwn(t *testing.T) {
 	decisions := []store.Decision{
 		{ID: farsta + ".d-1", RemissID: r.ID, AssignmentID: farsta, Body: "Farsta stadsdelsnämnd", HeldOn: "2026-12-17",
 			Paragraph: "§ 12", Verdict: remiss.VerdictBifall, Immediate: true, RecordedBy: "farsta.registrator"},
-		{ID: r.ID + ".slk.d-1", RemissID: r.ID, Step: "slk", Body: "Stadsledningskontoret", HeldOn: "2027-01-20",
-			Paragraph: "§ 3", Verdict: remiss.VerdictTillstyrker, Immediate: true, RecordedBy: "ks.samordnare"},
+		{ID: r.ID + ".brb.d-1", RemissID: r.ID, Step: "borgarradsberedningen", Body: "Borgarrådsberedningen", HeldOn: "2027-01-20",
+			Paragraph: "§ 3", Verdict: remiss.VerdictTillstyrker, Immediate: true, Adjusters: []string{"Cecilia Ek"}, RecordedBy: "ks.samordnare"},
 	}
 	if err := s.ProposeDecision(ctx, decisions[0]); err != nil {
 		t.Fatal(err)

@@ -37,13 +37,9 @@ func MinutesDocumentID(decisionID string) string { return "minutes." + decisionI
 // to every recipient. A retry finds the stored document and the recorded
 // change and does nothing new.
 func (a *Activities) RenderMinutes(ctx context.Context, in MinutesInput) (DocumentResult, error) {
-	d, err := a.Store.Decision(ctx, in.DecisionID)
+	d, r, err := a.decision(ctx, in.DecisionID)
 	if err != nil {
-		return DocumentResult{}, nonRetryableIfNotFound(err)
-	}
-	r, err := a.Store.RemissHead(ctx, d.RemissID)
-	if err != nil {
-		return DocumentResult{}, nonRetryableIfNotFound(err)
+		return DocumentResult{}, err
 	}
 	var c store.Change
 	var doc store.Document
@@ -65,6 +61,16 @@ func (a *Activities) RenderMinutes(ctx context.Context, in MinutesInput) (Docume
 	}
 	return DocumentResult{DocumentID: doc.ID, SHA256: doc.SHA256, MeetingID: plan.MeetingID,
 		AgendaDeadlineAt: plan.AgendaDeadlineAt, NeedsExtension: plan.NeedsExtension}, nil
+}
+
+// decision loads a proposed decision and its round.
+func (a *Activities) decision(ctx context.Context, id string) (store.Decision, store.Remiss, error) {
+	d, err := a.Store.Decision(ctx, id)
+	if err != nil {
+		return d, store.Remiss{}, nonRetryableIfNotFound(err)
+	}
+	r, err := a.Store.RemissHead(ctx, d.RemissID)
+	return d, r, nonRetryableIfNotFound(err)
 }
 
 // minutesDocument renders and stores a protokollsutdrag once.
@@ -215,24 +221,44 @@ func outcomeKind(asg store.Assignment) string {
 	return "outcome_notice"
 }
 
+// stepDecisionText is what a body that meets decided, its name said once:
+// the wording of a final decision or an återremiss follows as its own
+// paragraph.
 var stepDecisionText = map[remiss.Verdict]string{
 	remiss.VerdictTillstyrker: "%s tillstyrker förslaget i sammanställningen av remissvaren.",
 	remiss.VerdictAvstyrker:   "%s avstyrker förslaget i sammanställningen av remissvaren.",
 	remiss.VerdictAterremiss:  "%s återremitterar ärendet till stadsledningskontoret.",
-	remiss.VerdictBeslut:      "%s beslutar följande:",
+}
+
+// stepDecision is the Beslut section of a step's protokollsutdrag. A
+// final decision is its wording, which names the body ("Kommunstyrelsen
+// beslutar att …"); the body is not said twice.
+func stepDecision(body string, d store.Decision) ([]string, error) {
+	if d.Verdict == remiss.VerdictBeslut {
+		return []string{d.Wording}, nil
+	}
+	text, ok := stepDecisionText[d.Verdict]
+	if !ok {
+		return nil, temporal.NewNonRetryableApplicationError("okänt beslut "+string(d.Verdict), "BadInput", nil)
+	}
+	out := []string{fmt.Sprintf(text, body)}
+	if d.Wording != "" {
+		out = append(out, d.Wording)
+	}
+	return out, nil
 }
 
 func (a *Activities) stepMinutes(ctx context.Context, r store.Remiss, d store.Decision, in MinutesInput) (store.Document, store.Change, error) {
 	body := remiss.StepName(d.Step)
-	text, ok := stepDecisionText[d.Verdict]
-	if !ok {
-		return store.Document{}, store.Change{}, temporal.NewNonRetryableApplicationError("okänt beslut "+string(d.Verdict), "BadInput", nil)
+	if !remiss.StepRule(d.Step).Meets {
+		return store.Document{}, store.Change{}, temporal.NewNonRetryableApplicationError(body+" håller inga sammanträden och utfärdar inget protokollsutdrag", "BadInput", nil)
+	}
+	decision, err := stepDecision(body, d)
+	if err != nil {
+		return store.Document{}, store.Change{}, err
 	}
 	data := pdf.MinutesData{Body: body, Date: in.At.In(remiss.Stockholm), Dnr: r.Dnr, Title: "Sammanställning av remissvar: " + r.Title,
-		Decision: []string{fmt.Sprintf(text, body)}}
-	if d.Wording != "" {
-		data.Decision = append(data.Decision, d.Wording)
-	}
+		Decision: decision}
 	if summary, err := a.Store.Document(ctx, SummaryDocumentID(r.ID)); err == nil {
 		data.Documents = []string{"Sammanställning av remissvar daterad " + summary.CreatedAt.In(remiss.Stockholm).Format(remiss.DateLayout)}
 	}
@@ -240,22 +266,53 @@ func (a *Activities) stepMinutes(ctx context.Context, r store.Remiss, d store.De
 	if err != nil {
 		return doc, store.Change{}, err
 	}
-	step := in.NextStep
-	c := store.Change{
-		EventKey: in.EventKey, At: in.At, Actor: d.RecordedBy, RemissID: r.ID, Action: "step_decided",
-		Detail: map[string]any{"decision": d.ID, "step": d.Step, "verdict": d.Verdict, "paragraph": d.Paragraph,
-			"document": doc.ID, "sha256": doc.SHA256, "final": in.Final},
-		Remiss: &store.RemissPatch{Step: &step},
+	c, err := a.stepChange(ctx, r, d, in, store.Change{Action: "step_decided"}, doc)
+	return doc, c, err
+}
+
+// RecordApproval records an office's approval of the tjänsteutlåtande at
+// its step of the decision path: no protokollsutdrag, the approval is kept
+// in the audit trail and the path moves on. A retry finds the recorded
+// change and does nothing new.
+func (a *Activities) RecordApproval(ctx context.Context, in MinutesInput) (DocumentResult, error) {
+	d, r, err := a.decision(ctx, in.DecisionID)
+	if err != nil {
+		return DocumentResult{}, err
+	}
+	if d.Verdict != remiss.VerdictGodkanner || remiss.StepRule(d.Step).Meets {
+		return DocumentResult{}, temporal.NewNonRetryableApplicationError("ett godkännande bara av ett kontor, inte "+string(d.Verdict)+" i "+d.Step, "BadInput", nil)
+	}
+	c, err := a.stepChange(ctx, r, d, in, store.Change{Action: "step_approved"}, store.Document{})
+	if err != nil {
+		return DocumentResult{}, err
+	}
+	c.Recorded = &store.RecordedDecision{ID: d.ID}
+	if _, err := a.Store.Apply(ctx, c); err != nil {
+		return DocumentResult{}, permanent(err)
+	}
+	return DocumentResult{}, nil
+}
+
+// stepChange completes c, the change of a step's decision (with its
+// protokollsutdrag doc, if the body meets): the path moves on and the
+// coordinator is told; the final decision is sent to every recipient.
+func (a *Activities) stepChange(ctx context.Context, r store.Remiss, d store.Decision, in MinutesInput, c store.Change, doc store.Document) (store.Change, error) {
+	body, step := remiss.StepName(d.Step), in.NextStep
+	c.EventKey, c.At, c.Actor, c.RemissID = in.EventKey, in.At, d.RecordedBy, r.ID
+	c.Detail = map[string]any{"decision": d.ID, "step": d.Step, "verdict": d.Verdict, "final": in.Final}
+	c.Remiss = &store.RemissPatch{Step: &step}
+	if doc.ID != "" {
+		c.Detail["paragraph"], c.Detail["document"], c.Detail["sha256"] = d.Paragraph, doc.ID, doc.SHA256
 	}
 	coord, err := a.user(ctx, r.Coordinator)
 	if err != nil {
-		return doc, c, err
+		return c, err
 	}
 	m := a.messages(r, remiss.Org{}, store.Assignment{}, in.EventKey+".coordinator", in.At)
 	m.data.Body, m.data.Verdict, m.data.Paragraph = body, d.Verdict.Label(), d.Paragraph
 	m.add("step_decided", coord.Email)
 	if m.err != nil {
-		return doc, c, m.err
+		return c, m.err
 	}
 	c.Messages = m.list
 	if in.Final {
@@ -265,9 +322,9 @@ func (a *Activities) stepMinutes(ctx context.Context, r store.Remiss, d store.De
 			md.Body, md.Paragraph = body, d.Paragraph
 		})
 		if err != nil {
-			return doc, c, err
+			return c, err
 		}
 		c.Messages = append(c.Messages, msgs...)
 	}
-	return doc, c, nil
+	return c, nil
 }

@@ -157,7 +157,7 @@ type StepRequest struct {
 	Actor      remiss.Actor   `validate:"required"`
 	DecisionID string         `validate:"required,max=200,id"`
 	Step       string         `validate:"required,max=40,orgcode"`
-	Verdict    remiss.Verdict `validate:"required,oneof=tillstyrker avstyrker aterremiss beslut"`
+	Verdict    remiss.Verdict `validate:"required,oneof=godkanner tillstyrker avstyrker aterremiss beslut"`
 }
 
 // PathInput starts a sammanställning's decision path.

@@ -241,6 +241,9 @@ func TestMeetingAfterTheSvarsdatumIsFlaggedAtLaunch(t *testing.T) {
 	h.signedBy(ds[0].DocumentID, "minutes")
 }
 
+// A path through an office, a beredning and kommunstyrelsen: the office
+// approves without a § and issues no protokollsutdrag; only the bodies
+// that meet do.
 func TestDecisionPathThroughThreeSteps(t *testing.T) {
 	recipients := []string{"farsta", "bromma"}
 	h := newHarness(t, "KS 2026/200-4", recipients...)
@@ -249,18 +252,21 @@ func TestDecisionPathThroughThreeSteps(t *testing.T) {
 	step := func(at time.Duration, id, code string, v remiss.Verdict, who remiss.Actor) {
 		n++
 		d := store.Decision{ID: fmt.Sprintf("%s.%s.%d", h.remissID, code, n), RemissID: h.remissID, Step: code, Body: remiss.StepName(code),
-			HeldOn: "2027-02-01", Paragraph: fmt.Sprintf("§ %d", n), Verdict: v, Wording: "Beslutstext.", Immediate: true,
-			RecordedBy: who.User, RecordedAt: start}
+			HeldOn: "2027-02-01", Verdict: v, Wording: "Beslutstext.", RecordedBy: who.User, RecordedAt: start}
+		if remiss.StepRule(code).Meets {
+			d.Paragraph, d.Immediate, d.Adjusters = fmt.Sprintf("§ %d", n), true, []string{"Anna Andersson"}
+		}
 		if err := h.store.ProposeDecision(context.Background(), d); err != nil {
 			t.Fatal(err)
 		}
 		h.at(at, "", id, UpdateDecideStep, StepRequest{Actor: who, DecisionID: d.ID, Step: code, Verdict: v})
 	}
-	step(day, "slk", "slk", remiss.VerdictTillstyrker, reg)
+	step(day-time.Hour, "slk-supports", "slk", remiss.VerdictTillstyrker, reg)
+	step(day, "slk", "slk", remiss.VerdictGodkanner, reg)
 	step(day+time.Hour, "by-coordinator", "borgarradsberedningen", remiss.VerdictTillstyrker, coord)
 	step(day+2*time.Hour, "wrong-step", "ks", remiss.VerdictBeslut, reg)
 	step(2*day, "brb-back", "borgarradsberedningen", remiss.VerdictAterremiss, reg)
-	step(3*day, "slk-again", "slk", remiss.VerdictTillstyrker, reg)
+	step(3*day, "slk-again", "slk", remiss.VerdictGodkanner, reg)
 	step(4*day, "decide-too-early", "borgarradsberedningen", remiss.VerdictBeslut, reg)
 	step(4*day+time.Hour, "brb", "borgarradsberedningen", remiss.VerdictTillstyrker, reg)
 	step(5*day, "ks-supports", "ks", remiss.VerdictTillstyrker, reg)
@@ -274,13 +280,29 @@ func TestDecisionPathThroughThreeSteps(t *testing.T) {
 	h.mustReject("wrong-step", "ligger hos Borgarrådsberedningen")
 	h.mustReject("decide-too-early", "sista instansen")
 	h.mustReject("ks-supports", "sista instansen")
+	h.mustReject("slk-supports", "godkänner tjänsteutlåtandet")
 	var st PathStatus
 	h.env.GetWorkflowResult(&st)
 	if !st.Done || len(st.Decisions) != 5 || st.OutcomeID == "" {
 		t.Fatalf("path %+v", st)
 	}
+	minutes := 0
 	for _, d := range h.decisions() {
+		if d.Step == "slk" {
+			if d.DocumentID != "" || d.Paragraph != "" {
+				t.Errorf("the office's approval %s has a § %q or a protokollsutdrag %q", d.ID, d.Paragraph, d.DocumentID)
+			}
+			continue
+		}
 		h.signedBy(d.DocumentID, "minutes")
+		minutes++
+	}
+	if minutes != 3 {
+		t.Errorf("%d protokollsutdrag, want one for each decision of a body that meets (2 of borgarrådsberedningen, 1 of kommunstyrelsen)", minutes)
+	}
+	var approvals int
+	if err := h.store.DB().QueryRow(`SELECT count(*) FROM audit WHERE remiss_id=$1 AND action='step_approved'`, h.remissID).Scan(&approvals); err != nil || approvals != 2 {
+		t.Errorf("%d approvals by the office in the audit trail, want 2 (%v)", approvals, err)
 	}
 	// Every recipient is told the outcome: with thanks those who answered,
 	// "för kännedom" the others (none of these answered).

@@ -19,8 +19,8 @@ type path struct {
 }
 
 // DecisionWorkflow carries a closed round's sammanställning through its
-// decision path: each body records its decision with a protokollsutdrag;
-// an återremiss sends it back to the first step; when the final body has
+// decision path: an office approves it, each body that meets records its
+// decision with a protokollsutdrag; an återremiss sends it back to the first step; when the final body has
 // decided, every recipient is told the outcome.
 func DecisionWorkflow(ctx workflow.Context, in PathInput) (PathStatus, error) {
 	p := &path{in: in, mu: workflow.NewMutex(ctx)}
@@ -63,9 +63,12 @@ func (p *path) check(r StepRequest) error {
 		return conflict(fmt.Sprintf("sammanställningen ligger hos %s", remiss.StepName(p.in.Path[p.step])))
 	}
 	final := p.step == len(p.in.Path)-1
-	if !slices.Contains(remiss.StepVerdicts(final), r.Verdict) {
-		if final {
+	if !slices.Contains(remiss.StepVerdicts(r.Step, final), r.Verdict) {
+		switch {
+		case final:
 			return invalidField("verdict", "den sista instansen fattar beslut eller återremitterar")
+		case !remiss.StepRule(r.Step).Meets:
+			return invalidField("verdict", remiss.StepName(r.Step)+" godkänner tjänsteutlåtandet")
 		}
 		return invalidField("verdict", "beslutet kan bara fattas av den sista instansen; här tillstyrks, avstyrks eller återremitteras")
 	}
@@ -90,8 +93,14 @@ func (p *path) decide(ctx workflow.Context, r StepRequest) (PathStatus, error) {
 	case remiss.VerdictBeslut:
 		next, final = p.step, true
 	}
+	// A body that meets issues a protokollsutdrag; an office's approval is
+	// kept in the audit trail.
+	record := a.RenderMinutes
+	if !remiss.StepRule(r.Step).Meets {
+		record = a.RecordApproval
+	}
 	var res activities.DocumentResult
-	if err := workflow.ExecuteActivity(decisionOptions(ctx), a.RenderMinutes, activities.MinutesInput{
+	if err := workflow.ExecuteActivity(decisionOptions(ctx), record, activities.MinutesInput{
 		EventKey: r.DecisionID + ".recorded", At: workflow.Now(ctx), DecisionID: r.DecisionID,
 		NextStep: next, Final: final,
 	}).Get(ctx, &res); err != nil {

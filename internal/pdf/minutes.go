@@ -31,7 +31,11 @@ type MinutesData struct {
 func Minutes(m MinutesData) ([]byte, error) {
 	d := newDoc("Protokollsutdrag "+m.Paragraph+": "+m.Title, m.Body, "Protokollsutdrag "+m.Dnr, m.Dnr, m.Date, m)
 	d.f.AddPage()
-	d.headerBlock(m.Body, "", "PROTOKOLLSUTDRAG", m.Date, m.Dnr, [][2]string{{"Sammanträde", m.MeetingDate}}, "")
+	kind := "PROTOKOLLSUTDRAG"
+	if !m.Adjusted() {
+		kind += " – OJUSTERAT"
+	}
+	d.headerBlock(m.Body, "", kind, m.Date, m.Dnr, [][2]string{{"Sammanträde", m.MeetingDate}}, "")
 	d.title(m.Paragraph+" "+m.Title, "")
 	if len(m.Documents) > 0 {
 		d.heading("Handlingar")
@@ -48,14 +52,36 @@ func Minutes(m MinutesData) ([]byte, error) {
 		d.paragraphs(m.Reservations)
 	}
 	d.heading("Justering")
-	if m.Immediate {
-		d.paragraphs("Beslutet justeras omedelbart.")
-	} else {
-		d.paragraphs(fmt.Sprintf("Protokollet justeras %s av %s.", m.AdjustOn, joinNames(m.Adjusters)))
+	d.paragraphs(m.justering())
+	if !m.Adjusted() {
+		// Nobody may certify an extract of minutes not yet justerade.
+		d.paragraphs("Ojusterat utdrag: protokollet är inte justerat, och utdraget bestyrks först när det är justerat.")
+		return d.bytes()
 	}
 	d.paragraphs("Rätt utdraget intygar:")
 	d.signatories([]Signatory{m.Secretary})
 	return d.bytes()
+}
+
+// Adjusted reports whether the minutes are justerade by the extract's
+// date: at once, or on a day not after it.
+func (m MinutesData) Adjusted() bool {
+	return m.Immediate || (m.AdjustOn != "" && m.AdjustOn <= m.Date.Format("2006-01-02"))
+}
+
+// justering says when and by whom the minutes are justerade, the
+// justerare named also when the paragraph is justerad at once.
+func (m MinutesData) justering() string {
+	by := joinNames(m.Adjusters)
+	switch {
+	case m.Immediate && by != "":
+		return "Paragrafen justeras omedelbart. Justerare: " + by + "."
+	case m.Immediate:
+		return "Paragrafen justeras omedelbart."
+	case m.Adjusted():
+		return fmt.Sprintf("Protokollet justerades %s av %s.", m.AdjustOn, by)
+	}
+	return fmt.Sprintf("Protokollet justeras %s av %s.", m.AdjustOn, by)
 }
 
 // joinNames writes "A, B och C".

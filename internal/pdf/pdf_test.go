@@ -215,8 +215,8 @@ func TestLongTextsStayInsideTheMargins(t *testing.T) {
 }
 
 func TestMinutesCarryTheParagraphDecisionAndJustering(t *testing.T) {
-	b, err := pdf.Minutes(pdf.MinutesData{
-		Body: "Hägersten-Liljeholmens stadsdelsnämnd", MeetingDate: "2027-01-12", Date: time.Date(2027, 1, 12, 18, 0, 0, 0, time.UTC),
+	base := pdf.MinutesData{
+		Body: "Hägersten-Liljeholmens stadsdelsnämnd", MeetingDate: "2027-01-12", Date: time.Date(2027, 1, 15, 18, 0, 0, 0, time.UTC),
 		Dnr: "KS 2016/171-908", Paragraph: "§ 12", Title: "Svar på remiss: Strategi för Stockholm som smart och uppkopplad stad",
 		Proposal:     []string{"Hägersten-Liljeholmens stadsdelsnämnd godkänner och överlämnar tjänsteutlåtandet som svar på remissen."},
 		Decision:     []string{"Nämnden beslutar i enlighet med förvaltningens förslag till beslut."},
@@ -224,16 +224,43 @@ func TestMinutesCarryTheParagraphDecisionAndJustering(t *testing.T) {
 		AdjustOn:     "2027-01-15", Adjusters: []string{"Anna Andersson", "Bo Berg"},
 		Secretary: pdf.Signatory{Name: "Karin Nämndsekreterare", Title: "Nämndsekreterare"},
 		Documents: []string{"Förvaltningens tjänsteutlåtande daterat 2027-01-02"},
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-	path := write(t, "minutes.pdf", b)
-	text := strings.Join(strings.Fields(run(t, "pdftotext", "-enc", "UTF-8", path, "-")), " ")
-	for _, want := range []string{"PROTOKOLLSUTDRAG", "§ 12 Svar på remiss", "Förslag till beslut", "Beslut",
-		"Reservationer", "Åsa Öberg", "Protokollet justeras 2027-01-15 av Anna Andersson och Bo Berg.", "Rätt utdraget intygar", "Karin Nämndsekreterare"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("minutes lack %q:\n%s", want, text)
+	// Certified only once justerat; the justerare named in every case.
+	cases := []struct {
+		name      string
+		edit      func(*pdf.MinutesData)
+		want, not []string
+	}{
+		{"justerat", func(*pdf.MinutesData) {}, []string{"PROTOKOLLSUTDRAG", "§ 12 Svar på remiss", "Förslag till beslut", "Beslut",
+			"Reservationer", "Åsa Öberg", "Protokollet justerades 2027-01-15 av Anna Andersson och Bo Berg.", "Rätt utdraget intygar", "Karin Nämndsekreterare"},
+			[]string{"OJUSTERAT", "Ojusterat"}},
+		{"justeras later", func(m *pdf.MinutesData) { m.Date = time.Date(2027, 1, 12, 18, 0, 0, 0, time.UTC) },
+			[]string{"PROTOKOLLSUTDRAG – OJUSTERAT", "Protokollet justeras 2027-01-15 av Anna Andersson och Bo Berg.", "Ojusterat utdrag"},
+			[]string{"Rätt utdraget intygar", "Karin Nämndsekreterare"}},
+		{"justeras omedelbart", func(m *pdf.MinutesData) {
+			m.Immediate, m.AdjustOn, m.Date = true, "", time.Date(2027, 1, 12, 18, 0, 0, 0, time.UTC)
+		},
+			[]string{"Paragrafen justeras omedelbart. Justerare: Anna Andersson och Bo Berg.", "Rätt utdraget intygar", "Karin Nämndsekreterare"},
+			[]string{"OJUSTERAT", "Ojusterat"}},
+	}
+	for _, c := range cases {
+		m := base
+		c.edit(&m)
+		b, err := pdf.Minutes(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := write(t, "minutes.pdf", b)
+		text := strings.Join(strings.Fields(run(t, "pdftotext", "-enc", "UTF-8", path, "-")), " ")
+		for _, want := range c.want {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: minutes lack %q:\n%s", c.name, want, text)
+			}
+		}
+		for _, not := range c.not {
+			if strings.Contains(text, not) {
+				t.Errorf("%s: minutes say %q:\n%s", c.name, not, text)
+			}
 		}
 	}
 }

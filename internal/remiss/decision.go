@@ -1,8 +1,6 @@
 package remiss
 
 import (
-	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -46,6 +44,7 @@ const (
 	VerdictTillstyrker Verdict = "tillstyrker" // a preparing body supports the proposal
 	VerdictAvstyrker   Verdict = "avstyrker"   // a preparing body opposes it
 	VerdictBeslut      Verdict = "beslut"      // the final body's decision
+	VerdictGodkanner   Verdict = "godkanner"   // an office approves the tjänsteutlåtande
 )
 
 // Label is the Swedish name of a verdict.
@@ -67,6 +66,8 @@ func (v Verdict) Label() string {
 		return "Avstyrker"
 	case VerdictBeslut:
 		return "Beslut"
+	case VerdictGodkanner:
+		return "Godkänner tjänsteutlåtandet"
 	}
 	return string(v)
 }
@@ -104,67 +105,6 @@ type NewMeeting struct {
 	Place          string `json:"place" validate:"max=200,nocontrol"`
 }
 
-// Step is one body in the sammanställning's decision path.
-type Step struct {
-	Code string
-	Name string
-}
-
-// Steps are the bodies a sammanställning can pass, in their order.
-var Steps = []Step{
-	{"slk", "Stadsledningskontoret"},
-	{"borgarradsberedningen", "Borgarrådsberedningen"},
-	{"ks", "Kommunstyrelsen"},
-	{"kf", "Kommunfullmäktige"},
-}
-
-// DefaultPath is the sammanställning's path unless a round names another.
-var DefaultPath = []string{"slk", "borgarradsberedningen", "ks"}
-
-// StepName is the Swedish name of a step code.
-func StepName(code string) string {
-	for _, s := range Steps {
-		if s.Code == code {
-			return s.Name
-		}
-	}
-	return code
-}
-
-// CheckPath reports whether path names known steps, each once, in their
-// order, ending with a body that decides (kommunstyrelsen or
-// kommunfullmäktige).
-func CheckPath(path []string) error {
-	if len(path) == 0 {
-		return fmt.Errorf("beslutsgången måste ha minst ett steg")
-	}
-	last := -1
-	for _, code := range path {
-		i := slices.IndexFunc(Steps, func(s Step) bool { return s.Code == code })
-		if i < 0 {
-			return fmt.Errorf("okänt steg %q i beslutsgången", code)
-		}
-		if i <= last {
-			return fmt.Errorf("stegen i beslutsgången måste komma i ordningen stadsledningskontoret, borgarrådsberedningen, kommunstyrelsen, kommunfullmäktige, och bara en gång var")
-		}
-		last = i
-	}
-	if end := path[len(path)-1]; end != "ks" && end != "kf" {
-		return fmt.Errorf("beslutsgången måste sluta hos kommunstyrelsen eller kommunfullmäktige")
-	}
-	return nil
-}
-
-// StepVerdicts are the verdicts a step may record: the final body decides
-// or sends the ärende back; the others support or oppose it or send it
-// back.
-func StepVerdicts(final bool) []Verdict {
-	if final {
-		return []Verdict{VerdictBeslut, VerdictAterremiss}
-	}
-	return []Verdict{VerdictTillstyrker, VerdictAvstyrker, VerdictAterremiss}
-}
-
 // Minutes is a nämnd's decision on an ärende as the nämndsekreterare records
 // it after the meeting.
 type Minutes struct {
@@ -188,10 +128,13 @@ type Minutes struct {
 // StepDecision is a decision recorded at one step of the sammanställning's
 // path.
 type StepDecision struct {
-	// MeetingDate is when the body met; empty means today.
-	MeetingDate string  `json:"meetingDate,omitempty" validate:"omitempty,date"`
-	Paragraph   string  `json:"paragraph" validate:"required,paragraph"`
-	Verdict     Verdict `json:"decision" validate:"required,oneof=tillstyrker avstyrker aterremiss beslut"`
+	// MeetingDate is when the body met, or the office approved; empty
+	// means today.
+	MeetingDate string `json:"meetingDate,omitempty" validate:"omitempty,date"`
+	// Paragraph and the justering belong to a body that meets (see
+	// StepKinds); an office's approval has none.
+	Paragraph string  `json:"paragraph,omitempty" validate:"omitempty,paragraph"`
+	Verdict   Verdict `json:"decision" validate:"required,oneof=godkanner tillstyrker avstyrker aterremiss beslut"`
 	// Wording is the decision text, required for a final decision and an
 	// återremiss.
 	Wording   string   `json:"wording,omitempty" validate:"max=5000,nocontrolml"`

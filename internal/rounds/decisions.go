@@ -241,22 +241,14 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 		return st, remiss.Refuse(remiss.KindConflict, "remissomgången är inte avslutad; beslutsgången börjar när sammanställningen finns")
 	}
 	sd.Wording = strings.TrimSpace(sd.Wording)
-	if err := check(sd); err != nil {
+	held, err := checkStepInput(step, sd)
+	if err != nil {
 		return st, err
 	}
-	if err := check(struct {
-		Step string `json:"step" validate:"required,max=40,orgcode"`
-	}{step}); err != nil {
-		return st, err
+	paragraph := ""
+	if sd.Paragraph != "" {
+		paragraph = remiss.Paragraph(sd.Paragraph)
 	}
-	held := sd.MeetingDate
-	if held == "" {
-		held = todayIn(time.Now())
-	}
-	if held > todayIn(time.Now()) {
-		return st, remiss.InvalidField("meetingDate", "Sammanträdet har inte hållits än")
-	}
-	paragraph := remiss.Paragraph(sd.Paragraph)
 	id := decisionID(r.ID+"."+step, held, paragraph, string(sd.Verdict), sd.Wording, fmt.Sprint(sd.Immediate), sd.AdjustOn,
 		strings.Join(sd.Adjusters, "\n"))
 	tell := workflows.StepRequest{Actor: actor, DecisionID: id, Step: step, Verdict: sd.Verdict}
@@ -277,8 +269,11 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 	if r.Step >= len(r.Path) || r.Path[r.Step] != step {
 		return st, remiss.Refuse(remiss.KindConflict, "sammanställningen ligger inte hos %s", remiss.StepName(step))
 	}
-	if !slices.Contains(remiss.StepVerdicts(r.Step == len(r.Path)-1), sd.Verdict) {
+	if !slices.Contains(remiss.StepVerdicts(step, r.Step == len(r.Path)-1), sd.Verdict) {
 		return st, remiss.InvalidField("decision", "Beslutet kan inte fattas i det här steget")
+	}
+	if err := checkStepKind(step, held, sd); err != nil {
+		return st, err
 	}
 	d := store.Decision{
 		ID: id, RemissID: r.ID, Step: step, Body: remiss.StepName(step),
@@ -290,6 +285,42 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 	}
 	err = s.update(ctx, workflows.DecisionWorkflowID(r.ID), workflows.UpdateDecideStep, tell, &st)
 	return st, discardRefused(ctx, err, s.Store.DiscardDecision, d.ID)
+}
+
+// checkStepInput checks a step decision's input and returns the day it
+// was taken: its meeting (or the office's approval), today unless given.
+func checkStepInput(step string, sd remiss.StepDecision) (string, error) {
+	if err := check(sd); err != nil {
+		return "", err
+	}
+	if err := check(struct {
+		Step string `json:"step" validate:"required,max=40,orgcode"`
+	}{step}); err != nil {
+		return "", err
+	}
+	held := sd.MeetingDate
+	if held == "" {
+		held = todayIn(time.Now())
+	}
+	if held > todayIn(time.Now()) {
+		return "", remiss.InvalidField("meetingDate", "Sammanträdet har inte hållits än")
+	}
+	return held, nil
+}
+
+// checkStepKind: what the step's kind asks of its decision, and a
+// protocol justerat by the day it is recorded. The protokollsutdrag is
+// certified ("Rätt utdraget intygar") and sent on, so a decision is
+// recorded from the justerat protocol, as the registrator receives it.
+func checkStepKind(step, held string, sd remiss.StepDecision) error {
+	sd.MeetingDate = held
+	if errs := remiss.CheckStepDecision(step, sd); len(errs) > 0 {
+		return remiss.Invalid(errs)
+	}
+	if !sd.Immediate && sd.AdjustOn > todayIn(time.Now()) {
+		return remiss.InvalidField("adjustOn", "Protokollet justeras "+sd.AdjustOn+"; registrera beslutet när protokollet är justerat")
+	}
+	return nil
 }
 
 // PathStatus asks a closed round's decision path where it stands.

@@ -136,7 +136,8 @@ func checkStepDecision(sl validator.StructLevel) {
 	if (d.Verdict == remiss.VerdictBeslut || d.Verdict == remiss.VerdictAterremiss) && strings.TrimSpace(d.Wording) == "" {
 		sl.ReportError("", "wording", "Wording", "required", "")
 	}
-	checkJustering(sl, d.Immediate, d.AdjustOn, d.Adjusters)
+	// The §, the justering and its justerare depend on the step's kind:
+	// remiss.CheckStepDecision.
 }
 
 // checkJustering: minutes are adjusted at once, or on a date by named

@@ -257,11 +257,14 @@ func (s *Server) recipientRoute(ctx context.Context, a store.Assignment, kind re
 
 type pathStep struct {
 	Code, Name, Status string
+	Meets              bool // the body meets: a §, a justering, a protokollsutdrag
 }
 
 type decisionRow struct {
 	store.Decision
 	Verdict string
+	// Approval: an office's approval, which has no protokollsutdrag.
+	Approval bool
 }
 
 // pathData adds a closed round's decision path, its recorded decisions and,
@@ -273,7 +276,7 @@ func (s *Server) pathData(ctx context.Context, p page, rm store.Remiss, data map
 	}
 	var rows []decisionRow
 	for _, d := range ds {
-		rows = append(rows, decisionRow{Decision: d, Verdict: d.Verdict.Label()})
+		rows = append(rows, decisionRow{Decision: d, Verdict: d.Verdict.Label(), Approval: d.Verdict == remiss.VerdictGodkanner})
 	}
 	data["Decisions"] = rows
 	if rm.SummaryID == "" {
@@ -287,19 +290,21 @@ func (s *Server) pathData(ctx context.Context, p page, rm store.Remiss, data map
 	for i, code := range st.Path {
 		status := "Väntar"
 		switch {
+		case (st.Done || i < st.Step) && !remiss.StepRule(code).Meets:
+			status = "Godkänt"
 		case st.Done || i < st.Step:
 			status = "Beslutat"
 		case i == st.Step:
 			status = "Bereds nu"
 		}
-		steps = append(steps, pathStep{Code: code, Name: remiss.StepName(code), Status: status})
+		steps = append(steps, pathStep{Code: code, Name: remiss.StepName(code), Status: status, Meets: remiss.StepRule(code).Meets})
 	}
 	data["Path"], data["PathDone"], data["OutcomeID"] = steps, st.Done, st.OutcomeID
 	if !st.Done && st.Step < len(st.Path) {
 		data["CurrentStep"] = steps[st.Step]
 		if remiss.MayAct(remiss.ActDecideStep, p.User.Actor(), "") == nil {
 			var verdicts []meetingOption
-			for _, v := range remiss.StepVerdicts(st.Step == len(st.Path)-1) {
+			for _, v := range remiss.StepVerdicts(st.Path[st.Step], st.Step == len(st.Path)-1) {
 				verdicts = append(verdicts, meetingOption{string(v), v.Label()})
 			}
 			data["StepForm"], data["StepVerdicts"] = true, verdicts

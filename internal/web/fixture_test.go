@@ -179,9 +179,16 @@ func (w *world) note(id, org, kind, body string, in activities.RecordInput) {
 // decide records a decision and renders its protokollsutdrag.
 func (w *world) decide(d store.Decision, in activities.MinutesInput) {
 	w.t.Helper()
-	d.RecordedBy, d.RecordedAt, d.Paragraph, d.Immediate = "ks.registrator", w.now, "§ 12", true
+	d.RecordedBy, d.RecordedAt = "ks.registrator", w.now
+	if d.Verdict != remiss.VerdictGodkanner { // a body that meets
+		d.Paragraph, d.Immediate, d.Adjusters = "§ 12", true, []string{"Anna Andersson"}
+	}
 	w.do(nil, w.st.ProposeDecision(w.ctx, d))
 	in.EventKey, in.At, in.DecisionID = d.ID+".recorded", w.now, d.ID
+	if d.Verdict == remiss.VerdictGodkanner {
+		w.do(w.a.RecordApproval(w.ctx, in))
+		return
+	}
 	w.do(w.a.RenderMinutes(w.ctx, in))
 }
 
@@ -194,7 +201,7 @@ func (w *world) closedRound() {
 		MeetingID: m.ID, HeldOn: m.Date, Verdict: remiss.VerdictBifall}, activities.MinutesInput{})
 	w.do(w.a.CloseRound(w.ctx, activities.RoundInput{EventKey: closedRound + ".closed", RemissID: closedRound, At: w.now, Reason: "closed"}))
 	w.decide(store.Decision{ID: closedRound + ".slk", RemissID: closedRound, Step: "slk", Body: "Stadsledningskontoret", HeldOn: w.date(0),
-		Verdict: remiss.VerdictTillstyrker}, activities.MinutesInput{NextStep: 1})
+		Verdict: remiss.VerdictGodkanner}, activities.MinutesInput{NextStep: 1})
 	w.decide(store.Decision{ID: closedRound + ".ks", RemissID: closedRound, Step: "ks", Body: "Kommunstyrelsen", HeldOn: w.date(0),
 		Verdict: remiss.VerdictBeslut, Wording: "Kommunstyrelsen antar programmet."}, activities.MinutesInput{NextStep: 2, Final: true})
 }

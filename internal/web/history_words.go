@@ -62,6 +62,9 @@ var auditWords = map[string]func(d said) string{
 	"step_decided": func(d said) string {
 		return "Beslut i " + lowerFirst(remiss.StepName(d.Step)) + ": " + lowerFirst(remiss.Verdict(d.Verdict).Label()) + paragraph(d.Paragraph)
 	},
+	"step_approved": func(d said) string {
+		return remiss.StepName(d.Step) + " godkände tjänsteutlåtandet med sammanställningen av remissvaren"
+	},
 	// The answer.
 	"assigned":    func(d said) string { return "Uppdraget fördelades till " + d.OfficerName },
 	"draft_saved": func(said) string { return "Utkast sparades" },

@@ -35,8 +35,8 @@ var schemas = map[string]any{
 		"wording":  str, "reason": str, "nextMeeting": str, "immediate": boolean, "adjustOn": date, "adjusters": arr(str),
 		"reservations": str}, "meeting", "paragraph", "decision"),
 	"StepDecision": obj(map[string]any{"meetingDate": date, "paragraph": str,
-		"decision": map[string]any{"type": "string", "enum": []string{"tillstyrker", "avstyrker", "aterremiss", "beslut"}},
-		"wording":  str, "immediate": boolean, "adjustOn": date, "adjusters": arr(str)}, "paragraph", "decision"),
+		"decision": map[string]any{"type": "string", "enum": []string{"godkanner", "tillstyrker", "avstyrker", "aterremiss", "beslut"}},
+		"wording":  str, "immediate": boolean, "adjustOn": date, "adjusters": arr(str)}, "decision"),
 	"Error": obj(map[string]any{"error": str, "fields": arr(obj(map[string]any{"field": str, "message": str}, "field", "message"))}, "error"),
 }
 

@@ -162,7 +162,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/api/v1/agenda", nil, func(user) int { return 200 }},
 		{"POST", "/api/v1/assignments/" + bromma + "/decision", map[string]any{"meeting": meeting.ID, "paragraph": "1", "decision": "bifall", "immediate": true}, onBromma("decision")},
 		{"GET", "/api/v1/remisses/" + id + "/decisions", nil, read(recipient)},
-		{"POST", "/api/v1/remisses/" + id + "/decisions/slk", map[string]any{"paragraph": "1", "decision": "tillstyrker", "immediate": true}, func(u user) int {
+		{"POST", "/api/v1/remisses/" + id + "/decisions/slk", map[string]any{"decision": "godkanner"}, func(u user) int {
 			if u.org == "ks" && u.role == remiss.RoleRegistrar {
 				return 0
 			}

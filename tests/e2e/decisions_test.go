@@ -201,28 +201,52 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 		}
 	}
 
-	// The sammanställning's path: a step out of turn and a wrong role are
-	// refused; then the three steps decide.
+	// The sammanställning's path: a step out of turn, a wrong role, what
+	// the step's kind does not have and a protocol not yet justerat are
+	// refused; then stadsledningskontoret approves (no §, no justering),
+	// borgarrådsberedningen tillstyrker and kommunstyrelsen decides.
 	reg := e.user("ks.registrator")
-	step := func(who remiss.Actor, code string, v remiss.Verdict, para string) error {
-		_, err := e.svc.RecordStepDecision(ctx, who, id, code, remiss.StepDecision{Paragraph: para, Verdict: v,
-			Wording: "Kommunstyrelsen beslutar i enlighet med sammanställningen.", Immediate: true})
-		return err
+	ksDecision := remiss.StepDecision{Paragraph: "§ 4", Verdict: remiss.VerdictBeslut,
+		Wording: "Kommunstyrelsen beslutar att anta strategin i enlighet med sammanställningen.", AdjustOn: today,
+		Adjusters: []string{"Anna Andersson", "Bo Berg"}}
+	refusals := []struct {
+		name  string
+		who   remiss.Actor
+		code  string
+		sd    remiss.StepDecision
+		field string
+	}{
+		{"kommunstyrelsen before stadsledningskontoret", reg, "ks", ksDecision, ""},
+		{"the Coordinator records a step", e.user("ks.samordnare"), "slk", remiss.StepDecision{Verdict: remiss.VerdictGodkanner}, ""},
+		{"an office with a §", reg, "slk", remiss.StepDecision{Paragraph: "§ 2", Verdict: remiss.VerdictGodkanner}, "paragraph"},
+		{"an office with a justering", reg, "slk", remiss.StepDecision{Verdict: remiss.VerdictGodkanner, Immediate: true, Adjusters: []string{"Anna Andersson"}}, "adjustOn"},
+		{"an office that tillstyrker", reg, "slk", remiss.StepDecision{Verdict: remiss.VerdictTillstyrker}, "decision"},
 	}
-	if err := step(reg, "ks", remiss.VerdictBeslut, "§ 1"); !errors.Is(err, remiss.ErrRefused) {
-		t.Errorf("kommunstyrelsen before stadsledningskontoret: %v", err)
+	for _, r := range refusals {
+		_, err := e.svc.RecordStepDecision(ctx, r.who, id, r.code, r.sd)
+		if e, ok := remiss.AsError(err); !ok || (r.field != "" && e.Fields.For(r.field) == "") {
+			t.Errorf("%s: %v, want refused on %q", r.name, err, r.field)
+		}
 	}
-	if err := step(e.user("ks.samordnare"), "slk", remiss.VerdictTillstyrker, "§ 1"); !errors.Is(err, remiss.ErrRefused) {
-		t.Errorf("the Coordinator records a step: %v", err)
-	}
+	tomorrow := time.Now().In(remiss.Stockholm).AddDate(0, 0, 1).Format(remiss.DateLayout)
 	for _, s := range []struct {
 		code string
-		v    remiss.Verdict
-		para string
-	}{{"slk", remiss.VerdictTillstyrker, "§ 2"}, {"borgarradsberedningen", remiss.VerdictTillstyrker, "§ 3"}, {"ks", remiss.VerdictBeslut, "§ 4"}} {
-		if err := step(reg, s.code, s.v, s.para); err != nil {
+		sd   remiss.StepDecision
+	}{
+		{"slk", remiss.StepDecision{Verdict: remiss.VerdictGodkanner}},
+		{"borgarradsberedningen", remiss.StepDecision{Paragraph: "§ 3", Verdict: remiss.VerdictTillstyrker, Immediate: true, Adjusters: []string{"Cecilia Ek"}}},
+	} {
+		if _, err := e.svc.RecordStepDecision(ctx, reg, id, s.code, s.sd); err != nil {
 			t.Fatalf("%s: %v", s.code, err)
 		}
+	}
+	early := ksDecision
+	early.AdjustOn = tomorrow
+	if _, err := e.svc.RecordStepDecision(ctx, reg, id, "ks", early); err == nil || !strings.Contains(err.Error(), "justerat") {
+		t.Errorf("kommunstyrelsen's decision before its justering: %v", err)
+	}
+	if _, err := e.svc.RecordStepDecision(ctx, reg, id, "ks", ksDecision); err != nil {
+		t.Fatalf("ks: %v", err)
 	}
 	var path workflows.PathStatus
 	if err := e.c.GetWorkflow(ctx, workflows.DecisionWorkflowID(id), "").Get(ctx, &path); err != nil {
@@ -243,6 +267,12 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 		if d.Verdict == remiss.VerdictDelegation {
 			continue // the approval is the decision; its document is the statement
 		}
+		if d.Step == "slk" {
+			if d.DocumentID != "" || d.Paragraph != "" {
+				t.Errorf("stadsledningskontoret's approval has a § %q or a protokollsutdrag %q", d.Paragraph, d.DocumentID)
+			}
+			continue
+		}
 		doc, err := e.store.Document(ctx, d.DocumentID)
 		if err != nil || doc.Kind != "minutes" {
 			t.Fatalf("decision %s: document %s %v", d.ID, doc.Kind, err)
@@ -250,11 +280,28 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 		pdfsigValid(t, doc.Content)
 	}
 	want := map[remiss.Verdict]int{remiss.VerdictDelegation: 2, remiss.VerdictBifall: 3, remiss.VerdictAterremiss: 1,
-		remiss.VerdictTillstyrker: 2, remiss.VerdictBeslut: 1}
+		remiss.VerdictGodkanner: 1, remiss.VerdictTillstyrker: 1, remiss.VerdictBeslut: 1}
 	for v, n := range want {
 		if counts[v] != n {
 			t.Errorf("%d %s decisions, want %d (all: %v)", counts[v], v, n, counts)
 		}
+	}
+	// Kommunstyrelsen's protokollsutdrag says its name once in the
+	// decision, names the justerare and is certified: the protocol was
+	// justerat when the decision was recorded.
+	outcome, err := e.store.Document(ctx, path.OutcomeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = pdftotext(t, outcome.Content)
+	for _, want := range []string{"Beslut Kommunstyrelsen beslutar att anta strategin i enlighet med sammanställningen.",
+		"Protokollet justerades " + today + " av Anna Andersson och Bo Berg.", "Rätt utdraget intygar"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("kommunstyrelsen's protokollsutdrag lacks %q:\n%s", want, text)
+		}
+	}
+	if n := strings.Count(text, "Kommunstyrelsen beslutar"); n != 1 || strings.Contains(text, "följande") || strings.Contains(text, "OJUSTERAT") {
+		t.Errorf("kommunstyrelsen's protokollsutdrag repeats itself (%d) or is not justerat:\n%s", n, text)
 	}
 	out, err := e.store.Outbox(ctx, id)
 	if err != nil {

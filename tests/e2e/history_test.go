@@ -267,14 +267,17 @@ func TestDecisionsOnBothSides(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitUntil(t, "the round closed", func() bool { r, _ := e.store.RemissHead(ctx, id); return r.SummaryID != "" })
-	if _, err := e.svc.RecordStepDecision(ctx, e.user("ks.registrator"), id, "slk", remiss.StepDecision{Paragraph: "3",
-		Verdict: remiss.VerdictTillstyrker, Wording: "Stadsledningskontoret tillstyrker förslaget.", Immediate: true}); err != nil {
+	if _, err := e.svc.RecordStepDecision(ctx, e.user("ks.registrator"), id, "slk", remiss.StepDecision{Verdict: remiss.VerdictGodkanner}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.RecordStepDecision(ctx, e.user("ks.registrator"), id, "borgarradsberedningen", remiss.StepDecision{Paragraph: "3",
+		Verdict: remiss.VerdictTillstyrker, Wording: "Borgarrådsberedningen tillstyrker förslaget.", Immediate: true, Adjusters: []string{"Cecilia Ek"}}); err != nil {
 		t.Fatal(err)
 	}
 	var body string
 	waitUntil(t, "KS's decision on the recipient's page", func() bool {
 		_, body, _ = off.get("/uppdrag/" + asg)
-		return strings.Contains(body, "Beslut: Stadsledningskontoret tillstyrker förslaget.")
+		return strings.Contains(body, "Beslut: Borgarrådsberedningen tillstyrker förslaget.")
 	})
 	if !strings.Contains(body, "Beslut: Nämnden tillstyrker med tillägget om trafik.") || !strings.Contains(body, escaped) {
 		t.Errorf("the recipient's page lacks its nämnd's decisions:\n%s", body)

@@ -152,12 +152,18 @@ func linkRound(t *testing.T, ctx context.Context, e *env) string {
 		_, err := e.svc.PathStatus(ctx, id)
 		return err == nil
 	})
+	// Stadsledningskontoret approves (an office: no §); the bodies that
+	// meet record their § and justering.
 	for _, s := range []struct {
 		code string
-		v    remiss.Verdict
-	}{{"slk", remiss.VerdictTillstyrker}, {"borgarradsberedningen", remiss.VerdictTillstyrker}, {"ks", remiss.VerdictBeslut}} {
-		if _, err := e.svc.RecordStepDecision(ctx, e.user("ks.registrator"), id, s.code, remiss.StepDecision{Paragraph: "§ 7", Verdict: s.v,
-			Wording: "Kommunstyrelsen beslutar i enlighet med sammanställningen.", Immediate: true}); err != nil {
+		sd   remiss.StepDecision
+	}{
+		{"slk", remiss.StepDecision{Verdict: remiss.VerdictGodkanner}},
+		{"borgarradsberedningen", remiss.StepDecision{Paragraph: "§ 7", Verdict: remiss.VerdictTillstyrker, Immediate: true, Adjusters: []string{"Cecilia Ek"}}},
+		{"ks", remiss.StepDecision{Paragraph: "§ 8", Verdict: remiss.VerdictBeslut, Wording: "Kommunstyrelsen beslutar i enlighet med sammanställningen.",
+			Immediate: true, Adjusters: []string{"Anna Andersson"}}},
+	} {
+		if _, err := e.svc.RecordStepDecision(ctx, e.user("ks.registrator"), id, s.code, s.sd); err != nil {
 			t.Fatalf("%s: %v", s.code, err)
 		}
 	}

@@ -418,26 +418,48 @@ func TestPagesDecisions(t *testing.T) {
 	ks.login("ks.registrator")
 	for limit := time.Now().Add(60 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		_, body, _ = ks.get("/remisser/" + id)
-		if strings.Contains(body, "Registrera beslut: Stadsledningskontoret") {
+		if strings.Contains(body, "Registrera godkännande: Stadsledningskontoret") {
 			break
 		}
 		if time.Now().After(limit) {
 			t.Fatalf("no step form:\n%s", body)
 		}
 	}
-	code, body, _ = ks.post("/remisser/"+id+"/beslutsgang", url.Values{"csrf": {ks.csrf("/remisser/" + id)}, "step": {"slk"}, "paragraph": {""}, "decision": {"tillstyrker"}, "immediate": {"1"}})
-	if code != 422 || !strings.Contains(body, `id="paragraph-error"`) {
-		t.Errorf("step without a paragraph: %d\n%s", code, body)
+	// Stadsledningskontoret is an office: its form asks for no § and no
+	// justering, and a § sent all the same is refused.
+	screenshotPage(t, base, "ks.registrator", "/remisser/"+id, "beslutsgang-kontor")
+	if form := body[strings.Index(body, "Registrera godkännande"):]; strings.Contains(form, `name="paragraph"`) || strings.Contains(form, `name="adjusters"`) {
+		t.Errorf("the office's step form asks for a § or justerare:\n%s", form)
 	}
-	if code, _, _ := ks.post("/remisser/"+id+"/beslutsgang", url.Values{"csrf": {ks.csrf("/remisser/" + id)}, "step": {"slk"}, "paragraph": {"3"}, "decision": {"tillstyrker"}, "immediate": {"1"}}); code != http.StatusSeeOther {
-		t.Fatalf("step: %d", code)
+	code, body, _ = ks.post("/remisser/"+id+"/beslutsgang", url.Values{"csrf": {ks.csrf("/remisser/" + id)}, "step": {"slk"}, "paragraph": {"3"}, "decision": {"godkanner"}})
+	if code != 422 || !strings.Contains(body, "håller inga sammanträden") {
+		t.Errorf("an office's approval with a §: %d\n%s", code, body)
 	}
-	if code, _, _ := coord.post("/remisser/"+id+"/beslutsgang", url.Values{"csrf": {coord.csrf("/remisser/" + id)}, "step": {"borgarradsberedningen"}, "paragraph": {"3"}, "decision": {"tillstyrker"}, "immediate": {"1"}}); code != http.StatusForbidden {
+	if code, _, _ := ks.post("/remisser/"+id+"/beslutsgang", url.Values{"csrf": {ks.csrf("/remisser/" + id)}, "step": {"slk"}, "decision": {"godkanner"}}); code != http.StatusSeeOther {
+		t.Fatalf("approval: %d", code)
+	}
+	// Borgarrådsberedningen meets: § and justering, the justerare named
+	// also when it is justerad at once.
+	brb := url.Values{"csrf": {ks.csrf("/remisser/" + id)}, "step": {"borgarradsberedningen"}, "paragraph": {"3"}, "decision": {"tillstyrker"}, "immediate": {"1"}}
+	if _, body, _ = ks.get("/remisser/" + id); !strings.Contains(body, "Registrera beslut: Borgarrådsberedningen") || !strings.Contains(body, `name="paragraph"`) {
+		t.Errorf("the beredning's step form lacks its §:\n%s", body)
+	}
+	screenshotPage(t, base, "ks.registrator", "/remisser/"+id, "beslutsgang-beredning")
+	if code, body, _ = ks.post("/remisser/"+id+"/beslutsgang", brb); code != 422 || !strings.Contains(body, `id="adjusters-error"`) {
+		t.Errorf("a step justerad at once without its justerare: %d\n%s", code, body)
+	}
+	brb.Set("adjusters", "Cecilia Ek")
+	byCoord := url.Values{"csrf": {coord.csrf("/remisser/" + id)}, "step": brb["step"], "paragraph": brb["paragraph"], "decision": brb["decision"], "immediate": brb["immediate"], "adjusters": brb["adjusters"]}
+	if code, _, _ := coord.post("/remisser/"+id+"/beslutsgang", byCoord); code != http.StatusForbidden {
 		t.Errorf("step by the Coordinator: %d", code)
+	}
+	if code, _, _ := ks.post("/remisser/"+id+"/beslutsgang", brb); code != http.StatusSeeOther {
+		t.Fatalf("step: %d", code)
 	}
 	for limit := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		_, body, _ = coord.get("/remisser/" + id)
-		if strings.Count(body, `href="/dokument/minutes.`) >= 2 && strings.Contains(body, "Borgarrådsberedningen: Bereds nu") {
+		if strings.Count(body, `href="/dokument/minutes.`) >= 2 && strings.Contains(body, "Kommunstyrelsen: Bereds nu") &&
+			strings.Contains(body, "Stadsledningskontoret: Godkänt") && strings.Contains(body, "Inget: ett godkännande utan sammanträde") {
 			break
 		}
 		if time.Now().After(limit) {
