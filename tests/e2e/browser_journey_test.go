@@ -87,7 +87,9 @@ func returnedAndResubmitted(t *testing.T, base, asg string, check func(string) s
 // reason on the round page, closes the round through the confirmation
 // page, and the closed round counts one answer, one decline and one
 // without an answer.
-func anstandAndClose(t *testing.T, base, id string, check func(string) step, login func(string) step, logout step) step {
+// closed reports whether the round has closed (the workflow records it
+// once every assignment has been told).
+func anstandAndClose(t *testing.T, base, id string, check func(string) step, login func(string) step, logout step, closed func() bool) step {
 	asg := id + ".kungsholmen"
 	reason := "Nämnden sammanträder först efter svarsdatum."
 	var round, list string
@@ -104,6 +106,16 @@ func anstandAndClose(t *testing.T, base, id string, check func(string) step, log
 		text("#kungsholmen", &round),
 		chromedp.Navigate(base+"/remisser/"+id+"/stang"), chromedp.WaitVisible(chromedp.CSS(`form[action="/remisser/`+id+`/stang"] button`)),
 		chromedp.Click(chromedp.CSS(`form[action="/remisser/`+id+`/stang"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash")),
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			for !closed() {
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
+			return nil
+		}),
 		chromedp.Navigate(base+"/remisser?visa=avslutade"), chromedp.WaitVisible(chromedp.CSS("table")), check("remissomgangar-avslutade"),
 		text("tbody", &list),
 		chromedp.Func(func(context.Context, *chromedp.Target) error {
@@ -117,4 +129,26 @@ func anstandAndClose(t *testing.T, base, id string, check func(string) step, log
 		}),
 		logout,
 	)
+}
+
+// browse runs steps in the browser within two minutes: a page that never
+// shows what a step waits for fails the test, saying where the browser
+// was and what the page said, instead of waiting for ever.
+func browse(t *testing.T, bctx context.Context, steps ...step) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(bctx, 2*time.Minute)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		dctx, dcancel := context.WithTimeout(bctx, 10*time.Second)
+		defer dcancel()
+		var where, said string
+		_ = chromedp.Do(dctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) (err error) {
+			if where, err = chromedp.Evaluate[string](`location.href`)(ctx, tg); err != nil {
+				return err
+			}
+			said, err = chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`)(ctx, tg)
+			return err
+		}))
+		t.Fatalf("%v, on %s:\n%s", err, where, said)
+	}
 }

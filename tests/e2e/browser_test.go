@@ -75,6 +75,11 @@ func TestBrowser(t *testing.T) {
 	defer cancelAlloc()
 	bctx, cancelBrowser := chromedp.NewContext(alloc)
 	defer cancelBrowser()
+	// The browser starts with this context, so the steps' own deadlines
+	// (browse) end their steps, not the browser.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatal(err)
+	}
 
 	check := pageChecks(t, axe, shots)
 	login := func(user string) chromedp.Action[chromedp.Void] {
@@ -96,7 +101,7 @@ func TestBrowser(t *testing.T) {
 	asg := remiss.AssignmentID(id, "bromma")
 
 	var focused string // where the focus is after a refused form
-	if err := chromedp.Do(bctx,
+	browse(t, bctx,
 		chromedp.Navigate(base+"/logga-in"), chromedp.WaitVisible(chromedp.ID("username")), check("login"),
 		login("ks.samordnare"), check("att-gora"),
 		chromedp.Navigate(base+"/remisser"), chromedp.WaitVisible(chromedp.CSS("h1")), check("remissomgangar"),
@@ -117,14 +122,12 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".flash")), check("remiss"),
 		chromedp.Navigate(base+"/remisser/"+id+"/stang"), chromedp.WaitVisible(chromedp.CSS("h1")), check("stang-bekrafta"),
 		logout,
-	); err != nil {
-		t.Fatal(err)
-	}
+	)
 	if focused != "error-summary" {
 		t.Errorf("after a refused form the focus is on %q, not the error summary", focused)
 	}
 	waitStarted(t, ctx, e.c, []string{"bromma", "farsta", "kungsholmen"}, id)
-	if err := chromedp.Do(bctx,
+	browse(t, bctx,
 		login("bromma.registrator"),
 		chromedp.Navigate(base+"/inkorg"), chromedp.WaitVisible(chromedp.CSS("h1")), check("inkorg"),
 		// By keyboard: focus the button, Enter.
@@ -154,14 +157,12 @@ func TestBrowser(t *testing.T) {
 		chromedp.Focus(chromedp.CSS(`form[action="/uppdrag/`+asg+`/godkann"] button`)), chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 		logout,
-	); err != nil {
-		t.Fatal(err)
-	}
+	)
 	// Farsta declines through the confirmation pages: the registrator
 	// proposes, the chef approves; the round closes.
 	farsta := remiss.AssignmentID(id, "farsta")
 	confirmDecline := `form[action="/uppdrag/` + farsta + `/avsta"] button`
-	if err := chromedp.Do(bctx,
+	browse(t, bctx,
 		login("farsta.registrator"),
 		chromedp.Navigate(base+"/uppdrag/"+farsta), chromedp.WaitVisible(chromedp.CSS(`a[href="/uppdrag/`+farsta+`/avsta"]`)),
 		chromedp.Click(chromedp.CSS(`a[href="/uppdrag/`+farsta+`/avsta"]`)), chromedp.WaitVisible(chromedp.ID("reason")), check("avsta-forslag"),
@@ -173,35 +174,30 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`a[href="/uppdrag/`+farsta+`/avsta"]`)), chromedp.WaitVisible(chromedp.CSS(confirmDecline)), check("avsta-godkann"),
 		chromedp.Click(chromedp.CSS(confirmDecline)), chromedp.WaitVisible(chromedp.CSS(".flash")),
 		logout,
-	); err != nil {
-		t.Fatal(err)
-	}
+	)
 	// Kungsholmen asks for anstånd; KS reads the reason, closes the round
 	// through its confirmation page, and the counts are right.
 	if _, err := e.svc.Assign(ctx, e.user("kungsholmen.registrator"), remiss.AssignmentID(id, "kungsholmen"), "kungsholmen.handlaggare"); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(bctx, anstandAndClose(t, base, id, check, login, logout)); err != nil {
-		t.Fatal(err)
-	}
+	browse(t, bctx, anstandAndClose(t, base, id, check, login, logout, func() bool {
+		r, err := e.store.Remiss(ctx, id)
+		return err == nil && r.State != remiss.RemissOpen
+	}))
 	var st workflows.RemissStatus
 	if err := e.c.GetWorkflow(ctx, workflows.RemissWorkflowID(id), "").Get(ctx, &st); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(bctx,
+	browse(t, bctx,
 		login("bromma.registrator"),
 		chromedp.Navigate(base+"/arkiv?visa=avslutade&q=960"), chromedp.WaitVisible(chromedp.CSS("table")), check("arkiv"),
 		chromedp.Navigate(base+"/dokument/statement."+asg+"/verifiering"), chromedp.WaitVisible(chromedp.CSS("dl")), check("verifiering"),
-	); err != nil {
-		t.Fatal(err)
-	}
+	)
 	text, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("main")))
 	if err != nil || !strings.Contains(text, "Giltig") || !strings.Contains(text, "TEST-sigill Bromma stadsdelsnämnd") {
 		t.Errorf("verification page: %q %v", text, err)
 	}
-	if err := chromedp.Do(bctx, chromedp.Navigate(base+"/arkiv?visa=avslutade&q=960")); err != nil {
-		t.Fatal(err)
-	}
+	browse(t, bctx, chromedp.Navigate(base+"/arkiv?visa=avslutade&q=960"))
 	link, err := chromedp.Run(bctx, chromedp.AttributeValue(chromedp.CSS(`a[href="/dokument/statement.`+asg+`"]`), "href"))
 	if err != nil || !link.Exists {
 		t.Errorf("no download link: %v", err)
