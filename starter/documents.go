@@ -93,7 +93,7 @@ func verify(ctx context.Context, files []string, documentID string, out io.Write
 
 // renderFile is a response with what a statement also shows.
 type renderFile struct {
-	Dnr             string `json:"dnr" yaml:"dnr" validate:"required,max=40,dnr"`
+	Dnr             string `json:"dnr" yaml:"dnr" validate:"required,max=60,dnr"`
 	Title           string `json:"title" yaml:"title" validate:"required,max=300,nocontrol"`
 	Organisation    string `json:"organisation" yaml:"organisation" validate:"required,max=200,nocontrol"`
 	Forvaltning     string `json:"forvaltning" yaml:"forvaltning" validate:"max=200,nocontrol"`
