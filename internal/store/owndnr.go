@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/lib/pq"
+
+	"github.com/remiss/remiss/internal/remiss"
 )
 
 // SetOwnDnr records the recipient's own diarienummer on the assignment of
@@ -34,4 +36,20 @@ func (s *Store) SetOwnDnr(ctx context.Context, c Change, dnr string, states []st
 		return fmt.Errorf("store: own dnr %s: %w", c.AssignmentID, err)
 	}
 	return nil
+}
+
+// DecidingMeeting is the meeting of a's organisation at which its nämnd
+// decides on the answer when route is the nämnd's, as of today: the
+// planned meeting while its agenda is open, else the next one
+// (remiss.AgendaMeeting). The zero Meeting on delegation or when the
+// calendar has none.
+func (s *Store) DecidingMeeting(ctx context.Context, a Assignment, route remiss.Route, today string) (remiss.Meeting, error) {
+	if route != remiss.RouteNamnd {
+		return remiss.Meeting{}, nil
+	}
+	calendar, err := s.Meetings(ctx, a.Org, today)
+	if err != nil {
+		return remiss.Meeting{}, err
+	}
+	return remiss.AgendaMeeting(a.MeetingID, calendar, today), nil
 }
