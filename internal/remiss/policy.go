@@ -94,7 +94,7 @@ var rules = map[Action]rule{
 	ActDecide:           {roles: []Role{RoleRegistrar}, ownOrg: true, states: []AssignmentState{StateOnAgenda}},
 	// The body's own diarienummer is printed on its statement: it is set
 	// until the answer is approved, not under a sealed one.
-	ActRegister: {roles: []Role{RoleRegistrar}, ownOrg: true, states: undecided,
+	ActRegister: {roles: []Role{RoleRegistrar}, ownOrg: true, states: append(slices.Clone(answering), StateDeclineProposed),
 		denied: "endast organisationens registrator kan registrera ärendet i diariet",
 		notNow: "diarienumret kan bara ändras innan svaret är godkänt"},
 	ActDecideExtension: {roles: []Role{RoleCoordinator}, ks: true, states: undecided,

@@ -128,7 +128,8 @@ func TestPolicyStates(t *testing.T) {
 		{ActRoute, StateAnswered, false, "avslutat"},
 		{ActDecideExtension, StateWithdrawn, false, "avslutat"},
 		{ActRegister, StateSent, true, ""},
-		{ActRegister, StateOnAgenda, true, ""},
+		{ActRegister, StateDeclineProposed, true, ""},
+		{ActRegister, StateOnAgenda, false, "innan svaret är godkänt"},
 		{ActRegister, StateApproved, false, "innan svaret är godkänt"},
 		{ActRegister, StateAnswered, false, "avslutat"},
 	}
