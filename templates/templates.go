@@ -36,8 +36,8 @@ var (
 type MailData struct {
 	Org            string         // the recipient organisation's name
 	OrgKind        remiss.OrgKind // its kind: who decides for it (OrgKind.Body)
-	Dnr            string // kommunstyrelsens diarienummer
-	OwnDnr         string // the recipient's own, once its registrator has set it
+	Dnr            string         // kommunstyrelsens diarienummer
+	OwnDnr         string         // the recipient's own, once its registrator has set it
 	Title          string
 	Deadline       string // this recipient's svarsdatum
 	RoundDeadline  string // the round's svarsdatum

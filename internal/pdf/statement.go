@@ -9,11 +9,11 @@ import (
 
 // StatementData is everything printed on a tjänsteutlåtande.
 type StatementData struct {
-	Org          string // "Hägersten-Liljeholmens stadsdelsnämnd"
-	Forvaltning  string // "Hägersten-Liljeholmens stadsdelsförvaltning"
-	Dnr          string // the body's own diarienummer; "" when not yet registered
-	Reference    string // kommunstyrelsens diarienummer: "Er referens"
-	Meeting      string // ÅÅÅÅ-MM-DD of the nämnd's meeting that decides; "" on delegation
+	Org          string    // "Hägersten-Liljeholmens stadsdelsnämnd"
+	Forvaltning  string    // "Hägersten-Liljeholmens stadsdelsförvaltning"
+	Dnr          string    // the body's own diarienummer; "" when not yet registered
+	Reference    string    // kommunstyrelsens diarienummer: "Er referens"
+	Meeting      string    // ÅÅÅÅ-MM-DD of the nämnd's meeting that decides; "" on delegation
 	Date         time.Time // the date of the statement (approval)
 	OfficerName  string
 	OfficerPhone string
