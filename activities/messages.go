@@ -35,7 +35,7 @@ func (a *Activities) messages(r store.Remiss, org remiss.Org, asg store.Assignme
 	d := templates.MailData{Org: org.Name, OrgKind: org.Kind, Dnr: r.Dnr, Title: r.Title, Deadline: r.Deadline, RoundDeadline: r.Deadline,
 		Link: a.BaseURL + "/remisser/" + r.ID}
 	if asg.ID != "" {
-		d.Deadline, d.Link = asg.Deadline, a.BaseURL+"/uppdrag/"+asg.ID
+		d.Deadline, d.Link, d.OwnDnr = asg.Deadline, a.BaseURL+"/uppdrag/"+asg.ID, asg.OwnDnr
 	}
 	return &messageSet{asgID: asg.ID, key: key, at: at, data: d, digest: r.Digest}
 }

@@ -114,7 +114,11 @@ func (a *Activities) statementDocument(ctx context.Context, asg store.Assignment
 	if err != nil {
 		return doc, nonRetryableIfNotFound(err)
 	}
-	data := pdf.StatementOf(r.Dnr, r.Title, org, v.Content, in.At, in.Late)
+	meeting, err := a.Store.DecidingMeeting(ctx, asg, in.Route, remiss.Today(in.At))
+	if err != nil {
+		return doc, err
+	}
+	data := pdf.StatementOf(pdf.Case{Dnr: r.Dnr, Title: r.Title, OwnDnr: asg.OwnDnr, Meeting: meeting.Date}, org, v.Content, in.At)
 	if in.ApprovedBy != "" {
 		approver, err := a.user(ctx, in.ApprovedBy)
 		if err != nil {
@@ -129,7 +133,7 @@ func (a *Activities) statementDocument(ctx context.Context, asg store.Assignment
 	if err != nil {
 		return doc, err
 	}
-	if body, err = a.seal(org.Code, body, org.Name, "Tjänsteutlåtande, Dnr "+r.Dnr); err != nil {
+	if body, err = a.seal(org.Code, body, org.Name, "Tjänsteutlåtande, Dnr "+data.DocumentDnr()); err != nil {
 		return doc, err
 	}
 	return a.keep(ctx, store.Document{
@@ -155,12 +159,10 @@ func (a *Activities) delegated(ctx context.Context, c *store.Change, asg store.A
 // remiss.AgendaMeeting picks from the calendar (none: the registrator picks
 // one), and says whether anstånd is needed.
 func (a *Activities) onAgenda(ctx context.Context, c *store.Change, asg store.Assignment, org remiss.Org, in StatementInput) (remiss.Meeting, DecisionPlan, error) {
-	today := remiss.Today(in.At)
-	calendar, err := a.Store.Meetings(ctx, org.Code, today)
+	chosen, err := a.Store.DecidingMeeting(ctx, asg, in.Route, remiss.Today(in.At))
 	if err != nil {
 		return remiss.Meeting{}, DecisionPlan{}, err
 	}
-	chosen := remiss.AgendaMeeting(asg.MeetingID, calendar, today)
 	plan := meetingPlan(in.Route, chosen, asg.Deadline)
 	state := string(remiss.StateOnAgenda)
 	c.Assignment.State, c.Assignment.MeetingID, c.Assignment.NeedsExtension = &state, &plan.MeetingID, &plan.NeedsExtension

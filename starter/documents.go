@@ -93,13 +93,14 @@ func verify(ctx context.Context, files []string, documentID string, out io.Write
 
 // renderFile is a response with what a statement also shows.
 type renderFile struct {
-	Dnr             string `json:"dnr" yaml:"dnr" validate:"required,max=40,dnr"`
+	Dnr             string `json:"dnr" yaml:"dnr" validate:"required,max=60,dnr"`
 	Title           string `json:"title" yaml:"title" validate:"required,max=300,nocontrol"`
 	Organisation    string `json:"organisation" yaml:"organisation" validate:"required,max=200,nocontrol"`
 	Forvaltning     string `json:"forvaltning" yaml:"forvaltning" validate:"max=200,nocontrol"`
 	Org             string `json:"org" yaml:"org" validate:"omitempty,orgcode"` // whose seal signs; default: the default seal
 	Date            string `json:"date" yaml:"date" validate:"omitempty,date"`
-	Late            bool   `json:"late" yaml:"late"`
+	OwnDnr          string `json:"ownDnr" yaml:"ownDnr" validate:"omitempty,max=60,dnr"` // the body's own diarienummer
+	Meeting         string `json:"meeting" yaml:"meeting" validate:"omitempty,date"`     // the date of the nämnd's meeting that decides
 	remiss.Response `yaml:",inline"`
 }
 
@@ -136,7 +137,8 @@ func render(path, outPath string, out io.Writer) error {
 		date, _ = time.ParseInLocation(remiss.DateLayout, f.Date, remiss.Stockholm)
 		date = date.Add(12 * time.Hour)
 	}
-	data := pdf.StatementOf(f.Dnr, f.Title, remiss.Org{Name: f.Organisation, Forvaltning: f.Forvaltning}, f.Response, date, f.Late)
+	data := pdf.StatementOf(pdf.Case{Dnr: f.Dnr, Title: f.Title, OwnDnr: f.OwnDnr, Meeting: f.Meeting},
+		remiss.Org{Name: f.Organisation, Forvaltning: f.Forvaltning}, f.Response, date)
 	body, err := pdf.Statement(data)
 	if err != nil {
 		return err

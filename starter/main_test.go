@@ -87,10 +87,23 @@ func TestImportDirectory(t *testing.T) {
 	if !strings.Contains(out.String(), "2 organisationer och 4 användare") {
 		t.Errorf("output %q", out.String())
 	}
+	st, err := store.Open(context.Background(), url, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if hl, err := st.Org(context.Background(), "hagersten-liljeholmen"); err != nil || !hl.DnrRule.Valid("1.5.1-135-2016") || hl.DnrRule.Valid("KS 2016/171-908") {
+		t.Errorf("the katalog's rule for diarienummer was not kept: %q, %v", hl.DnrRule, err)
+	}
+	badRule := filepath.Join(t.TempDir(), "rule.yaml")
+	os.WriteFile(badRule, []byte("orgs:\n  - {code: x, name: X, kind: rad, email: x@example.se, dnrRule: '[0-9]+'}\n"), 0o600)
+	var rej *remiss.Error
+	if err := run(context.Background(), []string{"import", "-f", badRule}, &out); !errors.As(err, &rej) || !strings.Contains(rej.Fields.For("orgs[0].dnrRule"), "måste börja med ^") {
+		t.Errorf("an unanchored rule: got %v", err)
+	}
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(bad, []byte("users:\n  - {username: x, org: atlantis, role: chef, name: X, email: nope}\n"), 0o600)
-	err := run(context.Background(), []string{"import", "-f", bad}, &out)
-	var rej *remiss.Error
+	err = run(context.Background(), []string{"import", "-f", bad}, &out)
 	if !errors.As(err, &rej) || rej.Fields.For("users[0].role") == "" || rej.Fields.For("users[0].email") == "" {
 		t.Errorf("got %v", err)
 	}

@@ -36,7 +36,8 @@ var (
 type MailData struct {
 	Org            string         // the recipient organisation's name
 	OrgKind        remiss.OrgKind // its kind: who decides for it (OrgKind.Body)
-	Dnr            string
+	Dnr            string         // kommunstyrelsens diarienummer
+	OwnDnr         string         // the recipient's own, once its registrator has set it
 	Title          string
 	Deadline       string // this recipient's svarsdatum
 	RoundDeadline  string // the round's svarsdatum
@@ -59,7 +60,8 @@ type MailData struct {
 const footer = `
 
 Remiss: {{.Title}}
-Diarienummer: {{.Dnr}}
+Diarienummer: {{.Dnr}}{{with .OwnDnr}}
+Diarienummer hos {{$.Org}}: {{.}}{{end}}
 Svarsdatum: {{.Deadline}}
 Öppna ärendet: {{.Link}}
 `

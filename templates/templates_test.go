@@ -32,6 +32,13 @@ func TestEveryMailNamesTheDnrAndTitle(t *testing.T) {
 	if err != nil || strings.Contains(html, "<script>") || !strings.Contains(html, `href="http://x/y"`) {
 		t.Errorf("html %v:\n%s", err, html)
 	}
+	d.OwnDnr = "1.5.1-135-2027"
+	subject, body, _ = Mail("reminder", d)
+	html, _ = HTML(subject, body, d)
+	if !strings.Contains(body, "Diarienummer: KS 2016/171-908\nDiarienummer hos Farsta stadsdelsnämnd: 1.5.1-135-2027") ||
+		!strings.Contains(html, "Diarienummer hos Farsta stadsdelsnämnd</th><td>1.5.1-135-2027") {
+		t.Errorf("a message to a body that has registered the remiss lacks its own Dnr:\n%s\n%s", body, html)
+	}
 	if _, _, err := Mail("no-such-kind", d); err == nil {
 		t.Error("unknown kind rendered")
 	}

@@ -17,7 +17,7 @@ import (
 func sample() pdf.StatementData {
 	return pdf.StatementData{
 		Org: "Hägersten-Liljeholmens stadsdelsnämnd", Forvaltning: "Hägersten-Liljeholmens stadsdelsförvaltning",
-		Dnr: "KS 2016/171-908", Date: time.Date(2016, 8, 30, 10, 0, 0, 0, time.UTC),
+		Dnr: "1.5.1-412-2016", Reference: "KS 2016/171-908", Date: time.Date(2016, 8, 30, 10, 0, 0, 0, time.UTC),
 		OfficerName: "Monica Slama", OfficerPhone: "08-508 23 092",
 		Title: "Strategi för Stockholm som smart och uppkopplad stad", Subtitle: "Svar på remiss från kommunstyrelsen",
 		Proposals: []string{"Hägersten-Liljeholmens stadsdelsnämnd godkänner och överlämnar tjänsteutlåtandet som svar på remissen till kommunstyrelsen.", "Beslutet justeras omedelbart."},
@@ -31,22 +31,54 @@ func sample() pdf.StatementData {
 }
 
 func TestStatementOfLaysOutAResponse(t *testing.T) {
-	c := remiss.Response{Proposals: []string{"Nämnden godkänner svaret."}, Summary: "Kort.", Opinions: "Bra.",
-		Signatories: []remiss.Signatory{{Name: "Lars Wennberg", Title: "tf stadsdelsdirektör"}}, OfficerName: "Monica Slama"}
+	c := remiss.Response{Proposals: []string{"Nämnden godkänner svaret."}, Summary: "Kort.", Opinions: "Bra.", Preparation: "Beredd.",
+		Background: "Förr.", Signatories: []remiss.Signatory{{Name: "Lars Wennberg", Title: "tf stadsdelsdirektör"}}, OfficerName: "Monica Slama"}
 	at := time.Date(2016, 8, 30, 8, 0, 0, 0, time.UTC)
-	d := pdf.StatementOf("KS 2016/171-908", "Strategi", remiss.Org{Name: "Bromma stadsdelsnämnd"}, c, at, true)
-	if d.Forvaltning != "Bromma stadsdelsnämnd" || d.Dnr != "KS 2016/171-908" || d.Title != "Strategi" || !d.Late ||
-		d.Date.Location() != remiss.Stockholm || d.OfficerName != "Monica Slama" {
+	d := pdf.StatementOf(pdf.Case{Dnr: "KS 2016/171-908", Title: "Strategi", OwnDnr: "1.5.1-135-2016", Meeting: "2016-09-22"},
+		remiss.Org{Name: "Bromma stadsdelsnämnd"}, c, at)
+	if d.Forvaltning != "Bromma stadsdelsnämnd" || d.Dnr != "1.5.1-135-2016" || d.Reference != "KS 2016/171-908" || d.Title != "Strategi" ||
+		d.Date.Location() != remiss.Stockholm || d.OfficerName != "Monica Slama" || d.Addressee() != "Till Bromma stadsdelsnämnd\n2016-09-22" {
 		t.Errorf("statement %+v", d)
 	}
-	if len(d.Sections) != 4 || d.Sections[0].Body != "Kort." || d.Sections[3].Heading != "Förvaltningens synpunkter och bedömning" || d.Sections[3].Body != "Bra." {
+	// As in the seeds: Ärendets beredning before Bakgrund.
+	var headings []string
+	for _, sec := range d.Sections {
+		headings = append(headings, sec.Heading)
+	}
+	if strings.Join(headings, "|") != "Sammanfattning|Ärendets beredning|Bakgrund|Förvaltningens synpunkter och bedömning" ||
+		d.Sections[1].Body != "Beredd." || d.Sections[3].Body != "Bra." {
 		t.Errorf("sections %+v", d.Sections)
 	}
 	if len(d.Signatories) != 1 || d.Signatories[0].Title != "tf stadsdelsdirektör" {
 		t.Errorf("signatories %+v", d.Signatories)
 	}
-	if d := pdf.StatementOf("", "", remiss.Org{Name: "Bromma stadsdelsnämnd", Forvaltning: "Bromma stadsdelsförvaltning"}, c, at, false); d.Forvaltning != "Bromma stadsdelsförvaltning" {
-		t.Errorf("förvaltning %q", d.Forvaltning)
+	d = pdf.StatementOf(pdf.Case{Dnr: "KS 2016/171-908"}, remiss.Org{Name: "Bromma stadsdelsnämnd", Forvaltning: "Bromma stadsdelsförvaltning"}, c, at)
+	if d.Forvaltning != "Bromma stadsdelsförvaltning" || d.Dnr != "" || d.DocumentDnr() != "KS 2016/171-908" || d.Addressee() != "Till Bromma stadsdelsnämnd" {
+		t.Errorf("not registered, on delegation: %+v", d)
+	}
+}
+
+// TestStatementPrintsTheBodysOwnCase: the body's own Dnr is the
+// statement's, kommunstyrelsens is the reference, the meeting's date
+// follows the addressee, and lateness is left to kommunstyrelsen.
+func TestStatementPrintsTheBodysOwnCase(t *testing.T) {
+	s := sample()
+	s.Dnr, s.Reference, s.Meeting = "1.5.1-135-2016", "KS/2026:77", "2016-09-22"
+	b, err := pdf.Statement(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(run(t, "pdftotext", "-enc", "UTF-8", write(t, "own-dnr.pdf", b), "-")), " ")
+	for _, want := range []string{"Diarienummer", "Dnr 1.5.1-135-2016", "Er referens: KS/2026:77", "Till Hägersten-Liljeholmens stadsdelsnämnd 2016-09-22"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q", want)
+		}
+	}
+	if strings.Count(text, "KS/2026:77") != 1 {
+		t.Error("kommunstyrelsens Dnr is printed as the statement's own")
+	}
+	if strings.Contains(text, "svarsdatum") {
+		t.Error("the body's own statement says it came late")
 	}
 }
 
@@ -81,7 +113,7 @@ func TestStatementKeepsSwedishTextAndEmbedsFonts(t *testing.T) {
 	}
 	path := write(t, "statement.pdf", b)
 	text := strings.Join(strings.Fields(run(t, "pdftotext", "-enc", "UTF-8", path, "-")), " ")
-	for _, want := range []string{"TJÄNSTEUTLÅTANDE", "Diarienummer", "KS 2016/171-908", "Till Hägersten-Liljeholmens stadsdelsnämnd",
+	for _, want := range []string{"TJÄNSTEUTLÅTANDE", "Diarienummer", "KS 2016/171-908", "Er referens: KS 2016/171-908", "Till Hägersten-Liljeholmens stadsdelsnämnd",
 		"Förslag till beslut", "1. Hägersten-Liljeholmens", "2. Beslutet justeras omedelbart.", "”Stockholm – en stad för alla”",
 		"Östermalm, Älvsjö och Skärholmen; é", "Lars Wennberg tf stadsdelsdirektör", "Bilagor", "Sida 1 (", "Sida 2 ("} {
 		if !strings.Contains(text, want) {

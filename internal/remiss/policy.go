@@ -27,9 +27,10 @@ const (
 	ActRequestExtension Action = "request-extension"
 	ActDecideExtension  Action = "decide-extension"
 	ActRemindNow        Action = "remind-now"
-	ActRoute            Action = "route"  // registrator: delegation or nämnd, and the meeting
-	ActDecide           Action = "decide" // nämndsekreterare: the nämnd's decision at a meeting
-	ActAttach           Action = "attach" // an attachment to the answer
+	ActRoute            Action = "route"    // registrator: delegation or nämnd, and the meeting
+	ActDecide           Action = "decide"   // nämndsekreterare: the nämnd's decision at a meeting
+	ActAttach           Action = "attach"   // an attachment to the answer
+	ActRegister         Action = "register" // registrator: the body's own diarienummer
 
 	// On a round.
 	ActLaunch         Action = "launch"
@@ -51,7 +52,7 @@ const (
 // AssignmentActions are the actions on an assignment, in the order a
 // round meets them.
 var AssignmentActions = []Action{ActAssign, ActSaveDraft, ActSubmit, ActReturn, ActApprove, ActProposeDecline,
-	ActDecline, ActRequestExtension, ActDecideExtension, ActRemindNow, ActRoute, ActDecide, ActAttach}
+	ActDecline, ActRequestExtension, ActDecideExtension, ActRemindNow, ActRoute, ActDecide, ActAttach, ActRegister}
 
 // RoundActions are the actions on a round or its organisation's calendar.
 var RoundActions = []Action{ActLaunch, ActClose, ActWithdraw, ActUploadUnderlag, ActDecideStep, ActEditCalendar, ActReportDelegation, ActRetry}
@@ -94,6 +95,11 @@ var rules = map[Action]rule{
 	ActRequestExtension: {roles: []Role{RoleOfficer, RoleRegistrar}, ownOrg: true, states: undecided},
 	ActRoute:            {roles: []Role{RoleRegistrar}, ownOrg: true, states: undecided},
 	ActDecide:           {roles: []Role{RoleRegistrar}, ownOrg: true, states: []AssignmentState{StateOnAgenda}},
+	// The body's own diarienummer is printed on its statement: it is set
+	// until the answer is approved, not under a sealed one.
+	ActRegister: {roles: []Role{RoleRegistrar}, ownOrg: true, states: append(slices.Clone(answering), StateDeclineProposed),
+		denied: "endast organisationens registrator kan registrera ärendet i diariet",
+		notNow: "diarienumret kan bara ändras innan svaret är godkänt"},
 	ActDecideExtension: {roles: []Role{RoleCoordinator}, ks: true, states: undecided,
 		denied: "endast remissamordnaren kan besluta om anstånd"},
 	ActRemindNow: {roles: []Role{RoleCoordinator}, ks: true, states: []AssignmentState{StateSent, StateAssigned, StateDrafting},

@@ -39,6 +39,7 @@ var allowed = map[Action][]string{
 	ActRemindNow:        {"coordinator@ks"},
 	ActRoute:            {"registrar@own"},
 	ActDecide:           {"registrar@own"},
+	ActRegister:         {"registrar@own"},
 	ActLaunch:           {"coordinator@ks"},
 	ActClose:            {"coordinator@ks"},
 	ActWithdraw:         {"coordinator@ks"},
@@ -127,6 +128,11 @@ func TestPolicyStates(t *testing.T) {
 		{ActRemindNow, StateAssigned, true, ""},
 		{ActRoute, StateAnswered, false, "avslutat"},
 		{ActDecideExtension, StateWithdrawn, false, "avslutat"},
+		{ActRegister, StateSent, true, ""},
+		{ActRegister, StateDeclineProposed, true, ""},
+		{ActRegister, StateOnAgenda, false, "innan svaret är godkänt"},
+		{ActRegister, StateApproved, false, "innan svaret är godkänt"},
+		{ActRegister, StateAnswered, false, "avslutat"},
 	}
 	for _, c := range cases {
 		err := PossibleIn(c.action, c.state)

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // Europe/Stockholm even where the system has no zone files
+	"unicode"
+	"unicode/utf8"
 )
 
 // Role is what a user may do; see docs/design.md.
@@ -56,8 +58,9 @@ type Org struct {
 	Code        string
 	Name        string // "Hägersten-Liljeholmens stadsdelsnämnd"
 	Kind        OrgKind
-	Forvaltning string // "Hägersten-Liljeholmens stadsdelsförvaltning"
-	Email       string // the registrator mailbox
+	Forvaltning string  // "Hägersten-Liljeholmens stadsdelsförvaltning"
+	Email       string  // the registrator mailbox
+	DnrRule     DnrRule // how its diarienummer are written; "" is the default
 }
 
 // AssignmentState is where one recipient's answer stands.
@@ -170,7 +173,7 @@ func (r Response) Hash() string {
 // Launch is what a Coordinator fills in to start a round. Repeated
 // recipients and reminders are reported by package validate.
 type Launch struct {
-	Dnr         string   `json:"dnr" yaml:"dnr" validate:"required,max=40,dnr"`
+	Dnr         string   `json:"dnr" yaml:"dnr" validate:"required,max=60,dnr"`
 	Title       string   `json:"title" yaml:"title" validate:"required,notblank,min=3,max=300,nocontrol"`
 	Description string   `json:"description" yaml:"description" validate:"max=10000,nocontrolml"`
 	Deadline    string   `json:"deadline" yaml:"deadline" validate:"required,date,futuredate"`
@@ -193,18 +196,79 @@ var DefaultReminders = []string{"14d", "3d"}
 const DefaultGrace = "7d"
 
 var (
-	dnrPattern     = regexp.MustCompile(`^(?:(?:Dnr|DNR|dnr)[:.]? +)?(?:[A-ZÅÄÖ]{1,8} )?[0-9][0-9.\-/:]*[0-9]$`)
-	yearPattern    = regexp.MustCompile(`(?:19|20)[0-9]{2}`)
+	// dnrPattern is the default rule: series letters and numbers joined by
+	// single separators (/ - : . or a space), with an optional "Dnr" before.
+	dnrPattern     = regexp.MustCompile(`^(?:(?:Dnr|DNR|dnr)[:.]? )?[A-Za-zÅÄÖåäö0-9]+(?:[./:\- ]?[A-Za-zÅÄÖåäö0-9]+)*$`)
+	dnrDigit       = regexp.MustCompile(`[0-9]`)
+	dnrSeparator   = regexp.MustCompile(`[./:\-]`)
 	durationDays   = regexp.MustCompile(`^([0-9]{1,3})d$`)
 	nonIDRune      = regexp.MustCompile(`[^a-z0-9]+`)
 	dnrPrefixStrip = regexp.MustCompile(`^(?i:dnr)[:.]?\s+`)
 )
 
-// ValidDnr reports whether s looks like a diarienummer: an optional "Dnr"
-// and series letters, then numbers with a year and a slash, e.g.
-// "KS 2016/171-908" or "Dnr 007-983/2009".
+// MaxDnr is the longest diarienummer, in characters, under any rule.
+const MaxDnr = 60
+
+// MaxDnrRule is the longest rule an organisation may set, in characters.
+const MaxDnrRule = 200
+
+// ValidDnr reports whether s is a diarienummer under the default rule:
+// series letters and numbers joined by / - : . or single spaces, with at
+// least one digit and one of / - : ., e.g. "KS 2016/171-908", "KS/2019:73",
+// "KK15/410", "2022-00001", "1.5.1-135-2012", "T2012-050-05828",
+// "2016/KS 0065 001" or "Dnr 007-983/2009".
 func ValidDnr(s string) bool {
-	return dnrPattern.MatchString(s) && strings.Contains(s, "/") && yearPattern.MatchString(s) && !strings.Contains(s, "  ")
+	return dnrSafe(s) && dnrPattern.MatchString(s) && dnrDigit.MatchString(s) && dnrSeparator.MatchString(s)
+}
+
+// dnrSafe is what every rule asks: at most MaxDnr characters on one line,
+// without control or direction characters and without spaces at the ends.
+func dnrSafe(s string) bool {
+	if s == "" || utf8.RuneCountInString(s) > MaxDnr || !utf8.ValidString(s) || strings.TrimSpace(s) != s {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+	}
+	return true
+}
+
+// DnrRule is an organisation's own rule for its diarienummer: a regular
+// expression the whole number must match ("" is the default rule).
+type DnrRule string
+
+// CheckDnrRule reports why rule cannot be an organisation's rule: it must
+// compile, be anchored at both ends (^…$) so that it judges the whole
+// number, and be at most MaxDnrRule characters. A number it accepts is
+// still held to MaxDnr characters on one line.
+func CheckDnrRule(rule string) error {
+	if rule == "" {
+		return nil
+	}
+	if utf8.RuneCountInString(rule) > MaxDnrRule {
+		return fmt.Errorf("regeln för diarienummer får vara högst %d tecken", MaxDnrRule)
+	}
+	if !strings.HasPrefix(rule, "^") || !strings.HasSuffix(rule, "$") || strings.HasSuffix(rule, `\$`) {
+		return fmt.Errorf("regeln för diarienummer måste börja med ^ och sluta med $ så att den gäller hela numret")
+	}
+	if _, err := regexp.Compile(rule); err != nil {
+		return fmt.Errorf("regeln för diarienummer är inte ett giltigt reguljärt uttryck")
+	}
+	return nil
+}
+
+// Valid reports whether s is a diarienummer under the rule; an invalid
+// rule accepts nothing.
+func (rule DnrRule) Valid(s string) bool {
+	if rule == "" {
+		return ValidDnr(s)
+	}
+	if CheckDnrRule(string(rule)) != nil {
+		return false
+	}
+	return dnrSafe(s) && regexp.MustCompile(string(rule)).MatchString(s)
 }
 
 // RemissID derives the stable ID of a round from its Dnr, so that launching

@@ -18,6 +18,9 @@ type Directory struct {
 		Kind        string `json:"kind" yaml:"kind" validate:"required,oneof=ks stadsdelsnamnd facknamnd bolag rad"`
 		Forvaltning string `json:"forvaltning" yaml:"forvaltning" validate:"max=200,nocontrol"`
 		Email       string `json:"email" yaml:"email" validate:"required,email,max=200"`
+		// DnrRule is how the organisation writes its diarienummer: a
+		// regular expression over the whole number; empty is the default.
+		DnrRule string `json:"dnrRule" yaml:"dnrRule" validate:"max=200,nocontrol"`
 	} `json:"orgs" yaml:"orgs" validate:"dive"`
 	Users []struct {
 		Username string `json:"username" yaml:"username" validate:"required,max=64,username"`
@@ -43,6 +46,11 @@ func (s *Service) ImportDirectory(ctx context.Context, d Directory) error {
 	for _, o := range d.Orgs {
 		known[o.Code] = true
 	}
+	for i, o := range d.Orgs {
+		if err := remiss.CheckDnrRule(o.DnrRule); err != nil {
+			return remiss.InvalidField(fmt.Sprintf("orgs[%d].dnrRule", i), remiss.Capital(err.Error()))
+		}
+	}
 	for i, u := range d.Users {
 		if !known[u.Org] {
 			return remiss.InvalidField(fmt.Sprintf("users[%d].org", i), fmt.Sprintf("Okänd organisation %q", u.Org))
@@ -50,7 +58,7 @@ func (s *Service) ImportDirectory(ctx context.Context, d Directory) error {
 	}
 	for _, o := range d.Orgs {
 		if err := s.Store.UpsertOrg(ctx, remiss.Org{Code: o.Code, Name: o.Name, Kind: remiss.OrgKind(o.Kind),
-			Forvaltning: o.Forvaltning, Email: o.Email}); err != nil {
+			Forvaltning: o.Forvaltning, Email: o.Email, DnrRule: remiss.DnrRule(o.DnrRule)}); err != nil {
 			return err
 		}
 	}

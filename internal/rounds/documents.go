@@ -162,7 +162,7 @@ func (s *Service) Preview(ctx context.Context, actor remiss.Actor, assignmentID 
 	if err := check(content); err != nil {
 		return nil, err
 	}
-	return draftStatement(rm, org, content, at, a.Late)
+	return s.draftStatement(ctx, a, rm, org, content, at)
 }
 
 // DraftStatement renders a stored version of an answer as its
@@ -191,7 +191,7 @@ func (s *Service) DraftStatement(ctx context.Context, actor remiss.Actor, assign
 	if err != nil {
 		return nil, v, err
 	}
-	b, err := draftStatement(rm, org, v.Content, at, a.Late)
+	b, err := s.draftStatement(ctx, a, rm, org, v.Content, at)
 	return b, v, err
 }
 
@@ -204,8 +204,12 @@ func (s *Service) draftable(ctx context.Context, actor remiss.Actor, assignmentI
 	return a, rm, org, err
 }
 
-func draftStatement(rm store.Remiss, org remiss.Org, c remiss.Response, at time.Time, late bool) ([]byte, error) {
-	d := pdf.StatementOf(rm.Dnr, rm.Title, org, c, at, late)
+func (s *Service) draftStatement(ctx context.Context, a store.Assignment, rm store.Remiss, org remiss.Org, c remiss.Response, at time.Time) ([]byte, error) {
+	meeting, err := s.Store.DecidingMeeting(ctx, a, a.Route, remiss.Today(at))
+	if err != nil {
+		return nil, err
+	}
+	d := pdf.StatementOf(pdf.Case{Dnr: rm.Dnr, Title: rm.Title, OwnDnr: a.OwnDnr, Meeting: meeting.Date}, org, c, at)
 	d.Draft = true
 	return pdf.Statement(d)
 }

@@ -28,10 +28,10 @@ func (u User) Actor() remiss.Actor {
 // UpsertOrg creates or updates an organisation.
 func (s *Store) UpsertOrg(ctx context.Context, o remiss.Org) error {
 	_, err := s.db.ExecContext(ctx, `
-		INSERT INTO orgs (code, name, kind, forvaltning, email) VALUES ($1,$2,$3,$4,$5)
+		INSERT INTO orgs (code, name, kind, forvaltning, email, dnr_rule) VALUES ($1,$2,$3,$4,$5,$6)
 		ON CONFLICT (code) DO UPDATE SET name=EXCLUDED.name, kind=EXCLUDED.kind,
-			forvaltning=EXCLUDED.forvaltning, email=EXCLUDED.email`,
-		o.Code, o.Name, string(o.Kind), o.Forvaltning, o.Email)
+			forvaltning=EXCLUDED.forvaltning, email=EXCLUDED.email, dnr_rule=EXCLUDED.dnr_rule`,
+		o.Code, o.Name, string(o.Kind), o.Forvaltning, o.Email, string(o.DnrRule))
 	if err != nil {
 		return fmt.Errorf("store: upsert org %s: %w", o.Code, err)
 	}
@@ -42,8 +42,8 @@ func (s *Store) UpsertOrg(ctx context.Context, o remiss.Org) error {
 func (s *Store) Org(ctx context.Context, code string) (remiss.Org, error) {
 	var o remiss.Org
 	var kind string
-	err := s.db.QueryRowContext(ctx, `SELECT code, name, kind, forvaltning, email FROM orgs WHERE code=$1`, code).
-		Scan(&o.Code, &o.Name, &kind, &o.Forvaltning, &o.Email)
+	err := s.db.QueryRowContext(ctx, `SELECT code, name, kind, forvaltning, email, dnr_rule FROM orgs WHERE code=$1`, code).
+		Scan(&o.Code, &o.Name, &kind, &o.Forvaltning, &o.Email, &o.DnrRule)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, fmt.Errorf("store: org %s: %w", code, ErrNotFound)
 	}
@@ -56,7 +56,7 @@ func (s *Store) Org(ctx context.Context, code string) (remiss.Org, error) {
 
 // Orgs lists every organisation, by kind and name.
 func (s *Store) Orgs(ctx context.Context) ([]remiss.Org, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT code, name, kind, forvaltning, email FROM orgs ORDER BY kind, name`)
+	rows, err := s.db.QueryContext(ctx, `SELECT code, name, kind, forvaltning, email, dnr_rule FROM orgs ORDER BY kind, name`)
 	if err != nil {
 		return nil, fmt.Errorf("store: orgs: %w", err)
 	}
@@ -65,7 +65,7 @@ func (s *Store) Orgs(ctx context.Context) ([]remiss.Org, error) {
 	for rows.Next() {
 		var o remiss.Org
 		var kind string
-		if err := rows.Scan(&o.Code, &o.Name, &kind, &o.Forvaltning, &o.Email); err != nil {
+		if err := rows.Scan(&o.Code, &o.Name, &kind, &o.Forvaltning, &o.Email, &o.DnrRule); err != nil {
 			return nil, fmt.Errorf("store: orgs: %w", err)
 		}
 		o.Kind = remiss.OrgKind(kind)

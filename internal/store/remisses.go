@@ -55,6 +55,7 @@ type Assignment struct {
 	MeetingID         string // the meeting the nämnd decides at
 	NeedsExtension    bool   // no meeting before the svarsdatum
 	MinutesID         string // the protokollsutdrag of the nämnd's decision
+	OwnDnr            string // the recipient's own diarienummer ("" until its registrator sets it)
 }
 
 func pathOrDefault(p []string) []string {
@@ -154,9 +155,9 @@ func (s *Store) AssignmentInRound(ctx context.Context, id string) (Assignment, R
 	var o remiss.Org
 	var kind string
 	a, err := scanAssignment(s.db.QueryRowContext(ctx, `
-		SELECT `+prefixed("a", assignmentColumns)+`, `+prefixed("r", remissColumns)+`, o.code, o.name, o.kind, o.forvaltning, o.email
+		SELECT `+prefixed("a", assignmentColumns)+`, `+prefixed("r", remissColumns)+`, o.code, o.name, o.kind, o.forvaltning, o.email, o.dnr_rule
 		FROM assignments a JOIN remisses r ON r.id = a.remiss_id JOIN orgs o ON o.code = a.org_code
-		WHERE a.id=$1`, id), append(x.targets(), &o.Code, &o.Name, &kind, &o.Forvaltning, &o.Email)...)
+		WHERE a.id=$1`, id), append(x.targets(), &o.Code, &o.Name, &kind, &o.Forvaltning, &o.Email, &o.DnrRule)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, Remiss{}, o, fmt.Errorf("store: assignment %s: %w", id, ErrNotFound)
 	}
@@ -232,7 +233,7 @@ func (s *Store) remissesWhere(ctx context.Context, where string) ([]Remiss, erro
 }
 
 const assignmentColumns = `id, remiss_id, org_code, state, deadline, deadline_at, officer, late, submitted_at,
-	response_version_id, decline_note_id, document_id, route, meeting_id, needs_extension, minutes_id`
+	response_version_id, decline_note_id, document_id, route, meeting_id, needs_extension, minutes_id, own_dnr`
 
 // prefixed qualifies a column list with a table alias.
 func prefixed(alias, columns string) string {
@@ -250,7 +251,7 @@ func scanAssignment(row interface{ Scan(...any) error }, extra ...any) (Assignme
 	var deadline time.Time
 	var officer, version, decline, doc, meeting, minutes sql.NullString
 	err := row.Scan(append([]any{&a.ID, &a.RemissID, &a.Org, &state, &deadline, &a.DeadlineAt, &officer, &a.Late, &a.SubmittedAt,
-		&version, &decline, &doc, &route, &meeting, &a.NeedsExtension, &minutes}, extra...)...)
+		&version, &decline, &doc, &route, &meeting, &a.NeedsExtension, &minutes, &a.OwnDnr}, extra...)...)
 	a.State = remiss.AssignmentState(state)
 	a.Deadline = deadline.Format(remiss.DateLayout)
 	a.Officer, a.ResponseVersionID, a.DeclineNoteID, a.DocumentID = officer.String, version.String, decline.String, doc.String

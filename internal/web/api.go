@@ -37,6 +37,7 @@ var routes = []route{
 	{"POST", "/api/v1/assignments/{id}/return", "Återsänd för komplettering", "Return", func(s *Server) http.HandlerFunc { return s.api(s.returnAssignment) }},
 	{"POST", "/api/v1/assignments/{id}/decline", "Avstå från att yttra sig: handläggaren och registratorn föreslår, chefen godkänner", "Decline", func(s *Server) http.HandlerFunc { return s.api(s.decline) }},
 	{"POST", "/api/v1/assignments/{id}/attachments", "Ladda upp en bilaga (PDF, ?name=filnamn)", "PDF", func(s *Server) http.HandlerFunc { return s.api(s.uploadAttachment) }},
+	{"POST", "/api/v1/assignments/{id}/registration", "Registrera ärendet i organisationens diarium: dess eget diarienummer (registrator)", "Registration", func(s *Server) http.HandlerFunc { return s.api(s.register) }},
 	{"POST", "/api/v1/assignments/{id}/extension", "Begär anstånd", "ExtensionRequest", func(s *Server) http.HandlerFunc { return s.api(s.requestExtension) }},
 	{"GET", "/api/v1/meetings", "Organisationens sammanträden (?org= för remissamordnaren)", "", func(s *Server) http.HandlerFunc { return s.api(s.listMeetings) }},
 	{"POST", "/api/v1/meetings", "Lägg till ett sammanträde (registrator)", "NewMeeting", func(s *Server) http.HandlerFunc { return s.api(s.addMeeting) }},

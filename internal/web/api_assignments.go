@@ -20,7 +20,8 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request, u store
 	for _, a := range items {
 		out = append(out, map[string]any{"id": a.ID, "remissId": a.RemissID, "dnr": a.Dnr, "title": a.Title,
 			"org": a.Org, "state": a.State, "deadline": a.Deadline, "late": a.Late, "officer": a.Officer, "documentId": a.DocumentID,
-			"route": a.Route, "meeting": a.MeetingID, "needsExtension": a.NeedsExtension, "minutesId": a.MinutesID})
+			"route": a.Route, "meeting": a.MeetingID, "needsExtension": a.NeedsExtension, "minutesId": a.MinutesID,
+			"ownDnr": a.OwnDnr})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

@@ -38,6 +38,7 @@ type recipientJSON struct {
 	Meeting        string `json:"meeting,omitempty"`
 	NeedsExtension bool   `json:"needsExtension"`
 	MinutesID      string `json:"minutesId,omitempty"`
+	OwnDnr         string `json:"ownDnr,omitempty"` // the recipient's own diarienummer
 }
 
 func (s *Server) getRemiss(w http.ResponseWriter, r *http.Request, u store.User) error {
@@ -50,7 +51,7 @@ func (s *Server) getRemiss(w http.ResponseWriter, r *http.Request, u store.User)
 	var recips []recipientJSON
 	for _, a := range asgs {
 		recips = append(recips, recipientJSON{Org: a.Org, State: string(a.State), Deadline: a.Deadline, Late: a.Late, DocumentID: a.DocumentID,
-			Route: string(a.Route), Meeting: a.MeetingID, NeedsExtension: a.NeedsExtension, MinutesID: a.MinutesID})
+			Route: string(a.Route), Meeting: a.MeetingID, NeedsExtension: a.NeedsExtension, MinutesID: a.MinutesID, OwnDnr: a.OwnDnr})
 	}
 	out["recipients"] = recips
 	out["path"], out["step"] = pathOf(rm), rm.Step

@@ -68,7 +68,11 @@ func (s *Server) statementView(ctx context.Context, a store.Assignment, rm store
 			bilagor = append(bilagor, d)
 		}
 	}
-	doc := pdf.StatementOf(rm.Dnr, rm.Title, org, v.Content, s.Now(), a.Late)
+	meeting, err := s.Store.DecidingMeeting(ctx, a, a.Route, remiss.Today(s.Now()))
+	if err != nil {
+		return nil, err
+	}
+	doc := pdf.StatementOf(pdf.Case{Dnr: rm.Dnr, Title: rm.Title, OwnDnr: a.OwnDnr, Meeting: meeting.Date}, org, v.Content, s.Now())
 	return map[string]any{"Doc": doc, "DateText": doc.Date.Format("2006-01-02"), "Bilagor": bilagor}, nil
 }
 

@@ -106,6 +106,7 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 			}
 		}
 	}
+	ownDnrData(p, a, data)
 	if err := s.latestWord(ctx, a, data); err != nil {
 		return nil, err
 	}

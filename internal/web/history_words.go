@@ -24,6 +24,7 @@ type auditDetail struct {
 	Route     string `json:"route"`
 	Meeting   string `json:"meeting"`
 	Final     bool   `json:"final"`
+	Dnr       string `json:"dnr"`
 }
 
 // said is what an event's words may draw on: its detail, the name of the
@@ -66,8 +67,9 @@ var auditWords = map[string]func(d said) string{
 		return remiss.StepName(d.Step) + " godkände tjänsteutlåtandet med sammanställningen av remissvaren"
 	},
 	// The answer.
-	"assigned":    func(d said) string { return "Uppdraget fördelades till " + d.OfficerName },
-	"draft_saved": func(said) string { return "Utkast sparades" },
+	"assigned":       func(d said) string { return "Uppdraget fördelades till " + d.OfficerName },
+	"draft_saved":    func(said) string { return "Utkast sparades" },
+	"dnr_registered": func(d said) string { return "Ärendet registrerades i diariet med diarienummer " + d.Dnr },
 	"submitted": func(d said) string {
 		if d.Late {
 			return "Yttrandet skickades in för godkännande (efter svarsdatum)"

@@ -21,6 +21,7 @@ var schemas = map[string]any{
 	"Response": obj(map[string]any{"proposals": arr(str), "summary": str, "background": str, "preparation": str, "opinions": str,
 		"signatories": arr(obj(map[string]any{"name": str, "title": str, "unit": str}, "name", "title")), "attachments": arr(str),
 		"officerName": str, "officerPhone": str, "officerEmail": str}, "proposals", "summary", "opinions", "signatories", "officerName"),
+	"Registration":      obj(map[string]any{"dnr": map[string]any{"type": "string", "maxLength": 60}}, "dnr"),
 	"Assign":            obj(map[string]any{"officer": str}, "officer"),
 	"Approve":           obj(map[string]any{"sha256": str}),
 	"Return":            obj(map[string]any{"comment": str}, "comment"),

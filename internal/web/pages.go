@@ -203,6 +203,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /uppdrag/{id}/bilagor", s.page(s.postAttachment))
 	mux.HandleFunc("POST /uppdrag/{id}/anstand", s.page(s.onAssignment("anstand", s.postExtension)))
 	s.approveRoutes(mux)
+	s.ownDnrRoutes(mux)
 	mux.HandleFunc("GET /arkiv", s.page(s.archivePage))
 	mux.HandleFunc("GET /dokument/{id}", s.page(s.documentPage))
 	mux.HandleFunc("GET /dokument/{id}/verifiering", s.page(s.verificationPage))

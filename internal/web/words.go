@@ -64,6 +64,7 @@ var flashes = map[string]string{
 	"fordelad": "Uppdraget är fördelat.", "paminnelse": "En påminnelse är skickad.", "bilaga": "Bilagan är uppladdad.", "stangs": "Remissomgången stängs och svaren sammanställs.", "aterkallas": "Remissen återkallas.",
 	"sammantrade": "Sammanträdet är tillagt.", "borttaget": "Sammanträdet är borttaget.", "beslutsvag": "Beslutsvägen är sparad.",
 	"protokoll": "Beslutet är registrerat; protokollsutdraget upprättas.", "stegbeslut": "Beslutet i beslutsgången är registrerat.", "anmalda": "Delegationsbesluten är anmälda; listan förseglas.",
+	"diarienummer": "Diarienumret är sparat.",
 }
 
 // flash is the confirmation named key for u, in u's organisation's words.

@@ -75,7 +75,7 @@ func TestAccessMatrix(t *testing.T) {
 		"assign": {remiss.RoleRegistrar}, "draft": {remiss.RoleOfficer}, "submit": {remiss.RoleOfficer},
 		"approve": {remiss.RoleSignatory}, "return": {remiss.RoleSignatory},
 		"decline": {remiss.RoleOfficer, remiss.RoleRegistrar, remiss.RoleSignatory}, "extension": {remiss.RoleOfficer, remiss.RoleRegistrar},
-		"route": {remiss.RoleRegistrar}, "decision": {remiss.RoleRegistrar},
+		"route": {remiss.RoleRegistrar}, "decision": {remiss.RoleRegistrar}, "registration": {remiss.RoleRegistrar},
 	}
 	type cell struct {
 		method, path string
@@ -140,6 +140,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"POST", "/api/v1/assignments/" + bromma + "/decline", map[string]string{"reason": "x"}, onBromma("decline")},
 		{"POST", "/api/v1/assignments/" + bromma + "/attachments?name=x.pdf", []byte("%PDF-1.7\n%%EOF\n"), onBromma("draft")},
 		{"POST", "/api/v1/assignments/" + bromma + "/extension", map[string]string{"until": "2030-01-01", "reason": "x"}, onBromma("extension")},
+		{"POST", "/api/v1/assignments/" + bromma + "/registration", map[string]string{"dnr": "BR 2026/1"}, onBromma("registration")},
 		{"GET", "/api/v1/meetings", nil, func(user) int { return 200 }},
 		{"GET", "/api/v1/meetings?org=bromma", nil, func(u user) int {
 			if u.org == "bromma" || u.role == remiss.RoleCoordinator {

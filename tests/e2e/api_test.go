@@ -339,7 +339,7 @@ func TestAPI(t *testing.T) {
 			}
 		}
 	}
-	if doc.OpenAPI != "3.0.3" || n != 32 {
+	if doc.OpenAPI != "3.0.3" || n != 33 {
 		t.Errorf("openapi %s with %d operations", doc.OpenAPI, n)
 	}
 }
