@@ -40,10 +40,8 @@ func (s *Server) getDocument(w http.ResponseWriter, r *http.Request, u store.Use
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+d.Filename+`"`)
 	w.Header().Set("Digest", "sha-256="+d.SHA256)
-	w.Write(d.Content)
+	servePDF(w, d)
 	return nil
 }
 

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"mime"
 	"net/http"
 	"strings"
 
 	"github.com/remiss/remiss/internal/keeper"
+	"github.com/remiss/remiss/internal/store"
 )
 
 // The archive: stored documents, one document and its verification.
@@ -14,10 +16,21 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request, p page) er
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+d.Filename+`"`)
-	w.Write(d.Content)
+	servePDF(w, d)
 	return nil
+}
+
+// servePDF sends a stored document as a download. Its file name may come
+// from an upload: it is a quoted (or RFC 2231 encoded) parameter, never
+// structure of the header.
+func servePDF(w http.ResponseWriter, d store.Document) {
+	w.Header().Set("Content-Type", "application/pdf")
+	disp := mime.FormatMediaType("attachment", map[string]string{"filename": d.Filename})
+	if disp == "" {
+		disp = "attachment"
+	}
+	w.Header().Set("Content-Disposition", disp)
+	w.Write(d.Content)
 }
 
 func (s *Server) verificationPage(w http.ResponseWriter, r *http.Request, p page) error {

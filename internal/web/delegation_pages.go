@@ -83,8 +83,6 @@ func (s *Server) delegationListPDF(w http.ResponseWriter, r *http.Request, p pag
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+d.Filename+`"`)
-	w.Write(d.Content)
+	servePDF(w, d)
 	return nil
 }
