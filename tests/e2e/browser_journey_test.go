@@ -131,12 +131,14 @@ func anstandAndClose(t *testing.T, base, id string, check func(string) step, log
 	)
 }
 
-// browse runs steps in the browser within two minutes: a page that never
-// shows what a step waits for fails the test, saying where the browser
-// was and what the page said, instead of waiting for ever.
+// browse runs steps in the browser within five minutes (a phase visits up
+// to a dozen pages, each checked at two widths and walked by keyboard, on
+// a shared machine): a page that never shows what a step waits for fails
+// the test, saying where the browser was and what the page said, instead
+// of waiting for ever.
 func browse(t *testing.T, bctx context.Context, steps ...step) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(bctx, 2*time.Minute)
+	ctx, cancel := context.WithTimeout(bctx, 5*time.Minute)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		dctx, dcancel := context.WithTimeout(bctx, 10*time.Second)

@@ -47,7 +47,7 @@ func TestBrowser(t *testing.T) {
 	}
 	axe := axeScript(t)
 	e := setup(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	if err := demo.SeedWithPassword(ctx, e.store, "demo"); err != nil {
 		t.Fatal(err)
