@@ -47,6 +47,12 @@ func halfADraft(t *testing.T, check func(string) step, id string) step {
 		if kept != summary {
 			t.Errorf("half a draft saved, the page shows %q", kept)
 		}
+		// The next step waits for the flash of the page it submits to:
+		// this page's must not answer for it (a wait begun on a page that
+		// then goes away never ends).
+		if _, err := chromedp.Evaluate[bool](`document.querySelectorAll(".flash").forEach(e => e.remove()); true`)(ctx, tg); err != nil {
+			return err
+		}
 		got, err := chromedp.Evaluate[string](`fetch(document.querySelector('a[href="/dokument/missiv.`+id+`"]').href).then(r => r.status + " " + r.headers.get("Content-Type"))`,
 			chromedp.EvalAwaitPromise)(ctx, tg)
 		if err != nil || got != "200 application/pdf" {
