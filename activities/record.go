@@ -1,0 +1,274 @@
+package activities
+
+import (
+	"context"
+	"time"
+
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/store"
+	"go.temporal.io/sdk/temporal"
+)
+
+// Recording an accepted action on an assignment: its state, audit row and
+// the messages it causes.
+
+// Action names an assignment event; it is the audit row's action.
+type Action string
+
+const (
+	ActionAssigned          Action = "assigned"
+	ActionDraftSaved        Action = "draft_saved"
+	ActionSubmitted         Action = "submitted"
+	ActionReturned          Action = "returned"
+	ActionApproved          Action = "approved"
+	ActionDeclineProposed   Action = "decline_proposed" // for the signatory's approval
+	ActionDeclineApproved   Action = "decline_approved" // by the signatory; on the nämnd's agenda
+	ActionDeclined          Action = "declined"
+	ActionExtensionAsked    Action = "extension_requested"
+	ActionExtensionDecided  Action = "extension_decided"
+	ActionMissed            Action = "missed"
+	ActionAssignmentRevoked Action = "withdrawn"
+)
+
+// RecordInput is one user action on an assignment, already accepted by the
+// workflow. Only IDs, states and dates: no free text.
+type RecordInput struct {
+	EventKey     string
+	At           time.Time
+	Actor        remiss.Actor
+	AssignmentID string
+	Action       Action
+	State        remiss.AssignmentState
+	Officer      string    `json:",omitempty"`
+	VersionID    string    `json:",omitempty"`
+	SHA256       string    `json:",omitempty"`
+	Late         bool      `json:",omitempty"`
+	NoteID       string    `json:",omitempty"`
+	ExtensionID  string    `json:",omitempty"`
+	Until        string    `json:",omitempty"` // anstånd date
+	UntilAt      time.Time `json:",omitempty"` // its end instant
+	Approved     bool      `json:",omitempty"`
+}
+
+// RecordResult says whether the change was new.
+type RecordResult struct {
+	Applied bool
+	// Routes: AnnounceRound tells the round each recipient's decision
+	// route, so that an assignment on delegation need not look it up.
+	Routes map[string]remiss.Route `json:",omitempty"`
+	// Plan: where a decline approved for the nämnd is on the agenda.
+	Plan DecisionPlan `json:",omitzero"`
+}
+
+// DocumentResult names a stored document by ID and hash.
+type DocumentResult struct {
+	DocumentID string
+	SHA256     string
+	// For a statement going to the nämnd: the meeting it is on the agenda
+	// of, that meeting's agenda deadline, and whether it falls after the
+	// svarsdatum (or there is none), so that anstånd is needed.
+	MeetingID        string    `json:",omitempty"`
+	AgendaDeadlineAt time.Time `json:",omitempty"`
+	NeedsExtension   bool      `json:",omitempty"`
+}
+
+// Record writes an assignment event: the new state, the audit row and the
+// messages it causes, in one transaction.
+func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, error) {
+	asg, r, org, err := a.load(ctx, in.AssignmentID)
+	if err != nil {
+		return RecordResult{}, err
+	}
+	if err := a.owned(ctx, asg.ID, in.VersionID, in.SHA256, in.NoteID); err != nil {
+		return RecordResult{}, err
+	}
+	state := string(in.State)
+	c := store.Change{
+		EventKey:     in.EventKey,
+		At:           in.At,
+		Actor:        in.Actor.User,
+		RemissID:     asg.RemissID,
+		AssignmentID: asg.ID,
+		Action:       string(in.Action),
+		Detail:       map[string]any{"state": state, "role": in.Actor.Role, "org": in.Actor.Org},
+		Assignment:   &store.AssignmentPatch{State: &state},
+	}
+	m := a.messages(r, org, asg, in.EventKey, in.At)
+	if err := a.recordAction(ctx, in, asg, r, org, &c, m); err != nil {
+		return RecordResult{}, err
+	}
+	if m.err != nil {
+		return RecordResult{}, m.err
+	}
+	c.Messages = m.list
+	applied, err := a.Store.Apply(ctx, c)
+	if err != nil {
+		return RecordResult{}, permanent(err)
+	}
+	res := RecordResult{Applied: applied}
+	if in.Action == ActionDeclineApproved {
+		// The meeting it is on the agenda of, as stored (a retry plans nothing new).
+		res.Plan, err = a.storedPlan(ctx, asg.ID, remiss.RouteNamnd)
+	}
+	return res, err
+}
+
+// recordAction adds to c and m what an action changes and whom it tells.
+func (a *Activities) recordAction(ctx context.Context, in RecordInput, asg store.Assignment, r store.Remiss, org remiss.Org, c *store.Change, m *messageSet) error {
+	switch in.Action {
+	case ActionAssigned:
+		c.Assignment.Officer = &in.Officer
+		c.Detail["officer"] = in.Officer
+		u, err := a.user(ctx, in.Officer)
+		if err != nil {
+			return err
+		}
+		m.add("assigned", u.Email)
+	case ActionDraftSaved:
+		c.Assignment.ResponseVersionID = &in.VersionID
+		c.Detail["version"], c.Detail["sha256"] = in.VersionID, in.SHA256
+	case ActionSubmitted:
+		return a.recordSubmitted(ctx, in, org, c, m)
+	case ActionReturned:
+		return a.recordReturned(ctx, in, asg, org, c, m)
+	case ActionApproved:
+		c.Detail["version"] = asg.ResponseVersionID
+	case ActionDeclineProposed:
+		c.Assignment.DeclineNoteID = &in.NoteID
+		c.Detail["note"] = in.NoteID
+		return a.toSignatories(ctx, org, "decline_proposed", m)
+	case ActionDeclineApproved:
+		return a.recordDeclineApproved(ctx, in, asg, org, c, m)
+	case ActionDeclined:
+		return a.recordDeclined(ctx, in, r, c, m)
+	case ActionExtensionAsked:
+		return a.recordExtensionAsked(ctx, in, r, c, m)
+	case ActionExtensionDecided:
+		recordExtensionDecided(in, org, c, m)
+	case ActionMissed, ActionAssignmentRevoked:
+		// An answer that will not come frees its meeting in the calendar.
+		none := ""
+		c.Assignment.MeetingID = &none
+	default:
+		return temporal.NewNonRetryableApplicationError("unknown action "+string(in.Action), "BadInput", nil)
+	}
+	return nil
+}
+
+// recordSubmitted records the submitted version and tells the
+// organisation's signatories, with a receipt to the officer.
+func (a *Activities) recordSubmitted(ctx context.Context, in RecordInput, org remiss.Org, c *store.Change, m *messageSet) error {
+	at := in.At
+	c.Assignment.ResponseVersionID = &in.VersionID
+	c.Assignment.SubmittedAt = &at
+	c.Assignment.Late = &in.Late
+	c.Detail["version"], c.Detail["sha256"], c.Detail["late"] = in.VersionID, in.SHA256, in.Late
+	if err := a.toSignatories(ctx, org, "submitted", m); err != nil {
+		return err
+	}
+	u, err := a.user(ctx, in.Actor.User)
+	if err != nil {
+		return err
+	}
+	m.add("receipt", u.Email)
+	return nil
+}
+
+// toSignatories tells the organisation's signatories that something waits
+// for their approval.
+func (a *Activities) toSignatories(ctx context.Context, org remiss.Org, kind string, m *messageSet) error {
+	signatories, err := a.Store.UsersWithRole(ctx, org.Code, remiss.RoleSignatory)
+	if err != nil {
+		return err
+	}
+	for _, s := range signatories {
+		m.add(kind, s.Email)
+	}
+	return nil
+}
+
+// recordReturned sends an answer, or a proposed decline, back to whoever
+// prepares it with the signatory's comment: the officer, or the
+// registrator's mailbox when nobody has the assignment yet.
+func (a *Activities) recordReturned(ctx context.Context, in RecordInput, asg store.Assignment, org remiss.Org, c *store.Change, m *messageSet) error {
+	c.Detail["note"] = in.NoteID
+	if asg.State == remiss.StateDeclineProposed {
+		none := "" // no longer the body's answer
+		c.Assignment.DeclineNoteID = &none
+		m.data.Decline = true
+	}
+	to := org.Email
+	if asg.Officer != "" {
+		u, err := a.user(ctx, asg.Officer)
+		if err != nil {
+			return err
+		}
+		to = u.Email
+	}
+	m.add("returned", to)
+	return nil
+}
+
+// recordDeclineApproved records the signatory's approval of a decline the
+// nämnd decides: it goes on the agenda of its meeting like a statement,
+// and its registrator is told; kommunstyrelsen hears once the nämnd has
+// decided.
+func (a *Activities) recordDeclineApproved(ctx context.Context, in RecordInput, asg store.Assignment, org remiss.Org, c *store.Change, m *messageSet) error {
+	c.Assignment.DeclineNoteID = &in.NoteID
+	c.Detail["note"] = in.NoteID
+	at := in.At
+	c.Assignment.SubmittedAt, c.Assignment.Late = &at, &in.Late
+	meeting, _, err := a.onAgenda(ctx, c, asg, org, StatementInput{At: in.At, Route: remiss.RouteNamnd})
+	if err != nil {
+		return err
+	}
+	m.data.Meeting, m.data.Decline = meeting.Date, true
+	m.add("on_agenda", org.Email)
+	return nil
+}
+
+// recordDeclined records the decline note, frees the meeting and tells the
+// Coordinator.
+func (a *Activities) recordDeclined(ctx context.Context, in RecordInput, r store.Remiss, c *store.Change, m *messageSet) error {
+	none := "" // no decision to make: the meeting is free
+	c.Assignment.MeetingID = &none
+	c.Assignment.DeclineNoteID = &in.NoteID
+	c.Detail["note"] = in.NoteID
+	at := in.At
+	c.Assignment.SubmittedAt = &at
+	c.Assignment.Late = &in.Late
+	coord, err := a.user(ctx, r.Coordinator)
+	if err != nil {
+		return err
+	}
+	m.add("declined", coord.Email)
+	return nil
+}
+
+// recordExtensionAsked records an anstånd request and tells the
+// Coordinator.
+func (a *Activities) recordExtensionAsked(ctx context.Context, in RecordInput, r store.Remiss, c *store.Change, m *messageSet) error {
+	c.Request = &store.ExtensionRequest{ID: in.ExtensionID, Until: in.Until, ReasonNoteID: in.NoteID}
+	m.data.Until = in.Until
+	c.Detail["extension"], c.Detail["until"] = in.ExtensionID, in.Until
+	coord, err := a.user(ctx, r.Coordinator)
+	if err != nil {
+		return err
+	}
+	m.add("extension_requested", coord.Email)
+	return nil
+}
+
+// recordExtensionDecided records the Coordinator's decision on an anstånd,
+// moves the deadline when granted, and tells the organisation.
+func recordExtensionDecided(in RecordInput, org remiss.Org, c *store.Change, m *messageSet) {
+	c.Decision = &store.ExtensionDecision{ID: in.ExtensionID, Approved: in.Approved}
+	c.Detail["extension"], c.Detail["approved"] = in.ExtensionID, in.Approved
+	m.data.Approved, m.data.Until = in.Approved, in.Until
+	if in.Approved {
+		c.Decision.Until = in.Until
+		c.Assignment.Deadline, c.Assignment.DeadlineAt = &in.Until, &in.UntilAt
+		c.Detail["until"] = in.Until
+	}
+	m.add("extension_decided", org.Email)
+}
