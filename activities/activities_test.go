@@ -2,6 +2,7 @@ package activities_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,6 +33,7 @@ func TestActivitiesAreIdempotent(t *testing.T) {
 	}
 	at := time.Date(2026, 12, 10, 10, 0, 0, 0, remiss.Stockholm)
 	officer := remiss.Actor{User: "bromma.handlaggare", Org: "bromma", Role: remiss.RoleOfficer}
+	statement := remiss.StatementAssignmentID(r.ID)
 	steps := []func() error{
 		func() error {
 			_, err := a.AnnounceRound(ctx, activities.RoundInput{EventKey: r.ID + ".sent", RemissID: r.ID, At: at})
@@ -52,6 +54,19 @@ func TestActivitiesAreIdempotent(t *testing.T) {
 		},
 		func() error {
 			_, err := a.CloseRound(ctx, activities.RoundInput{EventKey: r.ID + ".closed", RemissID: r.ID, At: at, Reason: "closed"})
+			return err
+		},
+		func() error {
+			// KS's own statement, written on the draft the close made.
+			ks, _ := s.Org(ctx, remiss.KS)
+			content := demo.SampleResponse(ks)
+			content.Position = ""
+			kv, err := s.SaveResponseVersion(ctx, statement, content, "ks.handlaggare")
+			if err != nil {
+				return err
+			}
+			_, err = a.RenderStatement(ctx, activities.StatementInput{EventKey: statement + ".statement", AssignmentID: statement, VersionID: kv.ID,
+				At: at.Add(time.Hour), Route: remiss.RouteDelegation, ApprovedBy: "ks.chef"})
 			return err
 		},
 	}
@@ -83,7 +98,29 @@ func TestActivitiesAreIdempotent(t *testing.T) {
 		t.Errorf("bromma %s, farsta %s", b.State, f.State)
 	}
 	rr, _ := s.Remiss(ctx, r.ID)
-	if rr.State != remiss.RemissClosed || rr.SummaryID != activities.SummaryDocumentID(r.ID) {
+	if rr.State != remiss.RemissClosed || rr.SummaryID != activities.StatementDocumentID(statement) || len(rr.Recipients) != 2 {
 		t.Errorf("remiss %+v", rr)
+	}
+	// The close drafted KS's statement from the answers: Bromma's förslag
+	// and sammanfattning under Beredning, Farsta's silence, and nothing
+	// yet in the förslag till beslut or the office's synpunkter.
+	ks, err := s.Statement(ctx, r.ID)
+	if err != nil || ks.Kind != remiss.KindStatement || ks.Org != remiss.KS || ks.State != remiss.StateAnswered {
+		t.Fatalf("KS statement %+v, %v", ks, err)
+	}
+	first, err := s.ResponseVersion(ctx, ks.ResponseVersionID) // the draft: this test records no submission
+	if err != nil || first.Version != 1 || first.CreatedBy != "ks.samordnare" {
+		t.Fatalf("KS statement's draft %+v, %v", first, err)
+	}
+	draft := first.Content
+	bromma := demo.SampleResponse(org)
+	for _, want := range []string{"Ärendet har remitterats till 2 remissinstanser", "Bromma stadsdelsnämnd: lämnar synpunkter.",
+		bromma.Proposals[0], bromma.Summary, "Farsta stadsdelsnämnd: har inte svarat."} {
+		if !strings.Contains(draft.Preparation, want) {
+			t.Errorf("drafted Beredning lacks %q:\n%s", want, draft.Preparation)
+		}
+	}
+	if len(draft.Proposals) != 0 || draft.Opinions != "" || !strings.Contains(draft.Summary, "1 har svarat, 0 avstår från att yttra sig och 1 har inte svarat") {
+		t.Errorf("drafted statement %+v", draft)
 	}
 }

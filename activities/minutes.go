@@ -20,7 +20,7 @@ type MinutesInput struct {
 	EventKey   string
 	At         time.Time
 	DecisionID string
-	// For a step of the sammanställning's path: where the path goes next,
+	// For a step of KS's statement's path: where the path goes next,
 	// and whether this decision ends it.
 	NextStep int  `json:",omitempty"`
 	Final    bool `json:",omitempty"`
@@ -225,8 +225,8 @@ func outcomeKind(asg store.Assignment) string {
 // the wording of a final decision or an återremiss follows as its own
 // paragraph.
 var stepDecisionText = map[remiss.Verdict]string{
-	remiss.VerdictTillstyrker: "%s tillstyrker förslaget i sammanställningen av remissvaren.",
-	remiss.VerdictAvstyrker:   "%s avstyrker förslaget i sammanställningen av remissvaren.",
+	remiss.VerdictTillstyrker: "%s tillstyrker förslaget i kommunstyrelsens tjänsteutlåtande över remissvaren.",
+	remiss.VerdictAvstyrker:   "%s avstyrker förslaget i kommunstyrelsens tjänsteutlåtande över remissvaren.",
 	remiss.VerdictAterremiss:  "%s återremitterar ärendet till stadsledningskontoret.",
 }
 
@@ -257,10 +257,11 @@ func (a *Activities) stepMinutes(ctx context.Context, r store.Remiss, d store.De
 	if err != nil {
 		return store.Document{}, store.Change{}, err
 	}
-	data := pdf.MinutesData{Body: body, Date: in.At.In(remiss.Stockholm), Dnr: r.Dnr, Title: "Sammanställning av remissvar: " + r.Title,
-		Decision: decision}
-	if summary, err := a.Store.Document(ctx, SummaryDocumentID(r.ID)); err == nil {
-		data.Documents = []string{"Sammanställning av remissvar daterad " + summary.CreatedAt.In(remiss.Stockholm).Format(remiss.DateLayout)}
+	data := pdf.MinutesData{Body: body, Date: in.At.In(remiss.Stockholm), Dnr: r.Dnr, Title: r.Title, Decision: decision}
+	if r.SummaryID != "" {
+		if statement, err := a.Store.Document(ctx, r.SummaryID); err == nil {
+			data.Documents = []string{"Kommunstyrelsens tjänsteutlåtande daterat " + statement.CreatedAt.In(remiss.Stockholm).Format(remiss.DateLayout)}
+		}
 	}
 	doc, err := a.minutesDocument(ctx, d, remiss.KS, body, data) // the city's seal, in the name of the body that decided
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/remiss/remiss/internal/compose"
 	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
@@ -58,12 +59,16 @@ func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (Do
 	}
 	m := a.messages(r, org, asg, in.EventKey, in.At)
 	var plan DecisionPlan
-	switch in.Route {
-	case remiss.RouteDelegation:
+	switch {
+	case asg.Kind == remiss.KindStatement:
+		// Kommunstyrelsen's own statement: approved, it is the document the
+		// decision path carries.
+		c.Remiss = &store.RemissPatch{SummaryID: &doc.ID}
+	case in.Route == remiss.RouteDelegation:
 		if err := a.delegated(ctx, &c, asg, org, doc, in); err != nil {
 			return DocumentResult{}, err
 		}
-	case remiss.RouteNamnd:
+	case in.Route == remiss.RouteNamnd:
 		var meeting remiss.Meeting
 		if meeting, plan, err = a.onAgenda(ctx, &c, asg, org, in); err != nil {
 			return DocumentResult{}, err
@@ -74,9 +79,17 @@ func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (Do
 	}
 	// The nämnd's registrator learns the ärende is on the agenda; the
 	// receipt from kommunstyrelsen waits for the nämnd's decision.
-	if in.Route == remiss.RouteNamnd {
+	switch {
+	case asg.Kind == remiss.KindStatement:
+		m.add("statement_approved", org.Email)
+		if coord, err := a.user(ctx, r.Coordinator); err != nil {
+			return DocumentResult{}, err
+		} else if coord.Email != org.Email {
+			m.add("statement_approved", coord.Email)
+		}
+	case in.Route == remiss.RouteNamnd:
 		m.add("on_agenda", org.Email)
-	} else {
+	default:
 		m.add("statement_ready", org.Email)
 	}
 	if m.err != nil {
@@ -90,7 +103,7 @@ func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (Do
 	if err != nil {
 		return DocumentResult{}, err
 	}
-	if !applied && in.Route == remiss.RouteNamnd {
+	if !applied && in.Route == remiss.RouteNamnd && asg.Kind != remiss.KindStatement {
 		// A retry: answer with what the first attempt stored.
 		if plan, err = a.storedPlan(ctx, asg.ID, in.Route); err != nil {
 			return DocumentResult{}, err
@@ -114,11 +127,11 @@ func (a *Activities) statementDocument(ctx context.Context, asg store.Assignment
 	if err != nil {
 		return doc, nonRetryableIfNotFound(err)
 	}
-	meeting, err := a.Store.DecidingMeeting(ctx, asg, in.Route, remiss.Today(in.At))
+	asg.Route = in.Route
+	data, err := compose.Statement(ctx, a.Store, asg, r, org, v.Content, in.At)
 	if err != nil {
 		return doc, err
 	}
-	data := pdf.StatementOf(pdf.Case{Dnr: r.Dnr, Title: r.Title, OwnDnr: asg.OwnDnr, Meeting: meeting.Date}, org, v.Content, in.At)
 	if in.ApprovedBy != "" {
 		approver, err := a.user(ctx, in.ApprovedBy)
 		if err != nil {

@@ -2,17 +2,12 @@ package activities
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strings"
+	"time"
 
-	"github.com/remiss/remiss/internal/pdf"
+	"github.com/remiss/remiss/internal/compose"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
 )
-
-// SummaryDocumentID is the one sammanställning a round has.
-func SummaryDocumentID(remissID string) string { return "summary." + remissID }
 
 var closeReasons = map[string]string{
 	"all-done": "Samtliga remissinstanser har svarat.",
@@ -20,13 +15,26 @@ var closeReasons = map[string]string{
 	"closed":   "Remissomgången har stängts av remissamordnaren.",
 }
 
+// StatementDays is how long stadsledningskontoret has, from the close of a
+// round, to write and approve kommunstyrelsen's own tjänsteutlåtande: the
+// date its assignment shows (no reminders go out for it).
+const StatementDays = 30
+
+// CloseResult is a closed round: kommunstyrelsen's own tjänsteutlåtande,
+// drafted from the answers, waits to be written under AssignmentID.
+type CloseResult struct {
+	AssignmentID string
+	DeadlineAt   time.Time
+}
+
 // CloseRound marks every assignment still without an answer as missed,
-// compiles and stores the sammanställning, closes the round and tells every
-// recipient.
-func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (DocumentResult, error) {
+// drafts kommunstyrelsen's own tjänsteutlåtande from the answers (an
+// assignment of KS, handled like an answer), closes the round and tells
+// every recipient, KS's registrator and the Coordinator.
+func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (CloseResult, error) {
 	r, err := a.Store.Remiss(ctx, in.RemissID)
 	if err != nil {
-		return DocumentResult{}, nonRetryableIfNotFound(err)
+		return CloseResult{}, nonRetryableIfNotFound(err)
 	}
 	missed, noMeeting := string(remiss.StateMissed), ""
 	if _, err := a.Store.Apply(ctx, store.Change{
@@ -35,29 +43,42 @@ func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (DocumentRes
 		Assignment:       &store.AssignmentPatch{State: &missed, MeetingID: &noMeeting},
 		AllAssignmentsIn: []string{string(remiss.StateSent), string(remiss.StateAssigned), string(remiss.StateDrafting), string(remiss.StateSubmitted), string(remiss.StateDeclineProposed), string(remiss.StateOnAgenda)},
 	}); err != nil {
-		return DocumentResult{}, err
+		return CloseResult{}, err
 	}
-	doc, err := a.summaryDocument(ctx, r, in)
+	draft, err := compose.Draft(ctx, a.Store, r, closeReasons[in.Reason])
 	if err != nil {
-		return DocumentResult{}, err
+		return CloseResult{}, err
+	}
+	due := remiss.Today(in.At.AddDate(0, 0, StatementDays))
+	dueAt, err := remiss.DeadlineEnd(due)
+	if err != nil {
+		return CloseResult{}, err
+	}
+	asg, err := a.Store.DraftStatement(ctx, r.ID, due, dueAt, draft, r.Coordinator)
+	if err != nil {
+		return CloseResult{}, err
 	}
 	msgs, err := a.toEveryRecipient(ctx, r, "round_closed", in.EventKey, in.At)
 	if err != nil {
-		return DocumentResult{}, err
+		return CloseResult{}, err
 	}
 	coord, err := a.user(ctx, r.Coordinator)
 	if err != nil {
-		return DocumentResult{}, err
+		return CloseResult{}, err
 	}
-	cm := a.messages(r, remiss.Org{}, store.Assignment{}, in.EventKey+".coordinator", in.At)
-	cm.add("summary_ready", coord.Email)
+	ks, err := a.Store.Org(ctx, remiss.KS)
+	if err != nil {
+		return CloseResult{}, nonRetryableIfNotFound(err)
+	}
+	cm := a.messages(r, ks, asg, in.EventKey+".statement", in.At)
+	cm.add("statement_drafted", ks.Email)
+	if coord.Email != ks.Email {
+		cm.add("statement_drafted", coord.Email)
+	}
 	if cm.err != nil {
-		return DocumentResult{}, cm.err
+		return CloseResult{}, cm.err
 	}
 	msgs = append(msgs, cm.list...)
-	for i := range msgs {
-		msgs[i].DocumentID = doc.ID
-	}
 	closed := string(remiss.RemissClosed)
 	at := in.At
 	actor := in.Actor.User
@@ -66,120 +87,12 @@ func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (DocumentRes
 	}
 	if _, err := a.Store.Apply(ctx, store.Change{
 		EventKey: in.EventKey, At: in.At, Actor: actor, RemissID: r.ID, Action: "round_closed",
-		Detail:      map[string]any{"reason": in.Reason, "document": doc.ID, "sha256": doc.SHA256},
-		Remiss:      &store.RemissPatch{State: &closed, ClosedAt: &at, SummaryID: &doc.ID},
+		Detail:      map[string]any{"reason": in.Reason, "statement": asg.ID},
+		Remiss:      &store.RemissPatch{State: &closed, ClosedAt: &at},
 		Messages:    msgs,
 		ReleaseHeld: true,
 	}); err != nil {
-		return DocumentResult{}, err
+		return CloseResult{}, err
 	}
-	return DocumentResult{DocumentID: doc.ID, SHA256: doc.SHA256}, nil
-}
-
-// summaryDocument compiles, seals and stores the sammanställning once.
-func (a *Activities) summaryDocument(ctx context.Context, r store.Remiss, in RoundInput) (store.Document, error) {
-	id := SummaryDocumentID(r.ID)
-	doc, err := a.Store.Document(ctx, id)
-	if err == nil || !errors.Is(err, store.ErrNotFound) {
-		return doc, err
-	}
-	data, err := a.summaryData(ctx, r, in)
-	if err != nil {
-		return doc, err
-	}
-	body, err := pdf.Summary(data)
-	if err != nil {
-		return doc, err
-	}
-	if body, err = a.seal(remiss.KS, body, "Kommunstyrelsen", "Sammanställning av remissvar, Dnr "+r.Dnr); err != nil {
-		return doc, err
-	}
-	return a.keep(ctx, store.Document{
-		ID: id, RemissID: r.ID, Kind: "summary", Filename: "sammanstallning-" + r.ID + ".pdf", Content: body,
-	})
-}
-
-// summaryData lays out every recipient's outcome: the answer's
-// sammanfattning and who decided it, or why it declined. Checksums stay in
-// the archive and on the verification page, not in the text people read.
-func (a *Activities) summaryData(ctx context.Context, r store.Remiss, in RoundInput) (pdf.SummaryData, error) {
-	asgs, err := a.Store.Assignments(ctx, r.ID)
-	if err != nil {
-		return pdf.SummaryData{}, err
-	}
-	data := pdf.SummaryData{
-		Dnr: r.Dnr, Title: r.Title, Date: in.At.In(remiss.Stockholm), Deadline: r.Deadline,
-		Closed: closeReasons[in.Reason],
-	}
-	coord, err := a.user(ctx, r.Coordinator)
-	if err != nil {
-		return data, err
-	}
-	data.Signatory = pdf.Signatory{Name: coord.DisplayName, Title: coord.Title}
-	decided, err := a.decidedBy(ctx, r.ID)
-	if err != nil {
-		return data, err
-	}
-	for _, asg := range asgs {
-		org, err := a.Store.Org(ctx, asg.Org)
-		if err != nil {
-			return data, err
-		}
-		e := pdf.SummaryEntry{Org: org.Name, Outcome: asg.State.Label(), Late: asg.Late}
-		if asg.SubmittedAt != nil {
-			e.Date = asg.SubmittedAt.In(remiss.Stockholm).Format(remiss.DateLayout)
-		}
-		switch asg.State {
-		case remiss.StateAnswered:
-			data.Answered++
-			v, err := a.Store.ResponseVersion(ctx, asg.ResponseVersionID)
-			if err != nil {
-				return data, err
-			}
-			e.Summary = v.Content.Summary
-			e.Decision = decided[asg.ID]
-		case remiss.StateDeclined:
-			data.Declined++
-			e.Summary = remiss.Capital(org.Kind.Body()) + " avstår från att yttra sig."
-			if asg.DeclineNoteID != "" {
-				if note, err := a.Store.Note(ctx, asg.DeclineNoteID); err == nil && note.Body != "" {
-					e.Summary += " " + note.Body
-				}
-			}
-		default:
-			data.Missed++
-		}
-		if asg.Late {
-			data.LateCount++
-		}
-		data.Entries = append(data.Entries, e)
-	}
-	return data, nil
-}
-
-// decidedBy says, per answered assignment, who decided the answer: on
-// delegation, or the nämnd at its meeting with the protokollsutdrag.
-func (a *Activities) decidedBy(ctx context.Context, remissID string) (map[string]string, error) {
-	ds, err := a.Store.Decisions(ctx, remissID)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]string{}
-	for _, d := range ds {
-		switch {
-		case d.AssignmentID == "":
-		case d.Verdict == remiss.VerdictDelegation:
-			out[d.AssignmentID] = "Beslut på delegation"
-			if d.DelegationRef != "" {
-				out[d.AssignmentID] += " (" + d.DelegationRef + ")"
-			}
-		case d.Verdict.Final():
-			text := fmt.Sprintf("Beslut av %s %s, %s: %s.", d.Body, d.HeldOn, d.Paragraph, strings.ToLower(d.Verdict.Label()))
-			if d.Verdict == remiss.VerdictAndrat {
-				text += " Nämndens beslut: " + d.Wording
-			}
-			out[d.AssignmentID] = text
-		}
-	}
-	return out, nil
+	return CloseResult{AssignmentID: asg.ID, DeadlineAt: asg.DeadlineAt}, nil
 }

@@ -120,7 +120,7 @@ func (a *app) status(ctx context.Context, dnr string) error {
 	if r.SummaryID != "" {
 		doc, err := a.store.Document(ctx, r.SummaryID)
 		if err == nil {
-			fmt.Fprintf(a.w, "\nSammanställning: %s (SHA-256 %s)\n", doc.Filename, doc.SHA256)
+			fmt.Fprintf(a.w, "\nKommunstyrelsens tjänsteutlåtande: %s (SHA-256 %s)\n", doc.Filename, doc.SHA256)
 		}
 	}
 	return nil

@@ -18,6 +18,9 @@ func (w *assignment) check(action remiss.Action, req any, actor remiss.Actor) er
 	if err := remiss.MayAct(action, actor, w.in.Org); err != nil {
 		return refusal(err)
 	}
+	if err := remiss.PossibleFor(action, w.kind()); err != nil {
+		return refusal(err)
+	}
 	return refusal(remiss.PossibleNow(action, w.state, w.closing || w.withdrawing))
 }
 

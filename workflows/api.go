@@ -51,7 +51,7 @@ const (
 // the same Dnr is rejected.
 func RemissWorkflowID(remissID string) string { return "remiss:" + remissID }
 
-// DecisionWorkflowID names the workflow of a sammanställning's decision
+// DecisionWorkflowID names the workflow of KS's statement's decision
 // path.
 func DecisionWorkflowID(remissID string) string { return "path:" + remissID }
 
@@ -69,7 +69,7 @@ type RemissInput struct {
 	EscalateAfter string   // after the deadline, e.g. "3d"
 	Grace         string   // after the last deadline, the round closes
 	Coordinator   remiss.Actor
-	Path          []string `json:",omitempty"` // the sammanställning's decision path; empty: remiss.DefaultPath
+	Path          []string `json:",omitempty"` // KS's statement's decision path; empty: remiss.DefaultPath
 	// ExtensionLimit is the end of the last day anstånd may reach
 	// (remiss.ExtensionLimit of the svarsdatum); zero in a round launched
 	// before it was set: a year past the svarsdatum.
@@ -90,6 +90,10 @@ type AssignmentInput struct {
 	// ExtensionLimit is the round's: the end of the last day anstånd may
 	// reach (zero: a year past DeadlineAt).
 	ExtensionLimit time.Time `json:",omitzero"`
+	// Statement: this is kommunstyrelsen's own tjänsteutlåtande on the
+	// round's answers, drafted when the round closed. It is written,
+	// returned and approved like an answer, on no timers.
+	Statement bool `json:",omitempty"`
 }
 
 // AssignmentResult is what the round learns when an assignment ends.
@@ -152,7 +156,7 @@ type MinutesRequest struct {
 	NextMeeting string         `validate:"omitempty,max=200,id"`
 }
 
-// StepRequest records a decision at a step of the sammanställning's path.
+// StepRequest records a decision at a step of KS's statement's path.
 type StepRequest struct {
 	Actor      remiss.Actor   `validate:"required"`
 	DecisionID string         `validate:"required,max=200,id"`
@@ -160,7 +164,7 @@ type StepRequest struct {
 	Verdict    remiss.Verdict `validate:"required,oneof=godkanner tillstyrker avstyrker aterremiss beslut"`
 }
 
-// PathInput starts a sammanställning's decision path.
+// PathInput starts KS's statement's decision path.
 type PathInput struct {
 	RemissID    string
 	SummaryID   string
@@ -245,5 +249,9 @@ type RemissStatus struct {
 	CloseAt      time.Time
 	Done         int
 	Results      []AssignmentResult // finished assignments, in launch order
-	SummaryID    string
+	// StatementID is the assignment of kommunstyrelsen's own
+	// tjänsteutlåtande, drafted when the round closed; SummaryID its
+	// sealed document once approved.
+	StatementID string `json:",omitempty"`
+	SummaryID   string
 }

@@ -71,8 +71,9 @@ func AssignmentWorkflow(ctx workflow.Context, in AssignmentInput) (AssignmentRes
 	if err := w.setup(ctx); err != nil {
 		return AssignmentResult{}, err
 	}
-	if in.Route == remiss.RouteDelegation {
-		// On delegation, as the round says: nothing to plan.
+	if in.Route == remiss.RouteDelegation || in.Statement {
+		// On delegation, as the round says, or KS's own statement, which
+		// its signatory approves: nothing to plan.
 		w.route = remiss.RouteDelegation
 	} else if err := w.locked(ctx, func() error {
 		// Retried until the database answers; a plan that fails for good
@@ -249,6 +250,14 @@ func (w *assignment) handle(ctx workflow.Context, check func() error, act func()
 		return nil
 	})
 	return w.status(), err
+}
+
+// kind is what the assignment produces.
+func (w *assignment) kind() remiss.AssignmentKind {
+	if w.in.Statement {
+		return remiss.KindStatement
+	}
+	return remiss.KindAnswer
 }
 
 func (w *assignment) status() AssignmentStatus {

@@ -395,6 +395,7 @@ func TestClosingFreesTheMeeting(t *testing.T) {
 			t.Error("no meeting planned")
 		}
 	}, day)
+	h.writeStatement(deadlineAt.Add(7*day).Sub(start)+time.Hour, false)
 	h.env.ExecuteWorkflow(RemissWorkflow, h.remissInput("farsta"))
 	if err := h.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)

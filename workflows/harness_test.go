@@ -82,7 +82,14 @@ func (h *harness) assignmentInput(org string) AssignmentInput {
 // at sends an update to workflowID after d of simulated time. An empty
 // workflowID means the workflow under test.
 func (h *harness) at(d time.Duration, workflowID, updateID, name string, arg any) {
+	h.atLazy(d, workflowID, updateID, name, func() any { return arg })
+}
+
+// atLazy is at with an argument made when the update is sent: for what
+// exists only by then (KS's statement, from the close of the round).
+func (h *harness) atLazy(d time.Duration, workflowID, updateID, name string, argFn func() any) {
 	h.env.RegisterDelayedCallback(func() {
+		arg := argFn()
 		cb := &testsuite.TestUpdateCallback{
 			OnAccept: func() { h.accepted[updateID] = true },
 			OnReject: func(err error) { h.rejected[updateID] = err.Error() },
@@ -100,6 +107,39 @@ func (h *harness) at(d time.Duration, workflowID, updateID, name string, arg any
 			h.rejected[updateID] = err.Error()
 		}
 	}, d)
+}
+
+// writeStatement has KS's staff write kommunstyrelsen's own statement on
+// the round from d on (the round must have closed by then): its registrator
+// assigns it, its handläggare submits a text (returnOnce: the signatory
+// sends it back once with a comment, and it is submitted again), and its
+// signatory approves it. The update IDs begin with "ks-".
+func (h *harness) writeStatement(d time.Duration, returnOnce bool) {
+	id := AssignmentWorkflowID(h.remissID, remiss.KS)
+	h.at(d, id, "ks-assign", UpdateAssign, AssignRequest{Actor: actor(remiss.KS, remiss.RoleRegistrar), Officer: "ks.handlaggare"})
+	text := func(opinions string) func() any {
+		return func() any {
+			return h.version(remiss.KS, func(r *remiss.Response) {
+				r.Position, r.Opinions = "", opinions
+				r.Proposals = []string{"Kommunstyrelsen antar strategin.", "Remissvaren läggs till handlingarna."}
+			})
+		}
+	}
+	first, final := text("Stadsledningskontoret tillstyrker."), text("Stadsledningskontoret tillstyrker, med remissinstansernas synpunkter.")
+	d += time.Hour
+	h.atLazy(d, id, "ks-submit", UpdateSubmit, first)
+	if returnOnce {
+		h.atLazy(d+time.Hour, id, "ks-return", UpdateReturn, func() any {
+			return NoteRequest{Actor: actor(remiss.KS, remiss.RoleSignatory),
+				NoteID: h.note(remiss.KS, "return", "Skriv ut vad kontoret tycker om remissinstansernas synpunkter.", actor(remiss.KS, remiss.RoleSignatory))}
+		})
+		d += 2 * time.Hour
+		h.atLazy(d, id, "ks-submit-2", UpdateSubmit, final)
+		first = final
+	}
+	h.atLazy(d+time.Hour, id, "ks-approve", UpdateApprove, func() any {
+		return ApproveRequest{Actor: actor(remiss.KS, remiss.RoleSignatory), SHA256: first().(VersionRequest).SHA256}
+	})
 }
 
 // version stores a response version for org and returns the submit request.

@@ -22,6 +22,9 @@ func (w *assignment) reminderBase() time.Time {
 // owing reports whether reminders go out: an answer is still owed, or a
 // postponed ärende waits for a later meeting.
 func (w *assignment) owing() bool {
+	if w.in.Statement {
+		return false // KS's own statement: no one to remind but itself
+	}
 	return w.state.Open() || (w.state == remiss.StateOnAgenda && w.postponed)
 }
 

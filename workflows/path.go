@@ -60,7 +60,7 @@ func (p *path) check(r StepRequest) error {
 		return conflict("beslutsgången är avslutad")
 	}
 	if r.Step != p.in.Path[p.step] {
-		return conflict(fmt.Sprintf("sammanställningen ligger hos %s", remiss.StepName(p.in.Path[p.step])))
+		return conflict(fmt.Sprintf("tjänsteutlåtandet ligger hos %s", remiss.StepName(p.in.Path[p.step])))
 	}
 	final := p.step == len(p.in.Path)-1
 	if !slices.Contains(remiss.StepVerdicts(r.Step, final), r.Verdict) {

@@ -21,9 +21,12 @@ type round struct {
 	closedBy   remiss.Actor
 	withdrawBy *remiss.Actor
 	grace      time.Duration
-	summaryID  string
-	changes    int
-	retries    retrySignals
+	summaryID  string // kommunstyrelsen's statement, once sealed
+	// statementID is the assignment of kommunstyrelsen's own statement,
+	// from the close of the round.
+	statementID string
+	changes     int
+	retries     retrySignals
 }
 
 // RemissWorkflow runs one round: it sends the remiss, starts one
@@ -204,21 +207,39 @@ func (r *round) awaitEnd(ctx workflow.Context, n int) error {
 	return nil
 }
 
-// compile stores the sammanställning and starts its decision path.
+// compile closes the round: the answers are in, and kommunstyrelsen's own
+// tjänsteutlåtande on them is drafted. It is written, returned and approved
+// like an answer, by KS's staff, in an assignment of its own; once it is
+// sealed, its decision path starts.
 func (r *round) compile(ctx workflow.Context) error {
 	id := r.in.RemissID
-	var doc activities.DocumentResult
+	var closed activities.CloseResult
 	closedAt := workflow.Now(ctx)
 	if err := untilFixed(ctx, id+".closed", id, "", &r.retries, func() bool { return false }, func() error {
 		return workflow.ExecuteActivity(ctx, a.CloseRound, activities.RoundInput{
 			EventKey: id + ".closed", RemissID: id, At: closedAt, Actor: r.closedBy, Reason: r.closing,
-		}).Get(ctx, &doc)
+		}).Get(ctx, &closed)
 	}); err != nil {
 		return err
 	}
-	r.state, r.summaryID = remiss.RemissClosed, doc.DocumentID
-	// The sammanställning travels its own decision path, for weeks: a
-	// workflow of its own that outlives the round's.
+	r.state, r.statementID = remiss.RemissClosed, closed.AssignmentID
+	r.changes++
+	sctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:            AssignmentWorkflowID(id, remiss.KS),
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_TERMINATE,
+	})
+	var res AssignmentResult
+	if err := workflow.ExecuteChildWorkflow(sctx, AssignmentWorkflow, AssignmentInput{
+		RemissID: id, Org: remiss.KS, DeadlineAt: closed.DeadlineAt, RoundWorkflow: workflow.GetInfo(ctx).WorkflowExecution.ID,
+		Route: remiss.RouteDelegation, Statement: true,
+	}).Get(ctx, &res); err != nil {
+		return err
+	}
+	r.summaryID = res.DocumentID
+	r.changes++
+	// The statement travels its own decision path, for weeks: a workflow
+	// of its own that outlives the round's.
 	path := r.in.Path
 	if len(path) == 0 {
 		path = remiss.DefaultPath
@@ -229,7 +250,7 @@ func (r *round) compile(ctx workflow.Context) error {
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 	})
 	f := workflow.ExecuteChildWorkflow(cctx, DecisionWorkflow, PathInput{
-		RemissID: id, SummaryID: doc.DocumentID, Path: path, Coordinator: r.in.Coordinator,
+		RemissID: id, SummaryID: res.DocumentID, Path: path, Coordinator: r.in.Coordinator,
 	})
 	return f.GetChildWorkflowExecution().Get(ctx, nil)
 }
@@ -262,7 +283,7 @@ func (r *round) finish(ctx workflow.Context) (RemissStatus, error) {
 func (r *round) status() RemissStatus {
 	s := RemissStatus{
 		RemissID: r.in.RemissID, State: r.state, Closing: r.closing, CloseAt: r.closeAt(),
-		Done: r.done, SummaryID: r.summaryID,
+		Done: r.done, SummaryID: r.summaryID, StatementID: r.statementID,
 	}
 	if r.withdrawBy != nil {
 		s.Closing = "withdrawn"

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/remiss/remiss/activities"
 	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/sign"
@@ -181,14 +182,19 @@ func TestRoundWithAnswerDeclineReturnAndLateAnswer(t *testing.T) {
 	h.at(lateAt, id("alvsjo"), "submit-late", UpdateSubmit, late)
 	h.at(lateAt+time.Hour, id("alvsjo"), "approve-late", UpdateApprove, ApproveRequest{Actor: actor("alvsjo", remiss.RoleSignatory), SHA256: late.SHA256})
 
+	// The round closes with Älvsjö's answer; KS's statement follows.
+	h.writeStatement(lateAt+2*time.Hour, true)
 	h.env.ExecuteWorkflow(RemissWorkflow, h.remissInput(orgs...))
 	if err := h.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	h.mustAccept("draft", "submit-1", "return", "submit-2", "approve", "decline", "submit-late", "approve-late")
+	h.mustAccept("draft", "submit-1", "return", "submit-2", "approve", "decline", "submit-late", "approve-late",
+		"ks-assign", "ks-submit", "ks-return", "ks-submit-2", "ks-approve")
 	var st RemissStatus
 	h.env.GetWorkflowResult(&st)
-	if st.State != remiss.RemissClosed || st.Closing != "all-done" || st.SummaryID == "" {
+	statement := remiss.StatementAssignmentID(h.remissID)
+	if st.State != remiss.RemissClosed || st.Closing != "all-done" || st.StatementID != statement ||
+		st.SummaryID != activities.StatementDocumentID(statement) {
 		t.Fatalf("round status %+v", st)
 	}
 	if got := h.env.Now(); got.After(deadlineAt.Add(7 * day)) {
@@ -218,8 +224,18 @@ func TestRoundWithAnswerDeclineReturnAndLateAnswer(t *testing.T) {
 			t.Errorf("document %s is not a PDF", d.ID)
 		}
 	}
-	if kinds["statement"] != 2 || kinds["summary"] != 1 || kinds["missiv"] != 1 {
-		t.Errorf("documents %v, want 2 statements, 1 summary and the missiv", kinds)
+	if kinds["statement"] != 3 || kinds["missiv"] != 1 || len(kinds) != 2 {
+		t.Errorf("documents %v, want 3 statements (two answers and KS's own) and the missiv", kinds)
+	}
+	// KS's statement was written on the draft the close made, returned once
+	// and approved; it is the round's document for the decision path.
+	ks := h.assignment(remiss.KS)
+	if ks.Kind != remiss.KindStatement || ks.State != remiss.StateAnswered || ks.DocumentID != st.SummaryID {
+		t.Errorf("KS statement %+v", ks)
+	}
+	if len(h.notices("statement_drafted")) != 2 || len(h.notices("statement_approved")) != 2 {
+		t.Errorf("%d statement_drafted and %d statement_approved messages, want each to KS's registrator and the coordinator",
+			len(h.notices("statement_drafted")), len(h.notices("statement_approved")))
 	}
 	// Reminders stopped for those who had answered: only Älvsjö was open at
 	// the 3-day reminder and at the deadline.
@@ -244,6 +260,11 @@ func TestCloseBeforeEveryoneAnswered(t *testing.T) {
 	h.at(4*day, "", "close-by-officer", UpdateClose, RoundRequest{Actor: actor("sodermalm", remiss.RoleOfficer)})
 	h.at(5*day, "", "close", UpdateClose, RoundRequest{Actor: coord})
 	h.at(5*day, "", "close-again", UpdateClose, RoundRequest{Actor: coord})
+	// KS declines nothing and asks itself for no anstånd: its statement is
+	// written and approved.
+	h.at(6*day, AssignmentWorkflowID(h.remissID, remiss.KS), "ks-decline", UpdateDecline,
+		NoteRequest{Actor: actor(remiss.KS, remiss.RoleSignatory), NoteID: "x"})
+	h.writeStatement(6*day, false)
 	h.env.ExecuteWorkflow(RemissWorkflow, h.remissInput(orgs...))
 	if err := h.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
@@ -251,6 +272,8 @@ func TestCloseBeforeEveryoneAnswered(t *testing.T) {
 	h.mustAccept("assign", "submit", "approve", "close")
 	h.mustReject("close-by-officer", "remissamordnaren")
 	h.mustReject("close-again", "")
+	h.mustReject("ks-decline", "kommunstyrelsens eget tjänsteutlåtande")
+	h.mustAccept("ks-assign", "ks-submit", "ks-approve")
 	if s := h.assignment("sodermalm").State; s != remiss.StateMissed {
 		t.Errorf("södermalm %s, want missed", s)
 	}
@@ -261,8 +284,8 @@ func TestCloseBeforeEveryoneAnswered(t *testing.T) {
 	if r.State != remiss.RemissClosed || r.SummaryID == "" || r.ClosedAt == nil || !r.ClosedAt.Equal(start.Add(5*day)) {
 		t.Errorf("remiss %+v", r)
 	}
-	if n, c := len(h.notices("round_closed")), len(h.notices("summary_ready")); n != 2 || c != 1 {
-		t.Errorf("%d round_closed and %d summary_ready messages, want one per recipient and one to the coordinator", n, c)
+	if n, c := len(h.notices("round_closed")), len(h.notices("statement_drafted")); n != 2 || c != 2 {
+		t.Errorf("%d round_closed and %d statement_drafted messages, want one per recipient and one each to KS's registrator and the coordinator", n, c)
 	}
 	if len(h.notices("reminder")) != 0 {
 		t.Errorf("reminders sent after the round closed: %d", len(h.notices("reminder")))
@@ -271,14 +294,20 @@ func TestCloseBeforeEveryoneAnswered(t *testing.T) {
 
 func TestRoundClosesAtDeadlinePlusGrace(t *testing.T) {
 	h := newHarness(t, "KS 2026/100-6", "farsta", "skarpnack")
+	closeAt := deadlineAt.Add(7 * day)
+	h.writeStatement(closeAt.Sub(start)+time.Hour, false)
 	h.env.ExecuteWorkflow(RemissWorkflow, h.remissInput("farsta", "skarpnack"))
 	if err := h.env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
 	var st RemissStatus
 	h.env.GetWorkflowResult(&st)
-	if st.Closing != "deadline" || !h.env.Now().Equal(deadlineAt.Add(7*day)) {
-		t.Errorf("closed %q at %v, want deadline+grace %v", st.Closing, h.env.Now(), deadlineAt.Add(7*day))
+	r, err := h.store.Remiss(context.Background(), h.remissID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Closing != "deadline" || r.ClosedAt == nil || !r.ClosedAt.Equal(closeAt) {
+		t.Errorf("closed %q at %v, want deadline+grace %v", st.Closing, r.ClosedAt, closeAt)
 	}
 	if n := len(h.notices("escalation")); n != 2 {
 		t.Errorf("escalations %d, want 2", n)

@@ -1,5 +1,5 @@
 // Package pdf draws the documents of a round: the tjänsteutlåtande a nämnd
-// answers with (statement.go), the sammanställning KS compiles (summary.go),
+// answers with and KS's own on the answers (statement.go),
 // the missiv that goes out with a remiss (missiv.go) and the protokollsutdrag
 // of a decision (minutes.go). This file holds what they share: the page,
 // its running header and footer, and the facts at the top of the first

@@ -132,29 +132,53 @@ func TestStatementKeepsSwedishTextAndEmbedsFonts(t *testing.T) {
 	}
 }
 
-func TestSummaryListsEveryOutcome(t *testing.T) {
-	b, err := pdf.Summary(pdf.SummaryData{
-		Dnr: "KS 2016/171-908", Title: "Strategi för Stockholm som smart och uppkopplad stad",
-		Date: time.Date(2016, 10, 10, 9, 0, 0, 0, time.UTC), Deadline: "2016-09-30",
-		Entries: []pdf.SummaryEntry{
-			{Org: "Farsta stadsdelsnämnd", Outcome: "Besvarad", Date: "2016-09-20", Summary: "Farsta tillstyrker.", Decision: "Beslut på delegation"},
-			{Org: "Skärholmens stadsdelsnämnd", Outcome: "Besvarad", Late: true, Date: "2016-10-02", Summary: "Sent svar."},
-			{Org: "Spånga-Tensta stadsdelsnämnd", Outcome: "Avstår från att yttra sig", Summary: "Nämnden avstår från att yttra sig."},
-			{Org: "Älvsjö stadsdelsnämnd", Outcome: "Ej besvarad"},
+// ksCase is a round of four recipients, one of each outcome, as
+// kommunstyrelsen's own tjänsteutlåtande sees it.
+func ksCase() (pdf.KSCase, remiss.Response) {
+	c := pdf.KSCase{Dnr: "KS 2016/171-908", Title: "Strategi för Stockholm som smart och uppkopplad stad",
+		Org: remiss.Org{Code: remiss.KS, Name: "Kommunstyrelsen", Kind: remiss.KindKS, Forvaltning: "Stadsledningskontoret"},
+		Answers: []pdf.AnswerRow{
+			{Org: "Farsta stadsdelsnämnd", Position: "Tillstyrker", Date: "2016-09-20"},
+			{Org: "Skärholmens stadsdelsnämnd", Position: "Avstyrker", Date: "2016-10-02", Note: "Anstånd till 2016-10-10. Inkom efter svarsdatum"},
+			{Org: "Spånga-Tensta stadsdelsnämnd", Position: "Avstår"},
+			{Org: "Älvsjö stadsdelsnämnd", Position: "Har inte svarat"},
 		},
-		Answered: 2, Declined: 1, Missed: 1, LateCount: 1,
-		Signatory: pdf.Signatory{Name: "Remissamordnare", Title: "Stadsledningskontoret"},
-	})
+		Received: []string{"Farsta stadsdelsnämnd, tjänsteutlåtande, Dnr 1.5.1-135-2016. Beslut på delegation (D 4.2).",
+			"Skärholmens stadsdelsnämnd, tjänsteutlåtande. Beslut av Skärholmens stadsdelsnämnd 2016-09-29, § 7: bifall."},
+	}
+	r := remiss.Response{Proposals: []string{"Kommunstyrelsen antar strategin.", "Stadsdirektören ges i uppdrag att genomföra den."},
+		Summary: "Två av fyra remissinstanser har svarat.", Background: "Stadsledningskontoret har tagit fram en strategi.",
+		Preparation: "Farsta stadsdelsnämnd: tillstyrker.\n\nSkärholmens stadsdelsnämnd: avstyrker.",
+		Opinions:    "Stadsledningskontoret delar Farstas bedömning.",
+		Signatories: []remiss.Signatory{{Name: "Anna Stadsdirektör", Title: "Stadsdirektör"}}, OfficerName: "Per Handläggare"}
+	return c, r
+}
+
+func TestKSStatementHasTheShapeOfSeed001(t *testing.T) {
+	c, r := ksCase()
+	b, err := pdf.Statement(pdf.KSStatementOf(c, r, time.Date(2016, 10, 20, 9, 0, 0, 0, time.UTC)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.Join(strings.Fields(run(t, "pdftotext", "-enc", "UTF-8", write(t, "summary.pdf", b), "-")), " ")
-	for _, want := range []string{"Sammanställning av remissvar", "2 har besvarat remissen, 1 avstår från att yttra sig och 1 har inte svarat",
-		"Skärholmens stadsdelsnämnd Besvarad, 2016-10-02. Inkom efter svarsdatum", "Älvsjö stadsdelsnämnd Ej besvarad",
-		"Farsta stadsdelsnämnd Besvarad, 2016-09-20 Beslut på delegation Farsta tillstyrker."} {
-		if !strings.Contains(text, want) {
-			t.Errorf("summary lacks %q\n%s", want, text)
+	text := strings.Join(strings.Fields(run(t, "pdftotext", "-enc", "UTF-8", write(t, "ks.pdf", b), "-")), " ")
+	order := []string{"TJÄNSTEUTLÅTANDE", "Stadsledningskontoret", "Diarienummer", "KS 2016/171-908", "Till Kommunstyrelsen",
+		"Förslag till beslut", "1. Kommunstyrelsen antar strategin.", "Anna Stadsdirektör", "Sammanfattning", "Ärendet", "Beredning",
+		"Remissinstanserna Ställningstagande Inkom", "Farsta stadsdelsnämnd Tillstyrker 2016-09-20",
+		"Skärholmens stadsdelsnämnd Avstyrker Anstånd till 2016-10-10. Inkom efter svarsdatum 2016-10-02",
+		"Spånga-Tensta stadsdelsnämnd Avstår", "Älvsjö stadsdelsnämnd Har inte svarat",
+		"Stadsledningskontorets synpunkter", "Stadsledningskontoret delar", "Bilagor",
+		"1. Farsta stadsdelsnämnd, tjänsteutlåtande, Dnr 1.5.1-135-2016. Beslut på delegation (D 4.2).",
+		"2. Skärholmens stadsdelsnämnd, tjänsteutlåtande. Beslut av Skärholmens stadsdelsnämnd 2016-09-29, § 7: bifall."}
+	at := 0
+	for _, want := range order {
+		i := strings.Index(text[at:], want)
+		if i < 0 {
+			t.Fatalf("KS statement lacks %q after position %d\n%s", want, at, text)
 		}
+		at += i + len(want)
+	}
+	if strings.Contains(text, "Er referens") || strings.Contains(text, "Förvaltningens synpunkter") {
+		t.Errorf("KS statement refers to itself or speaks as a nämnd's förvaltning:\n%s", text)
 	}
 }
 

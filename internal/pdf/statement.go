@@ -30,6 +30,50 @@ type StatementData struct {
 	// Draft marks every page UTKAST: the statement as it would look, not
 	// sealed and not approved (a preview for the officer or the signatory).
 	Draft bool
+	// Answers is, in kommunstyrelsen's own tjänsteutlåtande on a round,
+	// the table of every recipient and where its answer stands, printed
+	// under the heading AnswersHeading; a recipient's statement has none.
+	Answers        []AnswerRow
+	AnswersHeading string
+}
+
+// AnswerRow is one recipient in kommunstyrelsen's table of the answers.
+type AnswerRow struct {
+	Org      string // "Hägersten-Liljeholmens stadsdelsnämnd"
+	Position string // "Tillstyrker", "Avstyrker", "Lämnar synpunkter", "Avstår", "Har inte svarat"
+	Date     string // when the answer came in, ÅÅÅÅ-MM-DD; "" when none came
+	Note     string // "Inkom efter svarsdatum", "Anstånd till 2026-05-31", …
+}
+
+// KSCase is a round as kommunstyrelsen's own tjänsteutlåtande sees it.
+type KSCase struct {
+	Dnr      string
+	Title    string
+	Org      remiss.Org  // kommunstyrelsen, with stadsledningskontoret as its förvaltning
+	Answers  []AnswerRow // every recipient
+	Received []string    // the bilagor: each received remissvar, by name, Dnr and decision
+}
+
+// KSStatementOf lays out kommunstyrelsen's own tjänsteutlåtande on the
+// answers to its remiss, in the shape of seed 001: förslag till beslut,
+// Ärendet, Beredning with the table of the answers, the office's own
+// synpunkter, and the received remissvar as its bilagor.
+func KSStatementOf(c KSCase, r remiss.Response, date time.Time) StatementData {
+	office := c.Org.Forvaltning
+	if office == "" {
+		office = "Stadsledningskontoret"
+	}
+	s := StatementOf(Case{Dnr: c.Dnr, Title: c.Title, OwnDnr: c.Dnr}, c.Org, r, date)
+	s.Reference, s.Subtitle = "", "Remissvaren och förslag till beslut"
+	s.Sections = []Section{
+		{Heading: "Sammanfattning", Body: r.Summary},
+		{Heading: "Ärendet", Body: r.Background},
+		{Heading: "Beredning", Body: r.Preparation},
+		{Heading: office + "s synpunkter", Body: r.Opinions},
+	}
+	s.Answers, s.AnswersHeading = c.Answers, "Remissinstanserna"
+	s.Attachments = append(append([]string(nil), c.Received...), r.Attachments...)
+	return s
 }
 
 // Case is the ärende a statement answers: kommunstyrelsens remiss, the
@@ -107,10 +151,14 @@ func Statement(s StatementData) ([]byte, error) {
 	d.signatories(s.Signatories)
 	d.approval(s.Approved)
 	for _, sec := range s.Sections {
-		if strings.TrimSpace(sec.Body) == "" {
+		table := sec.Heading == "Beredning" && len(s.Answers) > 0
+		if strings.TrimSpace(sec.Body) == "" && !table {
 			continue
 		}
 		d.heading(sec.Heading)
+		if table {
+			d.answers(s.AnswersHeading, s.Answers)
+		}
 		d.paragraphs(sec.Body)
 	}
 	if len(s.Attachments) > 0 {
@@ -118,4 +166,46 @@ func Statement(s StatementData) ([]byte, error) {
 		d.numbered(s.Attachments)
 	}
 	return d.bytes()
+}
+
+// answers prints kommunstyrelsen's table of the answers: each recipient,
+// where its answer stands, and when it came in, with a note (late, anstånd)
+// under the stand.
+func (d *doc) answers(caption string, rows []AnswerRow) {
+	w := d.width()
+	cols := [3]float64{w * 0.50, w * 0.32, w * 0.18}
+	head := [3]string{caption, "Ställningstagande", "Inkom"}
+	row := func(cells [3]string, bold bool) {
+		style := ""
+		if bold {
+			style = "B"
+		}
+		d.sansFont(style, factsSize)
+		lines := 1
+		for i, c := range cells {
+			lines = max(lines, len(d.f.SplitText(c, cols[i]-2)))
+		}
+		h := float64(lines) * 4.8
+		d.ensure(h + 1.5)
+		y, x := d.f.GetY(), marginLeft
+		for i, c := range cells {
+			d.f.SetXY(x, y)
+			d.f.MultiCell(cols[i]-2, 4.8, c, "", "L", false)
+			x += cols[i]
+		}
+		d.f.SetXY(marginLeft, y+h+0.6)
+		d.f.SetDrawColor(190, 190, 190)
+		d.f.Line(marginLeft, d.f.GetY(), marginLeft+w, d.f.GetY())
+		d.f.SetDrawColor(0, 0, 0)
+		d.f.Ln(1)
+	}
+	row(head, true)
+	for _, r := range rows {
+		stand := r.Position
+		if r.Note != "" {
+			stand += "\n" + r.Note
+		}
+		row([3]string{r.Org, stand, r.Date}, false)
+	}
+	d.f.Ln(3)
 }

@@ -179,11 +179,9 @@ func TestDocumentsAreForPeople(t *testing.T) {
 	approved.Approved = pdf.Approval{Name: "Lars Wennberg", Title: "tf stadsdelsdirektör", Date: approved.Date}
 	docs := map[string]func() ([]byte, error){
 		"statement": func() ([]byte, error) { return pdf.Statement(approved) },
-		"summary": func() ([]byte, error) {
-			return pdf.Summary(pdf.SummaryData{Dnr: "KS 2016/171-908", Title: "Strategi", Date: approved.Date, Deadline: "2016-09-30",
-				Entries: []pdf.SummaryEntry{{Org: "Farsta stadsdelsnämnd", Outcome: "Besvarad", Date: "2016-09-20", Summary: "Farsta tillstyrker.",
-					Decision: "Beslut av Farsta stadsdelsnämnd 2016-09-15, § 7: bifall till förslaget."}},
-				Answered: 1, Closed: "Samtliga remissinstanser har svarat.", Signatory: pdf.Signatory{Name: "Anna Samordnare", Title: "Remissamordnare"}})
+		"ks-statement": func() ([]byte, error) {
+			c, r := ksCase()
+			return pdf.Statement(pdf.KSStatementOf(c, r, approved.Date))
 		},
 		"missiv": func() ([]byte, error) {
 			return pdf.Missiv(pdf.MissivData{Dnr: "KS 2016/171-908", Title: "Strategi", Date: approved.Date, Deadline: "2016-09-30",

@@ -125,7 +125,7 @@ type Minutes struct {
 	Reservations string   `json:"reservations,omitempty" validate:"max=5000,nocontrolml"`
 }
 
-// StepDecision is a decision recorded at one step of the sammanställning's
+// StepDecision is a decision recorded at one step of KS's statement's
 // path.
 type StepDecision struct {
 	// MeetingDate is when the body met, or the office approved; empty

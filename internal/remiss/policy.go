@@ -37,7 +37,7 @@ const (
 	ActClose          Action = "close"
 	ActWithdraw       Action = "withdraw"
 	ActUploadUnderlag Action = "upload-underlag"
-	ActDecideStep     Action = "decide-step" // a step of the sammanställning's decision path
+	ActDecideStep     Action = "decide-step" // a step of KS's statement's decision path
 
 	// On an organisation.
 	ActEditCalendar Action = "edit-calendar" // meetings and the default route
@@ -178,6 +178,20 @@ func PossibleIn(action Action, state AssignmentState) error {
 			return Refuse(KindConflict, "%s", r.notNow)
 		}
 		return Refuse(KindConflict, "%s (%s)", msgWrongState, state.Label())
+	}
+	return nil
+}
+
+// statementActions are what kommunstyrelsen's own tjänsteutlåtande takes:
+// it is written and approved like an answer, but KS does not decline to
+// state its own view, ask itself for anstånd, remind itself or take it to
+// a meeting of its own here (its decision path does that).
+var statementActions = map[Action]bool{ActAssign: true, ActSaveDraft: true, ActSubmit: true, ActReturn: true, ActApprove: true}
+
+// PossibleFor reports whether an assignment of kind takes action at all.
+func PossibleFor(action Action, kind AssignmentKind) error {
+	if kind == KindStatement && !statementActions[action] {
+		return Refuse(KindConflict, "kommunstyrelsens eget tjänsteutlåtande skrivs och godkänns; det kan inte avstås, få anstånd eller tas till ett sammanträde här")
 	}
 	return nil
 }

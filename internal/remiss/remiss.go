@@ -133,7 +133,7 @@ type RemissState string
 
 const (
 	RemissOpen      RemissState = "open"
-	RemissClosed    RemissState = "closed" // sammanställning stored
+	RemissClosed    RemissState = "closed" // answers closed; KS's statement drafted
 	RemissWithdrawn RemissState = "withdrawn"
 )
 
@@ -147,16 +147,44 @@ type Signatory struct {
 // Response is the structured content of a tjänsteutlåtande answering a
 // remiss, with the sections of the seeds.
 type Response struct {
-	Proposals    []string    `json:"proposals" yaml:"proposals" validate:"required,min=1,max=20,dive,required,max=2000,nocontrolml"` // Förslag till beslut, numbered
-	Summary      string      `json:"summary" yaml:"summary" validate:"required,max=5000,nocontrolml"`                                // Sammanfattning
-	Background   string      `json:"background,omitempty" yaml:"background" validate:"max=20000,nocontrolml"`                        // Bakgrund / Ärendet
-	Preparation  string      `json:"preparation,omitempty" yaml:"preparation" validate:"max=5000,nocontrolml"`                       // Ärendets beredning
-	Opinions     string      `json:"opinions" yaml:"opinions" validate:"required,max=50000,nocontrolml"`                             // Förvaltningens synpunkter och bedömning
-	Signatories  []Signatory `json:"signatories" yaml:"signatories" validate:"required,min=1,max=6,dive"`                            // names and titles in the page
-	Attachments  []string    `json:"attachments,omitempty" yaml:"attachments" validate:"max=20,dive,required,max=200,nocontrol"`     // Bilagor
-	OfficerName  string      `json:"officerName" yaml:"officerName" validate:"required,max=100,nocontrol"`                           // Handläggare
-	OfficerPhone string      `json:"officerPhone,omitempty" yaml:"officerPhone" validate:"max=40,nocontrol"`                         // Telefon
-	OfficerEmail string      `json:"officerEmail,omitempty" yaml:"officerEmail" validate:"omitempty,max=200,email"`                  // E-post
+	Proposals   []string `json:"proposals" yaml:"proposals" validate:"required,min=1,max=20,dive,required,max=2000,nocontrolml"` // Förslag till beslut, numbered
+	Summary     string   `json:"summary" yaml:"summary" validate:"required,max=5000,nocontrolml"`                                // Sammanfattning
+	Background  string   `json:"background,omitempty" yaml:"background" validate:"max=20000,nocontrolml"`                        // Bakgrund / Ärendet
+	Preparation string   `json:"preparation,omitempty" yaml:"preparation" validate:"max=5000,nocontrolml"`                       // Ärendets beredning
+	Opinions    string   `json:"opinions" yaml:"opinions" validate:"required,max=50000,nocontrolml"`                             // Förvaltningens synpunkter och bedömning
+	// Position is where the answer stands on the proposal, for
+	// kommunstyrelsen's table of the answers: tillstyrker, avstyrker or
+	// synpunkter (the default: comments without a position).
+	Position     Position    `json:"position,omitempty" yaml:"position" validate:"omitempty,oneof=tillstyrker avstyrker synpunkter"`
+	Signatories  []Signatory `json:"signatories" yaml:"signatories" validate:"required,min=1,max=6,dive"`                        // names and titles in the page
+	Attachments  []string    `json:"attachments,omitempty" yaml:"attachments" validate:"max=20,dive,required,max=200,nocontrol"` // Bilagor
+	OfficerName  string      `json:"officerName" yaml:"officerName" validate:"required,max=100,nocontrol"`                       // Handläggare
+	OfficerPhone string      `json:"officerPhone,omitempty" yaml:"officerPhone" validate:"max=40,nocontrol"`                     // Telefon
+	OfficerEmail string      `json:"officerEmail,omitempty" yaml:"officerEmail" validate:"omitempty,max=200,email"`              // E-post
+}
+
+// Position is an answer's stand on the proposal.
+type Position string
+
+const (
+	PositionFor      Position = "tillstyrker"
+	PositionAgainst  Position = "avstyrker"
+	PositionComments Position = "synpunkter"
+)
+
+// Positions are the stands an answer may take, in the order forms list them.
+var Positions = []Position{PositionFor, PositionAgainst, PositionComments}
+
+// Label is the stand in kommunstyrelsen's table: "Tillstyrker",
+// "Avstyrker", "Lämnar synpunkter" (also for an answer that named none).
+func (p Position) Label() string {
+	switch p {
+	case PositionFor:
+		return "Tillstyrker"
+	case PositionAgainst:
+		return "Avstyrker"
+	}
+	return "Lämnar synpunkter"
 }
 
 // Hash is the SHA-256 of the response's canonical JSON: the workflow holds it
@@ -183,7 +211,7 @@ type Launch struct {
 	// Digest gives the Coordinator one message a day listing who has not
 	// answered, instead of one message per escalation or decline.
 	Digest bool `json:"digest,omitempty" yaml:"digest"`
-	// Path is the sammanställning's decision path (step codes); empty means
+	// Path is KS's statement's decision path (step codes); empty means
 	// DefaultPath.
 	Path []string `json:"path,omitempty" yaml:"path" validate:"omitempty,max=4,path"`
 }
@@ -281,6 +309,21 @@ func RemissID(dnr string) string {
 
 // AssignmentID is the stable ID of one recipient's assignment in a round.
 func AssignmentID(remissID, org string) string { return remissID + "." + org }
+
+// StatementAssignmentID is the assignment of kommunstyrelsen's own
+// tjänsteutlåtande in a round: written by stadsledningskontoret once the
+// round closes, and handled like an answer. KS is never a recipient of its
+// own remiss, so the ID is free.
+func StatementAssignmentID(remissID string) string { return AssignmentID(remissID, KS) }
+
+// AssignmentKind says what an assignment produces: a recipient's answer,
+// or kommunstyrelsen's own tjänsteutlåtande on the answers.
+type AssignmentKind string
+
+const (
+	KindAnswer    AssignmentKind = "answer"
+	KindStatement AssignmentKind = "statement"
+)
 
 // ParseDays reads an offset such as "14d" (days).
 func ParseDays(s string) (time.Duration, error) {

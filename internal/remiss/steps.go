@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// StepKind is the kind of body a step of the sammanställning's decision
+// StepKind is the kind of body a step of KS's statement's decision
 // path is: what it does with the ärende and whether it meets.
 type StepKind string
 
@@ -45,7 +45,7 @@ var StepKinds = []StepKindRule{
 		Final: []Verdict{VerdictBeslut, VerdictAterremiss}},
 }
 
-// Step is one body in the sammanställning's decision path.
+// Step is one body in KS's statement's decision path.
 type Step struct {
 	Code string
 	Name string
@@ -60,7 +60,7 @@ var Steps = []Step{
 	{"kf", "Kommunfullmäktige", StepBody},
 }
 
-// DefaultPath is the sammanställning's path unless a round names another.
+// DefaultPath is KS's statement's path unless a round names another.
 var DefaultPath = []string{"slk", "borgarradsberedningen", "ks"}
 
 func stepOf(code string) (Step, bool) {

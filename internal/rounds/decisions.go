@@ -238,7 +238,7 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 		return st, err
 	}
 	if r.SummaryID == "" {
-		return st, remiss.Refuse(remiss.KindConflict, "remissomgången är inte avslutad; beslutsgången börjar när sammanställningen finns")
+		return st, remiss.Refuse(remiss.KindConflict, "remissomgången är inte avslutad; beslutsgången börjar när kommunstyrelsens tjänsteutlåtande är godkänt")
 	}
 	sd.Wording = strings.TrimSpace(sd.Wording)
 	held, err := checkStepInput(step, sd)
@@ -267,7 +267,7 @@ func (s *Service) RecordStepDecision(ctx context.Context, actor remiss.Actor, re
 		return st, remiss.Refuse(remiss.KindConflict, "beslutsgången är avslutad")
 	}
 	if r.Step >= len(r.Path) || r.Path[r.Step] != step {
-		return st, remiss.Refuse(remiss.KindConflict, "sammanställningen ligger inte hos %s", remiss.StepName(step))
+		return st, remiss.Refuse(remiss.KindConflict, "tjänsteutlåtandet ligger inte hos %s", remiss.StepName(step))
 	}
 	if !slices.Contains(remiss.StepVerdicts(step, r.Step == len(r.Path)-1), sd.Verdict) {
 		return st, remiss.InvalidField("decision", "Beslutet kan inte fattas i det här steget")

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/remiss/remiss/internal/compose"
 	"github.com/remiss/remiss/internal/keeper"
 	"github.com/remiss/remiss/internal/pdf"
 	"github.com/remiss/remiss/internal/pdfupdate"
@@ -205,11 +206,10 @@ func (s *Service) draftable(ctx context.Context, actor remiss.Actor, assignmentI
 }
 
 func (s *Service) draftStatement(ctx context.Context, a store.Assignment, rm store.Remiss, org remiss.Org, c remiss.Response, at time.Time) ([]byte, error) {
-	meeting, err := s.Store.DecidingMeeting(ctx, a, a.Route, remiss.Today(at))
+	d, err := compose.Statement(ctx, s.Store, a, rm, org, c, at)
 	if err != nil {
 		return nil, err
 	}
-	d := pdf.StatementOf(pdf.Case{Dnr: rm.Dnr, Title: rm.Title, OwnDnr: a.OwnDnr, Meeting: meeting.Date}, org, c, at)
 	d.Draft = true
 	return pdf.Statement(d)
 }

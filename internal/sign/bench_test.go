@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/remiss/remiss/internal/pdf"
+	"github.com/remiss/remiss/internal/remiss"
 )
 
 func twoPageStatement() pdf.StatementData {
@@ -41,21 +42,27 @@ func BenchmarkRenderAndSign(b *testing.B) {
 	}
 }
 
-// BenchmarkSummary300 renders and seals a sammanställning of 300 answers.
-func BenchmarkSummary300(b *testing.B) {
+// BenchmarkKSStatement300 renders and seals kommunstyrelsen's
+// tjänsteutlåtande on a round of 300 answers.
+func BenchmarkKSStatement300(b *testing.B) {
 	p := newPKI(&testing.T{})
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	seal := p.seal(&testing.T{}, key, time.Now().Add(-time.Hour), time.Now().AddDate(1, 0, 0))
-	var entries []pdf.SummaryEntry
+	c := pdf.KSCase{Dnr: "KS 2016/171-908", Title: "Strategi",
+		Org: remiss.Org{Code: remiss.KS, Name: "Kommunstyrelsen", Kind: remiss.KindKS, Forvaltning: "Stadsledningskontoret"}}
+	var prep strings.Builder
 	for i := range 300 {
-		entries = append(entries, pdf.SummaryEntry{Org: fmt.Sprintf("Remissinstans %d", i), Outcome: "Besvarad", Date: "2016-09-20",
-			Summary:  strings.Repeat("Nämnden tillstyrker förslaget med de synpunkter som framförs i tjänsteutlåtandet. ", 4),
-			Decision: "Beslut på delegation"})
+		org := fmt.Sprintf("Remissinstans %d", i)
+		c.Answers = append(c.Answers, pdf.AnswerRow{Org: org, Position: "Tillstyrker", Date: "2016-09-20"})
+		c.Received = append(c.Received, org+", tjänsteutlåtande. Beslut på delegation.")
+		prep.WriteString(org + ": tillstyrker.\n\n" + strings.Repeat("Nämnden tillstyrker förslaget med de synpunkter som framförs i tjänsteutlåtandet. ", 4) + "\n\n")
 	}
-	data := pdf.SummaryData{Dnr: "KS 2016/171-908", Title: "Strategi", Date: time.Now(), Deadline: "2016-09-30", Entries: entries, Answered: 300}
+	r := remiss.Response{Proposals: []string{"Kommunstyrelsen antar strategin."}, Summary: "Trehundra svar.", Preparation: prep.String(),
+		Opinions: "Stadsledningskontoret tillstyrker.", Signatories: []remiss.Signatory{{Name: "Anna", Title: "Stadsdirektör"}}, OfficerName: "Anna"}
+	data := pdf.KSStatementOf(c, r, time.Now())
 	b.ReportAllocs()
 	for b.Loop() {
-		raw, err := pdf.Summary(data)
+		raw, err := pdf.Statement(data)
 		if err != nil {
 			b.Fatal(err)
 		}

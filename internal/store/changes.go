@@ -162,7 +162,7 @@ func applyAssignment(ctx context.Context, tx *sql.Tx, c Change) error {
 	}
 	where, args := `id=$1`, []any{c.AssignmentID}
 	if c.AllAssignmentsIn != nil {
-		where, args = `remiss_id=$1 AND state = ANY($2)`, []any{c.RemissID, pq.Array(c.AllAssignmentsIn)}
+		where, args = `remiss_id=$1 AND kind='answer' AND state = ANY($2)`, []any{c.RemissID, pq.Array(c.AllAssignmentsIn)}
 	}
 	return patchAssignment(ctx, tx, p, where, args)
 }

@@ -124,7 +124,7 @@ type Decision struct {
 	ID            string
 	RemissID      string
 	AssignmentID  string // a nämnd's decision on its answer
-	Step          string // a step of the sammanställning's path
+	Step          string // a step of KS's statement's path
 	Body          string // who decided, as printed
 	MeetingID     string
 	HeldOn        string
@@ -213,7 +213,7 @@ func (s *Store) Decision(ctx context.Context, id string) (Decision, error) {
 }
 
 // Decisions lists a round's recorded decisions in the order they were
-// made: the nämnder's and the sammanställning's path.
+// made: the nämnder's and KS's statement's path.
 func (s *Store) Decisions(ctx context.Context, remissID string) ([]Decision, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+decisionColumns+` FROM decisions
 		WHERE remiss_id=$1 AND state='recorded' ORDER BY recorded_at, id`, remissID)

@@ -121,7 +121,7 @@ func (s *Store) RoundList(ctx context.Context, f ListFilter) ([]RoundCount, int,
 			count(a.id), count(a.id) FILTER (WHERE a.state = 'answered'), count(a.id) FILTER (WHERE a.state = 'declined'),
 			count(a.id) FILTER (WHERE a.state = 'missed'), count(a.id) FILTER (WHERE a.state = 'withdrawn'),
 			count(a.id) FILTER (WHERE a.late), count(*) OVER ()
-		FROM remisses r LEFT JOIN users u ON u.username = r.coordinator LEFT JOIN assignments a ON a.remiss_id = r.id
+		FROM remisses r LEFT JOIN users u ON u.username = r.coordinator LEFT JOIN assignments a ON a.remiss_id = r.id AND a.kind = 'answer'
 		WHERE `+c.where()+` GROUP BY r.id, u.display_name`+f.orderBy("r.id", nil), c.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: round list: %w", err)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -29,7 +30,7 @@ type Remiss struct {
 	CreatedAt   time.Time
 	ClosedAt    *time.Time
 	SummaryID   string
-	Path        []string // the sammanställning's decision path
+	Path        []string // KS's statement's decision path
 	Step        int      // where on the path it is
 	DecidedAt   *time.Time
 	OutcomeID   string   // the final body's protokollsutdrag
@@ -56,6 +57,9 @@ type Assignment struct {
 	NeedsExtension    bool   // no meeting before the svarsdatum
 	MinutesID         string // the protokollsutdrag of the nämnd's decision
 	OwnDnr            string // the recipient's own diarienummer ("" until its registrator sets it)
+	// Kind is what the assignment produces: a recipient's answer, or
+	// kommunstyrelsen's own tjänsteutlåtande on the answers.
+	Kind remiss.AssignmentKind
 }
 
 func pathOrDefault(p []string) []string {
@@ -181,7 +185,7 @@ func (s *Store) remiss(ctx context.Context, q querier, id string, withRecipients
 	if !withRecipients {
 		return r, nil
 	}
-	rows, err := q.QueryContext(ctx, `SELECT org_code FROM assignments WHERE remiss_id=$1 ORDER BY position`, id)
+	rows, err := q.QueryContext(ctx, `SELECT org_code FROM assignments WHERE remiss_id=$1 AND kind='answer' ORDER BY position`, id)
 	if err != nil {
 		return r, fmt.Errorf("store: remiss %s: %w", id, err)
 	}
@@ -233,7 +237,7 @@ func (s *Store) remissesWhere(ctx context.Context, where string) ([]Remiss, erro
 }
 
 const assignmentColumns = `id, remiss_id, org_code, state, deadline, deadline_at, officer, late, submitted_at,
-	response_version_id, decline_note_id, document_id, route, meeting_id, needs_extension, minutes_id, own_dnr`
+	response_version_id, decline_note_id, document_id, route, meeting_id, needs_extension, minutes_id, own_dnr, kind`
 
 // prefixed qualifies a column list with a table alias.
 func prefixed(alias, columns string) string {
@@ -247,11 +251,12 @@ func prefixed(alias, columns string) string {
 // scanAssignment reads assignmentColumns, then extra columns into extra.
 func scanAssignment(row interface{ Scan(...any) error }, extra ...any) (Assignment, error) {
 	var a Assignment
-	var state, route string
+	var state, route, kind string
 	var deadline time.Time
 	var officer, version, decline, doc, meeting, minutes sql.NullString
 	err := row.Scan(append([]any{&a.ID, &a.RemissID, &a.Org, &state, &deadline, &a.DeadlineAt, &officer, &a.Late, &a.SubmittedAt,
-		&version, &decline, &doc, &route, &meeting, &a.NeedsExtension, &minutes, &a.OwnDnr}, extra...)...)
+		&version, &decline, &doc, &route, &meeting, &a.NeedsExtension, &minutes, &a.OwnDnr, &kind}, extra...)...)
+	a.Kind = remiss.AssignmentKind(kind)
 	a.State = remiss.AssignmentState(state)
 	a.Deadline = deadline.Format(remiss.DateLayout)
 	a.Officer, a.ResponseVersionID, a.DeclineNoteID, a.DocumentID = officer.String, version.String, decline.String, doc.String
@@ -271,9 +276,51 @@ func (s *Store) Assignment(ctx context.Context, id string) (Assignment, error) {
 	return a, nil
 }
 
-// Assignments lists a round's assignments in launch order.
+// Assignments lists a round's recipients' assignments in launch order
+// (not kommunstyrelsen's own statement: see Statement).
 func (s *Store) Assignments(ctx context.Context, remissID string) ([]Assignment, error) {
-	return s.assignments(ctx, `WHERE remiss_id=$1 ORDER BY position`, remissID)
+	return s.assignments(ctx, `WHERE remiss_id=$1 AND kind='answer' ORDER BY position`, remissID)
+}
+
+// Statement loads kommunstyrelsen's own tjänsteutlåtande on a round
+// (ErrNotFound until the round has closed and drafted it).
+func (s *Store) Statement(ctx context.Context, remissID string) (Assignment, error) {
+	return s.Assignment(ctx, remiss.StatementAssignmentID(remissID))
+}
+
+// DraftStatement creates kommunstyrelsen's own tjänsteutlåtande on a round
+// with its first draft, written by author, in one transaction: an
+// assignment of KS, due on deadline (a date, due at the end of the day
+// deadlineAt), that the round's answers no longer change. A second call
+// finds it and changes nothing.
+func (s *Store) DraftStatement(ctx context.Context, remissID, deadline string, deadlineAt time.Time, draft remiss.Response, author string) (Assignment, error) {
+	id := remiss.StatementAssignmentID(remissID)
+	body, err := json.Marshal(draft)
+	if err != nil {
+		return Assignment{}, err
+	}
+	hash := draft.Hash()
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO assignments (id, remiss_id, org_code, position, state, deadline, deadline_at, route, kind, response_version_id)
+			SELECT $1, $2, $3, COALESCE(MAX(position), 0) + 1, 'sent', $4, $5, 'delegation', 'statement', $6
+			FROM assignments WHERE remiss_id = $2
+			ON CONFLICT DO NOTHING`, id, remissID, remiss.KS, deadline, deadlineAt, VersionID(id, hash))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO response_versions (id, assignment_id, version, content, sha256, created_by) VALUES ($1,$2,1,$3,$4,$5)`,
+			VersionID(id, hash), id, body, hash, author)
+		return err
+	})
+	if err != nil {
+		return Assignment{}, fmt.Errorf("store: draft statement of %s: %w", remissID, err)
+	}
+	return s.Assignment(ctx, id)
 }
 
 func (s *Store) assignments(ctx context.Context, where string, args ...any) ([]Assignment, error) {

@@ -11,7 +11,7 @@ import (
 )
 
 // The API of decision routing: meeting calendars, routes, the nämnd's
-// decisions and the sammanställning's decision path.
+// decisions and KS's statement's decision path.
 
 func dateOrEmpty(t time.Time) string {
 	if t.IsZero() {

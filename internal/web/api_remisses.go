@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 
@@ -58,8 +59,16 @@ func (s *Server) getRemiss(w http.ResponseWriter, r *http.Request, u store.User)
 	if rm.OutcomeID != "" {
 		out["outcomeId"] = rm.OutcomeID
 	}
-	if rm.SummaryID != "" && remiss.MayReadDocument(u.Actor(), rm.Recipients, "", false) {
-		out["summaryId"] = rm.SummaryID
+	// Kommunstyrelsen's own tjänsteutlåtande, from the close of the round:
+	// an assignment like an answer, and once approved its document.
+	if st, err := s.Store.Statement(r.Context(), rm.ID); err == nil {
+		statement := map[string]any{"assignment": st.ID, "state": st.State}
+		if rm.SummaryID != "" && remiss.MayReadDocument(u.Actor(), rm.Recipients, "", false) {
+			statement["documentId"] = rm.SummaryID
+		}
+		out["statement"] = statement
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

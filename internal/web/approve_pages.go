@@ -4,7 +4,7 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/remiss/remiss/internal/pdf"
+	"github.com/remiss/remiss/internal/compose"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
 )
@@ -68,11 +68,10 @@ func (s *Server) statementView(ctx context.Context, a store.Assignment, rm store
 			bilagor = append(bilagor, d)
 		}
 	}
-	meeting, err := s.Store.DecidingMeeting(ctx, a, a.Route, remiss.Today(s.Now()))
+	doc, err := compose.Statement(ctx, s.Store, a, rm, org, v.Content, s.Now())
 	if err != nil {
 		return nil, err
 	}
-	doc := pdf.StatementOf(pdf.Case{Dnr: rm.Dnr, Title: rm.Title, OwnDnr: a.OwnDnr, Meeting: meeting.Date}, org, v.Content, s.Now())
 	return map[string]any{"Doc": doc, "DateText": doc.Date.Format("2006-01-02"), "Bilagor": bilagor}, nil
 }
 

@@ -47,7 +47,33 @@ func responseForm(c remiss.Response) map[string]string {
 	return map[string]string{"proposals": strings.Join(c.Proposals, "\n"), "summary": c.Summary, "background": c.Background,
 		"preparation": c.Preparation, "opinions": c.Opinions, "signatories": strings.Join(sigs, "\n"),
 		"attachments": strings.Join(c.Attachments, "\n"), "officerName": c.OfficerName, "officerPhone": c.OfficerPhone,
-		"officerEmail": c.OfficerEmail}
+		"officerEmail": c.OfficerEmail, "position": string(c.Position)}
+}
+
+// positionOptions are the stands an answer may take on the proposal, for
+// kommunstyrelsen's table of the answers.
+var positionOptions = func() []meetingOption {
+	var out []meetingOption
+	for _, p := range remiss.Positions {
+		out = append(out, meetingOption{string(p), p.Label()})
+	}
+	return out
+}()
+
+// answerLabels are the headings of the answer form's sections, as the
+// document prints them: kommunstyrelsen's own statement has Ärendet,
+// Beredning (with the answers) and the office's synpunkter.
+func answerLabels(a store.Assignment, org remiss.Org) map[string]string {
+	if a.Kind == remiss.KindStatement {
+		office := org.Forvaltning
+		if office == "" {
+			office = "Stadsledningskontoret"
+		}
+		return map[string]string{"background": "Ärendet", "preparation": "Beredning",
+			"preparationHint": "Remissinstansernas svar, som utkastet sammanfattar dem; tabellen över ställningstagandena kommer först i avsnittet",
+			"opinions":        office + "s synpunkter"}
+	}
+	return map[string]string{"background": "Bakgrund", "preparation": "Ärendets beredning", "opinions": "Förvaltningens synpunkter och bedömning"}
 }
 
 func formResponse(r *http.Request) remiss.Response {
@@ -55,7 +81,7 @@ func formResponse(r *http.Request) remiss.Response {
 		Background: strings.TrimSpace(r.PostFormValue("background")), Preparation: strings.TrimSpace(r.PostFormValue("preparation")),
 		Opinions: strings.TrimSpace(r.PostFormValue("opinions")), Attachments: splitList(r.PostFormValue("attachments"), "\n"),
 		OfficerName: strings.TrimSpace(r.PostFormValue("officerName")), OfficerPhone: strings.TrimSpace(r.PostFormValue("officerPhone")),
-		OfficerEmail: strings.TrimSpace(r.PostFormValue("officerEmail"))}
+		OfficerEmail: strings.TrimSpace(r.PostFormValue("officerEmail")), Position: remiss.Position(strings.TrimSpace(r.PostFormValue("position")))}
 	for _, line := range splitList(r.PostFormValue("signatories"), "\n") {
 		name, title, _ := strings.Cut(line, ",")
 		c.Signatories = append(c.Signatories, remiss.Signatory{Name: strings.TrimSpace(name), Title: strings.TrimSpace(title)})
@@ -91,7 +117,8 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 	data := map[string]any{"Assignment": a, "Remiss": rm, "OrgName": org.Name, "Body": org.Kind.Body(), "State": a.State.Label(), "Bilagor": bilagor,
 		"RoundDocs":  roundDocs,
 		"CanEdit":    may(remiss.ActAttach, p.User.Actor(), a),
-		"CanApprove": may(remiss.ActApprove, p.User.Actor(), a)}
+		"CanApprove": may(remiss.ActApprove, p.User.Actor(), a),
+		"IsStatement": a.Kind == remiss.KindStatement, "Labels": answerLabels(a, org), "Positions": positionOptions}
 	if a.ResponseVersionID != "" {
 		v, err := s.Store.ResponseVersion(ctx, a.ResponseVersionID)
 		if err != nil {

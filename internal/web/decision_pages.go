@@ -180,7 +180,7 @@ func (s *Server) routeData(ctx context.Context, p page, a store.Assignment, kind
 	if a.MinutesID != "" {
 		data["MinutesID"] = a.MinutesID
 	}
-	if remiss.MayAct(remiss.ActRoute, p.User.Actor(), a.Org) != nil {
+	if remiss.MayAct(remiss.ActRoute, p.User.Actor(), a.Org) != nil || remiss.PossibleFor(remiss.ActRoute, a.Kind) != nil {
 		return nil
 	}
 	canRoute := false

@@ -81,5 +81,5 @@ func rejected(err error) *remiss.Error {
 // may says whether actor may take action on assignment a now: the policy's
 // who and when, for showing a form only to those it will serve.
 func may(action remiss.Action, actor remiss.Actor, a store.Assignment) bool {
-	return remiss.MayAct(action, actor, a.Org) == nil && remiss.PossibleIn(action, a.State) == nil
+	return remiss.MayAct(action, actor, a.Org) == nil && remiss.PossibleFor(action, a.Kind) == nil && remiss.PossibleIn(action, a.State) == nil
 }

@@ -64,7 +64,7 @@ var auditWords = map[string]func(d said) string{
 		return "Beslut i " + lowerFirst(remiss.StepName(d.Step)) + ": " + lowerFirst(remiss.Verdict(d.Verdict).Label()) + paragraph(d.Paragraph)
 	},
 	"step_approved": func(d said) string {
-		return remiss.StepName(d.Step) + " godkände tjänsteutlåtandet med sammanställningen av remissvaren"
+		return remiss.StepName(d.Step) + " godkände kommunstyrelsens tjänsteutlåtande över remissvaren"
 	},
 	// The answer.
 	"assigned":       func(d said) string { return "Uppdraget fördelades till " + d.OfficerName },

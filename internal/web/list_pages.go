@@ -31,7 +31,7 @@ var assignmentStates = func() []option {
 	return out
 }()
 
-var documentKinds = []option{{Value: "tjansteutlatande", Code: "statement"}, {Value: "sammanstallning", Code: "summary"},
+var documentKinds = []option{{Value: "tjansteutlatande", Code: "statement"},
 	{Value: "remissunderlag", Code: "underlag"}, {Value: "missiv", Code: "missiv"}, {Value: "bilaga", Code: "bilaga"},
 	{Value: "protokollsutdrag", Code: "minutes"}}
 

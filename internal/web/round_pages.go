@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -233,6 +234,12 @@ func (s *Server) roundData(ctx context.Context, p page, id string) (map[string]a
 		rows = append(rows, row)
 	}
 	data := map[string]any{"Remiss": rm, "State": roundLabel(rm.State), "Rows": rows, "SummaryID": rm.SummaryID}
+	// Kommunstyrelsen's own tjänsteutlåtande, from the close of the round.
+	if st, err := s.Store.Statement(ctx, rm.ID); err == nil {
+		data["Statement"] = map[string]any{"ID": st.ID, "State": st.State, "Officer": st.Officer}
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
 	if err := s.pathData(ctx, p, rm, data); err != nil {
 		return nil, err
 	}

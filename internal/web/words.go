@@ -17,7 +17,6 @@ import (
 // docKinds name the kinds of stored documents as the city does.
 var docKinds = map[string]string{
 	"statement":       "Tjänsteutlåtande",
-	"summary":         "Sammanställning",
 	"minutes":         "Protokollsutdrag",
 	"delegation_list": "Anmälan av delegationsbeslut",
 	"missiv":          "Missiv",
