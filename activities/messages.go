@@ -36,6 +36,7 @@ func (a *Activities) messages(r store.Remiss, org remiss.Org, asg store.Assignme
 		Link: a.BaseURL + "/remisser/" + r.ID}
 	if asg.ID != "" {
 		d.Deadline, d.Link, d.OwnDnr = asg.Deadline, a.BaseURL+"/uppdrag/"+asg.ID, asg.OwnDnr
+		d.Statement = asg.Kind == remiss.KindStatement
 	}
 	return &messageSet{asgID: asg.ID, key: key, at: at, data: d, digest: r.Digest}
 }

@@ -55,6 +55,9 @@ type MailData struct {
 	Meeting        string   // decision: the meeting's date
 	AgendaDeadline string   // the meeting's last day for ärenden
 	Decline        bool     // the body's answer is that it declines
+	// Statement: the assignment is kommunstyrelsen's own tjänsteutlåtande
+	// on the answers, not an answer to the remiss.
+	Statement bool
 }
 
 const footer = `

@@ -102,6 +102,22 @@ func TestRoundSendsExactlyTheExpectedMessages(t *testing.T) {
 	at(answerAlvsjo, "alvsjo", workflows.UpdateSubmit, a)
 	at(answerAlvsjo+time.Hour, "alvsjo", workflows.UpdateApprove, workflows.ApproveRequest{Actor: act("alvsjo", remiss.RoleSignatory), SHA256: a.SHA256})
 
+	// The round closes a week after Älvsjö's new svarsdatum; KS's own
+	// statement is then assigned, written and approved.
+	closed := time.Date(2027, 2, 23, 0, 0, 0, 0, remiss.Stockholm).Sub(start)
+	at(closed+time.Hour, remiss.KS, workflows.UpdateAssign, workflows.AssignRequest{Actor: act(remiss.KS, remiss.RoleRegistrar), Officer: "ks.handlaggare"})
+	ksVersion := func() workflows.VersionRequest {
+		o, _ := f.store.Org(ctx, remiss.KS)
+		v, err := f.store.SaveResponseVersion(ctx, remiss.StatementAssignmentID(r.ID), demo.SampleResponse(o), "ks.handlaggare")
+		if err != nil {
+			t.Error(err)
+		}
+		return workflows.VersionRequest{Actor: act(remiss.KS, remiss.RoleOfficer), VersionID: v.ID, SHA256: v.SHA256}
+	}
+	env.RegisterDelayedCallback(func() {
+		at(time.Hour, remiss.KS, workflows.UpdateSubmit, ksVersion())
+		at(2*time.Hour, remiss.KS, workflows.UpdateApprove, workflows.ApproveRequest{Actor: act(remiss.KS, remiss.RoleSignatory), SHA256: ksVersion().SHA256})
+	}, closed+2*time.Hour)
 	env.ExecuteWorkflow(workflows.RemissWorkflow, workflows.RemissInput{RemissID: r.ID, DeadlineAt: deadlineAt, Recipients: orgs,
 		Reminders: []string{"14d", "3d"}, EscalateAfter: "3d", Grace: "7d", Coordinator: coord})
 	if err := env.GetWorkflowError(); err != nil {
@@ -134,7 +150,10 @@ func TestRoundSendsExactlyTheExpectedMessages(t *testing.T) {
 		{"statement_ready", reg("alvsjo"), start.Add(answerAlvsjo + time.Hour)},
 		{"round_closed", reg("bromma"), newEnd.Add(7 * day)}, {"round_closed", reg("farsta"), newEnd.Add(7 * day)},
 		{"round_closed", reg("alvsjo"), newEnd.Add(7 * day)}, {"round_closed", reg("skarholmen"), newEnd.Add(7 * day)},
-		{"summary_ready", user("ks.samordnare"), newEnd.Add(7 * day)},
+		{"statement_drafted", reg("ks"), newEnd.Add(7 * day)}, {"statement_drafted", user("ks.samordnare"), newEnd.Add(7 * day)},
+		{"assigned", user("ks.handlaggare"), newEnd.Add(7*day + time.Hour)},
+		{"submitted", user("ks.chef"), newEnd.Add(7*day + 3*time.Hour)}, {"receipt", user("ks.handlaggare"), newEnd.Add(7*day + 3*time.Hour)},
+		{"statement_approved", reg("ks"), newEnd.Add(7*day + 4*time.Hour)}, {"statement_approved", user("ks.samordnare"), newEnd.Add(7*day + 4*time.Hour)},
 	}
 	key := func(e exp) string { return e.at.UTC().Format(time.RFC3339) + " " + e.kind + " " + e.to }
 	var wantKeys, gotKeys []string
@@ -192,6 +211,9 @@ func TestRoundSendsExactlyTheExpectedMessages(t *testing.T) {
 			if kind == "extension_decided" || strings.Contains(got.To[0], "alvsjo.handlaggare") && kind == "reminder" {
 				wantDate = "20270215"
 			}
+			if strings.Contains(got.To[0], "ks.handlaggare") {
+				wantDate = "20270325" // KS's own statement: thirty days from the close
+			}
 			if props["SEQUENCE"] != wantDate {
 				t.Errorf("%s: SEQUENCE %s, want %s (a moved date must have a higher one)", kind, props["SEQUENCE"], wantDate)
 			}
@@ -205,7 +227,7 @@ func TestRoundSendsExactlyTheExpectedMessages(t *testing.T) {
 		}
 		pdfPart := find(parts, "application/pdf")
 		switch kind {
-		case "remiss_sent", "statement_ready", "round_closed", "summary_ready":
+		case "remiss_sent", "statement_ready", "statement_approved":
 			if pdfPart == nil || !strings.HasPrefix(string(pdfPart.Body), "%PDF-") {
 				t.Errorf("%s: no PDF attached", kind)
 			}

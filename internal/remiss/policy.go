@@ -250,15 +250,16 @@ func MayReadNote(actor Actor, org, kind string) bool {
 
 // MayReadDocument reports whether actor may read a stored document of a
 // round sent to recipients; assignmentOrg is the recipient the document
-// belongs to ("" for the round's own: the missiv, the remissunderlag, the
-// sammanställning and the path's protokollsutdrag). Finished documents
-// follow their assignment; an attachment to an answer not yet sealed is a
-// draft.
+// belongs to ("" for the round's own: the missiv, the remissunderlag and
+// the path's protokollsutdrag). Finished documents follow their
+// assignment; an attachment to an answer not yet sealed is a draft.
+// Kommunstyrelsen's own statement on the answers, once finished, is the
+// round's: every recipient reads it.
 func MayReadDocument(actor Actor, recipients []string, assignmentOrg string, draft bool) bool {
 	if !MaySeeRound(actor, recipients) {
 		return false
 	}
-	if assignmentOrg == "" {
+	if assignmentOrg == "" || assignmentOrg == KS && !draft {
 		return true
 	}
 	if draft {

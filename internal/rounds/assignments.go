@@ -29,7 +29,10 @@ func (s *Service) assignment(ctx context.Context, actor remiss.Actor, id string,
 	if !remiss.MaySeeAssignment(actor, asg.Org) {
 		return asg, remiss.Refuse(remiss.KindNotFound, "uppdraget %s finns inte", id)
 	}
-	return asg, remiss.MayAct(action, actor, asg.Org)
+	if err := remiss.MayAct(action, actor, asg.Org); err != nil {
+		return asg, err
+	}
+	return asg, remiss.PossibleFor(action, asg.Kind)
 }
 
 // startGrace is how long an action on a just launched round's assignment

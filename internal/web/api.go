@@ -30,6 +30,7 @@ var routes = []route{
 	{"POST", "/api/v1/remisses/{id}/close", "Stäng remissomgången", "", func(s *Server) http.HandlerFunc { return s.api(s.closeRemiss) }},
 	{"POST", "/api/v1/remisses/{id}/withdraw", "Återkalla remissen", "", func(s *Server) http.HandlerFunc { return s.api(s.withdrawRemiss) }},
 	{"GET", "/api/v1/assignments", "Organisationens uppdrag", "", func(s *Server) http.HandlerFunc { return s.api(s.listAssignments) }},
+	{"GET", "/api/v1/assignments/{id}", "Ett uppdrag med texten i dess senaste version (utkast, inskickad eller godkänd)", "", func(s *Server) http.HandlerFunc { return s.api(s.getAssignment) }},
 	{"POST", "/api/v1/assignments/{id}/assign", "Fördela till en handläggare", "Assign", func(s *Server) http.HandlerFunc { return s.api(s.assign) }},
 	{"PUT", "/api/v1/assignments/{id}/draft", "Spara ett utkast", "Response", func(s *Server) http.HandlerFunc { return s.api(s.draft) }},
 	{"POST", "/api/v1/assignments/{id}/submit", "Skicka in yttrandet", "Response", func(s *Server) http.HandlerFunc { return s.api(s.submit) }},

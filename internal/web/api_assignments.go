@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"io"
 	"net/http"
 
@@ -18,10 +19,38 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request, u store
 	}
 	out := []map[string]any{}
 	for _, a := range items {
-		out = append(out, map[string]any{"id": a.ID, "remissId": a.RemissID, "dnr": a.Dnr, "title": a.Title,
-			"org": a.Org, "state": a.State, "deadline": a.Deadline, "late": a.Late, "officer": a.Officer, "documentId": a.DocumentID,
-			"route": a.Route, "meeting": a.MeetingID, "needsExtension": a.NeedsExtension, "minutesId": a.MinutesID,
-			"ownDnr": a.OwnDnr})
+		out = append(out, assignmentJSON(a.Assignment, a.Dnr, a.Title))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func assignmentJSON(a store.Assignment, dnr, title string) map[string]any {
+	return map[string]any{"id": a.ID, "remissId": a.RemissID, "dnr": dnr, "title": title, "kind": a.Kind,
+		"org": a.Org, "state": a.State, "deadline": a.Deadline, "late": a.Late, "officer": a.Officer, "documentId": a.DocumentID,
+		"route": a.Route, "meeting": a.MeetingID, "needsExtension": a.NeedsExtension, "minutesId": a.MinutesID,
+		"ownDnr": a.OwnDnr}
+}
+
+// getAssignment is one assignment of the reader's organisation with the
+// text of its current version ("content"): the draft being written, the
+// version submitted, or the approved answer. Kommunstyrelsen's own
+// statement comes with the draft its round's close made.
+func (s *Server) getAssignment(w http.ResponseWriter, r *http.Request, u store.User) error {
+	a, rm, _, err := s.Store.AssignmentInRound(r.Context(), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) || err == nil && !remiss.MaySeeDraft(u.Actor(), a.Org) {
+		return remiss.Refuse(remiss.KindNotFound, "uppdraget %s finns inte", r.PathValue("id"))
+	}
+	if err != nil {
+		return err
+	}
+	out := assignmentJSON(a, rm.Dnr, rm.Title)
+	if a.ResponseVersionID != "" {
+		v, err := s.Store.ResponseVersion(r.Context(), a.ResponseVersionID)
+		if err != nil {
+			return err
+		}
+		out["content"], out["version"], out["sha256"] = v.Content, v.Version, v.SHA256
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

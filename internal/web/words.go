@@ -60,7 +60,7 @@ var flashes = map[string]string{
 	"godkand": "Yttrandet är godkänt; tjänsteutlåtandet förseglas.", "atersand": "Yttrandet är återsänt till handläggaren.",
 	"avstar": "%s avstår från att yttra sig.", "avstar_forslag": "Förslaget att avstå är skickat till chefen för godkännande.",
 	"avstar_dagordning": "Avståendet är godkänt och sätts på dagordningen för beslut.", "anstand": "Begäran om anstånd är skickad.", "beslut": "Beslutet om anstånd är registrerat.",
-	"fordelad": "Uppdraget är fördelat.", "paminnelse": "En påminnelse är skickad.", "bilaga": "Bilagan är uppladdad.", "stangs": "Remissomgången stängs och svaren sammanställs.", "aterkallas": "Remissen återkallas.",
+	"fordelad": "Uppdraget är fördelat.", "paminnelse": "En påminnelse är skickad.", "bilaga": "Bilagan är uppladdad.", "stangs": "Remissomgången stängs; utkastet till kommunstyrelsens tjänsteutlåtande upprättas.", "aterkallas": "Remissen återkallas.",
 	"sammantrade": "Sammanträdet är tillagt.", "borttaget": "Sammanträdet är borttaget.", "beslutsvag": "Beslutsvägen är sparad.",
 	"protokoll": "Beslutet är registrerat; protokollsutdraget upprättas.", "stegbeslut": "Beslutet i beslutsgången är registrerat.", "anmalda": "Delegationsbesluten är anmälda; listan förseglas.",
 	"diarienummer": "Diarienumret är sparat.",

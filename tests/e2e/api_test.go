@@ -257,6 +257,43 @@ func TestAPI(t *testing.T) {
 	fo, _ := e.store.Org(ctx, "farsta")
 	mustOK(fOff, "POST", "/api/v1/assignments/"+farsta+"/submit", demo.SampleResponse(fo))
 	mustOK(fChef, "POST", "/api/v1/assignments/"+farsta+"/approve", nil)
+
+	// The round closes and drafts kommunstyrelsen's own statement: the
+	// round's JSON names it, and KS's staff write, return and approve it
+	// through the same endpoints as every answer.
+	var round struct {
+		Statement struct{ Assignment, State string } `json:"statement"`
+	}
+	for limit := time.Now().Add(time.Minute); round.Statement.Assignment == ""; time.Sleep(100 * time.Millisecond) {
+		c.do(coord, "GET", "/api/v1/remisses/"+id, nil).json(t, &round)
+		if time.Now().After(limit) {
+			t.Fatal("the closed round names no statement of kommunstyrelsen's")
+		}
+	}
+	ks := round.Statement.Assignment
+	if ks != remiss.StatementAssignmentID(id) || round.Statement.State != string(remiss.StateSent) {
+		t.Errorf("round's statement %+v", round.Statement)
+	}
+	ksReg, ksOff, ksChef := c.token("ks.registrator"), c.token("ks.handlaggare"), c.token("ks.chef")
+	var drafted remiss.Response
+	c.do(ksOff, "GET", "/api/v1/assignments/"+ks, nil).json(t, &struct {
+		Content *remiss.Response `json:"content"`
+	}{&drafted})
+	mustOK(ksReg, "POST", "/api/v1/assignments/"+ks+"/assign", map[string]string{"officer": "ks.handlaggare"})
+	if r := c.do(ksOff, "POST", "/api/v1/assignments/"+ks+"/decline", map[string]string{"reason": "Vi avstår."}); r.code != 409 {
+		t.Errorf("KS declines its own statement: %d %s", r.code, r.body)
+	}
+	ksText := drafted
+	ksText.Proposals = []string{"Kommunstyrelsen antar strategin."}
+	ksText.Opinions = "Stadsledningskontoret delar Brommas och Farstas bedömning."
+	ksText.Signatories = []remiss.Signatory{{Name: "Anna Stadsdirektör", Title: "Stadsdirektör"}}
+	ksText.OfficerName = "Kim Handläggare"
+	mustOK(ksOff, "PUT", "/api/v1/assignments/"+ks+"/draft", ksText)
+	mustOK(ksOff, "POST", "/api/v1/assignments/"+ks+"/submit", ksText)
+	mustOK(ksChef, "POST", "/api/v1/assignments/"+ks+"/return", map[string]string{"comment": "Nämn Farstas förslag."})
+	ksText.Opinions += " Farstas förslag om uppföljning bör tas med."
+	mustOK(ksOff, "POST", "/api/v1/assignments/"+ks+"/submit", ksText)
+	mustOK(ksChef, "POST", "/api/v1/assignments/"+ks+"/approve", nil)
 	var st workflows.RemissStatus
 	if err := e.c.GetWorkflow(ctx, workflows.RemissWorkflowID(id), "").Get(ctx, &st); err != nil {
 		t.Fatal(err)
@@ -296,7 +333,7 @@ func TestAPI(t *testing.T) {
 	for _, d := range docs {
 		kinds[d["kind"].(string)]++
 	}
-	if kinds["statement"] != 1 || kinds["summary"] != 1 || kinds["missiv"] != 1 || strings.Contains(string(r.body), "farsta") {
+	if kinds["statement"] != 2 || kinds["missiv"] != 1 || len(kinds) != 2 || strings.Contains(string(r.body), "farsta") {
 		t.Errorf("Bromma's documents %v: %s", kinds, r.body)
 	}
 	if r := c.do(bReg, "GET", "/api/v1/documents/statement."+farsta, nil); r.code != 404 {
@@ -306,10 +343,11 @@ func TestAPI(t *testing.T) {
 	if r.code != 200 || !bytes.HasPrefix(r.body, []byte("%PDF-")) {
 		t.Errorf("own statement: %d", r.code)
 	}
-	// The verification kept when the summary was stored, and run again.
+	// The verification kept when kommunstyrelsen's statement was stored,
+	// and run again.
 	for _, method := range []string{"GET", "POST"} {
 		var v keeper.Verification
-		c.do(coord, method, "/api/v1/documents/summary."+id+"/verification", nil).json(t, &v)
+		c.do(coord, method, "/api/v1/documents/"+st.SummaryID+"/verification", nil).json(t, &v)
 		if !v.Valid || !v.HashMatch || len(v.Signatures) != 1 || !strings.Contains(v.Signatures[0].Signer, "TEST-sigill") || v.CheckedAt.IsZero() {
 			t.Errorf("%s verification %+v", method, v)
 		}

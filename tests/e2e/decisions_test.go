@@ -170,6 +170,7 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 		t.Errorf("a second decision on an answered ärende: %v", err)
 	}
 
+	e.writeKSStatement(ctx, id, false)
 	var status workflows.RemissStatus
 	if err := e.c.GetWorkflow(ctx, workflows.RemissWorkflowID(id), "").Get(ctx, &status); err != nil {
 		t.Fatal(err)
@@ -187,27 +188,28 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 		}
 	}
 
-	// The sammanställning says who decided each answer.
+	// Kommunstyrelsen's statement lists each answer as its bilaga with who
+	// decided it.
 	summary, err := e.store.Document(ctx, status.SummaryID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := pdftotext(t, summary.Content)
+	text := strings.Join(strings.Fields(pdftotext(t, summary.Content)), " ")
 	for _, want := range []string{"Beslut på delegation (Delegationsordning 2026, punkt 3.1)",
 		"Beslut av Kungsholmens stadsdelsnämnd " + today + ", § 31: bifall till förslaget.",
 		"Beslut av Norrmalms stadsdelsnämnd " + today + ", § 15"} {
 		if !strings.Contains(text, want) {
-			t.Errorf("the sammanställning lacks %q", want)
+			t.Errorf("kommunstyrelsen's statement lacks %q:\n%s", want, text)
 		}
 	}
 
-	// The sammanställning's path: a step out of turn, a wrong role, what
+	// The statement's decision path: a step out of turn, a wrong role, what
 	// the step's kind does not have and a protocol not yet justerat are
 	// refused; then stadsledningskontoret approves (no §, no justering),
 	// borgarrådsberedningen tillstyrker and kommunstyrelsen decides.
 	reg := e.user("ks.registrator")
 	ksDecision := remiss.StepDecision{Paragraph: "§ 4", Verdict: remiss.VerdictBeslut,
-		Wording: "Kommunstyrelsen beslutar att anta strategin i enlighet med sammanställningen.", AdjustOn: today,
+		Wording: "Kommunstyrelsen beslutar att anta strategin i enlighet med stadsledningskontorets förslag.", AdjustOn: today,
 		Adjusters: []string{"Anna Andersson", "Bo Berg"}}
 	refusals := []struct {
 		name  string
@@ -294,7 +296,7 @@ func TestDecisionRoutingEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	text = pdftotext(t, outcome.Content)
-	for _, want := range []string{"Beslut Kommunstyrelsen beslutar att anta strategin i enlighet med sammanställningen.",
+	for _, want := range []string{"Beslut Kommunstyrelsen beslutar att anta strategin i enlighet med stadsledningskontorets förslag.",
 		"Protokollet justerades " + today + " av Anna Andersson och Bo Berg.", "Rätt utdraget intygar"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("kommunstyrelsen's protokollsutdrag lacks %q:\n%s", want, text)

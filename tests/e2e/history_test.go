@@ -266,7 +266,7 @@ func TestDecisionsOnBothSides(t *testing.T) {
 		Wording: "Nämnden tillstyrker med tillägget om trafik.", Immediate: true}); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "the round closed", func() bool { r, _ := e.store.RemissHead(ctx, id); return r.SummaryID != "" })
+	e.writeKSStatement(ctx, id, false)
 	if _, err := e.svc.RecordStepDecision(ctx, e.user("ks.registrator"), id, "slk", remiss.StepDecision{Verdict: remiss.VerdictGodkanner}); err != nil {
 		t.Fatal(err)
 	}

@@ -148,7 +148,8 @@ func linkRound(t *testing.T, ctx context.Context, e *env) string {
 	if _, err := e.svc.Close(ctx, e.user("ks.samordnare"), id); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, "the sammanställning", func() bool {
+	e.writeKSStatement(ctx, id, false)
+	waitFor(t, ctx, "the decision path", func() bool {
 		_, err := e.svc.PathStatus(ctx, id)
 		return err == nil
 	})
@@ -160,7 +161,7 @@ func linkRound(t *testing.T, ctx context.Context, e *env) string {
 	}{
 		{"slk", remiss.StepDecision{Verdict: remiss.VerdictGodkanner}},
 		{"borgarradsberedningen", remiss.StepDecision{Paragraph: "§ 7", Verdict: remiss.VerdictTillstyrker, Immediate: true, Adjusters: []string{"Cecilia Ek"}}},
-		{"ks", remiss.StepDecision{Paragraph: "§ 8", Verdict: remiss.VerdictBeslut, Wording: "Kommunstyrelsen beslutar i enlighet med sammanställningen.",
+		{"ks", remiss.StepDecision{Paragraph: "§ 8", Verdict: remiss.VerdictBeslut, Wording: "Kommunstyrelsen beslutar i enlighet med stadsledningskontorets förslag.",
 			Immediate: true, Adjusters: []string{"Anna Andersson"}}},
 	} {
 		if _, err := e.svc.RecordStepDecision(ctx, e.user("ks.registrator"), id, s.code, s.sd); err != nil {
