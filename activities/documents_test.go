@@ -79,6 +79,15 @@ func TestDocumentsReadAsTheCitysOwn(t *testing.T) {
 	}
 	must(a.RenderMinutes(ctx, activities.MinutesInput{EventKey: decisions[0].ID, At: at.AddDate(0, 0, 7), DecisionID: decisions[0].ID}))
 	must(a.CloseRound(ctx, activities.RoundInput{EventKey: r.ID + ".closed", RemissID: r.ID, At: at.AddDate(0, 0, 40), Reason: "deadline"}))
+	// Kommunstyrelsen's own statement, written on the close's draft.
+	ksAsg := remiss.StatementAssignmentID(r.ID)
+	ks, _ := s.Org(ctx, remiss.KS)
+	kv, err := s.SaveResponseVersion(ctx, ksAsg, demo.SampleResponse(ks), "ks.handlaggare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(a.RenderStatement(ctx, activities.StatementInput{EventKey: ksAsg + ".statement", AssignmentID: ksAsg, VersionID: kv.ID,
+		At: at.AddDate(0, 0, 40), Route: remiss.RouteDelegation, ApprovedBy: "ks.chef"}))
 	if err := s.ProposeDecision(ctx, decisions[1]); err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +122,7 @@ func TestDocumentsReadAsTheCitysOwn(t *testing.T) {
 			}
 		}
 	}
-	if kinds["missiv"] != 1 || kinds["statement"] != 2 || kinds["minutes"] != 2 || kinds["summary"] != 1 {
+	if kinds["missiv"] != 1 || kinds["statement"] != 3 || kinds["minutes"] != 2 || len(kinds) != 3 {
 		t.Errorf("documents %v", kinds)
 	}
 }

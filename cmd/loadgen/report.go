@@ -40,7 +40,7 @@ func reportSubmissionCPU(before, after map[string]time.Duration, answers int) {
 }
 
 func reportSummary(d time.Duration) {
-	fmt.Printf("last approval until the signed sammanställning is stored: %v\n", d.Round(time.Millisecond))
+	fmt.Printf("last approval until the round is closed and KS's statement drafted: %v\n", d.Round(time.Millisecond))
 }
 
 func reportMedians(rounds int, p50s, p99s []time.Duration) {

@@ -98,8 +98,8 @@ func (l *load) submit(id string, round int) ([]time.Duration, error) {
 }
 
 // approve has each organisation's chef approve its answer to round id, and
-// measures the time from the last approval until the signed sammanställning
-// is stored.
+// measures the time from the last approval until the round has closed and
+// kommunstyrelsen's statement on the answers is drafted.
 func (l *load) approve(ctx context.Context, id string) error {
 	var mu sync.Mutex
 	var lastApproval time.Time
@@ -120,7 +120,7 @@ func (l *load) approve(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		if r.SummaryID != "" {
+		if _, err := l.t.st.Statement(ctx, id); err == nil && r.State == remiss.RemissClosed {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)

@@ -122,45 +122,38 @@ func Round(ctx context.Context, st *store.Store, rm store.Remiss, ks remiss.Org)
 	return c, nil
 }
 
+// draftLimit keeps the drafted Beredning within what an answer's
+// Beredning may hold (remiss.Response.Preparation), with room to edit.
+const draftLimit = 45000
+
 // Draft is the first draft of kommunstyrelsen's statement on a closed
 // round: the remiss as its Ärendet, under Beredning each answer's stand,
 // förslag and sammanfattning (a declining body's reason), and a summary
 // of the count; the förslag till beslut and the office's synpunkter are
-// left for the handläggare to write.
+// left for the handläggare to write. A round with so many answers that
+// their texts would not fit gives each answer's stand and förslag, and
+// if even that is too long, its stand only: the answers themselves are
+// the statement's bilagor.
 func Draft(ctx context.Context, st *store.Store, rm store.Remiss, closed string) (remiss.Response, error) {
 	all, err := answers(ctx, st, rm)
 	if err != nil {
 		return remiss.Response{}, err
 	}
 	var answered, declined, missed int
-	var b strings.Builder
-	fmt.Fprintf(&b, "Ärendet har remitterats till %s remissinstanser med svarsdatum %s.", remiss.Number(len(all)), rm.Deadline)
 	for _, x := range all {
-		b.WriteString("\n\n")
-		b.WriteString(x.org.Name)
 		switch {
 		case x.content != nil:
 			answered++
-			b.WriteString(": " + strings.ToLower(x.content.Position.Label()) + ".")
-			if x.decision != "" {
-				b.WriteString(" " + remiss.Sentence(x.decision))
-			}
-			b.WriteString("\n")
-			for i, p := range x.content.Proposals {
-				fmt.Fprintf(&b, "\n%d. %s", i+1, strings.TrimSpace(p))
-			}
-			if s := strings.TrimSpace(x.content.Summary); s != "" {
-				b.WriteString("\n\n" + s)
-			}
 		case x.asg.State == remiss.StateDeclined:
 			declined++
-			b.WriteString(": avstår från att yttra sig.")
-			if x.reason != "" {
-				b.WriteString(" " + remiss.Sentence(x.reason))
-			}
 		default:
 			missed++
-			b.WriteString(": har inte svarat.")
+		}
+	}
+	var prep string
+	for detail := 2; detail >= 0; detail-- {
+		if prep = beredning(all, rm, detail); len(prep) <= draftLimit {
+			break
 		}
 	}
 	summary := fmt.Sprintf("Kommunstyrelsen har remitterat ärendet till %s remissinstanser. %s har svarat, %s avstår från att yttra sig och %s har inte svarat. %s",
@@ -168,8 +161,47 @@ func Draft(ctx context.Context, st *store.Store, rm store.Remiss, closed string)
 	return remiss.Response{
 		Summary:     strings.TrimSpace(summary),
 		Background:  rm.Description,
-		Preparation: b.String(),
+		Preparation: prep,
 	}, nil
+}
+
+// beredning writes the answers for the draft's Beredning: with detail 2
+// each answer's stand, förslag and sammanfattning; 1 its stand and
+// förslag; 0 its stand.
+func beredning(all []answer, rm store.Remiss, detail int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Ärendet har remitterats till %s remissinstanser med svarsdatum %s.", remiss.Number(len(all)), rm.Deadline)
+	if detail < 2 {
+		b.WriteString(" Remissvaren i sin helhet är bilagor till tjänsteutlåtandet.")
+	}
+	for _, x := range all {
+		b.WriteString("\n\n")
+		b.WriteString(x.org.Name)
+		switch {
+		case x.content != nil:
+			b.WriteString(": " + strings.ToLower(x.content.Position.Label()) + ".")
+			if x.decision != "" {
+				b.WriteString(" " + remiss.Sentence(x.decision))
+			}
+			if detail >= 1 {
+				b.WriteString("\n")
+				for i, p := range x.content.Proposals {
+					fmt.Fprintf(&b, "\n%d. %s", i+1, strings.TrimSpace(p))
+				}
+			}
+			if s := strings.TrimSpace(x.content.Summary); s != "" && detail >= 2 {
+				b.WriteString("\n\n" + s)
+			}
+		case x.asg.State == remiss.StateDeclined:
+			b.WriteString(": avstår från att yttra sig.")
+			if x.reason != "" && detail >= 1 {
+				b.WriteString(" " + remiss.Sentence(x.reason))
+			}
+		default:
+			b.WriteString(": har inte svarat.")
+		}
+	}
+	return b.String()
 }
 
 // DecidedBy says, per answered assignment of a round, who decided the

@@ -150,7 +150,7 @@ type Response struct {
 	Proposals   []string `json:"proposals" yaml:"proposals" validate:"required,min=1,max=20,dive,required,max=2000,nocontrolml"` // Förslag till beslut, numbered
 	Summary     string   `json:"summary" yaml:"summary" validate:"required,max=5000,nocontrolml"`                                // Sammanfattning
 	Background  string   `json:"background,omitempty" yaml:"background" validate:"max=20000,nocontrolml"`                        // Bakgrund / Ärendet
-	Preparation string   `json:"preparation,omitempty" yaml:"preparation" validate:"max=5000,nocontrolml"`                       // Ärendets beredning
+	Preparation string   `json:"preparation,omitempty" yaml:"preparation" validate:"max=50000,nocontrolml"`                      // Ärendets beredning; in KS's statement, each answer
 	Opinions    string   `json:"opinions" yaml:"opinions" validate:"required,max=50000,nocontrolml"`                             // Förvaltningens synpunkter och bedömning
 	// Position is where the answer stands on the proposal, for
 	// kommunstyrelsen's table of the answers: tillstyrker, avstyrker or

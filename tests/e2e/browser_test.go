@@ -184,6 +184,33 @@ func TestBrowser(t *testing.T) {
 		r, err := e.store.Remiss(ctx, id)
 		return err == nil && r.State != remiss.RemissOpen
 	}))
+	// The close drafted kommunstyrelsen's own statement: KS's registrator
+	// assigns it from the inbox, its handläggare writes the förslag and
+	// the synpunkter on the same page as every answer, and the signatory
+	// approves it.
+	ks := remiss.StatementAssignmentID(id)
+	browse(t, bctx,
+		login("ks.registrator"),
+		chromedp.Navigate(base+"/inkorg"), chromedp.WaitVisible(chromedp.CSS(`form[action="/uppdrag/`+ks+`/fordela"] button`)), check("ks-inkorg"),
+		chromedp.Focus(chromedp.CSS(`form[action="/uppdrag/`+ks+`/fordela"] button`)), chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+		logout,
+		login("ks.handlaggare"),
+		chromedp.Navigate(base+"/uppdrag/"+ks), chromedp.WaitVisible(chromedp.ID("proposals")), check("ks-utlatande"),
+		chromedp.SendKeys(chromedp.ID("proposals"), "Kommunstyrelsen antar strategin.\nRemissvaren läggs till handlingarna."),
+		chromedp.SendKeys(chromedp.ID("opinions"), "Stadsledningskontoret delar remissinstansernas bedömning."),
+		chromedp.SendKeys(chromedp.ID("signatories"), "Anna Stadsdirektör, stadsdirektör"),
+		chromedp.SendKeys(chromedp.ID("officerName"), "Kim Handläggare"),
+		chromedp.Click(chromedp.CSS(`button[value="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+		logout,
+		login("ks.chef"),
+		chromedp.Navigate(base+"/uppdrag/"+ks), chromedp.WaitVisible(chromedp.CSS(`a[href="/uppdrag/`+ks+`/godkann"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/uppdrag/`+ks+`/godkann"]`)), chromedp.WaitVisible(chromedp.CSS(`form[action="/uppdrag/`+ks+`/godkann"]`)), check("ks-utlatande-godkann"),
+		chromedp.Focus(chromedp.CSS(`form[action="/uppdrag/`+ks+`/godkann"] button`)), chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+		logout,
+	)
 	var st workflows.RemissStatus
 	if err := e.c.GetWorkflow(ctx, workflows.RemissWorkflowID(id), "").Get(ctx, &st); err != nil {
 		t.Fatal(err)

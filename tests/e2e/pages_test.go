@@ -253,6 +253,7 @@ func TestPages(t *testing.T) {
 	if code, _, _ := fChef.post("/uppdrag/"+remiss.AssignmentID(id, "farsta")+"/avsta", url.Values{"csrf": {fChef.csrf("/uppdrag")}, "reason": {"Berör inte nämnden."}}); code != http.StatusSeeOther {
 		t.Fatalf("decline: %d", code)
 	}
+	e.writeKSStatement(ctx, id, false)
 	var st workflows.RemissStatus
 	if err := e.c.GetWorkflow(ctx, workflows.RemissWorkflowID(id), "").Get(ctx, &st); err != nil {
 		t.Fatal(err)
