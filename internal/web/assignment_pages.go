@@ -133,6 +133,21 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 			}
 		}
 	}
+	if a.Kind == remiss.KindStatement {
+		// KS's own statement rests on the answers: each received
+		// remissvar, to read beside the draft (they are its bilagor).
+		var received []map[string]string
+		for _, x := range asgs {
+			if x.State == remiss.StateAnswered && x.DocumentID != "" {
+				o, err := s.Store.Org(ctx, x.Org)
+				if err != nil {
+					return nil, err
+				}
+				received = append(received, map[string]string{"Org": o.Name, "DocumentID": x.DocumentID, "MinutesID": x.MinutesID})
+			}
+		}
+		data["Received"] = received
+	}
 	ownDnrData(p, a, data)
 	if err := s.latestWord(ctx, a, data); err != nil {
 		return nil, err

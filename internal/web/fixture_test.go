@@ -200,6 +200,7 @@ func (w *world) closedRound() {
 	w.decide(store.Decision{ID: asg + ".beslut", RemissID: closedRound, AssignmentID: asg, Body: "Bromma stadsdelsnämnd",
 		MeetingID: m.ID, HeldOn: m.Date, Verdict: remiss.VerdictBifall}, activities.MinutesInput{})
 	w.do(w.a.CloseRound(w.ctx, activities.RoundInput{EventKey: closedRound + ".closed", RemissID: closedRound, At: w.now, Reason: "closed"}))
+	w.approve(closedRound, remiss.KS, w.submit(closedRound, remiss.KS), remiss.RouteDelegation) // KS's own statement
 	w.decide(store.Decision{ID: closedRound + ".slk", RemissID: closedRound, Step: "slk", Body: "Stadsledningskontoret", HeldOn: w.date(0),
 		Verdict: remiss.VerdictGodkanner}, activities.MinutesInput{NextStep: 1})
 	w.decide(store.Decision{ID: closedRound + ".ks", RemissID: closedRound, Step: "ks", Body: "Kommunstyrelsen", HeldOn: w.date(0),
@@ -210,4 +211,5 @@ func (w *world) pathRound() {
 	w.round(pathRound, "Plan för stadens parker", []string{"bromma", "stokab"}, nil)
 	w.approve(pathRound, "bromma", w.submit(pathRound, "bromma"), remiss.RouteDelegation)
 	w.do(w.a.CloseRound(w.ctx, activities.RoundInput{EventKey: pathRound + ".closed", RemissID: pathRound, At: w.now, Reason: "deadline"}))
+	w.approve(pathRound, remiss.KS, w.submit(pathRound, remiss.KS), remiss.RouteDelegation) // KS's own statement
 }

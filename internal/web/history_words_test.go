@@ -114,7 +114,7 @@ func TestEventWords(t *testing.T) {
 		{"declined", nil, remiss.KindBolag, "Styrelsen avstod från att yttra sig"},
 		{"namnd_decided", map[string]any{"verdict": "aterremiss", "paragraph": "§ 12"}, remiss.KindStadsdelsnamnd, "Beslut i nämnden: återremiss (§ 12)"},
 		{"step_decided", map[string]any{"verdict": "tillstyrker", "step": "borgarradsberedningen"}, remiss.KindKS, "Beslut i borgarrådsberedningen: tillstyrker"},
-		{"step_approved", map[string]any{"verdict": "godkanner", "step": "slk"}, remiss.KindKS, "Stadsledningskontoret godkände tjänsteutlåtandet med sammanställningen av remissvaren"},
+		{"step_approved", map[string]any{"verdict": "godkanner", "step": "slk"}, remiss.KindKS, "Stadsledningskontoret godkände kommunstyrelsens tjänsteutlåtande över remissvaren"},
 		{"route_planned", map[string]any{"route": "namnd", "meeting": "bromma.2027-03-18"}, remiss.KindStadsdelsnamnd, "Beslutsväg: beslut i nämnden, sammanträdet 2027-03-18"},
 		{"submitted", map[string]any{"late": true}, remiss.KindFacknamnd, "Yttrandet skickades in för godkännande (efter svarsdatum)"},
 		{"okänd_åtgärd", nil, remiss.KindFacknamnd, "okänd_åtgärd"},

@@ -52,10 +52,16 @@ func mayRead(u store.User, rm store.Remiss, asgs []store.Assignment, d store.Doc
 	org, draft := "", false
 	if d.AssignmentID != "" {
 		i := slices.IndexFunc(asgs, func(a store.Assignment) bool { return a.ID == d.AssignmentID })
-		if i < 0 {
+		switch {
+		case i >= 0:
+			org, draft = asgs[i].Org, d.Kind == "bilaga" && asgs[i].DocumentID == ""
+		case d.AssignmentID == remiss.StatementAssignmentID(rm.ID):
+			// Kommunstyrelsen's own statement: a bilaga is its draft until
+			// the statement is sealed.
+			org, draft = remiss.KS, d.Kind == "bilaga" && rm.SummaryID == ""
+		default:
 			return false
 		}
-		org, draft = asgs[i].Org, d.Kind == "bilaga" && asgs[i].DocumentID == ""
 	}
 	return remiss.MayReadDocument(u.Actor(), rm.Recipients, org, draft)
 }

@@ -257,9 +257,9 @@ func TestWordsFitTheReader(t *testing.T) {
 		t.Error("the reminders chosen are not kept when the form comes back")
 	}
 
-	text := visible(get("ks.samordnare", "/dokument/"+"summary."+closedRound+"/verifiering"))
+	text := visible(get("ks.samordnare", "/dokument/"+"statement."+remiss.StatementAssignmentID(closedRound)+"/verifiering"))
 	if !regexp.MustCompile(`Verifierad \d{4}-\d\d-\d\d kl\. \d\d\.\d\d,`).MatchString(text) || !regexp.MustCompile(`· \d+ kB`).MatchString(text) ||
-		!strings.Contains(text, "Verifiering av sammanställning") {
+		!strings.Contains(text, "Verifiering av tjänsteutlåtande") {
 		t.Errorf("verification page:\n%s", strings.Join(strings.Fields(text), " "))
 	}
 }
