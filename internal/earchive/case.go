@@ -107,8 +107,9 @@ type Restriction struct {
 	MarkedBy    Agent
 }
 
-// Load reads the round id as a case file, for a package made by by at at.
-func Load(ctx context.Context, st *store.Store, id string, by store.User, at time.Time) (Case, error) {
+// Load reads the round id as a case file, for a package made by the user
+// by at at.
+func Load(ctx context.Context, st *store.Store, id, by string, at time.Time) (Case, error) {
 	r, err := st.Remiss(ctx, id)
 	if err != nil {
 		return Case{}, err
@@ -136,8 +137,7 @@ func Load(ctx context.Context, st *store.Store, id string, by store.User, at tim
 		Partial:   r.State == remiss.RemissOpen || r.State == remiss.RemissClosed && r.DecidedAt == nil,
 		CreatedAt: r.CreatedAt, ClosedAt: r.ClosedAt, DecidedAt: r.DecidedAt,
 		Owner: org(remiss.KS), Coordinator: person(r.Coordinator),
-		ExportedBy: Agent{Name: nonEmpty(by.DisplayName, by.Username), Organisation: org(by.Org).Name, Code: by.Org},
-		ExportedAt: at,
+		ExportedBy: person(by), ExportedAt: at,
 	}
 	if d, err := time.ParseInLocation(remiss.DateLayout, r.Deadline, remiss.Stockholm); err == nil {
 		c.Deadline = d
