@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -19,6 +20,10 @@ import (
 	"strings"
 	"time"
 )
+
+// MaxPackage is the most a package may unpack to for Check, which reads it
+// into memory.
+const MaxPackage = 8 << 30
 
 // Problem is one way a package fails the CSIP or SIP profile.
 type Problem struct {
@@ -52,6 +57,7 @@ func Check(data []byte) []Problem {
 	}
 	c := &checker{files: map[string][]byte{}, listed: map[string]bool{}}
 	roots := map[string]bool{}
+	var total uint64
 	for _, f := range zr.File {
 		if f.FileInfo().IsDir() {
 			continue
@@ -67,13 +73,22 @@ func Check(data []byte) []Problem {
 			continue
 		}
 		roots[root] = true
+		if total += f.UncompressedSize64; total > MaxPackage {
+			c.fail(name, "CSIPSTR1", fmt.Sprintf("paketet packas upp till mer än %d GiB, mer än kontrollen läser", MaxPackage>>30))
+			return c.problems
+		}
 		rc, err := f.Open()
 		if err != nil {
 			c.fail(name, "CSIPSTR1", "kan inte läsas: "+err.Error())
 			continue
 		}
-		b, err := io.ReadAll(rc)
+		// The ZIP's stated size bounds what is read; a file longer than it
+		// says fails its CRC.
+		b, err := io.ReadAll(io.LimitReader(rc, int64(f.UncompressedSize64)+1))
 		rc.Close()
+		if err == nil && uint64(len(b)) > f.UncompressedSize64 {
+			err = errors.New("filen är längre än ZIP-filen anger")
+		}
 		if err != nil {
 			c.fail(name, "CSIPSTR1", "kan inte läsas: "+err.Error())
 			continue
