@@ -42,7 +42,7 @@ func runExport(ctx context.Context, _ *app, in args, out io.Writer) error {
 		return err
 	}
 	if err := os.WriteFile(in.outFile, pkg, 0o644); err != nil {
-		return err
+		return fmt.Errorf("kan inte skriva paketet: %w", err)
 	}
 	fmt.Fprintf(out, "%s: paketet %s, %d byte\n", in.outFile, name, len(pkg))
 	return checkPackage(in.outFile, out)
@@ -53,7 +53,7 @@ func runExport(ctx context.Context, _ *app, in args, out io.Writer) error {
 func checkPackage(file string, out io.Writer) error {
 	problems, err := earchive.CheckFile(file)
 	if err != nil {
-		return err
+		return fmt.Errorf("kan inte läsa paketet: %w", err)
 	}
 	for _, p := range problems {
 		fmt.Fprintf(out, "  FEL: %s\n", p)
