@@ -70,6 +70,8 @@ var commands = []command{
 		needs: needsTemporal, prepare: needTarget, run: runRetry},
 	{name: "withdraw", args: "DNR", help: "återkalla remissen",
 		needs: needsTemporal, prepare: needDnr, run: runWithdraw},
+	{name: "export", args: "--remiss ID --out FIL.zip | --check FIL.zip", help: "leverera ärendet till e-arkivet (FGS 2.0) eller kontrollera ett paket; fel ger felkod",
+		needs: needsNothing, prepare: needExport, run: runExport},
 }
 
 func lookup(name string) (command, bool) {

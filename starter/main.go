@@ -80,6 +80,7 @@ type args struct {
 	file, as, assignment, officer string
 	comment, reason, until        string
 	document, response, outFile   string
+	remiss, check                 string // export: the round, the package to check
 	approve, refuse               bool
 	rest                          []string      // the arguments after the flags
 	org                           string        // the organisation of --assignment (set by needAssignment)
@@ -102,6 +103,8 @@ func parseArgs(name string, list []string) (args, error) {
 	fs.StringVar(&in.document, "document", "", "dokumentets ID")
 	fs.StringVar(&in.response, "response", "", "svarsfil")
 	fs.StringVar(&in.outFile, "out", "", "utfil")
+	fs.StringVar(&in.remiss, "remiss", "", "remissens ID eller diarienummer")
+	fs.StringVar(&in.check, "check", "", "paket att kontrollera")
 	err := fs.Parse(list)
 	in.rest = fs.Args()
 	return in, err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/remiss/remiss/internal/dbtest"
 	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/earchive/archivetest"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
 )
@@ -153,5 +154,52 @@ func TestHelpListsEveryCommand(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"nosuch"}, &out); err == nil || !strings.HasPrefix(err.Error(), `okänt kommando "nosuch"`) {
 		t.Errorf("an unknown command gave %v", err)
+	}
+}
+
+// TestExportThenCheck exports a finished round as kommunstyrelsens
+// registrator, checks the package as an archive would, checks it with the
+// command, and wants a package with one byte changed refused with the
+// failure listed, and the export refused to a nämnd's registrator.
+func TestExportThenCheck(t *testing.T) {
+	seededDatabase(t)
+	st, err := store.Open(context.Background(), os.Getenv("DATABASE_URL"), 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	archivetest.FinishedRound(t, st)
+	file := filepath.Join(t.TempDir(), "paket.zip")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"export", "--remiss", archivetest.Dnr, "--out", file}, &out); err != nil {
+		t.Fatalf("export: %v\n%s", err, out.String())
+	}
+	pkg, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	archivetest.Validate(t, pkg)
+	out.Reset()
+	if err := run(context.Background(), []string{"export", "--check", file}, &out); err != nil || !strings.Contains(out.String(), "uppfyller") {
+		t.Errorf("check: %v\n%s", err, out.String())
+	}
+
+	i := bytes.Index(pkg, []byte("%PDF")) + 200 // inside a stored (uncompressed) document
+	pkg[i] ^= 1
+	bad := filepath.Join(t.TempDir(), "ändrat.zip")
+	os.WriteFile(bad, pkg, 0o600)
+	out.Reset()
+	err = run(context.Background(), []string{"export", "--check", bad}, &out)
+	if err == nil || !strings.Contains(out.String(), "FEL: ") {
+		t.Errorf("a changed package passed: %v\n%s", err, out.String())
+	}
+
+	out.Reset()
+	err = run(context.Background(), []string{"export", "--remiss", archivetest.RemissID, "--out", file, "--as", "bromma.registrator"}, &out)
+	if rej, ok := remiss.AsError(err); !ok || rej.Kind != remiss.KindForbidden || !strings.Contains(rej.Reason, "e-arkivet") {
+		t.Errorf("export by a nämnd's registrator: %v", err)
+	}
+	if err := run(context.Background(), []string{"export", "--remiss", archivetest.RemissID}, &out); err == nil {
+		t.Error("export without --out was accepted")
 	}
 }

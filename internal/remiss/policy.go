@@ -47,6 +47,9 @@ const (
 
 	// Operations.
 	ActRetry Action = "retry" // run again a step that waits for an operator
+
+	// Records management.
+	ActArchive Action = "archive" // deliver a round to the e-archive (an FGS 2.0 package)
 )
 
 // AssignmentActions are the actions on an assignment, in the order a
@@ -55,7 +58,7 @@ var AssignmentActions = []Action{ActAssign, ActSaveDraft, ActSubmit, ActReturn, 
 	ActDecline, ActRequestExtension, ActDecideExtension, ActRemindNow, ActRoute, ActDecide, ActAttach, ActRegister}
 
 // RoundActions are the actions on a round or its organisation's calendar.
-var RoundActions = []Action{ActLaunch, ActClose, ActWithdraw, ActUploadUnderlag, ActDecideStep, ActEditCalendar, ActReportDelegation, ActRetry}
+var RoundActions = []Action{ActLaunch, ActClose, ActWithdraw, ActUploadUnderlag, ActDecideStep, ActEditCalendar, ActReportDelegation, ActRetry, ActArchive}
 
 // rule is who may take an action: a role in the assignment's own
 // organisation, or a role at kommunstyrelsen.
@@ -121,6 +124,10 @@ var rules = map[Action]rule{
 		denied: "endast organisationens registrator kan anmäla delegationsbeslut till nämnden"},
 	ActRetry: {roles: []Role{RoleAdmin, RoleCoordinator}, ks: true,
 		denied: "endast kommunstyrelsens remissamordnare eller en administratör kan starta om ett steg"},
+	// The case is kommunstyrelsen's: its registrator delivers it to the
+	// archive, when it is done or as a partial delivery at any time.
+	ActArchive: {roles: []Role{RoleRegistrar, RoleAdmin}, ks: true,
+		denied: "endast kommunstyrelsens registrator eller en administratör kan leverera ärendet till e-arkivet"},
 }
 
 const (

@@ -48,6 +48,7 @@ var allowed = map[Action][]string{
 	ActEditCalendar:     {"registrar@own", "registrar@other", "registrar@ks"},
 	ActReportDelegation: {"registrar@own", "registrar@other", "registrar@ks"},
 	ActRetry:            {"coordinator@ks", "admin@ks"},
+	ActArchive:          {"registrar@ks", "admin@ks"},
 }
 
 var everyone = func() []who {

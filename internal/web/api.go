@@ -29,6 +29,7 @@ var routes = []route{
 	{"POST", "/api/v1/remisses/{id}/reminders/{org}", "Påminn en remissinstans nu", "", func(s *Server) http.HandlerFunc { return s.api(s.remindNow) }},
 	{"POST", "/api/v1/remisses/{id}/close", "Stäng remissomgången", "", func(s *Server) http.HandlerFunc { return s.api(s.closeRemiss) }},
 	{"POST", "/api/v1/remisses/{id}/withdraw", "Återkalla remissen", "", func(s *Server) http.HandlerFunc { return s.api(s.withdrawRemiss) }},
+	{"GET", "/api/v1/remisses/{id}/archive", "E-arkivpaket (FGS 2.0, ZIP) för remissomgången (kommunstyrelsens registrator, administratör)", "", func(s *Server) http.HandlerFunc { return s.api(s.archiveRemiss) }},
 	{"GET", "/api/v1/assignments", "Organisationens uppdrag", "", func(s *Server) http.HandlerFunc { return s.api(s.listAssignments) }},
 	{"GET", "/api/v1/assignments/{id}", "Ett uppdrag med texten i dess senaste version (utkast, inskickad eller godkänd)", "", func(s *Server) http.HandlerFunc { return s.api(s.getAssignment) }},
 	{"POST", "/api/v1/assignments/{id}/assign", "Fördela till en handläggare", "Assign", func(s *Server) http.HandlerFunc { return s.api(s.assign) }},

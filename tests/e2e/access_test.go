@@ -131,6 +131,12 @@ func TestAccessMatrix(t *testing.T) {
 		{"POST", "/api/v1/remisses/" + id + "/reminders/farsta", nil, ksOnly},
 		{"POST", "/api/v1/remisses/" + id + "/close", nil, ksOnly},
 		{"POST", "/api/v1/remisses/" + id + "/withdraw", nil, ksOnly},
+		{"GET", "/api/v1/remisses/" + id + "/archive", nil, func(u user) int {
+			if u.org == "ks" && (u.role == remiss.RoleRegistrar || u.role == remiss.RoleAdmin) {
+				return 200
+			}
+			return 403
+		}},
 		{"GET", "/api/v1/assignments", nil, func(user) int { return 200 }},
 		{"POST", "/api/v1/assignments/" + bromma + "/assign", map[string]string{"officer": "bromma.handlaggare"}, onBromma("assign")},
 		{"PUT", "/api/v1/assignments/" + bromma + "/draft", answer, onBromma("draft")},
