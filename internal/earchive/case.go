@@ -163,7 +163,11 @@ func Load(ctx context.Context, st *store.Store, id, by string, at time.Time) (Ca
 	}
 	names := map[string]bool{}
 	for _, d := range docs {
-		rec := Record{DocumentID: d.ID, Kind: d.Kind, CreatedAt: d.CreatedAt, Content: d.Content, SHA256: d.SHA256,
+		kind := d.Kind
+		if ksStatement(d) {
+			kind = "ks-statement"
+		}
+		rec := Record{DocumentID: d.ID, Kind: kind, CreatedAt: d.CreatedAt, Content: d.Content, SHA256: d.SHA256,
 			Filename: fileName(d.ID, names), Organisation: c.Owner}
 		if code := orgOf[d.AssignmentID]; code != "" {
 			rec.Organisation = org(code)
@@ -175,9 +179,18 @@ func Load(ctx context.Context, st *store.Store, id, by string, at time.Time) (Ca
 	return c, nil
 }
 
+// ksStatement reports whether d is kommunstyrelsen's own tjänsteutlåtande
+// on the round's answers.
+func ksStatement(d store.Document) bool {
+	return d.Kind == "statement" && d.AssignmentID == remiss.StatementAssignmentID(d.RemissID)
+}
+
 // describe is a handling's title and direction, seen from kommunstyrelsen,
 // whose case file it is.
 func describe(d store.Document, r store.Remiss, from Agent, decisions []Decision) (string, Direction) {
+	if ksStatement(d) {
+		return "Kommunstyrelsens tjänsteutlåtande över remissvaren: " + r.Title, InternalFollowUp
+	}
 	switch d.Kind {
 	case "missiv":
 		return "Missiv: " + r.Title, Outgoing
@@ -199,26 +212,24 @@ func describe(d store.Document, r store.Remiss, from Agent, decisions []Decision
 			return "Protokollsutdrag, " + decisions[0].Body, Outgoing
 		}
 		return "Protokollsutdrag, " + decisions[0].Body, Internal
-	case "summary":
-		return "Sammanställning av remissvar: " + r.Title, InternalFollowUp
 	}
 	return d.Filename, Internal
 }
 
 // decisionsOf are the decisions a document records (a protokollsutdrag),
 // carries (a statement, decided on delegation or by its nämnd) or passes
-// through (the sammanställning, on its decision path), in order.
+// through (kommunstyrelsen's own statement, on its decision path), in order.
 func decisionsOf(d store.Document, all []store.Decision) []Decision {
 	var out []Decision
 	for _, x := range all {
 		var of bool
-		switch d.Kind {
-		case "minutes":
+		switch {
+		case d.Kind == "minutes":
 			of = x.DocumentID == d.ID
-		case "statement":
-			of = d.AssignmentID != "" && x.AssignmentID == d.AssignmentID && (x.Verdict.Final() || x.Verdict == remiss.VerdictDelegation)
-		case "summary":
+		case ksStatement(d):
 			of = x.Step != ""
+		case d.Kind == "statement":
+			of = d.AssignmentID != "" && x.AssignmentID == d.AssignmentID && (x.Verdict.Final() || x.Verdict == remiss.VerdictDelegation)
 		}
 		if !of {
 			continue

@@ -212,8 +212,8 @@ func recordType(kind string) string {
 		return "bilaga"
 	case "minutes":
 		return "protokollsutdrag"
-	case "summary":
-		return "sammanställning"
+	case "ks-statement":
+		return "tjänsteutlåtande"
 	}
 	return kind
 }

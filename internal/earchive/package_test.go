@@ -86,7 +86,7 @@ func TestPackageOfAFinishedRound(t *testing.T) {
 			t.Errorf("the representation's METS does not list %s with its stored SHA-256", name)
 		}
 	}
-	if len(got.Data) != len(docs) || kinds["statement"] != 2 || kinds["minutes"] != 2 || kinds["summary"] != 1 || kinds["missiv"] != 1 {
+	if len(got.Data) != len(docs) || kinds["statement"] != 3 || kinds["minutes"] != 2 || kinds["missiv"] != 1 {
 		t.Errorf("package holds %d files for %d documents %v", len(got.Data), len(docs), kinds)
 	}
 
@@ -140,9 +140,10 @@ func TestPackageOfAFinishedRound(t *testing.T) {
 		t.Error("no incoming record carries Farsta's decision")
 	}
 	if !slices.ContainsFunc(agg.Records, func(r ermsRecord) bool {
-		return r.ID == "summary."+archivetest.RemissID && len(r.Actions) == 2 && strings.Contains(r.Actions[1], "Kommunstyrelsen antar programmet")
+		return r.ID == "statement."+remiss.StatementAssignmentID(archivetest.RemissID) && r.RecordType == "tjänsteutlåtande" &&
+			len(r.Actions) == 2 && strings.Contains(r.Actions[1], "Kommunstyrelsen antar programmet")
 	}) {
-		t.Error("the sammanställning's record lacks the decisions of its path")
+		t.Error("kommunstyrelsen's statement's record lacks the decisions of its path")
 	}
 
 	// One changed byte, in a document and in the ERMS file, fails the checker.
@@ -185,8 +186,9 @@ func TestPartialDelivery(t *testing.T) {
 
 // ermsRecord is what the test reads of an ERMS record.
 type ermsRecord struct {
-	ID        string `xml:"systemIdentifier,attr"`
-	Direction struct {
+	ID         string `xml:"systemIdentifier,attr"`
+	RecordType string `xml:"recordType,attr"`
+	Direction  struct {
 		Definition string `xml:"directionDefinition,attr"`
 	} `xml:"direction"`
 	Agent       string   `xml:"agents>agent>name"`

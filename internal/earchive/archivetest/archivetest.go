@@ -79,8 +79,8 @@ func (w *world) open() {
 }
 
 // FinishedRound plays the round of OpenRound to its end: farsta's nämnd
-// decides (with a protokollsutdrag), the round closes and its
-// sammanställning passes stadsledningskontoret and kommunstyrelsen, whose
+// decides (with a protokollsutdrag), the round closes, kommunstyrelsen's
+// own statement is written and passes stadsledningskontoret and kommunstyrelsen, whose
 // final decision has a protokollsutdrag.
 func FinishedRound(t testing.TB, st *store.Store) {
 	t.Helper()
@@ -105,6 +105,13 @@ func FinishedRound(t testing.TB, st *store.Store) {
 	decide(store.Decision{ID: farsta + ".beslut", RemissID: RemissID, AssignmentID: farsta, Body: "Farsta stadsdelsnämnd",
 		HeldOn: date(1), Verdict: remiss.VerdictBifall}, activities.MinutesInput{})
 	do(a.CloseRound(ctx, activities.RoundInput{EventKey: RemissID + ".closed", RemissID: RemissID, At: now, Reason: "closed"}))
+	// Kommunstyrelsen's own statement on the answers, written and approved.
+	ks := remiss.StatementAssignmentID(RemissID)
+	ksOrg, _ := st.Org(ctx, remiss.KS)
+	kv, err := st.SaveResponseVersion(ctx, ks, demo.SampleResponse(ksOrg), "ks.handlaggare")
+	do(nil, err)
+	do(a.RenderStatement(ctx, activities.StatementInput{EventKey: ks + ".statement", AssignmentID: ks, VersionID: kv.ID,
+		At: now, Route: remiss.RouteDelegation, ApprovedBy: "ks.chef"}))
 	decide(store.Decision{ID: RemissID + ".slk", RemissID: RemissID, Step: "slk", Body: "Stadsledningskontoret", HeldOn: date(2),
 		Verdict: remiss.VerdictGodkanner}, activities.MinutesInput{NextStep: 1})
 	decide(store.Decision{ID: RemissID + ".ks", RemissID: RemissID, Step: "ks", Body: "Kommunstyrelsen", HeldOn: date(3),
