@@ -158,7 +158,11 @@ func (s *SAML) sp(ctx context.Context) (*saml.ServiceProvider, error) {
 			return nil, err
 		}
 	}
-	base, err := url.Parse(s.BaseURL)
+	mdURL, err := url.Parse(s.BaseURL + "/saml/metadata")
+	if err != nil {
+		return nil, err
+	}
+	acsURL, err := url.Parse(s.BaseURL + "/saml/acs")
 	if err != nil {
 		return nil, err
 	}
@@ -166,8 +170,8 @@ func (s *SAML) sp(ctx context.Context) (*saml.ServiceProvider, error) {
 		EntityID:                         s.BaseURL + "/saml/metadata",
 		Key:                              s.Key,
 		Certificate:                      s.Cert,
-		MetadataURL:                      *base.JoinPath("saml", "metadata"),
-		AcsURL:                           *base.JoinPath("saml", "acs"),
+		MetadataURL:                      *mdURL,
+		AcsURL:                           *acsURL,
 		IDPMetadata:                      s.idp,
 		AuthnNameIDFormat:                saml.PersistentNameIDFormat,
 		AssertionConsumerServiceBindings: []string{saml.HTTPPostBinding},
