@@ -47,6 +47,9 @@ const (
 
 	// Operations.
 	ActRetry Action = "retry" // run again a step that waits for an operator
+
+	// An organisation's service accounts and their tokens (issue 17).
+	ActManageServiceAccounts Action = "manage-service-accounts"
 )
 
 // AssignmentActions are the actions on an assignment, in the order a
@@ -121,6 +124,8 @@ var rules = map[Action]rule{
 		denied: "endast organisationens registrator kan anmäla delegationsbeslut till nämnden"},
 	ActRetry: {roles: []Role{RoleAdmin, RoleCoordinator}, ks: true,
 		denied: "endast kommunstyrelsens remissamordnare eller en administratör kan starta om ett steg"},
+	ActManageServiceAccounts: {roles: []Role{RoleAdmin}, ownOrg: true,
+		denied: "endast organisationens administratör kan hantera dess tjänstekonton"},
 }
 
 const (

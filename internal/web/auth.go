@@ -69,6 +69,10 @@ func (s *Server) api(h apiHandler) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
+		if !inScope(sess, r.Pattern) {
+			s.fail(w, r, errOutOfScope)
+			return
+		}
 		if err := h(w, withSessionID(r, sess.ID), sess.User); err != nil {
 			s.fail(w, r, err)
 		}
