@@ -50,6 +50,10 @@ func (s *Server) loginTokenAgrees(r *http.Request) bool {
 type loginChoices struct {
 	OIDC, SAML string // the names on the buttons; "" when not configured
 	Passwords  bool
+	// EndSession, after an OIDC session's logout, is where the provider's
+	// session ends too (RP-initiated logout): a link, since a form's
+	// redirect to another site is not allowed (CSP form-action).
+	EndSession string
 }
 
 func (s *Server) loginChoices() loginChoices {
@@ -64,7 +68,11 @@ func (s *Server) loginChoices() loginChoices {
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, http.StatusOK, "login", page{Title: "Logga in", CSRF: s.loginToken(w, r), Form: map[string]string{}, Data: s.loginChoices()})
+	c := s.loginChoices()
+	if o := s.oidc(); o != nil && r.URL.Query().Get("utloggad") == "oidc" {
+		c.EndSession = o.LogoutURL(s.SSO.BaseURL + "/logga-in")
+	}
+	s.render(w, http.StatusOK, "login", page{Title: "Logga in", CSRF: s.loginToken(w, r), Form: map[string]string{}, Data: c})
 }
 
 func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
@@ -113,12 +121,11 @@ func (s *Server) postLogout(w http.ResponseWriter, r *http.Request, p page) erro
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.SecureCookies})
-	// RP-initiated logout: the provider's session ends too, where it can.
-	if o := s.oidc(); via == "oidc" && o != nil {
-		if u := o.LogoutURL(s.SSO.BaseURL + "/logga-in"); u != "" {
-			http.Redirect(w, r, u, http.StatusSeeOther)
-			return nil
-		}
+	// RP-initiated logout: the login page offers to end the provider's
+	// session too, where it can.
+	if o := s.oidc(); via == "oidc" && o != nil && o.LogoutURL("/") != "" {
+		http.Redirect(w, r, "/logga-in?utloggad=oidc", http.StatusSeeOther)
+		return nil
 	}
 	http.Redirect(w, r, "/logga-in", http.StatusSeeOther)
 	return nil

@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -323,9 +325,14 @@ func TestOIDCLogoutEndsTheProvidersSessionToo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.Request.URL.Path != "/logga-in" || ss.oidc.LoggedOut != 1 {
-		t.Errorf("logout ended at %s; the provider saw %d logouts", resp.Request.URL, ss.oidc.LoggedOut)
+	link := regexp.MustCompile(`<a id="end-session" href="([^"]+)"`).FindStringSubmatch(string(b))
+	if resp.Request.URL.Path != "/logga-in" || link == nil {
+		t.Fatalf("logout ended at %s, with no link to end the provider's session:\n%s", resp.Request.URL, b)
+	}
+	if code, final, _ := ss.get(ss.client, html.UnescapeString(link[1])); code != 200 || final != ss.srv.URL+"/logga-in" || ss.oidc.LoggedOut != 1 {
+		t.Errorf("the provider's logout: %d at %s; it saw %d logouts", code, final, ss.oidc.LoggedOut)
 	}
 	if _, err := ss.st.WebSession(context.Background(), ss.session(ss.client), time.Hour); err == nil {
 		t.Errorf("the session outlived the logout")
