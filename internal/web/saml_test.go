@@ -172,3 +172,24 @@ func TestSAMLRefusesAnUnknownOrganisation(t *testing.T) {
 	action, form := ss.samlResponse(ss.client)
 	ss.refusedPost(action, form, "unknown_org")
 }
+
+// TestSAMLMetadataFromURL: the IdP's metadata fetched from its URL, as
+// ADFS publishes it, instead of a file.
+func TestSAMLMetadataFromURL(t *testing.T) {
+	ss := newSSOSite(t)
+	idp := ss.withSAML()
+	ss.s.SSO.SAML.Source = idp.URL + "/metadata"
+	if err := ss.s.SSO.SAML.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	idp.SignIn("S-1-5-21-1010", "Cecilia Carlsson", "cecilia.carlsson@stockholm.se", "remiss-ks-samordnare")
+	action, form := ss.samlResponse(ss.client)
+	if code, final, body := ss.post(ss.client, action, form); code != 200 || final != ss.srv.URL+"/" || !strings.Contains(body, "Cecilia Carlsson") {
+		t.Fatalf("sign-in: %d at %s\n%s", code, final, body)
+	}
+	// A wrong URL is found at once.
+	bad := &identity.SAML{Source: idp.URL + "/finns-inte", BaseURL: ss.srv.URL}
+	if err := bad.Load(t.Context()); err == nil {
+		t.Errorf("metadata from a URL that answers 404 loaded")
+	}
+}
