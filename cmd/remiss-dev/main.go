@@ -92,6 +92,9 @@ func run() error {
 	svc := rounds.New(st, c)
 	svc.MaxExtension, svc.Roots = cfg.MaxExtension, seals.Roots
 	site := &web.Server{Store: st, Rounds: svc, Roots: seals.Roots}
+	if err := site.Configure(ctx, cfg); err != nil {
+		return err
+	}
 	if catcher != nil {
 		defer catcher.Close()
 		site.DevMail = catcher.Handler()

@@ -53,6 +53,9 @@ func main() {
 	svc := rounds.New(st, c)
 	svc.MaxExtension, svc.Roots = cfg.MaxExtension, roots
 	site := &web.Server{Store: st, Rounds: svc, Roots: roots, SecureCookies: cfg.Production}
+	if err := site.Configure(ctx, cfg); err != nil {
+		log.Fatalf("web: %v", err)
+	}
 	public, ops := site.Servers(cfg.HTTPAddr, cfg.WebOpsAddr, metrics.Ops(reg, metrics.Ready(st.DB(), c)))
 	go func() {
 		if err := httpserve.Run(ctx, ops); err != nil {

@@ -65,6 +65,25 @@ type Config struct {
 	// LogLevel (REMISS_LOG_LEVEL: debug, info, warn or error; default info)
 	// is the level of the Temporal client's and worker's log.
 	LogLevel slog.Level
+
+	// Signing in (issue 17). OIDC* (REMISS_OIDC_ISSUER, _CLIENT_ID,
+	// _CLIENT_SECRET, _NAME for the button) turn OpenID Connect on;
+	// SAMLIDPMetadata (REMISS_SAML_IDP_METADATA, a file or an https URL)
+	// turns SAML on, with our key and certificate in REMISS_SAML_SP_KEY and
+	// REMISS_SAML_SP_CERT (PEM files; optional). IDPMapping
+	// (REMISS_IDP_MAPPING) is the YAML file that maps groups and claims to
+	// organisation and role; either protocol needs it. SAMLName
+	// (REMISS_SAML_NAME) names the SAML button.
+	OIDCIssuer, OIDCClientID, OIDCClientSecret, OIDCName string
+	SAMLIDPMetadata, SAMLSPKey, SAMLSPCert, SAMLName     string
+	IDPMapping                                           string
+	// Login (REMISS_LOGIN: password, sso or both) is how people sign in on
+	// the pages; by default both (passwords, and SSO when configured).
+	Login string
+	// SessionIdle (REMISS_SESSION_IDLE, default 1h) ends a web session not
+	// used for that long; SessionMax (REMISS_SESSION_MAX, default 10h)
+	// ends every web session that long after it began.
+	SessionIdle, SessionMax time.Duration
 }
 
 // DefaultDatabaseURL is used when DATABASE_URL is unset: the local server the
@@ -120,6 +139,9 @@ func FromEnv() (Config, error) {
 	c.MaxExtension = maxExt
 	if err := c.LogLevel.UnmarshalText([]byte(env("REMISS_LOG_LEVEL", "info"))); err != nil {
 		return c, fmt.Errorf("config: REMISS_LOG_LEVEL=%q: use debug, info, warn or error", os.Getenv("REMISS_LOG_LEVEL"))
+	}
+	if err := c.signIn(); err != nil {
+		return c, err
 	}
 	switch e := env("REMISS_ENV", "development"); e {
 	case "production":
@@ -209,4 +231,62 @@ func (c Config) TrustPath() string {
 		return filepath.Join(c.SealDir, "ca.pem")
 	}
 	return filepath.Join(c.DataDir, "seals", "ca.pem")
+}
+
+// SSO says whether a single sign-on protocol is configured.
+func (c Config) SSO() bool { return c.OIDCIssuer != "" || c.SAMLIDPMetadata != "" }
+
+// signIn reads the settings of signing in.
+func (c *Config) signIn() error {
+	c.OIDCIssuer = os.Getenv("REMISS_OIDC_ISSUER")
+	c.OIDCClientID = os.Getenv("REMISS_OIDC_CLIENT_ID")
+	c.OIDCClientSecret = os.Getenv("REMISS_OIDC_CLIENT_SECRET")
+	c.OIDCName = env("REMISS_OIDC_NAME", "kommunens inloggning")
+	c.SAMLIDPMetadata = os.Getenv("REMISS_SAML_IDP_METADATA")
+	c.SAMLName = env("REMISS_SAML_NAME", "kommunens inloggning (SAML)")
+	c.SAMLSPKey, c.SAMLSPCert = os.Getenv("REMISS_SAML_SP_KEY"), os.Getenv("REMISS_SAML_SP_CERT")
+	c.IDPMapping = os.Getenv("REMISS_IDP_MAPPING")
+	c.Login = env("REMISS_LOGIN", "both")
+	if c.OIDCIssuer != "" && c.OIDCClientID == "" {
+		return fmt.Errorf("config: REMISS_OIDC_ISSUER is set: REMISS_OIDC_CLIENT_ID must be set too")
+	}
+	if (c.SAMLSPKey == "") != (c.SAMLSPCert == "") {
+		return fmt.Errorf("config: REMISS_SAML_SP_KEY and REMISS_SAML_SP_CERT go together")
+	}
+	if c.SSO() && c.IDPMapping == "" {
+		return fmt.Errorf("config: single sign-on is configured: REMISS_IDP_MAPPING must name the mapping file")
+	}
+	switch c.Login {
+	case "password", "both":
+	case "sso":
+		if !c.SSO() {
+			return fmt.Errorf("config: REMISS_LOGIN=sso needs REMISS_OIDC_ISSUER or REMISS_SAML_IDP_METADATA")
+		}
+	default:
+		return fmt.Errorf("config: REMISS_LOGIN=%q: use password, sso or both", c.Login)
+	}
+	var err error
+	if c.SessionIdle, err = duration("REMISS_SESSION_IDLE", time.Hour); err != nil {
+		return err
+	}
+	if c.SessionMax, err = duration("REMISS_SESSION_MAX", 10*time.Hour); err != nil {
+		return err
+	}
+	if c.SessionIdle > c.SessionMax {
+		return fmt.Errorf("config: REMISS_SESSION_IDLE (%s) is longer than REMISS_SESSION_MAX (%s)", c.SessionIdle, c.SessionMax)
+	}
+	return nil
+}
+
+// duration reads a positive duration such as 30m or 8h, def when unset.
+func duration(key string, def time.Duration) (time.Duration, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Minute || d > 30*24*time.Hour {
+		return 0, fmt.Errorf("config: %s=%q: a duration from 1m to 720h, such as 30m or 8h", key, v)
+	}
+	return d, nil
 }

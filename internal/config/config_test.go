@@ -55,3 +55,50 @@ func TestMaxExtension(t *testing.T) {
 		}
 	}
 }
+
+// TestSignInSettings: REMISS_LOGIN, the SSO settings that go together,
+// and the session limits.
+func TestSignInSettings(t *testing.T) {
+	t.Setenv("REMISS_ENV", "development")
+	for _, k := range []string{"REMISS_OIDC_ISSUER", "REMISS_OIDC_CLIENT_ID", "REMISS_SAML_IDP_METADATA", "REMISS_IDP_MAPPING", "REMISS_LOGIN",
+		"REMISS_SESSION_IDLE", "REMISS_SESSION_MAX", "REMISS_SAML_SP_KEY", "REMISS_SAML_SP_CERT"} {
+		t.Setenv(k, "")
+	}
+	c, err := FromEnv()
+	if err != nil || c.Login != "both" || c.SSO() || c.SessionIdle != time.Hour || c.SessionMax != 10*time.Hour {
+		t.Fatalf("defaults: %+v, %v", c, err)
+	}
+	t.Setenv("REMISS_LOGIN", "sso")
+	if _, err := FromEnv(); err == nil {
+		t.Error("REMISS_LOGIN=sso without a provider accepted")
+	}
+	t.Setenv("REMISS_OIDC_ISSUER", "https://login.microsoftonline.com/x/v2.0")
+	if _, err := FromEnv(); err == nil {
+		t.Error("an issuer without a client ID accepted")
+	}
+	t.Setenv("REMISS_OIDC_CLIENT_ID", "remiss")
+	if _, err := FromEnv(); err == nil {
+		t.Error("SSO without REMISS_IDP_MAPPING accepted")
+	}
+	t.Setenv("REMISS_IDP_MAPPING", "/etc/remiss/idp.yaml")
+	if c, err := FromEnv(); err != nil || !c.SSO() || c.Login != "sso" || c.OIDCName == "" {
+		t.Errorf("OIDC with passwords off: %+v, %v", c, err)
+	}
+	t.Setenv("REMISS_LOGIN", "sometimes")
+	if _, err := FromEnv(); err == nil {
+		t.Error("REMISS_LOGIN=sometimes accepted")
+	}
+	t.Setenv("REMISS_LOGIN", "")
+	t.Setenv("REMISS_SESSION_IDLE", "30m")
+	t.Setenv("REMISS_SESSION_MAX", "8h")
+	if c, err := FromEnv(); err != nil || c.SessionIdle != 30*time.Minute || c.SessionMax != 8*time.Hour {
+		t.Errorf("session limits: %v %v, %v", c.SessionIdle, c.SessionMax, err)
+	}
+	for idle, max := range map[string]string{"9h": "8h", "10s": "8h", "soon": "8h", "30m": "0"} {
+		t.Setenv("REMISS_SESSION_IDLE", idle)
+		t.Setenv("REMISS_SESSION_MAX", max)
+		if _, err := FromEnv(); err == nil {
+			t.Errorf("REMISS_SESSION_IDLE=%s, REMISS_SESSION_MAX=%s accepted", idle, max)
+		}
+	}
+}

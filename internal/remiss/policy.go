@@ -50,6 +50,8 @@ const (
 
 	// Records management.
 	ActArchive Action = "archive" // deliver a round to the e-archive (an FGS 2.0 package)
+	// An organisation's service accounts and their tokens (issue 17).
+	ActManageServiceAccounts Action = "manage-service-accounts"
 )
 
 // AssignmentActions are the actions on an assignment, in the order a
@@ -128,6 +130,8 @@ var rules = map[Action]rule{
 	// archive, when it is done or as a partial delivery at any time.
 	ActArchive: {roles: []Role{RoleRegistrar, RoleAdmin}, ks: true,
 		denied: "endast kommunstyrelsens registrator eller en administratör kan leverera ärendet till e-arkivet"},
+	ActManageServiceAccounts: {roles: []Role{RoleAdmin}, ownOrg: true,
+		denied: "endast organisationens administratör kan hantera dess tjänstekonton"},
 }
 
 const (

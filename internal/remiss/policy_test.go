@@ -239,3 +239,14 @@ func TestHistoryVisibility(t *testing.T) {
 		}
 	}
 }
+
+// TestPolicyServiceAccounts: an organisation's administrator, and no one
+// else, manages its service accounts.
+func TestPolicyServiceAccounts(t *testing.T) {
+	for _, w := range everyone {
+		err := MayAct(ActManageServiceAccounts, w.actor(), "bromma")
+		if may := w.String() == "admin@own"; may != (err == nil) {
+			t.Errorf("%s: got %v, want allowed=%v", w, err, may)
+		}
+	}
+}

@@ -96,6 +96,9 @@ type Session struct {
 	User      User
 	CSRF      string
 	ExpiresAt time.Time
+	// Scopes bound a service account's token; nil for a person's token or
+	// session, which may do whatever the user may.
+	Scopes []string
 }
 
 func secret() string {
@@ -112,11 +115,17 @@ func hashSecret(s string) string {
 // CreateSession starts a session of kind "web" or "api" and returns its
 // secret (the cookie value or bearer token); only its hash is stored.
 func (s *Store) CreateSession(ctx context.Context, username, kind string, ttl time.Duration) (string, Session, error) {
+	return s.CreateLabeledSession(ctx, username, kind, "", ttl)
+}
+
+// CreateLabeledSession is CreateSession with a label: how the session was
+// begun ("oidc", "saml"; "" for a password).
+func (s *Store) CreateLabeledSession(ctx context.Context, username, kind, label string, ttl time.Duration) (string, Session, error) {
 	secretID, csrf := secret(), secret()
 	sess := Session{CSRF: csrf, ExpiresAt: time.Now().Add(ttl)}
 	if err := s.db.QueryRowContext(ctx, `
-		INSERT INTO sessions (id_hash, username, csrf, kind, expires_at) VALUES ($1,$2,$3,$4,$5) RETURNING id`,
-		hashSecret(secretID), username, csrf, kind, sess.ExpiresAt).Scan(&sess.ID); err != nil {
+		INSERT INTO sessions (id_hash, username, csrf, kind, expires_at, label) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`,
+		hashSecret(secretID), username, csrf, kind, sess.ExpiresAt, label).Scan(&sess.ID); err != nil {
 		return "", Session{}, fmt.Errorf("store: create session: %w", err)
 	}
 	u, err := s.User(ctx, username)
@@ -127,18 +136,30 @@ func (s *Store) CreateSession(ctx context.Context, username, kind string, ttl ti
 // Session looks a live session of kind up by its secret, and notes that
 // it was used (at most once a minute).
 func (s *Store) Session(ctx context.Context, secretID, kind string) (Session, error) {
+	return s.session(ctx, secretID, kind, 0)
+}
+
+// WebSession is Session for a web session that also ends when it has not
+// been used for idle (kept to the minute); 0 is no idle timeout.
+func (s *Store) WebSession(ctx context.Context, secretID string, idle time.Duration) (Session, error) {
+	return s.session(ctx, secretID, "web", idle)
+}
+
+func (s *Store) session(ctx context.Context, secretID, kind string, idle time.Duration) (Session, error) {
 	// One statement: every request of a logged-in user makes it.
 	var sess Session
+	var scopes pq.StringArray
 	u, err := scanUser(s.db.QueryRowContext(ctx, `
 		WITH live AS (
-			SELECT id, username, csrf, expires_at, last_used_at FROM sessions
-			WHERE id_hash=$1 AND kind=$2 AND expires_at > now()),
+			SELECT id, username, csrf, expires_at, last_used_at, scopes FROM sessions
+			WHERE id_hash=$1 AND kind=$2 AND expires_at > now()
+			AND ($3::float8 = 0 OR COALESCE(last_used_at, created_at) > now() - make_interval(secs => $3::float8))),
 		touched AS (
 			UPDATE sessions SET last_used_at = now()
 			WHERE id_hash=$1 AND id IN (SELECT id FROM live WHERE last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
-		SELECT `+prefixed("u", userColumns)+`, s.csrf, s.expires_at, s.id
+		SELECT `+prefixed("u", userColumns)+`, s.csrf, s.expires_at, s.id, s.scopes
 		FROM live s JOIN users u ON u.username = s.username`,
-		hashSecret(secretID), kind), &sess.CSRF, &sess.ExpiresAt, &sess.ID)
+		hashSecret(secretID), kind, idle.Seconds()), &sess.CSRF, &sess.ExpiresAt, &sess.ID, &scopes)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sess, ErrNotFound
 	}
@@ -146,13 +167,27 @@ func (s *Store) Session(ctx context.Context, secretID, kind string) (Session, er
 		return sess, fmt.Errorf("store: session: %w", err)
 	}
 	sess.User = u
+	if scopes != nil {
+		sess.Scopes = []string(scopes)
+	}
 	return sess, nil
 }
 
 // DeleteSession ends a session by its secret (logout).
 func (s *Store) DeleteSession(ctx context.Context, secretID string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash=$1`, hashSecret(secretID))
+	_, err := s.EndSession(ctx, secretID)
 	return err
+}
+
+// EndSession ends a session by its secret and says how it was begun (its
+// label; "" when there was none).
+func (s *Store) EndSession(ctx context.Context, secretID string) (string, error) {
+	var label string
+	err := s.db.QueryRowContext(ctx, `DELETE FROM sessions WHERE id_hash=$1 RETURNING label`, hashSecret(secretID)).Scan(&label)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return label, err
 }
 
 // Token is what its owner sees of an API token: never its secret.

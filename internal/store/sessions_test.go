@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"testing"
 	"time"
@@ -64,4 +66,49 @@ func TestTokensAreListedAndRevokedByTheirOwner(t *testing.T) {
 	if tokens, _ := s.Tokens(ctx, "farsta.registrator"); len(tokens) != 1 {
 		t.Errorf("another's tokens: %+v", tokens)
 	}
+}
+
+// TestWebSessionIdleTimeoutAndLifetime: a web session ends when it has
+// not been used for the idle timeout, and at its absolute end whatever
+// its use.
+func TestWebSessionIdleTimeoutAndLifetime(t *testing.T) {
+	s := dbtest.OpenSeeded(t)
+	ctx := context.Background()
+	idle, _, err := s.CreateSession(ctx, "bromma.registrator", "web", 10*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.WebSession(ctx, idle, 30*time.Minute); err != nil {
+		t.Fatalf("a fresh session: %v", err)
+	}
+	// Last used 45 minutes ago.
+	if _, err := s.DB().Exec(`UPDATE sessions SET created_at = now() - interval '2 hours', last_used_at = now() - interval '45 minutes' WHERE id_hash=$1`, hashOf(idle)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.WebSession(ctx, idle, time.Hour); err != nil {
+		t.Errorf("used 45 minutes ago, idle timeout an hour: %v", err)
+	}
+	if _, err := s.DB().Exec(`UPDATE sessions SET last_used_at = now() - interval '45 minutes' WHERE id_hash=$1`, hashOf(idle)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.WebSession(ctx, idle, 30*time.Minute); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("used 45 minutes ago, idle timeout 30 minutes: %v", err)
+	}
+	// Never used since it began, 45 minutes ago.
+	fresh, _, _ := s.CreateSession(ctx, "bromma.registrator", "web", 10*time.Hour)
+	s.DB().Exec(`UPDATE sessions SET created_at = now() - interval '45 minutes' WHERE id_hash=$1`, hashOf(fresh))
+	if _, err := s.WebSession(ctx, fresh, 30*time.Minute); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unused for 45 minutes, idle timeout 30 minutes: %v", err)
+	}
+	// In use, but past its absolute end.
+	busy, _, _ := s.CreateSession(ctx, "bromma.registrator", "web", 10*time.Hour)
+	s.DB().Exec(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id_hash=$1`, hashOf(busy))
+	if _, err := s.WebSession(ctx, busy, time.Hour); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("past its lifetime: %v", err)
+	}
+}
+
+func hashOf(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
 }

@@ -13,7 +13,6 @@ import (
 
 const (
 	sessionCookie = "remiss_session"
-	sessionTTL    = 8 * time.Hour
 	tokenTTL      = 24 * time.Hour
 	// Five wrong passwords in fifteen minutes lock a username for the rest
 	// of that window.
@@ -70,6 +69,10 @@ func (s *Server) api(h apiHandler) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
+		if !inScope(sess, r.Pattern) {
+			s.fail(w, r, errOutOfScope)
+			return
+		}
 		if err := h(w, withSessionID(r, sess.ID), sess.User); err != nil {
 			s.fail(w, r, err)
 		}
@@ -84,6 +87,10 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := decode(r, &in, 4<<10); err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if !s.passwords() {
+		writeJSON(w, http.StatusForbidden, apiError{Error: "inloggning med lösenord är avstängd; använd ett tjänstekontos token"})
 		return
 	}
 	u, err := s.login(r.Context(), in.Username, in.Password)

@@ -46,8 +46,33 @@ func (s *Server) loginTokenAgrees(r *http.Request) bool {
 	return err == nil && c.Value != "" && subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue("csrf"))) == 1
 }
 
+// loginChoices are the ways of signing in the login page offers.
+type loginChoices struct {
+	OIDC, SAML string // the names on the buttons; "" when not configured
+	Passwords  bool
+	// EndSession, after an OIDC session's logout, is where the provider's
+	// session ends too (RP-initiated logout): a link, since a form's
+	// redirect to another site is not allowed (CSP form-action).
+	EndSession string
+}
+
+func (s *Server) loginChoices() loginChoices {
+	c := loginChoices{Passwords: s.passwords()}
+	if s.SSO != nil && s.SSO.OIDC != nil {
+		c.OIDC = s.SSO.OIDCName
+	}
+	if s.SSO != nil && s.SSO.SAML != nil {
+		c.SAML = s.SSO.SAMLName
+	}
+	return c
+}
+
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, http.StatusOK, "login", page{Title: "Logga in", CSRF: s.loginToken(w, r), Form: map[string]string{}})
+	c := s.loginChoices()
+	if o := s.oidc(); o != nil && r.URL.Query().Get("utloggad") == "oidc" {
+		c.EndSession = o.LogoutURL(s.SSO.BaseURL + "/logga-in")
+	}
+	s.render(w, http.StatusOK, "login", page{Title: "Logga in", CSRF: s.loginToken(w, r), Form: map[string]string{}, Data: c})
 }
 
 func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
@@ -57,7 +82,12 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	username := strings.TrimSpace(r.PostFormValue("username"))
-	p := page{Title: "Logga in", Form: map[string]string{"username": username}}
+	p := page{Title: "Logga in", Form: map[string]string{"username": username}, Data: s.loginChoices()}
+	if !s.passwords() {
+		p.CSRF, p.Error = s.loginToken(w, r), "Inloggning med lösenord är avstängd. Logga in med kommunens inloggning."
+		s.render(w, http.StatusForbidden, "login", p)
+		return
+	}
 	if !s.loginTokenAgrees(r) {
 		// Nothing is tried; a fresh form, with a token, to try again.
 		p.CSRF, p.Error = s.loginToken(w, r), "Formuläret har gått ut. Försök igen."
@@ -79,24 +109,24 @@ func (s *Server) postLogin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	id, _, err := s.Store.CreateSession(r.Context(), u.Username, "web", sessionTTL)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	http.SetCookie(w, &http.Cookie{Name: s.loginCookie(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.SecureCookies})
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, Secure: s.SecureCookies,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(sessionTTL.Seconds())})
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	s.startSession(w, r, u, "")
 }
 
 func (s *Server) postLogout(w http.ResponseWriter, r *http.Request, p page) error {
+	var via string
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if err := s.Store.DeleteSession(r.Context(), c.Value); err != nil {
+		if via, err = s.Store.EndSession(r.Context(), c.Value); err != nil {
 			return err
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.SecureCookies})
+	// RP-initiated logout: the login page offers to end the provider's
+	// session too, where it can.
+	if o := s.oidc(); via == "oidc" && o != nil && o.LogoutURL("/") != "" {
+		http.Redirect(w, r, "/logga-in?utloggad=oidc", http.StatusSeeOther)
+		return nil
+	}
 	http.Redirect(w, r, "/logga-in", http.StatusSeeOther)
 	return nil
 }

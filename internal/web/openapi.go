@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -38,6 +39,10 @@ var schemas = map[string]any{
 	"StepDecision": obj(map[string]any{"meetingDate": date, "paragraph": str,
 		"decision": map[string]any{"type": "string", "enum": []string{"godkanner", "tillstyrker", "avstyrker", "aterremiss", "beslut"}},
 		"wording":  str, "immediate": boolean, "adjustOn": date, "adjusters": arr(str)}, "decision"),
+	"ServiceAccount": obj(map[string]any{"username": str, "name": str,
+		"role": map[string]any{"type": "string", "enum": []string{"coordinator", "registrar", "officer", "signatory"}}}, "username", "name", "role"),
+	"ServiceToken": obj(map[string]any{"label": str, "scopes": arr(map[string]any{"type": "string", "enum": scopeNames()}),
+		"expiryDays": map[string]any{"type": "integer", "minimum": 1, "maximum": 365}}, "scopes", "expiryDays"),
 	"Error": obj(map[string]any{"error": str, "fields": arr(obj(map[string]any{"field": str, "message": str}, "field", "message"))}, "error"),
 }
 
@@ -65,7 +70,13 @@ var openAPI = sync.OnceValue(func() []byte {
 			"409": ref("Inte möjligt i nuvarande läge"), "413": ref("För stor"), "422": ref("Ogiltiga uppgifter"),
 		}}
 		if rt.method != "POST" || rt.path != "/api/v1/tokens" { // logging in needs no token
-			op["security"] = []map[string]any{{"bearer": []string{}}}
+			// A person's token, or a service account's with the route's scope.
+			sec := []map[string]any{{"bearer": []string{}}}
+			if scope, ok := routeScopes[rt.method+" "+rt.path]; ok {
+				sec = append(sec, map[string]any{"serviceToken": []string{scope}})
+				op["x-scopes"] = []string{scope}
+			}
+			op["security"] = sec
 		}
 		var params []map[string]any
 		for _, part := range strings.Split(rt.path, "/") {
@@ -99,8 +110,13 @@ var openAPI = sync.OnceValue(func() []byte {
 		"info":    map[string]any{"title": "Remiss API", "version": "1", "description": "Remissomgångar, uppdrag, yttranden och dokument. Svar och felmeddelanden på svenska."},
 		"paths":   paths,
 		"components": map[string]any{
-			"schemas":         schemas,
-			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+			"schemas": schemas,
+			"securitySchemes": map[string]any{
+				"bearer": map[string]any{"type": "http", "scheme": "bearer",
+					"description": "En persons token från POST /api/v1/tokens: det personen får göra enligt sin roll."},
+				"serviceToken": map[string]any{"type": "http", "scheme": "bearer",
+					"description": "Ett tjänstekontos token (POST /api/v1/service-accounts/{username}/tokens): bara åtgärder inom dess behörigheter (scopes, x-scopes på varje åtgärd), annars 403; återkallad eller utgången ger 401. Behörigheter: " + scopeList() + "."},
+			},
 		},
 	}
 	b, _ := json.MarshalIndent(doc, "", "  ")
@@ -109,4 +125,23 @@ var openAPI = sync.OnceValue(func() []byte {
 
 func ref(desc string) map[string]any {
 	return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+}
+
+// scopeNames are the service tokens' scopes, sorted.
+func scopeNames() []string {
+	out := make([]string, 0, len(scopes))
+	for k := range scopes {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// scopeList says what each scope opens.
+func scopeList() string {
+	var parts []string
+	for _, k := range scopeNames() {
+		parts = append(parts, k+" ("+scopes[k]+")")
+	}
+	return strings.Join(parts, ", ")
 }

@@ -133,7 +133,7 @@ func (s *Server) page(h pageHandler) http.HandlerFunc {
 			http.Redirect(w, r, "/logga-in", http.StatusSeeOther)
 			return
 		}
-		sess, err := s.Store.Session(r.Context(), c.Value, "web")
+		sess, err := s.Store.WebSession(r.Context(), c.Value, s.sessionIdle())
 		if err != nil {
 			http.Redirect(w, r, "/logga-in", http.StatusSeeOther)
 			return
@@ -180,6 +180,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /logga-in", s.loginPage)
 	mux.HandleFunc("POST /logga-in", s.postLogin)
 	mux.HandleFunc("POST /logga-ut", s.page(s.postLogout))
+	s.ssoRoutes(mux)
 	s.worklistRoutes(mux)
 	mux.HandleFunc("GET /remisser", s.page(s.roundsPage))
 	mux.HandleFunc("GET /remisser/ny", s.page(s.newRoundPage))

@@ -30,6 +30,11 @@ type Server struct {
 	// DevMail serves the dev mail catcher's pages under /dev/ (make dev
 	// only; nil elsewhere).
 	DevMail http.Handler
+	// SSO is single sign-on (nil: passwords only).
+	SSO *SSO
+	// SessionIdle and SessionMax end a web session not used for that
+	// long, and that long after it began (0: an hour, and ten hours).
+	SessionIdle, SessionMax time.Duration
 }
 
 // Handler returns every route with the security headers.

@@ -118,7 +118,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request, code int) {
 	}
 	p := page{}
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if sess, err := s.Store.Session(r.Context(), c.Value, "web"); err == nil {
+		if sess, err := s.Store.WebSession(r.Context(), c.Value, s.sessionIdle()); err == nil {
 			p.User, p.CSRF = sess.User, sess.CSRF
 		}
 	}
