@@ -124,7 +124,7 @@ func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.D
 	}
 	if asg.DocumentID != "" && !declining {
 		if st, err := a.Store.Document(ctx, asg.DocumentID); err == nil {
-			data.Documents = []string{"Förvaltningens tjänsteutlåtande daterat " + st.CreatedAt.In(remiss.Stockholm).Format(remiss.DateLayout)}
+			data.Documents = []string{org.Kind.Words().Basis + " daterat " + st.CreatedAt.In(remiss.Stockholm).Format(remiss.DateLayout)}
 		}
 	}
 	var next remiss.Meeting

@@ -140,7 +140,7 @@ func (a *Activities) summaryData(ctx context.Context, r store.Remiss, in RoundIn
 			e.Decision = decided[asg.ID]
 		case remiss.StateDeclined:
 			data.Declined++
-			e.Summary = remiss.Capital(org.Kind.Body()) + " avstår från att yttra sig."
+			e.Summary = remiss.Capital(org.Kind.Self()) + " avstår från att yttra sig."
 			if asg.DeclineNoteID != "" {
 				if note, err := a.Store.Note(ctx, asg.DeclineNoteID); err == nil && note.Body != "" {
 					e.Summary += " " + note.Body
