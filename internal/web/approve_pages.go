@@ -47,6 +47,7 @@ func (s *Server) approvalData(ctx context.Context, p page, id string) (map[strin
 		return nil, err
 	}
 	data["Assignment"], data["Remiss"], data["SHA256"], data["Body"], data["OrgEmail"] = a, rm, v.SHA256, org.Kind.Body(), org.Email
+	data["Words"] = org.Kind.Words()
 	if err := s.routeData(ctx, p, a, org.Kind, data); err != nil {
 		return nil, err
 	}
@@ -72,7 +73,7 @@ func (s *Server) statementView(ctx context.Context, a store.Assignment, rm store
 	if err != nil {
 		return nil, err
 	}
-	doc := pdf.StatementOf(pdf.Case{Dnr: rm.Dnr, Title: rm.Title, OwnDnr: a.OwnDnr, Meeting: meeting.Date}, org, v.Content, s.Now())
+	doc := pdf.StatementOf(pdf.Case{Dnr: rm.Dnr, Title: rm.Title, OwnDnr: a.OwnDnr, Meeting: meeting.Date, Route: a.Route}, org, v.Content, s.Now())
 	return map[string]any{"Doc": doc, "DateText": doc.Date.Format("2006-01-02"), "Bilagor": bilagor}, nil
 }
 

@@ -88,7 +88,7 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 			roundDocs = append(roundDocs, d)
 		}
 	}
-	data := map[string]any{"Assignment": a, "Remiss": rm, "OrgName": org.Name, "Body": org.Kind.Body(), "State": a.State.Label(), "Bilagor": bilagor,
+	data := map[string]any{"Assignment": a, "Remiss": rm, "OrgName": org.Name, "Body": org.Kind.Body(), "Words": org.Kind.Words(), "State": a.State.Label(), "Bilagor": bilagor,
 		"RoundDocs":  roundDocs,
 		"CanEdit":    may(remiss.ActAttach, p.User.Actor(), a),
 		"CanApprove": may(remiss.ActApprove, p.User.Actor(), a)}
