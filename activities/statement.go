@@ -118,7 +118,7 @@ func (a *Activities) statementDocument(ctx context.Context, asg store.Assignment
 	if err != nil {
 		return doc, err
 	}
-	data := pdf.StatementOf(pdf.Case{Dnr: r.Dnr, Title: r.Title, OwnDnr: asg.OwnDnr, Meeting: meeting.Date}, org, v.Content, in.At)
+	data := pdf.StatementOf(pdf.Case{Dnr: r.Dnr, Title: r.Title, OwnDnr: asg.OwnDnr, Meeting: meeting.Date, Route: in.Route}, org, v.Content, in.At)
 	if in.ApprovedBy != "" {
 		approver, err := a.user(ctx, in.ApprovedBy)
 		if err != nil {

@@ -50,6 +50,10 @@ type Case struct {
 	Title   string // the remiss title
 	OwnDnr  string // the body's own diarienummer ("" when not registered)
 	Meeting string // ÅÅÅÅ-MM-DD of the deciding meeting; "" on delegation
+	// Route is how the body decides, when known: at a meeting the
+	// statement is addressed to the body that meets (a bolag's styrelse)
+	// even before a meeting is planned. "" goes by Meeting.
+	Route remiss.Route
 }
 
 // StatementOf lays out a body's response to the remiss of c in the words
@@ -72,7 +76,7 @@ func StatementOf(c Case, org remiss.Org, r remiss.Response, date time.Time) Stat
 		unit, issuer = "", org.Name
 	}
 	return StatementData{
-		Org: org.Name, Forvaltning: unit, Kind: w.Document, To: org.Kind.Addressee(org.Name, c.Meeting != ""), Issuer: issuer,
+		Org: org.Name, Forvaltning: unit, Kind: w.Document, To: org.Kind.Addressee(org.Name, c.Meeting != "" || c.Route == remiss.RouteNamnd), Issuer: issuer,
 		Dnr: c.OwnDnr, Reference: c.Dnr, Meeting: c.Meeting,
 		Date:        date.In(remiss.Stockholm),
 		OfficerName: r.OfficerName, OfficerPhone: r.OfficerPhone, OfficerEmail: r.OfficerEmail,

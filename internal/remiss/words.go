@@ -43,6 +43,9 @@ type KindWords struct {
 	// protokollsutdrag lists it: "Förvaltningens tjänsteutlåtande",
 	// "Förslag till yttrande".
 	Basis string
+	// Proposal is whose proposal a meeting decides on, in running text:
+	// "förvaltningens förslag", "verkställande direktörens förslag".
+	Proposal string
 	// Opinions heads the section of the organisation's own views.
 	Opinions string
 	// To addresses the document to the deciding body at a meeting; ToDelegate
@@ -65,23 +68,23 @@ var kindWords = map[OrgKind]KindWords{
 	KindStadsdelsnamnd: namndWords("Stadsdelsnämnd", "stadsdelsdirektören"),
 	KindFacknamnd:      namndWords("Facknämnd", "förvaltningschefen"),
 	KindKS: {Name: "Kommunstyrelsen", Self: "kommunstyrelsen", Body: "kommunstyrelsen", Delegate: "stadsdirektören", Meets: true,
-		DelegationRoute: "Beslut på delegation", Document: "Tjänsteutlåtande", TheDocument: "tjänsteutlåtandet", Basis: "Stadsledningskontorets tjänsteutlåtande",
+		DelegationRoute: "Beslut på delegation", Document: "Tjänsteutlåtande", TheDocument: "tjänsteutlåtandet", Basis: "Stadsledningskontorets tjänsteutlåtande", Proposal: "stadsledningskontorets förslag",
 		Opinions: "Stadsledningskontorets synpunkter", To: "Till %s", ToDelegate: "Till %s", Unit: true, City: true,
 		Subtitle: "Svar på remiss"},
 	KindBolag: {Name: "Bolag", Self: "bolaget", Body: "styrelsen", Delegate: "verkställande direktören", Meets: true,
-		DelegationRoute: "Beslut av verkställande direktören", Document: "Yttrande", TheDocument: "yttrandet", Basis: "Förslag till yttrande",
+		DelegationRoute: "Beslut av verkställande direktören", Document: "Yttrande", TheDocument: "yttrandet", Basis: "Förslag till yttrande", Proposal: "verkställande direktörens förslag",
 		Opinions: "Bolagets synpunkter", To: "Till styrelsen för %s", ToDelegate: "Till verkställande direktören för %s", City: true,
 		Subtitle: "Svar på remiss från kommunstyrelsen"},
 	KindRad: {Name: "Råd", Self: "rådet", Body: "rådet", Delegate: "ordföranden", Meets: true,
-		DelegationRoute: "Beslut av ordföranden på rådets delegation", Document: "Yttrande", TheDocument: "yttrandet", Basis: "Förslag till yttrande",
+		DelegationRoute: "Beslut av ordföranden på rådets delegation", Document: "Yttrande", TheDocument: "yttrandet", Basis: "Förslag till yttrande", Proposal: "förslaget",
 		Opinions: "Rådets synpunkter", To: "Till %s", ToDelegate: "Till %s", City: true,
 		Subtitle: "Svar på remiss från kommunstyrelsen"},
 	KindOffice: {Name: "Förvaltning eller kontor", Self: "kontoret", Body: "kontoret", Delegate: "kontorets chef",
-		DelegationRoute: "Beslut av kontorets chef", Document: "Tjänsteutlåtande", TheDocument: "tjänsteutlåtandet", Basis: "Kontorets tjänsteutlåtande",
+		DelegationRoute: "Beslut av kontorets chef", Document: "Tjänsteutlåtande", TheDocument: "tjänsteutlåtandet", Basis: "Kontorets tjänsteutlåtande", Proposal: "kontorets förslag",
 		Opinions: "Kontorets synpunkter och bedömning", To: "Till kommunstyrelsen", ToDelegate: "Till kommunstyrelsen", City: true,
 		Subtitle: "Svar på remiss från kommunstyrelsen"},
 	KindExternal: {Name: "Extern remissinstans", Self: "organisationen", Body: "organisationen", Delegate: "organisationen",
-		DelegationRoute: "Organisationens eget beslut", Document: "Yttrande", TheDocument: "yttrandet", Basis: "Förslag till yttrande",
+		DelegationRoute: "Organisationens eget beslut", Document: "Yttrande", TheDocument: "yttrandet", Basis: "Förslag till yttrande", Proposal: "förslaget",
 		Opinions: "Synpunkter", To: "Till Stockholms stad, kommunstyrelsen", ToDelegate: "Till Stockholms stad, kommunstyrelsen",
 		Subtitle: "Svar på remiss från Stockholms stad, kommunstyrelsen"},
 }
@@ -90,7 +93,7 @@ var kindWords = map[OrgKind]KindWords{
 // tjänsteutlåtande and whose chef (delegate) decides on delegation.
 func namndWords(name, delegate string) KindWords {
 	return KindWords{Name: name, Self: "nämnden", Body: "nämnden", Delegate: delegate, Meets: true,
-		DelegationRoute: "Beslut på delegation", Document: "Tjänsteutlåtande", TheDocument: "tjänsteutlåtandet", Basis: "Förvaltningens tjänsteutlåtande",
+		DelegationRoute: "Beslut på delegation", Document: "Tjänsteutlåtande", TheDocument: "tjänsteutlåtandet", Basis: "Förvaltningens tjänsteutlåtande", Proposal: "förvaltningens förslag",
 		Opinions: "Förvaltningens synpunkter och bedömning", To: "Till %s", ToDelegate: "Till %s", Unit: true, City: true,
 		Subtitle: "Svar på remiss från kommunstyrelsen"}
 }

@@ -209,7 +209,7 @@ func (s *Service) draftStatement(ctx context.Context, a store.Assignment, rm sto
 	if err != nil {
 		return nil, err
 	}
-	d := pdf.StatementOf(pdf.Case{Dnr: rm.Dnr, Title: rm.Title, OwnDnr: a.OwnDnr, Meeting: meeting.Date}, org, c, at)
+	d := pdf.StatementOf(pdf.Case{Dnr: rm.Dnr, Title: rm.Title, OwnDnr: a.OwnDnr, Meeting: meeting.Date, Route: a.Route}, org, c, at)
 	d.Draft = true
 	return pdf.Statement(d)
 }
