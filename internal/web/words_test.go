@@ -231,6 +231,10 @@ func TestWordsFitTheReader(t *testing.T) {
 		!strings.Contains(body, "Beslut av kontorets chef") || strings.Contains(body, "Beslut i kontoret") || strings.Contains(body, "Lägg till ett sammanträde") {
 		t.Errorf("an office's calendar:\n%s", strings.Join(strings.Fields(body), " "))
 	}
+	if body := visible(get("revisionskontoret.registrator", "/delegationsbeslut")); !strings.Contains(body, "Kontoret håller inga sammanträden") ||
+		strings.Contains(body, "nämnd") || strings.Contains(body, "Markera som anmälda") {
+		t.Errorf("an office's delegation decisions:\n%s", strings.Join(strings.Fields(body), " "))
+	}
 	for _, id := range []string{openRound, closedRound} {
 		out, _ := ts.store.Outbox(ctx, id)
 		for _, m := range out {
