@@ -38,7 +38,7 @@ func TestDocumentsReadAsTheCitysOwn(t *testing.T) {
 	r := store.Remiss{ID: "ks-2016-171-909", Dnr: "KS 2016/171-909", Title: "Strategi för Stockholm som smart och uppkopplad stad",
 		Description: "Stadsledningskontoret har tagit fram ett förslag till strategi.", Deadline: "2027-01-15",
 		DeadlineAt: time.Date(2027, 1, 16, 0, 0, 0, 0, remiss.Stockholm), Reminders: []string{"14d"}, Grace: "7d",
-		Coordinator: "ks.samordnare", Recipients: []string{"bromma", "farsta"}}
+		Coordinator: "ks.samordnare", Recipients: []string{"bromma", "farsta", "stokab"}}
 	if _, err := s.CreateRound(ctx, r); err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestDocumentsReadAsTheCitysOwn(t *testing.T) {
 		}
 	}
 	must(a.AnnounceRound(ctx, activities.RoundInput{EventKey: r.ID + ".sent", RemissID: r.ID, At: at}))
-	for _, code := range []string{"bromma", "farsta"} {
+	for _, code := range []string{"bromma", "farsta", "stokab"} {
 		asg := remiss.AssignmentID(r.ID, code)
 		org, _ := s.Org(ctx, code)
 		v, err := s.SaveResponseVersion(ctx, asg, demo.SampleResponse(org), code+".handlaggare")
@@ -61,7 +61,7 @@ func TestDocumentsReadAsTheCitysOwn(t *testing.T) {
 		must(a.Record(ctx, activities.RecordInput{EventKey: asg + ".submitted", At: at, Actor: officer, AssignmentID: asg,
 			Action: activities.ActionSubmitted, State: remiss.StateSubmitted, VersionID: v.ID, SHA256: v.SHA256}))
 		route := remiss.RouteDelegation
-		if code == "farsta" {
+		if code == "farsta" || code == "stokab" {
 			route = remiss.RouteNamnd
 		}
 		must(a.RenderStatement(ctx, activities.StatementInput{EventKey: asg + ".statement", AssignmentID: asg, VersionID: v.ID,
@@ -74,10 +74,15 @@ func TestDocumentsReadAsTheCitysOwn(t *testing.T) {
 		{ID: r.ID + ".brb.d-1", RemissID: r.ID, Step: "borgarradsberedningen", Body: "Borgarrådsberedningen", HeldOn: "2027-01-20",
 			Paragraph: "§ 3", Verdict: remiss.VerdictTillstyrker, Immediate: true, Adjusters: []string{"Cecilia Ek"}, RecordedBy: "ks.samordnare"},
 	}
-	if err := s.ProposeDecision(ctx, decisions[0]); err != nil {
-		t.Fatal(err)
+	stokab := remiss.AssignmentID(r.ID, "stokab")
+	board := store.Decision{ID: stokab + ".d-1", RemissID: r.ID, AssignmentID: stokab, Body: "AB Stokab", HeldOn: "2026-12-17",
+		Paragraph: "§ 4", Verdict: remiss.VerdictBifall, Immediate: true, RecordedBy: "stokab.registrator"}
+	for _, d := range []store.Decision{decisions[0], board} {
+		if err := s.ProposeDecision(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		must(a.RenderMinutes(ctx, activities.MinutesInput{EventKey: d.ID, At: at.AddDate(0, 0, 7), DecisionID: d.ID}))
 	}
-	must(a.RenderMinutes(ctx, activities.MinutesInput{EventKey: decisions[0].ID, At: at.AddDate(0, 0, 7), DecisionID: decisions[0].ID}))
 	must(a.CloseRound(ctx, activities.RoundInput{EventKey: r.ID + ".closed", RemissID: r.ID, At: at.AddDate(0, 0, 40), Reason: "deadline"}))
 	// Kommunstyrelsen's own statement, written on the close's draft.
 	ksAsg := remiss.StatementAssignmentID(r.ID)
@@ -116,13 +121,31 @@ func TestDocumentsReadAsTheCitysOwn(t *testing.T) {
 		if w := englishLabels.FindAllString(text+"\n"+meta, -1); len(w) > 0 {
 			t.Errorf("%s has English words %q", d.Filename, w)
 		}
+		// A bolag answers with a yttrande to its styrelse, in its own
+		// words, and the styrelse's protokollsutdrag rests on it.
+		if d.AssignmentID == remiss.AssignmentID(r.ID, "stokab") {
+			for _, not := range []string{"Förvaltningens", "förvaltningens", "Förvaltningschef", "Nämnden", "TJÄNSTEUTLÅTANDE", "tjänsteutlåtande"} {
+				if strings.Contains(text, not) {
+					t.Errorf("the bolag's %s says %q:\n%.1500s", d.Kind, not, text)
+				}
+			}
+			want := []string{"YTTRANDE", "Till styrelsen för AB Stokab", "Bolagets synpunkter", "AB Stokab delar stadsledningskontorets bedömning"}
+			if d.Kind == "minutes" {
+				want = []string{"Förslag till yttrande daterat", "i enlighet med verkställande direktörens förslag"}
+			}
+			for _, w := range want {
+				if !strings.Contains(text, w) {
+					t.Errorf("the bolag's %s lacks %q:\n%.1500s", d.Kind, w, text)
+				}
+			}
+		}
 		if d.AssignmentID == remiss.AssignmentID(r.ID, "bromma") && d.Kind == "statement" {
 			if want := "Godkänt av Förvaltningschef, Bromma stadsdelsnämnd, Stadsdelsdirektör, 2026-12-10."; !strings.Contains(text, want) {
 				t.Errorf("the statement lacks its approval %q:\n%.1500s", want, text)
 			}
 		}
 	}
-	if kinds["missiv"] != 1 || kinds["statement"] != 3 || kinds["minutes"] != 2 || len(kinds) != 3 {
+	if kinds["missiv"] != 1 || kinds["statement"] != 4 || kinds["minutes"] != 3 || len(kinds) != 3 {
 		t.Errorf("documents %v", kinds)
 	}
 }

@@ -124,7 +124,7 @@ func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.D
 	}
 	if asg.DocumentID != "" && !declining {
 		if st, err := a.Store.Document(ctx, asg.DocumentID); err == nil {
-			data.Documents = []string{"Förvaltningens tjänsteutlåtande daterat " + st.CreatedAt.In(remiss.Stockholm).Format(remiss.DateLayout)}
+			data.Documents = []string{org.Kind.Words().Basis + " daterat " + st.CreatedAt.In(remiss.Stockholm).Format(remiss.DateLayout)}
 		}
 	}
 	var next remiss.Meeting
@@ -135,12 +135,12 @@ func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.D
 	}
 	switch d.Verdict {
 	case remiss.VerdictBifall:
-		data.Decision = []string{org.Name + " beslutar i enlighet med förvaltningens förslag till beslut."}
+		data.Decision = []string{org.Name + " beslutar i enlighet med " + org.Kind.Words().Proposal + " till beslut."}
 		if declining {
 			data.Decision = []string{org.Name + " avstår från att yttra sig över remissen."}
 		}
 	case remiss.VerdictAndrat:
-		data.Decision = []string{org.Name + " beslutar, med ändring av förvaltningens förslag, följande:", d.Wording}
+		data.Decision = []string{org.Name + " beslutar, med ändring av " + org.Kind.Words().Proposal + ", följande:", d.Wording}
 	case remiss.VerdictAterremiss:
 		data.Decision = []string{"Ärendet återremitteras till förvaltningen.", "Motivering: " + d.Reason}
 	case remiss.VerdictBordlagd:

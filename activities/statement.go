@@ -146,7 +146,7 @@ func (a *Activities) statementDocument(ctx context.Context, asg store.Assignment
 	if err != nil {
 		return doc, err
 	}
-	if body, err = a.seal(org.Code, body, org.Name, "Tjänsteutlåtande, Dnr "+data.DocumentDnr()); err != nil {
+	if body, err = a.seal(org.Code, body, org.Name, data.DocumentKind()+", Dnr "+data.DocumentDnr()); err != nil {
 		return doc, err
 	}
 	return a.keep(ctx, store.Document{

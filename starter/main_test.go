@@ -102,6 +102,28 @@ func TestImportDirectory(t *testing.T) {
 	if err := run(context.Background(), []string{"import", "-f", badRule}, &out); !errors.As(err, &rej) || !strings.Contains(rej.Fields.For("orgs[0].dnrRule"), "måste börja med ^") {
 		t.Errorf("an unanchored rule: got %v", err)
 	}
+	// A kind the system has no words for is refused, in Swedish, and the
+	// file changes nothing: its other organisation is not added either.
+	badKind := filepath.Join(t.TempDir(), "kind.yaml")
+	os.WriteFile(badKind, []byte("orgs:\n  - {code: stokab2, name: AB Stokab, kind: bolag, email: s@example.se}\n"+
+		"  - {code: pensionarer, name: Pensionärsrådet, kind: pensionarsrad, email: p@example.se}\n"), 0o600)
+	if err := run(context.Background(), []string{"import", "-f", badKind}, &out); !errors.As(err, &rej) ||
+		!strings.Contains(rej.Fields.For("orgs[1].kind"), "Okänd sorts organisation \"pensionarsrad\"") || !strings.Contains(rej.Fields.For("orgs[1].kind"), "rad (råd)") {
+		t.Errorf("an unknown kind: got %v", err)
+	}
+	if _, err := st.Org(context.Background(), "stokab2"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a file with an unknown kind added an organisation: %v", err)
+	}
+	// The new kinds are taken.
+	kinds := filepath.Join(t.TempDir(), "kinds.yaml")
+	os.WriteFile(kinds, []byte("orgs:\n  - {code: revisionskontoret, name: Revisionskontoret, kind: office, email: r@example.se}\n"+
+		"  - {code: lansstyrelsen, name: Länsstyrelsen i Stockholms län, kind: external, email: l@example.se}\n"), 0o600)
+	if err := run(context.Background(), []string{"import", "-f", kinds}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := st.Org(context.Background(), "lansstyrelsen"); err != nil || o.Kind != remiss.KindExternal {
+		t.Errorf("an outside body: %+v %v", o, err)
+	}
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(bad, []byte("users:\n  - {username: x, org: atlantis, role: chef, name: X, email: nope}\n"), 0o600)
 	err = run(context.Background(), []string{"import", "-f", bad}, &out)

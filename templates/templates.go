@@ -19,7 +19,9 @@ import (
 var mailFS embed.FS
 
 // mailFuncs are the words a message may bend: "{{capital .OrgKind.Body}}"
-// begins a sentence with who decides ("Styrelsen"), "{{genitive …}}" makes
+// begins a sentence with who decides ("Styrelsen"); .OrgKind.Self is the
+// organisation ("bolaget") and .OrgKind.Words the rest of its kind's words
+// (remiss.KindWords); "{{genitive …}}" makes
 // it own something ("styrelsens"), "{{number …}}" writes a count.
 var mailFuncs = template.FuncMap{
 	"capital":  remiss.Capital,
@@ -35,7 +37,7 @@ var (
 // MailData fills a message.
 type MailData struct {
 	Org            string         // the recipient organisation's name
-	OrgKind        remiss.OrgKind // its kind: who decides for it (OrgKind.Body)
+	OrgKind        remiss.OrgKind // its kind: its words (OrgKind.Words), who decides for it (OrgKind.Body)
 	Dnr            string         // kommunstyrelsens diarienummer
 	OwnDnr         string         // the recipient's own, once its registrator has set it
 	Title          string

@@ -30,7 +30,7 @@ func Statement(ctx context.Context, st *store.Store, a store.Assignment, rm stor
 	if err != nil {
 		return pdf.StatementData{}, err
 	}
-	return pdf.StatementOf(pdf.Case{Dnr: rm.Dnr, Title: rm.Title, OwnDnr: a.OwnDnr, Meeting: meeting.Date}, org, content, at), nil
+	return pdf.StatementOf(pdf.Case{Dnr: rm.Dnr, Title: rm.Title, OwnDnr: a.OwnDnr, Meeting: meeting.Date, Route: a.Route}, org, content, at), nil
 }
 
 // answer is one recipient's outcome, as kommunstyrelsen reads it.

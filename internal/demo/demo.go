@@ -1,6 +1,8 @@
 // Package demo loads the organisations and users a newcomer needs to try a
-// round: KS, the fourteen stadsdelsnämnder of 2016, the main facknämnder and
-// bolag, and three users per organisation. The dev command loads it; the
+// round: KS, the fourteen stadsdelsnämnder of 2016, the main facknämnder,
+// two bolag, a råd, an office that answers itself and a body outside the
+// city (one of each kind, remiss.OrgKinds), and three users per
+// organisation. The dev command loads it; the
 // production mode never does.
 package demo
 
@@ -13,12 +15,12 @@ import (
 	"github.com/remiss/remiss/internal/store"
 )
 
-type org struct {
+type demoOrg struct {
 	code, name, forvaltning string
 	kind                    remiss.OrgKind
 }
 
-var orgs = []org{
+var orgs = []demoOrg{
 	{"ks", "Kommunstyrelsen", "Stadsledningskontoret", remiss.KindKS},
 	{"rinkeby-kista", "Rinkeby-Kista stadsdelsnämnd", "Rinkeby-Kista stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
 	{"spanga-tensta", "Spånga-Tensta stadsdelsnämnd", "Spånga-Tensta stadsdelsförvaltning", remiss.KindStadsdelsnamnd},
@@ -45,6 +47,12 @@ var orgs = []org{
 	{"aldrenamnden", "Äldrenämnden", "Äldreförvaltningen", remiss.KindFacknamnd},
 	{"stokab", "AB Stokab", "AB Stokab", remiss.KindBolag},
 	{"stockholm-business-region", "Stockholm Business Region AB", "Stockholm Business Region AB", remiss.KindBolag},
+	// A råd advises; it decides its yttrande at its meetings.
+	{"pensionarsradet", "Kommunstyrelsens pensionärsråd", "", remiss.KindRad},
+	// An office answers itself: it writes and its chef approves.
+	{"revisionskontoret", "Revisionskontoret", "", remiss.KindOffice},
+	// A body outside the city, whose answer is its own letter.
+	{"lansstyrelsen", "Länsstyrelsen i Stockholms län", "", remiss.KindExternal},
 }
 
 // Domain is the e-mail domain of every demo address.
@@ -83,7 +91,7 @@ func Users() []store.User {
 			store.User{Username: o.code + ".handlaggare", Org: o.code, Role: remiss.RoleOfficer,
 				DisplayName: "Handläggare, " + short, Title: "Handläggare", Phone: "08-508 00 000"},
 			store.User{Username: o.code + ".chef", Org: o.code, Role: remiss.RoleSignatory,
-				DisplayName: "Förvaltningschef, " + short, Title: chefTitle(o)},
+				DisplayName: chefName(o) + ", " + short, Title: chefTitle(o)},
 		)
 	}
 	out = append(out,
@@ -97,8 +105,24 @@ func Users() []store.User {
 	return out
 }
 
-func chefTitle(o org) string {
+// chefName is how a chef is listed: a nämnd's as förvaltningschef, the
+// others by their title ("Verkställande direktör").
+func chefName(o demoOrg) string {
+	switch o.kind {
+	case remiss.KindBolag, remiss.KindRad, remiss.KindOffice, remiss.KindExternal:
+		return chefTitle(o)
+	}
+	return "Förvaltningschef"
+}
+
+func chefTitle(o demoOrg) string {
 	switch {
+	case o.kind == remiss.KindRad:
+		return "Ordförande"
+	case o.kind == remiss.KindOffice:
+		return "Direktör"
+	case o.kind == remiss.KindExternal:
+		return "Enhetschef"
 	case o.kind == remiss.KindStadsdelsnamnd:
 		return "Stadsdelsdirektör"
 	case o.kind == remiss.KindBolag:

@@ -36,16 +36,26 @@ const (
 // SampleResponse is a complete answer from an organisation, in the words of
 // the seeds, with the organisation's name put in.
 func SampleResponse(org remiss.Org) remiss.Response {
+	w := org.Kind.Words()
+	who, title := org.Forvaltning, "tf stadsdelsdirektör"
+	if !w.Unit || who == "" {
+		who = org.Name
+	}
+	switch org.Kind {
+	case remiss.KindBolag, remiss.KindRad, remiss.KindOffice, remiss.KindExternal:
+		title = chefTitle(demoOrg{kind: org.Kind, forvaltning: org.Forvaltning})
+	}
+	proposals := []string{org.Name + " godkänner och överlämnar " + w.TheDocument + " som svar på remissen till kommunstyrelsen."}
+	if w.Meets { // a meeting's decision is justerat
+		proposals = append(proposals, "Beslutet justeras omedelbart.")
+	}
 	return remiss.Response{
-		Proposals: []string{
-			org.Name + " godkänner och överlämnar tjänsteutlåtandet som svar på remissen till kommunstyrelsen.",
-			"Beslutet justeras omedelbart.",
-		},
+		Proposals:   proposals,
 		Summary:     smartSummary,
 		Background:  smartBackground,
 		Preparation: smartPreparation,
-		Opinions:    strings.Replace(smartOpinions, "%s", org.Forvaltning, 1),
-		Signatories: []remiss.Signatory{{Name: "Lars Wennberg", Title: "tf stadsdelsdirektör"}},
+		Opinions:    strings.Replace(smartOpinions, "%s", who, 1),
+		Signatories: []remiss.Signatory{{Name: "Lars Wennberg", Title: title}},
 		Attachments: []string{"Remissunderlaget: Strategi för Stockholm som smart och uppkopplad stad"},
 		OfficerName: "Monica Slama", OfficerPhone: "08-508 23 092",
 		OfficerEmail: "monica.slama@example.stockholm.se",

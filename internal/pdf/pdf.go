@@ -59,6 +59,9 @@ type doc struct {
 	added map[face]bool
 	// draft marks every page UTKAST (draftMark).
 	draft bool
+	// issuer heads the first page in the city's place (headerBlock); ""
+	// is City.
+	issuer string
 }
 
 // newDoc starts a document for author (the organisation, printed in the
@@ -128,7 +131,11 @@ func (d *doc) footer() {
 	d.f.Line(marginLeft, pageH-15, pageW-marginRight, pageH-15)
 	d.f.SetY(-14)
 	d.small()
-	d.f.CellFormat(120, 5, d.meta.Author+" · Stockholms stad", "", 0, "L", false, 0, "")
+	who := d.meta.Author + " · Stockholms stad"
+	if d.issuer != "" { // an outside body is not part of the city
+		who = d.meta.Author
+	}
+	d.f.CellFormat(120, 5, who, "", 0, "L", false, 0, "")
 	d.f.CellFormat(0, 5, fmt.Sprintf("Sida %d ({nb})", d.f.PageNo()), "", 0, "R", false, 0, "")
 	d.f.SetTextColor(0, 0, 0)
 }
@@ -201,7 +208,11 @@ func (d *doc) headerBlock(org, unit, kind string, date time.Time, dnr string, ro
 	top := d.f.GetY()
 	d.f.SetXY(left, top)
 	d.sansFont("B", 14)
-	d.f.CellFormat(80, 7, City, "", 2, "L", false, 0, "")
+	issuer := City
+	if d.issuer != "" {
+		issuer = d.issuer
+	}
+	d.f.CellFormat(80, 7, issuer, "", 2, "L", false, 0, "")
 	d.sansFont("", factsSize)
 	for _, line := range []string{org, unit} {
 		if line != "" {

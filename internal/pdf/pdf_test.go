@@ -320,3 +320,52 @@ func TestMinutesCarryTheParagraphDecisionAndJustering(t *testing.T) {
 		}
 	}
 }
+
+// TestAStatementSpeaksInItsKindsWords: a bolag answers with a yttrande to
+// its styrelse (or, on delegation, its VD) and gives the bolag's views; a
+// råd's is to the råd; an outside body's letter is headed by its own name,
+// not the city's. None of them speaks of the förvaltning or a nämnd.
+func TestAStatementSpeaksInItsKindsWords(t *testing.T) {
+	c := remiss.Response{Proposals: []string{"Styrelsen överlämnar yttrandet som svar på remissen."}, Summary: "Kort.",
+		Opinions: "Bolaget tillstyrker.", Signatories: []remiss.Signatory{{Name: "Anna Berg", Title: "Verkställande direktör"}}, OfficerName: "Per Ek"}
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		org     remiss.Org
+		meeting string
+		want    []string
+	}{
+		{remiss.Org{Name: "AB Stokab", Kind: remiss.KindBolag, Forvaltning: "AB Stokab"}, "2026-12-10",
+			[]string{"STOCKHOLMS STAD", "YTTRANDE", "Till styrelsen för AB Stokab 2026-12-10", "Bolagets synpunkter", "Er referens: KS/2026:77"}},
+		{remiss.Org{Name: "AB Stokab", Kind: remiss.KindBolag}, "",
+			[]string{"YTTRANDE", "Till verkställande direktören för AB Stokab", "Bolagets synpunkter"}},
+		{remiss.Org{Name: "Kommunstyrelsens pensionärsråd", Kind: remiss.KindRad}, "2026-12-10",
+			[]string{"YTTRANDE", "Till Kommunstyrelsens pensionärsråd 2026-12-10", "Rådets synpunkter"}},
+		{remiss.Org{Name: "Revisionskontoret", Kind: remiss.KindOffice}, "",
+			[]string{"STOCKHOLMS STAD", "TJÄNSTEUTLÅTANDE", "Till kommunstyrelsen", "Kontorets synpunkter och bedömning"}},
+		{remiss.Org{Name: "Länsstyrelsen i Stockholms län", Kind: remiss.KindExternal}, "",
+			[]string{"Länsstyrelsen i Stockholms län", "YTTRANDE", "Till Stockholms stad, kommunstyrelsen", "Synpunkter"}},
+	} {
+		d := pdf.StatementOf(pdf.Case{Dnr: "KS/2026:77", Title: "Strategi", Meeting: tc.meeting}, tc.org, c, at)
+		b, err := pdf.Statement(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(strings.Fields(run(t, "pdftotext", "-enc", "UTF-8", write(t, string(tc.org.Kind)+tc.meeting+".pdf", b), "-")), " ")
+		for _, w := range tc.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s %s: text lacks %q:\n%s", tc.org.Kind, tc.meeting, w, text)
+			}
+		}
+		for _, not := range []string{"Förvaltningens synpunkter", "förvaltning", "nämnd"} {
+			if strings.Contains(strings.ToLower(text), strings.ToLower(not)) {
+				t.Errorf("%s: the statement says %q:\n%s", tc.org.Kind, not, text)
+			}
+		}
+		if tc.org.Kind != remiss.KindOffice && strings.Contains(text, "TJÄNSTEUTLÅTANDE") {
+			t.Errorf("%s answers with a tjänsteutlåtande", tc.org.Kind)
+		}
+		if tc.org.Kind == remiss.KindExternal && strings.Contains(strings.ToLower(text), "stockholms stad ") {
+			t.Errorf("an outside body's letter is headed by the city:\n%s", text)
+		}
+	}
+}

@@ -7,10 +7,20 @@ import (
 	"github.com/remiss/remiss/internal/remiss"
 )
 
-// StatementData is everything printed on a tjänsteutlåtande.
+// StatementData is everything printed on a tjänsteutlåtande, or on the
+// yttrande of a bolag, a råd or an outside body.
 type StatementData struct {
-	Org          string    // "Hägersten-Liljeholmens stadsdelsnämnd"
-	Forvaltning  string    // "Hägersten-Liljeholmens stadsdelsförvaltning"
+	Org         string // "Hägersten-Liljeholmens stadsdelsnämnd"
+	Forvaltning string // "Hägersten-Liljeholmens stadsdelsförvaltning"; the unit that wrote it
+	// Kind is what the document is called ("Yttrande"); "" is a
+	// tjänsteutlåtande.
+	Kind string
+	// To is the addressee ("Till styrelsen för AB Stokab"); "" is "Till
+	// <Org>". The meeting's date follows it.
+	To string
+	// Issuer heads the document in the city's place: an outside body's
+	// letter is its own. "" is STOCKHOLMS STAD.
+	Issuer       string
 	Dnr          string    // the body's own diarienummer; "" when not yet registered
 	Reference    string    // kommunstyrelsens diarienummer: "Er referens"
 	Meeting      string    // ÅÅÅÅ-MM-DD of the nämnd's meeting that decides; "" on delegation
@@ -84,31 +94,43 @@ type Case struct {
 	Title   string // the remiss title
 	OwnDnr  string // the body's own diarienummer ("" when not registered)
 	Meeting string // ÅÅÅÅ-MM-DD of the deciding meeting; "" on delegation
+	// Route is how the body decides, when known: at a meeting the
+	// statement is addressed to the body that meets (a bolag's styrelse)
+	// even before a meeting is planned. "" goes by Meeting.
+	Route remiss.Route
 }
 
-// StatementOf lays out a body's response to the remiss of c as its
-// tjänsteutlåtande, dated date. Whether the answer came late is
+// StatementOf lays out a body's response to the remiss of c in the words
+// of its kind (remiss.KindWords): a nämnd's tjänsteutlåtande to the nämnd,
+// a bolag's yttrande to its styrelse or VD, a råd's to the råd, an
+// office's tjänsteutlåtande and an outside body's yttrande to
+// kommunstyrelsen; dated date. Whether the answer came late is
 // kommunstyrelsen's concern (its compilation says so), not the body's.
 func StatementOf(c Case, org remiss.Org, r remiss.Response, date time.Time) StatementData {
 	sigs := make([]Signatory, len(r.Signatories))
 	for i, s := range r.Signatories {
 		sigs[i] = Signatory{Name: s.Name, Title: s.Title, Unit: s.Unit}
 	}
-	forvaltning := org.Forvaltning
-	if forvaltning == "" {
-		forvaltning = org.Name
+	w := org.Kind.Words()
+	unit, issuer := org.Name, ""
+	if w.Unit && org.Forvaltning != "" {
+		unit = org.Forvaltning
+	}
+	if !w.City {
+		unit, issuer = "", org.Name
 	}
 	return StatementData{
-		Org: org.Name, Forvaltning: forvaltning, Dnr: c.OwnDnr, Reference: c.Dnr, Meeting: c.Meeting,
+		Org: org.Name, Forvaltning: unit, Kind: w.Document, To: org.Kind.Addressee(org.Name, c.Meeting != "" || c.Route == remiss.RouteNamnd), Issuer: issuer,
+		Dnr: c.OwnDnr, Reference: c.Dnr, Meeting: c.Meeting,
 		Date:        date.In(remiss.Stockholm),
 		OfficerName: r.OfficerName, OfficerPhone: r.OfficerPhone, OfficerEmail: r.OfficerEmail,
-		Title: c.Title, Subtitle: "Svar på remiss från kommunstyrelsen",
+		Title: c.Title, Subtitle: w.Subtitle,
 		Proposals: r.Proposals,
 		Sections: []Section{
 			{Heading: "Sammanfattning", Body: r.Summary},
 			{Heading: "Ärendets beredning", Body: r.Preparation},
 			{Heading: "Bakgrund", Body: r.Background},
-			{Heading: "Förvaltningens synpunkter och bedömning", Body: r.Opinions},
+			{Heading: w.Opinions, Body: r.Opinions},
 		},
 		Signatories: sigs, Attachments: r.Attachments,
 	}
@@ -117,10 +139,37 @@ func StatementOf(c Case, org remiss.Org, r remiss.Response, date time.Time) Stat
 // Addressee is the "Till" of the statement: the body, and the date of the
 // meeting at which it decides.
 func (s StatementData) Addressee() string {
+	to := s.ToLine()
 	if s.Meeting != "" {
-		return "Till " + s.Org + "\n" + s.Meeting
+		return to + "\n" + s.Meeting
+	}
+	return to
+}
+
+// ToLine is the addressee without the meeting's date.
+func (s StatementData) ToLine() string {
+	if s.To != "" {
+		return s.To
 	}
 	return "Till " + s.Org
+}
+
+// IssuerLine heads the document: STOCKHOLMS STAD, or an outside body's
+// own name.
+func (s StatementData) IssuerLine() string {
+	if s.Issuer != "" {
+		return s.Issuer
+	}
+	return City
+}
+
+// DocumentKind is what the document is called: "Tjänsteutlåtande" unless
+// Kind says otherwise.
+func (s StatementData) DocumentKind() string {
+	if s.Kind != "" {
+		return s.Kind
+	}
+	return "Tjänsteutlåtande"
 }
 
 // DocumentDnr is the number the statement is filed under: the body's own,
@@ -132,13 +181,18 @@ func (s StatementData) DocumentDnr() string {
 	return s.Reference
 }
 
-// Statement renders a nämnd's tjänsteutlåtande answering a remiss.
+// Statement renders a body's answer to a remiss: a nämnd's
+// tjänsteutlåtande, or the document its kind answers with.
 func Statement(s StatementData) ([]byte, error) {
-	d := newDoc(s.Title, s.Org, "Tjänsteutlåtande "+s.DocumentDnr(), s.DocumentDnr(), s.Date, s)
+	d := newDoc(s.Title, s.Org, s.DocumentKind()+" "+s.DocumentDnr(), s.DocumentDnr(), s.Date, s)
 	d.head[0] = s.Forvaltning
+	if d.head[0] == "" {
+		d.head[0] = s.Org
+	}
+	d.issuer = s.Issuer
 	d.draft = s.Draft
 	d.f.AddPage()
-	d.headerBlock(s.Forvaltning, "", "TJÄNSTEUTLÅTANDE", s.Date, s.Dnr, [][2]string{
+	d.headerBlock(s.Forvaltning, "", strings.ToUpper(s.DocumentKind()), s.Date, s.Dnr, [][2]string{
 		{"Handläggare", s.OfficerName}, {"Telefon", s.OfficerPhone}, {"E-post", s.OfficerEmail},
 	}, s.Addressee())
 	d.title(s.Title, s.Subtitle)

@@ -1,6 +1,7 @@
 package remiss
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -17,15 +18,34 @@ const (
 
 // Label is the Swedish name of a route for an organisation of kind: the
 // body that decides at a meeting is a nämnd's nämnd, a bolag's styrelse
-// or a råd.
+// or a råd; on delegation a bolag's VD decides, an office's chef.
 func (r Route) Label(kind OrgKind) string {
 	switch r {
 	case RouteDelegation:
-		return "Beslut på delegation"
+		return kind.Words().DelegationRoute
 	case RouteNamnd:
 		return "Beslut i " + kind.Body()
 	}
 	return string(r)
+}
+
+// Routes are the routes open to an organisation of kind: an office or an
+// outside body holds no meetings in Remiss, so its answer is decided by its
+// own approval.
+func Routes(kind OrgKind) []Route {
+	if !kind.Meets() {
+		return []Route{RouteDelegation}
+	}
+	return []Route{RouteDelegation, RouteNamnd}
+}
+
+// CheckRoute reports, in Swedish, why an organisation of kind cannot
+// decide by route.
+func CheckRoute(kind OrgKind, route Route) error {
+	if route == RouteNamnd && !kind.Meets() {
+		return fmt.Errorf("%s håller inga sammanträden i Remiss; svaret beslutas när %s godkänner det", Capital(kind.Self()), kind.Words().Delegate)
+	}
+	return nil
 }
 
 // StateOnAgenda: the tjänsteutlåtande is signed and the ärende waits for the

@@ -51,6 +51,12 @@ const (
 	KindFacknamnd      OrgKind = "facknamnd"
 	KindBolag          OrgKind = "bolag"
 	KindRad            OrgKind = "rad"
+	// KindOffice is a förvaltning or kontor that answers itself: it writes
+	// and approves, and holds no meetings (its chef decides).
+	KindOffice OrgKind = "office"
+	// KindExternal is a body outside the city (Länsstyrelsen, Region
+	// Stockholm, a förening); its answer is its own letter.
+	KindExternal OrgKind = "external"
 )
 
 // Org is a remissinstans (or KS itself).

@@ -1,6 +1,7 @@
 package remiss
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -8,24 +9,152 @@ import (
 	"unicode/utf8"
 )
 
-// The words the pages, the messages and the documents share: who decides
-// for an organisation of a kind, and how numbers, dates and times are
-// written.
+// The words the pages, the messages and the documents share: the words of
+// each kind of organisation, and how numbers, dates and times are written.
 
-// Body is, in running text, what decides an organisation's answer: a
-// nämnd through the nämnd, a bolag through its styrelse, a råd through
-// the råd. Capital gives the word that begins a sentence, and the
-// genitive adds an s ("styrelsens").
-func (k OrgKind) Body() string {
-	switch k {
-	case KindBolag:
-		return "styrelsen"
-	case KindRad:
-		return "rådet"
-	case KindKS:
-		return "kommunstyrelsen"
+// KindWords are the words for an organisation of one kind: who it is in
+// running text, who decides its answer, what its answer is called and how
+// its document is headed and addressed. Every kind has every word
+// (words_test.go); kindWords is the one table of them.
+type KindWords struct {
+	// Name is the kind as a list or a katalog names it: "Bolag".
+	Name string
+	// Self is the organisation in running text: "bolaget avstår från att
+	// yttra sig".
+	Self string
+	// Body is who decides the answer at a meeting: "nämnden", "styrelsen",
+	// "rådet". An office and an outside body hold no meetings in Remiss;
+	// theirs is the organisation itself.
+	Body string
+	// Delegate is who decides on delegation: "verkställande direktören".
+	Delegate string
+	// Meets: the organisation decides at meetings the registrator keeps in
+	// its calendar, so the route "beslut i <Body>" is open to it. An office
+	// writes and approves; its chef decides.
+	Meets bool
+	// DelegationRoute names the route where the signatory's approval is
+	// the decision.
+	DelegationRoute string
+	// Document is what the answer's document is called ("Tjänsteutlåtande",
+	// "Yttrande"), TheDocument the same in running text, definite
+	// ("tjänsteutlåtandet").
+	Document, TheDocument string
+	// Basis is the document a meeting's decision rests on, as the
+	// protokollsutdrag lists it: "Förvaltningens tjänsteutlåtande",
+	// "Förslag till yttrande".
+	Basis string
+	// Proposal is whose proposal a meeting decides on, in running text:
+	// "förvaltningens förslag", "verkställande direktörens förslag".
+	Proposal string
+	// Opinions heads the section of the organisation's own views.
+	Opinions string
+	// To addresses the document to the deciding body at a meeting; ToDelegate
+	// on delegation. %s is the organisation's name.
+	To, ToDelegate string
+	// Unit: the document names the förvaltning that wrote it (a nämnd's
+	// förvaltning). A bolag, a råd, an office and an outside body write
+	// their own and are named themselves.
+	Unit bool
+	// City: the organisation is part of Stockholms stad, whose name heads
+	// its documents. An outside body's letter is its own.
+	City bool
+	// Subtitle follows the remiss title on the document.
+	Subtitle string
+}
+
+// kindWords holds the words of each kind; a kind not in it (none, or one
+// from before kinds were checked) speaks as a nämnd.
+var kindWords = map[OrgKind]KindWords{
+	KindStadsdelsnamnd: namndWords("Stadsdelsnämnd", "stadsdelsdirektören"),
+	KindFacknamnd:      namndWords("Facknämnd", "förvaltningschefen"),
+	KindKS: {Name: "Kommunstyrelsen", Self: "kommunstyrelsen", Body: "kommunstyrelsen", Delegate: "stadsdirektören", Meets: true,
+		DelegationRoute: "Beslut på delegation", Document: "Tjänsteutlåtande", TheDocument: "tjänsteutlåtandet", Basis: "Stadsledningskontorets tjänsteutlåtande", Proposal: "stadsledningskontorets förslag",
+		Opinions: "Stadsledningskontorets synpunkter", To: "Till %s", ToDelegate: "Till %s", Unit: true, City: true,
+		Subtitle: "Svar på remiss"},
+	KindBolag: {Name: "Bolag", Self: "bolaget", Body: "styrelsen", Delegate: "verkställande direktören", Meets: true,
+		DelegationRoute: "Beslut av verkställande direktören", Document: "Yttrande", TheDocument: "yttrandet", Basis: "Förslag till yttrande", Proposal: "verkställande direktörens förslag",
+		Opinions: "Bolagets synpunkter", To: "Till styrelsen för %s", ToDelegate: "Till verkställande direktören för %s", City: true,
+		Subtitle: "Svar på remiss från kommunstyrelsen"},
+	KindRad: {Name: "Råd", Self: "rådet", Body: "rådet", Delegate: "ordföranden", Meets: true,
+		DelegationRoute: "Beslut av ordföranden på rådets delegation", Document: "Yttrande", TheDocument: "yttrandet", Basis: "Förslag till yttrande", Proposal: "förslaget",
+		Opinions: "Rådets synpunkter", To: "Till %s", ToDelegate: "Till %s", City: true,
+		Subtitle: "Svar på remiss från kommunstyrelsen"},
+	KindOffice: {Name: "Förvaltning eller kontor", Self: "kontoret", Body: "kontoret", Delegate: "kontorets chef",
+		DelegationRoute: "Beslut av kontorets chef", Document: "Tjänsteutlåtande", TheDocument: "tjänsteutlåtandet", Basis: "Kontorets tjänsteutlåtande", Proposal: "kontorets förslag",
+		Opinions: "Kontorets synpunkter och bedömning", To: "Till kommunstyrelsen", ToDelegate: "Till kommunstyrelsen", City: true,
+		Subtitle: "Svar på remiss från kommunstyrelsen"},
+	KindExternal: {Name: "Extern remissinstans", Self: "organisationen", Body: "organisationen", Delegate: "organisationen",
+		DelegationRoute: "Organisationens eget beslut", Document: "Yttrande", TheDocument: "yttrandet", Basis: "Förslag till yttrande", Proposal: "förslaget",
+		Opinions: "Synpunkter", To: "Till Stockholms stad, kommunstyrelsen", ToDelegate: "Till Stockholms stad, kommunstyrelsen",
+		Subtitle: "Svar på remiss från Stockholms stad, kommunstyrelsen"},
+}
+
+// namndWords are the words of a nämnd whose förvaltning writes the
+// tjänsteutlåtande and whose chef (delegate) decides on delegation.
+func namndWords(name, delegate string) KindWords {
+	return KindWords{Name: name, Self: "nämnden", Body: "nämnden", Delegate: delegate, Meets: true,
+		DelegationRoute: "Beslut på delegation", Document: "Tjänsteutlåtande", TheDocument: "tjänsteutlåtandet", Basis: "Förvaltningens tjänsteutlåtande", Proposal: "förvaltningens förslag",
+		Opinions: "Förvaltningens synpunkter och bedömning", To: "Till %s", ToDelegate: "Till %s", Unit: true, City: true,
+		Subtitle: "Svar på remiss från kommunstyrelsen"}
+}
+
+// OrgKinds are the kinds an organisation may have, in the order the
+// katalog's message lists them.
+var OrgKinds = []OrgKind{KindKS, KindStadsdelsnamnd, KindFacknamnd, KindBolag, KindRad, KindOffice, KindExternal}
+
+// Valid reports whether k is one of OrgKinds.
+func (k OrgKind) Valid() bool {
+	_, ok := kindWords[k]
+	return ok
+}
+
+// CheckOrgKind reports, in Swedish, why kind is no kind of organisation.
+func CheckOrgKind(kind string) error {
+	if OrgKind(kind).Valid() {
+		return nil
 	}
-	return "nämnden"
+	var all []string
+	for _, k := range OrgKinds {
+		all = append(all, string(k)+" ("+strings.ToLower(k.Words().Name)+")")
+	}
+	if kind == "" {
+		return fmt.Errorf("ange vilken sorts organisation det är: %s", strings.Join(all, ", "))
+	}
+	return fmt.Errorf("okänd sorts organisation %q; ange en av: %s", kind, strings.Join(all, ", "))
+}
+
+// Words are the words of kind k (a nämnd's for a kind not known).
+func (k OrgKind) Words() KindWords {
+	if w, ok := kindWords[k]; ok {
+		return w
+	}
+	return kindWords[KindFacknamnd]
+}
+
+// Body is, in running text, what decides an organisation's answer at a
+// meeting: a nämnd through the nämnd, a bolag through its styrelse, a råd
+// through the råd. Capital gives the word that begins a sentence, and the
+// genitive adds an s ("styrelsens").
+func (k OrgKind) Body() string { return k.Words().Body }
+
+// Self is the organisation in running text: "nämnden", "bolaget",
+// "rådet", "kontoret", "organisationen".
+func (k OrgKind) Self() string { return k.Words().Self }
+
+// Meets reports whether an organisation of kind k decides at meetings; an
+// office and an outside body answer by their own approval only.
+func (k OrgKind) Meets() bool { return k.Words().Meets }
+
+// Addressee is the "Till" line of an answer of an organisation named name
+// of kind k, to the body deciding at a meeting or, on delegation, to the
+// delegate.
+func (k OrgKind) Addressee(name string, meeting bool) string {
+	w := k.Words()
+	to := w.ToDelegate
+	if meeting {
+		to = w.To
+	}
+	return strings.ReplaceAll(to, "%s", name)
 }
 
 // Capital begins s with a capital letter, as a sentence or a message

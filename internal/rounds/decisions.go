@@ -103,6 +103,13 @@ func (s *Service) SetDefaultRoute(ctx context.Context, actor remiss.Actor, route
 	}{route, strings.TrimSpace(ref)}); err != nil {
 		return err
 	}
+	org, err := s.Store.Org(ctx, actor.Org)
+	if err != nil {
+		return err
+	}
+	if err := remiss.CheckRoute(org.Kind, route); err != nil {
+		return remiss.InvalidField("route", remiss.Capital(err.Error()))
+	}
 	return s.Store.SetOrgRoute(ctx, actor.Org, route, strings.TrimSpace(ref))
 }
 
@@ -120,6 +127,13 @@ func (s *Service) SetRoute(ctx context.Context, actor remiss.Actor, assignmentID
 		Meeting string       `json:"meeting" validate:"omitempty,max=200,id"`
 	}{route, meetingID}); err != nil {
 		return workflows.AssignmentStatus{}, err
+	}
+	org, err := s.Store.Org(ctx, asg.Org)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	if err := remiss.CheckRoute(org.Kind, route); err != nil {
+		return workflows.AssignmentStatus{}, remiss.InvalidField("route", remiss.Capital(err.Error()))
 	}
 	if meetingID != "" {
 		m, err := s.Store.Meeting(ctx, asg.Org, meetingID)

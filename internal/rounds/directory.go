@@ -13,9 +13,11 @@ import (
 // ones instead).
 type Directory struct {
 	Orgs []struct {
-		Code        string `json:"code" yaml:"code" validate:"required,max=64,orgcode"`
-		Name        string `json:"name" yaml:"name" validate:"required,max=200,nocontrol"`
-		Kind        string `json:"kind" yaml:"kind" validate:"required,oneof=ks stadsdelsnamnd facknamnd bolag rad"`
+		Code string `json:"code" yaml:"code" validate:"required,max=64,orgcode"`
+		Name string `json:"name" yaml:"name" validate:"required,max=200,nocontrol"`
+		// Kind is what sort of organisation it is (remiss.OrgKinds): the
+		// words its documents, pages and messages use follow it.
+		Kind        string `json:"kind" yaml:"kind" validate:"max=40"`
 		Forvaltning string `json:"forvaltning" yaml:"forvaltning" validate:"max=200,nocontrol"`
 		Email       string `json:"email" yaml:"email" validate:"required,email,max=200"`
 		// DnrRule is how the organisation writes its diarienummer: a
@@ -47,6 +49,9 @@ func (s *Service) ImportDirectory(ctx context.Context, d Directory) error {
 		known[o.Code] = true
 	}
 	for i, o := range d.Orgs {
+		if err := remiss.CheckOrgKind(o.Kind); err != nil {
+			return remiss.InvalidField(fmt.Sprintf("orgs[%d].kind", i), remiss.Capital(err.Error()))
+		}
 		if err := remiss.CheckDnrRule(o.DnrRule); err != nil {
 			return remiss.InvalidField(fmt.Sprintf("orgs[%d].dnrRule", i), remiss.Capital(err.Error()))
 		}

@@ -47,6 +47,7 @@ func (s *Server) approvalData(ctx context.Context, p page, id string) (map[strin
 		return nil, err
 	}
 	data["Assignment"], data["Remiss"], data["SHA256"], data["Body"], data["OrgEmail"] = a, rm, v.SHA256, org.Kind.Body(), org.Email
+	data["Words"] = org.Kind.Words()
 	if err := s.routeData(ctx, p, a, org.Kind, data); err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func answerLabels(a store.Assignment, org remiss.Org) map[string]string {
 			"preparationHint": "Remissinstansernas svar, som utkastet sammanfattar dem; tabellen över ställningstagandena kommer först i avsnittet",
 			"opinions":        office + "s synpunkter"}
 	}
-	return map[string]string{"background": "Bakgrund", "preparation": "Ärendets beredning", "opinions": "Förvaltningens synpunkter och bedömning"}
+	return map[string]string{"background": "Bakgrund", "preparation": "Ärendets beredning", "opinions": org.Kind.Words().Opinions}
 }
 
 func formResponse(r *http.Request) remiss.Response {
@@ -114,7 +114,7 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 			roundDocs = append(roundDocs, d)
 		}
 	}
-	data := map[string]any{"Assignment": a, "Remiss": rm, "OrgName": org.Name, "Body": org.Kind.Body(), "State": a.State.Label(), "Bilagor": bilagor,
+	data := map[string]any{"Assignment": a, "Remiss": rm, "OrgName": org.Name, "Body": org.Kind.Body(), "Words": org.Kind.Words(), "State": a.State.Label(), "Bilagor": bilagor,
 		"RoundDocs":  roundDocs,
 		"CanEdit":    may(remiss.ActAttach, p.User.Actor(), a),
 		"CanApprove": may(remiss.ActApprove, p.User.Actor(), a),

@@ -40,7 +40,11 @@ type meetingOption struct {
 
 // routeOptions are the routes an organisation of kind may choose.
 func routeOptions(kind remiss.OrgKind) []meetingOption {
-	return []meetingOption{{string(remiss.RouteDelegation), remiss.RouteDelegation.Label(kind)}, {string(remiss.RouteNamnd), remiss.RouteNamnd.Label(kind)}}
+	var out []meetingOption
+	for _, r := range remiss.Routes(kind) {
+		out = append(out, meetingOption{string(r), r.Label(kind)})
+	}
+	return out
 }
 
 func meetingOptions(ms []remiss.Meeting) []meetingOption {
@@ -70,7 +74,7 @@ func (s *Server) renderMeetings(w http.ResponseWriter, r *http.Request, p page, 
 	}
 	kind := s.orgKind(r.Context(), p.User.Org)
 	p.Title = "Sammanträden"
-	p.Data = map[string]any{"Meetings": ms, "Route": route.Label(kind), "Routes": routeOptions(kind), "Body": kind.Body()}
+	p.Data = map[string]any{"Meetings": ms, "Route": route.Label(kind), "Routes": routeOptions(kind), "Body": kind.Body(), "Words": kind.Words()}
 	s.render(w, code, "meetings", p)
 	return nil
 }

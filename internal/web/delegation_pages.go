@@ -31,7 +31,8 @@ func (s *Server) renderDelegation(w http.ResponseWriter, r *http.Request, p page
 		rounds.DelegationOverview
 		Meetings []meetingOption
 		Body     string
-	}{o, heldOptions(o.Held), s.orgKind(r.Context(), p.User.Org).Body()}
+		Words    remiss.KindWords
+	}{o, heldOptions(o.Held), s.orgKind(r.Context(), p.User.Org).Body(), s.orgKind(r.Context(), p.User.Org).Words()}
 	s.render(w, code, "delegation", p)
 	return nil
 }

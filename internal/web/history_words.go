@@ -79,12 +79,12 @@ var auditWords = map[string]func(d said) string{
 	"returned": func(said) string { return "Återsändes för komplettering" },
 	"approved": func(said) string { return "Godkändes" },
 	"decline_proposed": func(d said) string {
-		return "Förslag att " + d.Kind.Body() + " avstår från att yttra sig lämnades för godkännande"
+		return "Förslag att " + d.Kind.Self() + " avstår från att yttra sig lämnades för godkännande"
 	},
 	"decline_approved": func(d said) string {
 		return "Avståendet godkändes och sattes upp på " + d.Kind.Body() + "s dagordning"
 	},
-	"declined":            func(d said) string { return remiss.Capital(d.Kind.Body()) + " avstod från att yttra sig" },
+	"declined":            func(d said) string { return remiss.Capital(d.Kind.Self()) + " avstod från att yttra sig" },
 	"extension_requested": func(d said) string { return "Anstånd begärdes till " + d.Until },
 	"extension_decided": func(d said) string {
 		if d.Approved {

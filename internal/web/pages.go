@@ -64,6 +64,7 @@ var pages = func() map[string]*template.Template {
 		"docLabel": docLabel,
 		"capital":  remiss.Capital,
 		"lower":    strings.ToLower,
+		"upper":    strings.ToUpper,
 		"inc":      func(i int) int { return i + 1 },
 		// paragraphs parts a text where a document does: at blank lines.
 		"paragraphs": pdf.Paragraphs,

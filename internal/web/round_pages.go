@@ -49,15 +49,23 @@ func (s *Server) newRoundData(ctx context.Context, checked, reminders []string) 
 		return nil, err
 	}
 	groups := []orgGroup{{Kind: "stadsdelsnamnd", Label: "Stadsdelsnämnder", All: "Alla stadsdelsnämnder"},
-		{Kind: "facknamnd", Label: "Facknämnder", All: "Alla facknämnder"}, {Kind: "bolag", Label: "Bolag och råd", All: "Alla bolag och råd"}}
+		{Kind: "facknamnd", Label: "Facknämnder", All: "Alla facknämnder"}, {Kind: "bolag", Label: "Bolag", All: "Alla bolag"}, {Kind: "rad", Label: "Råd", All: "Alla råd"},
+		{Kind: "office", Label: "Förvaltningar och kontor", All: "Alla förvaltningar och kontor"},
+		{Kind: "external", Label: "Externa remissinstanser", All: "Alla externa remissinstanser"}}
 	for _, o := range orgs {
 		switch o.Kind {
 		case remiss.KindStadsdelsnamnd:
 			groups[0].Orgs = append(groups[0].Orgs, o)
 		case remiss.KindFacknamnd:
 			groups[1].Orgs = append(groups[1].Orgs, o)
-		case remiss.KindBolag, remiss.KindRad:
+		case remiss.KindBolag:
 			groups[2].Orgs = append(groups[2].Orgs, o)
+		case remiss.KindRad:
+			groups[3].Orgs = append(groups[3].Orgs, o)
+		case remiss.KindOffice:
+			groups[4].Orgs = append(groups[4].Orgs, o)
+		case remiss.KindExternal:
+			groups[5].Orgs = append(groups[5].Orgs, o)
 		}
 	}
 	set := map[string]bool{}
@@ -97,9 +105,6 @@ func (s *Server) withGroups(ctx context.Context, picked, groups []string) ([]str
 	}
 	for _, o := range orgs {
 		kind := string(o.Kind)
-		if kind == string(remiss.KindRad) {
-			kind = string(remiss.KindBolag)
-		}
 		for _, g := range groups {
 			if g == kind && !seen[o.Code] {
 				out, seen[o.Code] = append(out, o.Code), true

@@ -53,12 +53,14 @@ func moment(v any) string {
 	return ""
 }
 
-// flashes are the fixed confirmations a redirect may show; "%s" stands
-// for who decides for the reader's organisation (remiss.OrgKind.Body).
+// flashes are the fixed confirmations a redirect may show, in the words of
+// the reader's organisation's kind (remiss.KindWords): "{self}" stands for
+// the organisation ("Bolaget"), "{document}" for its answer's document
+// ("yttrandet").
 var flashes = map[string]string{
 	"skickad": "Remissen är utskickad.", "sparad": "Utkastet är sparat.", "inskickad": "Yttrandet är inskickat för godkännande.",
-	"godkand": "Yttrandet är godkänt; tjänsteutlåtandet förseglas.", "atersand": "Yttrandet är återsänt till handläggaren.",
-	"avstar": "%s avstår från att yttra sig.", "avstar_forslag": "Förslaget att avstå är skickat till chefen för godkännande.",
+	"godkand": "Yttrandet är godkänt; {document} förseglas.", "atersand": "Yttrandet är återsänt till handläggaren.",
+	"avstar": "{self} avstår från att yttra sig.", "avstar_forslag": "Förslaget att avstå är skickat till chefen för godkännande.",
 	"avstar_dagordning": "Avståendet är godkänt och sätts på dagordningen för beslut.", "anstand": "Begäran om anstånd är skickad.", "beslut": "Beslutet om anstånd är registrerat.",
 	"fordelad": "Uppdraget är fördelat.", "paminnelse": "En påminnelse är skickad.", "bilaga": "Bilagan är uppladdad.", "stangs": "Remissomgången stängs; utkastet till kommunstyrelsens tjänsteutlåtande upprättas.", "aterkallas": "Remissen återkallas.",
 	"sammantrade": "Sammanträdet är tillagt.", "borttaget": "Sammanträdet är borttaget.", "beslutsvag": "Beslutsvägen är sparad.",
@@ -69,10 +71,11 @@ var flashes = map[string]string{
 // flash is the confirmation named key for u, in u's organisation's words.
 func (s *Server) flash(ctx context.Context, u store.User, key string) string {
 	text := flashes[key]
-	if !strings.Contains(text, "%s") {
+	if !strings.Contains(text, "{") {
 		return text
 	}
-	return strings.ReplaceAll(text, "%s", remiss.Capital(s.orgKind(ctx, u.Org).Body()))
+	w := s.orgKind(ctx, u.Org).Words()
+	return strings.NewReplacer("{self}", remiss.Capital(w.Self), "{document}", w.TheDocument).Replace(text)
 }
 
 // orgKind is the kind of organisation code; a nämnd when it cannot be

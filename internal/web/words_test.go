@@ -209,21 +209,31 @@ func TestWordsFitTheReader(t *testing.T) {
 			}
 		}
 	}
-	if body := get("stokab.handlaggare", stokab); !strings.Contains(body, "Föreslå att styrelsen avstår") {
-		t.Error("the bolag's decline button does not name its styrelse")
+	if body := get("stokab.handlaggare", stokab); !strings.Contains(body, "Föreslå att bolaget avstår") ||
+		!strings.Contains(body, "Bolagets synpunkter") || strings.Contains(body, "Förvaltningens synpunkter") {
+		t.Error("the bolag's answer form does not speak as a bolag")
 	}
-	if body := get("stokab.handlaggare", stokab+"/avsta"); !strings.Contains(body, "Föreslå att styrelsen avstår från att yttra sig?") ||
-		!strings.Contains(body, "styrelsens svar") {
-		t.Error("the bolag's decline confirmation does not name its styrelse")
+	if body := get("stokab.handlaggare", stokab+"/avsta"); !strings.Contains(body, "Föreslå att bolaget avstår från att yttra sig?") ||
+		!strings.Contains(body, "bolagets svar") {
+		t.Error("the bolag's decline confirmation does not speak as the bolag")
 	}
-	if body := get("stokab.registrator", "/sammantraden"); !strings.Contains(body, "Beslut i styrelsen") {
-		t.Error("the bolag's routes do not name its styrelse")
+	if body := get("stokab.registrator", "/sammantraden"); !strings.Contains(body, "Beslut i styrelsen") || !strings.Contains(body, "Beslut av verkställande direktören") {
+		t.Error("the bolag's routes do not name its styrelse and VD")
 	}
-	if body := get("stokab.registrator", stokab+"?ok=avstar"); !strings.Contains(body, "Styrelsen avstår från att yttra sig.") {
-		t.Error("the confirmation of a bolag's decline does not name its styrelse")
+	if body := get("stokab.registrator", stokab+"?ok=avstar"); !strings.Contains(body, "Bolaget avstår från att yttra sig.") {
+		t.Error("the confirmation of a bolag's decline does not speak as the bolag")
 	}
 	if body := get("farsta.handlaggare", "/uppdrag/"+remiss.AssignmentID(openRound, "farsta")+"?ok=avstar"); !strings.Contains(body, "Nämnden avstår från att yttra sig.") {
 		t.Error("the confirmation of a nämnd's decline")
+	}
+	// An office holds no meetings: its chef's approval is the decision.
+	if body := visible(get("revisionskontoret.registrator", "/sammantraden")); !strings.Contains(body, "Kontoret håller inga sammanträden") ||
+		!strings.Contains(body, "Beslut av kontorets chef") || strings.Contains(body, "Beslut i kontoret") || strings.Contains(body, "Lägg till ett sammanträde") {
+		t.Errorf("an office's calendar:\n%s", strings.Join(strings.Fields(body), " "))
+	}
+	if body := visible(get("revisionskontoret.registrator", "/delegationsbeslut")); !strings.Contains(body, "Kontoret håller inga sammanträden") ||
+		strings.Contains(body, "nämnd") || strings.Contains(body, "Markera som anmälda") {
+		t.Errorf("an office's delegation decisions:\n%s", strings.Join(strings.Fields(body), " "))
 	}
 	for _, id := range []string{openRound, closedRound} {
 		out, _ := ts.store.Outbox(ctx, id)
