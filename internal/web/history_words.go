@@ -54,8 +54,10 @@ func paragraph(p string) string {
 // auditWords says what each action of the audit trail is.
 var auditWords = map[string]func(d said) string{
 	// The round.
-	"remiss_sent":              func(said) string { return "Remissen skickades" },
-	"round_closed":             func(said) string { return "Remissomgången stängdes och utkastet till kommunstyrelsens tjänsteutlåtande upprättades" },
+	"remiss_sent": func(said) string { return "Remissen skickades" },
+	"round_closed": func(said) string {
+		return "Remissomgången stängdes och utkastet till kommunstyrelsens tjänsteutlåtande upprättades"
+	},
 	"remiss_withdrawn":         func(said) string { return "Remissen återkallades" },
 	"unanswered_marked_missed": func(said) string { return "Remissinstanser som inte svarat markerades som utan svar" },
 	"document_failed":          func(said) string { return "Ett dokument kunde inte upprättas; en administratör har underrättats" },
