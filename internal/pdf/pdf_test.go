@@ -369,3 +369,28 @@ func TestAStatementSpeaksInItsKindsWords(t *testing.T) {
 		}
 	}
 }
+
+// An optional Källmaterial (seed 004) is numbered after the synpunkter and
+// before the bilagor; without sources there is no heading.
+func TestStatementListsItsSources(t *testing.T) {
+	s := sample()
+	s.Sources = []string{"E-strategi för utbildningsförvaltningen. Dnr 03-051/1015:1. Else-Marie Karlsson, 2003-05-05.",
+		"Förslag till E-strategi för Stockholms stad. Dnr 00-051/1503:2. Ylva Larsson, 2000-09-21."}
+	s.Attachments = []string{"Protokollsutdrag"}
+	b, err := pdf.Statement(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(run(t, "pdftotext", "-enc", "UTF-8", write(t, "sources.pdf", b), "-")), " ")
+	i, j, k := strings.LastIndex(text, s.Sections[len(s.Sections)-1].Heading), strings.Index(text, "Källmaterial 1. E-strategi för utbildningsförvaltningen"), strings.Index(text, "Bilagor")
+	if i < 0 || j < i || k < j || !strings.Contains(text, "2. Förslag till E-strategi för Stockholms stad. Dnr 00-051/1503:2.") {
+		t.Errorf("Källmaterial not between the synpunkter (%d), it (%d) and the bilagor (%d):\n%s", i, j, k, text)
+	}
+	plain, err := pdf.Statement(sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(run(t, "pdftotext", "-enc", "UTF-8", write(t, "plain.pdf", plain), "-"), "Källmaterial") {
+		t.Error("a statement without sources has a Källmaterial heading")
+	}
+}

@@ -33,6 +33,7 @@ type StatementData struct {
 	Proposals    []string
 	Sections     []Section
 	Signatories  []Signatory
+	Sources      []string // Källmaterial, numbered
 	Attachments  []string
 	// Approved is who approved the statement and when: printed under the
 	// signatures. A statement not yet approved (a preview) has none.
@@ -132,7 +133,7 @@ func StatementOf(c Case, org remiss.Org, r remiss.Response, date time.Time) Stat
 			{Heading: "Bakgrund", Body: r.Background},
 			{Heading: w.Opinions, Body: r.Opinions},
 		},
-		Signatories: sigs, Attachments: r.Attachments,
+		Signatories: sigs, Attachments: r.Attachments, Sources: r.Sources,
 	}
 }
 
@@ -214,6 +215,10 @@ func Statement(s StatementData) ([]byte, error) {
 			d.answers(s.AnswersHeading, s.Answers)
 		}
 		d.paragraphs(sec.Body)
+	}
+	if len(s.Sources) > 0 {
+		d.heading("Källmaterial")
+		d.numbered(s.Sources)
 	}
 	if len(s.Attachments) > 0 {
 		d.heading("Bilagor")

@@ -161,12 +161,15 @@ type Response struct {
 	// Position is where the answer stands on the proposal, for
 	// kommunstyrelsen's table of the answers: tillstyrker, avstyrker or
 	// synpunkter (the default: comments without a position).
-	Position     Position    `json:"position,omitempty" yaml:"position" validate:"omitempty,oneof=tillstyrker avstyrker synpunkter"`
-	Signatories  []Signatory `json:"signatories" yaml:"signatories" validate:"required,min=1,max=6,dive"`                        // names and titles in the page
-	Attachments  []string    `json:"attachments,omitempty" yaml:"attachments" validate:"max=20,dive,required,max=200,nocontrol"` // Bilagor
-	OfficerName  string      `json:"officerName" yaml:"officerName" validate:"required,max=100,nocontrol"`                       // Handläggare
-	OfficerPhone string      `json:"officerPhone,omitempty" yaml:"officerPhone" validate:"max=40,nocontrol"`                     // Telefon
-	OfficerEmail string      `json:"officerEmail,omitempty" yaml:"officerEmail" validate:"omitempty,max=200,email"`              // E-post
+	Position    Position    `json:"position,omitempty" yaml:"position" validate:"omitempty,oneof=tillstyrker avstyrker synpunkter"`
+	Signatories []Signatory `json:"signatories" yaml:"signatories" validate:"required,min=1,max=6,dive"` // names and titles in the page
+	// Sources are the Källmaterial (seed 004): what the statement rests on,
+	// one reference each, numbered after the synpunkter.
+	Sources      []string `json:"sources,omitempty" yaml:"sources" validate:"max=30,dive,required,max=500,nocontrol"`
+	Attachments  []string `json:"attachments,omitempty" yaml:"attachments" validate:"max=20,dive,required,max=200,nocontrol"` // Bilagor
+	OfficerName  string   `json:"officerName" yaml:"officerName" validate:"required,max=100,nocontrol"`                       // Handläggare
+	OfficerPhone string   `json:"officerPhone,omitempty" yaml:"officerPhone" validate:"max=40,nocontrol"`                     // Telefon
+	OfficerEmail string   `json:"officerEmail,omitempty" yaml:"officerEmail" validate:"omitempty,max=200,email"`              // E-post
 }
 
 // Position is an answer's stand on the proposal.

@@ -46,7 +46,7 @@ func responseForm(c remiss.Response) map[string]string {
 	}
 	return map[string]string{"proposals": strings.Join(c.Proposals, "\n"), "summary": c.Summary, "background": c.Background,
 		"preparation": c.Preparation, "opinions": c.Opinions, "signatories": strings.Join(sigs, "\n"),
-		"attachments": strings.Join(c.Attachments, "\n"), "officerName": c.OfficerName, "officerPhone": c.OfficerPhone,
+		"attachments": strings.Join(c.Attachments, "\n"), "sources": strings.Join(c.Sources, "\n"), "officerName": c.OfficerName, "officerPhone": c.OfficerPhone,
 		"officerEmail": c.OfficerEmail, "position": string(c.Position)}
 }
 
@@ -80,6 +80,7 @@ func formResponse(r *http.Request) remiss.Response {
 	c := remiss.Response{Proposals: splitList(r.PostFormValue("proposals"), "\n"), Summary: strings.TrimSpace(r.PostFormValue("summary")),
 		Background: strings.TrimSpace(r.PostFormValue("background")), Preparation: strings.TrimSpace(r.PostFormValue("preparation")),
 		Opinions: strings.TrimSpace(r.PostFormValue("opinions")), Attachments: splitList(r.PostFormValue("attachments"), "\n"),
+		Sources:     splitList(r.PostFormValue("sources"), "\n"),
 		OfficerName: strings.TrimSpace(r.PostFormValue("officerName")), OfficerPhone: strings.TrimSpace(r.PostFormValue("officerPhone")),
 		OfficerEmail: strings.TrimSpace(r.PostFormValue("officerEmail")), Position: remiss.Position(strings.TrimSpace(r.PostFormValue("position")))}
 	for _, line := range splitList(r.PostFormValue("signatories"), "\n") {

@@ -19,7 +19,7 @@ var schemas = map[string]any{
 	"Launch": obj(map[string]any{"dnr": str, "title": str, "description": str, "deadline": map[string]any{"type": "string", "format": "date"},
 		"recipients": arr(str), "reminders": arr(str), "grace": str, "digest": boolean,
 		"path": arr(map[string]any{"type": "string", "enum": []string{"slk", "borgarradsberedningen", "ks", "kf"}})}, "dnr", "title", "deadline", "recipients"),
-	"Response": obj(map[string]any{"position": map[string]any{"type": "string", "enum": []string{"tillstyrker", "avstyrker", "synpunkter"}}, "proposals": arr(str), "summary": str, "background": str, "preparation": str, "opinions": str,
+	"Response": obj(map[string]any{"position": map[string]any{"type": "string", "enum": []string{"tillstyrker", "avstyrker", "synpunkter"}}, "proposals": arr(str), "summary": str, "background": str, "preparation": str, "opinions": str, "sources": arr(str),
 		"signatories": arr(obj(map[string]any{"name": str, "title": str, "unit": str}, "name", "title")), "attachments": arr(str),
 		"officerName": str, "officerPhone": str, "officerEmail": str}, "proposals", "summary", "opinions", "signatories", "officerName"),
 	"Registration":      obj(map[string]any{"dnr": map[string]any{"type": "string", "maxLength": 60}}, "dnr"),
