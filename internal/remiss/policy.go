@@ -197,7 +197,7 @@ func PossibleIn(action Action, state AssignmentState) error {
 // it is written and approved like an answer, but KS does not decline to
 // state its own view, ask itself for anstånd, remind itself or take it to
 // a meeting of its own here (its decision path does that).
-var statementActions = map[Action]bool{ActAssign: true, ActSaveDraft: true, ActSubmit: true, ActReturn: true, ActApprove: true}
+var statementActions = map[Action]bool{ActAssign: true, ActSaveDraft: true, ActSubmit: true, ActReturn: true, ActApprove: true, ActAttach: true}
 
 // PossibleFor reports whether an assignment of kind takes action at all.
 func PossibleFor(action Action, kind AssignmentKind) error {

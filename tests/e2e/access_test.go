@@ -93,6 +93,14 @@ func TestAccessMatrix(t *testing.T) {
 			return 404
 		}
 	}
+	// An organisation's admin manages its service accounts (0: any
+	// answer but a refusal); nobody else may.
+	adminOnly := func(u user) int {
+		if u.role == remiss.RoleAdmin {
+			return 0
+		}
+		return 403
+	}
 	ksOnly := func(u user) int {
 		if u.role == remiss.RoleCoordinator {
 			return 0
@@ -138,6 +146,16 @@ func TestAccessMatrix(t *testing.T) {
 			return 403
 		}},
 		{"GET", "/api/v1/assignments", nil, func(user) int { return 200 }},
+		{"GET", "/api/v1/assignments/" + bromma, nil, func(u user) int {
+			if u.org == "bromma" {
+				return 200 // its own organisation reads the current text
+			}
+			return 404
+		}},
+		{"GET", "/api/v1/service-accounts", nil, adminOnly},
+		{"POST", "/api/v1/service-accounts", map[string]any{}, adminOnly},
+		{"POST", "/api/v1/service-accounts/nobody/tokens", map[string]any{}, adminOnly},
+		{"DELETE", "/api/v1/service-accounts/nobody/tokens/none", nil, adminOnly},
 		{"POST", "/api/v1/assignments/" + bromma + "/assign", map[string]string{"officer": "bromma.handlaggare"}, onBromma("assign")},
 		{"PUT", "/api/v1/assignments/" + bromma + "/draft", answer, onBromma("draft")},
 		{"POST", "/api/v1/assignments/" + bromma + "/submit", answer, onBromma("submit")},

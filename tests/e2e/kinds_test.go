@@ -63,7 +63,8 @@ func TestABolagAnswersInItsOwnWords(t *testing.T) {
 			continue
 		}
 		told++
-		if strings.Contains(strings.ToLower(m.Subject+m.Body), "nämnd") || strings.Contains(m.Body, "tjänsteutlåtande") {
+		// Kommunstyrelsen's own tjänsteutlåtande is named as it is.
+		if strings.Contains(strings.ToLower(m.Subject+m.Body), "nämnd") || strings.Contains(strings.ReplaceAll(m.Body, "kommunstyrelsens tjänsteutlåtande", ""), "tjänsteutlåtande") {
 			t.Errorf("%s to the bolag speaks of a nämnd:\n%s\n%s", m.Kind, m.Subject, m.Body)
 		}
 		if m.Kind == "remiss_sent" && !strings.Contains(m.Body, "meddela att bolaget avstår") {
