@@ -54,8 +54,14 @@ func (a *Activities) seal(org string, pdf []byte, name, reason string) ([]byte, 
 			return signed, nil
 		}
 		if errors.Is(err, sign.ErrTimestamp) {
+			if a.Metrics != nil {
+				a.Metrics.SealFailures.WithLabelValues("timestamp").Inc()
+			}
 			return nil, err // the TSA may answer later: retry
 		}
+	}
+	if a.Metrics != nil {
+		a.Metrics.SealFailures.WithLabelValues("seal").Inc()
 	}
 	return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("dokumentet kunde inte förseglas för %s: %v", org, err), ErrSeal, err)
 }

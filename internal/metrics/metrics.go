@@ -28,6 +28,10 @@ type Registry struct {
 	DocumentsSigned prometheus.Counter
 	SigningSeconds  prometheus.Histogram
 	MessagesSent    prometheus.Counter
+	// SealFailures counts documents that could not be sealed, by reason:
+	// "seal" (no seal, an expired certificate, a key that does not match:
+	// an operator must act) or "timestamp" (the TSA did not answer; retried).
+	SealFailures *prometheus.CounterVec
 }
 
 // New makes a registry; db, when given, is read for rounds and assignments.
@@ -37,7 +41,11 @@ func New(db *sql.DB) *Registry {
 	r.SigningSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "remiss_signing_seconds", Help: "Time to render and seal a document.",
 		Buckets: []float64{.002, .005, .01, .02, .05, .1, .25, 1}})
 	r.MessagesSent = prometheus.NewCounter(prometheus.CounterOpts{Name: "remiss_messages_sent_total", Help: "E-mails the SMTP server accepted."})
-	r.reg.MustRegister(r.DocumentsSigned, r.SigningSeconds, r.MessagesSent, r.sdk,
+	r.SealFailures = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "remiss_seal_failures_total", Help: "Documents that could not be sealed, by reason (seal, timestamp)."}, []string{"reason"})
+	for _, reason := range []string{"seal", "timestamp"} {
+		r.SealFailures.WithLabelValues(reason) // present at zero, for rate() and alerts
+	}
+	r.reg.MustRegister(r.DocumentsSigned, r.SigningSeconds, r.MessagesSent, r.SealFailures, r.sdk,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if db != nil {
 		r.reg.MustRegister(&stateCollector{db: db})
@@ -53,18 +61,25 @@ func (r *Registry) Handler() http.Handler {
 // SDK is the Temporal client's metrics handler (client.Options.MetricsHandler).
 func (r *Registry) SDK() sdkmetrics.MetricsHandler { return &sdkHandler{c: r.sdk} }
 
-// --- rounds and assignments, read at each scrape ---
+// --- rounds, assignments and the outbox, read at each scrape ---
+//
+// These are the database's figures, the same from every process that
+// reads it: a dashboard takes max() over the processes, not sum().
 
 type stateCollector struct{ db *sql.DB }
 
 var (
 	roundsDesc      = prometheus.NewDesc("remiss_rounds", "Rounds by state.", []string{"state"}, nil)
 	assignmentsDesc = prometheus.NewDesc("remiss_assignments", "Assignments by state.", []string{"state"}, nil)
+	outboxDesc      = prometheus.NewDesc("remiss_outbox_messages", "E-mails in the outbox by state: pending (not yet sent, not given up; retrying included), retrying (pending after a failed attempt), failed (given up: permanently failing).", []string{"state"}, nil)
+	outboxAgeDesc   = prometheus.NewDesc("remiss_outbox_oldest_pending_seconds", "Age of the oldest pending e-mail in the outbox (0 when none).", nil, nil)
 )
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- roundsDesc
 	ch <- assignmentsDesc
+	ch <- outboxDesc
+	ch <- outboxAgeDesc
 }
 
 func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
@@ -87,6 +102,22 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		rows.Close()
 	}
+	// The Coordinator's digest rows wait for the daily digest by design:
+	// they are not pending mail.
+	var pending, retrying, failed, age float64
+	err := c.db.QueryRowContext(ctx, `SELECT
+		count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL AND NOT digest),
+		count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL AND NOT digest AND attempts > 0),
+		count(*) FILTER (WHERE failed_at IS NOT NULL),
+		COALESCE(EXTRACT(EPOCH FROM now() - min(created_at) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL AND NOT digest)), 0)
+		FROM outbox`).Scan(&pending, &retrying, &failed, &age)
+	if err != nil {
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, pending, "pending")
+	ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, retrying, "retrying")
+	ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, failed, "failed")
+	ch <- prometheus.MustNewConstMetric(outboxAgeDesc, prometheus.GaugeValue, age)
 }
 
 // --- the SDK's metrics ---

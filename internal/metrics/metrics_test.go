@@ -49,6 +49,8 @@ func TestOpsEndpoints(t *testing.T) {
 		`temporal_activity_execution_latency_seconds_count{namespace="default",task_queue="remiss"} 1`,
 		`temporal_worker_task_slots_available{namespace="default",task_queue="remiss"} 7`,
 		`remiss_documents_signed_total 1`, `remiss_signing_seconds_count 1`,
+		`remiss_seal_failures_total{reason="seal"} 0`, `remiss_outbox_messages{state="pending"} 0`,
+		`remiss_outbox_messages{state="failed"} 0`, `remiss_outbox_oldest_pending_seconds 0`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s", want)
