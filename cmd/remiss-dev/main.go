@@ -1,6 +1,7 @@
 // Command remiss-dev starts the whole system on embedded defaults: a
 // Temporal server in this process (SQLite under the data directory, on
-// 127.0.0.1:7233 so the starter and the temporal CLI find it), a PostgreSQL
+// 127.0.0.1:7233 so the starter and the temporal CLI find it) with the
+// Temporal Web UI on 127.0.0.1:8233, a PostgreSQL
 // it finds or starts, the migrations, the demo organisations and users, and
 // the worker. `make dev` runs it; Ctrl-C stops everything.
 package main
@@ -9,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
@@ -32,6 +34,7 @@ import (
 	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/internal/temporalserver"
+	"github.com/remiss/remiss/internal/temporalui"
 	"github.com/remiss/remiss/internal/web"
 )
 
@@ -46,6 +49,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	// Every line, the log package's too, through the process's logger:
+	// JSON in production, text in development (internal/logging).
+	slog.SetDefault(cfg.Logger())
 	if cfg.Production {
 		return fmt.Errorf("remiss-dev is for development; in production run ./worker against your Temporal cluster")
 	}
@@ -67,6 +73,14 @@ func run() error {
 		return err
 	}
 	defer ts.Stop()
+	if cfg.TemporalUIAddr != "off" {
+		ui, err := temporalui.Start(temporalui.Config{Address: cfg.TemporalUIAddr, TemporalAddress: ts.Address(), Namespace: cfg.TemporalNamespace})
+		if err != nil {
+			return fmt.Errorf("%w (REMISS_TEMPORAL_UI_ADDR sets another address, or off)", err)
+		}
+		defer ui.Stop()
+		log.Printf("Temporal UI: %s/namespaces/%s/workflows", ui.URL(), cfg.TemporalNamespace)
+	}
 
 	opts, err := cfg.ClientOptions()
 	if err != nil {

@@ -15,6 +15,8 @@ import (
 
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
+
+	"github.com/remiss/remiss/internal/logging"
 )
 
 // Config is the runtime configuration.
@@ -36,6 +38,9 @@ type Config struct {
 	// /metrics: by default 127.0.0.1:9090 and 127.0.0.1:9080, so both run
 	// side by side on one machine.
 	OpsAddr, WebOpsAddr string
+	// TemporalUIAddr (REMISS_TEMPORAL_UI_ADDR, default 127.0.0.1:8233;
+	// "off" for none) is where `make dev` serves the Temporal Web UI.
+	TemporalUIAddr string
 
 	TemporalTLSCert   string // TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY: a client certificate (mTLS)
 	TemporalTLSKey    string
@@ -105,6 +110,7 @@ func FromEnv() (Config, error) {
 		SealPassword:      os.Getenv("REMISS_SEAL_PASSWORD"),
 		OpsAddr:           env("REMISS_OPS_ADDR", "127.0.0.1:9090"),
 		WebOpsAddr:        env("REMISS_OPS_ADDR", "127.0.0.1:9080"),
+		TemporalUIAddr:    env("REMISS_TEMPORAL_UI_ADDR", "127.0.0.1:8233"),
 		TemporalTLSCert:   os.Getenv("TEMPORAL_TLS_CERT"),
 		TemporalTLSKey:    os.Getenv("TEMPORAL_TLS_KEY"),
 		TemporalTLSCA:     os.Getenv("TEMPORAL_TLS_CA"),
@@ -172,7 +178,7 @@ func (c Config) Database() string {
 func (c Config) ClientOptions() (client.Options, error) {
 	o := client.Options{HostPort: c.TemporalAddress, Namespace: c.TemporalNamespace,
 		// The SDK's own logger writes every command at debug level.
-		Logger: sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: c.LogLevel})))}
+		Logger: sdklog.NewStructuredLogger(c.Logger())}
 	if c.TemporalTLSCert != "" || c.TemporalTLSCA != "" || c.TemporalTLSServer != "" || c.TemporalAPIKey != "" {
 		t := &tls.Config{ServerName: c.TemporalTLSServer, MinVersion: tls.VersionTLS12}
 		if c.TemporalTLSCert != "" {
@@ -199,6 +205,12 @@ func (c Config) ClientOptions() (client.Options, error) {
 		o.Credentials = client.NewAPIKeyStaticCredentials(c.TemporalAPIKey)
 	}
 	return o, nil
+}
+
+// Logger is the process's logger (internal/logging): JSON lines on
+// standard error in production, text in development, at LogLevel.
+func (c Config) Logger() *slog.Logger {
+	return logging.New(os.Stderr, c.Production, c.LogLevel)
 }
 
 // maxExtension reads REMISS_MAX_EXTENSION: a number of days from 1 to
