@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"log"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
@@ -30,6 +31,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	// Every line, the log package's too, through the process's logger:
+	// JSON in production, text in development (internal/logging).
+	slog.SetDefault(cfg.Logger())
 	ctx := context.Background()
 	st, err := store.Open(ctx, cfg.Database(), 30*time.Second)
 	if err != nil {

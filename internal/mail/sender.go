@@ -16,6 +16,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"github.com/remiss/remiss/internal/logging"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/templates"
 )
@@ -184,7 +185,7 @@ func (s *Sender) sendBatch(ctx context.Context, batch []store.OutboxMessage) (in
 			}
 			if s.Journal != "" {
 				if err := s.journalAdd(m.ID, s.Now(), resp); err != nil {
-					s.Log.Warn("mail: not noted in the journal", "id", m.ID, "err", err)
+					s.Log.Warn("mail: not noted in the journal", append(msgAttrs(m), "err", err)...)
 				}
 			}
 			if s.crashAfterAccept != nil && s.crashAfterAccept(m.ID) {
@@ -200,7 +201,7 @@ func (s *Sender) sendBatch(ctx context.Context, batch []store.OutboxMessage) (in
 			s.retryAll(mark, batch[i:], err)
 			return sent, err
 		case permanent(err) || m.Attempts >= s.MaxAttempts:
-			s.Log.Warn("mail: undeliverable", "id", m.ID, "to", m.Recipient, "err", err)
+			s.Log.Warn("mail: undeliverable", append(msgAttrs(m), "err", err)...)
 			if err := s.fail(mark, m, err); err != nil {
 				return sent, err
 			}
@@ -250,7 +251,7 @@ func (f *senderFault) Unwrap() error { return f.err }
 func (s *Sender) retryAll(ctx context.Context, batch []store.OutboxMessage, cause error) {
 	for _, m := range batch {
 		if err := s.Store.MarkRetry(ctx, m.ID, s.owner, cause.Error(), s.Now().Add(Backoff(m.Attempts))); err != nil {
-			s.Log.Warn("mail: mark retry", "id", m.ID, "err", err)
+			s.Log.Warn("mail: mark retry", append(msgAttrs(m), "err", err)...)
 		}
 	}
 }
@@ -359,6 +360,16 @@ func (s *Sender) build(ctx context.Context, m store.OutboxMessage) ([]byte, erro
 		env.Attachments = append(env.Attachments, Attachment{Filename: doc.Filename, ContentType: "application/pdf", Data: doc.Content})
 	}
 	return Compose(m, env)
+}
+
+// msgAttrs are a message's log attributes: its ID, its round's and its
+// assignment's; never its recipient, subject or text.
+func msgAttrs(m store.OutboxMessage) []any {
+	out := []any{"id", m.ID, logging.Remiss(m.RemissID)}
+	if m.AssignmentID != "" {
+		out = append(out, logging.Assignment(m.AssignmentID))
+	}
+	return out
 }
 
 // permanent reports an SMTP answer that retrying will not change (5xx).

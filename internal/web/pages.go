@@ -161,7 +161,7 @@ func (s *Server) page(h pageHandler) http.HandlerFunc {
 func (s *Server) failPage(w http.ResponseWriter, r *http.Request, p page, err error) {
 	code, body := status(err)
 	if code == http.StatusInternalServerError {
-		s.Log.Error("web", "path", r.URL.Path, "err", err)
+		s.Log.Error("web", append(logIDs(r), "path", r.URL.Path, "err", err)...)
 	}
 	if body.Error == "finns inte" {
 		body.Error = "Det du sökte finns inte, eller så har du inte behörighet att se det."

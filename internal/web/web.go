@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/remiss/remiss/internal/logging"
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
@@ -131,10 +132,26 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
+// logIDs are the log attributes of the round or assignment a request is
+// about, from its path.
+func logIDs(r *http.Request) []any {
+	id := r.PathValue("id")
+	if id == "" {
+		return nil
+	}
+	switch p := r.URL.Path; {
+	case strings.HasPrefix(p, "/api/v1/remisses/"), strings.HasPrefix(p, "/remisser/"):
+		return []any{logging.Remiss(id)}
+	case strings.HasPrefix(p, "/api/v1/assignments/"), strings.HasPrefix(p, "/uppdrag/"):
+		return logging.AssignmentAttrs(id)
+	}
+	return nil
+}
+
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code, body := status(err)
 	if code == http.StatusInternalServerError {
-		s.Log.Error("web", "path", r.URL.Path, "err", err)
+		s.Log.Error("web", append(logIDs(r), "path", r.URL.Path, "err", err)...)
 	}
 	writeJSON(w, code, body)
 }
