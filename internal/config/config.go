@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -145,6 +146,11 @@ func FromEnv() (Config, error) {
 	c.MaxExtension = maxExt
 	if err := c.LogLevel.UnmarshalText([]byte(env("REMISS_LOG_LEVEL", "info"))); err != nil {
 		return c, fmt.Errorf("config: REMISS_LOG_LEVEL=%q: use debug, info, warn or error", os.Getenv("REMISS_LOG_LEVEL"))
+	}
+	if c.TemporalUIAddr != "off" {
+		if _, port, err := net.SplitHostPort(c.TemporalUIAddr); err != nil || port == "" {
+			return c, fmt.Errorf("config: REMISS_TEMPORAL_UI_ADDR=%q: use host:port, such as 127.0.0.1:8233, or off", c.TemporalUIAddr)
+		}
 	}
 	if err := c.signIn(); err != nil {
 		return c, err

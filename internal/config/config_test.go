@@ -102,3 +102,18 @@ func TestSignInSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestTemporalUIAddr(t *testing.T) {
+	t.Setenv("REMISS_ENV", "development")
+	for value, want := range map[string]string{"": "127.0.0.1:8233", "127.0.0.1:18233": "127.0.0.1:18233", "off": "off"} {
+		t.Setenv("REMISS_TEMPORAL_UI_ADDR", value)
+		c, err := FromEnv()
+		if err != nil || c.TemporalUIAddr != want {
+			t.Errorf("REMISS_TEMPORAL_UI_ADDR=%q: %q, %v", value, c.TemporalUIAddr, err)
+		}
+	}
+	t.Setenv("REMISS_TEMPORAL_UI_ADDR", "8233")
+	if _, err := FromEnv(); err == nil {
+		t.Error("REMISS_TEMPORAL_UI_ADDR=8233 accepted")
+	}
+}
