@@ -66,6 +66,9 @@ func (c apiClient) do(token, method, path string, body any) reply {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	// Every answer is checked against the OpenAPI document
+	// (openapi_conformance_test.go).
+	checkOpenAPI(c.t, c.base, method, path, resp.StatusCode, resp.Header.Get("Content-Type"), b)
 	return reply{resp.StatusCode, b}
 }
 
