@@ -50,8 +50,10 @@ func DelegationList(l DelegationListData) ([]byte, error) {
 // was decided, and where it was reported.
 func (d *doc) delegated(dd DelegatedDecision, meeting, paragraph string) {
 	d.ensure(4 * lineHeight)
-	d.sansFont("B", 11)
-	d.f.MultiCell(0, lineHeight, "Dnr "+dd.Dnr+" · "+dd.Title, "", "L", false)
+	d.tagged("H3", func() {
+		d.sansFont("B", 11)
+		d.f.MultiCell(0, lineHeight, "Dnr "+dd.Dnr+" · "+dd.Title, "", "L", false)
+	})
 	by := dd.DecidedBy.Name
 	if dd.DecidedBy.Title != "" {
 		by += ", " + dd.DecidedBy.Title

@@ -247,17 +247,29 @@ func (d *doc) answers(caption string, rows []AnswerRow) {
 		h := float64(lines) * 4.8
 		d.ensure(h + 1.5)
 		y, x := d.f.GetY(), marginLeft
+		d.begin("TR")
 		for i, c := range cells {
 			d.f.SetXY(x, y)
+			if bold {
+				d.mark("TH").scope = "Column"
+			} else {
+				d.mark("TD")
+			}
 			d.f.MultiCell(cols[i]-2, 4.8, c, "", "L", false)
+			d.end()
 			x += cols[i]
 		}
+		d.end()
 		d.f.SetXY(marginLeft, y+h+0.6)
-		d.f.SetDrawColor(190, 190, 190)
-		d.f.Line(marginLeft, d.f.GetY(), marginLeft+w, d.f.GetY())
-		d.f.SetDrawColor(0, 0, 0)
+		d.asArtifact(layoutArtifact, func() {
+			d.f.SetDrawColor(190, 190, 190)
+			d.f.Line(marginLeft, d.f.GetY(), marginLeft+w, d.f.GetY())
+			d.f.SetDrawColor(0, 0, 0)
+		})
 		d.f.Ln(1)
 	}
+	d.begin("Table")
+	defer d.end()
 	row(head, true)
 	for _, r := range rows {
 		stand := r.Position

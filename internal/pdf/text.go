@@ -63,7 +63,7 @@ func (d *doc) paragraphs(text string) {
 			flush()
 			d.font(bodySize)
 			d.keep(b.text, i+1 < len(bs))
-			d.f.MultiCell(0, lineHeight, b.text, "", "L", false)
+			d.tagged("P", func() { d.f.MultiCell(0, lineHeight, b.text, "", "L", false) })
 		}
 		flush()
 		d.f.Ln(2)
@@ -94,25 +94,44 @@ func (d *doc) numbered(items []string) {
 
 // list prints items with a hanging indent: the label at the margin, the
 // text and every line it wraps to at one indent, wide enough for the
-// widest label.
+// widest label. It is tagged as a list (L) of items (LI), each its label
+// (Lbl) and its body (LBody).
 func (d *doc) list(items []block) {
+	if len(items) == 0 {
+		return
+	}
 	d.font(bodySize)
 	indent := 7.0
 	for _, it := range items {
 		indent = max(indent, d.f.GetStringWidth(it.label)+2.5)
 	}
+	d.begin("L").numbering = numbering(items[0].label)
 	for i, it := range items {
 		if i > 0 {
 			d.f.Ln(1)
 		}
 		d.ensure(lineHeight * 2)
 		y := d.f.GetY()
+		d.begin("LI")
 		d.f.SetXY(marginLeft, y)
-		d.f.CellFormat(indent, lineHeight, it.label, "", 0, "L", false, 0, "")
+		d.tagged("Lbl", func() { d.f.CellFormat(indent, lineHeight, it.label, "", 0, "L", false, 0, "") })
 		d.f.SetXY(marginLeft+indent, y)
-		d.f.MultiCell(d.width()-indent, lineHeight, it.text, "", "L", false)
+		d.tagged("LBody", func() { d.f.MultiCell(d.width()-indent, lineHeight, it.text, "", "L", false) })
+		d.end()
 	}
+	d.end()
 	d.f.SetX(marginLeft)
+}
+
+// numbering is the ListNumbering of a list whose first label is label.
+func numbering(label string) string {
+	switch {
+	case label == "•":
+		return "Disc"
+	case label != "" && label[0] >= 'a' && label[0] <= 'z':
+		return "LowerAlpha"
+	}
+	return "Decimal"
 }
 
 // signatories prints names and titles two to a row, as signatures stand
@@ -127,15 +146,18 @@ func (d *doc) signatories(list []Signatory) {
 		for j, s := range row {
 			x := marginLeft + float64(j)*col
 			d.f.SetXY(x, top)
-			d.sansFont("B", 11)
-			d.f.MultiCell(col-4, lineHeight, s.Name, "", "L", false)
-			d.font(bodySize)
-			for _, line := range []string{s.Title, s.Unit} {
-				if line != "" {
-					d.f.SetX(x)
-					d.f.MultiCell(col-4, lineHeight, line, "", "L", false)
+			// A signatory is one paragraph: name, title, unit.
+			d.tagged("P", func() {
+				d.sansFont("B", 11)
+				d.f.MultiCell(col-4, lineHeight, s.Name, "", "L", false)
+				d.font(bodySize)
+				for _, line := range []string{s.Title, s.Unit} {
+					if line != "" {
+						d.f.SetX(x)
+						d.f.MultiCell(col-4, lineHeight, line, "", "L", false)
+					}
 				}
-			}
+			})
 			bottom = max(bottom, d.f.GetY())
 		}
 		d.f.SetXY(marginLeft, bottom)
@@ -166,7 +188,7 @@ func (d *doc) approval(a Approval) {
 	d.f.SetFillColor(238, 238, 238)
 	cm := d.f.GetCellMargin()
 	d.f.SetCellMargin(2.5)
-	d.f.MultiCell(0, 7, line, "", "L", true)
+	d.tagged("P", func() { d.f.MultiCell(0, 7, line, "", "L", true) })
 	d.f.SetCellMargin(cm)
 	d.f.SetFillColor(255, 255, 255)
 }
