@@ -30,7 +30,8 @@ type DelegationListData struct {
 // meeting: each decision's Dnr, ärende, date and who decided it, and where
 // the list was reported.
 func DelegationList(l DelegationListData) ([]byte, error) {
-	d := newDoc("Anmälan av delegationsbeslut "+l.Paragraph, l.Body, "Anmälan av delegationsbeslut", "", l.Date, l)
+	l, faces := prepare(l)
+	d := newDoc("Anmälan av delegationsbeslut "+l.Paragraph, l.Body, "Anmälan av delegationsbeslut", "", l.Date, faces)
 	d.head[1] = "Anmälan av delegationsbeslut · " + l.MeetingDate + " " + l.Paragraph
 	d.f.AddPage()
 	d.headerBlock(l.Body, "", "DELEGATIONSBESLUT", l.Date, "", [][2]string{{"Sammanträde", l.MeetingDate}, {"Paragraf", l.Paragraph}}, "Till "+l.Body)

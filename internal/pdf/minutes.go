@@ -29,7 +29,8 @@ type MinutesData struct {
 // paragraph with the ärende, the proposal, the decision, reservations and
 // the justering, then the secretary's attestation.
 func Minutes(m MinutesData) ([]byte, error) {
-	d := newDoc("Protokollsutdrag "+m.Paragraph+": "+m.Title, m.Body, "Protokollsutdrag "+m.Dnr, m.Dnr, m.Date, m)
+	m, faces := prepare(m)
+	d := newDoc("Protokollsutdrag "+m.Paragraph+": "+m.Title, m.Body, "Protokollsutdrag "+m.Dnr, m.Dnr, m.Date, faces)
 	d.f.AddPage()
 	kind := "PROTOKOLLSUTDRAG"
 	if !m.Adjusted() {

@@ -22,7 +22,8 @@ type MissivData struct {
 // Missiv renders the cover letter: what is sent, to whom, by when, and how
 // to answer.
 func Missiv(m MissivData) ([]byte, error) {
-	d := newDoc("Remiss: "+m.Title, "Kommunstyrelsen", "Missiv "+m.Dnr, m.Dnr, m.Date, m)
+	m, faces := prepare(m)
+	d := newDoc("Remiss: "+m.Title, "Kommunstyrelsen", "Missiv "+m.Dnr, m.Dnr, m.Date, faces)
 	d.head[0] = "Kommunstyrelsen · Stadsledningskontoret"
 	d.f.AddPage()
 	d.headerBlock("Kommunstyrelsen", "Stadsledningskontoret", "MISSIV", m.Date, m.Dnr, [][2]string{{"Svarsdatum", m.Deadline}}, "Till remissinstanserna")

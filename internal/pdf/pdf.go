@@ -68,8 +68,8 @@ type doc struct {
 
 // newDoc starts a document for author (the organisation, printed in the
 // footer) whose later pages carry dnr and date in their running header;
-// data is everything the document will print, for the choice of faces.
-func newDoc(title, author, subject, dnr string, date time.Time, data any) *doc {
+// faces are those prepare chose for the document's data.
+func newDoc(title, author, subject, dnr string, date time.Time, faces map[face][]byte) *doc {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetMargins(marginLeft, marginTop, marginRight)
 	f.SetAutoPageBreak(true, marginBottom)
@@ -81,7 +81,7 @@ func newDoc(title, author, subject, dnr string, date time.Time, data any) *doc {
 	f.SetLang("sv-SE")
 	f.AliasNbPages("{nb}")
 	d := &doc{f: f, meta: meta{Title: title, Author: author, Subject: subject, Date: date},
-		head: [2]string{author, "Dnr " + dnr + " · " + date.Format("2006-01-02")}, faces: facesFor(data), added: map[face]bool{},
+		head: [2]string{author, "Dnr " + dnr + " · " + date.Format("2006-01-02")}, faces: faces, added: map[face]bool{},
 		tags: newTagger()}
 	f.SetHeaderFunc(d.runningHead)
 	f.SetFooterFunc(d.footer)
@@ -163,6 +163,17 @@ func (d *doc) footer() {
 		d.f.CellFormat(0, 5, fmt.Sprintf("Sida %d ({nb})", d.f.PageNo()), "", 0, "R", false, 0, "")
 		d.f.SetTextColor(0, 0, 0)
 	})
+}
+
+// prepare returns a document's data as it can be printed (unchanged,
+// unless it has a character no face can draw: printableCopy) and the
+// faces to print it with.
+func prepare[T any](data T) (T, map[face][]byte) {
+	faces, unprintable := facesFor(data)
+	if unprintable {
+		data = printableCopy(data)
+	}
+	return data, faces
 }
 
 // small sets the gray small sans of labels, header and footer.

@@ -87,10 +87,14 @@ func uaDocuments(t *testing.T) []uaDoc {
 		"Farsta stadsdelsnämnd", "Tillstyrker", "2016-09-20", "Skärholmens stadsdelsnämnd", "Avstyrker", "Inkom efter svarsdatum", "2016-10-02",
 		"Älvsjö stadsdelsnämnd", "Har inte svarat", "Farsta: tillstyrker.", "Stadsledningskontorets synpunkter", "Bilagor")
 
-	// An outside body's yttrande, headed by its own name.
+	// An outside body's yttrande, headed by its own name, by an officer
+	// whose name and text have characters the faces lack.
+	ext := r
+	ext.OfficerName, ext.Summary = "Zhang Wei 张伟", "Vi svarar 😀\tgärna."
 	b, err = pdf.Statement(pdf.StatementOf(pdf.Case{Dnr: "KS/2026:77", Title: "Strategi"},
-		remiss.Org{Name: "Länsstyrelsen i Stockholms län", Kind: remiss.KindExternal}, r, at))
-	add("external", b, err, "Länsstyrelsen i Stockholms län", "YTTRANDE", "Strategi", "Förslag till beslut")
+		remiss.Org{Name: "Länsstyrelsen i Stockholms län", Kind: remiss.KindExternal}, ext, at))
+	add("external", b, err, "Länsstyrelsen i Stockholms län", "YTTRANDE", "Handläggare", "Zhang Wei ??", "Strategi", "Förslag till beslut",
+		"Sammanfattning", "Vi svarar ? gärna.")
 
 	b, err = pdf.Missiv(pdf.MissivData{Dnr: "KS 2016/171-908", Title: "Strategi", Date: at, Deadline: "2016-10-01",
 		Description: "Staden tar fram en strategi.\n\n- för invånare\n- för företag", Recipients: []string{"Farsta stadsdelsnämnd", "AB Stokab"},
