@@ -53,7 +53,7 @@ func (d *doc) delegated(dd DelegatedDecision, meeting, paragraph string) {
 	d.ensure(4 * lineHeight)
 	d.tagged("H3", func() {
 		d.sansFont("B", 11)
-		d.f.MultiCell(0, lineHeight, "Dnr "+dd.Dnr+" · "+dd.Title, "", "L", false)
+		d.multiCell(0, lineHeight, "Dnr "+dd.Dnr+" · "+dd.Title, false)
 	})
 	by := dd.DecidedBy.Name
 	if dd.DecidedBy.Title != "" {

@@ -188,7 +188,7 @@ func (d *doc) note(text string) {
 	d.tagged("P", func() {
 		d.setFont(sans, "", noteSize)
 		d.f.SetTextColor(gray[0], gray[1], gray[2])
-		d.f.MultiCell(0, 4.8, text, "", "L", false)
+		d.multiCell(0, 4.8, text, false)
 		d.f.SetTextColor(0, 0, 0)
 	})
 }
@@ -218,13 +218,13 @@ func (d *doc) ensure(h float64) {
 func (d *doc) title(title, subtitle string) {
 	d.tagged("H1", func() {
 		d.sansFont("B", titleSize)
-		d.f.MultiCell(0, 7.2, title, "", "L", false)
+		d.multiCell(0, 7.2, title, false)
 	})
 	if subtitle != "" {
 		d.f.Ln(0.5)
 		d.tagged("P", func() {
 			d.sansFont("", 12)
-			d.f.MultiCell(0, 6, subtitle, "", "L", false)
+			d.multiCell(0, 6, subtitle, false)
 		})
 	}
 }
@@ -236,7 +236,7 @@ func (d *doc) heading(text string) {
 	d.f.Ln(3.5)
 	d.tagged("H2", func() {
 		d.sansFont("B", headingSize)
-		d.f.MultiCell(0, headingSize*0.5, text, "", "L", false)
+		d.multiCell(0, headingSize*0.5, text, false)
 	})
 	d.f.Ln(1.5)
 }
@@ -265,7 +265,7 @@ func (d *doc) headerBlock(org, unit, kind string, date time.Time, dnr string, ro
 	for _, line := range []string{org, unit} {
 		if line != "" {
 			d.f.SetX(left)
-			d.tagged("P", func() { d.f.MultiCell(80, 4.8, line, "", "L", false) })
+			d.tagged("P", func() { d.multiCell(80, 4.8, line, false) })
 		}
 	}
 	leftBottom := d.f.GetY()
@@ -288,7 +288,7 @@ func (d *doc) headerBlock(org, unit, kind string, date time.Time, dnr string, ro
 		d.f.SetXY(colX, d.f.GetY()+4)
 		d.tagged("P", func() {
 			d.sansFont("B", factsSize)
-			d.f.MultiCell(75, 4.8, to, "", "L", false)
+			d.multiCell(75, 4.8, to, false)
 		})
 	}
 	d.f.SetY(max(leftBottom, d.f.GetY()) + 10)
@@ -315,7 +315,7 @@ func (d *doc) fact(x, labelW, w float64, label, value string) {
 		}
 	}
 	d.f.SetXY(x+labelW, y)
-	d.tagged("TD", func() { d.f.MultiCell(w, 4.8, value, "", "L", false) })
+	d.tagged("TD", func() { d.multiCell(w, 4.8, value, false) })
 	d.end()
 }
 

@@ -256,7 +256,7 @@ func (d *doc) answers(caption string, rows []AnswerRow) {
 			} else {
 				d.mark("TD")
 			}
-			d.f.MultiCell(cols[i]-2, 4.8, c, "", "L", false)
+			d.multiCell(cols[i]-2, 4.8, c, false)
 			d.end()
 			x += cols[i]
 		}

@@ -2,9 +2,11 @@ package pdf
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // listMarker is what begins a list item in a text: a bullet (-, –, •, *),
@@ -63,7 +65,7 @@ func (d *doc) paragraphs(text string) {
 			flush()
 			d.font(bodySize)
 			d.keep(b.text, i+1 < len(bs))
-			d.tagged("P", func() { d.f.MultiCell(0, lineHeight, b.text, "", "L", false) })
+			d.tagged("P", func() { d.multiCell(0, lineHeight, b.text, false) })
 		}
 		flush()
 		d.f.Ln(2)
@@ -116,7 +118,7 @@ func (d *doc) list(items []block) {
 		d.f.SetXY(marginLeft, y)
 		d.tagged("Lbl", func() { d.f.CellFormat(indent, lineHeight, it.label, "", 0, "L", false, 0, "") })
 		d.f.SetXY(marginLeft+indent, y)
-		d.tagged("LBody", func() { d.f.MultiCell(d.width()-indent, lineHeight, it.text, "", "L", false) })
+		d.tagged("LBody", func() { d.multiCell(d.width()-indent, lineHeight, it.text, false) })
 		d.end()
 	}
 	d.end()
@@ -149,12 +151,12 @@ func (d *doc) signatories(list []Signatory) {
 			// A signatory is one paragraph: name, title, unit.
 			d.tagged("P", func() {
 				d.sansFont("B", 11)
-				d.f.MultiCell(col-4, lineHeight, s.Name, "", "L", false)
+				d.multiCell(col-4, lineHeight, s.Name, false)
 				d.font(bodySize)
 				for _, line := range []string{s.Title, s.Unit} {
 					if line != "" {
 						d.f.SetX(x)
-						d.f.MultiCell(col-4, lineHeight, line, "", "L", false)
+						d.multiCell(col-4, lineHeight, line, false)
 					}
 				}
 			})
@@ -188,7 +190,7 @@ func (d *doc) approval(a Approval) {
 	d.f.SetFillColor(238, 238, 238)
 	cm := d.f.GetCellMargin()
 	d.f.SetCellMargin(2.5)
-	d.tagged("P", func() { d.f.MultiCell(0, 7, line, "", "L", true) })
+	d.tagged("P", func() { d.multiCell(0, 7, line, true) })
 	d.f.SetCellMargin(cm)
 	d.f.SetFillColor(255, 255, 255)
 }
@@ -204,4 +206,63 @@ func Paragraphs(text string) []string {
 		}
 	}
 	return out
+}
+
+// multiCell is fpdf's MultiCell for left-aligned text without a border,
+// breaking its lines where MultiCell does, except that a line broken at a
+// space, or at a line break of the text, ends in a space. Left-aligned,
+// the space is not seen; but text taken from the page or its structure
+// (by a screen reader, by copying) no longer runs the last word of a
+// line into the first of the next.
+func (d *doc) multiCell(w, h float64, text string, fill bool) {
+	f := d.f
+	left, _, right, _ := f.GetMargins()
+	if w == 0 {
+		pageW, _ := f.GetPageSize()
+		w = pageW - right - f.GetX()
+	}
+	_, size := f.GetFontSize()
+	wmax := int(math.Ceil((w - 2*f.GetCellMargin()) * 1000 / size))
+	s := []rune(strings.ReplaceAll(text, "\r", ""))
+	for len(s) > 0 && s[len(s)-1] == '\n' {
+		s = s[:len(s)-1]
+	}
+	line := func(part []rune, space bool) {
+		str := string(part)
+		if space {
+			str += " "
+		}
+		f.CellFormat(w, h, str, "", 2, "L", fill, 0, "")
+	}
+	sep, i, j, l := -1, 0, 0, 0
+	for i < len(s) {
+		c := s[i]
+		if c == '\n' {
+			line(s[j:i], true)
+			i++
+			sep, j, l = -1, i, 0
+			continue
+		}
+		if c == ' ' {
+			sep = i
+		}
+		var buf [utf8.UTFMax]byte
+		l += f.GetStringSymbolWidth(string(buf[:utf8.EncodeRune(buf[:], c)]))
+		if l <= wmax {
+			i++
+			continue
+		}
+		if sep == -1 {
+			if i == j {
+				i++
+			}
+			line(s[j:i], false)
+		} else {
+			line(s[j:sep], true)
+			i = sep + 1
+		}
+		sep, j, l = -1, i, 0
+	}
+	line(s[j:i], false)
+	f.SetX(left)
 }
