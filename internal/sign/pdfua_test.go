@@ -247,8 +247,11 @@ func checkPDFUA(t *testing.T, path string, order []string, sealed bool) {
 	f := readQPDF(t, path)
 	catalog := f.dict(f.trailer["/Root"])
 
-	// Catalog: marked, language, title shown, a tree (ISO 14289-1 7.1,
-	// 7.2; Matterhorn 01-002, 06-001, 06-003, 07-001, 11-006).
+	// Catalog: marked, language, title shown, a tree, no encryption (ISO
+	// 14289-1 7.1, 7.2, 7.16; Matterhorn checkpoints 01, 06, 07, 11, 26).
+	if f.trailer["/Encrypt"] != nil {
+		t.Error("the file is encrypted")
+	}
 	if mi := f.dict(catalog["/MarkInfo"]); mi["/Marked"] != true {
 		t.Errorf("MarkInfo %v", catalog["/MarkInfo"])
 	}
@@ -262,7 +265,8 @@ func checkPDFUA(t *testing.T, path string, order []string, sealed bool) {
 		t.Errorf("ViewerPreferences %v", catalog["/ViewerPreferences"])
 	}
 	// XMP: dc:title as in Info, PDF/UA-1 and PDF/A-2a declared, the
-	// pdfuaid schema described for PDF/A (Matterhorn 06-002, 06-004).
+	// pdfuaid schema described for PDF/A (Matterhorn checkpoint 06; PDF/A-2
+	// 6.6.2.3).
 	xmp := string(f.data(catalog["/Metadata"]))
 	title := text(f.dict(f.trailer["/Info"])["/Title"])
 	for _, want := range []string{"<pdfuaid:part>1</pdfuaid:part>", "<pdfaid:part>2</pdfaid:part>", "<pdfaid:conformance>A</pdfaid:conformance>",
@@ -274,7 +278,7 @@ func checkPDFUA(t *testing.T, path string, order []string, sealed bool) {
 	}
 
 	// The structure tree: standard types, each element's /P its parent,
-	// and the marked content each claims (Matterhorn 01-001..01-004, 02).
+	// and the marked content each claims (Matterhorn checkpoints 01, 02).
 	treeRoot := catalog["/StructTreeRoot"]
 	tree := f.dict(treeRoot)
 	if text(tree["/Type"]) != "" || tree["/Type"] != "/StructTreeRoot" {
@@ -328,7 +332,7 @@ func checkPDFUA(t *testing.T, path string, order []string, sealed bool) {
 
 	// Pages: every piece of content is tagged or an artifact, and the
 	// parent tree maps each page's MCIDs back to the elements that claim
-	// them (Matterhorn 01-005, 01-007; ISO 32000-1 14.7.4.4).
+	// them (Matterhorn checkpoint 01; ISO 32000-1 14.7.4.4).
 	parentTree := f.numberTree(tree["/ParentTree"])
 	next, _ := tree["/ParentTreeNextKey"].(float64)
 	for key := range parentTree {
@@ -354,8 +358,8 @@ func checkPDFUA(t *testing.T, path string, order []string, sealed bool) {
 			}
 		}
 		// Annotations: Tabs /S, and each one tagged through its
-		// StructParent (Matterhorn 28-008, 28-009; ISO 14289-1 7.18.1,
-		// 7.18.4: a widget in a Form element).
+		// StructParent (Matterhorn checkpoint 28; ISO 14289-1 7.18.1,
+		// 7.18.3, 7.18.4: a widget in a Form element).
 		annots, _ := f.get(page["/Annots"]).([]any)
 		if len(annots) > 0 && page["/Tabs"] != "/S" {
 			t.Errorf("page %d has annotations and Tabs %v", i+1, page["/Tabs"])
@@ -446,8 +450,8 @@ func (f qpdfFile) numberTree(ref any) map[int]any {
 	return out
 }
 
-// checkStructure checks headings, lists and tables (Matterhorn 14-001..
-// 14-003, 15-003, 16; ISO 32000-1 14.8.4.3).
+// checkStructure checks headings, lists and tables (Matterhorn checkpoints
+// 14, 15, 16; ISO 32000-1 14.8.4.3).
 func checkStructure(t *testing.T, f qpdfFile, elems []uaElem) {
 	types := map[string]string{}
 	for _, e := range elems {
@@ -685,9 +689,8 @@ func contentTokens(b []byte) []ctok {
 
 // checkFonts: every font embedded, with a ToUnicode map, and every code a
 // page shows maps to a real character and a glyph that is not .notdef
-// (ISO 14289-1 7.21.3.1, 7.21.4.1, 7.21.7, 7.21.8; Matterhorn 31-001,
-// 31-009, 31-027, 31-030). The fonts are fpdf's Type0/Identity-H: codes are
-// two bytes.
+// (ISO 14289-1 7.21.4.1, 7.21.7, 7.21.8; Matterhorn checkpoint 31). The
+// fonts are fpdf's Type0/Identity-H: codes are two bytes.
 func checkFonts(t *testing.T, f qpdfFile, pages []string) {
 	for i, pg := range pages {
 		page := f.dict(pg)
@@ -853,7 +856,7 @@ func parseToUnicode(b []byte) func(code int) (int, bool) {
 
 // checkReadingOrder: poppler's view of the structure gives the document's
 // texts in order, and none of the artifacts: a footer's "Sida n" is in
-// the page's text, not in the structure (Matterhorn 09-001, 18-001).
+// the page's text, not in the structure (Matterhorn checkpoints 09, 18).
 func checkReadingOrder(t *testing.T, path string, order []string, pages int) {
 	out, err := exec.Command(tool(t, "pdfinfo"), "-struct-text", path).Output()
 	if err != nil {
