@@ -136,8 +136,13 @@ var drawable = sync.OnceValue(func() []bool {
 // the letter cannot show.
 const replacement = '?'
 
-// printable is s as the documents can print it: a tab is a space, and any
-// other character no face has a glyph for is replacement.
+// lookalikes stand for characters the faces lack but a near twin of
+// which they have: a word processor's non-breaking hyphen above all.
+var lookalikes = map[rune]rune{'\u2011': '-', '\u2023': '•', '\u2024': '.', '\u2027': '·'}
+
+// printable is s as the documents can print it: a tab is a space, a
+// character with a lookalike is that, and any other character no face has
+// a glyph for is replacement.
 func printable(s string) string {
 	have := drawable()
 	return strings.Map(func(r rune) rune {
@@ -146,10 +151,12 @@ func printable(s string) string {
 			return r
 		case r == '\t':
 			return ' '
-		case r >= rune(len(have)) || !have[r]:
-			return replacement
+		case r < rune(len(have)) && have[r]:
+			return r
+		case lookalikes[r] != 0:
+			return lookalikes[r]
 		}
-		return r
+		return replacement
 	}, s)
 }
 

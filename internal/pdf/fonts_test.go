@@ -69,9 +69,15 @@ func TestEveryCharacterIsPrintable(t *testing.T) {
 	if !drawable()[replacement] || !drawable()['å'] || drawable()['漢'] {
 		t.Fatal("the glyph table is wrong")
 	}
-	s := StatementData{Title: "Strategi 漢字", OfficerName: "Zhang\tWei 😀", Proposals: []string{"Ja 😀", "Nej"}, Date: time.Now()}
+	for from, to := range lookalikes {
+		if drawable()[from] || !drawable()[to] {
+			t.Errorf("lookalike %U for %U", to, from)
+		}
+	}
+	s := StatementData{Title: "Strategi 漢字", OfficerName: "Zhang\tWei 😀", Proposals: []string{"Ja 😀", "Nej"}, Date: time.Now(),
+		Subtitle: "E\u2011tjänster"}
 	clean := printableCopy(s)
-	if clean.Title != "Strategi ??" || clean.OfficerName != "Zhang Wei ?" || clean.Proposals[0] != "Ja ?" ||
+	if clean.Title != "Strategi ??" || clean.OfficerName != "Zhang Wei ?" || clean.Proposals[0] != "Ja ?" || clean.Subtitle != "E-tjänster" ||
 		s.Proposals[0] != "Ja 😀" || !clean.Date.Equal(s.Date) {
 		t.Errorf("printable copy %+v of %+v", clean, s)
 	}
