@@ -30,8 +30,10 @@ type DelegationListData struct {
 // meeting: each decision's Dnr, ärende, date and who decided it, and where
 // the list was reported.
 func DelegationList(l DelegationListData) ([]byte, error) {
+	orig := l
 	l, faces := prepare(l)
 	d := newDoc("Anmälan av delegationsbeslut "+l.Paragraph, l.Body, "Anmälan av delegationsbeslut", "", l.Date, faces)
+	d.metadata("Anmälan av delegationsbeslut "+orig.Paragraph, orig.Body, "Anmälan av delegationsbeslut")
 	d.head[1] = "Anmälan av delegationsbeslut · " + l.MeetingDate + " " + l.Paragraph
 	d.f.AddPage()
 	d.headerBlock(l.Body, "", "DELEGATIONSBESLUT", l.Date, "", [][2]string{{"Sammanträde", l.MeetingDate}, {"Paragraf", l.Paragraph}}, "Till "+l.Body)

@@ -64,6 +64,9 @@ type doc struct {
 	issuer string
 	// tags is the structure tree being drawn (tags.go).
 	tags *tagger
+	// author is the organisation as the footer prints it; meta holds it
+	// as given.
+	author string
 }
 
 // newDoc starts a document for author (the organisation, printed in the
@@ -82,7 +85,7 @@ func newDoc(title, author, subject, dnr string, date time.Time, faces map[face][
 	f.AliasNbPages("{nb}")
 	d := &doc{f: f, meta: meta{Title: title, Author: author, Subject: subject, Date: date},
 		head: [2]string{author, "Dnr " + dnr + " · " + date.Format("2006-01-02")}, faces: faces, added: map[face]bool{},
-		tags: newTagger()}
+		tags: newTagger(), author: author}
 	f.SetHeaderFunc(d.runningHead)
 	f.SetFooterFunc(d.footer)
 	return d
@@ -155,9 +158,9 @@ func (d *doc) footer() {
 		d.f.Line(marginLeft, pageH-15, pageW-marginRight, pageH-15)
 		d.f.SetY(-14)
 		d.small()
-		who := d.meta.Author + " · Stockholms stad"
+		who := d.author + " · Stockholms stad"
 		if d.issuer != "" { // an outside body is not part of the city
-			who = d.meta.Author
+			who = d.author
 		}
 		d.f.CellFormat(120, 5, who, "", 0, "L", false, 0, "")
 		d.f.CellFormat(0, 5, fmt.Sprintf("Sida %d ({nb})", d.f.PageNo()), "", 0, "R", false, 0, "")
@@ -174,6 +177,13 @@ func prepare[T any](data T) (T, map[face][]byte) {
 		data = printableCopy(data)
 	}
 	return data, faces
+}
+
+// metadata sets the title, author and subject of the document's metadata
+// as given, before prepare made them printable: the metadata needs no
+// glyphs.
+func (d *doc) metadata(title, author, subject string) {
+	d.meta.Title, d.meta.Author, d.meta.Subject = title, author, subject
 }
 
 // small sets the gray small sans of labels, header and footer.

@@ -185,8 +185,10 @@ func (s StatementData) DocumentDnr() string {
 // Statement renders a body's answer to a remiss: a nämnd's
 // tjänsteutlåtande, or the document its kind answers with.
 func Statement(s StatementData) ([]byte, error) {
+	orig := s
 	s, faces := prepare(s)
 	d := newDoc(s.Title, s.Org, s.DocumentKind()+" "+s.DocumentDnr(), s.DocumentDnr(), s.Date, faces)
+	d.metadata(orig.Title, orig.Org, orig.DocumentKind()+" "+orig.DocumentDnr())
 	d.head[0] = s.Forvaltning
 	if d.head[0] == "" {
 		d.head[0] = s.Org
