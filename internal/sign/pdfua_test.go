@@ -487,7 +487,11 @@ func checkStructure(t *testing.T, f qpdfFile, elems []uaElem) {
 			}
 		case "LI":
 			kt := kidTypes(e)
-			if len(kt) == 0 || strings.Trim(strings.Join(kt, " "), "Lbl LBody") != "" || types[fmt.Sprint(e.dict["/P"])] != "L" {
+			ok := len(kt) > 0 && types[fmt.Sprint(e.dict["/P"])] == "L"
+			for _, k := range kt {
+				ok = ok && (k == "Lbl" || k == "LBody")
+			}
+			if !ok {
 				t.Errorf("LI %s has %v", e.ref, kt)
 			}
 		case "Lbl", "LBody":
