@@ -209,8 +209,8 @@ func Paragraphs(text string) []string {
 }
 
 // multiCell is fpdf's MultiCell for left-aligned text without a border,
-// breaking its lines where MultiCell does, except that a line broken at a
-// space, or at a line break of the text, ends in a space. Left-aligned,
+// breaking its lines where MultiCell does, except that every line but one
+// broken inside a word ends in a space. Left-aligned,
 // the space is not seen; but text taken from the page or its structure
 // (by a screen reader, by copying) no longer runs the last word of a
 // line into the first of the next.
@@ -263,6 +263,8 @@ func (d *doc) multiCell(w, h float64, text string, fill bool) {
 		}
 		sep, j, l = -1, i, 0
 	}
-	line(s[j:i], false)
+	// The last line ends in a space too, so that the next text of the
+	// same element (a signatory's title under the name) is a new word.
+	line(s[j:i], i > j)
 	f.SetX(left)
 }

@@ -100,7 +100,7 @@ func uaDocuments(t *testing.T) []uaDoc {
 		Description: "Staden tar fram en strategi.\n\n- för invånare\n- för företag", Recipients: []string{"Farsta stadsdelsnämnd", "AB Stokab"},
 		Coordinator: pdf.Signatory{Name: "Eva Ek", Title: "Registrator"}, Contact: "eva.ek@stockholm.se", Link: "https://remiss.stockholm.se/"})
 	add("missiv", b, err, "MISSIV", "Svarsdatum", "2016-10-01", "Remiss: Strategi", "Till remissinstanserna", "1.", "Farsta stadsdelsnämnd",
-		"Ärendet", "Staden tar fram en strategi.", "för invånare", "Så svarar ni", "Eva Ek")
+		"Ärendet", "Staden tar fram en strategi.", "för invånare", "Så svarar ni", "Eva Ek Registrator")
 
 	m := pdf.MinutesData{Body: "Hägersten-Liljeholmens stadsdelsnämnd", MeetingDate: "2027-01-12", Date: time.Date(2027, 1, 15, 18, 0, 0, 0, time.UTC),
 		Dnr: "KS 2016/171-908", Paragraph: "§ 12", Title: "Svar på remiss", Proposal: []string{"Nämnden godkänner."},
@@ -108,7 +108,7 @@ func uaDocuments(t *testing.T) []uaDoc {
 		Adjusters: []string{"Anna Andersson"}, Secretary: pdf.Signatory{Name: "Karin Sekreterare", Title: "Nämndsekreterare"}, Documents: []string{"Tjänsteutlåtande"}}
 	b, err = pdf.Minutes(m)
 	add("minutes", b, err, "PROTOKOLLSUTDRAG", "§ 12 Svar på remiss", "Handlingar", "Förslag till beslut", "Beslut", "Reservationer", "Justering",
-		"Rätt utdraget intygar:", "Karin Sekreterare")
+		"Rätt utdraget intygar:", "Karin Sekreterare Nämndsekreterare")
 	m.Date = time.Date(2027, 1, 12, 18, 0, 0, 0, time.UTC)
 	b, err = pdf.Minutes(m)
 	add("minutes-ojusterat", b, err, "PROTOKOLLSUTDRAG – OJUSTERAT", "Justering", "Ojusterat utdrag")
