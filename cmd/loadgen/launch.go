@@ -12,14 +12,15 @@ import (
 
 // launch launches a round to every organisation through the API, and
 // measures the time until each assignment is in its inbox and its workflow
-// runs, and the CPU spent. It returns the round's id.
-func (l *load) launch(ctx context.Context, round int) (string, error) {
+// runs, and the CPU spent. It returns the round's id and the time until
+// every assignment's workflow ran.
+func (l *load) launch(ctx context.Context, round int) (string, time.Duration, error) {
 	launched, launchCPU := time.Now(), cpuTimes()
 	dnr := fmt.Sprintf("KS 2026/%d-%d", time.Now().Unix()%1000000, round) // a new round each time, also against a kept database
 	code, body := l.api.do(l.tokens["ks.samordnare"], "POST", "/api/v1/remisses", map[string]any{
 		"dnr": dnr, "title": "Lasttest", "deadline": time.Now().AddDate(0, 2, 0).Format("2006-01-02"), "recipients": l.orgs})
 	if code != 201 {
-		return "", fmt.Errorf("launch: %d %s", code, body)
+		return "", 0, fmt.Errorf("launch: %d %s", code, body)
 	}
 	id := remiss.RemissID(dnr)
 	// In its inbox: listed by the API to each recipient's officer (the rows
@@ -27,10 +28,13 @@ func (l *load) launch(ctx context.Context, round int) (string, error) {
 	// action is taken at once instead of waiting for it to start.
 	listed := l.listed(id)
 	reportListed(time.Since(launched), listed, len(l.orgs))
-	l.awaitWorkflows(ctx, id)
-	reportRunning(time.Since(launched))
+	for _, org := range l.orgs {
+		awaitRunning(ctx, l.t.c, workflows.AssignmentWorkflowID(id, org))
+	}
+	running := time.Since(launched)
+	reportRunning(running)
 	reportLaunchCPU(launchCPU, cpuTimes(), len(l.orgs))
-	return id, nil
+	return id, running, nil
 }
 
 // listed counts the organisations whose officer's inbox lists their
@@ -44,18 +48,4 @@ func (l *load) listed(id string) int {
 		}
 	}
 	return listed
-}
-
-// awaitWorkflows waits until the workflow of every assignment of round id
-// runs.
-func (l *load) awaitWorkflows(ctx context.Context, id string) {
-	for _, org := range l.orgs {
-		for {
-			d, err := l.t.c.DescribeWorkflowExecution(ctx, workflows.AssignmentWorkflowID(id, org), "")
-			if err == nil && d.WorkflowExecutionInfo.Status == 1 {
-				break
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	}
 }

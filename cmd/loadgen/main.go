@@ -36,10 +36,12 @@ type options struct {
 	temporal   string
 	appDB      string
 	wftPollers int
+	baseline   bool
 }
 
 func parseFlags() options {
 	var o options
+	flag.BoolVar(&o.baseline, "baseline", false, "run the bare engine's version of each round beside it (same shape, no Remiss code) and report each figure as a ratio to it")
 	flag.IntVar(&o.wftPollers, "wft-pollers", 0, "workflow task pollers of the in-process worker (0: the worker's default)")
 	flag.IntVar(&o.recipients, "recipients", 300, "recipients in the round")
 	flag.IntVar(&o.officers, "officers", 50, "concurrent officers")
@@ -98,19 +100,43 @@ func run(ctx context.Context, t *target, o options) error {
 	l := &load{t: t, api: newAPIClient(t.base), tokens: tokens, orgs: orgs, o: o}
 
 	reportStart(o.recipients, o.officers, o.think)
-	var p50s, p99s []time.Duration
+	if o.baseline {
+		stop, err := startBaselineWorker(t.c, o.wftPollers)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	var ours, base []figures
 	for round := 1; round <= o.rounds; round++ {
 		if o.rounds > 1 {
 			reportRound(round, o.rounds)
 		}
-		lat, err := l.round(ctx, round)
+		// The baseline goes first in odd rounds and last in even ones, so
+		// that neither always runs on the warmer (or fuller) machine.
+		baseFirst := o.baseline && round%2 == 1
+		if baseFirst {
+			if err := l.baselineRound(ctx, round, &base); err != nil {
+				return err
+			}
+		}
+		f, err := l.round(ctx, round)
 		if err != nil {
 			return err
 		}
-		p50s, p99s = append(p50s, pct(lat, 50)), append(p99s, pct(lat, 99))
+		ours = append(ours, f)
+		if o.baseline && !baseFirst {
+			if err := l.baselineRound(ctx, round, &base); err != nil {
+				return err
+			}
+		}
 	}
 	if o.rounds > 1 {
-		reportMedians(o.rounds, p50s, p99s)
+		m := medianFigures(ours)
+		reportMedians(o.rounds, m.p50, m.p99)
+	}
+	if o.baseline {
+		reportComparison(ours, base)
 	}
 
 	if err := fillAssignments(ctx, t.st, orgs, o.inbox); err != nil {
@@ -126,22 +152,32 @@ func run(ctx context.Context, t *target, o options) error {
 	return nil
 }
 
-// round runs one round: the launch, the assignments, the submissions (whose
-// latencies it returns) and the approvals.
-func (l *load) round(ctx context.Context, round int) ([]time.Duration, error) {
-	id, err := l.launch(ctx, round)
+// round runs one round: the launch, the assignments, the submissions and
+// the approvals, and returns its figures.
+func (l *load) round(ctx context.Context, round int) (figures, error) {
+	var f figures
+	id, running, err := l.launch(ctx, round)
 	if err != nil {
-		return nil, err
+		return f, err
 	}
+	f.running = running
 	if err := l.assign(id); err != nil {
-		return nil, err
+		return f, err
 	}
-	lat, err := l.submit(id, round)
+	if err := l.submit(id, round, &f); err != nil {
+		return f, err
+	}
+	return f, l.approve(ctx, id)
+}
+
+// baselineRound runs the baseline's round and adds its figures to base.
+func (l *load) baselineRound(ctx context.Context, round int, base *[]figures) error {
+	fmt.Println("baseline (the bare engine, same shape):")
+	f, err := l.baseline(ctx, round)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := l.approve(ctx, id); err != nil {
-		return nil, err
-	}
-	return lat, nil
+	*base = append(*base, f)
+	fmt.Println("Remiss:")
+	return nil
 }

@@ -43,8 +43,8 @@ func reportSummary(d time.Duration) {
 	fmt.Printf("last approval until the round is closed and KS's statement drafted: %v\n", d.Round(time.Millisecond))
 }
 
-func reportMedians(rounds int, p50s, p99s []time.Duration) {
-	fmt.Printf("median over %d rounds: submission latency p50 %v, p99 %v\n", rounds, pct(p50s, 50), pct(p99s, 50))
+func reportMedians(rounds int, p50, p99 time.Duration) {
+	fmt.Printf("median over %d rounds: submission latency p50 %v, p99 %v\n", rounds, p50, p99)
 }
 
 func reportInbox(assignments int, lat []time.Duration) {

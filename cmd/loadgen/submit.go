@@ -56,18 +56,19 @@ func (l *load) assign(id string) error {
 }
 
 // submit has the officers submit an answer to each assignment of round id
-// concurrently, and measures their latencies (which it returns) and the CPU
-// spent. The first round is profiled when -cpuprofile is given.
-func (l *load) submit(id string, round int) ([]time.Duration, error) {
+// concurrently, and measures their latencies and the CPU spent into f. The
+// first round is profiled when -cpuprofile is given.
+func (l *load) submit(id string, round int, f *figures) error {
 	var mu sync.Mutex
 	var lat []time.Duration
 	answer := demo.SampleResponse(remiss.Org{Name: "Lastnämnden", Forvaltning: "Lastförvaltningen"})
 	if l.o.cpuprofile != "" && round == 1 {
-		f, err := os.Create(l.o.cpuprofile)
+		out, err := os.Create(l.o.cpuprofile)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		pprof.StartCPUProfile(f)
+		defer out.Close()
+		pprof.StartCPUProfile(out)
 	}
 	started, cpuBefore := time.Now(), cpuTimes()
 	if err := l.each(func(org string) error {
@@ -86,15 +87,17 @@ func (l *load) submit(id string, round int) ([]time.Duration, error) {
 		mu.Unlock()
 		return nil
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	elapsed := time.Since(started)
+	after := cpuTimes()
 	if round == 1 {
 		pprof.StopCPUProfile()
 	}
 	reportSubmissions(lat, elapsed)
-	reportSubmissionCPU(cpuBefore, cpuTimes(), len(lat))
-	return lat, nil
+	reportSubmissionCPU(cpuBefore, after, len(lat))
+	f.setAnswers(lat, elapsed, cpuTotal(cpuBefore, after))
+	return nil
 }
 
 // approve has each organisation's chef approve its answer to round id, and

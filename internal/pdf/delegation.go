@@ -30,7 +30,10 @@ type DelegationListData struct {
 // meeting: each decision's Dnr, ärende, date and who decided it, and where
 // the list was reported.
 func DelegationList(l DelegationListData) ([]byte, error) {
-	d := newDoc("Anmälan av delegationsbeslut "+l.Paragraph, l.Body, "Anmälan av delegationsbeslut", "", l.Date, l)
+	orig := l
+	l, faces := prepare(l)
+	d := newDoc("Anmälan av delegationsbeslut "+l.Paragraph, l.Body, "Anmälan av delegationsbeslut", "", l.Date, faces)
+	d.metadata("Anmälan av delegationsbeslut "+orig.Paragraph, orig.Body, "Anmälan av delegationsbeslut")
 	d.head[1] = "Anmälan av delegationsbeslut · " + l.MeetingDate + " " + l.Paragraph
 	d.f.AddPage()
 	d.headerBlock(l.Body, "", "DELEGATIONSBESLUT", l.Date, "", [][2]string{{"Sammanträde", l.MeetingDate}, {"Paragraf", l.Paragraph}}, "Till "+l.Body)
@@ -50,8 +53,10 @@ func DelegationList(l DelegationListData) ([]byte, error) {
 // was decided, and where it was reported.
 func (d *doc) delegated(dd DelegatedDecision, meeting, paragraph string) {
 	d.ensure(4 * lineHeight)
-	d.sansFont("B", 11)
-	d.f.MultiCell(0, lineHeight, "Dnr "+dd.Dnr+" · "+dd.Title, "", "L", false)
+	d.tagged("H3", func() {
+		d.sansFont("B", 11)
+		d.multiCell(0, lineHeight, "Dnr "+dd.Dnr+" · "+dd.Title, false)
+	})
 	by := dd.DecidedBy.Name
 	if dd.DecidedBy.Title != "" {
 		by += ", " + dd.DecidedBy.Title

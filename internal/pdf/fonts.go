@@ -3,9 +3,12 @@ package pdf
 import (
 	_ "embed"
 	"fmt"
+	"reflect"
+	"strings"
 	"sync"
 
 	"codeberg.org/go-pdf/fpdf"
+	"golang.org/x/image/font/sfnt"
 )
 
 // The documents are set in Liberation Sans (headings, the header block,
@@ -84,14 +87,109 @@ var commonFaces = sync.OnceValue(func() map[face][]byte {
 })
 
 // facesFor chooses the faces for a document whose printed data is data:
-// the cut ones when every character it prints is common.
-func facesFor(data any) map[face][]byte {
+// the cut ones when every character it prints is common. It also says
+// whether data has a character no face can draw (see printable).
+func facesFor(data any) (faces map[face][]byte, unprintable bool) {
+	faces = commonFaces()
+	have := drawable()
 	for _, r := range fmt.Sprint(data) {
-		if !common[r] && r != '\n' && r != '\t' && r != '\r' {
-			return fullFaces
+		if r == '\n' || r == '\t' || r == '\r' {
+			unprintable = unprintable || r == '\t'
+			continue
+		}
+		if !common[r] {
+			faces = fullFaces
+		}
+		if r >= rune(len(have)) || !have[r] {
+			unprintable = true
 		}
 	}
-	return commonFaces()
+	return faces, unprintable
+}
+
+// drawable are the characters (of the Basic Multilingual Plane) every face
+// has a glyph for. Another would be drawn as the font's .notdef, which
+// PDF/A and PDF/UA forbid, and fpdf refuses characters beyond the plane.
+var drawable = sync.OnceValue(func() []bool {
+	have := make([]bool, 0x10000)
+	for r := range have {
+		have[r] = true
+	}
+	var buf sfnt.Buffer
+	for _, ttf := range fullFaces {
+		f, err := sfnt.Parse(ttf)
+		if err != nil {
+			panic("pdf: an embedded font does not parse: " + err.Error())
+		}
+		for r := range have {
+			if have[r] {
+				i, err := f.GlyphIndex(&buf, rune(r))
+				have[r] = err == nil && i != 0
+			}
+		}
+	}
+	return have
+})
+
+// replacement stands for a character no face has. The faces have no
+// U+FFFD; a question mark is what a reader expects of a name in a script
+// the letter cannot show.
+const replacement = '?'
+
+// lookalikes stand for characters the faces lack but a near twin of
+// which they have: a word processor's non-breaking hyphen above all.
+var lookalikes = map[rune]rune{'\u2011': '-', '\u2023': '•', '\u2024': '.', '\u2027': '·'}
+
+// printable is s as the documents can print it: a tab is a space, a
+// character with a lookalike is that, and any other character no face has
+// a glyph for is replacement.
+func printable(s string) string {
+	have := drawable()
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\r':
+			return r
+		case r == '\t':
+			return ' '
+		case r < rune(len(have)) && have[r]:
+			return r
+		case lookalikes[r] != 0:
+			return lookalikes[r]
+		}
+		return replacement
+	}, s)
+}
+
+// printableCopy returns a copy of v (a document's data) whose every
+// string is printable; slices are copied, so v is unchanged.
+func printableCopy[T any](v T) T {
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.String:
+			if v.CanSet() {
+				v.SetString(printable(v.String()))
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if f := v.Field(i); f.CanSet() {
+					walk(f)
+				}
+			}
+		case reflect.Slice:
+			if v.IsNil() || !v.CanSet() {
+				return
+			}
+			c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+			reflect.Copy(c, v)
+			v.Set(c)
+			for i := range c.Len() {
+				walk(c.Index(i))
+			}
+		}
+	}
+	walk(reflect.ValueOf(&v).Elem())
+	return v
 }
 
 // setFont sets a face, adding it to the document the first time it is

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"testing"
+	"time"
 
 	"golang.org/x/image/font/sfnt"
 )
@@ -41,12 +42,12 @@ func TestCutFacesKeepEveryCommonGlyph(t *testing.T) {
 // the common set (a Greek or Cyrillic name, a combining accent) is set
 // with the whole faces, which have it.
 func TestUncommonTextGetsTheWholeFaces(t *testing.T) {
-	if got := facesFor(StatementData{Title: "Strategi för Östermalm – 2026", Proposals: []string{"”Ja” • 5 €"}}); got[face{serif, ""}] == nil ||
+	if got, _ := facesFor(StatementData{Title: "Strategi för Östermalm – 2026", Proposals: []string{"”Ja” • 5 €"}}); got[face{serif, ""}] == nil ||
 		&got[face{serif, ""}][0] != &commonFaces()[face{serif, ""}][0] {
 		t.Error("Swedish text does not get the cut faces")
 	}
 	for _, text := range []string{"Москва", "Αθήνα", "A\u030angström"} {
-		got := facesFor(StatementData{OfficerName: text})
+		got, _ := facesFor(StatementData{OfficerName: text})
 		if &got[face{serif, ""}][0] != &serifRegular[0] {
 			t.Errorf("%q does not get the whole faces", text)
 			continue
@@ -57,5 +58,33 @@ func TestUncommonTextGetsTheWholeFaces(t *testing.T) {
 				t.Errorf("%q: no glyph for %q", text, r)
 			}
 		}
+	}
+}
+
+// TestEveryCharacterIsPrintable: a character no face has (Chinese, an
+// emoji beyond the plane fpdf can encode, a tab) is printed as a question
+// mark or a space, never as .notdef and never as a failure; the data given is
+// left as it was.
+func TestEveryCharacterIsPrintable(t *testing.T) {
+	if !drawable()[replacement] || !drawable()['å'] || drawable()['漢'] {
+		t.Fatal("the glyph table is wrong")
+	}
+	for from, to := range lookalikes {
+		if drawable()[from] || !drawable()[to] {
+			t.Errorf("lookalike %U for %U", to, from)
+		}
+	}
+	s := StatementData{Title: "Strategi 漢字", OfficerName: "Zhang\tWei 😀", Proposals: []string{"Ja 😀", "Nej"}, Date: time.Now(),
+		Subtitle: "E\u2011tjänster"}
+	clean := printableCopy(s)
+	if clean.Title != "Strategi ??" || clean.OfficerName != "Zhang Wei ?" || clean.Proposals[0] != "Ja ?" || clean.Subtitle != "E-tjänster" ||
+		s.Proposals[0] != "Ja 😀" || !clean.Date.Equal(s.Date) {
+		t.Errorf("printable copy %+v of %+v", clean, s)
+	}
+	if _, err := Statement(s); err != nil {
+		t.Errorf("a statement with an emoji: %v", err)
+	}
+	if _, unprintable := facesFor(StatementData{Title: "Östermalm – ”Москва” Αθήνα"}); unprintable {
+		t.Error("printable text is taken for unprintable")
 	}
 }

@@ -29,7 +29,10 @@ type MinutesData struct {
 // paragraph with the ärende, the proposal, the decision, reservations and
 // the justering, then the secretary's attestation.
 func Minutes(m MinutesData) ([]byte, error) {
-	d := newDoc("Protokollsutdrag "+m.Paragraph+": "+m.Title, m.Body, "Protokollsutdrag "+m.Dnr, m.Dnr, m.Date, m)
+	orig := m
+	m, faces := prepare(m)
+	d := newDoc("Protokollsutdrag "+m.Paragraph+": "+m.Title, m.Body, "Protokollsutdrag "+m.Dnr, m.Dnr, m.Date, faces)
+	d.metadata("Protokollsutdrag "+orig.Paragraph+": "+orig.Title, orig.Body, "Protokollsutdrag "+orig.Dnr)
 	d.f.AddPage()
 	kind := "PROTOKOLLSUTDRAG"
 	if !m.Adjusted() {

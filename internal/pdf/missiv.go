@@ -22,7 +22,10 @@ type MissivData struct {
 // Missiv renders the cover letter: what is sent, to whom, by when, and how
 // to answer.
 func Missiv(m MissivData) ([]byte, error) {
-	d := newDoc("Remiss: "+m.Title, "Kommunstyrelsen", "Missiv "+m.Dnr, m.Dnr, m.Date, m)
+	orig := m
+	m, faces := prepare(m)
+	d := newDoc("Remiss: "+m.Title, "Kommunstyrelsen", "Missiv "+m.Dnr, m.Dnr, m.Date, faces)
+	d.metadata("Remiss: "+orig.Title, "Kommunstyrelsen", "Missiv "+orig.Dnr)
 	d.head[0] = "Kommunstyrelsen · Stadsledningskontoret"
 	d.f.AddPage()
 	d.headerBlock("Kommunstyrelsen", "Stadsledningskontoret", "MISSIV", m.Date, m.Dnr, [][2]string{{"Svarsdatum", m.Deadline}}, "Till remissinstanserna")

@@ -62,12 +62,17 @@ type doc struct {
 	// issuer heads the first page in the city's place (headerBlock); ""
 	// is City.
 	issuer string
+	// tags is the structure tree being drawn (tags.go).
+	tags *tagger
+	// author is the organisation as the footer prints it; meta holds it
+	// as given.
+	author string
 }
 
 // newDoc starts a document for author (the organisation, printed in the
 // footer) whose later pages carry dnr and date in their running header;
-// data is everything the document will print, for the choice of faces.
-func newDoc(title, author, subject, dnr string, date time.Time, data any) *doc {
+// faces are those prepare chose for the document's data.
+func newDoc(title, author, subject, dnr string, date time.Time, faces map[face][]byte) *doc {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetMargins(marginLeft, marginTop, marginRight)
 	f.SetAutoPageBreak(true, marginBottom)
@@ -79,65 +84,106 @@ func newDoc(title, author, subject, dnr string, date time.Time, data any) *doc {
 	f.SetLang("sv-SE")
 	f.AliasNbPages("{nb}")
 	d := &doc{f: f, meta: meta{Title: title, Author: author, Subject: subject, Date: date},
-		head: [2]string{author, "Dnr " + dnr + " · " + date.Format("2006-01-02")}, faces: facesFor(data), added: map[face]bool{}}
+		head: [2]string{author, "Dnr " + dnr + " · " + date.Format("2006-01-02")}, faces: faces, added: map[face]bool{},
+		tags: newTagger(), author: author}
 	f.SetHeaderFunc(d.runningHead)
 	f.SetFooterFunc(d.footer)
 	return d
 }
 
+// runningHead draws the running header of a page after the first (an
+// artifact), then opens again the content a page break broke.
 func (d *doc) runningHead() {
 	if d.draft {
 		d.draftMark()
 	}
-	if d.f.PageNo() < 2 {
-		return
+	if d.f.PageNo() >= 2 {
+		d.asArtifact(headerArtifact, func() {
+			d.small()
+			d.f.SetXY(marginLeft, 11)
+			d.f.CellFormat(110, 4, d.head[0], "", 0, "L", false, 0, "")
+			d.f.CellFormat(0, 4, d.head[1], "", 0, "R", false, 0, "")
+			d.f.SetTextColor(0, 0, 0)
+		})
+		d.f.SetXY(marginLeft, marginTop)
 	}
-	d.small()
-	d.f.SetXY(marginLeft, 11)
-	d.f.CellFormat(110, 4, d.head[0], "", 0, "L", false, 0, "")
-	d.f.CellFormat(0, 4, d.head[1], "", 0, "R", false, 0, "")
-	d.f.SetTextColor(0, 0, 0)
-	d.f.SetXY(marginLeft, marginTop)
+	d.pageBegins()
 }
 
 // draftMark prints UTKAST on the page, under what the page will carry:
 // a line at its head that no reader can miss, and the word large and
 // light across the page, so that no page of a draft passes for the
 // approved document.
+//
+// The large word is a watermark (an artifact); the line is read, as the
+// first paragraph of the document, on the first page, and is an artifact
+// on the others.
 func (d *doc) draftMark() {
 	pageW, pageH := d.f.GetPageSize()
-	d.sansFont("B", 130)
-	d.f.SetTextColor(232, 232, 232)
-	w := d.f.GetStringWidth(draftWord)
-	d.f.TransformBegin()
-	d.f.TransformRotate(55, pageW/2, pageH/2)
-	d.f.Text(pageW/2-w/2, pageH/2+15, draftWord)
-	d.f.TransformEnd()
-	d.sansFont("B", noteSize)
-	d.f.SetTextColor(176, 0, 32)
-	d.f.SetXY(marginLeft, 5)
-	d.f.CellFormat(d.width(), 4, draftWord+" – inte godkänt, inte förseglat", "", 0, "C", false, 0, "")
-	d.f.SetTextColor(0, 0, 0)
+	d.asArtifact(watermarkArtifact, func() {
+		d.sansFont("B", 130)
+		d.f.SetTextColor(232, 232, 232)
+		w := d.f.GetStringWidth(draftWord)
+		d.f.TransformBegin()
+		d.f.TransformRotate(55, pageW/2, pageH/2)
+		d.f.Text(pageW/2-w/2, pageH/2+15, draftWord)
+		d.f.TransformEnd()
+	})
+	line := func() {
+		d.sansFont("B", noteSize)
+		d.f.SetTextColor(176, 0, 32)
+		d.f.SetXY(marginLeft, 5)
+		d.f.CellFormat(d.width(), 4, draftWord+" – inte godkänt, inte förseglat", "", 0, "C", false, 0, "")
+		d.f.SetTextColor(0, 0, 0)
+	}
+	if d.f.PageNo() == 1 {
+		d.tagged("P", line)
+	} else {
+		d.asArtifact(headerArtifact, line)
+	}
 	d.f.SetXY(marginLeft, marginTop)
 }
 
 // draftWord marks a draft.
 const draftWord = "UTKAST"
 
+// footer closes the content a page break breaks, and draws the footer:
+// a rule, who and the page number, an artifact.
 func (d *doc) footer() {
-	pageW, pageH := d.f.GetPageSize()
-	d.f.SetDrawColor(160, 160, 160)
-	d.f.SetLineWidth(0.2)
-	d.f.Line(marginLeft, pageH-15, pageW-marginRight, pageH-15)
-	d.f.SetY(-14)
-	d.small()
-	who := d.meta.Author + " · Stockholms stad"
-	if d.issuer != "" { // an outside body is not part of the city
-		who = d.meta.Author
+	d.pageEnds()
+	d.asArtifact(footerArtifact, func() {
+		pageW, pageH := d.f.GetPageSize()
+		d.f.SetDrawColor(160, 160, 160)
+		d.f.SetLineWidth(0.2)
+		d.f.Line(marginLeft, pageH-15, pageW-marginRight, pageH-15)
+		d.f.SetY(-14)
+		d.small()
+		who := d.author + " · Stockholms stad"
+		if d.issuer != "" { // an outside body is not part of the city
+			who = d.author
+		}
+		d.f.CellFormat(120, 5, who, "", 0, "L", false, 0, "")
+		d.f.CellFormat(0, 5, fmt.Sprintf("Sida %d ({nb})", d.f.PageNo()), "", 0, "R", false, 0, "")
+		d.f.SetTextColor(0, 0, 0)
+	})
+}
+
+// prepare returns a document's data as it can be printed (unchanged,
+// unless it has a character no face can draw: printableCopy) and the
+// faces to print it with.
+func prepare[T any](data T) (T, map[face][]byte) {
+	faces, unprintable := facesFor(data)
+	if unprintable {
+		data = printableCopy(data)
 	}
-	d.f.CellFormat(120, 5, who, "", 0, "L", false, 0, "")
-	d.f.CellFormat(0, 5, fmt.Sprintf("Sida %d ({nb})", d.f.PageNo()), "", 0, "R", false, 0, "")
-	d.f.SetTextColor(0, 0, 0)
+	return data, faces
+}
+
+// metadata sets the title, author and subject of the document's metadata
+// as given, before prepare made them printable: the metadata needs no
+// glyphs.
+func (d *doc) metadata(title, author, subject string) {
+	d.meta.Title, d.meta.Author, d.meta.Subject = title, author, subject
 }
 
 // small sets the gray small sans of labels, header and footer.
@@ -149,10 +195,12 @@ func (d *doc) small() {
 // note prints a line about the text that follows or precedes it (a status,
 // who decided) in gray sans.
 func (d *doc) note(text string) {
-	d.setFont(sans, "", noteSize)
-	d.f.SetTextColor(gray[0], gray[1], gray[2])
-	d.f.MultiCell(0, 4.8, text, "", "L", false)
-	d.f.SetTextColor(0, 0, 0)
+	d.tagged("P", func() {
+		d.setFont(sans, "", noteSize)
+		d.f.SetTextColor(gray[0], gray[1], gray[2])
+		d.multiCell(0, 4.8, text, false)
+		d.f.SetTextColor(0, 0, 0)
+	})
 }
 
 // font sets the serif of running text.
@@ -175,23 +223,31 @@ func (d *doc) ensure(h float64) {
 	}
 }
 
-// title prints the document's title and, under it, its subtitle.
+// title prints the document's title (its one H1) and, under it, its
+// subtitle.
 func (d *doc) title(title, subtitle string) {
-	d.sansFont("B", titleSize)
-	d.f.MultiCell(0, 7.2, title, "", "L", false)
+	d.tagged("H1", func() {
+		d.sansFont("B", titleSize)
+		d.multiCell(0, 7.2, title, false)
+	})
 	if subtitle != "" {
 		d.f.Ln(0.5)
-		d.sansFont("", 12)
-		d.f.MultiCell(0, 6, subtitle, "", "L", false)
+		d.tagged("P", func() {
+			d.sansFont("", 12)
+			d.multiCell(0, 6, subtitle, false)
+		})
 	}
 }
 
+// heading prints a section's heading, an H2.
 func (d *doc) heading(text string) {
 	// A heading never stands alone at a page foot: keep room for two lines.
 	d.ensure(headingSize*0.5 + 3*lineHeight)
 	d.f.Ln(3.5)
-	d.sansFont("B", headingSize)
-	d.f.MultiCell(0, headingSize*0.5, text, "", "L", false)
+	d.tagged("H2", func() {
+		d.sansFont("B", headingSize)
+		d.multiCell(0, headingSize*0.5, text, false)
+	})
 	d.f.Ln(1.5)
 }
 
@@ -207,34 +263,43 @@ func (d *doc) headerBlock(org, unit, kind string, date time.Time, dnr string, ro
 	colX := pageW - marginRight - 75
 	top := d.f.GetY()
 	d.f.SetXY(left, top)
-	d.sansFont("B", 14)
 	issuer := City
 	if d.issuer != "" {
 		issuer = d.issuer
 	}
-	d.f.CellFormat(80, 7, issuer, "", 2, "L", false, 0, "")
+	d.tagged("P", func() {
+		d.sansFont("B", 14)
+		d.f.CellFormat(80, 7, issuer, "", 2, "L", false, 0, "")
+	})
 	d.sansFont("", factsSize)
 	for _, line := range []string{org, unit} {
 		if line != "" {
 			d.f.SetX(left)
-			d.f.MultiCell(80, 4.8, line, "", "L", false)
+			d.tagged("P", func() { d.multiCell(80, 4.8, line, false) })
 		}
 	}
 	leftBottom := d.f.GetY()
 
 	d.f.SetXY(colX, top)
-	d.sansFont("B", 12)
-	d.f.CellFormat(75, 7, kind, "", 2, "L", false, 0, "")
+	d.tagged("P", func() {
+		d.sansFont("B", 12)
+		d.f.CellFormat(75, 7, kind, "", 2, "L", false, 0, "")
+	})
 	all := append([][2]string{{"Datum", date.Format("2006-01-02")}, {"Diarienummer", dnr}}, rows...)
+	// The facts are a table of two columns, each row headed by its label.
+	d.begin("Table")
 	for _, r := range all {
 		if r[1] != "" {
 			d.fact(colX, 24, 51, r[0], r[1])
 		}
 	}
+	d.end()
 	if to != "" {
 		d.f.SetXY(colX, d.f.GetY()+4)
-		d.sansFont("B", factsSize)
-		d.f.MultiCell(75, 4.8, to, "", "L", false)
+		d.tagged("P", func() {
+			d.sansFont("B", factsSize)
+			d.multiCell(75, 4.8, to, false)
+		})
 	}
 	d.f.SetY(max(leftBottom, d.f.GetY()) + 10)
 }
@@ -245,9 +310,12 @@ func (d *doc) headerBlock(org, unit, kind string, date time.Time, dnr string, ro
 func (d *doc) fact(x, labelW, w float64, label, value string) {
 	y := d.f.GetY()
 	d.f.SetXY(x, y)
+	d.begin("TR")
+	d.mark("TH").scope = "Row"
 	d.small()
 	d.f.CellFormat(labelW, 4.8, label, "", 0, "L", false, 0, "")
 	d.f.SetTextColor(0, 0, 0)
+	d.end()
 	size := float64(factsSize)
 	d.sansFont("", size)
 	if !strings.ContainsAny(value, " \n") {
@@ -257,14 +325,15 @@ func (d *doc) fact(x, labelW, w float64, label, value string) {
 		}
 	}
 	d.f.SetXY(x+labelW, y)
-	d.f.MultiCell(w, 4.8, value, "", "L", false)
+	d.tagged("TD", func() { d.multiCell(w, 4.8, value, false) })
+	d.end()
 }
 
-// bytes writes the document as PDF/A-2b.
+// bytes writes the document as PDF/A-2a and PDF/UA-1.
 func (d *doc) bytes() ([]byte, error) {
 	var buf bytes.Buffer
 	if err := d.f.Output(&buf); err != nil {
 		return nil, fmt.Errorf("pdf: %w", err)
 	}
-	return archival(buf.Bytes(), d.meta)
+	return archival(buf.Bytes(), d.meta, d.tags)
 }

@@ -182,7 +182,7 @@ func TestKSStatementHasTheShapeOfSeed001(t *testing.T) {
 	}
 }
 
-func TestStatementIsPDFA2bWithAgreeingMetadata(t *testing.T) {
+func TestStatementIsPDFA2aWithAgreeingMetadata(t *testing.T) {
 	d := sample()
 	d.Date = time.Date(2016, 8, 30, 14, 5, 0, 0, time.FixedZone("CEST", 2*3600))
 	b, err := pdf.Statement(d)
@@ -202,7 +202,7 @@ func TestStatementIsPDFA2bWithAgreeingMetadata(t *testing.T) {
 		}
 	}
 	xmp := run(t, "pdfinfo", "-meta", path)
-	for _, want := range []string{"<pdfaid:part>2</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>",
+	for _, want := range []string{"<pdfaid:part>2</pdfaid:part>", "<pdfaid:conformance>A</pdfaid:conformance>", "<pdfuaid:part>1</pdfuaid:part>",
 		">Strategi för Stockholm som smart och uppkopplad stad</rdf:li>", "<rdf:li>Hägersten-Liljeholmens stadsdelsnämnd</rdf:li>",
 		"<xmp:CreateDate>2016-08-30T14:05:00+02:00</xmp:CreateDate>", "<pdf:Producer>Remiss (codeberg.org/go-pdf/fpdf)</pdf:Producer>"} {
 		if !strings.Contains(xmp, want) {

@@ -19,14 +19,16 @@ type meta struct {
 	Date                   time.Time
 }
 
-// archival makes fpdf's output PDF/A-2b by an incremental update: the Info
-// dictionary with the document's metadata (fpdf is given none, so no text
-// of ours passes through its writer) and dates that carry their UTC
-// offset, XMP metadata that agrees with it, an sRGB output intent, and a
-// trailer /ID. The catalog already has /Lang from fpdf. Every string is
-// written in hex, and XMP text is XML-escaped, so no title can be taken
-// for structure.
-func archival(raw []byte, m meta) ([]byte, error) {
+// archival makes fpdf's output PDF/A-2a and PDF/UA-1 by an incremental
+// update: the Info dictionary with the document's metadata (fpdf is given
+// none, so no text of ours passes through its writer) and dates that carry
+// their UTC offset, XMP metadata that agrees with it and declares both
+// conformances, an sRGB output intent, and a trailer /ID; and the tagging
+// (tags.go): the structure tree recorded while drawing, each page's
+// /StructParents and /Tabs /S, /MarkInfo, and the title as the window's.
+// The catalog already has /Lang from fpdf. Every string is written in hex,
+// and XMP text is XML-escaped, so no title can be taken for structure.
+func archival(raw []byte, m meta, tags *tagger) ([]byte, error) {
 	doc, err := pdfupdate.Parse(raw)
 	if err != nil {
 		return nil, err
@@ -38,7 +40,21 @@ func archival(raw []byte, m meta) ([]byte, error) {
 	if doc.Info.Num == 0 {
 		return nil, fmt.Errorf("pdf: fpdf wrote no Info dictionary")
 	}
+	pages, err := pageRefs(doc, root)
+	if err != nil {
+		return nil, err
+	}
 	u := doc.Update()
+	tree := writeTree(u, tags, pages)
+	for i, ref := range pages {
+		page, err := doc.Dict(ref)
+		if err != nil {
+			return nil, err
+		}
+		page = page.Clone()
+		page["StructParents"], page["Tabs"] = int64(i), pdfupdate.Name("S")
+		u.Object(ref, page)
+	}
 	icc, xmp := u.New(), u.New()
 	u.Stream(icc, pdfupdate.Dict{"N": int64(3), "Alternate": pdfupdate.Name("DeviceRGB")}, srgbProfile())
 	u.Stream(xmp, pdfupdate.Dict{"Type": pdfupdate.Name("Metadata"), "Subtype": pdfupdate.Name("XML")}, xmpPacket(m))
@@ -49,12 +65,41 @@ func archival(raw []byte, m meta) ([]byte, error) {
 	srgb := pdfupdate.TextString("sRGB IEC61966-2.1")
 	root = root.Clone()
 	root["Version"], root["Metadata"] = pdfupdate.Name("1.7"), xmp
+	root["StructTreeRoot"], root["MarkInfo"] = tree, pdfupdate.Dict{"Marked": true}
+	root["ViewerPreferences"] = pdfupdate.Dict{"DisplayDocTitle": true}
 	root["OutputIntents"] = pdfupdate.Array{pdfupdate.Dict{"Type": pdfupdate.Name("OutputIntent"), "S": pdfupdate.Name("GTS_PDFA1"),
 		"OutputConditionIdentifier": srgb, "Info": srgb, "RegistryName": pdfupdate.TextString("http://www.color.org"),
 		"DestOutputProfile": icc}}
 	u.Object(doc.Root, root)
 	return u.Finish()
 }
+
+// pdfuaExtension describes the pdfuaid schema, which XMP does not
+// predefine, as PDF/A requires of every schema it does not know.
+const pdfuaExtension = `  <rdf:Description rdf:about=""
+    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+   <pdfaExtension:schemas>
+    <rdf:Bag>
+     <rdf:li rdf:parseType="Resource">
+      <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+      <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+      <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+      <pdfaSchema:property>
+       <rdf:Seq>
+        <rdf:li rdf:parseType="Resource">
+         <pdfaProperty:name>part</pdfaProperty:name>
+         <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+         <pdfaProperty:category>internal</pdfaProperty:category>
+         <pdfaProperty:description>Indicates which part of ISO 14289 the document conforms to</pdfaProperty:description>
+        </rdf:li>
+       </rdf:Seq>
+      </pdfaSchema:property>
+     </rdf:li>
+    </rdf:Bag>
+   </pdfaExtension:schemas>
+  </rdf:Description>`
 
 func xmpPacket(m meta) []byte {
 	esc := func(s string) string {
@@ -69,11 +114,13 @@ func xmpPacket(m meta) []byte {
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about=""
     xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"
+    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
     xmlns:dc="http://purl.org/dc/elements/1.1/"
     xmlns:xmp="http://ns.adobe.com/xap/1.0/"
     xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
    <pdfaid:part>2</pdfaid:part>
-   <pdfaid:conformance>B</pdfaid:conformance>
+   <pdfaid:conformance>A</pdfaid:conformance>
+   <pdfuaid:part>1</pdfuaid:part>
    <dc:format>application/pdf</dc:format>
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">%s</rdf:li></rdf:Alt></dc:title>
    <dc:creator><rdf:Seq><rdf:li>%s</rdf:li></rdf:Seq></dc:creator>
@@ -85,6 +132,7 @@ func xmpPacket(m meta) []byte {
    <xmp:MetadataDate>%s</xmp:MetadataDate>
    <pdf:Producer>%s</pdf:Producer>
   </rdf:Description>
+`+pdfuaExtension+`
  </rdf:RDF>
 </x:xmpmeta>
 `, esc(m.Title), esc(m.Author), esc(m.Subject), date, date, date, esc(producer))

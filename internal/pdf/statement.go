@@ -185,7 +185,10 @@ func (s StatementData) DocumentDnr() string {
 // Statement renders a body's answer to a remiss: a nämnd's
 // tjänsteutlåtande, or the document its kind answers with.
 func Statement(s StatementData) ([]byte, error) {
-	d := newDoc(s.Title, s.Org, s.DocumentKind()+" "+s.DocumentDnr(), s.DocumentDnr(), s.Date, s)
+	orig := s
+	s, faces := prepare(s)
+	d := newDoc(s.Title, s.Org, s.DocumentKind()+" "+s.DocumentDnr(), s.DocumentDnr(), s.Date, faces)
+	d.metadata(orig.Title, orig.Org, orig.DocumentKind()+" "+orig.DocumentDnr())
 	d.head[0] = s.Forvaltning
 	if d.head[0] == "" {
 		d.head[0] = s.Org
@@ -247,17 +250,29 @@ func (d *doc) answers(caption string, rows []AnswerRow) {
 		h := float64(lines) * 4.8
 		d.ensure(h + 1.5)
 		y, x := d.f.GetY(), marginLeft
+		d.begin("TR")
 		for i, c := range cells {
 			d.f.SetXY(x, y)
-			d.f.MultiCell(cols[i]-2, 4.8, c, "", "L", false)
+			if bold {
+				d.mark("TH").scope = "Column"
+			} else {
+				d.mark("TD")
+			}
+			d.multiCell(cols[i]-2, 4.8, c, false)
+			d.end()
 			x += cols[i]
 		}
+		d.end()
 		d.f.SetXY(marginLeft, y+h+0.6)
-		d.f.SetDrawColor(190, 190, 190)
-		d.f.Line(marginLeft, d.f.GetY(), marginLeft+w, d.f.GetY())
-		d.f.SetDrawColor(0, 0, 0)
+		d.asArtifact(layoutArtifact, func() {
+			d.f.SetDrawColor(190, 190, 190)
+			d.f.Line(marginLeft, d.f.GetY(), marginLeft+w, d.f.GetY())
+			d.f.SetDrawColor(0, 0, 0)
+		})
 		d.f.Ln(1)
 	}
+	d.begin("Table")
+	defer d.end()
 	row(head, true)
 	for _, r := range rows {
 		stand := r.Position

@@ -2,9 +2,11 @@ package pdf
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // listMarker is what begins a list item in a text: a bullet (-, –, •, *),
@@ -63,7 +65,7 @@ func (d *doc) paragraphs(text string) {
 			flush()
 			d.font(bodySize)
 			d.keep(b.text, i+1 < len(bs))
-			d.f.MultiCell(0, lineHeight, b.text, "", "L", false)
+			d.tagged("P", func() { d.multiCell(0, lineHeight, b.text, false) })
 		}
 		flush()
 		d.f.Ln(2)
@@ -94,25 +96,44 @@ func (d *doc) numbered(items []string) {
 
 // list prints items with a hanging indent: the label at the margin, the
 // text and every line it wraps to at one indent, wide enough for the
-// widest label.
+// widest label. It is tagged as a list (L) of items (LI), each its label
+// (Lbl) and its body (LBody).
 func (d *doc) list(items []block) {
+	if len(items) == 0 {
+		return
+	}
 	d.font(bodySize)
 	indent := 7.0
 	for _, it := range items {
 		indent = max(indent, d.f.GetStringWidth(it.label)+2.5)
 	}
+	d.begin("L").numbering = numbering(items[0].label)
 	for i, it := range items {
 		if i > 0 {
 			d.f.Ln(1)
 		}
 		d.ensure(lineHeight * 2)
 		y := d.f.GetY()
+		d.begin("LI")
 		d.f.SetXY(marginLeft, y)
-		d.f.CellFormat(indent, lineHeight, it.label, "", 0, "L", false, 0, "")
+		d.tagged("Lbl", func() { d.f.CellFormat(indent, lineHeight, it.label, "", 0, "L", false, 0, "") })
 		d.f.SetXY(marginLeft+indent, y)
-		d.f.MultiCell(d.width()-indent, lineHeight, it.text, "", "L", false)
+		d.tagged("LBody", func() { d.multiCell(d.width()-indent, lineHeight, it.text, false) })
+		d.end()
 	}
+	d.end()
 	d.f.SetX(marginLeft)
+}
+
+// numbering is the ListNumbering of a list whose first label is label.
+func numbering(label string) string {
+	switch {
+	case label == "•":
+		return "Disc"
+	case label != "" && label[0] >= 'a' && label[0] <= 'z':
+		return "LowerAlpha"
+	}
+	return "Decimal"
 }
 
 // signatories prints names and titles two to a row, as signatures stand
@@ -127,15 +148,18 @@ func (d *doc) signatories(list []Signatory) {
 		for j, s := range row {
 			x := marginLeft + float64(j)*col
 			d.f.SetXY(x, top)
-			d.sansFont("B", 11)
-			d.f.MultiCell(col-4, lineHeight, s.Name, "", "L", false)
-			d.font(bodySize)
-			for _, line := range []string{s.Title, s.Unit} {
-				if line != "" {
-					d.f.SetX(x)
-					d.f.MultiCell(col-4, lineHeight, line, "", "L", false)
+			// A signatory is one paragraph: name, title, unit.
+			d.tagged("P", func() {
+				d.sansFont("B", 11)
+				d.multiCell(col-4, lineHeight, s.Name, false)
+				d.font(bodySize)
+				for _, line := range []string{s.Title, s.Unit} {
+					if line != "" {
+						d.f.SetX(x)
+						d.multiCell(col-4, lineHeight, line, false)
+					}
 				}
-			}
+			})
 			bottom = max(bottom, d.f.GetY())
 		}
 		d.f.SetXY(marginLeft, bottom)
@@ -166,7 +190,7 @@ func (d *doc) approval(a Approval) {
 	d.f.SetFillColor(238, 238, 238)
 	cm := d.f.GetCellMargin()
 	d.f.SetCellMargin(2.5)
-	d.f.MultiCell(0, 7, line, "", "L", true)
+	d.tagged("P", func() { d.multiCell(0, 7, line, true) })
 	d.f.SetCellMargin(cm)
 	d.f.SetFillColor(255, 255, 255)
 }
@@ -182,4 +206,65 @@ func Paragraphs(text string) []string {
 		}
 	}
 	return out
+}
+
+// multiCell is fpdf's MultiCell for left-aligned text without a border,
+// breaking its lines where MultiCell does, except that every line but one
+// broken inside a word ends in a space. Left-aligned,
+// the space is not seen; but text taken from the page or its structure
+// (by a screen reader, by copying) no longer runs the last word of a
+// line into the first of the next.
+func (d *doc) multiCell(w, h float64, text string, fill bool) {
+	f := d.f
+	left, _, right, _ := f.GetMargins()
+	if w == 0 {
+		pageW, _ := f.GetPageSize()
+		w = pageW - right - f.GetX()
+	}
+	_, size := f.GetFontSize()
+	wmax := int(math.Ceil((w - 2*f.GetCellMargin()) * 1000 / size))
+	s := []rune(strings.ReplaceAll(text, "\r", ""))
+	for len(s) > 0 && s[len(s)-1] == '\n' {
+		s = s[:len(s)-1]
+	}
+	line := func(part []rune, space bool) {
+		str := string(part)
+		if space {
+			str += " "
+		}
+		f.CellFormat(w, h, str, "", 2, "L", fill, 0, "")
+	}
+	sep, i, j, l := -1, 0, 0, 0
+	for i < len(s) {
+		c := s[i]
+		if c == '\n' {
+			line(s[j:i], true)
+			i++
+			sep, j, l = -1, i, 0
+			continue
+		}
+		if c == ' ' {
+			sep = i
+		}
+		var buf [utf8.UTFMax]byte
+		l += f.GetStringSymbolWidth(string(buf[:utf8.EncodeRune(buf[:], c)]))
+		if l <= wmax {
+			i++
+			continue
+		}
+		if sep == -1 {
+			if i == j {
+				i++
+			}
+			line(s[j:i], false)
+		} else {
+			line(s[j:sep], true)
+			i = sep + 1
+		}
+		sep, j, l = -1, i, 0
+	}
+	// The last line ends in a space too, so that the next text of the
+	// same element (a signatory's title under the name) is a new word.
+	line(s[j:i], i > j)
+	f.SetX(left)
 }

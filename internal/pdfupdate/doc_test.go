@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -323,5 +324,39 @@ func TestAnUpdateWithoutRootTakesTheOlderTrailers(t *testing.T) {
 	d2, err := pdfupdate.Parse(raw)
 	if err != nil || d2.Root != (pdfupdate.Ref{Num: 1}) {
 		t.Fatalf("%v %v", d2, err)
+	}
+}
+
+// TestAnIndexOfManyObjectsCostsLinearMemory: an update of 40 000 objects
+// (a structure tree writes thousands) is indexed in memory proportional
+// to them; the index once grew by one entry at a time, copying itself
+// for each (gigabytes for this file).
+func TestAnIndexOfManyObjectsCostsLinearMemory(t *testing.T) {
+	d, err := pdfupdate.Parse(statement(t, "Strategi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := d.Update()
+	var last pdfupdate.Ref
+	for range 40000 {
+		last = u.New()
+		u.Object(last, pdfupdate.Array{int64(1)})
+	}
+	raw, err := u.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	big, err := pdfupdate.Parse(raw)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, err := big.Resolve(last); err != nil || len(o.(pdfupdate.Array)) != 1 {
+		t.Errorf("the last object: %v %v", o, err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 64<<20 {
+		t.Errorf("parsing 40 000 objects allocated %d MB", n>>20)
 	}
 }

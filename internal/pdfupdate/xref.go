@@ -101,9 +101,14 @@ func (d *Doc) define(num int64, e entry) error {
 		return overBudget("den har för många objekt")
 	}
 	if int(num) >= len(d.entries) {
-		grown := make([]entry, int(num)+1, max(int(num)+1, 2*len(d.entries)))
-		copy(grown, d.entries)
-		d.entries = grown
+		// Grow by doubling: a section lists its numbers in ascending order,
+		// and growing by one each time would copy the index each time.
+		if int(num) >= cap(d.entries) {
+			grown := make([]entry, len(d.entries), max(int(num)+1, 2*cap(d.entries)))
+			copy(grown, d.entries)
+			d.entries = grown
+		}
+		d.entries = d.entries[:num+1]
 	}
 	if !d.entries[num].set {
 		e.set = true

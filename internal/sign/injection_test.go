@@ -89,16 +89,17 @@ func checkOnlyOurObjects(t *testing.T, rendered, sealed []byte, title string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The rendered file has fpdf's objects and the PDF/A step's two (the
-	// ICC profile and the XMP packet), numbered 1..n; the signer adds two
-	// (the signature and its field).
+	// The rendered file has fpdf's objects and the PDF/A step's (the ICC
+	// profile, the XMP packet, the structure tree), numbered 1..n; the
+	// signer adds three (the signature, its field and the field's element
+	// in the structure tree).
 	want := before.Numbers()
 	for i, n := range want {
 		if n != i+1 {
 			t.Fatalf("rendered objects %v are not 1..n", want)
 		}
 	}
-	want = append(want, len(want)+1, len(want)+2)
+	want = append(want, len(want)+1, len(want)+2, len(want)+3)
 	if got := after.Numbers(); !slices.Equal(got, want) {
 		t.Errorf("sealed objects %v, want %v", got, want)
 	}

@@ -74,15 +74,22 @@ func (s *Seal) SignPDF(pdf []byte, o Options) ([]byte, error) {
 	u.Write([]byte(">>"))
 	u.End()
 	// An invisible signature field: zero-size, printable and locked, as
-	// PDF/A accepts it without an appearance.
-	u.Object(widgetObj, pdfupdate.Dict{"Type": pdfupdate.Name("Annot"), "Subtype": pdfupdate.Name("Widget"),
+	// PDF/A accepts it without an appearance. Its TU describes it.
+	widget := pdfupdate.Dict{"Type": pdfupdate.Name("Annot"), "Subtype": pdfupdate.Name("Widget"),
 		"FT": pdfupdate.Name("Sig"), "Rect": pdfupdate.Array{int64(0), int64(0), int64(0), int64(0)}, "F": int64(132),
-		"T": pdfupdate.TextString("Försegling"), "V": sigObj, "P": pageRef})
+		"T": pdfupdate.TextString("Försegling"), "TU": pdfupdate.TextString(sealWords(o.Name)), "V": sigObj, "P": pageRef}
 	root = root.Clone()
+	if key, ok := tagWidget(doc, u, root, widgetObj, pageRef, sealWords(o.Name)); ok {
+		widget["StructParent"] = key
+	}
+	u.Object(widgetObj, widget)
 	root["AcroForm"] = pdfupdate.Dict{"Fields": pdfupdate.Array{widgetObj}, "SigFlags": int64(3)}
 	u.Object(doc.Root, root)
 	page = page.Clone()
 	page["Annots"] = pdfupdate.Array{widgetObj}
+	// PDF/UA: a page with annotations takes them in the order of its
+	// structure.
+	page["Tabs"] = pdfupdate.Name("S")
 	u.Object(pageRef, page)
 	signed, err := u.Finish()
 	if err != nil {
@@ -107,6 +114,80 @@ func (s *Seal) SignPDF(pdf []byte, o Options) ([]byte, error) {
 	}
 	hex.Encode(signed[contentsAt+1:], cms)
 	return signed, nil
+}
+
+// sealWords describe the seal to whoever cannot see it (it is invisible):
+// the field's TU and its structure element's Alt.
+func sealWords(name string) string {
+	if name == "" {
+		return "Elektronisk försegling"
+	}
+	return "Elektronisk försegling: " + name
+}
+
+// tagWidget puts the signature widget into a tagged document's structure
+// tree, as PDF/UA asks of every widget: a Form element, the last kid of
+// the document's top element, holding an object reference to it, and a
+// new key in the parent tree (returned, for the widget's StructParent).
+// A document whose tree is not as this package's renderer writes it (a
+// top element, a flat parent tree) is left as it is, and ok is false.
+func tagWidget(doc *pdfupdate.Doc, u *pdfupdate.Update, root pdfupdate.Dict, widget, page pdfupdate.Ref, alt string) (key int64, ok bool) {
+	treeRef, isRef := root["StructTreeRoot"].(pdfupdate.Ref)
+	if !isRef {
+		return 0, false
+	}
+	tree, err := doc.Dict(treeRef)
+	if err != nil {
+		return 0, false
+	}
+	topRef, isRef := tree["K"].(pdfupdate.Ref)
+	parentsRef, isRef2 := tree["ParentTree"].(pdfupdate.Ref)
+	if !isRef || !isRef2 {
+		return 0, false
+	}
+	top, err := doc.Dict(topRef)
+	if err != nil {
+		return 0, false
+	}
+	parents, err := doc.Dict(parentsRef)
+	if err != nil {
+		return 0, false
+	}
+	nums, isArray := parents["Nums"].(pdfupdate.Array)
+	if _, kids := parents["Kids"]; kids || !isArray || len(nums)%2 != 0 {
+		return 0, false
+	}
+	for i := 0; i < len(nums); i += 2 {
+		n, isInt := nums[i].(int64)
+		if !isInt {
+			return 0, false
+		}
+		key = max(key, n+1)
+	}
+	if next, isInt := tree["ParentTreeNextKey"].(int64); isInt {
+		key = max(key, next)
+	}
+	var kids pdfupdate.Array
+	switch k := top["K"].(type) {
+	case pdfupdate.Array:
+		kids = append(kids, k...)
+	case nil:
+	default:
+		kids = pdfupdate.Array{k}
+	}
+	form := u.New()
+	u.Object(form, pdfupdate.Dict{"Type": pdfupdate.Name("StructElem"), "S": pdfupdate.Name("Form"), "P": topRef, "Pg": page,
+		"Alt": pdfupdate.TextString(alt), "K": pdfupdate.Dict{"Type": pdfupdate.Name("OBJR"), "Obj": widget, "Pg": page}})
+	top = top.Clone()
+	top["K"] = append(kids, form)
+	u.Object(topRef, top)
+	parents = parents.Clone()
+	parents["Nums"] = append(append(pdfupdate.Array(nil), nums...), key, form)
+	u.Object(parentsRef, parents)
+	tree = tree.Clone()
+	tree["ParentTreeNextKey"] = key + 1
+	u.Object(treeRef, tree)
+	return key, true
 }
 
 // firstPage finds the document's first page through its page tree.

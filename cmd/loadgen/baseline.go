@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+)
+
+// The baseline: the bare engine doing the same shape of work as a round,
+// with no Remiss code. A parent workflow starts one child per recipient;
+// each child runs one activity and then waits for an Update, whose handler
+// (behind a validator) runs one local activity; the clients send the
+// Updates as the officers send their answers: on as many goroutines, each
+// taking the next as soon as the last is accepted. Its figures are what
+// Temporal itself costs on this machine in this run; a round's are
+// reported against them.
+
+const baselineQueue = "loadgen-baseline"
+
+// baselineAnswer is the Update's argument: identifiers, as a round's
+// workflows carry.
+type baselineAnswer struct {
+	Officer string
+	Version int
+}
+
+// baselineRound is the parent: it starts a child per recipient and waits
+// for each to end.
+func baselineRound(ctx workflow.Context, id string, recipients int) error {
+	ctx = workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{TaskQueue: baselineQueue})
+	children := make([]workflow.ChildWorkflowFuture, recipients)
+	for i := range children {
+		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{WorkflowID: baselineChildID(id, i), TaskQueue: baselineQueue})
+		children[i] = workflow.ExecuteChildWorkflow(cctx, baselineChild)
+	}
+	for _, c := range children {
+		if err := c.Get(ctx, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// baselineChild runs one activity, then takes one answer by Update.
+func baselineChild(ctx workflow.Context) error {
+	answered := false
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, "answer", func(ctx workflow.Context, a baselineAnswer) (int, error) {
+		lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second})
+		var version int
+		if err := workflow.ExecuteLocalActivity(lctx, baselineRecord, a).Get(lctx, &version); err != nil {
+			return 0, err
+		}
+		answered = true
+		return version, nil
+	}, workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, a baselineAnswer) error {
+		if answered {
+			return errors.New("already answered")
+		}
+		if a.Officer == "" {
+			return errors.New("no officer")
+		}
+		return nil
+	}}); err != nil {
+		return err
+	}
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second})
+	if err := workflow.ExecuteActivity(actx, baselineStart).Get(ctx, nil); err != nil {
+		return err
+	}
+	return workflow.Await(ctx, func() bool { return answered && workflow.AllHandlersFinished(ctx) })
+}
+
+// baselineStart is the child's one activity.
+func baselineStart(context.Context) error { return nil }
+
+// baselineRecord is the Update's one local activity.
+func baselineRecord(_ context.Context, a baselineAnswer) (int, error) { return a.Version + 1, nil }
+
+func baselineChildID(id string, i int) string { return fmt.Sprintf("%s.%d", id, i) }
+
+// startBaselineWorker runs the baseline's workflows and activities on their
+// own task queue, with the same limits as the Remiss worker.
+func startBaselineWorker(c client.Client, wftPollers int) (func(), error) {
+	w := worker.New(c, baselineQueue, worker.Options{MaxConcurrentActivityExecutionSize: 200,
+		MaxConcurrentWorkflowTaskExecutionSize: 200, MaxConcurrentWorkflowTaskPollers: wftPollers})
+	w.RegisterWorkflow(baselineRound)
+	w.RegisterWorkflow(baselineChild)
+	w.RegisterActivity(baselineStart)
+	w.RegisterActivity(baselineRecord)
+	if err := w.Start(); err != nil {
+		return nil, err
+	}
+	return w.Stop, nil
+}
+
+// baseline runs one round of the bare engine and returns its figures.
+func (l *load) baseline(ctx context.Context, round int) (figures, error) {
+	var f figures
+	id := fmt.Sprintf("baseline-%d-%d", time.Now().UnixNano(), round)
+	n := len(l.orgs)
+	launched, launchCPU := time.Now(), cpuTimes()
+	if _, err := l.t.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: baselineQueue}, baselineRound, id, n); err != nil {
+		return f, err
+	}
+	for i := range n {
+		awaitRunning(ctx, l.t.c, baselineChildID(id, i))
+	}
+	f.running = time.Since(launched)
+	reportRunning(f.running)
+	reportLaunchCPU(launchCPU, cpuTimes(), n)
+
+	var mu sync.Mutex
+	var lat []time.Duration
+	jobs := make(chan int)
+	errs := make(chan error, l.o.officers)
+	started, cpuBefore := time.Now(), cpuTimes()
+	var wg sync.WaitGroup
+	for o := range l.o.officers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				t0 := time.Now()
+				h, err := l.t.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: baselineChildID(id, i), UpdateName: "answer",
+					Args: []any{baselineAnswer{Officer: fmt.Sprintf("officer-%d", o), Version: 1}}, WaitForStage: client.WorkflowUpdateStageCompleted})
+				var version int
+				if err == nil {
+					err = h.Get(ctx, &version)
+				}
+				d := time.Since(t0)
+				if err != nil {
+					errs <- fmt.Errorf("baseline update %d: %w", i, err)
+					continue
+				}
+				mu.Lock()
+				lat = append(lat, d)
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range n {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return f, err
+	}
+	elapsed := time.Since(started)
+	after := cpuTimes()
+	reportSubmissions(lat, elapsed)
+	reportSubmissionCPU(cpuBefore, after, len(lat))
+	f.setAnswers(lat, elapsed, cpuTotal(cpuBefore, after))
+	// Every child has its answer, so the parent ends.
+	return f, l.t.c.GetWorkflow(ctx, id, "").Get(ctx, nil)
+}
+
+// awaitRunning waits until workflow id runs.
+func awaitRunning(ctx context.Context, c client.Client, id string) {
+	for {
+		d, err := c.DescribeWorkflowExecution(ctx, id, "")
+		if err == nil && d.WorkflowExecutionInfo.Status == 1 {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// figures are one round's measurements, of a Remiss round or of the
+// baseline's.
+type figures struct {
+	running  time.Duration // launch until every assignment's workflow runs
+	rate     float64       // answers per second
+	p50, p99 time.Duration // answer latency
+	cpu      time.Duration // CPU per answer, every process measured
+}
+
+func (f *figures) setAnswers(lat []time.Duration, elapsed, cpu time.Duration) {
+	f.rate = float64(len(lat)) / elapsed.Seconds()
+	f.p50, f.p99 = pct(lat, 50), pct(lat, 99)
+	if len(lat) > 0 {
+		f.cpu = cpu / time.Duration(len(lat))
+	}
+}
+
+// cpuTotal is the CPU time every process measured spent between two
+// readings of cpuTimes.
+func cpuTotal(before, after map[string]time.Duration) time.Duration {
+	var total time.Duration
+	for name, t := range after {
+		if d := t - before[name]; d > 0 {
+			total += d
+		}
+	}
+	return total
+}
+
+// median of each figure over the rounds.
+func medianFigures(fs []figures) figures {
+	pick := func(get func(figures) float64) float64 {
+		v := make([]float64, len(fs))
+		for i, f := range fs {
+			v[i] = get(f)
+		}
+		sort.Float64s(v)
+		if len(v)%2 == 1 {
+			return v[len(v)/2]
+		}
+		return (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	d := func(get func(figures) time.Duration) time.Duration {
+		return time.Duration(pick(func(f figures) float64 { return float64(get(f)) }))
+	}
+	return figures{
+		running: d(func(f figures) time.Duration { return f.running }),
+		rate:    pick(func(f figures) float64 { return f.rate }),
+		p50:     d(func(f figures) time.Duration { return f.p50 }),
+		p99:     d(func(f figures) time.Duration { return f.p99 }),
+		cpu:     d(func(f figures) time.Duration { return f.cpu }),
+	}
+}
+
+// reportComparison prints the medians of Remiss's rounds beside the
+// baseline's, each with its ratio, and the targets.
+func reportComparison(ours, base []figures) {
+	o, b := medianFigures(ours), medianFigures(base)
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+	ratio := func(x, y float64) string {
+		if y == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f×", x/y)
+	}
+	fmt.Printf("\nMedians of %d rounds, Remiss beside the bare engine (baseline) in this run:\n", len(ours))
+	fmt.Printf("%-44s %12s %12s %8s %s\n", "figure", "Remiss", "baseline", "ratio", "target")
+	row := func(name, ov, bv, r, target string) { fmt.Printf("%-44s %12s %12s %8s %s\n", name, ov, bv, r, target) }
+	row("launch until every assignment's workflow runs", ms(o.running), ms(b.running), ratio(float64(o.running), float64(b.running)), "≤ 1.15×")
+	row("answers per second", fmt.Sprintf("%.1f", o.rate), fmt.Sprintf("%.1f", b.rate), ratio(o.rate, b.rate), "≥ 0.77×")
+	row("answer latency p50", ms(o.p50), ms(b.p50), ratio(float64(o.p50), float64(b.p50)), "")
+	row("answer latency p99", ms(o.p99), ms(b.p99), ratio(float64(o.p99), float64(b.p99)), "≤ 1.3×")
+	row("CPU per answer", ms(o.cpu), ms(b.cpu), ratio(float64(o.cpu), float64(b.cpu)), "")
+}
