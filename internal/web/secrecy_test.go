@@ -174,6 +174,9 @@ func TestSecrecy(t *testing.T) {
 				if !mayOpen && strings.Contains(body, name) {
 					t.Errorf("GET %s as %s names the marked %s", p, u, id)
 				}
+				if strings.HasPrefix(p, "/arkiv") && !mayOpen && strings.Contains(body, "/dokument/"+id+"\"") {
+					t.Errorf("GET %s as %s links %s, which they may not open", p, u, id)
+				}
 				if p == "/arkiv" && strings.Contains(body, "/dokument/"+id+"\"") && !strings.Contains(body, titles[id]) {
 					t.Errorf("GET %s as %s lists %s without its public title", p, u, id)
 				}
