@@ -101,6 +101,8 @@ type Change struct {
 	// ReleaseHeld sends the round's messages still held for a digest one by
 	// one: there will be no further digest (the round ends).
 	ReleaseHeld bool
+	// Secrecy marks a document, or removes its marking.
+	Secrecy *SecrecyPatch
 }
 
 // Apply writes the change. It reports applied=false when the event was
@@ -144,7 +146,7 @@ func insertAudit(ctx context.Context, tx *sql.Tx, c Change, detail []byte) (bool
 // the assignments, the round, the anstånd, the decisions, the outbox.
 func applyChange(ctx context.Context, tx *sql.Tx, c Change) error {
 	for _, step := range []func(context.Context, *sql.Tx, Change) error{
-		applyAssignment, applyRemiss, applyExtension, applyDecision, applyOutbox,
+		applyAssignment, applyRemiss, applyExtension, applyDecision, applyOutbox, applySecrecy,
 	} {
 		if err := step(ctx, tx, c); err != nil {
 			return err

@@ -58,6 +58,8 @@ var routes = []route{
 	{"GET", "/api/v1/documents/{id}", "Hämta ett dokument (PDF)", "", func(s *Server) http.HandlerFunc { return s.api(s.getDocument) }},
 	{"GET", "/api/v1/documents/{id}/verification", "Dokumentets verifiering, gjord när det lagrades, och om kontrollsumman stämmer", "", func(s *Server) http.HandlerFunc { return s.api(s.verifyDocument) }},
 	{"POST", "/api/v1/documents/{id}/verification", "Verifiera dokumentet igen (med samma gränser) och spara resultatet", "", func(s *Server) http.HandlerFunc { return s.api(s.verifyDocument) }},
+	{"POST", "/api/v1/documents/{id}/secrecy", "Sekretessmarkera handlingen eller ändra markeringen (OSL 5 kap. 5 §; registratorn i organisationen som har den, kommunstyrelsens registrator när den kommit in dit)", "Secrecy", func(s *Server) http.HandlerFunc { return s.api(s.markSecrecy) }},
+	{"DELETE", "/api/v1/documents/{id}/secrecy", "Ta bort handlingens sekretessmarkering", "", func(s *Server) http.HandlerFunc { return s.api(s.unmarkSecrecy) }},
 }
 
 func (s *Server) apiRoutes(mux *http.ServeMux) {

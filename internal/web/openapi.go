@@ -43,6 +43,8 @@ var schemas = map[string]any{
 		"role": map[string]any{"type": "string", "enum": []string{"coordinator", "registrar", "officer", "signatory"}}}, "username", "name", "role"),
 	"ServiceToken": obj(map[string]any{"label": str, "scopes": arr(map[string]any{"type": "string", "enum": scopeNames()}),
 		"expiryDays": map[string]any{"type": "integer", "minimum": 1, "maximum": 365}}, "scopes", "expiryDays"),
+	"Secrecy": obj(map[string]any{"provision": map[string]any{"type": "string", "maxLength": 100, "example": "OSL 18 kap. 8 §"},
+		"publicTitle": map[string]any{"type": "string", "maxLength": 200}}, "provision"),
 	"Error": obj(map[string]any{"error": str, "fields": arr(obj(map[string]any{"field": str, "message": str}, "field", "message"))}, "error"),
 }
 
