@@ -345,3 +345,27 @@ func DaysLeft(date string, now time.Time) int {
 	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, Stockholm)
 	return int(math.Round(d.Sub(today).Hours() / 24))
 }
+
+// MayReadEvents reports whether actor may read the events for diarium
+// systems (GET /api/v1/events): kommunstyrelsen's registrator, who files
+// every handling of a round, an administrator, or a service account whose
+// token carries the events:read scope (service: the API has checked the
+// scope). A reader outside the organisation holding a handling with a
+// sekretessmarkering sees it under its public title, without its bytes
+// (internal/events.View).
+func MayReadEvents(actor Actor, service bool) error {
+	if service || actor.Role == RoleAdmin || actor.Org == KS && actor.Role == RoleRegistrar {
+		return nil
+	}
+	return Refuse(KindForbidden, "endast kommunstyrelsens registrator, en administratör eller ett tjänstekonto med behörigheten events:read kan läsa händelserna")
+}
+
+// MayManageWebhooks reports whether actor may add, list and remove the
+// webhook subscriptions of org: an administrator of org, or of
+// kommunstyrelsen, for any organisation.
+func MayManageWebhooks(actor Actor, org string) error {
+	if actor.Role == RoleAdmin && (actor.Org == org || actor.Org == KS) {
+		return nil
+	}
+	return Refuse(KindForbidden, "endast en administratör kan hantera webbkrokar, och bara för sin egen organisation")
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -19,12 +20,17 @@ type Subscription struct {
 	CreatedAt time.Time
 }
 
-// CreateSubscription stores a subscription; ErrConflict when its ID is
-// taken.
+// CreateSubscription stores a subscription, in the identity audit trail
+// too; ErrConflict when its ID is taken.
 func (s *Store) CreateSubscription(ctx context.Context, sub Subscription) (Subscription, error) {
-	err := s.db.QueryRowContext(ctx, `
-		INSERT INTO event_subscriptions (id, org_code, url, secret, created_by) VALUES ($1,$2,$3,$4,$5)
-		RETURNING created_at`, sub.ID, sub.Org, sub.URL, sub.Secret, sub.CreatedBy).Scan(&sub.CreatedAt)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `
+			INSERT INTO event_subscriptions (id, org_code, url, secret, created_by) VALUES ($1,$2,$3,$4,$5)
+			RETURNING created_at`, sub.ID, sub.Org, sub.URL, sub.Secret, sub.CreatedBy).Scan(&sub.CreatedAt); err != nil {
+			return err
+		}
+		return auditIdentity(ctx, tx, sub.CreatedBy, "", EventWebhookNew, map[string]any{"id": sub.ID, "org": sub.Org, "url": sub.URL})
+	})
 	if isUniqueViolation(err) {
 		return sub, fmt.Errorf("store: subscription %s: %w", sub.ID, ErrConflict)
 	}
@@ -58,16 +64,20 @@ func (s *Store) Subscriptions(ctx context.Context, org string) ([]Subscription, 
 // DeleteSubscription ends a live subscription of org ("" for any
 // organisation); nothing more is delivered to it. ErrNotFound when there
 // is none.
-func (s *Store) DeleteSubscription(ctx context.Context, org, id string, at time.Time) error {
-	res, err := s.db.ExecContext(ctx, `
-		UPDATE event_subscriptions SET deleted_at=$3 WHERE id=$1 AND ($2='' OR org_code=$2) AND deleted_at IS NULL`, id, org, at)
-	if err != nil {
-		return fmt.Errorf("store: delete subscription %s: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: subscription %s: %w", id, ErrNotFound)
-	}
-	return nil
+func (s *Store) DeleteSubscription(ctx context.Context, admin, org, id string, at time.Time) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var subOrg string
+		err := tx.QueryRowContext(ctx, `
+			UPDATE event_subscriptions SET deleted_at=$3 WHERE id=$1 AND ($2='' OR org_code=$2) AND deleted_at IS NULL
+			RETURNING org_code`, id, org, at).Scan(&subOrg)
+		if err == sql.ErrNoRows {
+			return fmt.Errorf("store: subscription %s: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("store: delete subscription %s: %w", id, err)
+		}
+		return auditIdentity(ctx, tx, admin, "", EventWebhookEnd, map[string]any{"id": id, "org": subOrg})
+	})
 }
 
 // Delivery is one event leased for delivery to one subscription.

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/remiss/remiss/internal/store"
 )
 
 var (
@@ -43,6 +45,19 @@ var schemas = map[string]any{
 		"role": map[string]any{"type": "string", "enum": []string{"coordinator", "registrar", "officer", "signatory"}}}, "username", "name", "role"),
 	"ServiceToken": obj(map[string]any{"label": str, "scopes": arr(map[string]any{"type": "string", "enum": scopeNames()}),
 		"expiryDays": map[string]any{"type": "integer", "minimum": 1, "maximum": 365}}, "scopes", "expiryDays"),
+	"Webhook": obj(map[string]any{"url": map[string]any{"type": "string", "format": "uri", "maxLength": 2000},
+		"org": str, "secret": map[string]any{"type": "string", "minLength": 16, "maxLength": 200}}, "url"),
+	// What GET /api/v1/events answers, and each webhook's body (one event).
+	"EventFeed": obj(map[string]any{"events": arr(map[string]any{"$ref": "#/components/schemas/CloudEvent"}), "next": str}, "events", "next"),
+	"CloudEvent": obj(map[string]any{"specversion": str, "id": str, "source": str,
+		"type": map[string]any{"type": "string", "enum": store.EventTypes}, "time": map[string]any{"type": "string", "format": "date-time"},
+		"subject": str, "datacontenttype": str, "sequence": str,
+		"data": map[string]any{"type": "object", "properties": map[string]any{"remissId": str, "dnr": str, "ownDnr": str, "organisation": str,
+			"assignmentId": str, "title": str,
+			"document": obj(map[string]any{"id": str, "sha256": str, "href": str, "mediaType": str}, "id"),
+			"secrecy":  obj(map[string]any{"provision": str}, "provision"),
+			"details":  map[string]any{"type": "object"}}}},
+		"specversion", "id", "source", "type", "time", "subject", "datacontenttype", "data"),
 	"Error": obj(map[string]any{"error": str, "fields": arr(obj(map[string]any{"field": str, "message": str}, "field", "message"))}, "error"),
 }
 
@@ -86,6 +101,13 @@ var openAPI = sync.OnceValue(func() []byte {
 		}
 		if rt.path == "/api/v1/documents" && rt.method == "GET" {
 			params = append(params, map[string]any{"name": "remiss", "in": "query", "required": true, "schema": str})
+		}
+		if rt.path == "/api/v1/events" && rt.method == "GET" {
+			params = append(params, map[string]any{"name": "after", "in": "query", "required": false, "schema": str,
+				"description": "markören: next ur förra svaret; utan den börjar flödet från början"},
+				map[string]any{"name": "limit", "in": "query", "required": false, "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 500}})
+			op["responses"].(map[string]any)["200"] = map[string]any{"description": "OK", "content": map[string]any{
+				"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/EventFeed"}}}}
 		}
 		if rt.path == "/api/v1/meetings" && rt.method == "GET" {
 			params = append(params, map[string]any{"name": "org", "in": "query", "required": false, "schema": str})
