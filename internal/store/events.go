@@ -78,9 +78,16 @@ func (s *Store) markEvents(ctx context.Context, evs []Event) error {
 // held until the transaction ends, so events commit in seq order.
 const eventsLock = 7_463_011
 
+// announcing are the actions whose changes may announce a handling.
+var announcing = map[string]bool{"remiss_sent": true, "remiss_withdrawn": true, "statement_stored": true, "declined": true,
+	"namnd_decided": true, "step_decided": true, "step_approved": true}
+
 // deriveEvents reads, inside the change's transaction and after it has
 // been applied, the events the change announces (none for most changes).
 func deriveEvents(ctx context.Context, tx *sql.Tx, c Change) ([]Event, error) {
+	if !announcing[c.Action] {
+		return nil, nil
+	}
 	var dnr, title string
 	err := tx.QueryRowContext(ctx, `SELECT dnr, title FROM remisses WHERE id=$1`, c.RemissID).Scan(&dnr, &title)
 	if err == sql.ErrNoRows {
