@@ -403,3 +403,27 @@ func MayPublish(h Holding, draft bool) bool { return !h.Marked && !draft }
 // attachment: never while it is marked (the message says instead that a
 // handling with a sekretessmarkering is available in the system).
 func MayAttach(h Holding) bool { return !h.Marked }
+
+// MayReadEvents reports whether actor may read the events for diarium
+// systems (GET /api/v1/events): kommunstyrelsen's registrator, who files
+// every handling of a round, an administrator, or a service account whose
+// token carries the events:read scope (service: the API has checked the
+// scope). A reader outside the organisation holding a handling with a
+// sekretessmarkering sees it under its public title, without its bytes
+// (internal/events.View).
+func MayReadEvents(actor Actor, service bool) error {
+	if service || actor.Role == RoleAdmin || actor.Org == KS && actor.Role == RoleRegistrar {
+		return nil
+	}
+	return Refuse(KindForbidden, "endast kommunstyrelsens registrator, en administratör eller ett tjänstekonto med behörigheten events:read kan läsa händelserna")
+}
+
+// MayManageWebhooks reports whether actor may add, list and remove the
+// webhook subscriptions of org: an administrator of org, or of
+// kommunstyrelsen, for any organisation.
+func MayManageWebhooks(actor Actor, org string) error {
+	if actor.Role == RoleAdmin && (actor.Org == org || actor.Org == KS) {
+		return nil
+	}
+	return Refuse(KindForbidden, "endast en administratör kan hantera webbkrokar, och bara för sin egen organisation")
+}

@@ -120,7 +120,14 @@ func (s *Store) Apply(ctx context.Context, c Change) (applied bool, err error) {
 		if applied, err = insertAudit(ctx, tx, c, detail); err != nil || !applied {
 			return err
 		}
-		return applyChange(ctx, tx, c)
+		if err := applyChange(ctx, tx, c); err != nil {
+			return err
+		}
+		evs, err := deriveEvents(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		return appendEvents(ctx, tx, evs)
 	})
 	if err != nil {
 		return false, fmt.Errorf("store: apply %s: %w", c.EventKey, err)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/remiss/remiss/internal/store"
 )
 
 var (
@@ -45,6 +47,20 @@ var schemas = map[string]any{
 		"expiryDays": map[string]any{"type": "integer", "minimum": 1, "maximum": 365}}, "scopes", "expiryDays"),
 	"Secrecy": obj(map[string]any{"provision": map[string]any{"type": "string", "maxLength": 100, "example": "OSL 18 kap. 8 §"},
 		"publicTitle": map[string]any{"type": "string", "maxLength": 200}}, "provision"),
+
+	"Webhook": obj(map[string]any{"url": map[string]any{"type": "string", "format": "uri", "maxLength": 2000},
+		"org": str, "secret": map[string]any{"type": "string", "minLength": 16, "maxLength": 200}}, "url"),
+	// What GET /api/v1/events answers, and each webhook's body (one event).
+	"EventFeed": obj(map[string]any{"events": arr(map[string]any{"$ref": "#/components/schemas/CloudEvent"}), "next": str}, "events", "next"),
+	"CloudEvent": obj(map[string]any{"specversion": str, "id": str, "source": str,
+		"type": map[string]any{"type": "string", "enum": store.EventTypes}, "time": map[string]any{"type": "string", "format": "date-time"},
+		"subject": str, "datacontenttype": str, "sequence": str,
+		"data": map[string]any{"type": "object", "properties": map[string]any{"remissId": str, "dnr": str, "ownDnr": str, "organisation": str,
+			"assignmentId": str, "title": str,
+			"document": obj(map[string]any{"id": str, "sha256": str, "href": str, "mediaType": str}, "id"),
+			"secrecy":  obj(map[string]any{"provision": str}, "provision"),
+			"details":  map[string]any{"type": "object"}}}},
+		"specversion", "id", "source", "type", "time", "subject", "datacontenttype", "data"),
 	"Error": obj(map[string]any{"error": str, "fields": arr(obj(map[string]any{"field": str, "message": str}, "field", "message"))}, "error"),
 }
 
@@ -88,6 +104,13 @@ var openAPI = sync.OnceValue(func() []byte {
 		}
 		if rt.path == "/api/v1/documents" && rt.method == "GET" {
 			params = append(params, map[string]any{"name": "remiss", "in": "query", "required": true, "schema": str})
+		}
+		if rt.path == "/api/v1/events" && rt.method == "GET" {
+			params = append(params, map[string]any{"name": "after", "in": "query", "required": false, "schema": str,
+				"description": "markören: next ur förra svaret; utan den börjar flödet från början"},
+				map[string]any{"name": "limit", "in": "query", "required": false, "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 500}})
+			op["responses"].(map[string]any)["200"] = map[string]any{"description": "OK", "content": map[string]any{
+				"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/EventFeed"}}}}
 		}
 		if rt.path == "/api/v1/meetings" && rt.method == "GET" {
 			params = append(params, map[string]any{"name": "org", "in": "query", "required": false, "schema": str})

@@ -162,6 +162,15 @@ func TestAccessMatrix(t *testing.T) {
 			}
 			return 404
 		}},
+		{"GET", "/api/v1/events", nil, func(u user) int {
+			if u.role == remiss.RoleAdmin || u.org == "ks" && u.role == remiss.RoleRegistrar {
+				return 200
+			}
+			return 403
+		}},
+		{"GET", "/api/v1/webhooks", nil, adminOnly},
+		{"POST", "/api/v1/webhooks", map[string]any{}, adminOnly},
+		{"DELETE", "/api/v1/webhooks/none", nil, adminOnly},
 		{"GET", "/api/v1/service-accounts", nil, adminOnly},
 		{"POST", "/api/v1/service-accounts", map[string]any{}, adminOnly},
 		{"POST", "/api/v1/service-accounts/nobody/tokens", map[string]any{}, adminOnly},

@@ -377,7 +377,7 @@ func TestAPI(t *testing.T) {
 			}
 		}
 	}
-	if doc.OpenAPI != "3.0.3" || n != 41 {
+	if doc.OpenAPI != "3.0.3" || n != 45 {
 		t.Errorf("openapi %s with %d operations", doc.OpenAPI, n)
 	}
 }
