@@ -39,7 +39,7 @@ func (a *Activities) AnnounceRound(ctx context.Context, in RoundInput) (RecordRe
 	}
 	applied, err := a.Store.Apply(ctx, store.Change{
 		EventKey: in.EventKey, At: in.At, Actor: in.Actor.User, RemissID: r.ID, Action: "remiss_sent",
-		Detail: map[string]any{"recipients": r.Recipients, "deadline": r.Deadline}, Messages: msgs,
+		Detail: map[string]any{"recipients": r.Recipients, "deadline": r.Deadline, "document": missiv.ID, "sha256": missiv.SHA256}, Messages: msgs,
 	})
 	if err != nil {
 		return RecordResult{}, err

@@ -18,6 +18,7 @@ import (
 
 	"github.com/remiss/remiss/activities"
 	"github.com/remiss/remiss/internal/config"
+	"github.com/remiss/remiss/internal/events"
 	"github.com/remiss/remiss/internal/httpserve"
 	"github.com/remiss/remiss/internal/mail"
 	"github.com/remiss/remiss/internal/metrics"
@@ -71,6 +72,10 @@ func main() {
 	} else {
 		log.Printf("worker: SMTP_ADDR is not set: messages stay in the outbox unsent")
 	}
+	// Events for diarium systems go to their webhooks from every worker;
+	// leases keep the workers apart.
+	deliverer := &events.Deliverer{Store: st, BaseURL: cfg.BaseURL, AllowHTTP: cfg.WebhookAllowHTTP}
+	go deliverer.Run(ctx, 2*time.Second)
 	seals, err := openSeals(ctx, cfg, st)
 	if err != nil {
 		log.Fatalf("worker: seals: %v", err)

@@ -26,6 +26,7 @@ import (
 	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/devmail"
 	"github.com/remiss/remiss/internal/devpg"
+	"github.com/remiss/remiss/internal/events"
 	"github.com/remiss/remiss/internal/httpserve"
 	"github.com/remiss/remiss/internal/mail"
 	"github.com/remiss/remiss/internal/metrics"
@@ -115,6 +116,8 @@ func run() error {
 	}
 	sender := &mail.Sender{Store: st, SMTP: smtpCfg, BaseURL: cfg.BaseURL, Sent: reg.MessagesSent.Inc, Journal: cfg.MailJournal}
 	go sender.Run(ctx, time.Second)
+	deliverer := &events.Deliverer{Store: st, BaseURL: cfg.BaseURL, AllowHTTP: cfg.WebhookAllowHTTP}
+	go deliverer.Run(ctx, time.Second)
 	public, ops := site.Servers(cfg.HTTPAddr, cfg.OpsAddr, metrics.Ops(reg, metrics.Ready(st.DB(), c)))
 	serve(ctx, "Web", public, stop)
 	serve(ctx, "Ops", ops, stop)

@@ -90,6 +90,9 @@ type Config struct {
 	// used for that long; SessionMax (REMISS_SESSION_MAX, default 10h)
 	// ends every web session that long after it began.
 	SessionIdle, SessionMax time.Duration
+	// WebhookAllowHTTP (REMISS_WEBHOOK_ALLOW_HTTP=true) lets webhooks for
+	// the events go to http:// addresses; by default only https://.
+	WebhookAllowHTTP bool
 }
 
 // DefaultDatabaseURL is used when DATABASE_URL is unset: the local server the
@@ -129,6 +132,13 @@ func FromEnv() (Config, error) {
 			return c, fmt.Errorf("config: REMISS_MAIL_LEASE=%q: a duration such as 2m", v)
 		}
 		c.MailLease = d
+	}
+	switch v := os.Getenv("REMISS_WEBHOOK_ALLOW_HTTP"); v {
+	case "", "false", "0":
+	case "true", "1":
+		c.WebhookAllowHTTP = true
+	default:
+		return c, fmt.Errorf("config: REMISS_WEBHOOK_ALLOW_HTTP=%q: true or false", v)
 	}
 	c.MailJournal = env("REMISS_MAIL_JOURNAL", filepath.Join(c.DataDir, "mail-journal"))
 	c.DBMaxConns = 10

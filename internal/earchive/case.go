@@ -78,9 +78,8 @@ type Record struct {
 	CreatedAt    time.Time
 	Decisions    []Decision // the decisions it carries or records
 	// Restrictions are the secrecy markings on the handling (OSL 5 kap.
-	// 5 §), each written as an ERMS restriction. Load leaves them empty
-	// until handlings can be marked (issue 18, point 1): that change only
-	// has to fill them.
+	// 5 §), each written as an ERMS restriction: Load gives the document's
+	// sekretessmarkering (document_secrecy).
 	Restrictions []Restriction
 	Filename     string // the file's name under data/
 	Content      []byte
@@ -171,6 +170,9 @@ func Load(ctx context.Context, st *store.Store, id, by string, at time.Time) (Ca
 			Filename: fileName(d.ID, names), Organisation: c.Owner}
 		if code := orgOf[d.AssignmentID]; code != "" {
 			rec.Organisation = org(code)
+		}
+		if m := d.Secrecy; m != nil {
+			rec.Restrictions = []Restriction{{Provision: m.Provision, PublicTitle: m.PublicTitle, MarkedAt: m.MarkedAt, MarkedBy: person(m.MarkedBy)}}
 		}
 		rec.Decisions = decisionsOf(d, decisions)
 		rec.Title, rec.Direction = describe(d, r, rec.Organisation, rec.Decisions)

@@ -20,6 +20,7 @@ import (
 	"github.com/remiss/remiss/internal/earchive"
 	"github.com/remiss/remiss/internal/earchive/archivetest"
 	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/rounds"
 )
 
 // TestPackageOfAFinishedRound exports a finished round with a marked
@@ -32,6 +33,18 @@ func TestPackageOfAFinishedRound(t *testing.T) {
 	st := dbtest.OpenSeeded(t)
 	archivetest.FinishedRound(t, st)
 	at := time.Date(2027, 3, 1, 9, 30, 0, 0, remiss.Stockholm)
+	// Bromma's registrator marks its answer, as the pages and the API do.
+	bromma := remiss.AssignmentID(archivetest.RemissID, "bromma")
+	asg, err := st.Assignment(ctx, bromma)
+	if err != nil || asg.DocumentID == "" {
+		t.Fatalf("no statement of bromma: %v %+v", err, asg)
+	}
+	marked := asg.DocumentID
+	svc := rounds.New(st, nil)
+	registrar := remiss.Actor{User: "bromma.registrator", Org: "bromma", Role: remiss.RoleRegistrar}
+	if _, err := svc.MarkSecrecy(ctx, registrar, marked, remiss.SecrecyMarking{Provision: "OSL 18 kap. 8 §", PublicTitle: "Yttrande om trafiksäkerhet"}); err != nil {
+		t.Fatal(err)
+	}
 	c, err := earchive.Load(ctx, st, archivetest.RemissID, "ks.registrator", at)
 	if err != nil {
 		t.Fatal(err)
@@ -39,19 +52,14 @@ func TestPackageOfAFinishedRound(t *testing.T) {
 	if c.Partial {
 		t.Error("a round whose path has ended is delivered as a partial delivery")
 	}
-	// The secrecy marking that issue 18's first point will load: here set
-	// on the loaded case, as that change will.
-	bromma := remiss.AssignmentID(archivetest.RemissID, "bromma")
-	marked := ""
-	for i, r := range c.Records {
-		if r.Kind == "statement" && strings.Contains(r.DocumentID, bromma) {
-			c.Records[i].Restrictions = []earchive.Restriction{{Provision: "OSL 18 kap. 8 §", PublicTitle: "Yttrande om trafiksäkerhet",
-				MarkedAt: at.Add(-time.Hour), MarkedBy: earchive.Agent{Name: "Registrator Bromma", Organisation: "Bromma stadsdelsnämnd"}}}
-			marked = r.DocumentID
+	for _, r := range c.Records {
+		if r.DocumentID != marked {
+			continue
 		}
-	}
-	if marked == "" {
-		t.Fatalf("no statement of bromma among %d records", len(c.Records))
+		if len(r.Restrictions) != 1 || r.Restrictions[0].PublicTitle != "Yttrande om trafiksäkerhet" || r.Restrictions[0].MarkedBy.Organisation == "" ||
+			r.Restrictions[0].MarkedAt.IsZero() {
+			t.Errorf("the marked answer's restrictions as loaded: %+v", r.Restrictions)
+		}
 	}
 	var buf bytes.Buffer
 	if err := earchive.Write(&buf, c); err != nil {

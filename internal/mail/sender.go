@@ -17,6 +17,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/remiss/remiss/internal/logging"
+	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/store"
 	"github.com/remiss/remiss/templates"
 )
@@ -334,6 +335,18 @@ func (s *Sender) build(ctx context.Context, m store.OutboxMessage) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
+	var doc *store.Document
+	if m.DocumentID != "" {
+		d, err := s.Store.Document(ctx, m.DocumentID)
+		if err != nil {
+			return nil, err
+		}
+		if remiss.MayAttach(remiss.Holding{Marked: d.Secrecy != nil}) {
+			doc = &d
+		} else {
+			m = Withheld(m, r, *d.Secrecy)
+		}
+	}
 	html, err := HTMLFor(m, r)
 	if err != nil {
 		return nil, err
@@ -352,11 +365,7 @@ func (s *Sender) build(ctx context.Context, m store.OutboxMessage) ([]byte, erro
 		}
 		env.Attachments = append(env.Attachments, Attachment{Filename: "svarsdatum.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: ics})
 	}
-	if m.DocumentID != "" {
-		doc, err := s.Store.Document(ctx, m.DocumentID)
-		if err != nil {
-			return nil, err
-		}
+	if doc != nil {
 		env.Attachments = append(env.Attachments, Attachment{Filename: doc.Filename, ContentType: "application/pdf", Data: doc.Content})
 	}
 	return Compose(m, env)
@@ -370,6 +379,29 @@ func msgAttrs(m store.OutboxMessage) []any {
 		out = append(out, logging.Assignment(m.AssignmentID))
 	}
 	return out
+}
+
+// withheldNote is what a message says in place of a marked handling it
+// would have carried.
+const withheldNote = "En handling med sekretessmarkering (%s) finns tillgänglig i Remiss för den som är behörig att öppna den. Den skickas inte med e-post och är därför inte bifogad."
+
+// Withheld is message m without its marked document: the subject names the
+// handling by its public title where it named the round's title, and the
+// text says that a handling with a sekretessmarkering is available in the
+// system. The message is built this way when it is sent, so a marking
+// made after it was queued still holds.
+func Withheld(m store.OutboxMessage, r store.Remiss, mark store.Secrecy) store.OutboxMessage {
+	if r.Title != "" {
+		m.Subject = strings.Replace(m.Subject, r.Title, mark.PublicTitle, 1)
+	}
+	note := fmt.Sprintf(withheldNote, mark.Provision)
+	if text, foot, ok := strings.Cut(m.Body, "\n\nRemiss: "); ok {
+		m.Body = text + "\n\n" + note + "\n\nRemiss: " + foot
+	} else {
+		m.Body = strings.TrimRight(m.Body, "\n") + "\n\n" + note + "\n"
+	}
+	m.DocumentID = ""
+	return m
 }
 
 // permanent reports an SMTP answer that retrying will not change (5xx).

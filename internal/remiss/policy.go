@@ -345,3 +345,85 @@ func DaysLeft(date string, now time.Time) int {
 	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, Stockholm)
 	return int(math.Round(d.Sub(today).Hours() / 24))
 }
+
+// Holding is what the policy of a sekretessmarkering knows of a handling
+// (a stored document of a round): the organisation that holds it (the
+// recipient whose answer, bilaga or protokollsutdrag it is; kommunstyrelsen
+// for its own and the round's), whether it has reached kommunstyrelsen (a
+// recipient's once the answer is sealed and sent; kommunstyrelsen's own at
+// once), the round's Coordinator, and whether it is marked.
+type Holding struct {
+	Org         string
+	AtKS        bool
+	Coordinator string
+	Marked      bool
+}
+
+// caseRoles are the roles that work on an ärende; an administrator has
+// none.
+var caseRoles = []Role{RoleCoordinator, RoleRegistrar, RoleOfficer, RoleSignatory}
+
+// MayMarkSecrecy reports whether actor may mark a handling with a
+// sekretessmarkering, change the marking or remove it: the registrator of
+// the organisation that holds it, and kommunstyrelsen's registrator once
+// it has reached kommunstyrelsen. The refusal is an *Error of
+// KindForbidden.
+func MayMarkSecrecy(actor Actor, h Holding) error {
+	if actor.Role == RoleRegistrar && (actor.Org == h.Org || actor.Org == KS && h.AtKS) {
+		return nil
+	}
+	if actor.Org == KS && actor.Role == RoleRegistrar {
+		return Refuse(KindForbidden, "handlingen har ännu inte kommit in till kommunstyrelsen; den kan bara sekretessmarkeras av registratorn i den organisation som har den")
+	}
+	return Refuse(KindForbidden, "endast registratorn i den organisation som har handlingen, eller kommunstyrelsens registrator när den har kommit in dit, kan sekretessmarkera den")
+}
+
+// MayOpen reports whether actor may open a handling (its bytes, its
+// page) that actor may otherwise read (MayReadDocument). An unmarked one,
+// yes. A marked one is opened only by the holding organisation's users
+// with a case role, and, once it has reached kommunstyrelsen, by
+// kommunstyrelsen's registrator and the round's Coordinator. Everyone
+// else sees it under its public title.
+func MayOpen(actor Actor, h Holding) bool {
+	if !h.Marked {
+		return true
+	}
+	if actor.Org == h.Org && slices.Contains(caseRoles, actor.Role) {
+		return true
+	}
+	return h.AtKS && actor.Org == KS && (actor.Role == RoleRegistrar || actor.Role == RoleCoordinator && actor.User == h.Coordinator)
+}
+
+// MayPublish reports whether a handling may appear on a public page: a
+// finished one (not a draft) without a sekretessmarkering. It is the one
+// place a public page asks; there is none yet.
+func MayPublish(h Holding, draft bool) bool { return !h.Marked && !draft }
+
+// MayAttach reports whether a handling may go with a message as an
+// attachment: never while it is marked (the message says instead that a
+// handling with a sekretessmarkering is available in the system).
+func MayAttach(h Holding) bool { return !h.Marked }
+
+// MayReadEvents reports whether actor may read the events for diarium
+// systems (GET /api/v1/events): kommunstyrelsen's registrator, who files
+// every handling of a round, an administrator, or a service account whose
+// token carries the events:read scope (service: the API has checked the
+// scope). A reader outside the organisation holding a handling with a
+// sekretessmarkering sees it under its public title, without its bytes
+// (internal/events.View).
+func MayReadEvents(actor Actor, service bool) error {
+	if service || actor.Role == RoleAdmin || actor.Org == KS && actor.Role == RoleRegistrar {
+		return nil
+	}
+	return Refuse(KindForbidden, "endast kommunstyrelsens registrator, en administratör eller ett tjänstekonto med behörigheten events:read kan läsa händelserna")
+}
+
+// MayManageWebhooks reports whether actor may add, list and remove the
+// webhook subscriptions of org: an administrator of org, or of
+// kommunstyrelsen, for any organisation.
+func MayManageWebhooks(actor Actor, org string) error {
+	if actor.Role == RoleAdmin && (actor.Org == org || actor.Org == KS) {
+		return nil
+	}
+	return Refuse(KindForbidden, "endast en administratör kan hantera webbkrokar, och bara för sin egen organisation")
+}

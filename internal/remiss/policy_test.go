@@ -250,3 +250,30 @@ func TestPolicyServiceAccounts(t *testing.T) {
 		}
 	}
 }
+
+func TestWhoReadsEventsAndManagesWebhooks(t *testing.T) {
+	for _, c := range []struct {
+		actor   Actor
+		service bool
+		read    bool
+	}{
+		{Actor{User: "r", Org: KS, Role: RoleRegistrar}, false, true},
+		{Actor{User: "a", Org: KS, Role: RoleAdmin}, false, true},
+		{Actor{User: "a", Org: "bromma", Role: RoleAdmin}, false, true},
+		{Actor{User: "d", Org: "bromma", Role: RoleRegistrar}, true, true},
+		{Actor{User: "c", Org: KS, Role: RoleCoordinator}, false, false},
+		{Actor{User: "r", Org: "bromma", Role: RoleRegistrar}, false, false},
+		{Actor{User: "o", Org: KS, Role: RoleOfficer}, false, false},
+	} {
+		if got := MayReadEvents(c.actor, c.service) == nil; got != c.read {
+			t.Errorf("%s (service %v) reads events: %v", c.actor, c.service, got)
+		}
+	}
+	ksAdmin, brAdmin := Actor{User: "a", Org: KS, Role: RoleAdmin}, Actor{User: "b", Org: "bromma", Role: RoleAdmin}
+	if MayManageWebhooks(ksAdmin, "bromma") != nil || MayManageWebhooks(brAdmin, "bromma") != nil {
+		t.Error("an admin may not manage webhooks it should")
+	}
+	if MayManageWebhooks(brAdmin, "farsta") == nil || MayManageWebhooks(Actor{User: "r", Org: KS, Role: RoleRegistrar}, KS) == nil {
+		t.Error("webhooks managed by the wrong person")
+	}
+}

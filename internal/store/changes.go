@@ -101,6 +101,8 @@ type Change struct {
 	// ReleaseHeld sends the round's messages still held for a digest one by
 	// one: there will be no further digest (the round ends).
 	ReleaseHeld bool
+	// Secrecy marks a document, or removes its marking.
+	Secrecy *SecrecyPatch
 }
 
 // Apply writes the change. It reports applied=false when the event was
@@ -118,7 +120,14 @@ func (s *Store) Apply(ctx context.Context, c Change) (applied bool, err error) {
 		if applied, err = insertAudit(ctx, tx, c, detail); err != nil || !applied {
 			return err
 		}
-		return applyChange(ctx, tx, c)
+		if err := applyChange(ctx, tx, c); err != nil {
+			return err
+		}
+		evs, err := deriveEvents(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		return appendEvents(ctx, tx, evs)
 	})
 	if err != nil {
 		return false, fmt.Errorf("store: apply %s: %w", c.EventKey, err)
@@ -144,7 +153,7 @@ func insertAudit(ctx context.Context, tx *sql.Tx, c Change, detail []byte) (bool
 // the assignments, the round, the anstånd, the decisions, the outbox.
 func applyChange(ctx context.Context, tx *sql.Tx, c Change) error {
 	for _, step := range []func(context.Context, *sql.Tx, Change) error{
-		applyAssignment, applyRemiss, applyExtension, applyDecision, applyOutbox,
+		applyAssignment, applyRemiss, applyExtension, applyDecision, applyOutbox, applySecrecy,
 	} {
 		if err := step(ctx, tx, c); err != nil {
 			return err

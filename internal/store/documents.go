@@ -146,6 +146,8 @@ type Document struct {
 	// Verification is the kept result of verifying it when it was stored
 	// (internal/keeper's Report, as JSON); nil when never verified.
 	Verification []byte
+	// Secrecy is its sekretessmarkering; nil when it is not marked.
+	Secrecy *Secrecy
 }
 
 // PutDocument stores a document under its ID unless one is already there,
@@ -164,17 +166,24 @@ func (s *Store) PutDocument(ctx context.Context, d Document) (Document, error) {
 	return s.Document(ctx, d.ID)
 }
 
-const documentColumns = `id, COALESCE(remiss_id,''), COALESCE(assignment_id,''), kind, filename, content, sha256, created_at, verification`
+// documentColumns are read FROM documentTables.
+const (
+	documentColumns = `d.id, COALESCE(d.remiss_id,''), COALESCE(d.assignment_id,''), d.kind, d.filename, d.content, d.sha256, d.created_at, d.verification, ` + secrecyColumns
+	documentTables  = `documents d LEFT JOIN document_secrecy ds ON ds.document_id = d.id`
+)
 
 func scanDocument(row interface{ Scan(...any) error }) (Document, error) {
 	var d Document
-	err := row.Scan(&d.ID, &d.RemissID, &d.AssignmentID, &d.Kind, &d.Filename, &d.Content, &d.SHA256, &d.CreatedAt, &d.Verification)
+	var m secrecyRow
+	err := row.Scan(&d.ID, &d.RemissID, &d.AssignmentID, &d.Kind, &d.Filename, &d.Content, &d.SHA256, &d.CreatedAt, &d.Verification,
+		&m.provision, &m.title, &m.at, &m.by)
+	d.Secrecy = m.secrecy(d.ID)
 	return d, err
 }
 
 // Document loads one document with its bytes.
 func (s *Store) Document(ctx context.Context, id string) (Document, error) {
-	d, err := scanDocument(s.db.QueryRowContext(ctx, `SELECT `+documentColumns+` FROM documents WHERE id=$1`, id))
+	d, err := scanDocument(s.db.QueryRowContext(ctx, `SELECT `+documentColumns+` FROM `+documentTables+` WHERE d.id=$1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, fmt.Errorf("store: document %s: %w", id, ErrNotFound)
 	}
@@ -186,7 +195,7 @@ func (s *Store) Document(ctx context.Context, id string) (Document, error) {
 
 // Documents lists a round's documents with their bytes, oldest first.
 func (s *Store) Documents(ctx context.Context, remissID string) ([]Document, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+documentColumns+` FROM documents WHERE remiss_id=$1 ORDER BY created_at, id`, remissID)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+documentColumns+` FROM `+documentTables+` WHERE d.remiss_id=$1 ORDER BY d.created_at, d.id`, remissID)
 	if err != nil {
 		return nil, fmt.Errorf("store: documents %s: %w", remissID, err)
 	}
@@ -205,8 +214,8 @@ func (s *Store) Documents(ctx context.Context, remissID string) ([]Document, err
 // DocumentList lists a round's documents without their bytes.
 func (s *Store) DocumentList(ctx context.Context, remissID string) ([]Document, error) {
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT id, remiss_id, COALESCE(assignment_id,''), kind, filename, ''::bytea, sha256, created_at, NULL::jsonb
-		FROM documents WHERE remiss_id=$1 ORDER BY created_at, id`, remissID)
+		SELECT d.id, d.remiss_id, COALESCE(d.assignment_id,''), d.kind, d.filename, ''::bytea, d.sha256, d.created_at, NULL::jsonb, `+secrecyColumns+`
+		FROM `+documentTables+` WHERE d.remiss_id=$1 ORDER BY d.created_at, d.id`, remissID)
 	if err != nil {
 		return nil, fmt.Errorf("store: documents %s: %w", remissID, err)
 	}

@@ -45,6 +45,8 @@ const (
 	EventServiceNew  = "service_account_created"
 	EventTokenNew    = "service_token_created"
 	EventTokenRevoke = "service_token_revoked"
+	EventWebhookNew  = "webhook_created" // an events subscription (detail: id, org, url)
+	EventWebhookEnd  = "webhook_deleted"
 )
 
 func auditIdentity(ctx context.Context, q interface {

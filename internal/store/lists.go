@@ -212,6 +212,7 @@ type ArchiveItem struct {
 	Document
 	Dnr, Title, OrgName, AssignmentOrg string
 	Deadline                           string
+	Coordinator                        string // the round's
 	RoundState                         remiss.RemissState
 	Draft, SentToReader                bool
 }
@@ -234,8 +235,8 @@ func (s *Store) ArchiveList(ctx context.Context, readerOrg string, f ListFilter)
 	order := f.orderBy("d.id", map[string]string{"sent": "d.created_at"})
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT d.id, d.remiss_id, COALESCE(d.assignment_id, ''), d.kind, d.filename, d.created_at, r.dnr, r.title, r.deadline, r.state,
-			COALESCE(o.name, ''), COALESCE(a.org_code, ''), a.id IS NOT NULL AND a.document_id IS NULL, `+sentTo+`
-		FROM documents d JOIN remisses r ON r.id = d.remiss_id
+			COALESCE(o.name, ''), COALESCE(a.org_code, ''), a.id IS NOT NULL AND a.document_id IS NULL, `+sentTo+`, r.coordinator, `+secrecyColumns+`
+		FROM documents d LEFT JOIN document_secrecy ds ON ds.document_id = d.id JOIN remisses r ON r.id = d.remiss_id
 			LEFT JOIN assignments a ON a.id = d.assignment_id LEFT JOIN orgs o ON o.code = a.org_code
 		WHERE `+c.where()+order, c.args...)
 	if err != nil {
@@ -247,10 +248,12 @@ func (s *Store) ArchiveList(ctx context.Context, readerOrg string, f ListFilter)
 		var it ArchiveItem
 		var deadline time.Time
 		var state string
+		var m secrecyRow
 		if err := rows.Scan(&it.ID, &it.RemissID, &it.AssignmentID, &it.Kind, &it.Filename, &it.CreatedAt, &it.Dnr, &it.Title,
-			&deadline, &state, &it.OrgName, &it.AssignmentOrg, &it.Draft, &it.SentToReader); err != nil {
+			&deadline, &state, &it.OrgName, &it.AssignmentOrg, &it.Draft, &it.SentToReader, &it.Coordinator, &m.provision, &m.title, &m.at, &m.by); err != nil {
 			return nil, fmt.Errorf("store: archive: %w", err)
 		}
+		it.Secrecy = m.secrecy(it.ID)
 		it.Deadline, it.RoundState = deadline.Format(remiss.DateLayout), remiss.RemissState(state)
 		it.Draft = it.Draft && it.Kind == "bilaga"
 		out = append(out, it)

@@ -86,6 +86,9 @@ func newValidator(orgs OrgLookup, now func() time.Time) *Validator {
 	must("knownorg", func(fl validator.FieldLevel) bool {
 		return orgs != nil && orgs(fl.Field().String())
 	})
+	must("provision", func(fl validator.FieldLevel) bool {
+		return remiss.ValidProvision(remiss.NormalProvision(fl.Field().String()))
+	})
 	must("paragraph", func(fl validator.FieldLevel) bool { return paragraphPattern.MatchString(fl.Field().String()) })
 	must("path", func(fl validator.FieldLevel) bool {
 		p, _ := fl.Field().Interface().([]string)
@@ -263,6 +266,8 @@ func message(fe validator.FieldError) string {
 		return "Ogiltig e-postadress"
 	case "paragraph":
 		return "Ange paragrafen som i protokollet, t.ex. § 12"
+	case "provision":
+		return "Ange bestämmelsen i offentlighets- och sekretesslagen som kapitel och paragraf, t.ex. OSL 18 kap. 8 § (gärna med stycke eller punkt: OSL 26 kap. 1 § första stycket)"
 	case "path":
 		return "Ogiltig beslutsgång: stegen stadsledningskontoret, borgarrådsberedningen, kommunstyrelsen och kommunfullmäktige i den ordningen, som slutar hos kommunstyrelsen eller kommunfullmäktige"
 	case "agendadeadline":

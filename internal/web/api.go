@@ -57,7 +57,13 @@ var routes = []route{
 	{"GET", "/api/v1/documents", "En remiss dokument (?remiss=ID)", "", func(s *Server) http.HandlerFunc { return s.api(s.listDocuments) }},
 	{"GET", "/api/v1/documents/{id}", "Hämta ett dokument (PDF)", "", func(s *Server) http.HandlerFunc { return s.api(s.getDocument) }},
 	{"GET", "/api/v1/documents/{id}/verification", "Dokumentets verifiering, gjord när det lagrades, och om kontrollsumman stämmer", "", func(s *Server) http.HandlerFunc { return s.api(s.verifyDocument) }},
+	{"GET", "/api/v1/events", "Händelser för diariet (CloudEvents 1.0) efter markören ?after= (next i förra svaret), äldst först, högst ?limit= (100) (kommunstyrelsens registrator, administratör, tjänstekonto med events:read)", "", func(s *Server) http.HandlerFunc { return s.api(s.listEvents) }},
+	{"GET", "/api/v1/webhooks", "Organisationens webbkrokar för händelser, utan hemligheter (administratör)", "", func(s *Server) http.HandlerFunc { return s.api(s.listWebhooks) }},
+	{"POST", "/api/v1/webhooks", "Lägg till en webbkrok: händelserna skickas signerade (HMAC-SHA256) till adressen; hemligheten visas bara i det här svaret (administratör)", "Webhook", func(s *Server) http.HandlerFunc { return s.api(s.createWebhook) }},
+	{"DELETE", "/api/v1/webhooks/{id}", "Ta bort en webbkrok (administratör)", "", func(s *Server) http.HandlerFunc { return s.api(s.deleteWebhook) }},
 	{"POST", "/api/v1/documents/{id}/verification", "Verifiera dokumentet igen (med samma gränser) och spara resultatet", "", func(s *Server) http.HandlerFunc { return s.api(s.verifyDocument) }},
+	{"POST", "/api/v1/documents/{id}/secrecy", "Sekretessmarkera handlingen eller ändra markeringen (OSL 5 kap. 5 §; registratorn i organisationen som har den, kommunstyrelsens registrator när den kommit in dit)", "Secrecy", func(s *Server) http.HandlerFunc { return s.api(s.markSecrecy) }},
+	{"DELETE", "/api/v1/documents/{id}/secrecy", "Ta bort handlingens sekretessmarkering", "", func(s *Server) http.HandlerFunc { return s.api(s.unmarkSecrecy) }},
 }
 
 func (s *Server) apiRoutes(mux *http.ServeMux) {

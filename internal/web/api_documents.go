@@ -6,6 +6,7 @@ import (
 
 	"github.com/remiss/remiss/internal/keeper"
 	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
 )
 
@@ -26,17 +27,26 @@ func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request, u store.U
 	}
 	out := []map[string]any{}
 	for _, d := range docs {
-		if mayRead(u, rm, asgs, d) {
-			out = append(out, map[string]any{"id": d.ID, "kind": d.Kind, "filename": d.Filename, "sha256": d.SHA256,
-				"assignmentId": d.AssignmentID, "createdAt": d.CreatedAt.Format(time.RFC3339)})
+		if !mayRead(u, rm, asgs, d) {
+			continue
 		}
+		// A marked document is listed under its public title; its own
+		// name is given only to those who may open it.
+		item := map[string]any{"id": d.ID, "kind": d.Kind, "title": docName(d), "sha256": d.SHA256,
+			"assignmentId": d.AssignmentID, "createdAt": d.CreatedAt.Format(time.RFC3339), "secrecy": secrecyJSON(d.Secrecy)}
+		if h, _, _ := rounds.HoldingOf(rm, asgs, d); remiss.MayOpen(u.Actor(), h) {
+			item["filename"] = d.Filename
+		}
+		out = append(out, item)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
+// getDocument opens a document (rounds.Service.OpenDocument records the
+// opening of a marked one).
 func (s *Server) getDocument(w http.ResponseWriter, r *http.Request, u store.User) error {
-	d, err := s.readableDocument(r.Context(), u, r.PathValue("id"))
+	d, err := s.Rounds.OpenDocument(r.Context(), u.Actor(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -48,7 +58,7 @@ func (s *Server) getDocument(w http.ResponseWriter, r *http.Request, u store.Use
 // verifyDocument answers the verification kept when the document was
 // stored; POST runs it again, with the same bounds, and keeps the result.
 func (s *Server) verifyDocument(w http.ResponseWriter, r *http.Request, u store.User) error {
-	d, err := s.readableDocument(r.Context(), u, r.PathValue("id"))
+	d, _, err := s.openableDocument(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		return err
 	}

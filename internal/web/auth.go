@@ -73,7 +73,11 @@ func (s *Server) api(h apiHandler) http.HandlerFunc {
 			s.fail(w, r, errOutOfScope)
 			return
 		}
-		if err := h(w, withSessionID(r, sess.ID), sess.User); err != nil {
+		r = withSessionID(r, sess.ID)
+		if sess.Scopes != nil {
+			r = withService(r)
+		}
+		if err := h(w, r, sess.User); err != nil {
 			s.fail(w, r, err)
 		}
 	}

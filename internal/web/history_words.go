@@ -25,6 +25,11 @@ type auditDetail struct {
 	Meeting   string `json:"meeting"`
 	Final     bool   `json:"final"`
 	Dnr       string `json:"dnr"`
+	// A sekretessmarkering: the kind of document it is on, the provision
+	// and the public title (never the document's own name).
+	DocKind     string `json:"kind"`
+	Provision   string `json:"provision"`
+	PublicTitle string `json:"publicTitle"`
 }
 
 // said is what an event's words may draw on: its detail, the name of the
@@ -114,11 +119,27 @@ var auditWords = map[string]func(d said) string{
 	"delegation_reported": func(d said) string {
 		return "Delegationsbeslutet anmäldes till " + d.Kind.Body() + " vid sammanträdet " + meetingDate(d.Meeting) + paragraph(d.Paragraph)
 	},
+	// Sekretessmarkering (OSL 5 kap. 5 §).
+	"secrecy_marked": func(d said) string {
+		return "Handlingen " + docOf(d) + " sekretessmarkerades enligt " + d.Provision + " och visas som ”" + d.PublicTitle + "”"
+	},
+	"secrecy_changed": func(d said) string {
+		return "Sekretessmarkeringen av handlingen " + docOf(d) + " ändrades: " + d.Provision + ", visas som ”" + d.PublicTitle + "”"
+	},
+	"secrecy_removed": func(d said) string {
+		return "Sekretessmarkeringen (" + d.Provision + ") av handlingen " + docOf(d) + " togs bort"
+	},
+	"document_opened": func(d said) string {
+		return "Den sekretessmarkerade handlingen ”" + d.PublicTitle + "” " + docOf(d) + " öppnades"
+	},
 	// Timed messages.
 	"reminder":   func(said) string { return "Påminnelse skickades" },
 	"overdue":    func(said) string { return "Påminnelse skickades om att svarsdatum har passerat" },
 	"escalation": func(said) string { return "Remissamordnaren underrättades om att svaret dröjer" },
 }
+
+// docOf names the kind of document an event is about: "(bilaga)".
+func docOf(d said) string { return "(" + strings.ToLower(docLabel(d.DocKind)) + ")" }
 
 // lowerFirst begins s with a small letter, for a label in running text
 // ("Beslut på delegation" → "beslut på delegation").

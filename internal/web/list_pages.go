@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"time"
@@ -163,8 +164,11 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, p page) error
 	return nil
 }
 
+// archiveRow is a document in the archive list; Filename is its public
+// title while it is marked.
 type archiveRow struct {
 	ID, Dnr, Title, Kind, Filename, Date, OrgName string
+	Marked, MayOpen                               bool
 }
 
 func (s *Server) archivePage(w http.ResponseWriter, r *http.Request, p page) error {
@@ -190,8 +194,9 @@ func (s *Server) archivePage(w http.ResponseWriter, r *http.Request, p page) err
 		if !remiss.MayReadDocument(p.User.Actor(), recipients, d.AssignmentOrg, d.Draft) {
 			continue
 		}
-		rows = append(rows, archiveRow{ID: d.ID, Dnr: d.Dnr, Title: d.Title, Kind: d.Kind, Filename: d.Filename,
-			Date: remiss.FormatDate(d.CreatedAt), OrgName: d.OrgName})
+		rows = append(rows, archiveRow{ID: d.ID, Dnr: d.Dnr, Title: d.Title, Kind: d.Kind, Filename: docName(d.Document),
+			Date: remiss.FormatDate(d.CreatedAt), OrgName: d.OrgName, Marked: d.Secrecy != nil,
+			MayOpen: remiss.MayOpen(p.User.Actor(), remiss.Holding{Org: cmp.Or(d.AssignmentOrg, remiss.KS), AtKS: !d.Draft, Coordinator: d.Coordinator, Marked: d.Secrecy != nil})})
 	}
 	shown, err := pageOf(v, f, func(f store.ListFilter) ([]archiveRow, int, error) {
 		from := min(len(rows), f.Offset)

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/remiss/remiss/internal/store"
 )
 
 // The OpenAPI 3.1 document of the API (GET /api/openapi.json), made from
@@ -85,6 +87,22 @@ var schemas = map[string]any{
 		"role": map[string]any{"type": "string", "enum": []string{"coordinator", "registrar", "officer", "signatory"}}}, "username", "name", "role"),
 	"ServiceToken": obj(map[string]any{"label": str, "scopes": arr(map[string]any{"type": "string", "enum": scopeNames()}),
 		"expiryDays": map[string]any{"type": "integer", "minimum": 1, "maximum": 365}}, "scopes", "expiryDays"),
+	"Secrecy": obj(map[string]any{"provision": map[string]any{"type": "string", "maxLength": 100, "example": "OSL 18 kap. 8 §"},
+		"publicTitle": map[string]any{"type": "string", "maxLength": 200}}, "provision"),
+
+	"Webhook": obj(map[string]any{"url": map[string]any{"type": "string", "format": "uri", "maxLength": 2000},
+		"org": str, "secret": map[string]any{"type": "string", "minLength": 16, "maxLength": 200}}, "url"),
+	// What GET /api/v1/events answers, and each webhook's body (one event).
+	"EventFeed": obj(map[string]any{"events": arr(map[string]any{"$ref": "#/components/schemas/CloudEvent"}), "next": str}, "events", "next"),
+	"CloudEvent": obj(map[string]any{"specversion": str, "id": str, "source": str,
+		"type": map[string]any{"type": "string", "enum": store.EventTypes}, "time": map[string]any{"type": "string", "format": "date-time"},
+		"subject": str, "datacontenttype": str, "sequence": str,
+		"data": map[string]any{"type": "object", "properties": map[string]any{"remissId": str, "dnr": str, "ownDnr": str, "organisation": str,
+			"assignmentId": str, "title": str,
+			"document": obj(map[string]any{"id": str, "sha256": str, "href": str, "mediaType": str}, "id"),
+			"secrecy":  obj(map[string]any{"provision": str}, "provision"),
+			"details":  map[string]any{"type": "object"}}}},
+		"specversion", "id", "source", "type", "time", "subject", "datacontenttype", "data"),
 
 	// What the API answers.
 	"Error": withExample(obj(map[string]any{"error": str, "fields": arr(obj(map[string]any{"field": str, "message": str}, "field", "message"))}, "error"),
@@ -119,6 +137,16 @@ var schemas = map[string]any{
 			"sha256": "", "documentId": "", "extension": nil, "route": "delegation", "meeting": "", "agendaDeadline": "", "needsExtension": false, "minutesId": ""}),
 	"Registered": withExample(obj(map[string]any{"id": str, "org": str, "state": str, "ownDnr": str, "reference": str}, "id", "org", "state", "ownDnr", "reference"),
 		map[string]any{"id": "ks-2016-171-908.bromma", "org": "bromma", "state": "sent", "ownDnr": "1.5.1-135-2026", "reference": "KS 2016/171-908"}),
+	"WebhookSubscription": obj(map[string]any{"id": str, "org": str, "url": str, "createdBy": str, "createdAt": dateTime},
+		"id", "org", "url", "createdBy", "createdAt"),
+	"WebhookCreated": withExample(obj(map[string]any{"id": str, "org": str, "url": str, "createdBy": str, "createdAt": dateTime, "secret": str},
+		"id", "org", "url", "createdBy", "createdAt", "secret"),
+		map[string]any{"id": "wh-3f9a1c2b4d5e6f70", "org": "ks", "url": "https://diarium.example.se/remiss/handelser", "createdBy": "admin",
+			"createdAt": "2027-01-15T09:30:00Z", "secret": "en-hemlighet-som-visas-en-gang"}),
+	"SecrecyMarking": withExample(obj(map[string]any{"documentId": str, "provision": str, "publicTitle": str, "markedAt": dateTime, "markedBy": str},
+		"documentId", "provision", "publicTitle", "markedAt", "markedBy"),
+		map[string]any{"documentId": "underlag.ks-2016-171-908.1", "provision": "OSL 18 kap. 8 §", "publicTitle": "Handling med sekretess",
+			"markedAt": "2027-01-15T09:30:00Z", "markedBy": "ks.registrator"}),
 	"RoundStatus": withExample(obj(map[string]any{"id": str, "state": str, "closing": str}, "id", "state", "closing"),
 		map[string]any{"id": "ks-2016-171-908", "state": "open", "closing": "stängd av remissamordnaren"}),
 	"Assignment": obj(map[string]any{"id": str, "remissId": str, "dnr": str, "title": str, "kind": str, "org": str, "state": str, "deadline": date,
@@ -138,8 +166,11 @@ var schemas = map[string]any{
 	"PathStatus": withExample(obj(map[string]any{"id": str, "path": arr(str), "step": integer, "done": boolean, "decisions": arr(str), "outcomeId": str},
 		"id", "path", "step", "done", "decisions", "outcomeId"),
 		map[string]any{"id": "ks-2016-171-908", "path": []string{"slk", "borgarradsberedningen", "ks"}, "step": 1, "done": false, "decisions": []string{"beslut.ks-2016-171-908.slk"}, "outcomeId": ""}),
-	"Document": obj(map[string]any{"id": str, "kind": str, "filename": str, "sha256": sha256S, "assignmentId": str, "createdAt": dateTime},
-		"id", "kind", "filename", "sha256", "assignmentId", "createdAt"),
+	// A marked document is listed under its public title; its file name
+	// is given only to those who may open it.
+	"Document": obj(map[string]any{"id": str, "kind": str, "title": str, "filename": str, "sha256": sha256S, "assignmentId": str, "createdAt": dateTime,
+		"secrecy": nullable(schemaRef("SecrecyMarking"))},
+		"id", "kind", "title", "sha256", "assignmentId", "createdAt", "secrecy"),
 	"Verification": withExample(obj(map[string]any{"id": str, "sha256": sha256S, "hashMatches": boolean, "valid": boolean, "problem": str,
 		"signatures": nullable(arr(obj(map[string]any{"valid": boolean, "signer": str, "organisation": str, "issuer": str, "signedAt": str, "timestampedAt": str, "problem": str},
 			"valid", "signer", "organisation", "issuer", "signedAt"))), "checkedAt": dateTime},
@@ -176,6 +207,12 @@ type answer struct {
 // answers says, for every route, what it answers on success. The
 // refusals each can give follow from the route (refusals).
 var answers = map[string]answer{
+	"POST /api/v1/documents/{id}/secrecy":                    {200, "SecrecyMarking", false},
+	"DELETE /api/v1/documents/{id}/secrecy":                  {204, "", false},
+	"GET /api/v1/events":                                     {200, "EventFeed", false},
+	"GET /api/v1/webhooks":                                   {200, "WebhookSubscription", true},
+	"POST /api/v1/webhooks":                                  {201, "WebhookCreated", false},
+	"DELETE /api/v1/webhooks/{id}":                           {204, "", false},
 	"POST /api/v1/tokens":                                    {201, "NewToken", false},
 	"GET /api/v1/tokens":                                     {200, "Token", true},
 	"DELETE /api/v1/tokens/{id}":                             {204, "", false},
@@ -309,6 +346,11 @@ var openAPI = sync.OnceValue(func() []byte {
 			params = append(params, map[string]any{"name": "remiss", "in": "query", "required": true, "schema": str,
 				"description": "Remissomgångens ID", "example": "ks-2016-171-908"})
 		}
+		if rt.path == "/api/v1/events" && rt.method == "GET" {
+			params = append(params, map[string]any{"name": "after", "in": "query", "required": false, "schema": str,
+				"description": "markören: next ur förra svaret; utan den börjar flödet från början"},
+				map[string]any{"name": "limit", "in": "query", "required": false, "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 500}})
+		}
 		if rt.path == "/api/v1/meetings" && rt.method == "GET" {
 			params = append(params, map[string]any{"name": "org", "in": "query", "required": false, "schema": str,
 				"description": "Organisationens kod (remissamordnaren); annars den egna", "example": "farsta"})
@@ -375,6 +417,8 @@ func paramExample(path, name string) string {
 		return "ks-2016-171-908.farsta"
 	case strings.HasPrefix(path, "/api/v1/documents/"):
 		return "statement.ks-2016-171-908.farsta"
+	case strings.HasPrefix(path, "/api/v1/webhooks/"):
+		return "wh-3f9a1c2b4d5e6f70"
 	case strings.HasPrefix(path, "/api/v1/meetings/"):
 		return "farsta.2027-03-18"
 	}

@@ -62,6 +62,7 @@ var pages = func() map[string]*template.Template {
 		"size":     func(n int) string { return remiss.Size(int64(n)) },
 		"moment":   moment,
 		"docLabel": docLabel,
+		"docName":  docName,
 		"capital":  remiss.Capital,
 		"lower":    strings.ToLower,
 		"upper":    strings.ToUpper,
@@ -210,6 +211,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /dokument/{id}", s.page(s.documentPage))
 	mux.HandleFunc("GET /dokument/{id}/verifiering", s.page(s.verificationPage))
 	mux.HandleFunc("POST /dokument/{id}/verifiering", s.page(s.verificationPage))
+	s.secrecyRoutes(mux)
 }
 
 func redirect(w http.ResponseWriter, r *http.Request, path, flash string) error {

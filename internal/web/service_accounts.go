@@ -24,6 +24,7 @@ var scopes = map[string]string{
 	"registration:write": "registrera diarienummer i organisationens diarium",
 	"rounds:launch":      "skicka ut remisser och ladda upp remissunderlag",
 	"meetings:write":     "ändra sammanträdeskalendern och beslutsvägen",
+	"events:read":        "läsa händelser för diariet (GET /api/v1/events)",
 }
 
 // routeScopes is the scope that opens each API route to a service token.
@@ -42,6 +43,7 @@ var routeScopes = map[string]string{
 	"POST /api/v1/meetings":                      "meetings:write",
 	"DELETE /api/v1/meetings/{id}":               "meetings:write",
 	"PUT /api/v1/route":                          "meetings:write",
+	"GET /api/v1/events":                         "events:read",
 }
 
 var errOutOfScope = remiss.Refuse(remiss.KindForbidden, "tjänstekontots token har inte behörighet (scope) för det här")

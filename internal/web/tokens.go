@@ -51,3 +51,18 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, u store.Use
 func withSessionID(r *http.Request, id string) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), sessionIDKey{}, id))
 }
+
+// serviceKey marks a request made with a service account's token (whose
+// scopes the API has checked for the route).
+type serviceKey struct{}
+
+// withService is r marked as made with a service account's token.
+func withService(r *http.Request) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), serviceKey{}, true))
+}
+
+// byService reports whether r was made with a service account's token.
+func byService(r *http.Request) bool {
+	v, _ := r.Context().Value(serviceKey{}).(bool)
+	return v
+}

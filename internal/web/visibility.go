@@ -2,9 +2,9 @@ package web
 
 import (
 	"context"
-	"slices"
 
 	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/store"
 )
 
@@ -47,34 +47,10 @@ func (s *Server) remissWithAssignments(ctx context.Context, u store.User, id str
 
 // mayRead says whether u may read document d of round rm, whose
 // assignments are asgs (all of them): remiss.MayReadDocument, with an
-// attachment to an answer not yet sealed as a draft.
+// attachment to an answer not yet sealed as a draft (rounds.HoldingOf). A
+// marked document u may read is listed under its public title; opening it
+// asks remiss.MayOpen too (openableDocument).
 func mayRead(u store.User, rm store.Remiss, asgs []store.Assignment, d store.Document) bool {
-	org, draft := "", false
-	if d.AssignmentID != "" {
-		i := slices.IndexFunc(asgs, func(a store.Assignment) bool { return a.ID == d.AssignmentID })
-		switch {
-		case i >= 0:
-			org, draft = asgs[i].Org, d.Kind == "bilaga" && asgs[i].DocumentID == ""
-		case d.AssignmentID == remiss.StatementAssignmentID(rm.ID):
-			// Kommunstyrelsen's own statement: a bilaga is its draft until
-			// the statement is sealed.
-			org, draft = remiss.KS, d.Kind == "bilaga" && rm.SummaryID == ""
-		default:
-			return false
-		}
-	}
-	return remiss.MayReadDocument(u.Actor(), rm.Recipients, org, draft)
-}
-
-// readableDocument loads a document u may read, or not found.
-func (s *Server) readableDocument(ctx context.Context, u store.User, id string) (store.Document, error) {
-	d, err := s.Store.Document(ctx, id)
-	if err != nil {
-		return d, err
-	}
-	rm, asgs, err := s.remissWithAssignments(ctx, u, d.RemissID)
-	if err != nil || !mayRead(u, rm, asgs, d) {
-		return store.Document{}, store.ErrNotFound
-	}
-	return d, nil
+	h, draft, ok := rounds.HoldingOf(rm, asgs, d)
+	return ok && remiss.MayReadDocument(u.Actor(), rm.Recipients, h.Org, draft)
 }

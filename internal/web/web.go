@@ -36,6 +36,12 @@ type Server struct {
 	// SessionIdle and SessionMax end a web session not used for that
 	// long, and that long after it began (0: an hour, and ten hours).
 	SessionIdle, SessionMax time.Duration
+	// BaseURL is the site's public address, for the links in events
+	// (REMISS_BASE_URL; "" gives relative links).
+	BaseURL string
+	// AllowHTTPWebhooks lets an administrator subscribe an http:// address
+	// (REMISS_WEBHOOK_ALLOW_HTTP; tests, a closed network): otherwise https only.
+	AllowHTTPWebhooks bool
 }
 
 // Handler returns every route with the security headers.

@@ -66,6 +66,7 @@ var flashes = map[string]string{
 	"sammantrade": "Sammanträdet är tillagt.", "borttaget": "Sammanträdet är borttaget.", "beslutsvag": "Beslutsvägen är sparad.",
 	"protokoll": "Beslutet är registrerat; protokollsutdraget upprättas.", "stegbeslut": "Beslutet i beslutsgången är registrerat.", "anmalda": "Delegationsbesluten är anmälda; listan förseglas.",
 	"diarienummer": "Diarienumret är sparat.",
+	"sekretess":    "Handlingen är sekretessmarkerad.", "sekretess_andrad": "Sekretessmarkeringen är ändrad.", "sekretess_borttagen": "Sekretessmarkeringen är borttagen.",
 }
 
 // flash is the confirmation named key for u, in u's organisation's words.

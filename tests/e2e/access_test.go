@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -131,6 +132,15 @@ func TestAccessMatrix(t *testing.T) {
 			return foreign
 		}
 	}
+	markers := func(u user) int {
+		switch {
+		case u.org == "farsta" || u.org == "skarholmen":
+			return 404
+		case u.role == remiss.RoleRegistrar && (u.org == "bromma" || u.org == "ks"):
+			return 0
+		}
+		return 403
+	}
 	cells := []cell{
 		{"POST", "/api/v1/remisses", map[string]any{"dnr": "KS 2026/970-2", "title": "Prov", "deadline": "2030-01-01", "recipients": []string{"bromma"}}, ksOnly},
 		{"GET", "/api/v1/remisses/" + id, nil, read(recipient)},
@@ -152,6 +162,15 @@ func TestAccessMatrix(t *testing.T) {
 			}
 			return 404
 		}},
+		{"GET", "/api/v1/events", nil, func(u user) int {
+			if u.role == remiss.RoleAdmin || u.org == "ks" && u.role == remiss.RoleRegistrar {
+				return 200
+			}
+			return 403
+		}},
+		{"GET", "/api/v1/webhooks", nil, adminOnly},
+		{"POST", "/api/v1/webhooks", map[string]any{}, adminOnly},
+		{"DELETE", "/api/v1/webhooks/none", nil, adminOnly},
 		{"GET", "/api/v1/service-accounts", nil, adminOnly},
 		{"POST", "/api/v1/service-accounts", map[string]any{}, adminOnly},
 		{"POST", "/api/v1/service-accounts/nobody/tokens", map[string]any{}, adminOnly},
@@ -198,6 +217,10 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/api/v1/documents/statement." + bromma, nil, read(func(u user) bool { return u.org == "bromma" })},
 		{"GET", "/api/v1/documents/statement." + bromma + "/verification", nil, read(func(u user) bool { return u.org == "bromma" })},
 		{"POST", "/api/v1/documents/statement." + bromma + "/verification", nil, read(func(u user) bool { return u.org == "bromma" })},
+		// Marking Bromma's sealed answer: Bromma's registrator, and KS's
+		// now that it has reached KS (0); another recipient cannot read it.
+		{"POST", "/api/v1/documents/statement." + bromma + "/secrecy", map[string]string{"provision": "OSL 18 kap. 8 §"}, markers},
+		{"DELETE", "/api/v1/documents/statement." + bromma + "/secrecy", nil, markers},
 		{"GET", "/api/v1/tokens", nil, func(user) int { return 200 }},
 		{"DELETE", "/api/v1/tokens/" + spare.ID, nil, func(u user) int {
 			if u.name == "ks.samordnare" {
@@ -249,4 +272,61 @@ func TestAccessMatrix(t *testing.T) {
 		}
 	}
 	t.Logf("%d cells checked", tried)
+
+	// Bromma's answer marked: every route that serves it or names it, as
+	// every user. It is opened by Bromma's staff with a case role, KS's
+	// registrator and the round's Coordinator (it has reached KS), and by
+	// nobody else; each opening is in the audit trail; no list names it
+	// to anyone else by its own name.
+	statement := "statement." + bromma
+	if r := c.do(users[slices.IndexFunc(users, func(u user) bool { return u.name == "bromma.registrator" })].token, "POST",
+		"/api/v1/documents/"+statement+"/secrecy", map[string]string{"provision": "OSL 18 kap. 8 §", "publicTitle": "Yttrande i åtkomstprovet"}); r.code != 200 {
+		t.Fatalf("marking: %d %s", r.code, r.body)
+	}
+	d, err := e.store.Document(ctx, statement)
+	if err != nil {
+		t.Fatal(err)
+	}
+	realName := strings.TrimSuffix(d.Filename, ".pdf")
+	openers := []string{"bromma.registrator", "bromma.handlaggare", "bromma.chef", "ks.registrator", "ks.samordnare"}
+	for _, u := range users {
+		if u.token == "" {
+			continue
+		}
+		want := 404
+		if slices.Contains(openers, u.name) {
+			want = 200
+		}
+		for _, rt := range []struct{ method, path string }{{"GET", "/api/v1/documents/" + statement},
+			{"GET", "/api/v1/documents/" + statement + "/verification"}, {"POST", "/api/v1/documents/" + statement + "/verification"}} {
+			if r := c.do(u.token, rt.method, rt.path, nil); r.code != want {
+				t.Errorf("marked: %s %s as %s: %d, want %d", rt.method, rt.path, u.name, r.code, want)
+			}
+		}
+		r := c.do(u.token, "GET", "/api/v1/documents?remiss="+id, nil)
+		if want != 200 && strings.Contains(string(r.body), realName) {
+			t.Errorf("the list names the marked answer to %s: %s", u.name, r.body)
+		}
+		if u.org == "ks" && !strings.Contains(string(r.body), "Yttrande i åtkomstprovet") {
+			t.Errorf("the list does not show %s the public title: %s", u.name, r.body)
+		}
+	}
+	audit, err := e.store.Audit(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := map[string]int{}
+	for _, a := range audit {
+		if a.Action == "document_opened" {
+			opened[a.Actor]++
+		}
+	}
+	for _, o := range openers {
+		if opened[o] != 1 {
+			t.Errorf("%s opened the marked answer once; the audit trail has %d", o, opened[o])
+		}
+	}
+	if len(opened) != len(openers) {
+		t.Errorf("openings recorded: %v", opened)
+	}
 }

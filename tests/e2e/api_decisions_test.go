@@ -248,4 +248,22 @@ func TestAPIDecisions(t *testing.T) {
 	if full["step"] != float64(1) {
 		t.Errorf("round after the first step: %+v", full)
 	}
+
+	// The diarium hears of each: Bromma's nämnd's decision, with its
+	// protokollsutdrag, and then its answer, the sealed statement.
+	evs, err := e.store.RoundEvents(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var brommaEvents []store.Event
+	for _, ev := range evs {
+		if ev.AssignmentID == bromma {
+			brommaEvents = append(brommaEvents, ev)
+		}
+	}
+	if len(brommaEvents) != 2 || brommaEvents[0].Type != store.EventDecisionRecorded || brommaEvents[0].DocumentID != a.MinutesID ||
+		brommaEvents[0].Data["verdict"] != "bifall" || brommaEvents[0].Data["paragraph"] != "§ 12" ||
+		brommaEvents[1].Type != store.EventAnswerReceived || brommaEvents[1].DocumentID != a.DocumentID || brommaEvents[1].Data["minutesId"] != a.MinutesID {
+		t.Errorf("Bromma's events: %+v", brommaEvents)
+	}
 }

@@ -377,7 +377,7 @@ func TestAPI(t *testing.T) {
 			}
 		}
 	}
-	if doc.OpenAPI != "3.1.0" || n != 39 {
+	if doc.OpenAPI != "3.1.0" || n != 45 {
 		t.Errorf("openapi %s with %d operations", doc.OpenAPI, n)
 	}
 }

@@ -229,6 +229,22 @@ func TestBrowser(t *testing.T) {
 	if err != nil || !link.Exists {
 		t.Errorf("no download link: %v", err)
 	}
+	// The registrator marks the answer on its page: a malformed provision
+	// first (the error summary takes the focus), then a good one.
+	form := `form[action="/dokument/statement.` + asg + `/sekretess"]`
+	browse(t, bctx,
+		chromedp.Navigate(base+"/dokument/statement."+asg+"/verifiering"), chromedp.WaitVisible(chromedp.CSS(form)),
+		chromedp.SendKeys(chromedp.ID("provision"), "18 kap 8"),
+		chromedp.Click(chromedp.CSS(form+" button")), chromedp.WaitVisible(chromedp.CSS(".error-summary")), check("sekretess-fel"),
+		chromedp.Navigate(base+"/dokument/statement."+asg+"/verifiering"), chromedp.WaitVisible(chromedp.CSS(form)),
+		chromedp.SendKeys(chromedp.ID("provision"), "OSL 18 kap. 8 §"),
+		chromedp.SendKeys(chromedp.ID("publicTitle"), "Yttrande i webbläsarprovet"),
+		chromedp.Click(chromedp.CSS(form+" button")), chromedp.WaitVisible(chromedp.CSS(".flash")), check("sekretessmarkerad"),
+	)
+	text, err = chromedp.Run(bctx, chromedp.Text(chromedp.CSS("main")))
+	if err != nil || !strings.Contains(text, "Handlingen är sekretessmarkerad.") || !strings.Contains(text, "Yttrande i webbläsarprovet") {
+		t.Errorf("the marked document's page: %q %v", text, err)
+	}
 }
 
 // keyboardMarks numbers every control a keyboard user must reach (a radio

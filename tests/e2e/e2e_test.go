@@ -74,7 +74,8 @@ func (e *env) serve(ctx context.Context) (base string, stop func()) {
 		e.t.Fatal(err)
 	}
 	w := e.startWorker()
-	srv := httptest.NewServer((&web.Server{Store: e.store, Rounds: e.svc, Roots: e.seals.Roots}).Handler())
+	// Webhooks on loopback are plain http.
+	srv := httptest.NewServer((&web.Server{Store: e.store, Rounds: e.svc, Roots: e.seals.Roots, AllowHTTPWebhooks: true}).Handler())
 	return srv.URL, func() { srv.Close(); w.Stop() }
 }
 
