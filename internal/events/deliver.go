@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/remiss/remiss/internal/logging"
 	"github.com/remiss/remiss/internal/store"
 )
 
@@ -147,7 +148,11 @@ func (d *Deliverer) deliverOne(ctx, mark context.Context, dl store.Delivery) (bo
 	}
 	var refused *refusal
 	if errors.As(err, &refused) || dl.Attempts >= d.MaxAttempts {
-		d.Log.Warn("events: undeliverable", "subscription", sub.ID, "event", ev.ID, "err", err)
+		attrs := []any{"subscription", sub.ID, "event", ev.ID, logging.Remiss(ev.RemissID)}
+		if ev.AssignmentID != "" {
+			attrs = append(attrs, logging.Assignment(ev.AssignmentID))
+		}
+		d.Log.Warn("events: undeliverable", append(attrs, "err", err)...)
 		return false, d.Store.MarkDeliveryFailed(mark, sub.ID, ev.Seq, d.owner, status, err.Error(), d.Now())
 	}
 	if ctx.Err() != nil {
