@@ -184,6 +184,10 @@ func (s *Server) refuseSignIn(w http.ResponseWriter, r *http.Request, subject, v
 // limits, and whether passwords are on.
 func (s *Server) Configure(ctx context.Context, cfg config.Config) error {
 	s.SessionIdle, s.SessionMax = cfg.SessionIdle, cfg.SessionMax
+	s.BaseURL = cfg.BaseURL
+	if err := s.LoadAccessibilityStatement(cfg.AccessibilityStatement); err != nil {
+		return err
+	}
 	if !cfg.SSO() {
 		return nil
 	}

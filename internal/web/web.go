@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -35,6 +36,14 @@ type Server struct {
 	// SessionIdle and SessionMax end a web session not used for that
 	// long, and that long after it began (0: an hour, and ten hours).
 	SessionIdle, SessionMax time.Duration
+	// BaseURL is the site's public address, for the Atom feed's links
+	// (REMISS_BASE_URL; empty: http://localhost:8080).
+	BaseURL string
+	// accessibility is the tillgänglighetsredogörelse as HTML: the
+	// municipality's (LoadAccessibilityStatement) or the default.
+	accessibility template.HTML
+	// verifyThrottle counts public verifications per client address.
+	verifyThrottle throttle
 }
 
 // Handler returns every route with the security headers.
