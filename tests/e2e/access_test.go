@@ -8,6 +8,7 @@ import (
 
 	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/web"
 )
 
 // TestAccessMatrix tries every API route as every role, of the assignment's
@@ -249,4 +250,35 @@ func TestAccessMatrix(t *testing.T) {
 		}
 	}
 	t.Logf("%d cells checked", tried)
+
+	// The public pages answer everyone alike, logged in or not, and
+	// carry nothing but what is public: the launch published the round
+	// (by default); Bromma's answer is registered, Farsta's is not.
+	public := []struct {
+		method, path string
+		want         int
+	}{
+		{"GET", "/offentligt", 200},
+		{"GET", "/offentligt/remisser/" + id, 200},
+		{"GET", "/offentligt/dokument/statement." + bromma, 200},
+		{"GET", "/offentligt/dokument/bilaga.nope", 404},
+		{"GET", "/offentligt/flode.atom", 200},
+		{"GET", "/offentligt/verifiera", 200},
+		{"POST", "/offentligt/verifiera", 422}, // no file chosen
+		{"GET", "/tillganglighet", 200},
+	}
+	paths := map[string]bool{}
+	for _, cl := range public {
+		for _, u := range users {
+			r := c.do(u.token, cl.method, cl.path, nil)
+			if r.code != cl.want {
+				t.Errorf("%s %s as %s: %d, want %d", cl.method, cl.path, u.name, r.code, cl.want)
+			}
+		}
+		paths[cl.path] = true
+	}
+	// Every route of web.PublicPaths is tried (the document twice).
+	if len(paths) != len(web.PublicPaths)+1 {
+		t.Errorf("the public part of the matrix covers %d paths, the site has %d", len(paths), len(web.PublicPaths))
+	}
 }
