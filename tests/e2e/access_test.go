@@ -268,11 +268,18 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/tillganglighet", 200},
 	}
 	paths := map[string]bool{}
+	checks := 0 // the verification takes 10 a minute from one address (all of these)
 	for _, cl := range public {
 		for _, u := range users {
 			r := c.do(u.token, cl.method, cl.path, nil)
-			if r.code != cl.want {
-				t.Errorf("%s %s as %s: %d, want %d", cl.method, cl.path, u.name, r.code, cl.want)
+			want := cl.want
+			if cl.method == "POST" {
+				if checks++; checks > 10 {
+					want = 429
+				}
+			}
+			if r.code != want {
+				t.Errorf("%s %s as %s: %d, want %d", cl.method, cl.path, u.name, r.code, want)
 			}
 		}
 		paths[cl.path] = true
