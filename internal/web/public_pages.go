@@ -16,6 +16,7 @@ import (
 
 	"github.com/remiss/remiss/internal/keeper"
 	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/rounds"
 	"github.com/remiss/remiss/internal/sign"
 	"github.com/remiss/remiss/internal/store"
 )
@@ -32,8 +33,8 @@ const (
 	// feedSize is how many rounds and how many answers the feed carries.
 	feedSize = 50
 	// maxVerifyUpload bounds the file the public verification takes (as
-	// an underlag).
-	maxVerifyUpload = 20 << 20
+	// an underlag: "20 MB" on the pages).
+	maxVerifyUpload = rounds.MaxUpload
 	// verifyPerMinute is how many checks one client address may ask for
 	// in a minute.
 	verifyPerMinute = 10
@@ -340,6 +341,8 @@ func (s *Server) verdict(ctx context.Context, content []byte) (verdict, error) {
 	return v, nil
 }
 
+var errUploadTooLarge = remiss.Refuse(remiss.KindTooLarge, "filen är för stor: högst 20 MB")
+
 // readUpload reads the file field of a multipart form, at most limit
 // bytes, without keeping anything on disk.
 func readUpload(w http.ResponseWriter, r *http.Request, field string, limit int64) ([]byte, string, error) {
@@ -355,7 +358,7 @@ func readUpload(w http.ResponseWriter, r *http.Request, field string, limit int6
 		}
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, "", remiss.Refuse(remiss.KindTooLarge, "filen är för stor: högst %s", remiss.Size(limit))
+			return nil, "", errUploadTooLarge
 		}
 		if err != nil {
 			return nil, "", remiss.Refuse(remiss.KindInvalid, "formuläret kunde inte läsas; välj filen och försök igen")
@@ -367,7 +370,7 @@ func readUpload(w http.ResponseWriter, r *http.Request, field string, limit int6
 		b, err := io.ReadAll(io.LimitReader(part, limit+1))
 		switch {
 		case errors.As(err, &tooBig) || int64(len(b)) > limit:
-			return nil, "", remiss.Refuse(remiss.KindTooLarge, "filen är för stor: högst %s", remiss.Size(limit))
+			return nil, "", errUploadTooLarge
 		case err != nil:
 			return nil, "", remiss.Refuse(remiss.KindInvalid, "filen kunde inte läsas; försök igen")
 		case len(b) == 0:

@@ -238,13 +238,14 @@ func TestPublicVerify(t *testing.T) {
 			"Yttrande från Bromma stadsdelsnämnd", "Sigillet och certifikatkedjan håller", "inget har lagts till"}, nil},
 		{"hemlig.pdf", secret, 200, []string{"Handlingen är äkta", "inte offentlig"},
 			[]string{"Plan för stadens parker", "KS 2026/100-3", "Bromma", "Sigill 1", "Yttrande", pathRound}},
-		{"andrad.pdf", changed, 200, []string{"finns inte bland de lagrade handlingarna", "signatur som inte håller", "ändrats"}, []string{"Handlingen är äkta"}},
-		{"tillagd.pdf", appended, 200, []string{"Något har lagts till efter förseglingen", "Strategi för Stockholm", "lagts till"}, []string{"Handlingen är äkta"}},
+		{"andrad.pdf", changed, 200, []string{"finns inte bland de lagrade handlingarna", "signatur som inte håller", "ändrats", "Håller inte: dokumentet har ändrats"}, []string{"Handlingen är äkta"}},
+		{"tillagd.pdf", appended, 200, []string{"Något har lagts till efter förseglingen", "Strategi för Stockholm", "TEST-sigill Bromma stadsdelsnämnd",
+			"håller för det som förseglades, men något har lagts till"}, []string{"Handlingen är äkta"}},
 		{"hemlig-tillagd.pdf", append(bytes.Clone(secret), "\n% tillagt\n"...), 200, []string{"Något har lagts till efter förseglingen", "inte offentlig"},
 			[]string{"Plan för stadens parker", "Bromma", "KS 2026/100-3"}},
 		{"okand.pdf", stranger, 200, []string{"finns inte bland de lagrade handlingarna", "inget sigill"}, []string{"Handlingen är äkta"}},
 		{"inte-pdf.txt", []byte("hej"), 422, []string{"inte en PDF"}, nil},
-		{"stor.pdf", append([]byte("%PDF-1.7\n"), make([]byte, maxVerifyUpload)...), 413, []string{"för stor"}, nil},
+		{"stor.pdf", append([]byte("%PDF-1.7\n"), make([]byte, maxVerifyUpload)...), 413, []string{"för stor: högst 20 MB"}, nil},
 	} {
 		start := time.Now()
 		code, body := ts.upload(c.name, c.content, "198.51.100.1")
@@ -265,6 +266,9 @@ func TestPublicVerify(t *testing.T) {
 		}
 		checkWords(t, c.name, body)
 		t.Logf("%s: %v", c.name, took)
+		if os.Getenv("SHOWTEXT") != "" {
+			t.Log(strings.Join(strings.Fields(text), " "))
+		}
 	}
 
 	// A hostile file, within the bound: from its own address, as the
