@@ -19,7 +19,7 @@ var (
 var schemas = map[string]any{
 	"Login": obj(map[string]any{"username": str, "password": str}, "username", "password"),
 	"Launch": obj(map[string]any{"dnr": str, "title": str, "description": str, "deadline": map[string]any{"type": "string", "format": "date"},
-		"recipients": arr(str), "reminders": arr(str), "grace": str, "digest": boolean,
+		"recipients": arr(str), "reminders": arr(str), "grace": str, "digest": boolean, "public": boolean,
 		"path": arr(map[string]any{"type": "string", "enum": []string{"slk", "borgarradsberedningen", "ks", "kf"}})}, "dnr", "title", "deadline", "recipients"),
 	"Response": obj(map[string]any{"position": map[string]any{"type": "string", "enum": []string{"tillstyrker", "avstyrker", "synpunkter"}}, "proposals": arr(str), "summary": str, "background": str, "preparation": str, "opinions": str, "sources": arr(str),
 		"signatories": arr(obj(map[string]any{"name": str, "title": str, "unit": str}, "name", "title")), "attachments": arr(str),
