@@ -26,13 +26,17 @@ type Config struct {
 	TemporalNamespace string // TEMPORAL_NAMESPACE, default "default"
 	DatabaseURL       string // DATABASE_URL
 	BaseURL           string // REMISS_BASE_URL, links in messages
-	DataDir           string // REMISS_DATA_DIR, dev state (Temporal SQLite, private PostgreSQL)
-	Production        bool   // REMISS_ENV=production: no demo data, no embedded services
-	HTTPAddr          string // REMISS_HTTP_ADDR, the web server (dev: the mail catcher's pages)
-	SealDir           string // REMISS_SEAL_DIR: <org>.pem and <org>-key.pem per organisation (dev: made under the data directory)
-	TrustFile         string // REMISS_TRUST: PEM trust anchors for verification (default: ca.pem in the seal directory)
-	SealPassword      string // REMISS_SEAL_PASSWORD: opens <org>.p12 seals
-	TSAURL            string // REMISS_TSA_URL: an RFC 3161 time-stamping authority; signatures become PAdES B-T
+	// AccessibilityStatement (REMISS_ACCESSIBILITY_STATEMENT) is a file
+	// with the municipality's own tillgänglighetsredogörelse, in the
+	// Markdown subset internal/web renders; empty: the default text.
+	AccessibilityStatement string
+	DataDir                string // REMISS_DATA_DIR, dev state (Temporal SQLite, private PostgreSQL)
+	Production             bool   // REMISS_ENV=production: no demo data, no embedded services
+	HTTPAddr               string // REMISS_HTTP_ADDR, the web server (dev: the mail catcher's pages)
+	SealDir                string // REMISS_SEAL_DIR: <org>.pem and <org>-key.pem per organisation (dev: made under the data directory)
+	TrustFile              string // REMISS_TRUST: PEM trust anchors for verification (default: ca.pem in the seal directory)
+	SealPassword           string // REMISS_SEAL_PASSWORD: opens <org>.p12 seals
+	TSAURL                 string // REMISS_TSA_URL: an RFC 3161 time-stamping authority; signatures become PAdES B-T
 
 	// OpsAddr and WebOpsAddr (both REMISS_OPS_ADDR) are where a worker
 	// (and make dev), and a web server, serve /healthz, /readyz and
@@ -102,29 +106,30 @@ const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/remiss?sslmode=di
 // FromEnv reads the configuration.
 func FromEnv() (Config, error) {
 	c := Config{
-		TemporalAddress:   env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
-		TemporalNamespace: env("TEMPORAL_NAMESPACE", "default"),
-		DatabaseURL:       os.Getenv("DATABASE_URL"),
-		BaseURL:           strings.TrimRight(env("REMISS_BASE_URL", "http://localhost:8080"), "/"),
-		DataDir:           env("REMISS_DATA_DIR", "data"),
-		HTTPAddr:          env("REMISS_HTTP_ADDR", "127.0.0.1:8080"),
-		SealDir:           os.Getenv("REMISS_SEAL_DIR"),
-		TrustFile:         os.Getenv("REMISS_TRUST"),
-		TSAURL:            os.Getenv("REMISS_TSA_URL"),
-		SealPassword:      os.Getenv("REMISS_SEAL_PASSWORD"),
-		OpsAddr:           env("REMISS_OPS_ADDR", "127.0.0.1:9090"),
-		WebOpsAddr:        env("REMISS_OPS_ADDR", "127.0.0.1:9080"),
-		TemporalUIAddr:    env("REMISS_TEMPORAL_UI_ADDR", "127.0.0.1:8233"),
-		TemporalTLSCert:   os.Getenv("TEMPORAL_TLS_CERT"),
-		TemporalTLSKey:    os.Getenv("TEMPORAL_TLS_KEY"),
-		TemporalTLSCA:     os.Getenv("TEMPORAL_TLS_CA"),
-		TemporalTLSServer: os.Getenv("TEMPORAL_TLS_SERVER_NAME"),
-		TemporalAPIKey:    os.Getenv("TEMPORAL_API_KEY"),
-		SMTPAddr:          os.Getenv("SMTP_ADDR"),
-		SMTPSecurity:      env("SMTP_SECURITY", "starttls"),
-		SMTPUsername:      os.Getenv("SMTP_USERNAME"),
-		SMTPPassword:      os.Getenv("SMTP_PASSWORD"),
-		SMTPFrom:          env("SMTP_FROM", "Remiss <remiss@localhost>"),
+		TemporalAddress:        env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+		TemporalNamespace:      env("TEMPORAL_NAMESPACE", "default"),
+		DatabaseURL:            os.Getenv("DATABASE_URL"),
+		BaseURL:                strings.TrimRight(env("REMISS_BASE_URL", "http://localhost:8080"), "/"),
+		AccessibilityStatement: os.Getenv("REMISS_ACCESSIBILITY_STATEMENT"),
+		DataDir:                env("REMISS_DATA_DIR", "data"),
+		HTTPAddr:               env("REMISS_HTTP_ADDR", "127.0.0.1:8080"),
+		SealDir:                os.Getenv("REMISS_SEAL_DIR"),
+		TrustFile:              os.Getenv("REMISS_TRUST"),
+		TSAURL:                 os.Getenv("REMISS_TSA_URL"),
+		SealPassword:           os.Getenv("REMISS_SEAL_PASSWORD"),
+		OpsAddr:                env("REMISS_OPS_ADDR", "127.0.0.1:9090"),
+		WebOpsAddr:             env("REMISS_OPS_ADDR", "127.0.0.1:9080"),
+		TemporalUIAddr:         env("REMISS_TEMPORAL_UI_ADDR", "127.0.0.1:8233"),
+		TemporalTLSCert:        os.Getenv("TEMPORAL_TLS_CERT"),
+		TemporalTLSKey:         os.Getenv("TEMPORAL_TLS_KEY"),
+		TemporalTLSCA:          os.Getenv("TEMPORAL_TLS_CA"),
+		TemporalTLSServer:      os.Getenv("TEMPORAL_TLS_SERVER_NAME"),
+		TemporalAPIKey:         os.Getenv("TEMPORAL_API_KEY"),
+		SMTPAddr:               os.Getenv("SMTP_ADDR"),
+		SMTPSecurity:           env("SMTP_SECURITY", "starttls"),
+		SMTPUsername:           os.Getenv("SMTP_USERNAME"),
+		SMTPPassword:           os.Getenv("SMTP_PASSWORD"),
+		SMTPFrom:               env("SMTP_FROM", "Remiss <remiss@localhost>"),
 	}
 	if v := os.Getenv("REMISS_MAIL_LEASE"); v != "" {
 		d, err := time.ParseDuration(v)

@@ -279,6 +279,40 @@ func MayReadDocument(actor Actor, recipients []string, assignmentOrg string, dra
 	return MaySeeAssignment(actor, assignmentOrg)
 }
 
+// PublicFacts are what decides whether anyone, without logging in, may
+// see a stored document: the round's choice at launch, what the document
+// is, the answer it belongs to, and whether it is marked secret.
+type PublicFacts struct {
+	RoundPublic bool   // KS published the round at launch
+	Kind        string // the document's kind (underlag, missiv, statement, bilaga, …)
+	// AnswerState is the state of the recipient's answer the document
+	// belongs to; "" for a document of the round itself (and for
+	// kommunstyrelsen's own statement, which is not an answer).
+	AnswerState AssignmentState
+	// Secret is a sekretessmarkering on the document (document_secrecy):
+	// such a document is never published, whatever else holds.
+	Secret bool
+}
+
+// MayPublish reports whether a document is public: shown and served on
+// the public remiss page and described by the public verification. This
+// is the one place that decides it. A published round's remissunderlag
+// and missiv are public from the launch; an answer, its statement and its
+// bilagor once it is registered (sealed and received: answered); nothing
+// with a sekretessmarkering; nothing of a round KS did not publish.
+func MayPublish(f PublicFacts) bool {
+	if !f.RoundPublic || f.Secret {
+		return false
+	}
+	switch f.Kind {
+	case "underlag", "missiv":
+		return f.AnswerState == ""
+	case "statement", "bilaga":
+		return f.AnswerState == StateAnswered
+	}
+	return false
+}
+
 // MayReadCalendar reports whether actor may read org's meeting calendar:
 // its own staff, and the Coordinator who plans around it.
 func MayReadCalendar(actor Actor, org string) bool {
@@ -393,11 +427,6 @@ func MayOpen(actor Actor, h Holding) bool {
 	}
 	return h.AtKS && actor.Org == KS && (actor.Role == RoleRegistrar || actor.Role == RoleCoordinator && actor.User == h.Coordinator)
 }
-
-// MayPublish reports whether a handling may appear on a public page: a
-// finished one (not a draft) without a sekretessmarkering. It is the one
-// place a public page asks; there is none yet.
-func MayPublish(h Holding, draft bool) bool { return !h.Marked && !draft }
 
 // MayAttach reports whether a handling may go with a message as an
 // attachment: never while it is marked (the message says instead that a

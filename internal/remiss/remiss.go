@@ -223,7 +223,15 @@ type Launch struct {
 	// Path is KS's statement's decision path (step codes); empty means
 	// DefaultPath.
 	Path []string `json:"path,omitempty" yaml:"path" validate:"omitempty,max=4,path"`
+	// Public publishes the round on the public remiss page (/offentligt):
+	// its underlag, its recipients and the answers once registered. Unset
+	// means published; KS says false to keep a round off the page.
+	Public *bool `json:"public,omitempty" yaml:"public"`
 }
+
+// Published reports whether the round is to be shown on the public page:
+// unless KS said otherwise.
+func (l Launch) Published() bool { return l.Public == nil || *l.Public }
 
 // DefaultReminders are sent before the deadline when a round names none.
 var DefaultReminders = []string{"14d", "3d"}

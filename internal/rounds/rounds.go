@@ -93,6 +93,7 @@ func (s *Service) Prepare(ctx context.Context, actor remiss.Actor, l remiss.Laun
 			ID: id, Dnr: strings.TrimSpace(l.Dnr), Title: strings.TrimSpace(l.Title), Description: l.Description,
 			Deadline: l.Deadline, DeadlineAt: deadlineAt, Reminders: reminders, Grace: grace,
 			Coordinator: actor.User, Recipients: l.Recipients, Digest: l.Digest, Path: l.Path,
+			Public: l.Published(),
 		},
 		Input: workflows.RemissInput{
 			RemissID: id, DeadlineAt: deadlineAt, Recipients: l.Recipients, Reminders: reminders,

@@ -28,6 +28,13 @@ type Result struct {
 	Timestamped time.Time
 	// WholeFile is false when bytes were appended after this signature.
 	WholeFile bool
+	// SignedLength is the length of the revision this signature covers
+	// (the end of its byte range): the file as it was when signed, when
+	// more was appended since. Zero when the byte range is unreadable.
+	SignedLength int
+	// RevisionValid: integrity, signature and chain hold for the revision
+	// signed (the first SignedLength bytes), whatever was added after it.
+	RevisionValid bool
 }
 
 // Bounds of one verification: a hostile file costs at most this, and the
@@ -213,6 +220,7 @@ func verifyOne(ctx context.Context, pdf []byte, br [4]int, contents []byte, r Re
 		return r
 	}
 	r.WholeFile = br[2]+br[3] == len(pdf)
+	r.SignedLength = br[2] + br[3]
 	gap := pdf[br[1]:br[2]]
 	if len(gap) < 2 || gap[0] != '<' || gap[len(gap)-1] != '>' {
 		return bad("signaturens byteintervall täcker inte bara signaturvärdet")
@@ -262,6 +270,7 @@ func verifyOne(ctx context.Context, pdf []byte, br [4]int, contents []byte, r Re
 	if problem != "" {
 		return bad("%s", problem)
 	}
+	r.RevisionValid = true
 	if !r.WholeFile {
 		return bad("dokumentet har fått tillägg efter signeringen")
 	}

@@ -36,6 +36,7 @@ type Remiss struct {
 	OutcomeID   string   // the final body's protokollsutdrag
 	Recipients  []string // org codes, in launch order
 	Digest      bool     // the Coordinator takes a daily digest
+	Public      bool     // shown on the public remiss page (/offentligt)
 }
 
 // Assignment is one recipient's duty to answer.
@@ -75,10 +76,10 @@ func pathOrDefault(p []string) []string {
 func (s *Store) CreateRound(ctx context.Context, r Remiss) (created bool, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `
-			INSERT INTO remisses (id, dnr, title, description, deadline, deadline_at, reminders, grace, coordinator, digest, path)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT DO NOTHING`,
+			INSERT INTO remisses (id, dnr, title, description, deadline, deadline_at, reminders, grace, coordinator, digest, path, public)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT DO NOTHING`,
 			r.ID, r.Dnr, r.Title, r.Description, r.Deadline, r.DeadlineAt, pq.Array(r.Reminders), r.Grace, r.Coordinator, r.Digest,
-			pq.Array(pathOrDefault(r.Path)))
+			pq.Array(pathOrDefault(r.Path)), r.Public)
 		if err != nil {
 			return err
 		}
@@ -127,7 +128,7 @@ func (s *Store) RemissHead(ctx context.Context, id string) (Remiss, error) {
 }
 
 const remissColumns = `id, dnr, title, description, deadline, deadline_at, reminders, grace, coordinator, state,
-	created_at, closed_at, summary_document_id, digest, path, step, decided_at, outcome_id`
+	created_at, closed_at, summary_document_id, digest, path, step, decided_at, outcome_id, public`
 
 // remissScan reads remissColumns into a Remiss: scan the row with its
 // targets, then call done.
@@ -141,7 +142,7 @@ type remissScan struct {
 func (x *remissScan) targets() []any {
 	r := &x.r
 	return []any{&r.ID, &r.Dnr, &r.Title, &r.Description, &x.deadline, &r.DeadlineAt, pq.Array(&r.Reminders), &r.Grace,
-		&r.Coordinator, &x.state, &r.CreatedAt, &r.ClosedAt, &x.summary, &r.Digest, pq.Array(&r.Path), &r.Step, &r.DecidedAt, &x.outcome}
+		&r.Coordinator, &x.state, &r.CreatedAt, &r.ClosedAt, &x.summary, &r.Digest, pq.Array(&r.Path), &r.Step, &r.DecidedAt, &x.outcome, &r.Public}
 }
 
 func (x *remissScan) done() Remiss {

@@ -116,7 +116,7 @@ func (s *Server) assignmentData(ctx context.Context, p page, a store.Assignment,
 		}
 	}
 	data := map[string]any{"Assignment": a, "Remiss": rm, "OrgName": org.Name, "Body": org.Kind.Body(), "Words": org.Kind.Words(), "State": a.State.Label(), "Bilagor": bilagor,
-		"RoundDocs":   roundDocs,
+		"RoundDocs": roundDocs, "Openable": openable(p.User, rm, asgs, roundDocs, bilagor),
 		"CanEdit":     may(remiss.ActAttach, p.User.Actor(), a),
 		"CanApprove":  may(remiss.ActApprove, p.User.Actor(), a),
 		"IsStatement": a.Kind == remiss.KindStatement, "Labels": answerLabels(a, org), "Positions": positionOptions}

@@ -49,7 +49,7 @@ func worldSite(t *testing.T) *testSite {
 	w.pathRound()
 	w.round(goneRound, "Bolagens remiss", []string{"stokab"}, nil)
 	w.do(w.a.WithdrawRound(ctx, activities.RoundInput{EventKey: goneRound + ".withdrawn", RemissID: goneRound, At: w.now}))
-	s := &Server{Store: st, Rounds: rounds.New(st, noTemporal{}), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := &Server{Store: st, Rounds: rounds.New(st, noTemporal{}), Roots: w.a.Seals.Roots, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	return &testSite{t: t, store: st, h: s.Handler()}
 }
 
@@ -77,7 +77,7 @@ func (w *world) round(id, title string, orgs, path []string) {
 	end, _ := remiss.DeadlineEnd(deadline)
 	r := store.Remiss{ID: id, Dnr: "KS 2026/100-" + id[len(id)-1:], Title: title, Description: "Stadens strategi för en uppkopplad stad.",
 		Deadline: deadline, DeadlineAt: end, Reminders: []string{"14d", "3d"}, Grace: "7d", Coordinator: "ks.samordnare",
-		Recipients: orgs, Path: path}
+		Recipients: orgs, Path: path, Public: id != pathRound} // one round KS kept off the public page
 	w.do(w.st.CreateRound(w.ctx, r))
 	w.do(w.a.AnnounceRound(w.ctx, activities.RoundInput{EventKey: id + ".sent", RemissID: id, At: w.now}))
 }

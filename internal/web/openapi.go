@@ -56,7 +56,7 @@ var schemas = map[string]any{
 	"Login": withExample(obj(map[string]any{"username": str, "password": str}, "username", "password"),
 		map[string]any{"username": "farsta.handlaggare", "password": "hemligt-lösenord"}),
 	"Launch": withExample(obj(map[string]any{"dnr": str, "title": str, "description": str, "deadline": date,
-		"recipients": arr(str), "reminders": arr(str), "grace": str, "digest": boolean,
+		"recipients": arr(str), "reminders": arr(str), "grace": str, "digest": boolean, "public": boolean,
 		"path": arr(map[string]any{"type": "string", "enum": []string{"slk", "borgarradsberedningen", "ks", "kf"}})}, "dnr", "title", "deadline", "recipients"),
 		map[string]any{"dnr": "KS 2016/171-908", "title": "Strategi för Stockholm som smart och uppkopplad stad", "description": "Remiss av strategi för en smart stad.",
 			"deadline": "2027-03-31", "recipients": []string{"farsta", "bromma"}, "reminders": []string{"14d", "3d"}, "grace": "7d"}),

@@ -29,6 +29,9 @@ type page struct {
 	// (by default the one crumbs gives).
 	Path   string
 	Crumbs []crumb
+	// Public is a page for anyone, without login (/offentligt): its
+	// header shows the public menu.
+	Public bool
 }
 
 // input is a form field: Name is what the form posts (the API's name for
@@ -75,7 +78,8 @@ var pages = func() map[string]*template.Template {
 		"web/history_parts.html", "web/lists.html", "web/statement.html", "web/patterns.html"))
 	out := map[string]*template.Template{}
 	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda",
-		"confirm_round", "confirm_decline", "history", "todo", "approve", "delegation"} {
+		"confirm_round", "confirm_decline", "history", "todo", "approve", "delegation",
+		"public_rounds", "public_round", "public_verify", "accessibility"} {
 		out[name] = template.Must(template.Must(base.Clone()).ParseFS(templates.Web, "web/"+name+".html"))
 	}
 	return out
@@ -212,6 +216,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /dokument/{id}/verifiering", s.page(s.verificationPage))
 	mux.HandleFunc("POST /dokument/{id}/verifiering", s.page(s.verificationPage))
 	s.secrecyRoutes(mux)
+	s.publicRoutes(mux)
 }
 
 func redirect(w http.ResponseWriter, r *http.Request, path, flash string) error {

@@ -84,6 +84,7 @@ func (s *Server) newRoundPage(w http.ResponseWriter, r *http.Request, p page) er
 		return err
 	}
 	p.Title, p.Data = "Ny remiss", data
+	p.Form["public"] = "1" // published unless KS unticks it
 	s.render(w, http.StatusOK, "new_round", p)
 	return nil
 }
@@ -126,6 +127,9 @@ func (s *Server) postRound(w http.ResponseWriter, r *http.Request, p page) error
 	if r.PostFormValue("kf") != "" {
 		l.Path = append(slices.Clone(remiss.DefaultPath), "kf")
 	}
+	// The box is ticked when the form is first shown; unticked posts nothing.
+	public := r.PostFormValue("public") != ""
+	l.Public = &public
 	var underlag []byte
 	if f, _, ferr := r.FormFile("underlag"); ferr == nil {
 		underlag, err = io.ReadAll(f)

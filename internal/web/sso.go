@@ -185,6 +185,9 @@ func (s *Server) refuseSignIn(w http.ResponseWriter, r *http.Request, subject, v
 func (s *Server) Configure(ctx context.Context, cfg config.Config) error {
 	s.SessionIdle, s.SessionMax = cfg.SessionIdle, cfg.SessionMax
 	s.BaseURL, s.AllowHTTPWebhooks = cfg.BaseURL, cfg.WebhookAllowHTTP
+	if err := s.LoadAccessibilityStatement(cfg.AccessibilityStatement); err != nil {
+		return err
+	}
 	if !cfg.SSO() {
 		return nil
 	}

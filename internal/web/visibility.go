@@ -54,3 +54,17 @@ func mayRead(u store.User, rm store.Remiss, asgs []store.Assignment, d store.Doc
 	h, draft, ok := rounds.HoldingOf(rm, asgs, d)
 	return ok && remiss.MayReadDocument(u.Actor(), rm.Recipients, h.Org, draft)
 }
+
+// openable is the set of docs (which u may read) that u may also open: all
+// but those with a sekretessmarkering that u may not open, which a page
+// names by their public title without a link (a link would lead nowhere).
+func openable(u store.User, rm store.Remiss, asgs []store.Assignment, docs ...[]store.Document) map[string]bool {
+	out := map[string]bool{}
+	for _, ds := range docs {
+		for _, d := range ds {
+			h, _, ok := rounds.HoldingOf(rm, asgs, d)
+			out[d.ID] = ok && remiss.MayOpen(u.Actor(), h)
+		}
+	}
+	return out
+}

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -36,12 +37,18 @@ type Server struct {
 	// SessionIdle and SessionMax end a web session not used for that
 	// long, and that long after it began (0: an hour, and ten hours).
 	SessionIdle, SessionMax time.Duration
-	// BaseURL is the site's public address, for the links in events
-	// (REMISS_BASE_URL; "" gives relative links).
+	// BaseURL is the site's public address, for the links in events and
+	// in the Atom feed (REMISS_BASE_URL; events give relative links without
+	// it, the feed http://localhost:8080).
 	BaseURL string
 	// AllowHTTPWebhooks lets an administrator subscribe an http:// address
 	// (REMISS_WEBHOOK_ALLOW_HTTP; tests, a closed network): otherwise https only.
 	AllowHTTPWebhooks bool
+	// accessibility is the tillgänglighetsredogörelse as HTML: the
+	// municipality's (LoadAccessibilityStatement) or the default.
+	accessibility template.HTML
+	// verifyThrottle counts public verifications per client address.
+	verifyThrottle throttle
 }
 
 // Handler returns every route with the security headers.

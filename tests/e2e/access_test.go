@@ -9,6 +9,7 @@ import (
 
 	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/web"
 )
 
 // TestAccessMatrix tries every API route as every role, of the assignment's
@@ -272,6 +273,44 @@ func TestAccessMatrix(t *testing.T) {
 		}
 	}
 	t.Logf("%d cells checked", tried)
+
+	// The public pages answer everyone alike, logged in or not, and
+	// carry nothing but what is public: the launch published the round
+	// (by default); Bromma's answer is registered, Farsta's is not.
+	public := []struct {
+		method, path string
+		want         int
+	}{
+		{"GET", "/offentligt", 200},
+		{"GET", "/offentligt/remisser/" + id, 200},
+		{"GET", "/offentligt/dokument/statement." + bromma, 200},
+		{"GET", "/offentligt/dokument/bilaga.nope", 404},
+		{"GET", "/offentligt/flode.atom", 200},
+		{"GET", "/offentligt/verifiera", 200},
+		{"POST", "/offentligt/verifiera", 422}, // no file chosen
+		{"GET", "/tillganglighet", 200},
+	}
+	paths := map[string]bool{}
+	checks := 0 // the verification takes 10 a minute from one address (all of these)
+	for _, cl := range public {
+		for _, u := range users {
+			r := c.do(u.token, cl.method, cl.path, nil)
+			want := cl.want
+			if cl.method == "POST" {
+				if checks++; checks > 10 {
+					want = 429
+				}
+			}
+			if r.code != want {
+				t.Errorf("%s %s as %s: %d, want %d", cl.method, cl.path, u.name, r.code, want)
+			}
+		}
+		paths[cl.path] = true
+	}
+	// Every route of web.PublicPaths is tried (the document twice).
+	if len(paths) != len(web.PublicPaths)+1 {
+		t.Errorf("the public part of the matrix covers %d paths, the site has %d", len(paths), len(web.PublicPaths))
+	}
 
 	// Bromma's answer marked: every route that serves it or names it, as
 	// every user. It is opened by Bromma's staff with a case role, KS's

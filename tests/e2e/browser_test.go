@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -229,10 +230,13 @@ func TestBrowser(t *testing.T) {
 	if err != nil || !link.Exists {
 		t.Errorf("no download link: %v", err)
 	}
+	// The public pages, before the answer is marked: it is public.
+	publicPages(t, bctx, base, id, asg, check, logout, e)
 	// The registrator marks the answer on its page: a malformed provision
 	// first (the error summary takes the focus), then a good one.
 	form := `form[action="/dokument/statement.` + asg + `/sekretess"]`
 	browse(t, bctx,
+		login("bromma.registrator"),
 		chromedp.Navigate(base+"/dokument/statement."+asg+"/verifiering"), chromedp.WaitVisible(chromedp.CSS(form)),
 		chromedp.SendKeys(chromedp.ID("provision"), "18 kap 8"),
 		chromedp.Click(chromedp.CSS(form+" button")), chromedp.WaitVisible(chromedp.CSS(".error-summary")), check("sekretess-fel"),
@@ -245,6 +249,36 @@ func TestBrowser(t *testing.T) {
 	if err != nil || !strings.Contains(text, "Handlingen är sekretessmarkerad.") || !strings.Contains(text, "Yttrande i webbläsarprovet") {
 		t.Errorf("the marked document's page: %q %v", text, err)
 	}
+}
+
+// publicPages visits, logged out, the public pages of the round launched
+// (published by default): the list, the round with Bromma's registered
+// answer, the check of Bromma's sealed statement and the
+// tillgänglighetsredogörelse, each with axe and a screenshot.
+func publicPages(t *testing.T, bctx context.Context, base, id, asg string, check func(string) chromedp.Action[chromedp.Void], logout chromedp.Action[chromedp.Void], e *env) {
+	t.Helper()
+	d, err := e.store.Document(context.Background(), "statement."+asg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(t.TempDir(), "yttrande.pdf")
+	os.WriteFile(pdf, d.Content, 0o644)
+	browse(t, bctx,
+		logout,
+		chromedp.Navigate(base+"/offentligt"), chromedp.WaitVisible(chromedp.CSS(`a[href="/offentligt/remisser/`+id+`"]`)), check("offentligt"),
+		chromedp.Click(chromedp.CSS(`a[href="/offentligt/remisser/`+id+`"]`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/offentligt/dokument/statement.`+asg+`"]`)), check("offentligt-remiss"),
+		chromedp.Navigate(base+"/offentligt/verifiera"), chromedp.WaitVisible(chromedp.CSS(".file-button")), check("offentligt-verifiera"),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.SetUploadFiles(chromedp.ID("dokument"), []string{pdf})(ctx, tg)
+			return err
+		}),
+		chromedp.Click(chromedp.CSS(`form[action="/offentligt/verifiera"] button`)), chromedp.WaitVisible(chromedp.CSS(".verdict")), check("offentligt-verifierad"),
+	)
+	text, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("main")))
+	if err != nil || !strings.Contains(text, "Handlingen är äkta") || !strings.Contains(text, "TEST-sigill Bromma stadsdelsnämnd") {
+		t.Errorf("public verification: %q %v", text, err)
+	}
+	browse(t, bctx, chromedp.Navigate(base+"/tillganglighet"), chromedp.WaitVisible(chromedp.CSS(`a[href="https://www.digg.se/tdosanmalan"]`)), check("tillganglighet"))
 }
 
 // keyboardMarks numbers every control a keyboard user must reach (a radio
