@@ -25,6 +25,7 @@ type fakeTemporal struct {
 	status  workflows.AssignmentStatus
 	refuse  error
 	updates []string
+	queries int
 }
 
 type value struct{ v any }
@@ -39,6 +40,7 @@ func (v value) Get(ptr any) error {
 }
 
 func (f *fakeTemporal) QueryWorkflow(context.Context, string, string, string, ...any) (converter.EncodedValue, error) {
+	f.queries++
 	return value{f.status}, nil
 }
 
@@ -178,6 +180,40 @@ func TestActionImpossibleNowIsNotStored(t *testing.T) {
 	}
 	if n, m := f.rows(t, "response_versions"), f.rows(t, "notes"); n != 0 || m != 0 {
 		t.Errorf("refused actions left %d versions and %d notes", n, m)
+	}
+}
+
+// TestAnswerAllowedByTheDatabaseAsksNoQuery: an answer whose state in the
+// database allows it goes to the update without the status query; when the
+// workflow refuses it all the same (its round closing, say) the version is
+// discarded, and an accepted one is stored once.
+func TestAnswerAllowedByTheDatabaseAsksNoQuery(t *testing.T) {
+	ctx := context.Background()
+	f := newRefusalFixture(t)
+	drafting := string(remiss.StateDrafting)
+	if _, err := f.svc.Store.Apply(ctx, store.Change{EventKey: f.asg + ".001.assigned", At: time.Now(), Actor: registrar.User,
+		RemissID: "ks-2026-404-1", AssignmentID: f.asg, Action: "assigned",
+		Assignment: &store.AssignmentPatch{State: &drafting}}); err != nil {
+		t.Fatal(err)
+	}
+	f.tc.status.State, f.tc.status.RoundClosing = remiss.StateDrafting, true
+	f.tc.refuse = workflowConflict(t)
+	_, err := f.svc.Submit(ctx, officer, f.asg, f.reply)
+	refused(t, "submit while the round closes", err, remiss.KindConflict)
+	_, err = f.svc.SaveDraft(ctx, officer, f.asg, f.reply)
+	refused(t, "draft while the round closes", err, remiss.KindConflict)
+	if n := f.rows(t, "response_versions"); n != 0 {
+		t.Errorf("refused answers left %d versions", n)
+	}
+	f.tc.refuse, f.tc.status.RoundClosing = nil, false
+	if _, err := f.svc.Submit(ctx, officer, f.asg, f.reply); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.rows(t, "response_versions"); n != 1 {
+		t.Errorf("an accepted answer left %d versions, want 1", n)
+	}
+	if f.tc.queries != 0 || len(f.tc.updates) != 3 {
+		t.Errorf("%d status queries and updates %v, want none and each answer's", f.tc.queries, f.tc.updates)
 	}
 }
 
