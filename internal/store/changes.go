@@ -374,18 +374,29 @@ func (s *Store) outbox(ctx context.Context, where string, args ...any) ([]Outbox
 }
 
 func (s *Store) queryOutbox(ctx context.Context, query string, args ...any) ([]OutboxMessage, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	return collect(ctx, s.db, "outbox", scanOutbox, query, args...)
+}
+
+// collect runs query and scans each of its rows with scan; what names the
+// rows in an error.
+func collect[T any](ctx context.Context, db interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, what string, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: outbox: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
-	var out []OutboxMessage
+	var out []T
 	for rows.Next() {
-		m, err := scanOutbox(rows)
+		v, err := scan(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: outbox: %w", err)
+			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
-		out = append(out, m)
+		out = append(out, v)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	return out, nil
 }

@@ -277,20 +277,8 @@ func scanEvent(row interface{ Scan(...any) error }) (Event, error) {
 // later always has a higher seq than any a reader has seen: the cursor
 // never passes over one.
 func (s *Store) EventsAfter(ctx context.Context, after int64, limit int) ([]Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`, after, limit)
+	out, err := collect(ctx, s.db, "events", scanEvent, `SELECT `+eventColumns+` FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`, after, limit)
 	if err != nil {
-		return nil, fmt.Errorf("store: events: %w", err)
-	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: events: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return out, s.markEvents(ctx, out)
@@ -298,20 +286,8 @@ func (s *Store) EventsAfter(ctx context.Context, after int64, limit int) ([]Even
 
 // RoundEvents lists a round's events in order.
 func (s *Store) RoundEvents(ctx context.Context, remissID string) ([]Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE remiss_id=$1 ORDER BY seq`, remissID)
+	out, err := collect(ctx, s.db, "events of "+remissID, scanEvent, `SELECT `+eventColumns+` FROM events WHERE remiss_id=$1 ORDER BY seq`, remissID)
 	if err != nil {
-		return nil, fmt.Errorf("store: events of %s: %w", remissID, err)
-	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: events of %s: %w", remissID, err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return out, s.markEvents(ctx, out)

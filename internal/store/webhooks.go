@@ -43,22 +43,13 @@ func (s *Store) CreateSubscription(ctx context.Context, sub Subscription) (Subsc
 // Subscriptions lists the live subscriptions of org ("" for every
 // organisation's), oldest first.
 func (s *Store) Subscriptions(ctx context.Context, org string) ([]Subscription, error) {
-	rows, err := s.db.QueryContext(ctx, `
+	return collect(ctx, s.db, "subscriptions", func(row interface{ Scan(...any) error }) (Subscription, error) {
+		var sub Subscription
+		err := row.Scan(&sub.ID, &sub.Org, &sub.URL, &sub.Secret, &sub.CreatedBy, &sub.CreatedAt)
+		return sub, err
+	}, `
 		SELECT id, org_code, url, secret, created_by, created_at FROM event_subscriptions
 		WHERE deleted_at IS NULL AND ($1='' OR org_code=$1) ORDER BY created_at, id`, org)
-	if err != nil {
-		return nil, fmt.Errorf("store: subscriptions: %w", err)
-	}
-	defer rows.Close()
-	var out []Subscription
-	for rows.Next() {
-		var sub Subscription
-		if err := rows.Scan(&sub.ID, &sub.Org, &sub.URL, &sub.Secret, &sub.CreatedBy, &sub.CreatedAt); err != nil {
-			return nil, fmt.Errorf("store: subscriptions: %w", err)
-		}
-		out = append(out, sub)
-	}
-	return out, rows.Err()
 }
 
 // DeleteSubscription ends a live subscription of org ("" for any
@@ -203,20 +194,11 @@ type DeliveryState struct {
 
 // Deliveries lists the deliveries to a subscription in event order.
 func (s *Store) Deliveries(ctx context.Context, sub string) ([]DeliveryState, error) {
-	rows, err := s.db.QueryContext(ctx, `
+	return collect(ctx, s.db, "deliveries "+sub, func(row interface{ Scan(...any) error }) (DeliveryState, error) {
+		var d DeliveryState
+		err := row.Scan(&d.SubscriptionID, &d.EventID, &d.Attempts, &d.Delivered, &d.Failed, &d.LastError)
+		return d, err
+	}, `
 		SELECT d.subscription_id, e.id, d.attempts, d.delivered_at IS NOT NULL, d.failed_at IS NOT NULL, COALESCE(d.last_error,'')
 		FROM event_deliveries d JOIN events e ON e.seq=d.event_seq WHERE d.subscription_id=$1 ORDER BY d.event_seq`, sub)
-	if err != nil {
-		return nil, fmt.Errorf("store: deliveries %s: %w", sub, err)
-	}
-	defer rows.Close()
-	var out []DeliveryState
-	for rows.Next() {
-		var d DeliveryState
-		if err := rows.Scan(&d.SubscriptionID, &d.EventID, &d.Attempts, &d.Delivered, &d.Failed, &d.LastError); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
 }
