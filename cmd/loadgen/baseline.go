@@ -31,7 +31,7 @@ type baselineAnswer struct {
 }
 
 // baselineRound is the parent: it starts a child per recipient and waits
-// for each to end.
+// for each to end (the children are terminated with it).
 func baselineRound(ctx workflow.Context, id string, recipients int) error {
 	ctx = workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{TaskQueue: baselineQueue})
 	children := make([]workflow.ChildWorkflowFuture, recipients)
@@ -69,11 +69,19 @@ func baselineChild(ctx workflow.Context) error {
 	}}); err != nil {
 		return err
 	}
+	started := false
+	if err := workflow.SetQueryHandler(ctx, "started", func() (bool, error) { return started, nil }); err != nil {
+		return err
+	}
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second})
 	if err := workflow.ExecuteActivity(actx, baselineStart).Get(ctx, nil); err != nil {
 		return err
 	}
-	return workflow.Await(ctx, func() bool { return answered && workflow.AllHandlersFinished(ctx) })
+	started = true
+	// Answered, it waits on, as an assignment waits for its approval, so
+	// that the parent does no work for it while the others are answered;
+	// the round ends when the parent is terminated.
+	return workflow.Await(ctx, func() bool { return false })
 }
 
 // baselineStart is the child's one activity.
@@ -114,6 +122,19 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 	f.running = time.Since(launched)
 	reportRunning(f.running)
 	reportLaunchCPU(launchCPU, cpuTimes(), n)
+	// Every child has run its activity before the first answer, as every
+	// assignment has been assigned before a Remiss round's first answer:
+	// the answers do not queue behind the launch's last work.
+	for i := range n {
+		for {
+			v, err := l.t.c.QueryWorkflow(ctx, baselineChildID(id, i), "", "started")
+			var started bool
+			if err == nil && v.Get(&started) == nil && started {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
 
 	var mu sync.Mutex
 	var lat []time.Duration
@@ -158,8 +179,9 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 	reportSubmissions(lat, elapsed)
 	reportSubmissionCPU(cpuBefore, after, len(lat))
 	f.setAnswers(lat, elapsed, cpuTotal(cpuBefore, after))
-	// Every child has its answer, so the parent ends.
-	return f, l.t.c.GetWorkflow(ctx, id, "").Get(ctx, nil)
+	// Every child has its answer: the round ends, and its children with it
+	// (the parent's close policy terminates them).
+	return f, l.t.c.TerminateWorkflow(ctx, id, "", "baseline measured")
 }
 
 // awaitRunning waits until workflow id runs.
