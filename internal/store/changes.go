@@ -141,7 +141,7 @@ func insertAudit(ctx context.Context, tx *sql.Tx, c Change, detail []byte) (bool
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO audit (event_key, at, actor, remiss_id, assignment_id, action, detail)
 		VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (event_key) DO NOTHING`,
-		c.EventKey, c.At, c.Actor, c.RemissID, nullString(c.AssignmentID), c.Action, detail)
+		c.EventKey, c.At, c.Actor, c.RemissID, nullString(c.AssignmentID), c.Action, string(detail))
 	if err != nil {
 		return false, err
 	}

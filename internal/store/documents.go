@@ -50,7 +50,7 @@ func (s *Store) SaveResponseVersion(ctx context.Context, assignmentID string, co
 			SELECT version, created_by, created_at FROM added
 			UNION ALL
 			SELECT version, created_by, created_at FROM response_versions WHERE id=$1 AND NOT EXISTS (SELECT 1 FROM added)`,
-			id, assignmentID, body, hash, user).Scan(&v.Version, &v.CreatedBy, &v.CreatedAt)
+			id, assignmentID, string(body), hash, user).Scan(&v.Version, &v.CreatedBy, &v.CreatedAt)
 	})
 	if err != nil {
 		return ResponseVersion{}, fmt.Errorf("store: save response %s: %w", assignmentID, err)
@@ -159,7 +159,7 @@ func (s *Store) PutDocument(ctx context.Context, d Document) (Document, error) {
 	_, err := s.db.ExecContext(ctx, `
 		INSERT INTO documents (id, remiss_id, assignment_id, kind, filename, content, sha256, verification)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
-		d.ID, nullString(d.RemissID), nullString(d.AssignmentID), d.Kind, d.Filename, d.Content, d.SHA256, nullBytes(d.Verification))
+		d.ID, nullString(d.RemissID), nullString(d.AssignmentID), d.Kind, d.Filename, d.Content, d.SHA256, nullJSON(d.Verification))
 	if err != nil {
 		return Document{}, fmt.Errorf("store: put document %s: %w", d.ID, err)
 	}
@@ -233,7 +233,7 @@ func (s *Store) DocumentList(ctx context.Context, remissID string) ([]Document, 
 
 // SetVerification keeps a new verification result of a stored document.
 func (s *Store) SetVerification(ctx context.Context, id string, report []byte) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE documents SET verification=$2 WHERE id=$1`, id, report)
+	res, err := s.db.ExecContext(ctx, `UPDATE documents SET verification=$2 WHERE id=$1`, id, string(report))
 	if err != nil {
 		return fmt.Errorf("store: verification of %s: %w", id, err)
 	}
@@ -244,11 +244,13 @@ func (s *Store) SetVerification(ctx context.Context, id string, report []byte) e
 }
 
 // nullBytes stores an empty JSON value as NULL.
-func nullBytes(b []byte) any {
+// nullJSON is JSON for a jsonb column, as a string (see oneRoundTrip), or
+// NULL when there is none.
+func nullJSON(b []byte) any {
 	if len(b) == 0 {
 		return nil
 	}
-	return b
+	return string(b)
 }
 
 // NoteRecord is a note as its reader sees it: what kind, what it says, who

@@ -235,7 +235,7 @@ func appendEvents(ctx context.Context, tx *sql.Tx, evs []Event) error {
 			INSERT INTO events (seq, id, type, at, remiss_id, assignment_id, org_code, dnr, own_dnr, title, document_id, document_sha256, data)
 			VALUES (nextval('event_seq'),$1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (id) DO NOTHING RETURNING seq`,
 			e.ID, e.Type, e.At, e.RemissID, nullString(e.AssignmentID), e.Org, e.Dnr, e.OwnDnr, e.Title,
-			nullString(e.DocumentID), nullString(e.DocumentSHA256), data).Scan(&seq)
+			nullString(e.DocumentID), nullString(e.DocumentSHA256), string(data)).Scan(&seq)
 		if err == sql.ErrNoRows {
 			continue
 		}

@@ -59,7 +59,7 @@ func auditIdentity(ctx context.Context, q interface {
 	if err != nil {
 		return err
 	}
-	_, err = q.ExecContext(ctx, `INSERT INTO identity_audit (actor, subject, event, detail) VALUES ($1,$2,$3,$4)`, actor, subject, event, b)
+	_, err = q.ExecContext(ctx, `INSERT INTO identity_audit (actor, subject, event, detail) VALUES ($1,$2,$3,$4)`, actor, subject, event, string(b))
 	if err != nil {
 		return fmt.Errorf("store: identity audit: %w", err)
 	}

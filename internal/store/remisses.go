@@ -315,7 +315,7 @@ func (s *Store) DraftStatement(ctx context.Context, remissID, deadline string, d
 		}
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO response_versions (id, assignment_id, version, content, sha256, created_by) VALUES ($1,$2,1,$3,$4,$5)`,
-			VersionID(id, hash), id, body, hash, author)
+			VersionID(id, hash), id, string(body), hash, author)
 		return err
 	})
 	if err != nil {

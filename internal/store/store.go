@@ -49,7 +49,7 @@ func setMaxConns(db *sql.DB, n int) {
 }
 
 func Open(ctx context.Context, url string, wait time.Duration) (*Store, error) {
-	db, err := sql.Open("postgres", url)
+	db, err := sql.Open("postgres", oneRoundTrip(url))
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
@@ -166,3 +166,20 @@ func isUniqueViolation(err error) bool {
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// oneRoundTrip has lib/pq send a query with parameters in one round trip
+// (binary_parameters: parse, bind and execute together) instead of two (an
+// unnamed prepare, then its execution), unless the URL says otherwise.
+// []byte parameters then go in binary, which suits bytea; JSON for a jsonb
+// column is therefore always passed as a string.
+func oneRoundTrip(url string) string {
+	switch {
+	case strings.Contains(url, "binary_parameters"):
+		return url
+	case !strings.Contains(url, "://"):
+		return url + " binary_parameters=yes"
+	case strings.Contains(url, "?"):
+		return url + "&binary_parameters=yes"
+	}
+	return url + "?binary_parameters=yes"
+}
