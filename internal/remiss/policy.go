@@ -380,59 +380,6 @@ func DaysLeft(date string, now time.Time) int {
 	return int(math.Round(d.Sub(today).Hours() / 24))
 }
 
-// Holding is what the policy of a sekretessmarkering knows of a handling
-// (a stored document of a round): the organisation that holds it (the
-// recipient whose answer, bilaga or protokollsutdrag it is; kommunstyrelsen
-// for its own and the round's), whether it has reached kommunstyrelsen (a
-// recipient's once the answer is sealed and sent; kommunstyrelsen's own at
-// once), the round's Coordinator, and whether it is marked.
-type Holding struct {
-	Org         string
-	AtKS        bool
-	Coordinator string
-	Marked      bool
-}
-
-// caseRoles are the roles that work on an ärende; an administrator has
-// none.
-var caseRoles = []Role{RoleCoordinator, RoleRegistrar, RoleOfficer, RoleSignatory}
-
-// MayMarkSecrecy reports whether actor may mark a handling with a
-// sekretessmarkering, change the marking or remove it: the registrator of
-// the organisation that holds it, and kommunstyrelsen's registrator once
-// it has reached kommunstyrelsen. The refusal is an *Error of
-// KindForbidden.
-func MayMarkSecrecy(actor Actor, h Holding) error {
-	if actor.Role == RoleRegistrar && (actor.Org == h.Org || actor.Org == KS && h.AtKS) {
-		return nil
-	}
-	if actor.Org == KS && actor.Role == RoleRegistrar {
-		return Refuse(KindForbidden, "handlingen har ännu inte kommit in till kommunstyrelsen; den kan bara sekretessmarkeras av registratorn i den organisation som har den")
-	}
-	return Refuse(KindForbidden, "endast registratorn i den organisation som har handlingen, eller kommunstyrelsens registrator när den har kommit in dit, kan sekretessmarkera den")
-}
-
-// MayOpen reports whether actor may open a handling (its bytes, its
-// page) that actor may otherwise read (MayReadDocument). An unmarked one,
-// yes. A marked one is opened only by the holding organisation's users
-// with a case role, and, once it has reached kommunstyrelsen, by
-// kommunstyrelsen's registrator and the round's Coordinator. Everyone
-// else sees it under its public title.
-func MayOpen(actor Actor, h Holding) bool {
-	if !h.Marked {
-		return true
-	}
-	if actor.Org == h.Org && slices.Contains(caseRoles, actor.Role) {
-		return true
-	}
-	return h.AtKS && actor.Org == KS && (actor.Role == RoleRegistrar || actor.Role == RoleCoordinator && actor.User == h.Coordinator)
-}
-
-// MayAttach reports whether a handling may go with a message as an
-// attachment: never while it is marked (the message says instead that a
-// handling with a sekretessmarkering is available in the system).
-func MayAttach(h Holding) bool { return !h.Marked }
-
 // MayReadEvents reports whether actor may read the events for diarium
 // systems (GET /api/v1/events): kommunstyrelsen's registrator, who files
 // every handling of a round, an administrator, or a service account whose
