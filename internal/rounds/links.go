@@ -80,7 +80,17 @@ func (s *Service) Receive(ctx context.Context, l Linked, ans remiss.ExternalAnsw
 	if err := check(ans); err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	v, err := s.Store.SaveResponseVersion(ctx, l.Assignment.ID, ans.Response(), l.Actor.User)
+	content := ans.Response()
+	docs, err := s.Store.DocumentList(ctx, l.Remiss.ID)
+	if err != nil {
+		return workflows.AssignmentStatus{}, err
+	}
+	for _, d := range docs {
+		if d.AssignmentID == l.Assignment.ID && d.Kind == "bilaga" {
+			content.Attachments = append(content.Attachments, strings.TrimSuffix(d.Filename, ".pdf"))
+		}
+	}
+	v, err := s.Store.SaveResponseVersion(ctx, l.Assignment.ID, content, l.Actor.User)
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}

@@ -89,7 +89,7 @@ type linkData struct {
 }
 
 func (s *Server) linkData(r *http.Request, l rounds.Linked) (linkData, error) {
-	d := linkData{Token: r.PathValue("token"), L: l, State: l.Assignment.State.Label(), Positions: positionOptions,
+	d := linkData{Token: r.PathValue("token"), L: l, State: linkState(l.Assignment.State), Positions: positionOptions,
 		Open: remiss.PossibleIn(remiss.ActReceive, l.Assignment.State) == nil}
 	docs, err := s.Store.DocumentList(r.Context(), l.Remiss.ID)
 	if err != nil {
@@ -117,6 +117,21 @@ func (s *Server) linkData(r *http.Request, l rounds.Linked) (linkData, error) {
 	return d, err
 }
 
+// linkState is where the answer stands, in the outside body's words.
+func linkState(st remiss.AssignmentState) string {
+	switch st {
+	case remiss.StateSent:
+		return "Väntar på ert svar"
+	case remiss.StateApproved:
+		return "Ert yttrande har kommit in och förseglas"
+	case remiss.StateAnswered:
+		return "Ert yttrande har kommit in"
+	case remiss.StateDeclined:
+		return "Ni avstår från att yttra er"
+	}
+	return st.Label()
+}
+
 func (s *Server) linkPage(w http.ResponseWriter, r *http.Request, p page, l rounds.Linked) error {
 	if r.URL.Query().Get("ok") != "" {
 		p.Flash = linkFlash[r.URL.Query().Get("ok")]
@@ -128,7 +143,6 @@ var linkFlash = map[string]string{
 	"svar":    "Tack! Ert yttrande har kommit in till kommunstyrelsen. En kvittens skickas med e-post.",
 	"avstar":  "Kommunstyrelsen har fått beskedet att ni avstår från att yttra er.",
 	"anstand": "Er begäran om anstånd är skickad till kommunstyrelsens remissamordnare, som beslutar om den. Besked kommer med e-post.",
-	"bilaga":  "Bilagan är uppladdad. Den skickas med yttrandet.",
 	"fil":     "Filen är uppladdad. Skicka yttrandet när ni är klara.",
 }
 
@@ -164,6 +178,11 @@ func (s *Server) postLink(w http.ResponseWriter, r *http.Request, p page, l roun
 	base := "/svar/" + r.PathValue("token")
 	switch r.PostFormValue("action") {
 	case "answer":
+		// The files are kept before the rest is checked: a refusal of the
+		// text does not cost them.
+		if err := s.keepBilagor(r, l); err != nil {
+			return s.linkError(w, r, p, l, err)
+		}
 		file, _, err := formFile(r, "file")
 		if err != nil {
 			return s.linkError(w, r, p, l, err)
@@ -172,8 +191,6 @@ func (s *Server) postLink(w http.ResponseWriter, r *http.Request, p page, l roun
 			Email: strings.TrimSpace(r.PostFormValue("email")), Position: remiss.Position(r.PostFormValue("position")),
 			Summary: r.PostFormValue("summary"), Text: r.PostFormValue("text"), File: r.PostFormValue("kept")}
 		if len(file) > 0 {
-			// Kept before the rest is checked: a refusal of the text does
-			// not cost the file.
 			doc, err := s.Rounds.KeepReceived(ctx, l, file)
 			if err != nil {
 				return s.linkError(w, r, p, l, err)
@@ -185,18 +202,6 @@ func (s *Server) postLink(w http.ResponseWriter, r *http.Request, p page, l roun
 			return s.linkError(w, r, p, l, err)
 		}
 		return redirect(w, r, base, "svar")
-	case "bilaga":
-		body, name, err := formFile(r, "bilaga")
-		if err == nil && len(body) == 0 {
-			err = remiss.InvalidField("bilaga", "Välj en PDF-fil")
-		}
-		if err == nil {
-			_, err = s.Rounds.AttachByLink(ctx, l, name, body)
-		}
-		if err != nil {
-			return s.linkError(w, r, p, l, err)
-		}
-		return redirect(w, r, base, "bilaga")
 	case "decline":
 		reason := strings.TrimSpace(r.PostFormValue("declineReason"))
 		if who := strings.TrimSpace(r.PostFormValue("declineName")); who == "" {
@@ -221,6 +226,31 @@ func (s *Server) postLink(w http.ResponseWriter, r *http.Request, p page, l roun
 		return redirect(w, r, base, "anstand")
 	}
 	return s.linkError(w, r, p, l, remiss.Refuse(remiss.KindInvalid, "okänt formulär"))
+}
+
+// keepBilagor stores each bilaga chosen in the answer form.
+func (s *Server) keepBilagor(r *http.Request, l rounds.Linked) error {
+	if r.MultipartForm == nil {
+		return nil
+	}
+	for _, h := range r.MultipartForm.File["bilaga"] {
+		f, err := h.Open()
+		if err != nil {
+			return remiss.InvalidField("bilaga", "Filen kunde inte läsas; välj den igen")
+		}
+		b, err := io.ReadAll(io.LimitReader(f, rounds.MaxUpload+1))
+		f.Close()
+		if err != nil {
+			return remiss.InvalidField("bilaga", "Filen kunde inte läsas; välj den igen")
+		}
+		if len(b) == 0 {
+			continue
+		}
+		if _, err := s.Rounds.AttachByLink(r.Context(), l, h.Filename, b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // renamed reports a refusal of field under the page's name for it.
