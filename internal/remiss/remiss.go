@@ -178,7 +178,7 @@ type Response struct {
 	OfficerEmail string   `json:"officerEmail,omitempty" yaml:"officerEmail" validate:"omitempty,max=200,email"`              // E-post
 	// File is, for an outside body's answer received as a PDF through its
 	// link, the stored document that is the answer. Nobody else sets it.
-	File string `json:"file,omitempty" yaml:"-" validate:"isdefault"`
+	File string `json:"file,omitempty" yaml:"file" validate:"isdefault"`
 }
 
 // Position is an answer's stand on the proposal.
