@@ -227,6 +227,28 @@ func TestExternalRecipientsAnswerByLink(t *testing.T) {
 	if code, _ := get(newLink); code != http.StatusOK || newLink == links[2] {
 		t.Errorf("the new link: %d", code)
 	}
+	// Handelskammaren asks for anstånd through its link, gets it (told by
+	// mail, with its link), then declines.
+	until := time.Now().AddDate(0, 1, 14).Format(remiss.DateLayout)
+	if code, body := post(newLink, map[string]string{"action": "extension", "until": until, "extensionReason": "Styrelsen sammanträder senare.", "extensionName": "Karin Kansli"}, nil); code != http.StatusSeeOther {
+		t.Fatalf("anstånd by link: %d\n%s", code, body)
+	}
+	if _, page := get(newLink); !strings.Contains(page, "Anstånd till "+until+" är begärt") {
+		t.Errorf("the pending anstånd is not on the page:\n%s", page)
+	}
+	if _, err := e.svc.DecideExtension(ctx, coord, chamber, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	decided := mail()[external[2].Email]
+	if len(decided) != 1 || !strings.Contains(decided[0].Subject, "anstånd") || linkIn(decided[0]) != newLink {
+		t.Errorf("the anstånd decision: %v", decided)
+	}
+	if code, body := post(newLink, map[string]string{"action": "decline", "declineReason": "Frågan rör inte handeln.", "declineName": "Karin Kansli"}, nil); code != http.StatusSeeOther {
+		t.Fatalf("decline by link: %d\n%s", code, body)
+	}
+	if a, _ := e.store.Assignment(ctx, chamber); a.State != remiss.StateDeclined || a.Deadline != until {
+		t.Errorf("Handelskammaren: %s until %s", a.State, a.Deadline)
+	}
 
 	// Both answers are sealed by kommunstyrelsen on receipt, and each body
 	// gets its receipt with the sealed document.
@@ -298,7 +320,7 @@ func TestExternalRecipientsAnswerByLink(t *testing.T) {
 			t.Fatal("the round did not close")
 		}
 	}
-	refused("a link after close", newLink)
+	refused("a declined body's link after close", newLink)
 	refused("an answered body's link after close", links[0])
 
 	// Kommunstyrelsen's statement lists both answers with their stands.
@@ -309,7 +331,7 @@ func TestExternalRecipientsAnswerByLink(t *testing.T) {
 	}
 	text := strings.Join(strings.Fields(pdftotext(t, d.Content)), " ")
 	for _, want := range []string{"Region Stockholm", "Hyresgästföreningen Region Stockholm", "Stockholms Handelskammare",
-		"Tillstyrker", "Avstyrker", "yttrande inkommet med personlig länk"} {
+		"Tillstyrker", "Avstyrker", "Avstår", "Anstånd till " + until, "yttrande inkommet med personlig länk"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("KS's statement lacks %q:\n%s", want, text)
 		}
