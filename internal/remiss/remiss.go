@@ -226,7 +226,7 @@ type Launch struct {
 	Recipients  []string `json:"recipients" yaml:"recipients" validate:"required_without=External,max=500,dive,required,orgcode,knownorg"`
 	// External are remissinstanser outside the city without accounts:
 	// each answers through a personal link sent to its address.
-	External  []ExternalRecipient `json:"external,omitempty" yaml:"external" validate:"max=100,unique=Email,dive"`
+	External  []ExternalRecipient `json:"external,omitempty" yaml:"external" validate:"max=100,dive"`
 	Reminders []string            `json:"reminders" yaml:"reminders" validate:"max=10,dive,reminder"`
 	Grace     string              `json:"grace,omitempty" yaml:"grace" validate:"omitempty,reminder"`
 	// Digest gives the Coordinator one message a day listing who has not

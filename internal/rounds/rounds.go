@@ -62,7 +62,16 @@ func (s *Service) ValidateLaunch(ctx context.Context, l remiss.Launch) error {
 		return err
 	}
 	delete(codes, remiss.KS) // KS does not answer its own remiss
-	return validate.New(func(c string) bool { return codes[c] }).Struct(l)
+	err = validate.New(func(c string) bool { return codes[c] }).Struct(l)
+	if len(l.Recipients) == 0 && len(l.External) == 0 {
+		var fields remiss.FieldErrors
+		errors.As(err, &fields)
+		if fields.For("recipients") == "" {
+			fields = append(fields, remiss.FieldError{Field: "recipients", Message: "Ange minst en remissinstans eller en extern remissinstans"})
+		}
+		return fields
+	}
+	return err
 }
 
 // Plan is a validated launch: the row to store and the workflow's input.
@@ -94,9 +103,6 @@ func (s *Service) Prepare(ctx context.Context, actor remiss.Actor, l remiss.Laun
 	if grace == "" {
 		grace = remiss.DefaultGrace
 	}
-	if len(l.External) > 0 && len(s.LinkKey) < remiss.LinkKeySize {
-		return Plan{}, remiss.Refuse(remiss.KindInvalid, "externa remissinstanser kan inte nås: servern saknar nyckel för personliga länkar (REMISS_LINK_KEY)")
-	}
 	recipients, byLink := l.Recipients, []string(nil)
 	for i, e := range l.External {
 		code := remiss.ExternalCode(e.Email)
@@ -105,6 +111,9 @@ func (s *Service) Prepare(ctx context.Context, actor remiss.Actor, l remiss.Laun
 		}
 		recipients = append(slices.Clip(recipients), code)
 		byLink = append(byLink, code)
+	}
+	if len(l.External) > 0 && len(s.LinkKey) < remiss.LinkKeySize {
+		return Plan{}, remiss.Refuse(remiss.KindInvalid, "externa remissinstanser kan inte nås: servern saknar nyckel för personliga länkar (REMISS_LINK_KEY)")
 	}
 	id := remiss.RemissID(l.Dnr)
 	return Plan{External: l.External,
