@@ -203,24 +203,20 @@ func (s *Server) postLink(w http.ResponseWriter, r *http.Request, p page, l roun
 		}
 		return redirect(w, r, base, "svar")
 	case "decline":
-		reason := strings.TrimSpace(r.PostFormValue("declineReason"))
-		if who := strings.TrimSpace(r.PostFormValue("declineName")); who == "" {
-			return s.linkError(w, r, p, l, remiss.InvalidField("declineName", "Får inte vara tomt"))
-		} else if reason != "" {
-			reason += "\n\n" + who
+		reason, err := signedReason(r, "decline")
+		if err == nil {
+			_, err = s.Rounds.Decline(ctx, l.Actor, l.Assignment.ID, reason, "")
 		}
-		if _, err := s.Rounds.Decline(ctx, l.Actor, l.Assignment.ID, reason, ""); err != nil {
+		if err != nil {
 			return s.linkError(w, r, p, l, renamed(err, "reason", "declineReason"))
 		}
 		return redirect(w, r, base, "avstar")
 	case "extension":
-		reason := strings.TrimSpace(r.PostFormValue("extensionReason"))
-		if who := strings.TrimSpace(r.PostFormValue("extensionName")); who == "" {
-			return s.linkError(w, r, p, l, remiss.InvalidField("extensionName", "Får inte vara tomt"))
-		} else if reason != "" {
-			reason += "\n\n" + who
+		reason, err := signedReason(r, "extension")
+		if err == nil {
+			_, err = s.Rounds.RequestExtension(ctx, l.Actor, l.Assignment.ID, r.PostFormValue("until"), reason)
 		}
-		if _, err := s.Rounds.RequestExtension(ctx, l.Actor, l.Assignment.ID, r.PostFormValue("until"), reason); err != nil {
+		if err != nil {
 			return s.linkError(w, r, p, l, renamed(err, "reason", "extensionReason"))
 		}
 		return redirect(w, r, base, "anstand")
@@ -251,6 +247,21 @@ func (s *Server) keepBilagor(r *http.Request, l rounds.Linked) error {
 		}
 	}
 	return nil
+}
+
+// signedReason is the reason of a decline or an anstånd request (form
+// fields <form>Reason and <form>Name) with the name of who gives it under
+// it: nobody is logged in, so the note says who wrote it.
+func signedReason(r *http.Request, form string) (string, error) {
+	reason := strings.TrimSpace(r.PostFormValue(form + "Reason"))
+	who := strings.TrimSpace(r.PostFormValue(form + "Name"))
+	if who == "" {
+		return "", remiss.InvalidField(form+"Name", "Får inte vara tomt")
+	}
+	if reason == "" {
+		return "", nil // refused as empty, at the reason
+	}
+	return reason + "\n\n" + who, nil
 }
 
 // renamed reports a refusal of field under the page's name for it.
