@@ -3,9 +3,12 @@ package pdf
 import (
 	_ "embed"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/sfnt"
@@ -87,24 +90,40 @@ var commonFaces = sync.OnceValue(func() map[face][]byte {
 })
 
 // facesFor chooses the faces for a document whose printed data is data:
-// the cut ones when every character it prints is common. It also says
-// whether data has a character no face can draw (see printable).
-func facesFor(data any) (faces map[face][]byte, unprintable bool) {
-	faces = commonFaces()
+// the shared faces when every character it prints is common and they can
+// encode them (newEncoding), else fpdf's own, cut when every character is
+// common. It also says whether data has a character no face can draw (see
+// printable).
+func facesFor(data any) (faces faceSet, unprintable bool) {
+	text := fmt.Sprint(data)
+	faces.ttf = commonFaces()
 	have := drawable()
-	for _, r := range fmt.Sprint(data) {
+	for _, r := range text {
 		if r == '\n' || r == '\t' || r == '\r' {
 			unprintable = unprintable || r == '\t'
 			continue
 		}
 		if !common[r] {
-			faces = fullFaces
+			faces.ttf = fullFaces
 		}
 		if r >= rune(len(have)) || !have[r] {
 			unprintable = true
 		}
 	}
+	if unprintable {
+		text = printable(text)
+	}
+	if faces.enc = newEncoding(text); faces.enc != nil {
+		faces.ttf = nil
+	}
 	return faces, unprintable
+}
+
+// faceSet is what a document is drawn with: fpdf's own faces (ttf), or the
+// shared faces in the document's encoding (enc).
+type faceSet struct {
+	ttf map[face][]byte
+	enc *encoding
 }
 
 // drawable are the characters (of the Basic Multilingual Plane) every face
@@ -197,8 +216,92 @@ func printableCopy[T any](v T) T {
 func (d *doc) setFont(family, style string, size float64) {
 	f := face{family, style}
 	if !d.added[f] {
-		d.f.AddUTF8FontFromBytes(family, style, d.faces[f])
+		if d.enc != nil {
+			d.f.AddFontFromBytes(family, style, d.enc.definition(sharedFaces()[f]), nil)
+		} else {
+			d.f.AddUTF8FontFromBytes(family, style, d.faces[f])
+		}
 		d.added[f] = true
 	}
 	d.f.SetFont(family, style, size)
+}
+
+// t is s as fpdf is to be given it: as it is for fpdf's own faces, and in
+// the document's encoding for the shared faces.
+func (d *doc) t(s string) string {
+	if d.enc == nil {
+		return s
+	}
+	return d.enc.encode(s)
+}
+
+// runeWidth is the advance of r in the current face, in thousandths of
+// the font size.
+func (d *doc) runeWidth(r rune) int {
+	if d.enc == nil {
+		var buf [utf8.UTFMax]byte
+		return d.f.GetStringSymbolWidth(string(buf[:utf8.EncodeRune(buf[:], r)]))
+	}
+	if !latin1(r) {
+		if _, ok := d.enc.byteOf[r]; !ok {
+			d.enc.missed = true
+		}
+	}
+	return d.sharedFace().width[r]
+}
+
+// sharedFace is the shared face fpdf draws with now: the one last set,
+// or the one fpdf set again itself after a page's header.
+func (d *doc) sharedFace() *sharedFace {
+	family, style := d.f.GetFontFamily(), d.f.GetFontStyle()
+	if sf := d.cur; sf != nil && sf.family == family && sf.style == style {
+		return sf
+	}
+	for _, sf := range sharedFaces() {
+		if sf.family == family && sf.style == style {
+			d.cur = sf
+			return sf
+		}
+	}
+	panic("pdf: fpdf draws with a face not shared: " + family + style)
+}
+
+// lineCount is how many lines fpdf's SplitText breaks text into in a
+// cell w wide: for the shared faces, counted the same way here (fpdf
+// would measure the encoded bytes as characters).
+func (d *doc) lineCount(text string, w float64) int {
+	if d.enc == nil {
+		return len(d.f.SplitText(text, w))
+	}
+	_, size := d.f.GetFontSize()
+	wmax := int(math.Ceil((w - 2*d.f.GetCellMargin()) * 1000 / size))
+	s := []rune(text)
+	for len(s) > 0 && s[len(s)-1] == '\n' {
+		s = s[:len(s)-1]
+	}
+	lines, sep, i, j, l := 0, -1, 0, 0, 0
+	for i < len(s) {
+		c := s[i]
+		l += d.runeWidth(c)
+		if unicode.IsSpace(c) {
+			sep = i
+		}
+		if c != '\n' && l <= wmax {
+			i++
+			continue
+		}
+		if sep == -1 {
+			if i == j {
+				i++
+			}
+		} else {
+			i = sep + 1
+		}
+		lines++
+		sep, j, l = -1, i, 0
+	}
+	if i != j {
+		lines++
+	}
+	return lines
 }

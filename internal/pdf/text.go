@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // listMarker is what begins a list item in a text: a bullet (-, –, •, *),
@@ -76,7 +75,7 @@ func (d *doc) paragraphs(text string) {
 // alone at the foot of a page; a short text that leads into a list
 // (withNext) keeps the list's first item with it.
 func (d *doc) keep(text string, withNext bool) {
-	lines := len(d.f.SplitText(text, d.width()-2*d.f.GetCellMargin()))
+	lines := d.lineCount(text, d.width()-2*d.f.GetCellMargin())
 	need := min(lines, 2)
 	if withNext && lines <= 4 {
 		need = lines + 2
@@ -105,7 +104,7 @@ func (d *doc) list(items []block) {
 	d.font(bodySize)
 	indent := 7.0
 	for _, it := range items {
-		indent = max(indent, d.f.GetStringWidth(it.label)+2.5)
+		indent = max(indent, d.f.GetStringWidth(d.t(it.label))+2.5)
 	}
 	d.begin("L").numbering = numbering(items[0].label)
 	for i, it := range items {
@@ -116,7 +115,7 @@ func (d *doc) list(items []block) {
 		y := d.f.GetY()
 		d.begin("LI")
 		d.f.SetXY(marginLeft, y)
-		d.tagged("Lbl", func() { d.f.CellFormat(indent, lineHeight, it.label, "", 0, "L", false, 0, "") })
+		d.tagged("Lbl", func() { d.f.CellFormat(indent, lineHeight, d.t(it.label), "", 0, "L", false, 0, "") })
 		d.f.SetXY(marginLeft+indent, y)
 		d.tagged("LBody", func() { d.multiCell(d.width()-indent, lineHeight, it.text, false) })
 		d.end()
@@ -232,7 +231,7 @@ func (d *doc) multiCell(w, h float64, text string, fill bool) {
 		if space {
 			str += " "
 		}
-		f.CellFormat(w, h, str, "", 2, "L", fill, 0, "")
+		f.CellFormat(w, h, d.t(str), "", 2, "L", fill, 0, "")
 	}
 	sep, i, j, l := -1, 0, 0, 0
 	for i < len(s) {
@@ -246,8 +245,7 @@ func (d *doc) multiCell(w, h float64, text string, fill bool) {
 		if c == ' ' {
 			sep = i
 		}
-		var buf [utf8.UTFMax]byte
-		l += f.GetStringSymbolWidth(string(buf[:utf8.EncodeRune(buf[:], c)]))
+		l += d.runeWidth(c)
 		if l <= wmax {
 			i++
 			continue
