@@ -5,9 +5,11 @@ import (
 	"compress/zlib"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/sfnt"
@@ -62,14 +64,25 @@ type sharedFace struct {
 	name string // fpdf's name for it, the BaseFont: "utf8liberationsansB"
 	// family and style as fpdf tells them: "liberationsans", "B".
 	family, style string
-	desc          fpdf.FontDescType
-	width         map[rune]int    // advance in thousandths of an em, as fpdf measures
-	gid           map[rune]uint16 // the glyph in the cut face
+	// index is its place in sharedFaceList and encoded.faces.
+	index int
+	desc  fpdf.FontDescType
+	width map[rune]int    // advance in thousandths of an em, as fpdf measures
+	gid   map[rune]uint16 // the glyph in the cut face
 	// program is the cut face compressed (once, at the best compression),
 	// and length its size uncompressed.
 	program []byte
 	length  int
 }
+
+// sharedFaceList are the shared faces in their order (sharedFace.index).
+var sharedFaceList = sync.OnceValue(func() []*sharedFace {
+	out := make([]*sharedFace, len(fullFaces))
+	for _, sf := range sharedFaces() {
+		out[sf.index] = sf
+	}
+	return out
+})
 
 // sharedFaces are the three faces, measured and cut once per process.
 var sharedFaces = sync.OnceValue(func() map[face]*sharedFace {
@@ -101,6 +114,14 @@ var sharedFaces = sync.OnceValue(func() map[face]*sharedFace {
 	if err := proto.Error(); err != nil {
 		panic("pdf: measuring the faces: " + err.Error())
 	}
+	names := make([]string, 0, len(out))
+	for _, sf := range out {
+		names = append(names, sf.name)
+	}
+	slices.Sort(names)
+	for _, sf := range out {
+		sf.index = slices.Index(names, sf.name)
+	}
 	return out
 })
 
@@ -109,46 +130,145 @@ var sharedFaces = sync.OnceValue(func() map[face]*sharedFace {
 func fpdfFontKey(fc face) string { return strings.ToLower(fc.family) + fc.style }
 
 // encoding is a document's: the byte of each character beyond Latin-1 it
-// prints, and the character of each byte.
+// prints, and the character of each byte. The fonts' parts that depend
+// on it alone are made once for every document in the same encoding
+// (encodings).
 type encoding struct {
-	byteOf map[rune]byte
-	runeOf [256]rune
-	// used are the bytes drawn (or measured).
-	used [256]bool
+	*encoded
 	// missed is set when a character with no byte was drawn: the document
 	// is drawn again with fpdf's own faces.
 	missed bool
 }
 
-// alwaysDrawn are the characters beyond Latin-1 the documents print of
-// their own (the en dash of a draft's line, the list bullet).
-const alwaysDrawn = "–•"
+// encoded is an encoding and what the shared faces need in it, the same
+// for every document in it; never changed once made.
+type encoded struct {
+	byteOf map[rune]byte
+	runeOf [256]rune
+	// faces are, in sharedFaceList's order, each face's parts.
+	faces [3]encodedFace
+	// toUnicode is the ToUnicode CMap of every face, compressed.
+	toUnicode []byte
+}
+
+// encodedFace is a shared face's parts in an encoding.
+type encodedFace struct {
+	width      [256]int // of each byte, codePrefix's none
+	definition []byte   // the simple font fpdf is given
+	widths     []byte   // the CIDFont's /W array
+	gidMap     []byte   // its CIDToGIDMap, compressed
+}
+
+// preferred are the characters beyond Latin-1 that Swedish text uses
+// most: they have the first free bytes in every encoding, so that nearly
+// every document is in the same one.
+const preferred = "–—‘’‚“”„•…€−≈≤≥™"
+
+// encodings are the encodings made, by the characters they give bytes
+// beyond preferred, up to maxEncodings of them.
+var encodings struct {
+	sync.Mutex
+	m map[string]*encoded
+}
+
+const maxEncodings = 64
+
+// runeSet collects the characters beyond Latin-1 and preferred that a
+// document prints; bad is set by one that is not common or one too many
+// for the free bytes.
+type runeSet struct {
+	extra []rune
+	bad   bool
+}
+
+func (s *runeSet) add(r rune) {
+	if latin1(r) || r == '\n' || r == '\r' || s.bad || strings.ContainsRune(preferred, r) || slices.Contains(s.extra, r) {
+		return
+	}
+	if !common[r] || utf8.RuneCountInString(preferred)+len(s.extra) == len(freeBytes) {
+		s.bad = true
+		return
+	}
+	s.extra = append(s.extra, r)
+}
 
 // newEncoding returns the encoding for a document that prints text (and
-// the renderer's own words), or nil when text has a character that is not
-// common or more characters beyond Latin-1 than there are free bytes.
+// the renderer's own words, whose characters beyond Latin-1 are
+// preferred), or nil when text has a character that is not common or
+// more characters beyond Latin-1 than there are free bytes.
 func newEncoding(text string) *encoding {
-	e := &encoding{byteOf: map[rune]byte{}}
+	var s runeSet
+	for _, r := range text {
+		s.add(r)
+	}
+	return s.encoding()
+}
+
+// encoding is the encoding for the characters in s, or nil (bad).
+func (s *runeSet) encoding() *encoding {
+	if s.bad {
+		return nil
+	}
+	key := string(s.extra)
+	encodings.Lock()
+	e := encodings.m[key]
+	encodings.Unlock()
+	if e == nil {
+		e = newEncoded([]rune(preferred + key))
+		encodings.Lock()
+		if encodings.m == nil {
+			encodings.m = map[string]*encoded{}
+		}
+		if len(encodings.m) < maxEncodings {
+			encodings.m[key] = e
+		}
+		encodings.Unlock()
+	}
+	return &encoding{encoded: e}
+}
+
+// newEncoded makes the encoding that gives runes the free bytes in order.
+func newEncoded(runes []rune) *encoded {
+	e := &encoded{byteOf: map[rune]byte{}}
 	for r := range rune(256) {
 		if latin1(r) {
 			e.runeOf[r] = r
 		}
 	}
-	for _, r := range alwaysDrawn + text {
-		if latin1(r) || r == '\n' || r == '\r' {
-			continue
+	for i, r := range runes {
+		e.byteOf[r], e.runeOf[freeBytes[i]] = freeBytes[i], r
+	}
+	var b bytes.Buffer
+	deflate(&b, e.cmap())
+	e.toUnicode = b.Bytes()
+	for i, sf := range sharedFaceList() {
+		ef := &e.faces[i]
+		gids := make([]byte, 2*(codePrefix+1)<<8)
+		w := []byte{'['}
+		for c, r := range e.runeOf {
+			if r == 0 {
+				continue
+			}
+			ef.width[c] = sf.width[r]
+			cid := codePrefix<<8 | c
+			g := sf.gid[r]
+			gids[2*cid], gids[2*cid+1] = byte(g>>8), byte(g)
+			w = fmt.Appendf(w, "%d [%d] ", cid, ef.width[c])
 		}
-		if !common[r] {
-			return nil
+		ef.widths = append(w, ']')
+		var b bytes.Buffer
+		deflate(&b, gids)
+		ef.gidMap = b.Bytes()
+		def := struct {
+			Tp   string
+			Name string
+			Desc fpdf.FontDescType
+			Cw   []int
+		}{"TrueType", sf.name, sf.desc, ef.width[:]}
+		var err error
+		if ef.definition, err = json.Marshal(def); err != nil {
+			panic("pdf: a font definition: " + err.Error())
 		}
-		if _, ok := e.byteOf[r]; ok {
-			continue
-		}
-		if len(e.byteOf) == len(freeBytes) {
-			return nil
-		}
-		b := freeBytes[len(e.byteOf)]
-		e.byteOf[r], e.runeOf[b] = b, r
 	}
 	return e
 }
@@ -157,53 +277,46 @@ func newEncoding(text string) *encoding {
 func (e *encoding) encode(s string) string {
 	b := make([]byte, 0, 2*len(s))
 	for _, r := range s {
-		c := byte(r)
-		if !latin1(r) {
-			var ok bool
-			if c, ok = e.byteOf[r]; !ok {
-				e.missed = true
-				c = '?'
-			}
-		}
-		e.used[c] = true
-		b = append(b, codePrefix, c)
+		b = append(b, codePrefix, e.byteFor(r))
 	}
 	return string(b)
 }
 
-// gidMap is the CIDToGIDMap of face sf in encoding e: for each CID up to
-// the last code, two bytes, its glyph in the shared face.
-func (e *encoding) gidMap(sf *sharedFace) []byte {
-	m := make([]byte, 2*(codePrefix+1)<<8)
-	for c, used := range e.used {
-		if used {
-			g := sf.gid[e.runeOf[c]]
-			m[2*(codePrefix<<8|c)], m[2*(codePrefix<<8|c)+1] = byte(g>>8), byte(g)
-		}
+// byteFor is r's byte; a character without one is missed.
+func (e *encoding) byteFor(r rune) byte {
+	if latin1(r) {
+		return byte(r)
 	}
-	return m
+	c, ok := e.byteOf[r]
+	if !ok {
+		e.missed = true
+		return '?'
+	}
+	return c
 }
 
-// definition is the simple font fpdf is given for face sf in encoding e:
-// the widths of the bytes, codePrefix's none.
-func (e *encoding) definition(sf *sharedFace) []byte {
-	cw := make([]int, 256)
-	for b, r := range e.runeOf {
+// cmap is the ToUnicode CMap of every code of the encoding.
+func (e *encoded) cmap() []byte {
+	var codes []int
+	for c, r := range e.runeOf {
 		if r != 0 {
-			cw[b] = sf.width[r]
+			codes = append(codes, c)
 		}
 	}
-	def := struct {
-		Tp   string
-		Name string
-		Desc fpdf.FontDescType
-		Cw   []int
-	}{"TrueType", sf.name, sf.desc, cw}
-	out, err := json.Marshal(def)
-	if err != nil {
-		panic("pdf: a font definition: " + err.Error())
+	b := []byte("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n" +
+		"/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n" +
+		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n" +
+		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
+	for i := 0; i < len(codes); i += 100 {
+		chunk := codes[i:min(i+100, len(codes))]
+		b = strconv.AppendInt(b, int64(len(chunk)), 10)
+		b = append(b, " beginbfchar\n"...)
+		for _, c := range chunk {
+			b = fmt.Appendf(b, "<%02X%02X> <%04X>\n", codePrefix, c, e.runeOf[c])
+		}
+		b = append(b, "endbfchar\n"...)
 	}
-	return out
+	return append(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"...)
 }
 
 // zlibPool holds zlib writers, which are large (about a megabyte each) to
@@ -237,30 +350,4 @@ func deflate(b *bytes.Buffer, data []byte) {
 	}
 	w.Reset(nil) // cheap at streamLevel; keeps no document alive
 	zlibPool.Put(w)
-}
-
-// toUnicode is the ToUnicode CMap of a face in encoding e, for the bytes
-// used.
-func (e *encoding) toUnicode(used *[256]bool) []byte {
-	var b []byte
-	b = append(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"+
-		"/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def\n"+
-		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"+
-		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"...)
-	var codes []int
-	for c, u := range used {
-		if u {
-			codes = append(codes, c)
-		}
-	}
-	for i := 0; i < len(codes); i += 100 {
-		chunk := codes[i:min(i+100, len(codes))]
-		b = strconv.AppendInt(b, int64(len(chunk)), 10)
-		b = append(b, " beginbfchar\n"...)
-		for _, c := range chunk {
-			b = fmt.Appendf(b, "<%02X%02X> <%04X>\n", codePrefix, c, e.runeOf[c])
-		}
-		b = append(b, "endbfchar\n"...)
-	}
-	return append(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"...)
 }

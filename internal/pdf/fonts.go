@@ -2,7 +2,6 @@ package pdf
 
 import (
 	_ "embed"
-	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -95,28 +94,48 @@ var commonFaces = sync.OnceValue(func() map[face][]byte {
 // common. It also says whether data has a character no face can draw (see
 // printable).
 func facesFor(data any) (faces faceSet, unprintable bool) {
-	text := fmt.Sprint(data)
 	faces.ttf = commonFaces()
 	have := drawable()
-	for _, r := range text {
-		if r == '\n' || r == '\t' || r == '\r' {
-			unprintable = unprintable || r == '\t'
-			continue
+	var set runeSet
+	eachString(reflect.ValueOf(data), func(s string) {
+		for _, r := range s {
+			if r >= 0x20 && r <= 0x7E {
+				continue // common, drawable, its own byte
+			}
+			if r == '\n' || r == '\t' || r == '\r' {
+				unprintable = unprintable || r == '\t'
+				continue
+			}
+			if !common[r] {
+				faces.ttf = fullFaces
+			}
+			if r >= rune(len(have)) || !have[r] {
+				unprintable = true
+			}
+			set.add(printableRune(r))
 		}
-		if !common[r] {
-			faces.ttf = fullFaces
-		}
-		if r >= rune(len(have)) || !have[r] {
-			unprintable = true
-		}
-	}
-	if unprintable {
-		text = printable(text)
-	}
-	if faces.enc = newEncoding(text); faces.enc != nil {
+	})
+	if faces.enc = set.encoding(); faces.enc != nil {
 		faces.ttf = nil
 	}
 	return faces, unprintable
+}
+
+// eachString calls f with every string in v: in its fields, its slices'
+// and arrays' elements, and theirs.
+func eachString(v reflect.Value, f func(string)) {
+	switch v.Kind() {
+	case reflect.String:
+		f(v.String())
+	case reflect.Struct:
+		for i := range v.NumField() {
+			eachString(v.Field(i), f)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			eachString(v.Index(i), f)
+		}
+	}
 }
 
 // faceSet is what a document is drawn with: fpdf's own faces (ttf), or the
@@ -162,21 +181,22 @@ var lookalikes = map[rune]rune{'\u2011': '-', '\u2023': '•', '\u2024': '.', '\
 // printable is s as the documents can print it: a tab is a space, a
 // character with a lookalike is that, and any other character no face has
 // a glyph for is replacement.
-func printable(s string) string {
+func printable(s string) string { return strings.Map(printableRune, s) }
+
+// printableRune is r as printable prints it.
+func printableRune(r rune) rune {
 	have := drawable()
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r':
-			return r
-		case r == '\t':
-			return ' '
-		case r < rune(len(have)) && have[r]:
-			return r
-		case lookalikes[r] != 0:
-			return lookalikes[r]
-		}
-		return replacement
-	}, s)
+	switch {
+	case r == '\n' || r == '\r':
+		return r
+	case r == '\t':
+		return ' '
+	case r < rune(len(have)) && have[r]:
+		return r
+	case lookalikes[r] != 0:
+		return lookalikes[r]
+	}
+	return replacement
 }
 
 // printableCopy returns a copy of v (a document's data) whose every
@@ -217,7 +237,7 @@ func (d *doc) setFont(family, style string, size float64) {
 	f := face{family, style}
 	if !d.added[f] {
 		if d.enc != nil {
-			d.f.AddFontFromBytes(family, style, d.enc.definition(sharedFaces()[f]), nil)
+			d.f.AddFontFromBytes(family, style, d.enc.faces[sharedFaces()[f].index].definition, nil)
 		} else {
 			d.f.AddUTF8FontFromBytes(family, style, d.faces[f])
 		}
@@ -236,18 +256,24 @@ func (d *doc) t(s string) string {
 }
 
 // runeWidth is the advance of r in the current face, in thousandths of
-// the font size.
-func (d *doc) runeWidth(r rune) int {
-	if d.enc == nil {
+// the font size; widths are the current shared face's (d.widths), nil
+// for fpdf's own.
+func (d *doc) runeWidth(widths *[256]int, r rune) int {
+	if widths == nil {
 		var buf [utf8.UTFMax]byte
 		return d.f.GetStringSymbolWidth(string(buf[:utf8.EncodeRune(buf[:], r)]))
 	}
-	if !latin1(r) {
-		if _, ok := d.enc.byteOf[r]; !ok {
-			d.enc.missed = true
-		}
+	return widths[d.enc.byteFor(r)]
+}
+
+// widths are the advances of the bytes in the current shared face, nil
+// for fpdf's own faces. A page break can change the face (fpdf sets the
+// one of the text again after the header).
+func (d *doc) widths() *[256]int {
+	if d.enc == nil {
+		return nil
 	}
-	return d.sharedFace().width[r]
+	return &d.enc.faces[d.sharedFace().index].width
 }
 
 // sharedFace is the shared face fpdf draws with now: the one last set,
@@ -267,12 +293,14 @@ func (d *doc) sharedFace() *sharedFace {
 }
 
 // lineCount is how many lines fpdf's SplitText breaks text into in a
-// cell w wide: for the shared faces, counted the same way here (fpdf
-// would measure the encoded bytes as characters).
-func (d *doc) lineCount(text string, w float64) int {
+// cell w wide, counting no further than limit+1 (limit < 0: all): for the
+// shared faces, counted the same way here (fpdf would measure the encoded
+// bytes as characters).
+func (d *doc) lineCount(text string, w float64, limit int) int {
 	if d.enc == nil {
 		return len(d.f.SplitText(text, w))
 	}
+	widths := d.widths()
 	_, size := d.f.GetFontSize()
 	wmax := int(math.Ceil((w - 2*d.f.GetCellMargin()) * 1000 / size))
 	s := []rune(text)
@@ -282,7 +310,7 @@ func (d *doc) lineCount(text string, w float64) int {
 	lines, sep, i, j, l := 0, -1, 0, 0, 0
 	for i < len(s) {
 		c := s[i]
-		l += d.runeWidth(c)
+		l += widths[d.enc.byteFor(c)]
 		if unicode.IsSpace(c) {
 			sep = i
 		}
@@ -298,6 +326,9 @@ func (d *doc) lineCount(text string, w float64) int {
 			i = sep + 1
 		}
 		lines++
+		if lines == limit+1 {
+			return lines
+		}
 		sep, j, l = -1, i, 0
 	}
 	if i != j {

@@ -11,7 +11,6 @@ package pdf
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -90,7 +89,10 @@ func newDoc(title, author, subject, dnr string, date time.Time, faces faceSet) *
 	// document.
 	f.SetCompression(false)
 	f.SetLang("sv-SE")
-	f.AliasNbPages(pageCount)
+	if faces.enc == nil {
+		// The shared faces' pages are counted by finish.
+		f.AliasNbPages(pageCount)
+	}
 	d := &doc{f: f, meta: meta{Title: title, Author: author, Subject: subject, Date: date},
 		head: [2]string{author, "Dnr " + dnr + " · " + date.Format("2006-01-02")}, faces: faces.ttf, enc: faces.enc, added: map[face]bool{},
 		tags: newTagger(), author: author}
@@ -353,10 +355,6 @@ func render(faces faceSet, draw func(faceSet) *doc) ([]byte, error) {
 
 // bytes writes the document as PDF/A-2a and PDF/UA-1.
 func (d *doc) bytes() ([]byte, error) {
-	if d.enc != nil {
-		// fpdf looks for the alias as given, not as encoded.
-		d.f.RegisterAlias(d.t(pageCount), d.t(strconv.Itoa(d.f.PageNo())))
-	}
 	buf := outputPool.Get().(*bytes.Buffer)
 	defer outputPool.Put(buf)
 	buf.Reset()

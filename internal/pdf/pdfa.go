@@ -56,7 +56,8 @@ func archival(raw []byte, m meta, tags *tagger) ([]byte, error) {
 		u.Object(ref, page)
 	}
 	icc, xmp := u.New(), u.New()
-	u.Stream(icc, pdfupdate.Dict{"N": int64(3), "Alternate": pdfupdate.Name("DeviceRGB")}, srgbProfile())
+	u.Stream(icc, pdfupdate.Dict{"N": int64(3), "Alternate": pdfupdate.Name("DeviceRGB"), "Filter": pdfupdate.Name("FlateDecode")},
+		srgbCompressed())
 	u.Stream(xmp, pdfupdate.Dict{"Type": pdfupdate.Name("Metadata"), "Subtype": pdfupdate.Name("XML")}, xmpPacket(m))
 	date := pdfupdate.Date(m.Date)
 	u.Object(doc.Info, pdfupdate.Dict{"Title": pdfupdate.TextString(m.Title), "Author": pdfupdate.TextString(m.Author),

@@ -2,9 +2,11 @@ package pdf
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // finish rewrites fpdf's output, object by object, into the document's
@@ -32,7 +34,13 @@ func (d *doc) finish(raw []byte) ([]byte, error) {
 		return x.start
 	}
 
-	out := bytes.NewBuffer(make([]byte, 0, x.start+x.start/2))
+	size := x.start + 8<<10
+	for f := range d.added {
+		if d.enc != nil {
+			size += len(sharedFaces()[f].program) + 8<<10
+		}
+	}
+	out := bytes.NewBuffer(make([]byte, 0, size))
 	out.Write(raw[:x.offsets[order[0]]])
 	offsets := make([]int, len(x.offsets), len(x.offsets)+12)
 	next := len(x.offsets)
@@ -49,6 +57,17 @@ func (d *doc) finish(raw []byte) ([]byte, error) {
 	}
 	fonts := map[int]sharedFont{}
 	var later []func()
+	// The footers say how many pages there are: fpdf is not told to (it
+	// would look for the words as given, and copy every page twice).
+	var alias, pages []byte
+	if d.enc != nil {
+		alias, pages = []byte(d.t(pageCount)), []byte(d.t(strconv.Itoa(d.f.PageNo())))
+	}
+	// id is the file identifier: a hash of what is drawn (the pages'
+	// content) and of the metadata, which archival reads rather than hash
+	// the whole file.
+	id := sha256.New()
+	fmt.Fprintf(id, "%q %q %q %s\n", d.meta.Title, d.meta.Author, d.meta.Subject, d.meta.Date.Format(time.RFC3339))
 	for i, n := range order {
 		obj := raw[x.offsets[n]:end(i)]
 		offsets[n] = out.Len()
@@ -71,9 +90,9 @@ func (d *doc) finish(raw []byte) ([]byte, error) {
 				n, sf.name, n+1, f.toUnicode)
 			later = append(later, func() {
 				offsets = append(offsets, out.Len())
-				writeStream(out, f.toUnicode, "", d.enc.toUnicode(&d.enc.used))
+				writeCompressed(out, f.toUnicode, d.enc.toUnicode)
 				offsets = append(offsets, out.Len())
-				writeStream(out, f.gidMap, "", d.enc.gidMap(sf))
+				writeCompressed(out, f.gidMap, d.enc.faces[sf.index].gidMap)
 				offsets = append(offsets, out.Len())
 				fmt.Fprintf(out, "%d 0 obj\n<</Length %d /Length1 %d /Filter /FlateDecode>>\nstream\n", f.file, len(sf.program), sf.length)
 				out.Write(sf.program)
@@ -82,7 +101,11 @@ func (d *doc) finish(raw []byte) ([]byte, error) {
 			continue
 		}
 		if data, ok := plainStream(body); ok {
-			writeStream(out, n, "", data)
+			if d.enc != nil && bytes.Contains(data, alias) {
+				data = bytes.ReplaceAll(data, alias, pages)
+			}
+			id.Write(data)
+			writeStream(out, n, data)
 			continue
 		}
 		out.Write(head)
@@ -97,7 +120,8 @@ func (d *doc) finish(raw []byte) ([]byte, error) {
 	for _, off := range offsets[1:] {
 		fmt.Fprintf(out, "%010d 00000 n \n", off)
 	}
-	fmt.Fprintf(out, "trailer\n<</Size %d /Root %s /Info %s>>\nstartxref\n%d\n%%%%EOF\n", len(offsets), x.root, x.info, xref)
+	sum := id.Sum(nil)[:16]
+	fmt.Fprintf(out, "trailer\n<</Size %d /Root %s /Info %s /ID [<%x> <%x>]>>\nstartxref\n%d\n%%%%EOF\n", len(offsets), x.root, x.info, sum, sum, xref)
 	return out.Bytes(), nil
 }
 
@@ -203,10 +227,16 @@ func plainStream(body []byte) ([]byte, bool) {
 	return data, true
 }
 
-// writeStream writes object n, a stream of data compressed, with dict's
-// further entries.
-func writeStream(out *bytes.Buffer, n int, dict string, data []byte) {
-	fmt.Fprintf(out, "%d 0 obj\n<</Filter /FlateDecode%s /Length ", n, dict)
+// writeCompressed writes object n, a stream of data already compressed.
+func writeCompressed(out *bytes.Buffer, n int, data []byte) {
+	fmt.Fprintf(out, "%d 0 obj\n<</Filter /FlateDecode /Length %d>>\nstream\n", n, len(data))
+	out.Write(data)
+	out.WriteString("\nendstream\nendobj\n")
+}
+
+// writeStream writes object n, a stream of data compressed.
+func writeStream(out *bytes.Buffer, n int, data []byte) {
+	fmt.Fprintf(out, "%d 0 obj\n<</Filter /FlateDecode /Length ", n)
 	// The length is written after the data, padded, so that the data is
 	// compressed straight into out.
 	at := out.Len()
@@ -235,16 +265,12 @@ func (d *doc) sharedFont(body []byte) *sharedFace {
 }
 
 // writeCIDFont writes object n, the CIDFont of face sf: its widths for the
-// codes the document uses.
+// codes of the encoding.
 func writeCIDFont(out *bytes.Buffer, n int, sf *sharedFace, e *encoding, gidMap int) {
-	fmt.Fprintf(out, "%d 0 obj\n<</Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /FontDescriptor %d 0 R /DW %d /CIDToGIDMap %d 0 R /W [",
+	fmt.Fprintf(out, "%d 0 obj\n<</Type /Font /Subtype /CIDFontType2 /BaseFont /%s /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>> /FontDescriptor %d 0 R /DW %d /CIDToGIDMap %d 0 R /W ",
 		n, sf.name, n+1, sf.desc.MissingWidth, gidMap)
-	for c, used := range e.used {
-		if used {
-			fmt.Fprintf(out, "%d [%d] ", codePrefix<<8|c, sf.width[e.runeOf[c]])
-		}
-	}
-	out.WriteString("]>>\nendobj\n")
+	out.Write(e.faces[sf.index].widths)
+	out.WriteString(">>\nendobj\n")
 }
 
 // writeDescriptor writes object n, the font descriptor of face sf.

@@ -247,7 +247,7 @@ func (d *doc) answers(caption string, rows []AnswerRow) {
 		d.sansFont(style, factsSize)
 		lines := 1
 		for i, c := range cells {
-			lines = max(lines, d.lineCount(c, cols[i]-2))
+			lines = max(lines, d.lineCount(c, cols[i]-2, -1))
 		}
 		h := float64(lines) * 4.8
 		d.ensure(h + 1.5)

@@ -75,7 +75,8 @@ func (d *doc) paragraphs(text string) {
 // alone at the foot of a page; a short text that leads into a list
 // (withNext) keeps the list's first item with it.
 func (d *doc) keep(text string, withNext bool) {
-	lines := d.lineCount(text, d.width()-2*d.f.GetCellMargin())
+	// Five lines or more are as many as keep needs to know.
+	lines := d.lineCount(text, d.width()-2*d.f.GetCellMargin(), 5)
 	need := min(lines, 2)
 	if withNext && lines <= 4 {
 		need = lines + 2
@@ -226,12 +227,24 @@ func (d *doc) multiCell(w, h float64, text string, fill bool) {
 	for len(s) > 0 && s[len(s)-1] == '\n' {
 		s = s[:len(s)-1]
 	}
+	widths := d.widths()
+	var buf []byte
 	line := func(part []rune, space bool) {
-		str := string(part)
-		if space {
+		var str string
+		if d.enc != nil {
+			buf = buf[:0]
+			for _, r := range part {
+				buf = append(buf, codePrefix, d.enc.byteFor(r))
+			}
+			if space {
+				buf = append(buf, codePrefix, ' ')
+			}
+			str = string(buf)
+		} else if str = string(part); space {
 			str += " "
 		}
-		f.CellFormat(w, h, d.t(str), "", 2, "L", fill, 0, "")
+		f.CellFormat(w, h, str, "", 2, "L", fill, 0, "")
+		widths = d.widths() // the line may have begun a page
 	}
 	sep, i, j, l := -1, 0, 0, 0
 	for i < len(s) {
@@ -245,7 +258,7 @@ func (d *doc) multiCell(w, h float64, text string, fill bool) {
 		if c == ' ' {
 			sep = i
 		}
-		l += d.runeWidth(c)
+		l += d.runeWidth(widths, c)
 		if l <= wmax {
 			i++
 			continue

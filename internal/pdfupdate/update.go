@@ -29,6 +29,9 @@ type written struct {
 // Update starts an incremental update.
 func (d *Doc) Update() *Update {
 	u := &Update{doc: d, offsets: map[int]written{}, next: d.Size}
+	// Room for the file and the update at once: the buffer is not grown
+	// (and the file copied again) for a signature or a few objects.
+	u.buf.Grow(len(d.Raw) + updateRoom)
 	u.buf.Write(d.Raw)
 	if len(d.Raw) > 0 && d.Raw[len(d.Raw)-1] != '\n' {
 		u.buf.WriteByte('\n')
@@ -104,10 +107,20 @@ func (u *Update) Finish() ([]byte, error) {
 	return u.buf.Bytes(), u.err
 }
 
+// updateRoom is what an update is expected to add to a file: a signature
+// (its 32 KiB placeholder) or a document's metadata and structure.
+const updateRoom = 48 << 10
+
 // trailer is the new section's trailer entries; the second part of the
-// file identifier is a hash of everything before it.
+// file identifier is a hash of the first, of where the file's newest
+// section was, and of everything this update writes before it: a new
+// identifier for each revision, without reading the whole file again.
 func (u *Update) trailer() Dict {
-	sum := sha256.Sum256(u.buf.Bytes())
+	h := sha256.New()
+	h.Write(u.doc.ID0)
+	fmt.Fprintf(h, " %d ", u.doc.StartXref)
+	h.Write(u.buf.Bytes()[len(u.doc.Raw):])
+	sum := h.Sum(nil)
 	t := Dict{"Size": int64(max(u.next, u.doc.Size)), "Root": u.doc.Root, "Prev": u.doc.StartXref,
 		"ID": Array{String(u.doc.ID0), String(sum[:16])}}
 	if u.doc.Info.Num > 0 {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/remiss/remiss/internal/pdfupdate"
@@ -24,6 +25,10 @@ type Options struct {
 // contentsSize is the room reserved for the CMS: enough for an RSA-4096
 // chain of three certificates and a timestamp token.
 const contentsSize = 16384
+
+// contentsPlaceholder is /Contents before the signature is written in:
+// made once, copied into each file.
+var contentsPlaceholder = []byte("<" + strings.Repeat("0", 2*contentsSize) + ">")
 
 const byteRangePlaceholder = "[0 0000000000 0000000000 0000000000]"
 
@@ -62,7 +67,7 @@ func (s *Seal) SignPDF(pdf []byte, o Options) ([]byte, error) {
 	byteRangeAt := u.Offset()
 	u.Write([]byte(byteRangePlaceholder + "\n/Contents "))
 	contentsAt := u.Offset()
-	u.Write([]byte("<" + string(bytes.Repeat([]byte("0"), 2*contentsSize)) + ">"))
+	u.Write(contentsPlaceholder)
 	for _, e := range []struct {
 		key   string
 		value pdfupdate.Object
