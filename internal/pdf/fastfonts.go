@@ -319,15 +319,10 @@ func (e *encoded) cmap() []byte {
 	return append(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"...)
 }
 
-// zlibPool holds zlib writers, which are large (about a megabyte each) to
-// make and cheap to reset.
-var zlibPool = sync.Pool{New: func() any {
-	w, err := zlib.NewWriterLevel(nil, streamLevel)
-	if err != nil {
-		panic(err)
-	}
-	return w
-}}
+// zlibWriters hold zlib writers, which are large (about a megabyte each)
+// to make and cheap to reset (streamLevel): a few, not a sync.Pool, which
+// the collector empties while a large document is written.
+var zlibWriters = make(chan *zlib.Writer, 2)
 
 // streamLevel is the compression of a document's streams (page content,
 // the fonts' maps): zlib's fastest. Measured on the two-page statement's
@@ -340,8 +335,16 @@ const streamLevel = zlib.BestSpeed
 
 // deflate appends data compressed to b.
 func deflate(b *bytes.Buffer, data []byte) {
-	w := zlibPool.Get().(*zlib.Writer)
-	w.Reset(b)
+	var w *zlib.Writer
+	select {
+	case w = <-zlibWriters:
+		w.Reset(b)
+	default:
+		var err error
+		if w, err = zlib.NewWriterLevel(b, streamLevel); err != nil {
+			panic(err)
+		}
+	}
 	if _, err := w.Write(data); err != nil {
 		panic("pdf: compressing into memory: " + err.Error())
 	}
@@ -349,5 +352,8 @@ func deflate(b *bytes.Buffer, data []byte) {
 		panic("pdf: compressing into memory: " + err.Error())
 	}
 	w.Reset(nil) // cheap at streamLevel; keeps no document alive
-	zlibPool.Put(w)
+	select {
+	case zlibWriters <- w:
+	default:
+	}
 }

@@ -235,6 +235,14 @@ func printableCopy[T any](v T) T {
 // used, so that a document carries only the faces it prints with.
 func (d *doc) setFont(family, style string, size float64) {
 	f := face{family, style}
+	if d.enc != nil && d.added[f] {
+		if cur := d.sharedFace(); cur.family == strings.ToLower(family) && cur.style == style {
+			if pt, _ := d.f.GetFontSize(); pt == size {
+				// fpdf would write the font into the page again.
+				return
+			}
+		}
+	}
 	if !d.added[f] {
 		if d.enc != nil {
 			d.f.AddFontFromBytes(family, style, d.enc.faces[sharedFaces()[f].index].definition, nil)
@@ -303,27 +311,25 @@ func (d *doc) lineCount(text string, w float64, limit int) int {
 	widths := d.widths()
 	_, size := d.f.GetFontSize()
 	wmax := int(math.Ceil((w - 2*d.f.GetCellMargin()) * 1000 / size))
-	s := []rune(text)
-	for len(s) > 0 && s[len(s)-1] == '\n' {
-		s = s[:len(s)-1]
-	}
+	s := strings.TrimRight(text, "\n")
+	// i, j and sep are byte offsets: sep is where the last space ends.
 	lines, sep, i, j, l := 0, -1, 0, 0, 0
 	for i < len(s) {
-		c := s[i]
+		c, n := utf8.DecodeRuneInString(s[i:])
 		l += widths[d.enc.byteFor(c)]
 		if unicode.IsSpace(c) {
-			sep = i
+			sep = i + n
 		}
 		if c != '\n' && l <= wmax {
-			i++
+			i += n
 			continue
 		}
 		if sep == -1 {
 			if i == j {
-				i++
+				i += n
 			}
 		} else {
-			i = sep + 1
+			i = sep
 		}
 		lines++
 		if lines == limit+1 {

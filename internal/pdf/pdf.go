@@ -355,18 +355,22 @@ func render(faces faceSet, draw func(faceSet) *doc) ([]byte, error) {
 
 // bytes writes the document as PDF/A-2a and PDF/UA-1.
 func (d *doc) bytes() ([]byte, error) {
-	buf := outputPool.Get().(*bytes.Buffer)
-	defer outputPool.Put(buf)
-	buf.Reset()
-	if err := d.f.Output(buf); err != nil {
+	// fpdf's output and finish's are read only until archival has copied
+	// them into the file.
+	fpdfOut, first := outputPool.Get().(*bytes.Buffer), outputPool.Get().(*bytes.Buffer)
+	defer outputPool.Put(fpdfOut)
+	defer outputPool.Put(first)
+	fpdfOut.Reset()
+	first.Reset()
+	if err := d.f.Output(fpdfOut); err != nil {
 		return nil, fmt.Errorf("pdf: %w", err)
 	}
-	raw, err := d.finish(buf.Bytes())
-	if err != nil {
+	if err := d.finish(first, fpdfOut.Bytes()); err != nil {
 		return nil, err
 	}
-	return archival(raw, d.meta, d.tags)
+	return archival(first.Bytes(), d.meta, d.tags)
 }
 
-// outputPool holds the buffers fpdf writes documents into.
+// outputPool holds the buffers a document is written into before
+// archival: fpdf's output, and finish's.
 var outputPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

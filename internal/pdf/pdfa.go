@@ -44,7 +44,10 @@ func archival(raw []byte, m meta, tags *tagger) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := doc.Update()
+	// About what the update writes: each element of the structure tree
+	// and its entry in the parent tree, each page, the profile, the
+	// metadata.
+	u := doc.UpdateWithRoom(128*tags.nodes + 128*len(pages) + len(srgbCompressed()) + 8<<10)
 	tree := writeTree(u, tags, pages)
 	for i, ref := range pages {
 		page, err := doc.Dict(ref)

@@ -17,10 +17,10 @@ import (
 // a simple font is written as a Type0 font (fastfonts.go). The objects
 // keep their numbers; the new ones follow, and the cross-reference table
 // is written anew.
-func (d *doc) finish(raw []byte) ([]byte, error) {
+func (d *doc) finish(out *bytes.Buffer, raw []byte) error {
 	x, err := readXref(raw)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	order := make([]int, 0, len(x.offsets))
 	for n := 1; n < len(x.offsets); n++ {
@@ -34,13 +34,14 @@ func (d *doc) finish(raw []byte) ([]byte, error) {
 		return x.start
 	}
 
-	size := x.start + 8<<10
+	// Compressed, the pages take a fraction of what fpdf wrote.
+	size := x.start/3 + 8<<10
 	for f := range d.added {
 		if d.enc != nil {
 			size += len(sharedFaces()[f].program) + 8<<10
 		}
 	}
-	out := bytes.NewBuffer(make([]byte, 0, size))
+	out.Grow(size)
 	out.Write(raw[:x.offsets[order[0]]])
 	offsets := make([]int, len(x.offsets), len(x.offsets)+12)
 	next := len(x.offsets)
@@ -81,7 +82,7 @@ func (d *doc) finish(raw []byte) ([]byte, error) {
 		}
 		head, body, ok := splitObject(obj, n)
 		if !ok {
-			return nil, fmt.Errorf("pdf: fpdf wrote object %d unlike any it writes", n)
+			return fmt.Errorf("pdf: fpdf wrote object %d unlike any it writes", n)
 		}
 		if sf := d.sharedFont(body); sf != nil {
 			f := sharedFont{sf: sf, toUnicode: newObj(), gidMap: newObj(), file: newObj()}
@@ -101,8 +102,8 @@ func (d *doc) finish(raw []byte) ([]byte, error) {
 			continue
 		}
 		if data, ok := plainStream(body); ok {
-			if d.enc != nil && bytes.Contains(data, alias) {
-				data = bytes.ReplaceAll(data, alias, pages)
+			if d.enc != nil {
+				data = replaceShorter(data, alias, pages)
 			}
 			id.Write(data)
 			writeStream(out, n, data)
@@ -122,7 +123,29 @@ func (d *doc) finish(raw []byte) ([]byte, error) {
 	}
 	sum := id.Sum(nil)[:16]
 	fmt.Fprintf(out, "trailer\n<</Size %d /Root %s /Info %s /ID [<%x> <%x>]>>\nstartxref\n%d\n%%%%EOF\n", len(offsets), x.root, x.info, sum, sum, xref)
-	return out.Bytes(), nil
+	return nil
+}
+
+// replaceShorter replaces in data, in place, every old with new, which is
+// no longer.
+func replaceShorter(data, old, new []byte) []byte {
+	i := bytes.Index(data, old)
+	if i < 0 {
+		return data
+	}
+	w := i
+	for i >= 0 {
+		w += copy(data[w:], new)
+		rest := data[i+len(old):]
+		next := bytes.Index(rest, old)
+		if next < 0 {
+			w += copy(data[w:], rest)
+			break
+		}
+		w += copy(data[w:], rest[:next])
+		i += len(old) + next
+	}
+	return data[:w]
 }
 
 // fpdfXref is what finish needs of fpdf's cross-reference table and

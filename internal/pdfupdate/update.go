@@ -27,11 +27,14 @@ type written struct {
 }
 
 // Update starts an incremental update.
-func (d *Doc) Update() *Update {
+func (d *Doc) Update() *Update { return d.UpdateWithRoom(updateRoom) }
+
+// UpdateWithRoom starts an incremental update that is expected to write
+// about room bytes: the file and the update are given room at once, so
+// that the buffer is not grown (and the file copied again).
+func (d *Doc) UpdateWithRoom(room int) *Update {
 	u := &Update{doc: d, offsets: map[int]written{}, next: d.Size}
-	// Room for the file and the update at once: the buffer is not grown
-	// (and the file copied again) for a signature or a few objects.
-	u.buf.Grow(len(d.Raw) + updateRoom)
+	u.buf.Grow(len(d.Raw) + room)
 	u.buf.Write(d.Raw)
 	if len(d.Raw) > 0 && d.Raw[len(d.Raw)-1] != '\n' {
 		u.buf.WriteByte('\n')
@@ -108,7 +111,7 @@ func (u *Update) Finish() ([]byte, error) {
 }
 
 // updateRoom is what an update is expected to add to a file: a signature
-// (its 32 KiB placeholder) or a document's metadata and structure.
+// (its 32 KiB placeholder) or a few objects.
 const updateRoom = 48 << 10
 
 // trailer is the new section's trailer entries; the second part of the
