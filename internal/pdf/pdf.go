@@ -72,6 +72,8 @@ type doc struct {
 	// author is the organisation as the footer prints it; meta holds it
 	// as given.
 	author string
+	// line is textLine's buffer.
+	line []byte
 }
 
 // newDoc starts a document for author (the organisation, printed in the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -239,11 +240,17 @@ func (d *doc) multiCell(w, h float64, text string, fill bool) {
 			if space {
 				buf = append(buf, codePrefix, ' ')
 			}
-			str = string(buf)
+			if fill {
+				str = string(buf)
+			}
 		} else if str = string(part); space {
 			str += " "
 		}
-		f.CellFormat(w, h, str, "", 2, "L", fill, 0, "")
+		if d.enc != nil && !fill {
+			d.textLine(w, h, buf)
+		} else {
+			f.CellFormat(w, h, str, "", 2, "L", fill, 0, "")
+		}
 		widths = d.widths() // the line may have begun a page
 	}
 	sep, i, j, l := -1, 0, 0, 0
@@ -278,4 +285,63 @@ func (d *doc) multiCell(w, h float64, text string, fill bool) {
 	// same element (a signatory's title under the name) is a new word.
 	line(s[j:i], i > j)
 	f.SetX(left)
+}
+
+// textLine draws enc, a line of text in the document's encoding, as fpdf's
+// CellFormat draws it in a cell w wide and h high, left-aligned, without
+// border or fill, then moves down a line: the same page break before it,
+// the same operators, the same numbers, but without fpdf's formatting
+// through fmt, which took most of a long document's drawing.
+func (d *doc) textLine(w, h float64, enc []byte) {
+	f := d.f
+	_, pageH := f.GetPageSize()
+	if auto, margin := f.GetAutoPageBreak(); auto && f.GetY()+h > pageH-margin {
+		x := f.GetX()
+		f.AddPage()
+		f.SetX(x)
+	}
+	x, y := f.GetXY()
+	if len(enc) > 0 {
+		k := f.GetConversionRatio()
+		_, size := f.GetFontSize()
+		b := d.line[:0]
+		tr, tg, tb := f.GetTextColor()
+		fr, fg, fb := f.GetFillColor()
+		colored := tr != fr || tg != fg || tb != fb
+		if colored {
+			b = append(b, "q "...)
+			b = appendColor(b, tr, tg, tb)
+			b = append(b, ' ')
+		}
+		b = append(b, "BT "...)
+		b = strconv.AppendFloat(b, (x+f.GetCellMargin())*k, 'f', 2, 64)
+		b = append(b, ' ')
+		b = strconv.AppendFloat(b, (pageH-(y+.5*h+.3*size))*k, 'f', 2, 64)
+		b = append(b, " Td ("...)
+		for _, c := range enc {
+			if c == '\\' || c == '(' || c == ')' {
+				b = append(b, '\\')
+			}
+			b = append(b, c)
+		}
+		b = append(b, ")Tj ET"...)
+		if colored {
+			b = append(b, " Q"...)
+		}
+		f.RawWriteStr(string(b))
+		d.line = b
+	}
+	f.SetXY(x, y+h)
+}
+
+// appendColor appends the operator that sets the fill colour (of text)
+// to r, g, b, as fpdf writes it.
+func appendColor(b []byte, r, g, bl int) []byte {
+	if r == g && r == bl {
+		return append(strconv.AppendFloat(b, float64(r)/255, 'f', 3, 64), " g"...)
+	}
+	for _, v := range []int{r, g, bl} {
+		b = append(strconv.AppendFloat(b, float64(v)/255, 'f', 3, 64), ' ')
+	}
+	return append(b, "rg"...)
 }
