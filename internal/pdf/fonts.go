@@ -99,7 +99,7 @@ func facesFor(data any) (faces faceSet, unprintable bool) {
 	var set runeSet
 	eachString(reflect.ValueOf(data), func(s string) {
 		for _, r := range s {
-			if r >= 0x20 && r <= 0x7E {
+			if r >= 0x20 && r <= 0x7E || r >= 0xA0 && r <= 0xFF && have[r] {
 				continue // common, drawable, its own byte
 			}
 			if r == '\n' || r == '\t' || r == '\r' {

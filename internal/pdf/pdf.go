@@ -11,6 +11,7 @@ package pdf
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -72,8 +73,11 @@ type doc struct {
 	// author is the organisation as the footer prints it; meta holds it
 	// as given.
 	author string
-	// line is textLine's buffer.
-	line []byte
+	// line and out are cell's and textCell's buffers.
+	line, out []byte
+	// inMargin is set while a page's header or footer is drawn, where
+	// fpdf breaks no page.
+	inMargin bool
 }
 
 // newDoc starts a document for author (the organisation, printed in the
@@ -106,6 +110,8 @@ func newDoc(title, author, subject, dnr string, date time.Time, faces faceSet) *
 // runningHead draws the running header of a page after the first (an
 // artifact), then opens again the content a page break broke.
 func (d *doc) runningHead() {
+	d.inMargin = true
+	defer func() { d.inMargin = false }()
 	if d.draft {
 		d.draftMark()
 	}
@@ -113,8 +119,8 @@ func (d *doc) runningHead() {
 		d.asArtifact(headerArtifact, func() {
 			d.small()
 			d.f.SetXY(marginLeft, 11)
-			d.f.CellFormat(110, 4, d.t(d.head[0]), "", 0, "L", false, 0, "")
-			d.f.CellFormat(0, 4, d.t(d.head[1]), "", 0, "R", false, 0, "")
+			d.cell(110, 4, d.head[0], 0, "L")
+			d.cell(0, 4, d.head[1], 0, "R")
 			d.f.SetTextColor(0, 0, 0)
 		})
 		d.f.SetXY(marginLeft, marginTop)
@@ -145,7 +151,7 @@ func (d *doc) draftMark() {
 		d.sansFont("B", noteSize)
 		d.f.SetTextColor(176, 0, 32)
 		d.f.SetXY(marginLeft, 5)
-		d.f.CellFormat(d.width(), 4, d.t(draftWord+" – inte godkänt, inte förseglat"), "", 0, "C", false, 0, "")
+		d.cell(d.width(), 4, draftWord+" – inte godkänt, inte förseglat", 0, "C")
 		d.f.SetTextColor(0, 0, 0)
 	}
 	if d.f.PageNo() == 1 {
@@ -162,6 +168,8 @@ const draftWord = "UTKAST"
 // footer closes the content a page break breaks, and draws the footer:
 // a rule, who and the page number, an artifact.
 func (d *doc) footer() {
+	d.inMargin = true
+	defer func() { d.inMargin = false }()
 	d.pageEnds()
 	d.asArtifact(footerArtifact, func() {
 		pageW, pageH := d.f.GetPageSize()
@@ -174,8 +182,8 @@ func (d *doc) footer() {
 		if d.issuer != "" { // an outside body is not part of the city
 			who = d.author
 		}
-		d.f.CellFormat(120, 5, d.t(who), "", 0, "L", false, 0, "")
-		d.f.CellFormat(0, 5, d.t(fmt.Sprintf("Sida %d (%s)", d.f.PageNo(), pageCount)), "", 0, "R", false, 0, "")
+		d.cell(120, 5, who, 0, "L")
+		d.cell(0, 5, "Sida "+strconv.Itoa(d.f.PageNo())+" ("+pageCount+")", 0, "R")
 		d.f.SetTextColor(0, 0, 0)
 	})
 }
@@ -281,7 +289,7 @@ func (d *doc) headerBlock(org, unit, kind string, date time.Time, dnr string, ro
 	}
 	d.tagged("P", func() {
 		d.sansFont("B", 14)
-		d.f.CellFormat(80, 7, d.t(issuer), "", 2, "L", false, 0, "")
+		d.cell(80, 7, issuer, 2, "L")
 	})
 	d.sansFont("", factsSize)
 	for _, line := range []string{org, unit} {
@@ -295,7 +303,7 @@ func (d *doc) headerBlock(org, unit, kind string, date time.Time, dnr string, ro
 	d.f.SetXY(colX, top)
 	d.tagged("P", func() {
 		d.sansFont("B", 12)
-		d.f.CellFormat(75, 7, d.t(kind), "", 2, "L", false, 0, "")
+		d.cell(75, 7, kind, 2, "L")
 	})
 	all := append([][2]string{{"Datum", date.Format("2006-01-02")}, {"Diarienummer", dnr}}, rows...)
 	// The facts are a table of two columns, each row headed by its label.
@@ -325,7 +333,7 @@ func (d *doc) fact(x, labelW, w float64, label, value string) {
 	d.begin("TR")
 	d.mark("TH").scope = "Row"
 	d.small()
-	d.f.CellFormat(labelW, 4.8, d.t(label), "", 0, "L", false, 0, "")
+	d.cell(labelW, 4.8, label, 0, "L")
 	d.f.SetTextColor(0, 0, 0)
 	d.end()
 	size := float64(factsSize)

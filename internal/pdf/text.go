@@ -117,7 +117,7 @@ func (d *doc) list(items []block) {
 		y := d.f.GetY()
 		d.begin("LI")
 		d.f.SetXY(marginLeft, y)
-		d.tagged("Lbl", func() { d.f.CellFormat(indent, lineHeight, d.t(it.label), "", 0, "L", false, 0, "") })
+		d.tagged("Lbl", func() { d.cell(indent, lineHeight, it.label, 0, "L") })
 		d.f.SetXY(marginLeft+indent, y)
 		d.tagged("LBody", func() { d.multiCell(d.width()-indent, lineHeight, it.text, false) })
 		d.end()
@@ -247,7 +247,7 @@ func (d *doc) multiCell(w, h float64, text string, fill bool) {
 			str += " "
 		}
 		if d.enc != nil && !fill {
-			d.textLine(w, h, buf)
+			d.textCell(w, h, buf, 2, "L")
 		} else {
 			f.CellFormat(w, h, str, "", 2, "L", fill, 0, "")
 		}
@@ -287,24 +287,55 @@ func (d *doc) multiCell(w, h float64, text string, fill bool) {
 	f.SetX(left)
 }
 
-// textLine draws enc, a line of text in the document's encoding, as fpdf's
-// CellFormat draws it in a cell w wide and h high, left-aligned, without
-// border or fill, then moves down a line: the same page break before it,
-// the same operators, the same numbers, but without fpdf's formatting
-// through fmt, which took most of a long document's drawing.
-func (d *doc) textLine(w, h float64, enc []byte) {
+// cell draws text in a cell w wide (0: to the right margin) and h high,
+// aligned "L", "R" or "C", without border or fill, and moves right (ln
+// 0) or down (ln 2), as fpdf's CellFormat does.
+func (d *doc) cell(w, h float64, text string, ln int, align string) {
+	if d.enc == nil {
+		d.f.CellFormat(w, h, text, "", ln, align, false, 0, "")
+		return
+	}
+	d.line = d.line[:0]
+	for _, r := range text {
+		d.line = append(d.line, codePrefix, d.enc.byteFor(r))
+	}
+	d.textCell(w, h, d.line, ln, align)
+}
+
+// textCell draws enc, text in the document's encoding, as fpdf's
+// CellFormat draws it in a cell w wide and h high, aligned "L", "R" or
+// "C", without border or fill, then moves right (ln 0) or down (ln 2):
+// the same page break before it (none in a page's header or footer), the
+// same operators, the same numbers, but without fpdf's formatting through
+// fmt, which took most of a long document's drawing.
+func (d *doc) textCell(w, h float64, enc []byte, ln int, align string) {
 	f := d.f
-	_, pageH := f.GetPageSize()
-	if auto, margin := f.GetAutoPageBreak(); auto && f.GetY()+h > pageH-margin {
+	pageW, pageH := f.GetPageSize()
+	if auto, margin := f.GetAutoPageBreak(); auto && !d.inMargin && f.GetY()+h > pageH-margin {
 		x := f.GetX()
 		f.AddPage()
 		f.SetX(x)
 	}
 	x, y := f.GetXY()
+	if w == 0 {
+		_, _, right, _ := f.GetMargins()
+		w = pageW - right - x
+	}
 	if len(enc) > 0 {
 		k := f.GetConversionRatio()
 		_, size := f.GetFontSize()
-		b := d.line[:0]
+		dx := f.GetCellMargin()
+		if align != "L" {
+			widths, units := d.widths(), 0
+			for _, c := range enc {
+				units += widths[c]
+			}
+			width := float64(units) * size / 1000
+			if dx = (w - width) / 2; align == "R" {
+				dx = w - f.GetCellMargin() - width
+			}
+		}
+		b := d.out[:0]
 		tr, tg, tb := f.GetTextColor()
 		fr, fg, fb := f.GetFillColor()
 		colored := tr != fr || tg != fg || tb != fb
@@ -314,7 +345,7 @@ func (d *doc) textLine(w, h float64, enc []byte) {
 			b = append(b, ' ')
 		}
 		b = append(b, "BT "...)
-		b = strconv.AppendFloat(b, (x+f.GetCellMargin())*k, 'f', 2, 64)
+		b = strconv.AppendFloat(b, (x+dx)*k, 'f', 2, 64)
 		b = append(b, ' ')
 		b = strconv.AppendFloat(b, (pageH-(y+.5*h+.3*size))*k, 'f', 2, 64)
 		b = append(b, " Td ("...)
@@ -329,9 +360,13 @@ func (d *doc) textLine(w, h float64, enc []byte) {
 			b = append(b, " Q"...)
 		}
 		f.RawWriteStr(string(b))
-		d.line = b
+		d.out = b
 	}
-	f.SetXY(x, y+h)
+	if ln == 0 {
+		f.SetX(x + w)
+	} else {
+		f.SetXY(x, y+h)
+	}
 }
 
 // appendColor appends the operator that sets the fill colour (of text)

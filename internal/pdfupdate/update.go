@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 )
 
 // Update is an incremental update being written after a Doc: the Doc's
@@ -51,7 +52,9 @@ func (u *Update) New() Ref {
 // Begin starts object r; write its body with Write, then call End.
 func (u *Update) Begin(r Ref) {
 	u.offsets[r.Num] = written{off: u.buf.Len(), gen: r.Gen}
-	fmt.Fprintf(&u.buf, "%d %d obj\n", r.Num, r.Gen)
+	b := strconv.AppendInt(u.buf.AvailableBuffer(), int64(r.Num), 10)
+	b = append(strconv.AppendInt(append(b, ' '), int64(r.Gen), 10), " obj\n"...)
+	u.buf.Write(b)
 }
 
 // Write appends bytes to the object being written: the caller's own
@@ -162,7 +165,9 @@ func (u *Update) xrefTable() {
 	for _, run := range runs(nums) {
 		fmt.Fprintf(&u.buf, "%d %d\n", run[0], run[1])
 		for n := run[0]; n < run[0]+run[1]; n++ {
-			fmt.Fprintf(&u.buf, "%010d %05d n \n", u.offsets[n].off, u.offsets[n].gen)
+			b := appendPadded(u.buf.AvailableBuffer(), u.offsets[n].off, 10)
+			b = append(appendPadded(append(b, ' '), u.offsets[n].gen, 5), " n \n"...)
+			u.buf.Write(b)
 		}
 	}
 	trailer := u.trailer()
@@ -192,4 +197,14 @@ func (u *Update) xrefStream() {
 	xref := u.buf.Len()
 	u.Stream(self, dict, data)
 	fmt.Fprintf(&u.buf, "startxref\n%d\n%%%%EOF\n", xref)
+}
+
+// appendPadded appends v in decimal, padded with zeros to width digits.
+func appendPadded(b []byte, v, width int) []byte {
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], int64(v), 10)
+	for range width - len(d) {
+		b = append(b, '0')
+	}
+	return append(b, d...)
 }

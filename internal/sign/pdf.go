@@ -60,7 +60,10 @@ func (s *Seal) SignPDF(pdf []byte, o Options) ([]byte, error) {
 		return nil, errors.New("sign: the first page already has annotations")
 	}
 
-	u := doc.Update()
+	// The update holds the signature's placeholder and what tagWidget
+	// writes anew (the parent tree, the document element), which grow
+	// with the document.
+	u := doc.UpdateWithRoom(2*contentsSize + 16<<10 + len(pdf)/8)
 	sigObj, widgetObj := u.New(), u.New()
 	u.Begin(sigObj)
 	u.Write([]byte("<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached\n/ByteRange "))
