@@ -89,6 +89,7 @@ var sharedFaceList = sync.OnceValue(func() []*sharedFace {
 var sharedFaces = sync.OnceValue(func() map[face]*sharedFace {
 	cut := commonFaces()
 	proto := fpdf.New("P", "mm", "A4", "")
+	best, _ := stdzlib.NewWriterLevel(nil, stdzlib.BestCompression)
 	out := map[face]*sharedFace{}
 	for fc := range fullFaces {
 		proto.AddUTF8FontFromBytes(fc.family, fc.style, cut[fc])
@@ -98,9 +99,9 @@ var sharedFaces = sync.OnceValue(func() map[face]*sharedFace {
 			panic("pdf: a cut face does not parse: " + err.Error())
 		}
 		var program bytes.Buffer
-		w, _ := stdzlib.NewWriterLevel(&program, stdzlib.BestCompression)
-		w.Write(cut[fc])
-		w.Close()
+		best.Reset(&program)
+		best.Write(cut[fc])
+		best.Close()
 		sf := &sharedFace{name: "utf8" + fpdfFontKey(fc), family: strings.ToLower(fc.family), style: fc.style, desc: proto.GetFontDesc(fc.family, fc.style),
 			width: map[rune]int{}, gid: map[rune]uint16{}, program: program.Bytes(), length: len(cut[fc])}
 		var buf sfnt.Buffer
@@ -320,10 +321,12 @@ func (e *encoded) cmap() []byte {
 	return append(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"...)
 }
 
-// zlibWriters hold zlib writers, which are large (about a megabyte each)
-// to make and cheap to reset (streamLevel): a few, not a sync.Pool, which
-// the collector empties while a large document is written.
-var zlibWriters = make(chan *zlib.Writer, 2)
+// zlibWriters hold zlib writers, which are large (800 KiB at streamLevel)
+// to make and cheap to reset: one, which the documents written one at a
+// time share (more would stay in memory for nothing), and not a
+// sync.Pool, which the collector empties while a large document is
+// written.
+var zlibWriters = make(chan *zlib.Writer, 1)
 
 // streamLevel is the compression of a document's streams (page content,
 // the fonts' maps): the fastest, with klauspost/compress's zlib, which is
