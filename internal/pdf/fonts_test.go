@@ -88,3 +88,34 @@ func TestEveryCharacterIsPrintable(t *testing.T) {
 		t.Error("printable text is taken for unprintable")
 	}
 }
+
+// TestSharedFacesTakeCommonTextOnly: the shared faces draw a document
+// whose characters beyond Latin-1 are common and fit the encoding; one
+// with more distinct such characters than free bytes, or an uncommon one,
+// gets fpdf's own faces.
+func TestSharedFacesTakeCommonTextOnly(t *testing.T) {
+	if got, _ := facesFor(StatementData{Title: "Łódź – Šibenik ”a” … € ≤ № ™"}); got.enc == nil {
+		t.Error("Polish and Czech names do not get the shared faces")
+	}
+	var many []rune
+	for r := rune(0x100); len(many) <= len(freeBytes); r++ {
+		if drawable()[r] {
+			many = append(many, r)
+		}
+	}
+	if got, _ := facesFor(StatementData{Title: string(many)}); got.enc != nil || got.ttf == nil {
+		t.Errorf("%d letters beyond Latin-1 get the shared faces", len(many))
+	}
+	if got, _ := facesFor(StatementData{Title: "Москва"}); got.enc != nil {
+		t.Error("Cyrillic gets the shared faces")
+	}
+	e := newEncoding("Łódź – Šibenik")
+	for _, r := range "Łódź – Šibenik" {
+		if c := e.byteFor(r); e.runeOf[c] != r || e.missed {
+			t.Errorf("%q is byte %#x, which is %q", r, c, e.runeOf[c])
+		}
+	}
+	if e.byteFor('Ж'); !e.missed {
+		t.Error("a character the encoding lacks is not missed")
+	}
+}

@@ -65,8 +65,8 @@ func (d *doc) finish(out *bytes.Buffer, raw []byte) error {
 		alias, pages = []byte(d.t(pageCount)), []byte(d.t(strconv.Itoa(d.f.PageNo())))
 	}
 	// id is the file identifier: a hash of what is drawn (the pages'
-	// content) and of the metadata, which archival reads rather than hash
-	// the whole file.
+	// content, compressed: a fraction of the file) and of the metadata,
+	// which archival reads rather than hash the whole file.
 	id := sha256.New()
 	fmt.Fprintf(id, "%q %q %q %s\n", d.meta.Title, d.meta.Author, d.meta.Subject, d.meta.Date.Format(time.RFC3339))
 	for i, n := range order {
@@ -105,8 +105,7 @@ func (d *doc) finish(out *bytes.Buffer, raw []byte) error {
 			if d.enc != nil {
 				data = replaceShorter(data, alias, pages)
 			}
-			id.Write(data)
-			writeStream(out, n, data)
+			id.Write(writeStream(out, n, data))
 			continue
 		}
 		out.Write(head)
@@ -257,8 +256,9 @@ func writeCompressed(out *bytes.Buffer, n int, data []byte) {
 	out.WriteString("\nendstream\nendobj\n")
 }
 
-// writeStream writes object n, a stream of data compressed.
-func writeStream(out *bytes.Buffer, n int, data []byte) {
+// writeStream writes object n, a stream of data compressed, and returns
+// the data as compressed (in out).
+func writeStream(out *bytes.Buffer, n int, data []byte) []byte {
 	fmt.Fprintf(out, "%d 0 obj\n<</Filter /FlateDecode /Length ", n)
 	// The length is written after the data, padded, so that the data is
 	// compressed straight into out.
@@ -268,7 +268,9 @@ func writeStream(out *bytes.Buffer, n int, data []byte) {
 	deflate(out, data)
 	length := out.Len() - from
 	copy(out.Bytes()[at:], fmt.Sprintf("%10d", length))
+	compressed := out.Bytes()[from:]
 	out.WriteString("\nendstream\nendobj\n")
+	return compressed
 }
 
 // sharedFont returns the shared face whose simple font dictionary fpdf

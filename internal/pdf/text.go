@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // listMarker is what begins a list item in a text: a bullet (-, –, •, *),
@@ -224,13 +225,10 @@ func (d *doc) multiCell(w, h float64, text string, fill bool) {
 	}
 	_, size := f.GetFontSize()
 	wmax := int(math.Ceil((w - 2*f.GetCellMargin()) * 1000 / size))
-	s := []rune(strings.ReplaceAll(text, "\r", ""))
-	for len(s) > 0 && s[len(s)-1] == '\n' {
-		s = s[:len(s)-1]
-	}
+	s := strings.TrimRight(strings.ReplaceAll(text, "\r", ""), "\n")
 	widths := d.widths()
 	var buf []byte
-	line := func(part []rune, space bool) {
+	line := func(part string, space bool) {
 		var str string
 		if d.enc != nil {
 			buf = buf[:0]
@@ -243,7 +241,7 @@ func (d *doc) multiCell(w, h float64, text string, fill bool) {
 			if fill {
 				str = string(buf)
 			}
-		} else if str = string(part); space {
+		} else if str = part; space {
 			str += " "
 		}
 		if d.enc != nil && !fill {
@@ -253,12 +251,13 @@ func (d *doc) multiCell(w, h float64, text string, fill bool) {
 		}
 		widths = d.widths() // the line may have begun a page
 	}
+	// i, j and sep are byte offsets in s; sep is the last space's.
 	sep, i, j, l := -1, 0, 0, 0
 	for i < len(s) {
-		c := s[i]
+		c, n := utf8.DecodeRuneInString(s[i:])
 		if c == '\n' {
 			line(s[j:i], true)
-			i++
+			i += n
 			sep, j, l = -1, i, 0
 			continue
 		}
@@ -267,12 +266,12 @@ func (d *doc) multiCell(w, h float64, text string, fill bool) {
 		}
 		l += d.runeWidth(widths, c)
 		if l <= wmax {
-			i++
+			i += n
 			continue
 		}
 		if sep == -1 {
 			if i == j {
-				i++
+				i += n
 			}
 			line(s[j:i], false)
 		} else {
