@@ -77,6 +77,11 @@ func (d *doc) paragraphs(text string) {
 // alone at the foot of a page; a short text that leads into a list
 // (withNext) keeps the list's first item with it.
 func (d *doc) keep(text string, withNext bool) {
+	// It never asks for more than six lines: with room for them left,
+	// the text's lines need not be counted.
+	if _, pageH := d.f.GetPageSize(); d.f.GetY()+6*lineHeight <= pageH-marginBottom {
+		return
+	}
 	// Five lines or more are as many as keep needs to know.
 	lines := d.lineCount(text, d.width()-2*d.f.GetCellMargin(), 5)
 	need := min(lines, 2)
