@@ -103,6 +103,8 @@ type Change struct {
 	ReleaseHeld bool
 	// Secrecy marks a document, or removes its marking.
 	Secrecy *SecrecyPatch
+	// Link replaces an outside body's personal link.
+	Link *LinkPatch
 }
 
 // Apply writes the change. It reports applied=false when the event was
@@ -153,7 +155,7 @@ func insertAudit(ctx context.Context, tx *sql.Tx, c Change, detail []byte) (bool
 // the assignments, the round, the anstånd, the decisions, the outbox.
 func applyChange(ctx context.Context, tx *sql.Tx, c Change) error {
 	for _, step := range []func(context.Context, *sql.Tx, Change) error{
-		applyAssignment, applyRemiss, applyExtension, applyDecision, applyOutbox, applySecrecy,
+		applyAssignment, applyRemiss, applyExtension, applyDecision, applyOutbox, applySecrecy, applyLink,
 	} {
 		if err := step(ctx, tx, c); err != nil {
 			return err
