@@ -63,7 +63,7 @@ func (u *Update) Write(b []byte) { u.buf.Write(b) }
 
 // WriteObject appends o's PDF syntax to the object being written.
 func (u *Update) WriteObject(o Object) {
-	b, err := AppendObject(nil, o)
+	b, err := AppendObject(u.buf.AvailableBuffer(), o)
 	if err != nil {
 		u.err = errors.Join(u.err, err)
 		return
