@@ -32,21 +32,23 @@ type DelegationListData struct {
 func DelegationList(l DelegationListData) ([]byte, error) {
 	orig := l
 	l, faces := prepare(l)
-	d := newDoc("Anmälan av delegationsbeslut "+l.Paragraph, l.Body, "Anmälan av delegationsbeslut", "", l.Date, faces)
-	d.metadata("Anmälan av delegationsbeslut "+orig.Paragraph, orig.Body, "Anmälan av delegationsbeslut")
-	d.head[1] = "Anmälan av delegationsbeslut · " + l.MeetingDate + " " + l.Paragraph
-	d.f.AddPage()
-	d.headerBlock(l.Body, "", "DELEGATIONSBESLUT", l.Date, "", [][2]string{{"Sammanträde", l.MeetingDate}, {"Paragraf", l.Paragraph}}, "Till "+l.Body)
-	d.title("Anmälan av delegationsbeslut", "Enligt kommunallagen 6 kap. 40 §")
-	d.paragraphs(fmt.Sprintf("Följande %d beslut som fattats med stöd av delegation anmäls till nämnden vid sammanträdet %s, %s.",
-		len(l.Decisions), l.MeetingDate, l.Paragraph))
-	d.heading("Beslut")
-	for _, dd := range l.Decisions {
-		d.delegated(dd, l.MeetingDate, l.Paragraph)
-	}
-	d.heading("Anmält av")
-	d.signatories([]Signatory{l.Registrar})
-	return d.bytes()
+	return render(faces, func(faces faceSet) *doc {
+		d := newDoc("Anmälan av delegationsbeslut "+l.Paragraph, l.Body, "Anmälan av delegationsbeslut", "", l.Date, faces)
+		d.metadata("Anmälan av delegationsbeslut "+orig.Paragraph, orig.Body, "Anmälan av delegationsbeslut")
+		d.head[1] = "Anmälan av delegationsbeslut · " + l.MeetingDate + " " + l.Paragraph
+		d.f.AddPage()
+		d.headerBlock(l.Body, "", "DELEGATIONSBESLUT", l.Date, "", [][2]string{{"Sammanträde", l.MeetingDate}, {"Paragraf", l.Paragraph}}, "Till "+l.Body)
+		d.title("Anmälan av delegationsbeslut", "Enligt kommunallagen 6 kap. 40 §")
+		d.paragraphs(fmt.Sprintf("Följande %d beslut som fattats med stöd av delegation anmäls till nämnden vid sammanträdet %s, %s.",
+			len(l.Decisions), l.MeetingDate, l.Paragraph))
+		d.heading("Beslut")
+		for _, dd := range l.Decisions {
+			d.delegated(dd, l.MeetingDate, l.Paragraph)
+		}
+		d.heading("Anmält av")
+		d.signatories([]Signatory{l.Registrar})
+		return d
+	})
 }
 
 // delegated prints one decision: Dnr and ärende, then when and by whom it

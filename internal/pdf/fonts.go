@@ -2,10 +2,12 @@ package pdf
 
 import (
 	_ "embed"
-	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/sfnt"
@@ -87,24 +89,60 @@ var commonFaces = sync.OnceValue(func() map[face][]byte {
 })
 
 // facesFor chooses the faces for a document whose printed data is data:
-// the cut ones when every character it prints is common. It also says
-// whether data has a character no face can draw (see printable).
-func facesFor(data any) (faces map[face][]byte, unprintable bool) {
-	faces = commonFaces()
+// the shared faces when every character it prints is common and they can
+// encode them (newEncoding), else fpdf's own, cut when every character is
+// common. It also says whether data has a character no face can draw (see
+// printable).
+func facesFor(data any) (faces faceSet, unprintable bool) {
+	faces.ttf = commonFaces()
 	have := drawable()
-	for _, r := range fmt.Sprint(data) {
-		if r == '\n' || r == '\t' || r == '\r' {
-			unprintable = unprintable || r == '\t'
-			continue
+	var set runeSet
+	eachString(reflect.ValueOf(data), func(s string) {
+		for _, r := range s {
+			if r >= 0x20 && r <= 0x7E || r >= 0xA0 && r <= 0xFF && have[r] {
+				continue // common, drawable, its own byte
+			}
+			if r == '\n' || r == '\t' || r == '\r' {
+				unprintable = unprintable || r == '\t'
+				continue
+			}
+			if !common[r] {
+				faces.ttf = fullFaces
+			}
+			if r >= rune(len(have)) || !have[r] {
+				unprintable = true
+			}
+			set.add(printableRune(r))
 		}
-		if !common[r] {
-			faces = fullFaces
-		}
-		if r >= rune(len(have)) || !have[r] {
-			unprintable = true
-		}
+	})
+	if faces.enc = set.encoding(); faces.enc != nil {
+		faces.ttf = nil
 	}
 	return faces, unprintable
+}
+
+// eachString calls f with every string in v: in its fields, its slices'
+// and arrays' elements, and theirs.
+func eachString(v reflect.Value, f func(string)) {
+	switch v.Kind() {
+	case reflect.String:
+		f(v.String())
+	case reflect.Struct:
+		for i := range v.NumField() {
+			eachString(v.Field(i), f)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			eachString(v.Index(i), f)
+		}
+	}
+}
+
+// faceSet is what a document is drawn with: fpdf's own faces (ttf), or the
+// shared faces in the document's encoding (enc).
+type faceSet struct {
+	ttf map[face][]byte
+	enc *encoding
 }
 
 // drawable are the characters (of the Basic Multilingual Plane) every face
@@ -143,21 +181,22 @@ var lookalikes = map[rune]rune{'\u2011': '-', '\u2023': '•', '\u2024': '.', '\
 // printable is s as the documents can print it: a tab is a space, a
 // character with a lookalike is that, and any other character no face has
 // a glyph for is replacement.
-func printable(s string) string {
+func printable(s string) string { return strings.Map(printableRune, s) }
+
+// printableRune is r as printable prints it.
+func printableRune(r rune) rune {
 	have := drawable()
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r':
-			return r
-		case r == '\t':
-			return ' '
-		case r < rune(len(have)) && have[r]:
-			return r
-		case lookalikes[r] != 0:
-			return lookalikes[r]
-		}
-		return replacement
-	}, s)
+	switch {
+	case r == '\n' || r == '\r':
+		return r
+	case r == '\t':
+		return ' '
+	case r < rune(len(have)) && have[r]:
+		return r
+	case lookalikes[r] != 0:
+		return lookalikes[r]
+	}
+	return replacement
 }
 
 // printableCopy returns a copy of v (a document's data) whose every
@@ -196,9 +235,110 @@ func printableCopy[T any](v T) T {
 // used, so that a document carries only the faces it prints with.
 func (d *doc) setFont(family, style string, size float64) {
 	f := face{family, style}
+	if d.enc != nil && d.added[f] {
+		if cur := d.sharedFace(); cur.family == strings.ToLower(family) && cur.style == style {
+			if pt, _ := d.f.GetFontSize(); pt == size {
+				// fpdf would write the font into the page again.
+				return
+			}
+		}
+	}
 	if !d.added[f] {
-		d.f.AddUTF8FontFromBytes(family, style, d.faces[f])
+		if d.enc != nil {
+			d.f.AddFontFromBytes(family, style, d.enc.faces[sharedFaces()[f].index].definition, nil)
+		} else {
+			d.f.AddUTF8FontFromBytes(family, style, d.faces[f])
+		}
 		d.added[f] = true
 	}
 	d.f.SetFont(family, style, size)
+}
+
+// t is s as fpdf is to be given it: as it is for fpdf's own faces, and in
+// the document's encoding for the shared faces.
+func (d *doc) t(s string) string {
+	if d.enc == nil {
+		return s
+	}
+	return d.enc.encode(s)
+}
+
+// runeWidth is the advance of r in the current face, in thousandths of
+// the font size; widths are the current shared face's (d.widths), nil
+// for fpdf's own.
+func (d *doc) runeWidth(widths *[256]int, r rune) int {
+	if widths == nil {
+		var buf [utf8.UTFMax]byte
+		return d.f.GetStringSymbolWidth(string(buf[:utf8.EncodeRune(buf[:], r)]))
+	}
+	return widths[d.enc.byteFor(r)]
+}
+
+// widths are the advances of the bytes in the current shared face, nil
+// for fpdf's own faces. A page break can change the face (fpdf sets the
+// one of the text again after the header).
+func (d *doc) widths() *[256]int {
+	if d.enc == nil {
+		return nil
+	}
+	return &d.enc.faces[d.sharedFace().index].width
+}
+
+// sharedFace is the shared face fpdf draws with now: the one last set,
+// or the one fpdf set again itself after a page's header.
+func (d *doc) sharedFace() *sharedFace {
+	family, style := d.f.GetFontFamily(), d.f.GetFontStyle()
+	if sf := d.cur; sf != nil && sf.family == family && sf.style == style {
+		return sf
+	}
+	for _, sf := range sharedFaces() {
+		if sf.family == family && sf.style == style {
+			d.cur = sf
+			return sf
+		}
+	}
+	panic("pdf: fpdf draws with a face not shared: " + family + style)
+}
+
+// lineCount is how many lines fpdf's SplitText breaks text into in a
+// cell w wide, counting no further than limit+1 (limit < 0: all): for the
+// shared faces, counted the same way here (fpdf would measure the encoded
+// bytes as characters).
+func (d *doc) lineCount(text string, w float64, limit int) int {
+	if d.enc == nil {
+		return len(d.f.SplitText(text, w))
+	}
+	widths := d.widths()
+	_, size := d.f.GetFontSize()
+	wmax := int(math.Ceil((w - 2*d.f.GetCellMargin()) * 1000 / size))
+	s := strings.TrimRight(text, "\n")
+	// i, j and sep are byte offsets: sep is where the last space ends.
+	lines, sep, i, j, l := 0, -1, 0, 0, 0
+	for i < len(s) {
+		c, n := utf8.DecodeRuneInString(s[i:])
+		l += widths[d.enc.byteFor(c)]
+		if unicode.IsSpace(c) {
+			sep = i + n
+		}
+		if c != '\n' && l <= wmax {
+			i += n
+			continue
+		}
+		if sep == -1 {
+			if i == j {
+				i += n
+			}
+		} else {
+			i = sep
+		}
+		lines++
+		if lines == limit+1 {
+			return lines
+		}
+		sep, j, l = -1, i, 0
+	}
+	if i != j {
+		lines++
+	}
+	return lines
 }

@@ -42,13 +42,13 @@ func TestCutFacesKeepEveryCommonGlyph(t *testing.T) {
 // the common set (a Greek or Cyrillic name, a combining accent) is set
 // with the whole faces, which have it.
 func TestUncommonTextGetsTheWholeFaces(t *testing.T) {
-	if got, _ := facesFor(StatementData{Title: "Strategi för Östermalm – 2026", Proposals: []string{"”Ja” • 5 €"}}); got[face{serif, ""}] == nil ||
-		&got[face{serif, ""}][0] != &commonFaces()[face{serif, ""}][0] {
-		t.Error("Swedish text does not get the cut faces")
+	if got, _ := facesFor(StatementData{Title: "Strategi för Östermalm – 2026", Proposals: []string{"”Ja” • 5 €"}}); got.enc == nil || got.ttf != nil {
+		t.Error("Swedish text does not get the shared faces")
 	}
 	for _, text := range []string{"Москва", "Αθήνα", "A\u030angström"} {
-		got, _ := facesFor(StatementData{OfficerName: text})
-		if &got[face{serif, ""}][0] != &serifRegular[0] {
+		faces, _ := facesFor(StatementData{OfficerName: text})
+		got := faces.ttf
+		if faces.enc != nil || &got[face{serif, ""}][0] != &serifRegular[0] {
 			t.Errorf("%q does not get the whole faces", text)
 			continue
 		}
@@ -86,5 +86,36 @@ func TestEveryCharacterIsPrintable(t *testing.T) {
 	}
 	if _, unprintable := facesFor(StatementData{Title: "Östermalm – ”Москва” Αθήνα"}); unprintable {
 		t.Error("printable text is taken for unprintable")
+	}
+}
+
+// TestSharedFacesTakeCommonTextOnly: the shared faces draw a document
+// whose characters beyond Latin-1 are common and fit the encoding; one
+// with more distinct such characters than free bytes, or an uncommon one,
+// gets fpdf's own faces.
+func TestSharedFacesTakeCommonTextOnly(t *testing.T) {
+	if got, _ := facesFor(StatementData{Title: "Łódź – Šibenik ”a” … € ≤ № ™"}); got.enc == nil {
+		t.Error("Polish and Czech names do not get the shared faces")
+	}
+	var many []rune
+	for r := rune(0x100); len(many) <= len(freeBytes); r++ {
+		if drawable()[r] {
+			many = append(many, r)
+		}
+	}
+	if got, _ := facesFor(StatementData{Title: string(many)}); got.enc != nil || got.ttf == nil {
+		t.Errorf("%d letters beyond Latin-1 get the shared faces", len(many))
+	}
+	if got, _ := facesFor(StatementData{Title: "Москва"}); got.enc != nil {
+		t.Error("Cyrillic gets the shared faces")
+	}
+	e := newEncoding("Łódź – Šibenik")
+	for _, r := range "Łódź – Šibenik" {
+		if c := e.byteFor(r); e.runeOf[c] != r || e.missed {
+			t.Errorf("%q is byte %#x, which is %q", r, c, e.runeOf[c])
+		}
+	}
+	if e.byteFor('Ж'); !e.missed {
+		t.Error("a character the encoding lacks is not missed")
 	}
 }

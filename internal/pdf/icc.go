@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
 	"math"
 	"sync"
@@ -101,4 +102,14 @@ var srgbProfile = sync.OnceValue(func() []byte {
 	h.Write(make([]byte, 44)) // profile ID and reserved
 	out := append(h.Bytes(), table.Bytes()...)
 	return append(out, body.Bytes()...)
+})
+
+// srgbCompressed is the profile as every document embeds it: compressed
+// once per process, at the best compression.
+var srgbCompressed = sync.OnceValue(func() []byte {
+	var b bytes.Buffer
+	w, _ := zlib.NewWriterLevel(&b, zlib.BestCompression)
+	w.Write(srgbProfile())
+	w.Close()
+	return b.Bytes()
 })

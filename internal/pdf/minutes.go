@@ -31,39 +31,41 @@ type MinutesData struct {
 func Minutes(m MinutesData) ([]byte, error) {
 	orig := m
 	m, faces := prepare(m)
-	d := newDoc("Protokollsutdrag "+m.Paragraph+": "+m.Title, m.Body, "Protokollsutdrag "+m.Dnr, m.Dnr, m.Date, faces)
-	d.metadata("Protokollsutdrag "+orig.Paragraph+": "+orig.Title, orig.Body, "Protokollsutdrag "+orig.Dnr)
-	d.f.AddPage()
-	kind := "PROTOKOLLSUTDRAG"
-	if !m.Adjusted() {
-		kind += " – OJUSTERAT"
-	}
-	d.headerBlock(m.Body, "", kind, m.Date, m.Dnr, [][2]string{{"Sammanträde", m.MeetingDate}}, "")
-	d.title(m.Paragraph+" "+m.Title, "")
-	if len(m.Documents) > 0 {
-		d.heading("Handlingar")
-		d.numbered(m.Documents)
-	}
-	if len(m.Proposal) > 0 {
-		d.heading("Förslag till beslut")
-		d.numbered(m.Proposal)
-	}
-	d.heading("Beslut")
-	d.paragraphs(strings.Join(m.Decision, "\n\n"))
-	if strings.TrimSpace(m.Reservations) != "" {
-		d.heading("Reservationer")
-		d.paragraphs(m.Reservations)
-	}
-	d.heading("Justering")
-	d.paragraphs(m.justering())
-	if !m.Adjusted() {
-		// Nobody may certify an extract of minutes not yet justerade.
-		d.paragraphs("Ojusterat utdrag: protokollet är inte justerat, och utdraget bestyrks först när det är justerat.")
-		return d.bytes()
-	}
-	d.paragraphs("Rätt utdraget intygar:")
-	d.signatories([]Signatory{m.Secretary})
-	return d.bytes()
+	return render(faces, func(faces faceSet) *doc {
+		d := newDoc("Protokollsutdrag "+m.Paragraph+": "+m.Title, m.Body, "Protokollsutdrag "+m.Dnr, m.Dnr, m.Date, faces)
+		d.metadata("Protokollsutdrag "+orig.Paragraph+": "+orig.Title, orig.Body, "Protokollsutdrag "+orig.Dnr)
+		d.f.AddPage()
+		kind := "PROTOKOLLSUTDRAG"
+		if !m.Adjusted() {
+			kind += " – OJUSTERAT"
+		}
+		d.headerBlock(m.Body, "", kind, m.Date, m.Dnr, [][2]string{{"Sammanträde", m.MeetingDate}}, "")
+		d.title(m.Paragraph+" "+m.Title, "")
+		if len(m.Documents) > 0 {
+			d.heading("Handlingar")
+			d.numbered(m.Documents)
+		}
+		if len(m.Proposal) > 0 {
+			d.heading("Förslag till beslut")
+			d.numbered(m.Proposal)
+		}
+		d.heading("Beslut")
+		d.paragraphs(strings.Join(m.Decision, "\n\n"))
+		if strings.TrimSpace(m.Reservations) != "" {
+			d.heading("Reservationer")
+			d.paragraphs(m.Reservations)
+		}
+		d.heading("Justering")
+		d.paragraphs(m.justering())
+		if !m.Adjusted() {
+			// Nobody may certify an extract of minutes not yet justerade.
+			d.paragraphs("Ojusterat utdrag: protokollet är inte justerat, och utdraget bestyrks först när det är justerat.")
+			return d
+		}
+		d.paragraphs("Rätt utdraget intygar:")
+		d.signatories([]Signatory{m.Secretary})
+		return d
+	})
 }
 
 // Adjusted reports whether the minutes are justerade by the extract's

@@ -11,7 +11,9 @@ package pdf
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -53,10 +55,14 @@ type doc struct {
 	// head is the running header of every page after the first: who and
 	// which ärende, at the left and the right.
 	head [2]string
-	// faces are the fonts the document may use (facesFor); added, those
-	// fpdf has been given.
+	// faces are fpdf's own faces the document may use (facesFor), or enc
+	// the encoding it is drawn in with the shared faces (fastfonts.go);
+	// added, those fpdf has been given; cur, the shared face last
+	// measured with.
 	faces map[face][]byte
+	enc   *encoding
 	added map[face]bool
+	cur   *sharedFace
 	// draft marks every page UTKAST (draftMark).
 	draft bool
 	// issuer heads the first page in the city's place (headerBlock); ""
@@ -67,12 +73,17 @@ type doc struct {
 	// author is the organisation as the footer prints it; meta holds it
 	// as given.
 	author string
+	// line and out are cell's and textCell's buffers.
+	line, out []byte
+	// inMargin is set while a page's header or footer is drawn, where
+	// fpdf breaks no page.
+	inMargin bool
 }
 
 // newDoc starts a document for author (the organisation, printed in the
 // footer) whose later pages carry dnr and date in their running header;
 // faces are those prepare chose for the document's data.
-func newDoc(title, author, subject, dnr string, date time.Time, faces map[face][]byte) *doc {
+func newDoc(title, author, subject, dnr string, date time.Time, faces faceSet) *doc {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetMargins(marginLeft, marginTop, marginRight)
 	f.SetAutoPageBreak(true, marginBottom)
@@ -80,11 +91,16 @@ func newDoc(title, author, subject, dnr string, date time.Time, faces map[face][
 	f.SetCreationDate(date)
 	f.SetModificationDate(date)
 	f.SetCatalogSort(true)
-	f.SetCompression(true)
+	// finish compresses the streams, with writers kept for the next
+	// document.
+	f.SetCompression(false)
 	f.SetLang("sv-SE")
-	f.AliasNbPages("{nb}")
+	if faces.enc == nil {
+		// The shared faces' pages are counted by finish.
+		f.AliasNbPages(pageCount)
+	}
 	d := &doc{f: f, meta: meta{Title: title, Author: author, Subject: subject, Date: date},
-		head: [2]string{author, "Dnr " + dnr + " · " + date.Format("2006-01-02")}, faces: faces, added: map[face]bool{},
+		head: [2]string{author, "Dnr " + dnr + " · " + date.Format("2006-01-02")}, faces: faces.ttf, enc: faces.enc, added: map[face]bool{},
 		tags: newTagger(), author: author}
 	f.SetHeaderFunc(d.runningHead)
 	f.SetFooterFunc(d.footer)
@@ -94,6 +110,8 @@ func newDoc(title, author, subject, dnr string, date time.Time, faces map[face][
 // runningHead draws the running header of a page after the first (an
 // artifact), then opens again the content a page break broke.
 func (d *doc) runningHead() {
+	d.inMargin = true
+	defer func() { d.inMargin = false }()
 	if d.draft {
 		d.draftMark()
 	}
@@ -101,8 +119,8 @@ func (d *doc) runningHead() {
 		d.asArtifact(headerArtifact, func() {
 			d.small()
 			d.f.SetXY(marginLeft, 11)
-			d.f.CellFormat(110, 4, d.head[0], "", 0, "L", false, 0, "")
-			d.f.CellFormat(0, 4, d.head[1], "", 0, "R", false, 0, "")
+			d.cell(110, 4, d.head[0], 0, "L")
+			d.cell(0, 4, d.head[1], 0, "R")
 			d.f.SetTextColor(0, 0, 0)
 		})
 		d.f.SetXY(marginLeft, marginTop)
@@ -123,17 +141,17 @@ func (d *doc) draftMark() {
 	d.asArtifact(watermarkArtifact, func() {
 		d.sansFont("B", 130)
 		d.f.SetTextColor(232, 232, 232)
-		w := d.f.GetStringWidth(draftWord)
+		w := d.f.GetStringWidth(d.t(draftWord))
 		d.f.TransformBegin()
 		d.f.TransformRotate(55, pageW/2, pageH/2)
-		d.f.Text(pageW/2-w/2, pageH/2+15, draftWord)
+		d.f.Text(pageW/2-w/2, pageH/2+15, d.t(draftWord))
 		d.f.TransformEnd()
 	})
 	line := func() {
 		d.sansFont("B", noteSize)
 		d.f.SetTextColor(176, 0, 32)
 		d.f.SetXY(marginLeft, 5)
-		d.f.CellFormat(d.width(), 4, draftWord+" – inte godkänt, inte förseglat", "", 0, "C", false, 0, "")
+		d.cell(d.width(), 4, draftWord+" – inte godkänt, inte förseglat", 0, "C")
 		d.f.SetTextColor(0, 0, 0)
 	}
 	if d.f.PageNo() == 1 {
@@ -150,6 +168,8 @@ const draftWord = "UTKAST"
 // footer closes the content a page break breaks, and draws the footer:
 // a rule, who and the page number, an artifact.
 func (d *doc) footer() {
+	d.inMargin = true
+	defer func() { d.inMargin = false }()
 	d.pageEnds()
 	d.asArtifact(footerArtifact, func() {
 		pageW, pageH := d.f.GetPageSize()
@@ -162,8 +182,8 @@ func (d *doc) footer() {
 		if d.issuer != "" { // an outside body is not part of the city
 			who = d.author
 		}
-		d.f.CellFormat(120, 5, who, "", 0, "L", false, 0, "")
-		d.f.CellFormat(0, 5, fmt.Sprintf("Sida %d ({nb})", d.f.PageNo()), "", 0, "R", false, 0, "")
+		d.cell(120, 5, who, 0, "L")
+		d.cell(0, 5, "Sida "+strconv.Itoa(d.f.PageNo())+" ("+pageCount+")", 0, "R")
 		d.f.SetTextColor(0, 0, 0)
 	})
 }
@@ -171,7 +191,7 @@ func (d *doc) footer() {
 // prepare returns a document's data as it can be printed (unchanged,
 // unless it has a character no face can draw: printableCopy) and the
 // faces to print it with.
-func prepare[T any](data T) (T, map[face][]byte) {
+func prepare[T any](data T) (T, faceSet) {
 	faces, unprintable := facesFor(data)
 	if unprintable {
 		data = printableCopy(data)
@@ -269,7 +289,7 @@ func (d *doc) headerBlock(org, unit, kind string, date time.Time, dnr string, ro
 	}
 	d.tagged("P", func() {
 		d.sansFont("B", 14)
-		d.f.CellFormat(80, 7, issuer, "", 2, "L", false, 0, "")
+		d.cell(80, 7, issuer, 2, "L")
 	})
 	d.sansFont("", factsSize)
 	for _, line := range []string{org, unit} {
@@ -283,7 +303,7 @@ func (d *doc) headerBlock(org, unit, kind string, date time.Time, dnr string, ro
 	d.f.SetXY(colX, top)
 	d.tagged("P", func() {
 		d.sansFont("B", 12)
-		d.f.CellFormat(75, 7, kind, "", 2, "L", false, 0, "")
+		d.cell(75, 7, kind, 2, "L")
 	})
 	all := append([][2]string{{"Datum", date.Format("2006-01-02")}, {"Diarienummer", dnr}}, rows...)
 	// The facts are a table of two columns, each row headed by its label.
@@ -313,13 +333,13 @@ func (d *doc) fact(x, labelW, w float64, label, value string) {
 	d.begin("TR")
 	d.mark("TH").scope = "Row"
 	d.small()
-	d.f.CellFormat(labelW, 4.8, label, "", 0, "L", false, 0, "")
+	d.cell(labelW, 4.8, label, 0, "L")
 	d.f.SetTextColor(0, 0, 0)
 	d.end()
 	size := float64(factsSize)
 	d.sansFont("", size)
 	if !strings.ContainsAny(value, " \n") {
-		for size > 7 && d.f.GetStringWidth(value) > w-0.5 {
+		for size > 7 && d.f.GetStringWidth(d.t(value)) > w-0.5 {
 			size -= 0.5
 			d.sansFont("", size)
 		}
@@ -329,11 +349,38 @@ func (d *doc) fact(x, labelW, w float64, label, value string) {
 	d.end()
 }
 
+// pageCount stands for the number of pages until the last is drawn.
+const pageCount = "{nb}"
+
+// render draws a document with faces, and draws it again with fpdf's own
+// faces if it printed a character the document's encoding lacks; then it
+// writes it.
+func render(faces faceSet, draw func(faceSet) *doc) ([]byte, error) {
+	d := draw(faces)
+	if d.enc != nil && d.enc.missed {
+		d = draw(faceSet{ttf: fullFaces})
+	}
+	return d.bytes()
+}
+
 // bytes writes the document as PDF/A-2a and PDF/UA-1.
 func (d *doc) bytes() ([]byte, error) {
-	var buf bytes.Buffer
-	if err := d.f.Output(&buf); err != nil {
+	// fpdf's output and finish's are read only until archival has copied
+	// them into the file.
+	fpdfOut, first := outputPool.Get().(*bytes.Buffer), outputPool.Get().(*bytes.Buffer)
+	defer outputPool.Put(fpdfOut)
+	defer outputPool.Put(first)
+	fpdfOut.Reset()
+	first.Reset()
+	if err := d.f.Output(fpdfOut); err != nil {
 		return nil, fmt.Errorf("pdf: %w", err)
 	}
-	return archival(buf.Bytes(), d.meta, d.tags)
+	if err := d.finish(first, fpdfOut.Bytes()); err != nil {
+		return nil, err
+	}
+	return archival(first.Bytes(), d.meta, d.tags)
 }
+
+// outputPool holds the buffers a document is written into before
+// archival: fpdf's output, and finish's.
+var outputPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

@@ -394,3 +394,48 @@ func TestStatementListsItsSources(t *testing.T) {
 		t.Error("a statement without sources has a Källmaterial heading")
 	}
 }
+
+// TestEveryFaceSetKeepsItsText: a document is drawn with the shared faces
+// when its characters beyond Latin-1 are common and few (Polish, Czech
+// names, quotes, dashes), and with fpdf's own faces otherwise (Cyrillic
+// and Greek; more distinct letters than the shared faces' encoding has
+// room for): either way every character is in the text, the fonts are
+// embedded, and the footers count the pages.
+func TestEveryFaceSetKeepsItsText(t *testing.T) {
+	for name, text := range map[string]string{
+		"shared": "Łódź, Ærøskøbing och Šibenik – ”citat” … 5 € ≤ 7 ≈ 8 – ‘a’ „b” • № ™",
+		"whole":  "Москва och Αθήνα",
+		"many": "ĀāĂăĄąĆćĈĉĊċČčĎďĐđĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦħĨĩĪīĬĭĮįİıĴĵĶķĹĺĻļĽľŁłŃńŅņŇňŊŋŌōŎŏŐőŒœ" +
+			"ŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŧŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽž",
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := sample()
+			d.OfficerName = text
+			d.Sections = append(d.Sections, pdf.Section{Heading: "Namn", Body: text})
+			b, err := pdf.Statement(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := write(t, name+".pdf", b)
+			run(t, "qpdf", "--check", path)
+			got := strings.Join(strings.Fields(run(t, "pdftotext", "-enc", "UTF-8", path, "-")), "")
+			if want := strings.Join(strings.Fields(text), ""); strings.Count(got, want) != 2 {
+				t.Errorf("the text has %q %d times, not twice", text, strings.Count(got, want))
+			}
+			var pages string
+			for _, line := range strings.Split(run(t, "pdfinfo", path), "\n") {
+				if f := strings.Fields(line); len(f) == 2 && f[0] == "Pages:" {
+					pages = f[1]
+				}
+			}
+			if !strings.Contains(got, "Sida1("+pages+")") || !strings.Contains(got, "Sida"+pages+"("+pages+")") {
+				t.Errorf("the footers do not count %s pages", pages)
+			}
+			for _, line := range strings.Split(run(t, "pdffonts", path), "\n")[2:] {
+				if line != "" && (!strings.Contains(line, " yes ") || !strings.HasPrefix(line, "utf8liberation")) {
+					t.Errorf("font not Liberation or not embedded: %s", line)
+				}
+			}
+		})
+	}
+}

@@ -44,7 +44,10 @@ func archival(raw []byte, m meta, tags *tagger) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := doc.Update()
+	// About what the update writes: each element of the structure tree
+	// and its entry in the parent tree, each page, the profile, the
+	// metadata.
+	u := doc.UpdateWithRoom(128*tags.nodes + 128*len(pages) + len(srgbCompressed()) + 8<<10)
 	tree := writeTree(u, tags, pages)
 	for i, ref := range pages {
 		page, err := doc.Dict(ref)
@@ -56,7 +59,8 @@ func archival(raw []byte, m meta, tags *tagger) ([]byte, error) {
 		u.Object(ref, page)
 	}
 	icc, xmp := u.New(), u.New()
-	u.Stream(icc, pdfupdate.Dict{"N": int64(3), "Alternate": pdfupdate.Name("DeviceRGB")}, srgbProfile())
+	u.Stream(icc, pdfupdate.Dict{"N": int64(3), "Alternate": pdfupdate.Name("DeviceRGB"), "Filter": pdfupdate.Name("FlateDecode")},
+		srgbCompressed())
 	u.Stream(xmp, pdfupdate.Dict{"Type": pdfupdate.Name("Metadata"), "Subtype": pdfupdate.Name("XML")}, xmpPacket(m))
 	date := pdfupdate.Date(m.Date)
 	u.Object(doc.Info, pdfupdate.Dict{"Title": pdfupdate.TextString(m.Title), "Author": pdfupdate.TextString(m.Author),

@@ -187,56 +187,58 @@ func (s StatementData) DocumentDnr() string {
 func Statement(s StatementData) ([]byte, error) {
 	orig := s
 	s, faces := prepare(s)
-	d := newDoc(s.Title, s.Org, s.DocumentKind()+" "+s.DocumentDnr(), s.DocumentDnr(), s.Date, faces)
-	d.metadata(orig.Title, orig.Org, orig.DocumentKind()+" "+orig.DocumentDnr())
-	d.head[0] = s.Forvaltning
-	if d.head[0] == "" {
-		d.head[0] = s.Org
-	}
-	d.issuer = s.Issuer
-	d.draft = s.Draft
-	d.f.AddPage()
-	d.headerBlock(s.Forvaltning, "", strings.ToUpper(s.DocumentKind()), s.Date, s.Dnr, [][2]string{
-		{"Handläggare", s.OfficerName}, {"Telefon", s.OfficerPhone}, {"E-post", s.OfficerEmail},
-	}, s.Addressee())
-	d.title(s.Title, s.Subtitle)
-	if s.Reference != "" {
-		d.f.Ln(1)
-		d.note("Er referens: " + s.Reference)
-	}
-	// An outside body's own letter (an answer sent through its link) has
-	// no förslag till beslut: its text, then who signs it.
-	letter := len(s.Proposals) == 0
-	if !letter {
-		d.heading("Förslag till beslut")
-		d.numbered(s.Proposals)
-		d.signatories(s.Signatories)
-		d.approval(s.Approved)
-	}
-	for _, sec := range s.Sections {
-		table := sec.Heading == "Beredning" && len(s.Answers) > 0
-		if strings.TrimSpace(sec.Body) == "" && !table {
-			continue
+	return render(faces, func(faces faceSet) *doc {
+		d := newDoc(s.Title, s.Org, s.DocumentKind()+" "+s.DocumentDnr(), s.DocumentDnr(), s.Date, faces)
+		d.metadata(orig.Title, orig.Org, orig.DocumentKind()+" "+orig.DocumentDnr())
+		d.head[0] = s.Forvaltning
+		if d.head[0] == "" {
+			d.head[0] = s.Org
 		}
-		d.heading(sec.Heading)
-		if table {
-			d.answers(s.AnswersHeading, s.Answers)
+		d.issuer = s.Issuer
+		d.draft = s.Draft
+		d.f.AddPage()
+		d.headerBlock(s.Forvaltning, "", strings.ToUpper(s.DocumentKind()), s.Date, s.Dnr, [][2]string{
+			{"Handläggare", s.OfficerName}, {"Telefon", s.OfficerPhone}, {"E-post", s.OfficerEmail},
+		}, s.Addressee())
+		d.title(s.Title, s.Subtitle)
+		if s.Reference != "" {
+			d.f.Ln(1)
+			d.note("Er referens: " + s.Reference)
 		}
-		d.paragraphs(sec.Body)
-	}
-	if letter {
-		d.signatories(s.Signatories)
-		d.approval(s.Approved)
-	}
-	if len(s.Sources) > 0 {
-		d.heading("Källmaterial")
-		d.numbered(s.Sources)
-	}
-	if len(s.Attachments) > 0 {
-		d.heading("Bilagor")
-		d.numbered(s.Attachments)
-	}
-	return d.bytes()
+		// An outside body's own letter (an answer sent through its link) has
+		// no förslag till beslut: its text, then who signs it.
+		letter := len(s.Proposals) == 0
+		if !letter {
+			d.heading("Förslag till beslut")
+			d.numbered(s.Proposals)
+			d.signatories(s.Signatories)
+			d.approval(s.Approved)
+		}
+		for _, sec := range s.Sections {
+			table := sec.Heading == "Beredning" && len(s.Answers) > 0
+			if strings.TrimSpace(sec.Body) == "" && !table {
+				continue
+			}
+			d.heading(sec.Heading)
+			if table {
+				d.answers(s.AnswersHeading, s.Answers)
+			}
+			d.paragraphs(sec.Body)
+		}
+		if letter {
+			d.signatories(s.Signatories)
+			d.approval(s.Approved)
+		}
+		if len(s.Sources) > 0 {
+			d.heading("Källmaterial")
+			d.numbered(s.Sources)
+		}
+		if len(s.Attachments) > 0 {
+			d.heading("Bilagor")
+			d.numbered(s.Attachments)
+		}
+		return d
+	})
 }
 
 // answers prints kommunstyrelsen's table of the answers: each recipient,
@@ -254,7 +256,7 @@ func (d *doc) answers(caption string, rows []AnswerRow) {
 		d.sansFont(style, factsSize)
 		lines := 1
 		for i, c := range cells {
-			lines = max(lines, len(d.f.SplitText(c, cols[i]-2)))
+			lines = max(lines, d.lineCount(c, cols[i]-2, -1))
 		}
 		h := float64(lines) * 4.8
 		d.ensure(h + 1.5)

@@ -39,6 +39,8 @@ type tagger struct {
 	open, broken *node
 	// mcids is, for each page (from 1), the element of each MCID there.
 	mcids [][]*node
+	// nodes counts the elements.
+	nodes int
 }
 
 func newTagger() *tagger {
@@ -51,6 +53,7 @@ func newTagger() *tagger {
 func (d *doc) begin(typ string) *node {
 	t := d.tags
 	n := &node{typ: typ, parent: t.cur}
+	t.nodes++
 	t.cur.kids = append(t.cur.kids, n)
 	t.cur = n
 	return n

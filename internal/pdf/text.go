@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -76,7 +77,13 @@ func (d *doc) paragraphs(text string) {
 // alone at the foot of a page; a short text that leads into a list
 // (withNext) keeps the list's first item with it.
 func (d *doc) keep(text string, withNext bool) {
-	lines := len(d.f.SplitText(text, d.width()-2*d.f.GetCellMargin()))
+	// It never asks for more than six lines: with room for them left,
+	// the text's lines need not be counted.
+	if _, pageH := d.f.GetPageSize(); d.f.GetY()+6*lineHeight <= pageH-marginBottom {
+		return
+	}
+	// Five lines or more are as many as keep needs to know.
+	lines := d.lineCount(text, d.width()-2*d.f.GetCellMargin(), 5)
 	need := min(lines, 2)
 	if withNext && lines <= 4 {
 		need = lines + 2
@@ -105,7 +112,7 @@ func (d *doc) list(items []block) {
 	d.font(bodySize)
 	indent := 7.0
 	for _, it := range items {
-		indent = max(indent, d.f.GetStringWidth(it.label)+2.5)
+		indent = max(indent, d.f.GetStringWidth(d.t(it.label))+2.5)
 	}
 	d.begin("L").numbering = numbering(items[0].label)
 	for i, it := range items {
@@ -116,7 +123,7 @@ func (d *doc) list(items []block) {
 		y := d.f.GetY()
 		d.begin("LI")
 		d.f.SetXY(marginLeft, y)
-		d.tagged("Lbl", func() { d.f.CellFormat(indent, lineHeight, it.label, "", 0, "L", false, 0, "") })
+		d.tagged("Lbl", func() { d.cell(indent, lineHeight, it.label, 0, "L") })
 		d.f.SetXY(marginLeft+indent, y)
 		d.tagged("LBody", func() { d.multiCell(d.width()-indent, lineHeight, it.text, false) })
 		d.end()
@@ -223,38 +230,53 @@ func (d *doc) multiCell(w, h float64, text string, fill bool) {
 	}
 	_, size := f.GetFontSize()
 	wmax := int(math.Ceil((w - 2*f.GetCellMargin()) * 1000 / size))
-	s := []rune(strings.ReplaceAll(text, "\r", ""))
-	for len(s) > 0 && s[len(s)-1] == '\n' {
-		s = s[:len(s)-1]
-	}
-	line := func(part []rune, space bool) {
-		str := string(part)
-		if space {
+	s := strings.TrimRight(strings.ReplaceAll(text, "\r", ""), "\n")
+	widths := d.widths()
+	var buf []byte
+	line := func(part string, space bool) {
+		var str string
+		if d.enc != nil {
+			buf = buf[:0]
+			for _, r := range part {
+				buf = append(buf, codePrefix, d.enc.byteFor(r))
+			}
+			if space {
+				buf = append(buf, codePrefix, ' ')
+			}
+			if fill {
+				str = string(buf)
+			}
+		} else if str = part; space {
 			str += " "
 		}
-		f.CellFormat(w, h, str, "", 2, "L", fill, 0, "")
+		if d.enc != nil && !fill {
+			d.textCell(w, h, buf, 2, "L")
+		} else {
+			f.CellFormat(w, h, str, "", 2, "L", fill, 0, "")
+		}
+		widths = d.widths() // the line may have begun a page
 	}
+	// i, j and sep are byte offsets in s; sep is the last space's.
 	sep, i, j, l := -1, 0, 0, 0
 	for i < len(s) {
-		c := s[i]
+		c, n := utf8.DecodeRuneInString(s[i:])
 		if c == '\n' {
 			line(s[j:i], true)
-			i++
+			i += n
 			sep, j, l = -1, i, 0
 			continue
 		}
 		if c == ' ' {
 			sep = i
 		}
-		var buf [utf8.UTFMax]byte
-		l += f.GetStringSymbolWidth(string(buf[:utf8.EncodeRune(buf[:], c)]))
+		l += d.runeWidth(widths, c)
 		if l <= wmax {
-			i++
+			i += n
 			continue
 		}
 		if sep == -1 {
 			if i == j {
-				i++
+				i += n
 			}
 			line(s[j:i], false)
 		} else {
@@ -267,4 +289,98 @@ func (d *doc) multiCell(w, h float64, text string, fill bool) {
 	// same element (a signatory's title under the name) is a new word.
 	line(s[j:i], i > j)
 	f.SetX(left)
+}
+
+// cell draws text in a cell w wide (0: to the right margin) and h high,
+// aligned "L", "R" or "C", without border or fill, and moves right (ln
+// 0) or down (ln 2), as fpdf's CellFormat does.
+func (d *doc) cell(w, h float64, text string, ln int, align string) {
+	if d.enc == nil {
+		d.f.CellFormat(w, h, text, "", ln, align, false, 0, "")
+		return
+	}
+	d.line = d.line[:0]
+	for _, r := range text {
+		d.line = append(d.line, codePrefix, d.enc.byteFor(r))
+	}
+	d.textCell(w, h, d.line, ln, align)
+}
+
+// textCell draws enc, text in the document's encoding, as fpdf's
+// CellFormat draws it in a cell w wide and h high, aligned "L", "R" or
+// "C", without border or fill, then moves right (ln 0) or down (ln 2):
+// the same page break before it (none in a page's header or footer), the
+// same operators, the same numbers, but without fpdf's formatting through
+// fmt, which took most of a long document's drawing.
+func (d *doc) textCell(w, h float64, enc []byte, ln int, align string) {
+	f := d.f
+	pageW, pageH := f.GetPageSize()
+	if auto, margin := f.GetAutoPageBreak(); auto && !d.inMargin && f.GetY()+h > pageH-margin {
+		x := f.GetX()
+		f.AddPage()
+		f.SetX(x)
+	}
+	x, y := f.GetXY()
+	if w == 0 {
+		_, _, right, _ := f.GetMargins()
+		w = pageW - right - x
+	}
+	if len(enc) > 0 {
+		k := f.GetConversionRatio()
+		_, size := f.GetFontSize()
+		dx := f.GetCellMargin()
+		if align != "L" {
+			widths, units := d.widths(), 0
+			for _, c := range enc {
+				units += widths[c]
+			}
+			width := float64(units) * size / 1000
+			if dx = (w - width) / 2; align == "R" {
+				dx = w - f.GetCellMargin() - width
+			}
+		}
+		b := d.out[:0]
+		tr, tg, tb := f.GetTextColor()
+		fr, fg, fb := f.GetFillColor()
+		colored := tr != fr || tg != fg || tb != fb
+		if colored {
+			b = append(b, "q "...)
+			b = appendColor(b, tr, tg, tb)
+			b = append(b, ' ')
+		}
+		b = append(b, "BT "...)
+		b = strconv.AppendFloat(b, (x+dx)*k, 'f', 2, 64)
+		b = append(b, ' ')
+		b = strconv.AppendFloat(b, (pageH-(y+.5*h+.3*size))*k, 'f', 2, 64)
+		b = append(b, " Td ("...)
+		for _, c := range enc {
+			if c == '\\' || c == '(' || c == ')' {
+				b = append(b, '\\')
+			}
+			b = append(b, c)
+		}
+		b = append(b, ")Tj ET"...)
+		if colored {
+			b = append(b, " Q"...)
+		}
+		f.RawWriteStr(string(b))
+		d.out = b
+	}
+	if ln == 0 {
+		f.SetX(x + w)
+	} else {
+		f.SetXY(x, y+h)
+	}
+}
+
+// appendColor appends the operator that sets the fill colour (of text)
+// to r, g, b, as fpdf writes it.
+func appendColor(b []byte, r, g, bl int) []byte {
+	if r == g && r == bl {
+		return append(strconv.AppendFloat(b, float64(r)/255, 'f', 3, 64), " g"...)
+	}
+	for _, v := range []int{r, g, bl} {
+		b = append(strconv.AppendFloat(b, float64(v)/255, 'f', 3, 64), ' ')
+	}
+	return append(b, "rg"...)
 }

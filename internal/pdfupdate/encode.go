@@ -42,7 +42,8 @@ func AppendObject(b []byte, o Object) ([]byte, error) {
 		b = hex.AppendEncode(b, v)
 		return append(b, '>'), nil
 	case Ref:
-		return fmt.Appendf(b, "%d %d R", v.Num, v.Gen), nil
+		b = append(strconv.AppendInt(b, int64(v.Num), 10), ' ')
+		return append(strconv.AppendInt(b, int64(v.Gen), 10), " R"...), nil
 	case Array:
 		b = append(b, '[')
 		for i, e := range v {

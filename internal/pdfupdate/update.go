@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 )
 
 // Update is an incremental update being written after a Doc: the Doc's
@@ -27,8 +28,14 @@ type written struct {
 }
 
 // Update starts an incremental update.
-func (d *Doc) Update() *Update {
+func (d *Doc) Update() *Update { return d.UpdateWithRoom(updateRoom) }
+
+// UpdateWithRoom starts an incremental update that is expected to write
+// about room bytes: the file and the update are given room at once, so
+// that the buffer is not grown (and the file copied again).
+func (d *Doc) UpdateWithRoom(room int) *Update {
 	u := &Update{doc: d, offsets: map[int]written{}, next: d.Size}
+	u.buf.Grow(len(d.Raw) + room)
 	u.buf.Write(d.Raw)
 	if len(d.Raw) > 0 && d.Raw[len(d.Raw)-1] != '\n' {
 		u.buf.WriteByte('\n')
@@ -45,7 +52,9 @@ func (u *Update) New() Ref {
 // Begin starts object r; write its body with Write, then call End.
 func (u *Update) Begin(r Ref) {
 	u.offsets[r.Num] = written{off: u.buf.Len(), gen: r.Gen}
-	fmt.Fprintf(&u.buf, "%d %d obj\n", r.Num, r.Gen)
+	b := strconv.AppendInt(u.buf.AvailableBuffer(), int64(r.Num), 10)
+	b = append(strconv.AppendInt(append(b, ' '), int64(r.Gen), 10), " obj\n"...)
+	u.buf.Write(b)
 }
 
 // Write appends bytes to the object being written: the caller's own
@@ -54,7 +63,7 @@ func (u *Update) Write(b []byte) { u.buf.Write(b) }
 
 // WriteObject appends o's PDF syntax to the object being written.
 func (u *Update) WriteObject(o Object) {
-	b, err := AppendObject(nil, o)
+	b, err := AppendObject(u.buf.AvailableBuffer(), o)
 	if err != nil {
 		u.err = errors.Join(u.err, err)
 		return
@@ -104,10 +113,20 @@ func (u *Update) Finish() ([]byte, error) {
 	return u.buf.Bytes(), u.err
 }
 
+// updateRoom is what an update is expected to add to a file: a signature
+// (its 32 KiB placeholder) or a few objects.
+const updateRoom = 48 << 10
+
 // trailer is the new section's trailer entries; the second part of the
-// file identifier is a hash of everything before it.
+// file identifier is a hash of the first, of where the file's newest
+// section was, and of everything this update writes before it: a new
+// identifier for each revision, without reading the whole file again.
 func (u *Update) trailer() Dict {
-	sum := sha256.Sum256(u.buf.Bytes())
+	h := sha256.New()
+	h.Write(u.doc.ID0)
+	fmt.Fprintf(h, " %d ", u.doc.StartXref)
+	h.Write(u.buf.Bytes()[len(u.doc.Raw):])
+	sum := h.Sum(nil)
 	t := Dict{"Size": int64(max(u.next, u.doc.Size)), "Root": u.doc.Root, "Prev": u.doc.StartXref,
 		"ID": Array{String(u.doc.ID0), String(sum[:16])}}
 	if u.doc.Info.Num > 0 {
@@ -146,7 +165,9 @@ func (u *Update) xrefTable() {
 	for _, run := range runs(nums) {
 		fmt.Fprintf(&u.buf, "%d %d\n", run[0], run[1])
 		for n := run[0]; n < run[0]+run[1]; n++ {
-			fmt.Fprintf(&u.buf, "%010d %05d n \n", u.offsets[n].off, u.offsets[n].gen)
+			b := appendPadded(u.buf.AvailableBuffer(), u.offsets[n].off, 10)
+			b = append(appendPadded(append(b, ' '), u.offsets[n].gen, 5), " n \n"...)
+			u.buf.Write(b)
 		}
 	}
 	trailer := u.trailer()
@@ -176,4 +197,14 @@ func (u *Update) xrefStream() {
 	xref := u.buf.Len()
 	u.Stream(self, dict, data)
 	fmt.Fprintf(&u.buf, "startxref\n%d\n%%%%EOF\n", xref)
+}
+
+// appendPadded appends v in decimal, padded with zeros to width digits.
+func appendPadded(b []byte, v, width int) []byte {
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], int64(v), 10)
+	for range width - len(d) {
+		b = append(b, '0')
+	}
+	return append(b, d...)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/remiss/remiss/internal/pdfupdate"
@@ -24,6 +25,10 @@ type Options struct {
 // contentsSize is the room reserved for the CMS: enough for an RSA-4096
 // chain of three certificates and a timestamp token.
 const contentsSize = 16384
+
+// contentsPlaceholder is /Contents before the signature is written in:
+// made once, copied into each file.
+var contentsPlaceholder = []byte("<" + strings.Repeat("0", 2*contentsSize) + ">")
 
 const byteRangePlaceholder = "[0 0000000000 0000000000 0000000000]"
 
@@ -55,14 +60,17 @@ func (s *Seal) SignPDF(pdf []byte, o Options) ([]byte, error) {
 		return nil, errors.New("sign: the first page already has annotations")
 	}
 
-	u := doc.Update()
+	// The update holds the signature's placeholder and what tagWidget
+	// writes anew (the parent tree, the document element), which grow
+	// with the document.
+	u := doc.UpdateWithRoom(2*contentsSize + 16<<10 + len(pdf)/8)
 	sigObj, widgetObj := u.New(), u.New()
 	u.Begin(sigObj)
 	u.Write([]byte("<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached\n/ByteRange "))
 	byteRangeAt := u.Offset()
 	u.Write([]byte(byteRangePlaceholder + "\n/Contents "))
 	contentsAt := u.Offset()
-	u.Write([]byte("<" + string(bytes.Repeat([]byte("0"), 2*contentsSize)) + ">"))
+	u.Write(contentsPlaceholder)
 	for _, e := range []struct {
 		key   string
 		value pdfupdate.Object
