@@ -337,6 +337,30 @@ func TestExternalRecipientsAnswerByLink(t *testing.T) {
 		}
 	}
 
+	// A link of a round withdrawn has expired with it.
+	gone, err := e.svc.Launch(ctx, coord, remiss.Launch{Dnr: "KS 2026/970-2", Title: "Remiss som återkallas",
+		Deadline: time.Now().AddDate(0, 1, 0).Format(remiss.DateLayout), External: external[:1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStarted(t, ctx, e.c, codes[:1], gone)
+	goneLink := "/svar/" + remiss.LinkToken(key, remiss.AssignmentID(gone, codes[0]), 1)
+	if code, _ := get(goneLink); code != http.StatusOK {
+		t.Fatalf("the second round's link: %d", code)
+	}
+	if _, err := e.svc.Withdraw(ctx, coord, gone); err != nil {
+		t.Fatal(err)
+	}
+	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
+		if r, _ := e.store.RemissHead(ctx, gone); r.State == remiss.RemissWithdrawn {
+			break
+		}
+		if time.Since(start) > 30*time.Second {
+			t.Fatal("the round was not withdrawn")
+		}
+	}
+	refused("a link of a withdrawn round", goneLink)
+
 	// An address that keeps trying wrong links is held off.
 	for range 10 {
 		rand.Read(wrong)
