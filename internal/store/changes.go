@@ -175,7 +175,7 @@ func (s *Store) applySimple(ctx context.Context, c Change, detail []byte) (bool,
 		patched AS (UPDATE assignments SET ` + set + ` WHERE id=$5 AND EXISTS (SELECT 1 FROM recorded))`
 	}
 	var applied bool
-	err := s.db.QueryRowContext(ctx, `
+	err := s.queryRowPrepared(ctx, `
 		WITH recorded AS (
 			INSERT INTO audit (event_key, at, actor, remiss_id, assignment_id, action, detail)
 			VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (event_key) DO NOTHING RETURNING 1)`+patch+`,

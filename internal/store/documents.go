@@ -42,10 +42,11 @@ func (s *Store) SaveResponseVersion(ctx context.Context, assignmentID string, co
 	// (assignment_id, version) refuses a number a concurrent save took
 	// first. Then, or when a concurrent save of the same text held the ID
 	// (this statement's snapshot does not see the row it waited for), the
-	// statement runs again with a fresh snapshot. Each rerun follows a
-	// save that succeeded, so a handful suffice.
+	// statement runs again with a fresh snapshot. Each rerun follows
+	// another save that succeeded, so there are no more reruns than saves
+	// of other texts at the same moment.
 	for attempt := 1; ; attempt++ {
-		err = s.db.QueryRowContext(ctx, `
+		err = s.queryRowPrepared(ctx, `
 			WITH added AS (
 				INSERT INTO response_versions (id, assignment_id, version, content, sha256, created_by)
 				SELECT $1, $2, COALESCE(MAX(version),0)+1, $3, $4, $5 FROM response_versions WHERE assignment_id=$2
@@ -89,7 +90,7 @@ type VersionHead struct {
 // VersionHead loads a version's owner and hash.
 func (s *Store) VersionHead(ctx context.Context, id string) (VersionHead, error) {
 	h := VersionHead{ID: id}
-	err := s.db.QueryRowContext(ctx, `SELECT assignment_id, sha256 FROM response_versions WHERE id=$1`, id).Scan(&h.AssignmentID, &h.SHA256)
+	err := s.queryRowPrepared(ctx, `SELECT assignment_id, sha256 FROM response_versions WHERE id=$1`, id).Scan(&h.AssignmentID, &h.SHA256)
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, fmt.Errorf("store: response version %s: %w", id, ErrNotFound)
 	}
@@ -141,7 +142,7 @@ type Note struct {
 // Note loads a note.
 func (s *Store) Note(ctx context.Context, id string) (Note, error) {
 	var n Note
-	err := s.db.QueryRowContext(ctx, `SELECT body, assignment_id FROM notes WHERE id=$1`, id).Scan(&n.Body, &n.AssignmentID)
+	err := s.queryRowPrepared(ctx, `SELECT body, assignment_id FROM notes WHERE id=$1`, id).Scan(&n.Body, &n.AssignmentID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return n, fmt.Errorf("store: note %s: %w", id, ErrNotFound)
 	}

@@ -159,7 +159,7 @@ func (s *Store) AssignmentInRound(ctx context.Context, id string) (Assignment, R
 	var x remissScan
 	var o remiss.Org
 	var kind string
-	a, err := scanAssignment(s.db.QueryRowContext(ctx, `
+	a, err := scanAssignment(s.queryRowPrepared(ctx, `
 		SELECT `+prefixed("a", assignmentColumns)+`, `+prefixed("r", remissColumns)+`, o.code, o.name, o.kind, o.forvaltning, o.email, o.dnr_rule
 		FROM assignments a JOIN remisses r ON r.id = a.remiss_id JOIN orgs o ON o.code = a.org_code
 		WHERE a.id=$1`, id), append(x.targets(), &o.Code, &o.Name, &kind, &o.Forvaltning, &o.Email, &o.DnrRule)...)
@@ -267,7 +267,7 @@ func scanAssignment(row interface{ Scan(...any) error }, extra ...any) (Assignme
 
 // Assignment loads one assignment.
 func (s *Store) Assignment(ctx context.Context, id string) (Assignment, error) {
-	a, err := scanAssignment(s.db.QueryRowContext(ctx, `SELECT `+assignmentColumns+` FROM assignments WHERE id=$1`, id))
+	a, err := scanAssignment(s.queryRowPrepared(ctx, `SELECT `+assignmentColumns+` FROM assignments WHERE id=$1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, fmt.Errorf("store: assignment %s: %w", id, ErrNotFound)
 	}
