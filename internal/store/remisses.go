@@ -356,7 +356,7 @@ type InboxItem struct {
 // Inbox lists an organisation's assignments with their rounds' Dnr and
 // title in one query, nearest deadline first.
 func (s *Store) Inbox(ctx context.Context, org string) ([]InboxItem, error) {
-	rows, err := s.db.QueryContext(ctx, `
+	rows, err := s.queryPrepared(ctx, `
 		SELECT `+prefixed("a", assignmentColumns)+`, r.dnr, r.title, COALESCE(NULLIF(u.display_name, ''), a.officer, '')
 		FROM assignments a JOIN remisses r ON r.id = a.remiss_id LEFT JOIN users u ON u.username = a.officer
 		WHERE a.org_code=$1 ORDER BY a.deadline_at, a.id`, org)
