@@ -142,7 +142,7 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 	var lat []time.Duration
 	jobs := make(chan int)
 	errs := make(chan error, l.o.officers)
-	if l.o.cpuprofile != "" && round == 1 {
+	if l.o.cpuprofile != "" && round == l.o.profileRound {
 		// The baseline's answers are profiled beside the round's, to be
 		// compared (go tool pprof -diff_base).
 		out, err := os.Create(l.o.cpuprofile + ".baseline")
@@ -188,7 +188,7 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 	}
 	elapsed := time.Since(started)
 	after := cpuTimes()
-	if l.o.cpuprofile != "" && round == 1 {
+	if l.o.cpuprofile != "" && round == l.o.profileRound {
 		pprof.StopCPUProfile()
 	}
 	reportSubmissions(lat, elapsed)
