@@ -100,7 +100,7 @@ func (a *Activities) Notify(ctx context.Context, in NotifyInput) (RecordResult, 
 			to = u.Email
 		}
 	}
-	m := a.messages(r, org, asg, in.EventKey, in.At)
+	m := a.messages(ctx, r, org, asg, in.EventKey, in.At)
 	if asg.Route == remiss.RouteNamnd && asg.MeetingID != "" {
 		// The nämnd decides at its meeting: say which, and by when the
 		// ärende must be on its agenda.

@@ -31,16 +31,32 @@ var calendarKinds = map[string]bool{"remiss_sent": true, "assigned": true, "remi
 // instead of a message each.
 var digestKinds = map[string]bool{"escalation": true, "declined": true}
 
-func (a *Activities) messages(r store.Remiss, org remiss.Org, asg store.Assignment, key string, at time.Time) *messageSet {
+func (a *Activities) messages(ctx context.Context, r store.Remiss, org remiss.Org, asg store.Assignment, key string, at time.Time) *messageSet {
 	d := templates.MailData{Org: org.Name, OrgKind: org.Kind, Dnr: r.Dnr, Title: r.Title, Deadline: r.Deadline, RoundDeadline: r.Deadline,
 		Link: a.BaseURL + "/remisser/" + r.ID}
+	m := &messageSet{asgID: asg.ID, key: key, at: at, digest: r.Digest}
 	if asg.ID != "" {
 		d.Deadline, d.Link, d.OwnDnr = asg.Deadline, a.BaseURL+"/uppdrag/"+asg.ID, asg.OwnDnr
 		d.Statement = asg.Kind == remiss.KindStatement
+		if org.ByLink {
+			// An outside body opens its assignment through its personal
+			// link, derived again here: no table holds it.
+			d.ByLink = true
+			d.Link, m.err = a.personalLink(ctx, asg.ID)
+		}
 	}
-	return &messageSet{asgID: asg.ID, key: key, at: at, data: d, digest: r.Digest}
+	m.data = d
+	return m
 }
 
+// personalLink is the personal link of an assignment by link, with
+// remiss.LinkMarker where the mail sender puts the live token.
+func (a *Activities) personalLink(ctx context.Context, assignmentID string) (string, error) {
+	if _, err := a.Store.LinkGeneration(ctx, assignmentID); err != nil {
+		return "", nonRetryableIfNotFound(err)
+	}
+	return a.BaseURL + "/svar/" + remiss.LinkMarker, nil
+}
 func (m *messageSet) add(kind, to string) {
 	if to == "" || m.err != nil {
 		return
@@ -96,7 +112,7 @@ func (a *Activities) toRecipients(ctx context.Context, r store.Remiss, kindFor f
 		if err != nil {
 			return nil, nonRetryableIfNotFound(err)
 		}
-		m := a.messages(r, org, asg, key+"."+org.Code, at)
+		m := a.messages(ctx, r, org, asg, key+"."+org.Code, at)
 		for _, f := range fill {
 			f(&m.data)
 		}

@@ -158,7 +158,7 @@ func (a *Activities) namndMinutes(ctx context.Context, r store.Remiss, d store.D
 			"document": doc.ID, "sha256": doc.SHA256},
 		Assignment: &store.AssignmentPatch{},
 	}
-	m := a.messages(r, org, asg, in.EventKey, in.At)
+	m := a.messages(ctx, r, org, asg, in.EventKey, in.At)
 	m.data.Body, m.data.Verdict, m.data.Paragraph, m.data.Meeting = org.Name, d.Verdict.Label(), d.Paragraph, d.HeldOn
 	m.data.Decline = declining
 	switch d.Verdict {
@@ -309,7 +309,7 @@ func (a *Activities) stepChange(ctx context.Context, r store.Remiss, d store.Dec
 	if err != nil {
 		return c, err
 	}
-	m := a.messages(r, remiss.Org{}, store.Assignment{}, in.EventKey+".coordinator", in.At)
+	m := a.messages(ctx, r, remiss.Org{}, store.Assignment{}, in.EventKey+".coordinator", in.At)
 	m.data.Body, m.data.Verdict, m.data.Paragraph = body, d.Verdict.Label(), d.Paragraph
 	m.add("step_decided", coord.Email)
 	if m.err != nil {

@@ -28,6 +28,8 @@ const (
 	ActionExtensionDecided  Action = "extension_decided"
 	ActionMissed            Action = "missed"
 	ActionAssignmentRevoked Action = "withdrawn"
+	// ActionReceived: an outside body's answer came through its link.
+	ActionReceived Action = "received"
 )
 
 // RecordInput is one user action on an assignment, already accepted by the
@@ -93,7 +95,7 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 		Detail:       map[string]any{"state": state, "role": in.Actor.Role, "org": in.Actor.Org},
 		Assignment:   &store.AssignmentPatch{State: &state},
 	}
-	m := a.messages(r, org, asg, in.EventKey, in.At)
+	m := a.messages(ctx, r, org, asg, in.EventKey, in.At)
 	if err := a.recordAction(ctx, in, asg, r, org, &c, m); err != nil {
 		return RecordResult{}, err
 	}
@@ -129,6 +131,11 @@ func (a *Activities) recordAction(ctx context.Context, in RecordInput, asg store
 		c.Detail["version"], c.Detail["sha256"] = in.VersionID, in.SHA256
 	case ActionSubmitted:
 		return a.recordSubmitted(ctx, in, org, c, m)
+	case ActionReceived:
+		// The receipt goes out with the sealed document (RenderStatement).
+		at := in.At
+		c.Assignment.ResponseVersionID, c.Assignment.SubmittedAt, c.Assignment.Late = &in.VersionID, &at, &in.Late
+		c.Detail["version"], c.Detail["sha256"], c.Detail["late"] = in.VersionID, in.SHA256, in.Late
 	case ActionReturned:
 		return a.recordReturned(ctx, in, asg, org, c, m)
 	case ActionApproved:

@@ -130,7 +130,7 @@ func (a *Activities) ReportProblem(ctx context.Context, in ProblemInput) (Record
 	if err != nil {
 		return RecordResult{}, nonRetryableIfNotFound(err)
 	}
-	m := a.messages(r, remiss.Org{}, store.Assignment{}, in.EventKey, in.At)
+	m := a.messages(ctx, r, remiss.Org{}, store.Assignment{}, in.EventKey, in.At)
 	m.data.Reason = in.Reason
 	m.data.Detail = in.RemissID
 	if in.AssignmentID != "" {

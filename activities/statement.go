@@ -57,13 +57,16 @@ func (a *Activities) RenderStatement(ctx context.Context, in StatementInput) (Do
 		Action: "statement_stored", Detail: map[string]any{"document": doc.ID, "sha256": doc.SHA256},
 		Assignment: &store.AssignmentPatch{State: &answered, DocumentID: &doc.ID},
 	}
-	m := a.messages(r, org, asg, in.EventKey, in.At)
+	m := a.messages(ctx, r, org, asg, in.EventKey, in.At)
 	var plan DecisionPlan
 	switch {
 	case asg.Kind == remiss.KindStatement:
 		// Kommunstyrelsen's own statement: approved, it is the document the
 		// decision path carries.
 		c.Remiss = &store.RemissPatch{SummaryID: &doc.ID}
+	case org.ByLink:
+		// An outside body's answer is its own decision, taken outside
+		// Remiss: nothing to record but its receipt.
 	case in.Route == remiss.RouteDelegation:
 		if err := a.delegated(ctx, &c, asg, org, doc, in); err != nil {
 			return DocumentResult{}, err
@@ -127,6 +130,9 @@ func (a *Activities) statementDocument(ctx context.Context, asg store.Assignment
 	if err != nil {
 		return doc, nonRetryableIfNotFound(err)
 	}
+	if org.ByLink {
+		return a.receivedDocument(ctx, id, asg, r, org, v.Content, in.At)
+	}
 	asg.Route = in.Route
 	data, err := compose.Statement(ctx, a.Store, asg, r, org, v.Content, in.At)
 	if err != nil {
@@ -181,4 +187,42 @@ func (a *Activities) onAgenda(ctx context.Context, c *store.Change, asg store.As
 	c.Assignment.State, c.Assignment.MeetingID, c.Assignment.NeedsExtension = &state, &plan.MeetingID, &plan.NeedsExtension
 	c.Detail["route"], c.Detail["meeting"] = in.Route, plan.MeetingID
 	return chosen, plan, nil
+}
+
+// receivedDocument keeps an outside body's answer as it came through its
+// link, sealed by kommunstyrelsen on receipt ("inkommen handling"): an
+// uploaded PDF as it was sent (checked for active content when it was
+// uploaded), a written one laid out as the body's yttrande in PDF/A.
+func (a *Activities) receivedDocument(ctx context.Context, id string, asg store.Assignment, r store.Remiss, org remiss.Org, c remiss.Response, at time.Time) (store.Document, error) {
+	var body []byte
+	if c.File != "" {
+		up, err := a.Store.Document(ctx, c.File)
+		if err != nil {
+			return store.Document{}, nonRetryableIfNotFound(err)
+		}
+		if up.AssignmentID != asg.ID {
+			return store.Document{}, temporal.NewNonRetryableApplicationError("the answer's file belongs to another assignment", "BadInput", nil)
+		}
+		body = up.Content
+	} else {
+		data, err := compose.Statement(ctx, a.Store, asg, r, org, c, at)
+		if err != nil {
+			return store.Document{}, err
+		}
+		if body, err = pdf.Statement(data); err != nil {
+			return store.Document{}, err
+		}
+	}
+	ks, err := a.Store.Org(ctx, remiss.KS)
+	if err != nil {
+		return store.Document{}, nonRetryableIfNotFound(err)
+	}
+	body, err = a.seal(remiss.KS, body, ks.Name, fmt.Sprintf("Inkommen handling: yttrande från %s, Dnr %s", org.Name, r.Dnr))
+	if err != nil {
+		return store.Document{}, err
+	}
+	return a.keep(ctx, store.Document{
+		ID: id, RemissID: r.ID, AssignmentID: asg.ID, Kind: "statement",
+		Filename: fmt.Sprintf("yttrande-%s-%s.pdf", r.ID, org.Code), Content: body,
+	})
 }

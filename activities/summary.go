@@ -70,7 +70,7 @@ func (a *Activities) CloseRound(ctx context.Context, in RoundInput) (CloseResult
 	if err != nil {
 		return CloseResult{}, nonRetryableIfNotFound(err)
 	}
-	cm := a.messages(r, ks, asg, in.EventKey+".statement", in.At)
+	cm := a.messages(ctx, r, ks, asg, in.EventKey+".statement", in.At)
 	cm.add("statement_drafted", ks.Email)
 	if coord.Email != ks.Email {
 		cm.add("statement_drafted", coord.Email)

@@ -150,7 +150,11 @@ func connect(ctx context.Context, out io.Writer, withTemporal bool) (*app, error
 		}
 	}
 	a.svc = rounds.New(a.store, a.tc)
-	a.svc.MaxExtension = cfg.MaxExtension
+	if err := cfg.DevLinkKey(false); err != nil {
+		a.close()
+		return nil, err
+	}
+	a.svc.MaxExtension, a.svc.LinkKey = cfg.MaxExtension, cfg.LinkKey
 	return a, nil
 }
 

@@ -60,6 +60,9 @@ type MailData struct {
 	// Statement: the assignment is kommunstyrelsen's own tjänsteutlåtande
 	// on the answers, not an answer to the remiss.
 	Statement bool
+	// ByLink: the recipient is an outside body answering through its
+	// personal link (Link), without an account.
+	ByLink bool
 }
 
 const footer = `

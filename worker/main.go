@@ -63,7 +63,7 @@ func main() {
 	}()
 	defer ops.Close()
 	if cfg.SMTPAddr != "" {
-		sender := &mail.Sender{Store: st, SMTP: mail.FromConfig(cfg), BaseURL: cfg.BaseURL, Sent: reg.MessagesSent.Inc, Lease: cfg.MailLease, Journal: cfg.MailJournal}
+		sender := &mail.Sender{Store: st, SMTP: mail.FromConfig(cfg), BaseURL: cfg.BaseURL, Sent: reg.MessagesSent.Inc, Lease: cfg.MailLease, Journal: cfg.MailJournal, LinkKey: cfg.LinkKey}
 		go func() {
 			if err := sender.Run(ctx, 2*time.Second); err != nil {
 				log.Fatalf("worker: mail: %v", err)

@@ -272,3 +272,23 @@ func (w *assignment) decideExtension(ctx workflow.Context, r ExtensionDecision) 
 		return nil
 	})
 }
+
+func (w *assignment) checkReceive(r VersionRequest) error {
+	return w.check(remiss.ActReceive, r, r.Actor)
+}
+
+// receive takes an outside body's answer as it came through its link: it
+// is the body's word, approved by nobody in Remiss; the statement that
+// follows keeps it sealed by kommunstyrelsen.
+func (w *assignment) receive(ctx workflow.Context, r VersionRequest) (AssignmentStatus, error) {
+	ctx = updateOptions(ctx)
+	return w.handle(ctx, func() error { return w.checkReceive(r) }, func() error {
+		late := workflow.Now(ctx).After(w.deadlineAt)
+		if _, err := w.record(ctx, activities.ActionReceived, remiss.StateApproved,
+			activities.RecordInput{Actor: r.Actor, VersionID: r.VersionID, SHA256: r.SHA256, Late: late}); err != nil {
+			return err
+		}
+		w.state, w.versionID, w.sha256, w.late = remiss.StateApproved, r.VersionID, r.SHA256, late
+		return nil
+	})
+}

@@ -32,6 +32,7 @@ const (
 	UpdateRoute            = string(remiss.ActRoute)
 	UpdateDecide           = string(remiss.ActDecide)
 	UpdateDecideStep       = string(remiss.ActDecideStep)
+	UpdateReceive          = string(remiss.ActReceive)
 
 	UpdateClose    = string(remiss.ActClose)
 	UpdateWithdraw = string(remiss.ActWithdraw)
@@ -74,6 +75,9 @@ type RemissInput struct {
 	// (remiss.ExtensionLimit of the svarsdatum); zero in a round launched
 	// before it was set: a year past the svarsdatum.
 	ExtensionLimit time.Time `json:",omitzero"`
+	// ByLink are the recipients outside the city that answer through a
+	// personal link (remiss.Org.ByLink).
+	ByLink []string `json:",omitempty"`
 }
 
 // AssignmentInput starts one recipient's assignment.
@@ -94,6 +98,11 @@ type AssignmentInput struct {
 	// round's answers, drafted when the round closed. It is written,
 	// returned and approved like an answer, on no timers.
 	Statement bool `json:",omitempty"`
+	// ByLink: an outside body answering through its personal link. Its
+	// answer is received as it comes (UpdateReceive), with nobody to
+	// approve it in Remiss, and sealed by kommunstyrelsen; it keeps the
+	// reminders, anstånd and lateness of every recipient.
+	ByLink bool `json:",omitempty"`
 }
 
 // AssignmentResult is what the round learns when an assignment ends.

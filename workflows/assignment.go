@@ -71,9 +71,10 @@ func AssignmentWorkflow(ctx workflow.Context, in AssignmentInput) (AssignmentRes
 	if err := w.setup(ctx); err != nil {
 		return AssignmentResult{}, err
 	}
-	if in.Route == remiss.RouteDelegation || in.Statement {
-		// On delegation, as the round says, or KS's own statement, which
-		// its signatory approves: nothing to plan.
+	if in.Route == remiss.RouteDelegation || in.Statement || in.ByLink {
+		// On delegation, as the round says, KS's own statement, which its
+		// signatory approves, or an outside body's answer by link, which
+		// is its own: nothing to plan.
 		w.route = remiss.RouteDelegation
 	} else if err := w.locked(ctx, func() error {
 		// Retried until the database answers; a plan that fails for good
@@ -120,6 +121,7 @@ func (w *assignment) setup(ctx workflow.Context) error {
 		{UpdateRemindNow, w.remindNow, func(ctx workflow.Context, r RemindRequest) error { return w.checkRemindNow(ctx, r) }},
 		{UpdateRoute, w.setRoute, func(_ workflow.Context, r RouteRequest) error { return w.checkRoute(r) }},
 		{UpdateDecide, w.decide, func(_ workflow.Context, r MinutesRequest) error { return w.checkDecide(r) }},
+		{UpdateReceive, w.receive, func(_ workflow.Context, r VersionRequest) error { return w.checkReceive(r) }},
 	}
 	for _, u := range updates {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler, workflow.UpdateHandlerOptions{Validator: u.validator}); err != nil {

@@ -170,7 +170,7 @@ func (r *round) startAssignments(ctx workflow.Context, routes map[string]remiss.
 		children[i] = workflow.ExecuteChildWorkflow(cctx, AssignmentWorkflow, AssignmentInput{
 			RemissID: id, Org: org, DeadlineAt: r.in.DeadlineAt, Reminders: r.in.Reminders,
 			EscalateAfter: r.in.EscalateAfter, RoundWorkflow: self,
-			Route: routes[org], ExtensionLimit: r.in.ExtensionLimit,
+			Route: routes[org], ExtensionLimit: r.in.ExtensionLimit, ByLink: slices.Contains(r.in.ByLink, org),
 		})
 	}
 	for i, f := range children {

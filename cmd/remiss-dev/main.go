@@ -104,8 +104,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	if err := cfg.DevLinkKey(true); err != nil {
+		return err
+	}
 	svc := rounds.New(st, c)
-	svc.MaxExtension, svc.Roots = cfg.MaxExtension, seals.Roots
+	svc.MaxExtension, svc.Roots, svc.LinkKey = cfg.MaxExtension, seals.Roots, cfg.LinkKey
 	site := &web.Server{Store: st, Rounds: svc, Roots: seals.Roots}
 	if err := site.Configure(ctx, cfg); err != nil {
 		return err
@@ -114,7 +117,7 @@ func run() error {
 		defer catcher.Close()
 		site.DevMail = catcher.Handler()
 	}
-	sender := &mail.Sender{Store: st, SMTP: smtpCfg, BaseURL: cfg.BaseURL, Sent: reg.MessagesSent.Inc, Journal: cfg.MailJournal}
+	sender := &mail.Sender{Store: st, SMTP: smtpCfg, BaseURL: cfg.BaseURL, Sent: reg.MessagesSent.Inc, Journal: cfg.MailJournal, LinkKey: cfg.LinkKey}
 	go sender.Run(ctx, time.Second)
 	deliverer := &events.Deliverer{Store: st, BaseURL: cfg.BaseURL, AllowHTTP: cfg.WebhookAllowHTTP}
 	go deliverer.Run(ctx, time.Second)

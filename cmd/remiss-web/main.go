@@ -55,7 +55,7 @@ func main() {
 		log.Fatalf("web: %v", err)
 	}
 	svc := rounds.New(st, c)
-	svc.MaxExtension, svc.Roots = cfg.MaxExtension, roots
+	svc.MaxExtension, svc.Roots, svc.LinkKey = cfg.MaxExtension, roots, cfg.LinkKey
 	site := &web.Server{Store: st, Rounds: svc, Roots: roots, SecureCookies: cfg.Production}
 	if err := site.Configure(ctx, cfg); err != nil {
 		log.Fatalf("web: %v", err)

@@ -92,6 +92,9 @@ func Round(ctx context.Context, st *store.Store, rm store.Remiss, ks remiss.Org)
 		case remiss.StateAnswered:
 			row.Position = x.content.Position.Label()
 			bilaga := x.org.Name + ", tjänsteutlåtande"
+			if x.org.ByLink {
+				bilaga = x.org.Name + ", yttrande inkommet med personlig länk"
+			}
 			if x.asg.OwnDnr != "" {
 				bilaga += ", Dnr " + x.asg.OwnDnr
 			}

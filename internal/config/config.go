@@ -3,8 +3,12 @@
 package config
 
 import (
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -18,6 +22,7 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 
 	"github.com/remiss/remiss/internal/logging"
+	"github.com/remiss/remiss/internal/remiss"
 )
 
 // Config is the runtime configuration.
@@ -65,6 +70,12 @@ type Config struct {
 	// the directory the workers' senders share to note the messages the
 	// SMTP server accepted before the database has recorded them.
 	MailJournal string
+	// LinkKey (REMISS_LINK_KEY: at least 32 random bytes, hex or base64)
+	// derives the personal links of outside bodies answering without an
+	// account. The web and the worker need the same key. Without it a
+	// launch naming outside bodies is refused; the dev command keeps one
+	// in its data directory (DevLinkKey).
+	LinkKey []byte
 	// DBMaxConns (REMISS_DB_MAX_CONNS, default 10) bounds each process's
 	// connections to PostgreSQL.
 	DBMaxConns int
@@ -146,6 +157,13 @@ func FromEnv() (Config, error) {
 		return c, fmt.Errorf("config: REMISS_WEBHOOK_ALLOW_HTTP=%q: true or false", v)
 	}
 	c.MailJournal = env("REMISS_MAIL_JOURNAL", filepath.Join(c.DataDir, "mail-journal"))
+	if v := os.Getenv("REMISS_LINK_KEY"); v != "" {
+		k, err := decodeKey(v)
+		if err != nil {
+			return c, fmt.Errorf("config: REMISS_LINK_KEY: %w", err)
+		}
+		c.LinkKey = k
+	}
 	c.DBMaxConns = 10
 	if v := os.Getenv("REMISS_DB_MAX_CONNS"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -322,4 +340,57 @@ func duration(key string, def time.Duration) (time.Duration, error) {
 		return 0, fmt.Errorf("config: %s=%q: a duration from 1m to 720h, such as 30m or 8h", key, v)
 	}
 	return d, nil
+}
+
+// decodeKey reads a key written in hex or base64 of at least
+// remiss.LinkKeySize bytes.
+func decodeKey(v string) ([]byte, error) {
+	v = strings.TrimSpace(v)
+	k, err := hex.DecodeString(v)
+	if err != nil {
+		if k, err = base64.StdEncoding.DecodeString(v); err != nil {
+			if k, err = base64.RawURLEncoding.DecodeString(v); err != nil {
+				return nil, errors.New("not hex or base64")
+			}
+		}
+	}
+	if len(k) < remiss.LinkKeySize {
+		return nil, fmt.Errorf("%d bytes; at least %d random bytes are needed (openssl rand -hex 32)", len(k), remiss.LinkKeySize)
+	}
+	return k, nil
+}
+
+// DevLinkKey is the dev command's key for personal links when
+// REMISS_LINK_KEY is not set: made once (when create is set), kept in the
+// data directory so a link mailed before a restart still opens. The
+// starter reads it but never makes one: a key of its own would make links
+// the running system cannot open.
+func (c *Config) DevLinkKey(create bool) error {
+	if len(c.LinkKey) > 0 {
+		return nil
+	}
+	path := filepath.Join(c.DataDir, "link-key")
+	if b, err := os.ReadFile(path); err == nil {
+		k, err := decodeKey(string(b))
+		if err != nil {
+			return fmt.Errorf("config: %s: %w", path, err)
+		}
+		c.LinkKey = k
+		return nil
+	}
+	if !create {
+		return nil
+	}
+	k := make([]byte, remiss.LinkKeySize)
+	if _, err := rand.Read(k); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(k)+"\n"), 0o600); err != nil {
+		return err
+	}
+	c.LinkKey = k
+	return nil
 }

@@ -202,6 +202,8 @@ func describe(d store.Document, r store.Remiss, from Agent, decisions []Decision
 		return "Yttrande från " + from.Name, Incoming
 	case "bilaga":
 		return "Bilaga till yttrande från " + from.Name + ": " + d.Filename, Incoming
+	case "received":
+		return "Yttrande från " + from.Name + " som det inkom, före kommunstyrelsens försegling", Incoming
 	case "minutes":
 		if d.AssignmentID != "" {
 			return "Protokollsutdrag, " + from.Name, Incoming

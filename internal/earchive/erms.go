@@ -206,7 +206,7 @@ func recordType(kind string) string {
 		return "missiv"
 	case "underlag":
 		return "remissunderlag"
-	case "statement":
+	case "statement", "received":
 		return "yttrande"
 	case "bilaga":
 		return "bilaga"

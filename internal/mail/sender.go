@@ -48,6 +48,10 @@ type Sender struct {
 	// production) where each notes the messages the server accepted until
 	// the database has recorded them (see journal.go).
 	Journal string
+	// LinkKey derives the personal links of outside bodies
+	// (REMISS_LINK_KEY): a message to one carries remiss.LinkMarker, which
+	// becomes the live token as it is sent.
+	LinkKey []byte
 
 	from   *mail.Address
 	domain string
@@ -335,6 +339,9 @@ func (s *Sender) build(ctx context.Context, m store.OutboxMessage) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
+	if m, err = s.withLink(ctx, m); err != nil {
+		return nil, err
+	}
 	var doc *store.Document
 	if m.DocumentID != "" {
 		d, err := s.Store.Document(ctx, m.DocumentID)
@@ -431,4 +438,21 @@ func (s *Sender) fail(ctx context.Context, m store.OutboxMessage, cause error) e
 			Recipient: coord.Email, Subject: subject, Body: body, EventAt: s.Now()}
 	}
 	return s.Store.MarkFailed(ctx, m.ID, cause.Error(), s.Now(), report)
+}
+
+// withLink puts the live token of the assignment's personal link where
+// the message's text holds remiss.LinkMarker.
+func (s *Sender) withLink(ctx context.Context, m store.OutboxMessage) (store.OutboxMessage, error) {
+	if !strings.Contains(m.Body, remiss.LinkMarker) {
+		return m, nil
+	}
+	if len(s.LinkKey) < remiss.LinkKeySize || m.AssignmentID == "" {
+		return m, fmt.Errorf("%w: a personal link without a key (REMISS_LINK_KEY)", errBadRecipient)
+	}
+	g, err := s.Store.LinkGeneration(ctx, m.AssignmentID)
+	if err != nil {
+		return m, err
+	}
+	m.Body = strings.ReplaceAll(m.Body, remiss.LinkMarker, remiss.LinkToken(s.LinkKey, m.AssignmentID, g))
+	return m, nil
 }

@@ -204,10 +204,15 @@ func Statement(s StatementData) ([]byte, error) {
 		d.f.Ln(1)
 		d.note("Er referens: " + s.Reference)
 	}
-	d.heading("Förslag till beslut")
-	d.numbered(s.Proposals)
-	d.signatories(s.Signatories)
-	d.approval(s.Approved)
+	// An outside body's own letter (an answer sent through its link) has
+	// no förslag till beslut: its text, then who signs it.
+	letter := len(s.Proposals) == 0
+	if !letter {
+		d.heading("Förslag till beslut")
+		d.numbered(s.Proposals)
+		d.signatories(s.Signatories)
+		d.approval(s.Approved)
+	}
 	for _, sec := range s.Sections {
 		table := sec.Heading == "Beredning" && len(s.Answers) > 0
 		if strings.TrimSpace(sec.Body) == "" && !table {
@@ -218,6 +223,10 @@ func Statement(s StatementData) ([]byte, error) {
 			d.answers(s.AnswersHeading, s.Answers)
 		}
 		d.paragraphs(sec.Body)
+	}
+	if letter {
+		d.signatories(s.Signatories)
+		d.approval(s.Approved)
 	}
 	if len(s.Sources) > 0 {
 		d.heading("Källmaterial")

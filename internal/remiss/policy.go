@@ -31,6 +31,12 @@ const (
 	ActDecide           Action = "decide"   // nämndsekreterare: the nämnd's decision at a meeting
 	ActAttach           Action = "attach"   // an attachment to the answer
 	ActRegister         Action = "register" // registrator: the body's own diarienummer
+	// ActReceive: an outside body's answer, sent through its personal
+	// link, is received by kommunstyrelsen as it came.
+	ActReceive Action = "receive"
+	// ActReplaceLink: the Coordinator replaces an outside body's personal
+	// link; the old one stops working.
+	ActReplaceLink Action = "replace-link"
 
 	// On a round.
 	ActLaunch         Action = "launch"
@@ -57,7 +63,7 @@ const (
 // AssignmentActions are the actions on an assignment, in the order a
 // round meets them.
 var AssignmentActions = []Action{ActAssign, ActSaveDraft, ActSubmit, ActReturn, ActApprove, ActProposeDecline,
-	ActDecline, ActRequestExtension, ActDecideExtension, ActRemindNow, ActRoute, ActDecide, ActAttach, ActRegister}
+	ActDecline, ActRequestExtension, ActDecideExtension, ActRemindNow, ActRoute, ActDecide, ActAttach, ActRegister, ActReceive, ActReplaceLink}
 
 // RoundActions are the actions on a round or its organisation's calendar.
 var RoundActions = []Action{ActLaunch, ActClose, ActWithdraw, ActUploadUnderlag, ActDecideStep, ActEditCalendar, ActReportDelegation, ActRetry, ActArchive}
@@ -93,11 +99,17 @@ var rules = map[Action]rule{
 	// again over itself.
 	ActProposeDecline: {roles: []Role{RoleOfficer, RoleRegistrar}, ownOrg: true, states: answering,
 		notNow: "ett förslag att avstå kan bara lämnas medan yttrandet bereds"},
-	ActDecline: {roles: []Role{RoleSignatory}, ownOrg: true, states: append(slices.Clone(answering), StateDeclineProposed),
+	// An outside body answering through its link has nobody to approve its
+	// answer in Remiss: its word is its body's.
+	ActReceive: {roles: []Role{RoleExternal}, ownOrg: true, states: []AssignmentState{StateSent},
+		notNow: "remissinstansen har redan svarat"},
+	ActReplaceLink: {roles: []Role{RoleCoordinator}, ks: true, states: undecided,
+		denied: "endast remissamordnaren kan ersätta en extern remissinstans länk", notNow: "remissinstansen har redan svarat"},
+	ActDecline: {roles: []Role{RoleSignatory, RoleExternal}, ownOrg: true, states: append(slices.Clone(answering), StateDeclineProposed),
 		denied: "endast chefen som godkänner yttranden kan besluta att avstå; föreslå det i stället"},
 	// Anstånd also while the answer waits for approval or for the nämnd's
 	// meeting: a meeting after the svarsdatum needs it.
-	ActRequestExtension: {roles: []Role{RoleOfficer, RoleRegistrar}, ownOrg: true, states: undecided},
+	ActRequestExtension: {roles: []Role{RoleOfficer, RoleRegistrar, RoleExternal}, ownOrg: true, states: undecided},
 	ActRoute:            {roles: []Role{RoleRegistrar}, ownOrg: true, states: undecided},
 	ActDecide:           {roles: []Role{RoleRegistrar}, ownOrg: true, states: []AssignmentState{StateOnAgenda}},
 	// The body's own diarienummer is printed on its statement: it is set

@@ -33,8 +33,10 @@ var allowed = map[Action][]string{
 	ActReturn:           {"signatory@own"},
 	ActApprove:          {"signatory@own"},
 	ActProposeDecline:   {"officer@own", "registrar@own"},
-	ActDecline:          {"signatory@own"},
-	ActRequestExtension: {"officer@own", "registrar@own"},
+	ActDecline:          {"signatory@own", "external@own"},
+	ActRequestExtension: {"officer@own", "registrar@own", "external@own"},
+	ActReceive:          {"external@own"},
+	ActReplaceLink:      {"coordinator@ks"},
 	ActDecideExtension:  {"coordinator@ks"},
 	ActRemindNow:        {"coordinator@ks"},
 	ActRoute:            {"registrar@own"},
@@ -54,7 +56,7 @@ var allowed = map[Action][]string{
 var everyone = func() []who {
 	var out []who
 	for _, at := range []string{"own", "other", "ks"} {
-		for _, r := range []Role{RoleCoordinator, RoleRegistrar, RoleOfficer, RoleSignatory, RoleAdmin} {
+		for _, r := range []Role{RoleCoordinator, RoleRegistrar, RoleOfficer, RoleSignatory, RoleAdmin, RoleExternal} {
 			out = append(out, who{r, at})
 		}
 	}
@@ -105,6 +107,10 @@ func TestPolicyStates(t *testing.T) {
 		says   string
 	}{
 		{ActAssign, StateSent, true, ""},
+		{ActReceive, StateSent, true, ""}, // an outside body's answer through its link
+		{ActReceive, StateApproved, false, "redan svarat"},
+		{ActReplaceLink, StateSent, true, ""},
+		{ActReplaceLink, StateAnswered, false, "avslutat"},
 		{ActAssign, StateSubmitted, false, "Inskickad"},
 		{ActSaveDraft, StateSent, false, "nuvarande läge"},
 		{ActSubmit, StateSubmitted, true, ""}, // a new version before approval

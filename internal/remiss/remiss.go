@@ -27,6 +27,9 @@ const (
 	RoleOfficer     Role = "officer"     // handläggare
 	RoleSignatory   Role = "signatory"   // förvaltningschef / direktör
 	RoleAdmin       Role = "admin"
+	// RoleExternal is a remissinstans outside the city answering through
+	// its personal link: no account, no login, only its own assignment.
+	RoleExternal Role = "external"
 )
 
 // KS is the organisation code of kommunstyrelsen, which launches rounds.
@@ -37,7 +40,7 @@ const KS = "ks"
 type Actor struct {
 	User string `json:"user" validate:"required,max=64,username"`
 	Org  string `json:"org" validate:"required,max=64,orgcode"`
-	Role Role   `json:"role" validate:"required,oneof=coordinator registrar officer signatory admin"`
+	Role Role   `json:"role" validate:"required,oneof=coordinator registrar officer signatory admin external"`
 }
 
 func (a Actor) String() string { return fmt.Sprintf("%s (%s, %s)", a.User, a.Org, a.Role) }
@@ -67,6 +70,9 @@ type Org struct {
 	Forvaltning string  // "Hägersten-Liljeholmens stadsdelsförvaltning"
 	Email       string  // the registrator mailbox
 	DnrRule     DnrRule // how its diarienummer are written; "" is the default
+	// ByLink: an outside body without users, answering through the
+	// personal link sent to Email (see ExternalRecipient).
+	ByLink bool
 }
 
 // AssignmentState is where one recipient's answer stands.
@@ -170,6 +176,9 @@ type Response struct {
 	OfficerName  string   `json:"officerName" yaml:"officerName" validate:"required,max=100,nocontrol"`                       // Handläggare
 	OfficerPhone string   `json:"officerPhone,omitempty" yaml:"officerPhone" validate:"max=40,nocontrol"`                     // Telefon
 	OfficerEmail string   `json:"officerEmail,omitempty" yaml:"officerEmail" validate:"omitempty,max=200,email"`              // E-post
+	// File is, for an outside body's answer received as a PDF through its
+	// link, the stored document that is the answer. Nobody else sets it.
+	File string `json:"file,omitempty" yaml:"file" validate:"isdefault"`
 }
 
 // Position is an answer's stand on the proposal.
@@ -214,9 +223,12 @@ type Launch struct {
 	Title       string   `json:"title" yaml:"title" validate:"required,notblank,min=3,max=300,nocontrol"`
 	Description string   `json:"description" yaml:"description" validate:"max=10000,nocontrolml"`
 	Deadline    string   `json:"deadline" yaml:"deadline" validate:"required,date,futuredate"`
-	Recipients  []string `json:"recipients" yaml:"recipients" validate:"required,min=1,max=500,dive,required,orgcode,knownorg"`
-	Reminders   []string `json:"reminders" yaml:"reminders" validate:"max=10,dive,reminder"`
-	Grace       string   `json:"grace,omitempty" yaml:"grace" validate:"omitempty,reminder"`
+	Recipients  []string `json:"recipients" yaml:"recipients" validate:"required_without=External,max=500,dive,required,orgcode,knownorg"`
+	// External are remissinstanser outside the city without accounts:
+	// each answers through a personal link sent to its address.
+	External  []ExternalRecipient `json:"external,omitempty" yaml:"external" validate:"max=100,dive"`
+	Reminders []string            `json:"reminders" yaml:"reminders" validate:"max=10,dive,reminder"`
+	Grace     string              `json:"grace,omitempty" yaml:"grace" validate:"omitempty,reminder"`
 	// Digest gives the Coordinator one message a day listing who has not
 	// answered, instead of one message per escalation or decline.
 	Digest bool `json:"digest,omitempty" yaml:"digest"`

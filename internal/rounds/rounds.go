@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,6 +44,9 @@ type Service struct {
 	// Roots are the trust anchors an upload's signatures are verified
 	// against when it is stored (internal/keeper).
 	Roots *x509.CertPool
+	// LinkKey derives the personal links of outside bodies
+	// (REMISS_LINK_KEY); without it a launch naming one is refused.
+	LinkKey []byte
 }
 
 // New returns a Service using the default task queue.
@@ -58,13 +62,25 @@ func (s *Service) ValidateLaunch(ctx context.Context, l remiss.Launch) error {
 		return err
 	}
 	delete(codes, remiss.KS) // KS does not answer its own remiss
-	return validate.New(func(c string) bool { return codes[c] }).Struct(l)
+	err = validate.New(func(c string) bool { return codes[c] }).Struct(l)
+	if len(l.Recipients) == 0 && len(l.External) == 0 {
+		var fields remiss.FieldErrors
+		errors.As(err, &fields)
+		if fields.For("recipients") == "" {
+			fields = append(fields, remiss.FieldError{Field: "recipients", Message: "Ange minst en remissinstans eller en extern remissinstans"})
+		}
+		return fields
+	}
+	return err
 }
 
 // Plan is a validated launch: the row to store and the workflow's input.
 type Plan struct {
 	Remiss store.Remiss
 	Input  workflows.RemissInput
+	// External are the outside bodies answering by link, made
+	// organisations when the round starts.
+	External []remiss.ExternalRecipient
 }
 
 // Prepare validates a launch by a Coordinator and plans the round.
@@ -87,16 +103,28 @@ func (s *Service) Prepare(ctx context.Context, actor remiss.Actor, l remiss.Laun
 	if grace == "" {
 		grace = remiss.DefaultGrace
 	}
+	recipients, byLink := l.Recipients, []string(nil)
+	for i, e := range l.External {
+		code := remiss.ExternalCode(e.Email)
+		if slices.Contains(recipients, code) {
+			return Plan{}, remiss.InvalidField(fmt.Sprintf("external[%d].email", i), "Samma adress får inte förekomma två gånger")
+		}
+		recipients = append(slices.Clip(recipients), code)
+		byLink = append(byLink, code)
+	}
+	if len(l.External) > 0 && len(s.LinkKey) < remiss.LinkKeySize {
+		return Plan{}, remiss.Refuse(remiss.KindInvalid, "externa remissinstanser kan inte nås: servern saknar nyckel för personliga länkar (REMISS_LINK_KEY)")
+	}
 	id := remiss.RemissID(l.Dnr)
-	return Plan{
+	return Plan{External: l.External,
 		Remiss: store.Remiss{
 			ID: id, Dnr: strings.TrimSpace(l.Dnr), Title: strings.TrimSpace(l.Title), Description: l.Description,
 			Deadline: l.Deadline, DeadlineAt: deadlineAt, Reminders: reminders, Grace: grace,
-			Coordinator: actor.User, Recipients: l.Recipients, Digest: l.Digest, Path: l.Path,
+			Coordinator: actor.User, Recipients: recipients, Digest: l.Digest, Path: l.Path,
 			Public: l.Published(),
 		},
 		Input: workflows.RemissInput{
-			RemissID: id, DeadlineAt: deadlineAt, Recipients: l.Recipients, Reminders: reminders,
+			RemissID: id, DeadlineAt: deadlineAt, Recipients: recipients, Reminders: reminders, ByLink: byLink,
 			EscalateAfter: escalateAfter(grace), Grace: grace, Coordinator: actor, Path: l.Path,
 			ExtensionLimit: remiss.ExtensionLimit(deadlineAt, s.MaxExtension),
 		},
@@ -127,11 +155,23 @@ func (s *Service) Launch(ctx context.Context, actor remiss.Actor, l remiss.Launc
 // Start stores a planned round and starts its workflow.
 func (s *Service) Start(ctx context.Context, p Plan) error {
 	dnr := p.Remiss.Dnr
+	if err := s.Store.EnsureExternalOrgs(ctx, p.External); err != nil {
+		return err
+	}
 	_, err := s.Store.CreateRound(ctx, p.Remiss)
 	if errors.Is(err, store.ErrConflict) {
 		return remiss.Refuse(remiss.KindConflict, "det finns redan en remiss med diarienummer %s", dnr)
 	}
 	if err != nil {
+		return err
+	}
+	// The links exist before the workflow sends the missiv that carries them.
+	links := make(map[string][]byte, len(p.Input.ByLink))
+	for _, code := range p.Input.ByLink {
+		asg := remiss.AssignmentID(p.Remiss.ID, code)
+		links[asg] = remiss.LinkHash(remiss.LinkToken(s.LinkKey, asg, 1))
+	}
+	if err := s.Store.CreateLinks(ctx, links); err != nil {
 		return err
 	}
 	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{

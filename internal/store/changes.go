@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/lib/pq"
@@ -103,6 +104,8 @@ type Change struct {
 	ReleaseHeld bool
 	// Secrecy marks a document, or removes its marking.
 	Secrecy *SecrecyPatch
+	// Link replaces an outside body's personal link.
+	Link *LinkPatch
 }
 
 // Apply writes the change. It reports applied=false when the event was
@@ -145,10 +148,13 @@ func (s *Store) Apply(ctx context.Context, c Change) (applied bool, err error) {
 // simple says the change is an audit row, a patch of its one assignment
 // and messages, and announces nothing: what most actions on an assignment
 // are (an answer saved or submitted, an assignment, a return).
+// Any field it does not name (those to come too) sends a change to the
+// transaction.
 func (c Change) simple() bool {
-	return c.AssignmentID != "" && c.AllAssignmentsIn == nil && c.Remiss == nil && c.Request == nil &&
-		c.Decision == nil && c.Recorded == nil && c.Decided == nil && len(c.Digested) == 0 && !c.ReleaseHeld &&
-		c.Secrecy == nil && !announcing[c.Action]
+	rest := c
+	rest.EventKey, rest.At, rest.Actor, rest.RemissID, rest.AssignmentID, rest.Action = "", time.Time{}, "", "", "", ""
+	rest.Detail, rest.Assignment, rest.Messages = nil, nil, nil
+	return c.AssignmentID != "" && !announcing[c.Action] && reflect.ValueOf(rest).IsZero()
 }
 
 // applySimple writes a simple change as one statement, in one round trip:
@@ -209,7 +215,7 @@ func insertAudit(ctx context.Context, tx *sql.Tx, c Change, detail []byte) (bool
 // the assignments, the round, the anstånd, the decisions, the outbox.
 func applyChange(ctx context.Context, tx *sql.Tx, c Change) error {
 	for _, step := range []func(context.Context, *sql.Tx, Change) error{
-		applyAssignment, applyRemiss, applyExtension, applyDecision, applyOutbox, applySecrecy,
+		applyAssignment, applyRemiss, applyExtension, applyDecision, applyOutbox, applySecrecy, applyLink,
 	} {
 		if err := step(ctx, tx, c); err != nil {
 			return err

@@ -42,8 +42,8 @@ func (s *Store) UpsertOrg(ctx context.Context, o remiss.Org) error {
 func (s *Store) Org(ctx context.Context, code string) (remiss.Org, error) {
 	var o remiss.Org
 	var kind string
-	err := s.db.QueryRowContext(ctx, `SELECT code, name, kind, forvaltning, email, dnr_rule FROM orgs WHERE code=$1`, code).
-		Scan(&o.Code, &o.Name, &kind, &o.Forvaltning, &o.Email, &o.DnrRule)
+	err := s.db.QueryRowContext(ctx, `SELECT code, name, kind, forvaltning, email, dnr_rule, by_link FROM orgs WHERE code=$1`, code).
+		Scan(&o.Code, &o.Name, &kind, &o.Forvaltning, &o.Email, &o.DnrRule, &o.ByLink)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, fmt.Errorf("store: org %s: %w", code, ErrNotFound)
 	}
@@ -54,9 +54,11 @@ func (s *Store) Org(ctx context.Context, code string) (remiss.Org, error) {
 	return o, nil
 }
 
-// Orgs lists every organisation, by kind and name.
+// Orgs lists every organisation with users, by kind and name: the
+// catalogue a launch picks recipients from. An outside body answering by
+// link is named by its address in a launch's external list instead.
 func (s *Store) Orgs(ctx context.Context) ([]remiss.Org, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT code, name, kind, forvaltning, email, dnr_rule FROM orgs ORDER BY kind, name`)
+	rows, err := s.db.QueryContext(ctx, `SELECT code, name, kind, forvaltning, email, dnr_rule FROM orgs WHERE NOT by_link ORDER BY kind, name`)
 	if err != nil {
 		return nil, fmt.Errorf("store: orgs: %w", err)
 	}

@@ -160,9 +160,9 @@ func (s *Store) AssignmentInRound(ctx context.Context, id string) (Assignment, R
 	var o remiss.Org
 	var kind string
 	a, err := scanAssignment(s.queryRowPrepared(ctx, `
-		SELECT `+prefixed("a", assignmentColumns)+`, `+prefixed("r", remissColumns)+`, o.code, o.name, o.kind, o.forvaltning, o.email, o.dnr_rule
+		SELECT `+prefixed("a", assignmentColumns)+`, `+prefixed("r", remissColumns)+`, o.code, o.name, o.kind, o.forvaltning, o.email, o.dnr_rule, o.by_link
 		FROM assignments a JOIN remisses r ON r.id = a.remiss_id JOIN orgs o ON o.code = a.org_code
-		WHERE a.id=$1`, id), append(x.targets(), &o.Code, &o.Name, &kind, &o.Forvaltning, &o.Email, &o.DnrRule)...)
+		WHERE a.id=$1`, id), append(x.targets(), &o.Code, &o.Name, &kind, &o.Forvaltning, &o.Email, &o.DnrRule, &o.ByLink)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, Remiss{}, o, fmt.Errorf("store: assignment %s: %w", id, ErrNotFound)
 	}

@@ -223,6 +223,13 @@ func noControl(s string, multiline bool) bool {
 func message(fe validator.FieldError) string {
 	isSlice := fe.Kind() == reflect.Slice
 	switch fe.Tag() {
+	case "isdefault":
+		return "Fältet kan inte anges här"
+	case "required_without":
+		if fe.Field() == "text" {
+			return "Skriv yttrandet eller ladda upp det som en PDF-fil"
+		}
+		return "Ange minst en remissinstans eller en extern remissinstans"
 	case "required", "notblank":
 		if isSlice {
 			return "Minst en måste anges"

@@ -91,7 +91,11 @@ var auditWords = map[string]func(d said) string{
 	"decline_approved": func(d said) string {
 		return "Avståendet godkändes och sattes upp på " + d.Kind.Body() + "s dagordning"
 	},
-	"declined":            func(d said) string { return remiss.Capital(d.Kind.Self()) + " avstod från att yttra sig" },
+	"declined": func(d said) string { return remiss.Capital(d.Kind.Self()) + " avstod från att yttra sig" },
+	"received": func(said) string { return "Yttrandet kom in genom den personliga länken" },
+	"link_replaced": func(said) string {
+		return "Remissamordnaren ersatte den personliga länken; den tidigare slutade gälla"
+	},
 	"extension_requested": func(d said) string { return "Anstånd begärdes till " + d.Until },
 	"extension_decided": func(d said) string {
 		if d.Approved {

@@ -79,7 +79,7 @@ var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
 	for _, name := range []string{"login", "rounds", "new_round", "round", "inbox", "assignment", "archive", "verification", "error", "meetings", "agenda",
 		"confirm_round", "confirm_decline", "history", "todo", "approve", "delegation",
-		"public_rounds", "public_round", "public_verify", "accessibility"} {
+		"public_rounds", "public_round", "public_verify", "accessibility", "answer_link"} {
 		out[name] = template.Must(template.Must(base.Clone()).ParseFS(templates.Web, "web/"+name+".html"))
 	}
 	return out
@@ -198,6 +198,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /remisser/{id}/aterkalla", s.page(s.postRoundAction))
 	mux.HandleFunc("POST /remisser/{id}/anstand/{org}", s.page(s.postDecideExtension))
 	mux.HandleFunc("POST /remisser/{id}/paminn/{org}", s.page(s.postRemindNow))
+	mux.HandleFunc("POST /remisser/{id}/ny-lank/{org}", s.page(s.postReplaceLink))
 	s.decisionPageRoutes(mux)
 	s.delegationPageRoutes(mux)
 	s.historyRoutes(mux)

@@ -48,12 +48,13 @@ func (s *Server) publicRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /offentligt/verifiera", s.public(s.publicVerifyPage))
 	mux.HandleFunc("POST /offentligt/verifiera", s.public(s.postPublicVerify))
 	mux.HandleFunc("GET /tillganglighet", s.public(s.accessibilityPage))
+	s.linkRoutes(mux)
 }
 
 // PublicPaths are the paths served without login (besides the login
 // itself, /static/ and /healthz): tests/e2e's access matrix tries each.
 var PublicPaths = []string{"/offentligt", "/offentligt/remisser/{id}", "/offentligt/dokument/{id}", "/offentligt/flode.atom",
-	"/offentligt/verifiera", "/tillganglighet"}
+	"/offentligt/verifiera", "/tillganglighet", "/svar/{token}", "/svar/{token}/dokument/{id}"}
 
 // public serves a page to anyone. A logged-in reader is not asked for
 // anything and gets the same page (with the public menu).
@@ -420,6 +421,20 @@ type throttle struct {
 // maxThrottleKeys bounds the memory a flood of addresses can take: past
 // it, the keys with no event in the window are dropped.
 const maxThrottleKeys = 100_000
+
+// over reports whether key has had n events in the window before now,
+// without recording one.
+func (t *throttle) over(key string, now time.Time, n int, window time.Duration) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	since, count := now.Add(-window), 0
+	for _, h := range t.hits[key] {
+		if !h.Before(since) {
+			count++
+		}
+	}
+	return count >= n
+}
 
 // allow records an event for key at now and reports whether it is within
 // n events in the window before now.

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -127,6 +128,8 @@ func (s *Server) postRound(w http.ResponseWriter, r *http.Request, p page) error
 	if r.PostFormValue("kf") != "" {
 		l.Path = append(slices.Clone(remiss.DefaultPath), "kf")
 	}
+	external, xerr := parseExternal(r.PostFormValue("external"))
+	l.External = external
 	// The box is ticked when the form is first shown; unticked posts nothing.
 	public := r.PostFormValue("public") != ""
 	l.Public = &public
@@ -139,7 +142,8 @@ func (s *Server) postRound(w http.ResponseWriter, r *http.Request, p page) error
 		}
 	}
 	var id string
-	if underlag != nil {
+	err = xerr
+	if err == nil && underlag != nil {
 		err = rounds.CheckPDF(r.Context(), "underlag", underlag)
 	}
 	if err == nil {
@@ -149,6 +153,7 @@ func (s *Server) postRound(w http.ResponseWriter, r *http.Request, p page) error
 		_, err = s.Rounds.UploadUnderlag(r.Context(), p.User.Actor(), id, underlag)
 	}
 	if rej := rejected(err); rej != nil {
+		numberExternal(rej)
 		keepForm(r, &p, rej, nil)
 		data, err := s.newRoundData(r.Context(), l.Recipients, l.Reminders)
 		if err != nil {
@@ -172,6 +177,10 @@ type recipientRow struct {
 	Late, Open                   bool
 	Answered                     bool // done, or approved and its statement on the way
 	Reminders                    int
+	// ByLink: an outside body answering through its personal link, to
+	// the address Email.
+	ByLink bool
+	Email  string
 	recipientRoute
 }
 
@@ -226,7 +235,10 @@ func (s *Server) roundData(ctx context.Context, p page, id string) (map[string]a
 		}
 		row := recipientRow{ID: a.ID, Org: a.Org, OrgName: org.Name, State: a.State.Label(), StateCode: a.State, Deadline: a.Deadline, Late: a.Late,
 			Reminders: reminders[a.ID], Open: a.State.Open() && rm.State == remiss.RemissOpen,
-			Answered: a.State.Done() || a.State == remiss.StateApproved}
+			Answered: a.State.Done() || a.State == remiss.StateApproved, ByLink: org.ByLink}
+		if org.ByLink {
+			row.Email = org.Email
+		}
 		if !a.State.Done() {
 			// From the database, where the request is recorded as it is
 			// accepted: no query to a workflow that may be busy.
@@ -302,6 +314,16 @@ func (s *Server) postDecideExtension(w http.ResponseWriter, r *http.Request, p p
 	return redirect(w, r, "/remisser/"+id, "beslut")
 }
 
+// postReplaceLink gives an outside body a new personal link; the old one
+// stops working.
+func (s *Server) postReplaceLink(w http.ResponseWriter, r *http.Request, p page) error {
+	id := r.PathValue("id")
+	if err := s.Rounds.ReplaceLink(r.Context(), p.User.Actor(), remiss.AssignmentID(id, r.PathValue("org")), s.BaseURL); err != nil {
+		return err
+	}
+	return redirect(w, r, "/remisser/"+id, "ny-lank")
+}
+
 func (s *Server) postRemindNow(w http.ResponseWriter, r *http.Request, p page) error {
 	id := r.PathValue("id")
 	if err := remiss.MayAct(remiss.ActRemindNow, p.User.Actor(), ""); err != nil {
@@ -350,4 +372,40 @@ func (s *Server) confirmRoundAction(w http.ResponseWriter, r *http.Request, p pa
 	p.Data = map[string]any{"Remiss": rm, "Withdraw": withdraw, "Unanswered": unanswered, "OpenExtensions": pending, "Recipients": recipients}
 	s.render(w, http.StatusOK, "confirm_round", p)
 	return nil
+}
+
+// parseExternal reads the launch form's outside bodies: one per line, a
+// name and an e-mail address ("Region Stockholm <registrator@region.se>",
+// or the address last on the line).
+func parseExternal(text string) ([]remiss.ExternalRecipient, error) {
+	var out []remiss.ExternalRecipient
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		var name, email string
+		if open := strings.LastIndex(line, "<"); open >= 0 && strings.HasSuffix(line, ">") {
+			name, email = line[:open], line[open+1:len(line)-1]
+		} else if cut := strings.LastIndexAny(line, " \t,;"); cut >= 0 {
+			name, email = line[:cut], line[cut+1:]
+		}
+		name = strings.TrimRight(strings.TrimSpace(name), ",;")
+		if name == "" || !strings.Contains(email, "@") {
+			return nil, remiss.InvalidField("external", fmt.Sprintf("Rad %d: skriv namnet och e-postadressen, t.ex. Region Stockholm <registrator@regionstockholm.se>", i+1))
+		}
+		out = append(out, remiss.ExternalRecipient{Name: strings.TrimSpace(name), Email: strings.TrimSpace(email)})
+	}
+	return out, nil
+}
+
+// numberExternal says which outside body a problem is with: the form's
+// line, counted among the bodies named.
+func numberExternal(rej *remiss.Error) {
+	for i, f := range rej.Fields {
+		var n int
+		if _, err := fmt.Sscanf(f.Field, "external[%d]", &n); err == nil {
+			rej.Fields[i].Message = fmt.Sprintf("Remissinstans %d: %s", n+1, f.Message)
+		}
+	}
 }

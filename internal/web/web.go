@@ -49,6 +49,9 @@ type Server struct {
 	accessibility template.HTML
 	// verifyThrottle counts public verifications per client address.
 	verifyThrottle throttle
+	// linkMisses counts, per client address, personal links tried that
+	// do not open (link_pages.go).
+	linkMisses throttle
 }
 
 // Handler returns every route with the security headers.

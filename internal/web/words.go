@@ -62,7 +62,7 @@ var flashes = map[string]string{
 	"godkand": "Yttrandet är godkänt; {document} förseglas.", "atersand": "Yttrandet är återsänt till handläggaren.",
 	"avstar": "{self} avstår från att yttra sig.", "avstar_forslag": "Förslaget att avstå är skickat till chefen för godkännande.",
 	"avstar_dagordning": "Avståendet är godkänt och sätts på dagordningen för beslut.", "anstand": "Begäran om anstånd är skickad.", "beslut": "Beslutet om anstånd är registrerat.",
-	"fordelad": "Uppdraget är fördelat.", "paminnelse": "En påminnelse är skickad.", "bilaga": "Bilagan är uppladdad.", "stangs": "Remissomgången stängs; utkastet till kommunstyrelsens tjänsteutlåtande upprättas.", "aterkallas": "Remissen återkallas.",
+	"fordelad": "Uppdraget är fördelat.", "paminnelse": "En påminnelse är skickad.", "bilaga": "Bilagan är uppladdad.", "ny-lank": "En ny personlig länk är skickad; den tidigare gäller inte längre.", "stangs": "Remissomgången stängs; utkastet till kommunstyrelsens tjänsteutlåtande upprättas.", "aterkallas": "Remissen återkallas.",
 	"sammantrade": "Sammanträdet är tillagt.", "borttaget": "Sammanträdet är borttaget.", "beslutsvag": "Beslutsvägen är sparad.",
 	"protokoll": "Beslutet är registrerat; protokollsutdraget upprättas.", "stegbeslut": "Beslutet i beslutsgången är registrerat.", "anmalda": "Delegationsbesluten är anmälda; listan förseglas.",
 	"diarienummer": "Diarienumret är sparat.",

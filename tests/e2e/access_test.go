@@ -289,15 +289,25 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/offentligt/verifiera", 200},
 		{"POST", "/offentligt/verifiera", 422}, // no file chosen
 		{"GET", "/tillganglighet", 200},
+		// A personal link that is no link: the same page for everyone,
+		// logged in or not; 10 a minute from one address.
+		{"GET", "/svar/" + strings.Repeat("A", remiss.LinkTokenLen), 404},
+		{"GET", "/svar/" + strings.Repeat("B", remiss.LinkTokenLen) + "/dokument/missiv." + id, 404},
 	}
 	paths := map[string]bool{}
 	checks := 0 // the verification takes 10 a minute from one address (all of these)
+	misses := 0 // so do links that do not open
 	for _, cl := range public {
 		for _, u := range users {
 			r := c.do(u.token, cl.method, cl.path, nil)
 			want := cl.want
 			if cl.method == "POST" {
 				if checks++; checks > 10 {
+					want = 429
+				}
+			}
+			if strings.HasPrefix(cl.path, "/svar/") {
+				if misses++; misses > 10 {
 					want = 429
 				}
 			}

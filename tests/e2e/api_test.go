@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -79,6 +80,24 @@ func TestAPI(t *testing.T) {
 	r.json(t, &errBody)
 	if r.code != 422 || len(errBody.Fields) < 5 {
 		t.Errorf("bad launch: %d %s", r.code, r.body)
+	}
+	// Outside bodies by link: each needs a name and an address, each address
+	// once; without the server's key for links none is launched.
+	external := map[string]any{"dnr": "KS 2026/900-9", "title": "Remiss till regionen", "deadline": deadline,
+		"external": []map[string]string{{"name": "Region Stockholm", "email": "inte-en-adress"}, {"name": "", "email": "a@b.se"}, {"name": "Igen", "email": "a@b.se"}}}
+	r = c.do(coord, "POST", "/api/v1/remisses", external)
+	errBody.Fields = nil
+	r.json(t, &errBody)
+	if fields := fmt.Sprint(errBody.Fields); r.code != 422 || !strings.Contains(fields, "external[0].email") || !strings.Contains(fields, "external[1].name") {
+		t.Errorf("bad external recipients: %d %s", r.code, r.body)
+	}
+	external["external"] = []map[string]string{{"name": "Region Stockholm", "email": "registrator@region.example"}, {"name": "Igen", "email": "Registrator@Region.example"}}
+	if r := c.do(coord, "POST", "/api/v1/remisses", external); r.code != 422 || !strings.Contains(string(r.body), "external[1].email") {
+		t.Errorf("an address twice: %d %s", r.code, r.body)
+	}
+	external["external"] = []map[string]string{{"name": "Region Stockholm", "email": "registrator@region.example"}}
+	if r := c.do(coord, "POST", "/api/v1/remisses", external); r.code != 422 || !strings.Contains(string(r.body), "REMISS_LINK_KEY") {
+		t.Errorf("external recipients without a key for links: %d %s", r.code, r.body)
 	}
 	if r := c.do(coord, "POST", "/api/v1/remisses", `{"dnr": "KS 2026/900-1", "titel": "x"}`); r.code != 422 || !strings.Contains(string(r.body), "okänt fält") {
 		t.Errorf("unknown field: %d %s", r.code, r.body)

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net"
@@ -232,6 +233,7 @@ func TestBrowser(t *testing.T) {
 	}
 	// The public pages, before the answer is marked: it is public.
 	publicPages(t, bctx, base, id, asg, check, logout, e)
+	externalPage(t, bctx, base, check, e)
 	// The registrator marks the answer on its page: a malformed provision
 	// first (the error summary takes the focus), then a good one.
 	form := `form[action="/dokument/statement.` + asg + `/sekretess"]`
@@ -279,6 +281,32 @@ func publicPages(t *testing.T, bctx context.Context, base, id, asg string, check
 		t.Errorf("public verification: %q %v", text, err)
 	}
 	browse(t, bctx, chromedp.Navigate(base+"/tillganglighet"), chromedp.WaitVisible(chromedp.CSS(`a[href="https://www.digg.se/tdosanmalan"]`)), check("tillganglighet"))
+}
+
+// externalPage opens an outside body's personal link, without login: the
+// remiss with its forms, then the answer form sent without a name, shown
+// again with its problem and the text kept.
+func externalPage(t *testing.T, bctx context.Context, base string, check func(string) chromedp.Action[chromedp.Void], e *env) {
+	t.Helper()
+	ctx := context.Background()
+	e.svc.LinkKey = bytes.Repeat([]byte{9}, remiss.LinkKeySize)
+	x := remiss.ExternalRecipient{Name: "Region Stockholm", Email: "registrator@region.example"}
+	id, err := e.svc.Launch(ctx, e.user("ks.samordnare"), remiss.Launch{Dnr: "KS 2026/975-1", Title: "Remiss av regional cykelplan",
+		Description: "Kommunstyrelsen remitterar förslaget till regional cykelplan.", Deadline: time.Now().AddDate(0, 1, 0).Format(remiss.DateLayout),
+		External: []remiss.ExternalRecipient{x}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := base + "/svar/" + remiss.LinkToken(e.svc.LinkKey, remiss.AssignmentID(id, remiss.ExternalCode(x.Email)), 1)
+	browse(t, bctx,
+		chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("text")), check("svar-lank"),
+		chromedp.SetValue(chromedp.ID("text"), "Regionen tillstyrker planen."),
+		chromedp.Click(chromedp.CSS(`form input[value="answer"] ~ button`)), chromedp.WaitVisible(chromedp.CSS(".error-summary")), check("svar-lank-fel"),
+	)
+	text, err := chromedp.Run(bctx, chromedp.Value(chromedp.ID("text")))
+	if err != nil || text != "Regionen tillstyrker planen." {
+		t.Errorf("the answer's text after a refusal: %q %v", text, err)
+	}
 }
 
 // keyboardMarks numbers every control a keyboard user must reach (a radio
