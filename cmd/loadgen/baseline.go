@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -140,6 +142,16 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 	var lat []time.Duration
 	jobs := make(chan int)
 	errs := make(chan error, l.o.officers)
+	if l.o.cpuprofile != "" && round == l.o.profileRound {
+		// The baseline's answers are profiled beside the round's, to be
+		// compared (go tool pprof -diff_base).
+		out, err := os.Create(l.o.cpuprofile + ".baseline")
+		if err != nil {
+			return f, err
+		}
+		defer out.Close()
+		pprof.StartCPUProfile(out)
+	}
 	started, cpuBefore := time.Now(), cpuTimes()
 	var wg sync.WaitGroup
 	for o := range l.o.officers {
@@ -176,6 +188,9 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 	}
 	elapsed := time.Since(started)
 	after := cpuTimes()
+	if l.o.cpuprofile != "" && round == l.o.profileRound {
+		pprof.StopCPUProfile()
+	}
 	reportSubmissions(lat, elapsed)
 	reportSubmissionCPU(cpuBefore, after, len(lat))
 	f.setAnswers(lat, elapsed, cpuTotal(cpuBefore, after))

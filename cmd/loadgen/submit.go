@@ -57,12 +57,12 @@ func (l *load) assign(id string) error {
 
 // submit has the officers submit an answer to each assignment of round id
 // concurrently, and measures their latencies and the CPU spent into f. The
-// first round is profiled when -cpuprofile is given.
+// round -profile-round is profiled when -cpuprofile is given.
 func (l *load) submit(id string, round int, f *figures) error {
 	var mu sync.Mutex
 	var lat []time.Duration
 	answer := demo.SampleResponse(remiss.Org{Name: "Lastnämnden", Forvaltning: "Lastförvaltningen"})
-	if l.o.cpuprofile != "" && round == 1 {
+	if l.o.cpuprofile != "" && round == l.o.profileRound {
 		out, err := os.Create(l.o.cpuprofile)
 		if err != nil {
 			return err
@@ -91,7 +91,7 @@ func (l *load) submit(id string, round int, f *figures) error {
 	}
 	elapsed := time.Since(started)
 	after := cpuTimes()
-	if round == 1 {
+	if l.o.cpuprofile != "" && round == l.o.profileRound {
 		pprof.StopCPUProfile()
 	}
 	reportSubmissions(lat, elapsed)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/lib/pq"
@@ -117,6 +118,13 @@ func (s *Store) Apply(ctx context.Context, c Change) (applied bool, err error) {
 	if c.Detail == nil {
 		detail = []byte("{}")
 	}
+	if c.simple() {
+		applied, err = s.applySimple(ctx, c, detail)
+		if err != nil {
+			return false, fmt.Errorf("store: apply %s: %w", c.EventKey, err)
+		}
+		return applied, nil
+	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if applied, err = insertAudit(ctx, tx, c, detail); err != nil || !applied {
@@ -135,6 +143,58 @@ func (s *Store) Apply(ctx context.Context, c Change) (applied bool, err error) {
 		return false, fmt.Errorf("store: apply %s: %w", c.EventKey, err)
 	}
 	return applied, nil
+}
+
+// simple says the change is an audit row, a patch of its one assignment
+// and messages, and announces nothing: what most actions on an assignment
+// are (an answer saved or submitted, an assignment, a return).
+// Any field it does not name (those to come too) sends a change to the
+// transaction.
+func (c Change) simple() bool {
+	rest := c
+	rest.EventKey, rest.At, rest.Actor, rest.RemissID, rest.AssignmentID, rest.Action = "", time.Time{}, "", "", "", ""
+	rest.Detail, rest.Assignment, rest.Messages = nil, nil, nil
+	return c.AssignmentID != "" && !announcing[c.Action] && reflect.ValueOf(rest).IsZero()
+}
+
+// applySimple writes a simple change as one statement, in one round trip:
+// the audit row, and only when it is new (its event key not yet in the
+// audit trail) the assignment's patch and the messages. One statement is
+// one transaction: all of it or nothing.
+func (s *Store) applySimple(ctx context.Context, c Change, detail []byte) (bool, error) {
+	args := []any{c.EventKey, c.At, c.Actor, c.RemissID, c.AssignmentID, c.Action, string(detail)}
+	n := len(c.Messages)
+	ids, kinds, asgs, to, subjects, bodies, ats, deadlines, docs := make(pq.StringArray, n), make(pq.StringArray, n),
+		make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n),
+		make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
+	digests := make(pq.BoolArray, n)
+	for i, m := range c.Messages {
+		ids[i], kinds[i], asgs[i], to[i], subjects[i], bodies[i] = m.ID, m.Kind, m.AssignmentID, m.Recipient, m.Subject, m.Body
+		ats[i], deadlines[i], docs[i], digests[i] = m.EventAt.Format(time.RFC3339Nano), m.Deadline, m.DocumentID, m.Digest
+	}
+	args = append(args, ids, kinds, asgs, to, subjects, bodies, ats, deadlines, docs, digests)
+	patch := ""
+	if c.Assignment != nil {
+		var set string
+		set, args = assignmentSet(c.Assignment, args)
+		patch = `,
+		patched AS (UPDATE assignments SET ` + set + ` WHERE id=$5 AND EXISTS (SELECT 1 FROM recorded))`
+	}
+	var applied bool
+	err := s.queryRowPrepared(ctx, `
+		WITH recorded AS (
+			INSERT INTO audit (event_key, at, actor, remiss_id, assignment_id, action, detail)
+			VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (event_key) DO NOTHING RETURNING 1)`+patch+`,
+		queued AS (
+			INSERT INTO outbox (id, kind, remiss_id, assignment_id, recipient, subject, body, event_at, deadline, document_id, digest)
+			SELECT m.id, m.kind, $4, NULLIF(m.asg,''), m.rcpt, m.subject, m.body, m.at::timestamptz, NULLIF(m.deadline,'')::date,
+				NULLIF(m.doc,''), m.digest
+			FROM unnest($8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+				$16::text[], $17::boolean[]) AS m(id, kind, asg, rcpt, subject, body, at, deadline, doc, digest)
+			WHERE EXISTS (SELECT 1 FROM recorded)
+			ON CONFLICT (id) DO NOTHING)
+		SELECT EXISTS (SELECT 1 FROM recorded)`, args...).Scan(&applied)
+	return applied, err
 }
 
 // insertAudit writes the change's audit row, and reports false when its
@@ -265,6 +325,14 @@ func applyOutbox(ctx context.Context, tx *sql.Tx, c Change) error {
 }
 
 func patchAssignment(ctx context.Context, tx *sql.Tx, p *AssignmentPatch, where string, args []any) error {
+	set, args := assignmentSet(p, args)
+	_, err := tx.ExecContext(ctx, `UPDATE assignments SET `+set+` WHERE `+where, args...)
+	return err
+}
+
+// assignmentSet is the SET list of an assignment's patch, its values
+// appended to args as the parameters after theirs.
+func assignmentSet(p *AssignmentPatch, args []any) (string, []any) {
 	n := len(args)
 	arg := func(v any) string {
 		args = append(args, v)
@@ -310,8 +378,7 @@ func patchAssignment(ctx context.Context, tx *sql.Tx, p *AssignmentPatch, where 
 		add("deadline", *p.Deadline)
 		add("deadline_at", *p.DeadlineAt)
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE assignments SET `+set+` WHERE `+where, args...)
-	return err
+	return set, args
 }
 
 // AuditEntry is one row of the audit trail.

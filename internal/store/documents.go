@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/remiss/remiss/internal/remiss"
 )
 
@@ -35,13 +37,16 @@ func (s *Store) SaveResponseVersion(ctx context.Context, assignmentID string, co
 		return ResponseVersion{}, err
 	}
 	v := ResponseVersion{ID: id, AssignmentID: assignmentID, Content: content, SHA256: hash}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		// Serialise version numbering per assignment.
-		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM assignments WHERE id=$1 FOR UPDATE`, assignmentID); err != nil {
-			return err
-		}
-		// A new version, or the one with the same text saved before.
-		return tx.QueryRowContext(ctx, `
+	// One statement, one round trip, no transaction of its own: the next
+	// number is counted in the statement's snapshot, and UNIQUE
+	// (assignment_id, version) refuses a number a concurrent save took
+	// first. Then, or when a concurrent save of the same text held the ID
+	// (this statement's snapshot does not see the row it waited for), the
+	// statement runs again with a fresh snapshot. Each rerun follows
+	// another save that succeeded, so there are no more reruns than saves
+	// of other texts at the same moment.
+	for attempt := 1; ; attempt++ {
+		err = s.queryRowPrepared(ctx, `
 			WITH added AS (
 				INSERT INTO response_versions (id, assignment_id, version, content, sha256, created_by)
 				SELECT $1, $2, COALESCE(MAX(version),0)+1, $3, $4, $5 FROM response_versions WHERE assignment_id=$2
@@ -51,11 +56,25 @@ func (s *Store) SaveResponseVersion(ctx context.Context, assignmentID string, co
 			UNION ALL
 			SELECT version, created_by, created_at FROM response_versions WHERE id=$1 AND NOT EXISTS (SELECT 1 FROM added)`,
 			id, assignmentID, string(body), hash, user).Scan(&v.Version, &v.CreatedBy, &v.CreatedAt)
-	})
+		if attempt >= saveAttempts || !(errors.Is(err, sql.ErrNoRows) || isVersionTaken(err)) {
+			break
+		}
+	}
 	if err != nil {
 		return ResponseVersion{}, fmt.Errorf("store: save response %s: %w", assignmentID, err)
 	}
 	return v, nil
+}
+
+// saveAttempts bounds the reruns of a save that raced others on the same
+// assignment.
+const saveAttempts = 16
+
+// isVersionTaken is the refusal of a version number a concurrent save of
+// the same assignment took first.
+func isVersionTaken(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "23505" && pqErr.Constraint == "response_versions_assignment_id_version_key"
 }
 
 // VersionID names the version of an answer whose content has the SHA-256
@@ -71,7 +90,7 @@ type VersionHead struct {
 // VersionHead loads a version's owner and hash.
 func (s *Store) VersionHead(ctx context.Context, id string) (VersionHead, error) {
 	h := VersionHead{ID: id}
-	err := s.db.QueryRowContext(ctx, `SELECT assignment_id, sha256 FROM response_versions WHERE id=$1`, id).Scan(&h.AssignmentID, &h.SHA256)
+	err := s.queryRowPrepared(ctx, `SELECT assignment_id, sha256 FROM response_versions WHERE id=$1`, id).Scan(&h.AssignmentID, &h.SHA256)
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, fmt.Errorf("store: response version %s: %w", id, ErrNotFound)
 	}
@@ -123,7 +142,7 @@ type Note struct {
 // Note loads a note.
 func (s *Store) Note(ctx context.Context, id string) (Note, error) {
 	var n Note
-	err := s.db.QueryRowContext(ctx, `SELECT body, assignment_id FROM notes WHERE id=$1`, id).Scan(&n.Body, &n.AssignmentID)
+	err := s.queryRowPrepared(ctx, `SELECT body, assignment_id FROM notes WHERE id=$1`, id).Scan(&n.Body, &n.AssignmentID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return n, fmt.Errorf("store: note %s: %w", id, ErrNotFound)
 	}

@@ -115,7 +115,7 @@ func scanUser(row interface{ Scan(...any) error }, extra ...any) (User, error) {
 
 // User loads one user.
 func (s *Store) User(ctx context.Context, username string) (User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE username=$1`, username))
+	u, err := scanUser(s.queryRowPrepared(ctx, `SELECT `+userColumns+` FROM users WHERE username=$1`, username))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, fmt.Errorf("store: user %s: %w", username, ErrNotFound)
 	}
@@ -127,7 +127,7 @@ func (s *Store) User(ctx context.Context, username string) (User, error) {
 
 // UsersWithRole lists an organisation's users in one role, by username.
 func (s *Store) UsersWithRole(ctx context.Context, org string, role remiss.Role) ([]User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE org_code=$1 AND role=$2 ORDER BY username`, org, string(role))
+	rows, err := s.queryPrepared(ctx, `SELECT `+userColumns+` FROM users WHERE org_code=$1 AND role=$2 ORDER BY username`, org, string(role))
 	if err != nil {
 		return nil, fmt.Errorf("store: users of %s: %w", org, err)
 	}

@@ -159,7 +159,7 @@ func (s *Store) AssignmentInRound(ctx context.Context, id string) (Assignment, R
 	var x remissScan
 	var o remiss.Org
 	var kind string
-	a, err := scanAssignment(s.db.QueryRowContext(ctx, `
+	a, err := scanAssignment(s.queryRowPrepared(ctx, `
 		SELECT `+prefixed("a", assignmentColumns)+`, `+prefixed("r", remissColumns)+`, o.code, o.name, o.kind, o.forvaltning, o.email, o.dnr_rule, o.by_link
 		FROM assignments a JOIN remisses r ON r.id = a.remiss_id JOIN orgs o ON o.code = a.org_code
 		WHERE a.id=$1`, id), append(x.targets(), &o.Code, &o.Name, &kind, &o.Forvaltning, &o.Email, &o.DnrRule, &o.ByLink)...)
@@ -267,7 +267,7 @@ func scanAssignment(row interface{ Scan(...any) error }, extra ...any) (Assignme
 
 // Assignment loads one assignment.
 func (s *Store) Assignment(ctx context.Context, id string) (Assignment, error) {
-	a, err := scanAssignment(s.db.QueryRowContext(ctx, `SELECT `+assignmentColumns+` FROM assignments WHERE id=$1`, id))
+	a, err := scanAssignment(s.queryRowPrepared(ctx, `SELECT `+assignmentColumns+` FROM assignments WHERE id=$1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, fmt.Errorf("store: assignment %s: %w", id, ErrNotFound)
 	}
@@ -356,7 +356,7 @@ type InboxItem struct {
 // Inbox lists an organisation's assignments with their rounds' Dnr and
 // title in one query, nearest deadline first.
 func (s *Store) Inbox(ctx context.Context, org string) ([]InboxItem, error) {
-	rows, err := s.db.QueryContext(ctx, `
+	rows, err := s.queryPrepared(ctx, `
 		SELECT `+prefixed("a", assignmentColumns)+`, r.dnr, r.title, COALESCE(NULLIF(u.display_name, ''), a.officer, '')
 		FROM assignments a JOIN remisses r ON r.id = a.remiss_id LEFT JOIN users u ON u.username = a.officer
 		WHERE a.org_code=$1 ORDER BY a.deadline_at, a.id`, org)

@@ -149,7 +149,7 @@ func (s *Store) session(ctx context.Context, secretID, kind string, idle time.Du
 	// One statement: every request of a logged-in user makes it.
 	var sess Session
 	var scopes pq.StringArray
-	u, err := scanUser(s.db.QueryRowContext(ctx, `
+	u, err := scanUser(s.queryRowPrepared(ctx, `
 		WITH live AS (
 			SELECT id, username, csrf, expires_at, last_used_at, scopes FROM sessions
 			WHERE id_hash=$1 AND kind=$2 AND expires_at > now()

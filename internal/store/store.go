@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lib/pq"
@@ -31,6 +32,8 @@ var migrations embed.FS
 // Store wraps a PostgreSQL connection pool.
 type Store struct {
 	db *sql.DB
+	// stmts are the prepared statements by query text (see prepared).
+	stmts sync.Map
 }
 
 // Open connects to url, waits until the server answers (up to wait), and

@@ -13,7 +13,7 @@ import (
 	"github.com/remiss/remiss/internal/store"
 )
 
-func newRound(t *testing.T, s *store.Store, dnr string, orgs ...string) store.Remiss {
+func newRound(t testing.TB, s *store.Store, dnr string, orgs ...string) store.Remiss {
 	t.Helper()
 	r := store.Remiss{
 		ID: remiss.RemissID(dnr), Dnr: dnr, Title: "Uppdatering av Stockholms stads e-strategi",

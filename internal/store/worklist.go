@@ -35,7 +35,9 @@ const workFrom = ` FROM assignments a JOIN remisses r ON r.id = a.remiss_id JOIN
 	LEFT JOIN meetings m ON m.id = a.meeting_id`
 
 func (s *Store) workItems(ctx context.Context, extraCols, extraFrom, where string, args ...any) ([]WorkItem, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+prefixed("a", assignmentColumns)+workColumns+extraCols+workFrom+extraFrom+
+	// Prepared: an inbox is read on every visit, and planning this join
+	// costs several times running it.
+	rows, err := s.queryPrepared(ctx, `SELECT `+prefixed("a", assignmentColumns)+workColumns+extraCols+workFrom+extraFrom+
 		` WHERE `+where+` ORDER BY a.deadline_at, a.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: work list: %w", err)

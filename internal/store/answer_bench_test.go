@@ -1,0 +1,96 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/remiss/remiss/internal/dbtest"
+	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/remiss"
+	"github.com/remiss/remiss/internal/store"
+)
+
+// BenchmarkAnswerStatements runs each statement an answer makes, on one
+// connection, and reports beside the time per call the CPU the server's
+// backend spent on it (pg-µs/op) when PostgreSQL runs on this machine:
+//
+//	go test ./internal/store/ -run '^$' -bench AnswerStatements
+func BenchmarkAnswerStatements(b *testing.B) {
+	ctx := context.Background()
+	s := dbtest.OpenSeeded(b)
+	s.DB().SetMaxOpenConns(1)
+	var pid int
+	if err := s.DB().QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+		b.Fatal(err)
+	}
+	r := newRound(b, s, "KS 2016/179-908", "bromma")
+	asg := remiss.AssignmentID(r.ID, "bromma")
+	token, _, err := s.CreateSession(ctx, "bromma.handlaggare", "api", time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	content := demo.SampleResponse(remiss.Org{Name: "Bromma"})
+	v, err := s.SaveResponseVersion(ctx, asg, content, "bromma.handlaggare")
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for _, bm := range []struct {
+		name string
+		run  func() error
+	}{
+		{"Session", func() error { _, err := s.Session(ctx, token, "api"); return err }},
+		{"Assignment", func() error { _, err := s.Assignment(ctx, asg); return err }},
+		{"SaveSameVersion", func() error { _, err := s.SaveResponseVersion(ctx, asg, content, "bromma.handlaggare"); return err }},
+		{"AssignmentInRound", func() error { _, _, _, err := s.AssignmentInRound(ctx, asg); return err }},
+		{"VersionHead", func() error { _, err := s.VersionHead(ctx, v.ID); return err }},
+		{"UsersWithRole", func() error { _, err := s.UsersWithRole(ctx, "bromma", remiss.RoleSignatory); return err }},
+		{"User", func() error { _, err := s.User(ctx, "bromma.handlaggare"); return err }},
+		{"ApplySubmitted", func() error {
+			n++
+			state, key := string(remiss.StateSubmitted), fmt.Sprintf("%s.%06d.submitted", asg, n)
+			_, err := s.Apply(ctx, store.Change{EventKey: key, At: time.Now(), Actor: "bromma.handlaggare", RemissID: r.ID,
+				AssignmentID: asg, Action: "submitted", Detail: map[string]any{"state": state},
+				Assignment: &store.AssignmentPatch{State: &state, ResponseVersionID: &v.ID},
+				Messages: []store.Message{
+					{ID: key + ".0", Kind: "submitted", AssignmentID: asg, Recipient: "chef@example.se", Subject: "Att godkänna", Body: strings.Repeat("text ", 200), EventAt: time.Now()},
+					{ID: key + ".1", Kind: "receipt", AssignmentID: asg, Recipient: "handlaggare@example.se", Subject: "Kvitto", Body: strings.Repeat("text ", 200), EventAt: time.Now()},
+				}})
+			return err
+		}},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			before, ok := backendCPU(pid)
+			for b.Loop() {
+				if err := bm.run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if after, ok2 := backendCPU(pid); ok && ok2 {
+				b.ReportMetric(float64(after-before)/float64(time.Microsecond)/float64(b.N), "pg-µs/op")
+			}
+		})
+	}
+}
+
+// backendCPU is the CPU time a local PostgreSQL backend has used, read from
+// /proc (in clock ticks of 10 ms).
+func backendCPU(pid int) (time.Duration, bool) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	text := string(stat)
+	f := strings.Fields(text[strings.LastIndexByte(text, ')')+1:])
+	if len(f) < 13 {
+		return 0, false
+	}
+	user, _ := strconv.ParseInt(f[11], 10, 64)
+	system, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(user+system) * 10 * time.Millisecond, true
+}
