@@ -15,6 +15,9 @@ import (
 // the launch gives it. An organisation with users is never turned into
 // one by link.
 func (s *Store) EnsureExternalOrgs(ctx context.Context, list []remiss.ExternalRecipient) error {
+	if len(list) == 0 {
+		return nil
+	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, e := range list {
 			code := remiss.ExternalCode(e.Email)
@@ -37,6 +40,9 @@ func (s *Store) EnsureExternalOrgs(ctx context.Context, list []remiss.ExternalRe
 // maps an assignment to its token's hash. A launch run again keeps the
 // links it made.
 func (s *Store) CreateLinks(ctx context.Context, hashes map[string][]byte) error {
+	if len(hashes) == 0 {
+		return nil
+	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for id, h := range hashes {
 			if _, err := tx.ExecContext(ctx, `
