@@ -22,6 +22,10 @@ type messageSet struct {
 	digest bool // the round's Coordinator takes a daily digest
 	list   []store.Message
 	err    error
+	// personal is an outside body's personal link, for the messages to
+	// its own address (bodyEmail) only: whoever else is told of its
+	// assignment (the Coordinator) gets the assignment's page.
+	personal, bodyEmail string
 }
 
 // calendarKinds carry the recipient's svarsdatum as an .ics event.
@@ -41,8 +45,8 @@ func (a *Activities) messages(ctx context.Context, r store.Remiss, org remiss.Or
 		if org.ByLink {
 			// An outside body opens its assignment through its personal
 			// link, derived again here: no table holds it.
-			d.ByLink = true
-			d.Link, m.err = a.personalLink(ctx, asg.ID)
+			m.personal, m.err = a.personalLink(ctx, asg.ID)
+			m.bodyEmail = org.Email
 		}
 	}
 	m.data = d
@@ -57,11 +61,16 @@ func (a *Activities) personalLink(ctx context.Context, assignmentID string) (str
 	}
 	return a.BaseURL + "/svar/" + remiss.LinkMarker, nil
 }
+
 func (m *messageSet) add(kind, to string) {
 	if to == "" || m.err != nil {
 		return
 	}
-	subject, body, err := templates.Mail(kind, m.data)
+	data := m.data
+	if m.personal != "" && to == m.bodyEmail {
+		data.Link, data.ByLink = m.personal, true
+	}
+	subject, body, err := templates.Mail(kind, data)
 	if err != nil {
 		m.err = temporal.NewNonRetryableApplicationError(err.Error(), "Template", err)
 		return

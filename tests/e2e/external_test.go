@@ -337,6 +337,30 @@ func TestExternalRecipientsAnswerByLink(t *testing.T) {
 		}
 	}
 
+	// The personal link goes to the body's own address only: the
+	// Coordinator, told of its anstånd and its decline, gets the
+	// assignment's page.
+	all, err := e.store.Outbox(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	toBody := map[string]bool{}
+	for _, x := range external {
+		toBody[x.Email] = true
+	}
+	toCoordinator := 0
+	for _, m := range all {
+		if has := strings.Contains(m.Body, remiss.LinkMarker); has != toBody[m.Recipient] {
+			t.Errorf("message %s (%s) to %s: personal link %v", m.ID, m.Kind, m.Recipient, has)
+		}
+		if !toBody[m.Recipient] && m.AssignmentID == chamber {
+			toCoordinator++
+		}
+	}
+	if toCoordinator == 0 {
+		t.Error("nobody at KS was told of Handelskammaren's anstånd or decline")
+	}
+
 	// A link of a round withdrawn has expired with it.
 	gone, err := e.svc.Launch(ctx, coord, remiss.Launch{Dnr: "KS 2026/970-2", Title: "Remiss som återkallas",
 		Deadline: time.Now().AddDate(0, 1, 0).Format(remiss.DateLayout), External: external[:1]})
