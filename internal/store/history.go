@@ -26,11 +26,14 @@ type HistoryEntry struct {
 func (s *Store) History(ctx context.Context, remissID, assignmentID string) ([]HistoryEntry, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT a.id, a.at, a.actor, COALESCE(a.assignment_id,''), a.action, a.detail,
-			COALESCE(NULLIF(u.display_name,''), CASE WHEN u.username IS NULL THEN '' ELSE a.actor END),
+			CASE WHEN a.actor = 'extern' AND xo.by_link THEN xo.name || ' (personlig länk)'
+				ELSE COALESCE(NULLIF(u.display_name,''), CASE WHEN u.username IS NULL THEN '' ELSE a.actor END) END,
 			COALESCE(o.name,''), COALESCE(n.kind,''), COALESCE(n.body,'')
 		FROM audit a
 		LEFT JOIN users u ON u.username = a.actor
 		LEFT JOIN orgs o ON o.code = u.org_code
+		LEFT JOIN assignments xa ON a.actor = 'extern' AND xa.id = a.assignment_id
+		LEFT JOIN orgs xo ON xo.code = xa.org_code
 		LEFT JOIN extensions e ON e.id = a.detail->>'extension' AND a.action = 'extension_requested'
 		LEFT JOIN notes n ON n.id = COALESCE(a.detail->>'note', e.reason_note_id)
 		WHERE a.remiss_id = $1 AND a.action <> 'digest'

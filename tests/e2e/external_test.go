@@ -361,6 +361,19 @@ func TestExternalRecipientsAnswerByLink(t *testing.T) {
 		t.Error("nobody at KS was told of Handelskammaren's anstånd or decline")
 	}
 
+	// The history names the body that acted through its link.
+	hist, err := e.store.History(ctx, id, remiss.AssignmentID(id, codes[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := false
+	for _, h := range hist {
+		named = named || h.Action == "received" && h.ActorName == "Region Stockholm (personlig länk)"
+	}
+	if !named {
+		t.Errorf("the history does not name Region Stockholm as who answered: %+v", hist)
+	}
+
 	// A link of a round withdrawn has expired with it.
 	gone, err := e.svc.Launch(ctx, coord, remiss.Launch{Dnr: "KS 2026/970-2", Title: "Remiss som återkallas",
 		Deadline: time.Now().AddDate(0, 1, 0).Format(remiss.DateLayout), External: external[:1]})
