@@ -45,7 +45,7 @@ func runLaunch(ctx context.Context, a *app, in args, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Remissen %s är utskickad till %d remissinstanser (ID %s).\n", l.Dnr, len(l.Recipients), id)
+	fmt.Fprintf(out, "Remissen %s är utskickad till %d remissinstanser (ID %s).\n", l.Dnr, len(l.Recipients)+len(l.External), id)
 	fmt.Fprintf(out, "Följ den med: go run ./starter status %q\n", l.Dnr)
 	return nil
 }
