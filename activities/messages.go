@@ -56,7 +56,7 @@ func (a *Activities) messages(ctx context.Context, r store.Remiss, org remiss.Or
 // personalLink is the personal link of an assignment by link, with
 // remiss.LinkMarker where the mail sender puts the live token.
 func (a *Activities) personalLink(ctx context.Context, assignmentID string) (string, error) {
-	if _, err := a.Store.LinkGeneration(ctx, assignmentID); err != nil {
+	if _, err := a.Store.LinkOf(ctx, assignmentID); err != nil {
 		return "", nonRetryableIfNotFound(err)
 	}
 	return a.BaseURL + "/svar/" + remiss.LinkMarker, nil

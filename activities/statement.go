@@ -200,7 +200,7 @@ func (a *Activities) receivedDocument(ctx context.Context, id string, asg store.
 		if err != nil {
 			return store.Document{}, nonRetryableIfNotFound(err)
 		}
-		if up.AssignmentID != asg.ID {
+		if up.AssignmentID != asg.ID || up.Kind != "received" {
 			return store.Document{}, temporal.NewNonRetryableApplicationError("the answer's file belongs to another assignment", "BadInput", nil)
 		}
 		body = up.Content

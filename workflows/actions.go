@@ -274,6 +274,9 @@ func (w *assignment) decideExtension(ctx workflow.Context, r ExtensionDecision) 
 }
 
 func (w *assignment) checkReceive(r VersionRequest) error {
+	if !w.in.ByLink {
+		return conflict("bara en extern remissinstans med personlig länk lämnar sitt svar så")
+	}
 	return w.check(remiss.ActReceive, r, r.Actor)
 }
 

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -339,6 +340,11 @@ func (s *Sender) build(ctx context.Context, m store.OutboxMessage) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
+	// The calendar event keeps no personal link: calendars are shared.
+	eventURL := footerValue(m.Body, "Öppna ärendet: ")
+	if strings.Contains(eventURL, remiss.LinkMarker) {
+		eventURL = ""
+	}
 	if m, err = s.withLink(ctx, m); err != nil {
 		return nil, err
 	}
@@ -366,7 +372,7 @@ func (s *Sender) build(ctx context.Context, m store.OutboxMessage) ([]byte, erro
 		}
 		ics, err := Calendar(Event{UID: "svarsdatum." + uid + "@" + s.domain, Date: m.Deadline,
 			Summary: "Svarsdatum: " + r.Dnr + " " + r.Title, Description: "Sista dag att svara på remissen " + r.Dnr + ".",
-			URL: footerValue(m.Body, "Öppna ärendet: "), Stamp: m.EventAt})
+			URL: eventURL, Stamp: m.EventAt})
 		if err != nil {
 			return nil, err
 		}
@@ -427,8 +433,14 @@ func (s *Sender) fail(ctx context.Context, m store.OutboxMessage, cause error) e
 	}
 	coord, err := s.Store.User(ctx, r.Coordinator)
 	if err == nil && m.Kind != "undeliverable" && !strings.EqualFold(coord.Email, m.Recipient) {
+		link := footerValue(m.Body, "Öppna ärendet: ")
+		if strings.Contains(link, remiss.LinkMarker) {
+			// The outside body's personal link is its own: the Coordinator
+			// gets the assignment's page.
+			link = s.BaseURL + "/uppdrag/" + m.AssignmentID
+		}
 		subject, body, err := templates.Mail("undeliverable", templates.MailData{
-			Dnr: r.Dnr, Title: r.Title, Deadline: r.Deadline, Link: footerValue(m.Body, "Öppna ärendet: "),
+			Dnr: r.Dnr, Title: r.Title, Deadline: r.Deadline, Link: link,
 			Recipient: m.Recipient, Detail: m.Subject, Reason: cause.Error(),
 		})
 		if err != nil {
@@ -441,18 +453,29 @@ func (s *Sender) fail(ctx context.Context, m store.OutboxMessage, cause error) e
 }
 
 // withLink puts the live token of the assignment's personal link where
-// the message's text holds remiss.LinkMarker.
+// the message's text holds remiss.LinkMarker: only in a message to the
+// outside body's own address, and only a token whose hash is the stored
+// one. Anything else is our fault (a message to someone else carrying the
+// link, no key or another key than the web's): the message waits, it is
+// never sent with a wrong or someone else's link, nor given up.
 func (s *Sender) withLink(ctx context.Context, m store.OutboxMessage) (store.OutboxMessage, error) {
 	if !strings.Contains(m.Body, remiss.LinkMarker) {
 		return m, nil
 	}
-	if len(s.LinkKey) < remiss.LinkKeySize || m.AssignmentID == "" {
-		return m, fmt.Errorf("%w: a personal link without a key (REMISS_LINK_KEY)", errBadRecipient)
+	if len(s.LinkKey) < remiss.LinkKeySize {
+		return m, &senderFault{errors.New("mail: a personal link to send, and no key for links (REMISS_LINK_KEY)")}
 	}
-	g, err := s.Store.LinkGeneration(ctx, m.AssignmentID)
+	l, err := s.Store.LinkOf(ctx, m.AssignmentID)
 	if err != nil {
-		return m, err
+		return m, &senderFault{fmt.Errorf("mail: message %s carries a personal link: %v", m.ID, err)}
 	}
-	m.Body = strings.ReplaceAll(m.Body, remiss.LinkMarker, remiss.LinkToken(s.LinkKey, m.AssignmentID, g))
+	if !strings.EqualFold(strings.TrimSpace(m.Recipient), strings.TrimSpace(l.Email)) {
+		return m, &senderFault{fmt.Errorf("mail: message %s carries a personal link to another address than its body's", m.ID)}
+	}
+	token := remiss.LinkToken(s.LinkKey, m.AssignmentID, l.Generation, l.Nonce)
+	if !bytes.Equal(remiss.LinkHash(token), l.Hash) {
+		return m, &senderFault{errors.New("mail: the key for links is not the one the links were made with (REMISS_LINK_KEY differs between web and worker)")}
+	}
+	m.Body = strings.ReplaceAll(m.Body, remiss.LinkMarker, token)
 	return m, nil
 }

@@ -2,6 +2,7 @@ package remiss
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -32,15 +33,30 @@ func ExternalCode(email string) string {
 // with (REMISS_LINK_KEY).
 const LinkKeySize = 32
 
+// LinkNonceSize is the length of a link's random nonce.
+const LinkNonceSize = 16
+
 // LinkToken is the secret in an external recipient's personal link to
-// assignment: 256 bits derived from the server's random key, the
-// assignment and the link's generation (a replaced link has the next).
-// Only its hash is stored (LinkHash); the token is derived again when a
-// reminder carries the link, so no table holds it.
-func LinkToken(key []byte, assignmentID string, generation int) string {
+// assignment: 256 bits, HMAC-SHA256 under the server's random key of the
+// assignment, the link's generation (a replaced link has the next) and
+// the link's random nonce (stored with it). Only the token's hash is
+// stored (LinkHash); the token is derived again when a message carries
+// the link, so no table holds it, and neither the database nor the key
+// alone gives one.
+func LinkToken(key []byte, assignmentID string, generation int, nonce []byte) string {
 	m := hmac.New(sha256.New, key)
-	fmt.Fprintf(m, "remiss-link\x00%s\x00%d", assignmentID, generation)
+	fmt.Fprintf(m, "remiss-link\x00%s\x00%d\x00", assignmentID, generation)
+	m.Write(nonce)
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// NewLinkNonce is a fresh random nonce for a link.
+func NewLinkNonce() []byte {
+	n := make([]byte, LinkNonceSize)
+	if _, err := rand.Read(n); err != nil {
+		panic(err) // crypto/rand does not fail on a supported platform
+	}
+	return n
 }
 
 // LinkHash is what is stored of a token and looked up when a link is
@@ -75,7 +91,7 @@ type ExternalAnswer struct {
 	Email    string   `json:"email" validate:"omitempty,max=200,email"`            // for questions
 	Position Position `json:"position" validate:"omitempty,oneof=tillstyrker avstyrker synpunkter"`
 	Summary  string   `json:"summary" validate:"max=5000,nocontrolml"`
-	Text     string   `json:"text" validate:"required_without=File,max=50000,nocontrolml"` // the answer
+	Text     string   `json:"text" validate:"required_without=File,excluded_with=File,max=50000,nocontrolml"` // the answer
 	// File is the uploaded PDF that is the answer, by its stored
 	// document's ID, when the text is not given.
 	File string `json:"file" validate:"omitempty,max=200,id"`

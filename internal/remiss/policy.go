@@ -103,8 +103,10 @@ var rules = map[Action]rule{
 	// answer in Remiss: its word is its body's.
 	ActReceive: {roles: []Role{RoleExternal}, ownOrg: true, states: []AssignmentState{StateSent},
 		notNow: "remissinstansen har redan svarat"},
-	ActReplaceLink: {roles: []Role{RoleCoordinator}, ks: true, states: undecided,
-		denied: "endast remissamordnaren kan ersätta en extern remissinstans länk", notNow: "remissinstansen har redan svarat"},
+	// A link is replaced (a leaked one stopped) in any state while the
+	// round is open: it also opens the sealed answer.
+	ActReplaceLink: {roles: []Role{RoleCoordinator}, ks: true,
+		denied: "endast remissamordnaren kan ersätta en extern remissinstans länk"},
 	ActDecline: {roles: []Role{RoleSignatory, RoleExternal}, ownOrg: true, states: append(slices.Clone(answering), StateDeclineProposed),
 		denied: "endast chefen som godkänner yttranden kan besluta att avstå; föreslå det i stället"},
 	// Anstånd also while the answer waits for approval or for the nämnd's

@@ -109,8 +109,7 @@ func TestPolicyStates(t *testing.T) {
 		{ActAssign, StateSent, true, ""},
 		{ActReceive, StateSent, true, ""}, // an outside body's answer through its link
 		{ActReceive, StateApproved, false, "redan svarat"},
-		{ActReplaceLink, StateSent, true, ""},
-		{ActReplaceLink, StateAnswered, false, "avslutat"},
+
 		{ActAssign, StateSubmitted, false, "Inskickad"},
 		{ActSaveDraft, StateSent, false, "nuvarande läge"},
 		{ActSubmit, StateSubmitted, true, ""}, // a new version before approval

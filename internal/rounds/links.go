@@ -73,7 +73,11 @@ func (s *Service) Receive(ctx context.Context, l Linked, ans remiss.ExternalAnsw
 		ans.File = doc.ID
 	}
 	if ans.File != "" {
-		if d, err := s.Store.Document(ctx, ans.File); err != nil || d.AssignmentID != l.Assignment.ID || d.Kind != "received" {
+		d, err := s.Store.Document(ctx, ans.File)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return workflows.AssignmentStatus{}, err
+		}
+		if err != nil || d.AssignmentID != l.Assignment.ID || d.Kind != "received" {
 			return workflows.AssignmentStatus{}, remiss.InvalidField("file", "Filen finns inte; ladda upp den igen")
 		}
 	}
@@ -101,6 +105,9 @@ func (s *Service) Receive(ctx context.Context, l Linked, ans remiss.ExternalAnsw
 // KeepReceived stores the PDF an outside body answers with, as it came,
 // once CheckPDF has passed it.
 func (s *Service) KeepReceived(ctx context.Context, l Linked, body []byte) (store.Document, error) {
+	if err := remiss.PossibleIn(remiss.ActReceive, l.Assignment.State); err != nil {
+		return store.Document{}, err
+	}
 	if err := CheckPDF(ctx, "file", body); err != nil {
 		return store.Document{}, err
 	}
@@ -141,18 +148,18 @@ func (s *Service) ReplaceLink(ctx context.Context, actor remiss.Actor, assignmen
 	if rm.State != remiss.RemissOpen {
 		return remiss.Refuse(remiss.KindConflict, "remissen är avslutad; länken kan inte ersättas")
 	}
-	if err := remiss.PossibleIn(remiss.ActReplaceLink, a.State); err != nil {
-		return err
+	if a.State == remiss.StateWithdrawn || a.State == remiss.StateMissed {
+		return remiss.Refuse(remiss.KindConflict, "uppdraget är avslutat (%s); länken kan inte ersättas", a.State.Label())
 	}
 	if len(s.LinkKey) < remiss.LinkKeySize {
 		return remiss.Refuse(remiss.KindConflict, "servern saknar nyckel för personliga länkar (REMISS_LINK_KEY)")
 	}
-	g, err := s.Store.LinkGeneration(ctx, a.ID)
+	old, err := s.Store.LinkOf(ctx, a.ID)
 	if err != nil {
 		return err
 	}
-	g++
-	token := remiss.LinkToken(s.LinkKey, a.ID, g)
+	g, nonce := old.Generation+1, remiss.NewLinkNonce()
+	token := remiss.LinkToken(s.LinkKey, a.ID, g, nonce)
 	subject, body, err := templates.Mail("link_replaced", templates.MailData{Org: org.Name, OrgKind: org.Kind, Dnr: rm.Dnr,
 		Title: rm.Title, Deadline: a.Deadline, RoundDeadline: rm.Deadline, Link: strings.TrimRight(baseURL, "/") + "/svar/" + remiss.LinkMarker, ByLink: true})
 	if err != nil {
@@ -163,7 +170,7 @@ func (s *Service) ReplaceLink(ctx context.Context, actor remiss.Actor, assignmen
 	_, err = s.Store.Apply(ctx, store.Change{
 		EventKey: key, At: now, Actor: actor.User, RemissID: rm.ID, AssignmentID: a.ID, Action: "link_replaced",
 		Detail: map[string]any{"generation": g, "role": actor.Role, "org": actor.Org},
-		Link:   &store.LinkPatch{Generation: g, Hash: remiss.LinkHash(token)},
+		Link:   &store.LinkPatch{Generation: g, Nonce: nonce, Hash: remiss.LinkHash(token)},
 		Messages: []store.Message{{ID: key + ".link_replaced.0", Kind: "link_replaced", AssignmentID: a.ID,
 			Recipient: org.Email, Subject: subject, Body: body, EventAt: now}},
 	})

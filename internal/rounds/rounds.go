@@ -166,10 +166,10 @@ func (s *Service) Start(ctx context.Context, p Plan) error {
 		return err
 	}
 	// The links exist before the workflow sends the missiv that carries them.
-	links := make(map[string][]byte, len(p.Input.ByLink))
+	links := make(map[string]store.NewLink, len(p.Input.ByLink))
 	for _, code := range p.Input.ByLink {
-		asg := remiss.AssignmentID(p.Remiss.ID, code)
-		links[asg] = remiss.LinkHash(remiss.LinkToken(s.LinkKey, asg, 1))
+		asg, nonce := remiss.AssignmentID(p.Remiss.ID, code), remiss.NewLinkNonce()
+		links[asg] = store.NewLink{Nonce: nonce, Hash: remiss.LinkHash(remiss.LinkToken(s.LinkKey, asg, 1, nonce))}
 	}
 	if err := s.Store.CreateLinks(ctx, links); err != nil {
 		return err

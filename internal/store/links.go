@@ -36,18 +36,22 @@ func (s *Store) EnsureExternalOrgs(ctx context.Context, list []remiss.ExternalRe
 	})
 }
 
-// CreateLinks stores the first link of each assignment by link: hashes
-// maps an assignment to its token's hash. A launch run again keeps the
-// links it made.
-func (s *Store) CreateLinks(ctx context.Context, hashes map[string][]byte) error {
-	if len(hashes) == 0 {
+// NewLink is an assignment's first link: its nonce and its token's hash.
+type NewLink struct {
+	Nonce, Hash []byte
+}
+
+// CreateLinks stores the first link of each assignment by link. A launch
+// run again keeps the links it made.
+func (s *Store) CreateLinks(ctx context.Context, links map[string]NewLink) error {
+	if len(links) == 0 {
 		return nil
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		for id, h := range hashes {
+		for id, l := range links {
 			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO answer_links (assignment_id, generation, token_hash) VALUES ($1, 1, $2)
-				ON CONFLICT (assignment_id) DO NOTHING`, id, h); err != nil {
+				INSERT INTO answer_links (assignment_id, generation, nonce, token_hash) VALUES ($1, 1, $2, $3)
+				ON CONFLICT (assignment_id) DO NOTHING`, id, l.Nonce, l.Hash); err != nil {
 				return fmt.Errorf("store: link of %s: %w", id, err)
 			}
 		}
@@ -69,22 +73,36 @@ func (s *Store) LinkAssignment(ctx context.Context, h []byte) (string, error) {
 	return id, nil
 }
 
-// LinkGeneration is the generation of an assignment's live link.
-func (s *Store) LinkGeneration(ctx context.Context, assignmentID string) (int, error) {
-	var g int
-	err := s.db.QueryRowContext(ctx, `SELECT generation FROM answer_links WHERE assignment_id=$1`, assignmentID).Scan(&g)
+// Link is an assignment's live link as the server derives its token:
+// its generation and nonce, the hash the token must have, and the
+// organisation's address, the only one the link may be sent to.
+type Link struct {
+	Generation int
+	Nonce      []byte
+	Hash       []byte
+	Email      string
+}
+
+// LinkOf loads the live link of an assignment by link.
+func (s *Store) LinkOf(ctx context.Context, assignmentID string) (Link, error) {
+	var l Link
+	err := s.db.QueryRowContext(ctx, `
+		SELECT l.generation, l.nonce, l.token_hash, o.email
+		FROM answer_links l JOIN assignments a ON a.id = l.assignment_id JOIN orgs o ON o.code = a.org_code AND o.by_link
+		WHERE l.assignment_id=$1`, assignmentID).Scan(&l.Generation, &l.Nonce, &l.Hash, &l.Email)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("store: link of %s: %w", assignmentID, ErrNotFound)
+		return l, fmt.Errorf("store: link of %s: %w", assignmentID, ErrNotFound)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("store: link of %s: %w", assignmentID, err)
+		return l, fmt.Errorf("store: link of %s: %w", assignmentID, err)
 	}
-	return g, nil
+	return l, nil
 }
 
 // LinkPatch replaces an assignment's link with the next generation's.
 type LinkPatch struct {
 	Generation int
+	Nonce      []byte
 	Hash       []byte
 }
 
@@ -96,8 +114,8 @@ func applyLink(ctx context.Context, tx *sql.Tx, c Change) error {
 		return nil
 	}
 	res, err := tx.ExecContext(ctx, `
-		UPDATE answer_links SET generation=$2, token_hash=$3, issued_at=$4
-		WHERE assignment_id=$1 AND generation=$2-1`, c.AssignmentID, c.Link.Generation, c.Link.Hash, c.At)
+		UPDATE answer_links SET generation=$2, nonce=$3, token_hash=$4, issued_at=$5
+		WHERE assignment_id=$1 AND generation=$2-1`, c.AssignmentID, c.Link.Generation, c.Link.Nonce, c.Link.Hash, c.At)
 	if err != nil {
 		return err
 	}

@@ -225,6 +225,11 @@ func message(fe validator.FieldError) string {
 	switch fe.Tag() {
 	case "isdefault":
 		return "Fältet kan inte anges här"
+	case "excluded_with":
+		if fe.Field() == "text" {
+			return "Yttrandet är den uppladdade PDF-filen; skriv inte också en text, eller markera att filen inte ska skickas"
+		}
+		return "Får inte anges tillsammans med " + fe.Param()
 	case "required_without":
 		if fe.Field() == "text" {
 			return "Skriv yttrandet eller ladda upp det som en PDF-fil"

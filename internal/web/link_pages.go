@@ -2,12 +2,15 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/remiss/remiss/internal/remiss"
 	"github.com/remiss/remiss/internal/rounds"
@@ -24,9 +27,9 @@ const (
 	// linkMissesPerMinute is how many links that do not open one client
 	// address may try in a minute.
 	linkMissesPerMinute = 10
-	// maxLinkForm bounds a link form: the answer's PDF and a bilaga, with
-	// the text.
-	maxLinkForm = 2*rounds.MaxUpload + maxForm
+	// maxLinkForm bounds a link form: the answer's PDF and bilagor, each
+	// at most rounds.MaxUpload, with the text.
+	maxLinkForm = 4*rounds.MaxUpload + maxForm
 )
 
 func (s *Server) linkRoutes(mux *http.ServeMux) {
@@ -46,17 +49,17 @@ func (s *Server) linked(h linkHandler) http.HandlerFunc {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("X-Robots-Tag", "noindex, nofollow")
 		p := page{Public: true, Path: "/svar", Form: map[string]string{}, Crumbs: []crumb{}}
-		addr := clientAddress(r)
-		if s.linkMisses.over(addr, time.Now(), linkMissesPerMinute, time.Minute) {
+		// A working link always opens: only misses count, and an address
+		// past its misses is told to wait, whatever it tries next.
+		l, err := s.Rounds.Link(r.Context(), r.PathValue("token"))
+		if e, ok := remiss.AsError(err); ok && e.Kind == remiss.KindNotFound &&
+			!s.linkMisses.allow(clientAddress(r), time.Now(), linkMissesPerMinute, time.Minute) {
 			s.render(w, http.StatusTooManyRequests, "error", page{Public: true, Title: "För många försök",
 				Error: "Du har prövat för många länkar som inte fungerar på kort tid. Vänta en minut och försök igen.", Crumbs: []crumb{}})
 			return
 		}
-		l, err := s.Rounds.Link(r.Context(), r.PathValue("token"))
 		if err == nil {
 			err = h(w, r, p, l)
-		} else if e, ok := remiss.AsError(err); ok && e.Kind == remiss.KindNotFound {
-			s.linkMisses.allow(addr, time.Now(), linkMissesPerMinute, time.Minute)
 		}
 		if err != nil {
 			code, body := status(err)
@@ -159,20 +162,13 @@ func (s *Server) renderLink(w http.ResponseWriter, r *http.Request, p page, l ro
 	return nil
 }
 
-// postLink takes one of the link page's forms: the answer, a bilaga, a
-// decline or an anstånd request. A refused form is shown again with what
-// was written, and a file that passed its check is kept.
+// postLink takes one of the link page's forms: the answer (with its PDF
+// and bilagor), a decline or an anstånd request. A refused form is shown
+// again with what was written, and a file that passed its check is kept.
 func (s *Server) postLink(w http.ResponseWriter, r *http.Request, p page, l rounds.Linked) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxLinkForm)
-	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return s.linkError(w, r, p, l, remiss.Refuse(remiss.KindTooLarge, "filerna är för stora: högst %d MB var", rounds.MaxUpload>>20))
-		}
-		return s.linkError(w, r, p, l, remiss.Refuse(remiss.KindInvalid, "formuläret kunde inte läsas; försök igen"))
-	}
-	if r.MultipartForm != nil {
-		defer r.MultipartForm.RemoveAll()
+	f, err := readLinkForm(w, r)
+	if err != nil {
+		return s.linkError(w, r, p, l, err)
 	}
 	ctx := r.Context()
 	base := "/svar/" + r.PathValue("token")
@@ -180,18 +176,19 @@ func (s *Server) postLink(w http.ResponseWriter, r *http.Request, p page, l roun
 	case "answer":
 		// The files are kept before the rest is checked: a refusal of the
 		// text does not cost them.
-		if err := s.keepBilagor(r, l); err != nil {
-			return s.linkError(w, r, p, l, err)
+		for _, b := range f.files["bilaga"] {
+			if _, err := s.Rounds.AttachByLink(ctx, l, b.name, b.body); err != nil {
+				return s.linkError(w, r, p, l, renamed(err, "bilaga", "bilaga"))
+			}
 		}
-		file, _, err := formFile(r, "file")
-		if err != nil {
-			return s.linkError(w, r, p, l, err)
+		if r.PostFormValue("dropKept") != "" {
+			r.PostForm.Del("kept")
 		}
 		ans := remiss.ExternalAnswer{Name: r.PostFormValue("name"), Title: r.PostFormValue("title"), For: r.PostFormValue("for"),
 			Email: strings.TrimSpace(r.PostFormValue("email")), Position: remiss.Position(r.PostFormValue("position")),
 			Summary: r.PostFormValue("summary"), Text: r.PostFormValue("text"), File: r.PostFormValue("kept")}
-		if len(file) > 0 {
-			doc, err := s.Rounds.KeepReceived(ctx, l, file)
+		if files := f.files["file"]; len(files) > 0 {
+			doc, err := s.Rounds.KeepReceived(ctx, l, files[0].body)
 			if err != nil {
 				return s.linkError(w, r, p, l, err)
 			}
@@ -224,29 +221,83 @@ func (s *Server) postLink(w http.ResponseWriter, r *http.Request, p page, l roun
 	return s.linkError(w, r, p, l, remiss.Refuse(remiss.KindInvalid, "okänt formulär"))
 }
 
-// keepBilagor stores each bilaga chosen in the answer form.
-func (s *Server) keepBilagor(r *http.Request, l rounds.Linked) error {
-	if r.MultipartForm == nil {
-		return nil
+// linkUpload is a file sent with a link's form.
+type linkUpload struct {
+	name string
+	body []byte
+}
+
+// linkForm is a link form read part by part.
+type linkForm struct {
+	files map[string][]linkUpload
+}
+
+// readLinkForm reads a link's multipart form part by part into
+// r.PostForm (the text) and its files, so that what comes before a file
+// over its limit (the text: the page puts it first) is kept and shown
+// again. Each file may be rounds.MaxUpload, the form maxLinkForm in all.
+// Text that is not UTF-8 or holds NUL is refused as everywhere else.
+func readLinkForm(w http.ResponseWriter, r *http.Request) (linkForm, error) {
+	f := linkForm{files: map[string][]linkUpload{}}
+	r.PostForm, r.Form = url.Values{}, url.Values{}
+	r.Body = http.MaxBytesReader(w, r.Body, maxLinkForm)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return f, remiss.Refuse(remiss.KindInvalid, "formuläret kunde inte läsas; försök igen")
 	}
-	for _, h := range r.MultipartForm.File["bilaga"] {
-		f, err := h.Open()
-		if err != nil {
-			return remiss.InvalidField("bilaga", "Filen kunde inte läsas; välj den igen")
+	tooLarge := remiss.Refuse(remiss.KindTooLarge, "filerna är för stora: högst %d MB var och %d MB tillsammans; texten är kvar, välj filerna igen",
+		rounds.MaxUpload>>20, maxLinkForm>>20)
+	var tooBig *http.MaxBytesError
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
 		}
-		b, err := io.ReadAll(io.LimitReader(f, rounds.MaxUpload+1))
-		f.Close()
-		if err != nil {
-			return remiss.InvalidField("bilaga", "Filen kunde inte läsas; välj den igen")
+		if errors.As(err, &tooBig) {
+			return f, tooLarge
 		}
-		if len(b) == 0 {
+		if err != nil {
+			return f, remiss.Refuse(remiss.KindInvalid, "formuläret kunde inte läsas; försök igen")
+		}
+		name, file := part.FormName(), part.FileName()
+		if file == "" {
+			b, err := io.ReadAll(io.LimitReader(part, maxForm+1))
+			if errors.As(err, &tooBig) || len(b) > maxForm {
+				return f, errFormTooLarge
+			}
+			if err != nil {
+				return f, remiss.Refuse(remiss.KindInvalid, "formuläret kunde inte läsas; försök igen")
+			}
+			if badText(name) || badText(string(b)) {
+				return f, errBadText
+			}
+			r.PostForm.Add(name, string(b))
 			continue
 		}
-		if _, err := s.Rounds.AttachByLink(r.Context(), l, h.Filename, b); err != nil {
-			return err
+		b, err := io.ReadAll(io.LimitReader(part, rounds.MaxUpload+1))
+		switch {
+		case errors.As(err, &tooBig):
+			return f, tooLarge
+		case err != nil:
+			return f, remiss.InvalidField(name, "Filen kunde inte läsas; välj den igen")
+		case len(b) > rounds.MaxUpload:
+			return f, remiss.InvalidField(name, fmt.Sprintf("Filen %s är för stor (högst %d MB)", safeName(file), rounds.MaxUpload>>20))
+		case badText(file):
+			return f, errBadText
+		case len(b) > 0:
+			f.files[name] = append(f.files[name], linkUpload{name: file, body: b})
 		}
 	}
-	return nil
+	r.Form = r.PostForm
+	return f, nil
+}
+
+// safeName is an uploaded file's name as a message may repeat it.
+func safeName(name string) string {
+	if r := []rune(name); len(r) > 80 {
+		name = string(r[:80]) + "…"
+	}
+	return name
 }
 
 // signedReason is the reason of a decline or an anstånd request (form
@@ -255,8 +306,13 @@ func (s *Server) keepBilagor(r *http.Request, l rounds.Linked) error {
 func signedReason(r *http.Request, form string) (string, error) {
 	reason := strings.TrimSpace(r.PostFormValue(form + "Reason"))
 	who := strings.TrimSpace(r.PostFormValue(form + "Name"))
-	if who == "" {
+	switch {
+	case who == "":
 		return "", remiss.InvalidField(form+"Name", "Får inte vara tomt")
+	case utf8.RuneCountInString(who) > 100:
+		return "", remiss.InvalidField(form+"Name", "Får vara högst 100 tecken")
+	case strings.IndexFunc(who, unicode.IsControl) >= 0:
+		return "", remiss.InvalidField(form+"Name", "Innehåller otillåtna styrtecken")
 	}
 	if reason == "" {
 		return "", nil // refused as empty, at the reason
@@ -291,31 +347,6 @@ func (s *Server) linkError(w http.ResponseWriter, r *http.Request, p page, l rou
 		l = fresh // the state may have moved on
 	}
 	return s.renderLink(w, r, p, l, kindStatus[rej.Kind])
-}
-
-// formFile reads an uploaded file of a parsed multipart form: nothing
-// when none was chosen.
-func formFile(r *http.Request, field string) ([]byte, string, error) {
-	f, hdr, err := r.FormFile(field)
-	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
-		return nil, "", nil
-	}
-	if err != nil {
-		return nil, "", remiss.InvalidField(field, "Filen kunde inte läsas; välj den igen")
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, rounds.MaxUpload+1))
-	if err != nil {
-		return nil, "", remiss.InvalidField(field, "Filen kunde inte läsas; välj den igen")
-	}
-	return b, fileName(hdr), nil
-}
-
-func fileName(h *multipart.FileHeader) string {
-	if h == nil {
-		return ""
-	}
-	return h.Filename
 }
 
 // linkDocument serves one of the documents the link's page lists.

@@ -422,20 +422,6 @@ type throttle struct {
 // it, the keys with no event in the window are dropped.
 const maxThrottleKeys = 100_000
 
-// over reports whether key has had n events in the window before now,
-// without recording one.
-func (t *throttle) over(key string, now time.Time, n int, window time.Duration) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	since, count := now.Add(-window), 0
-	for _, h := range t.hits[key] {
-		if !h.Before(since) {
-			count++
-		}
-	}
-	return count >= n
-}
-
 // allow records an event for key at now and reports whether it is within
 // n events in the window before now.
 func (t *throttle) allow(key string, now time.Time, n int, window time.Duration) bool {

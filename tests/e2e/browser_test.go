@@ -297,7 +297,12 @@ func externalPage(t *testing.T, bctx context.Context, base string, check func(st
 	if err != nil {
 		t.Fatal(err)
 	}
-	link := base + "/svar/" + remiss.LinkToken(e.svc.LinkKey, remiss.AssignmentID(id, remiss.ExternalCode(x.Email)), 1)
+	asg := remiss.AssignmentID(id, remiss.ExternalCode(x.Email))
+	l, err := e.store.LinkOf(ctx, asg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := base + "/svar/" + remiss.LinkToken(e.svc.LinkKey, asg, l.Generation, l.Nonce)
 	browse(t, bctx,
 		chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("text")), check("svar-lank"),
 		chromedp.SetValue(chromedp.ID("text"), "Regionen tillstyrker planen."),

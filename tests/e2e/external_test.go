@@ -381,7 +381,13 @@ func TestExternalRecipientsAnswerByLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitStarted(t, ctx, e.c, codes[:1], gone)
-	goneLink := "/svar/" + remiss.LinkToken(key, remiss.AssignmentID(gone, codes[0]), 1)
+	goneLink := func() string {
+		l, err := e.store.LinkOf(ctx, remiss.AssignmentID(gone, codes[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "/svar/" + remiss.LinkToken(key, remiss.AssignmentID(gone, codes[0]), l.Generation, l.Nonce)
+	}()
 	if code, _ := get(goneLink); code != http.StatusOK {
 		t.Fatalf("the second round's link: %d", code)
 	}
@@ -398,14 +404,46 @@ func TestExternalRecipientsAnswerByLink(t *testing.T) {
 	}
 	refused("a link of a withdrawn round", goneLink)
 
-	// An address that keeps trying wrong links is held off.
+	// An address that keeps trying wrong links is held off, and a link
+	// that works still opens from it.
+	open, err := e.svc.Launch(ctx, coord, remiss.Launch{Dnr: "KS 2026/970-3", Title: "Remiss som är öppen",
+		Deadline: time.Now().AddDate(0, 1, 0).Format(remiss.DateLayout), External: external[1:2]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStarted(t, ctx, e.c, codes[1:2], open)
+	ol, err := e.store.LinkOf(ctx, remiss.AssignmentID(open, codes[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	openLink := "/svar/" + remiss.LinkToken(key, remiss.AssignmentID(open, codes[1]), ol.Generation, ol.Nonce)
 	for range 10 {
 		rand.Read(wrong)
 		get("/svar/" + base64.RawURLEncoding.EncodeToString(wrong))
 	}
-	if code, _ := get("/svar/" + base64.RawURLEncoding.EncodeToString(wrong)); code != http.StatusTooManyRequests {
+	if code, body := get("/svar/" + base64.RawURLEncoding.EncodeToString(wrong)); code != http.StatusTooManyRequests || strings.Contains(body, "Remiss som är öppen") {
 		t.Errorf("after many wrong links: %d", code)
 	}
+	if code, _ := get(openLink); code != http.StatusOK {
+		t.Errorf("a working link from a held-off address: %d", code)
+	}
+	// An answer that is both a text and a file is refused, the file kept;
+	// ticked off, the text is the answer.
+	theirs2, _ := e.store.Document(ctx, "missiv."+open)
+	both := map[string]string{"action": "answer", "name": "Bo Boende", "for": external[1].Name, "text": "Vi svarar med text."}
+	code, body := post(openLink, both, map[string][]byte{"file": theirs2.Content})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "dropKept") || !strings.Contains(body, "Vi svarar med text.") {
+		t.Errorf("text and file at once: %d\n%s", code, body)
+	}
+	kept := regexp.MustCompile(`name="kept" value="([^"]+)"`).FindStringSubmatch(body)
+	if kept == nil {
+		t.Fatalf("the kept file is not in the form:\n%s", body)
+	}
+	both["kept"], both["dropKept"] = kept[1], "1"
+	if code, body := post(openLink, both, nil); code != http.StatusSeeOther {
+		t.Errorf("the text without the kept file: %d\n%s", code, body)
+	}
+
 	checkReplay(t, ctx, e.c, workflows.RemissWorkflowID(id), workflows.AssignmentWorkflowID(id, codes[0]),
 		workflows.AssignmentWorkflowID(id, codes[1]), workflows.AssignmentWorkflowID(id, codes[2]))
 }

@@ -4,13 +4,15 @@
 ALTER TABLE orgs ADD COLUMN by_link boolean NOT NULL DEFAULT false;
 
 -- One live link per assignment of an organisation by link. Only the
--- SHA-256 of its token is kept; the token is derived again from the
--- server's key, the assignment and the generation when a message carries
--- the link. Replacing a link moves it to the next generation: the old
--- token's hash is gone, so the old link finds nothing.
+-- SHA-256 of its token is kept, with a random nonce: the token is
+-- HMAC(server key, assignment, generation, nonce), derived again when a
+-- message carries the link, so neither the database nor the key alone
+-- gives a token. Replacing a link moves it to the next generation with a
+-- new nonce: the old token's hash is gone, so the old link finds nothing.
 CREATE TABLE answer_links (
     assignment_id text PRIMARY KEY REFERENCES assignments(id),
     generation    integer NOT NULL DEFAULT 1 CHECK (generation > 0),
+    nonce         bytea NOT NULL CHECK (length(nonce) = 16),
     token_hash    bytea NOT NULL UNIQUE CHECK (length(token_hash) = 32),
     issued_at     timestamptz NOT NULL DEFAULT now()
 );
@@ -27,3 +29,5 @@ ALTER TABLE documents ADD CONSTRAINT documents_kind_check
 -- "extern" (remiss.LinkActor), and the pages name the organisation.
 ALTER TABLE response_versions DROP CONSTRAINT response_versions_created_by_fkey;
 ALTER TABLE notes DROP CONSTRAINT notes_author_fkey;
+-- That author is reserved: no user may be called so.
+ALTER TABLE users ADD CONSTRAINT users_not_extern CHECK (username <> 'extern');
