@@ -165,6 +165,9 @@ func (s *Service) Start(ctx context.Context, p Plan) error {
 	if err != nil {
 		return err
 	}
+	if err := s.Store.NameExternalOrgs(ctx, p.External); err != nil {
+		return err
+	}
 	// The links exist before the workflow sends the missiv that carries them.
 	links := make(map[string]store.NewLink, len(p.Input.ByLink))
 	for _, code := range p.Input.ByLink {

@@ -11,9 +11,10 @@ import (
 )
 
 // EnsureExternalOrgs makes each outside body of a launch an organisation
-// answering by link (remiss.ExternalCode of its address), with the name
-// the launch gives it. An organisation with users is never turned into
-// one by link.
+// answering by link (remiss.ExternalCode of its address), named as the
+// launch names it when it is new; NameExternalOrgs renames one known
+// already, once its round is stored. An organisation with users is never
+// turned into one by link.
 func (s *Store) EnsureExternalOrgs(ctx context.Context, list []remiss.ExternalRecipient) error {
 	if len(list) == 0 {
 		return nil
@@ -23,7 +24,7 @@ func (s *Store) EnsureExternalOrgs(ctx context.Context, list []remiss.ExternalRe
 			code := remiss.ExternalCode(e.Email)
 			res, err := tx.ExecContext(ctx, `
 				INSERT INTO orgs (code, name, kind, email, by_link, decision_route) VALUES ($1,$2,'external',$3,true,'delegation')
-				ON CONFLICT (code) DO UPDATE SET name=EXCLUDED.name, email=EXCLUDED.email WHERE orgs.by_link`,
+				ON CONFLICT (code) DO UPDATE SET by_link=orgs.by_link WHERE orgs.by_link`,
 				code, strings.TrimSpace(e.Name), strings.TrimSpace(e.Email))
 			if err != nil {
 				return fmt.Errorf("store: external org %s: %w", code, err)
@@ -39,6 +40,18 @@ func (s *Store) EnsureExternalOrgs(ctx context.Context, list []remiss.ExternalRe
 // NewLink is an assignment's first link: its nonce and its token's hash.
 type NewLink struct {
 	Nonce, Hash []byte
+}
+
+// NameExternalOrgs gives outside bodies by link the names a stored
+// round's launch gave them (a later launch may name one anew).
+func (s *Store) NameExternalOrgs(ctx context.Context, list []remiss.ExternalRecipient) error {
+	for _, e := range list {
+		if _, err := s.db.ExecContext(ctx, `UPDATE orgs SET name=$2 WHERE code=$1 AND by_link`,
+			remiss.ExternalCode(e.Email), strings.TrimSpace(e.Name)); err != nil {
+			return fmt.Errorf("store: name external org: %w", err)
+		}
+	}
+	return nil
 }
 
 // CreateLinks stores the first link of each assignment by link. A launch
