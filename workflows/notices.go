@@ -79,8 +79,14 @@ func (w *assignment) awaitNotice(ctx workflow.Context) error {
 	wake := func() bool { return w.changes != seen || w.closing || w.withdrawing }
 	n, ok := w.nextNotice()
 	if !ok {
-		w.timer.stop()
-		return workflow.Await(ctx, wake)
+		// Nothing is owed now (an answer waits for approval, or is done):
+		// the timer of the notice that was next is left to run out rather
+		// than cancelled. Most often the assignment ends first, and its
+		// timers with it; cancelling would cost every answer a command, an
+		// event and a timer task's removal. If it fires, nothing is sent
+		// (nothing is owed); if the answer comes back, the same timer is
+		// the next notice's again.
+		return w.timer.idle(ctx, wake)
 	}
 	if n.at.After(workflow.Now(ctx)) {
 		if woken, err := w.timer.await(ctx, n.at, wake); err != nil || woken {

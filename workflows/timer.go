@@ -39,6 +39,22 @@ func (t *dueTimer) await(ctx workflow.Context, at time.Time, wake func() bool) (
 	return false, fired.Get(ctx, nil)
 }
 
+// idle waits until wake is true, letting a running timer run out: one
+// that fires meanwhile is dropped, so the next await starts a new one.
+func (t *dueTimer) idle(ctx workflow.Context, wake func() bool) error {
+	fired := t.fired
+	if fired == nil {
+		return workflow.Await(ctx, wake)
+	}
+	if err := workflow.Await(ctx, func() bool { return wake() || fired.IsReady() }); err != nil {
+		return err
+	}
+	if fired.IsReady() && t.fired == fired {
+		t.fired, t.cancel = nil, nil
+	}
+	return nil
+}
+
 // stop cancels the timer, if one runs.
 func (t *dueTimer) stop() {
 	if t.fired != nil {
