@@ -41,14 +41,8 @@ func Minutes(m MinutesData) ([]byte, error) {
 		}
 		d.headerBlock(m.Body, "", kind, m.Date, m.Dnr, [][2]string{{"Sammanträde", m.MeetingDate}}, "")
 		d.title(m.Paragraph+" "+m.Title, "")
-		if len(m.Documents) > 0 {
-			d.heading("Handlingar")
-			d.numbered(m.Documents)
-		}
-		if len(m.Proposal) > 0 {
-			d.heading("Förslag till beslut")
-			d.numbered(m.Proposal)
-		}
+		d.numberedSection("Handlingar", m.Documents)
+		d.numberedSection("Förslag till beslut", m.Proposal)
 		d.heading("Beslut")
 		d.paragraphs(strings.Join(m.Decision, "\n\n"))
 		if strings.TrimSpace(m.Reservations) != "" {

@@ -229,14 +229,8 @@ func Statement(s StatementData) ([]byte, error) {
 			d.signatories(s.Signatories)
 			d.approval(s.Approved)
 		}
-		if len(s.Sources) > 0 {
-			d.heading("Källmaterial")
-			d.numbered(s.Sources)
-		}
-		if len(s.Attachments) > 0 {
-			d.heading("Bilagor")
-			d.numbered(s.Attachments)
-		}
+		d.numberedSection("Källmaterial", s.Sources)
+		d.numberedSection("Bilagor", s.Attachments)
 		return d
 	})
 }
@@ -293,4 +287,13 @@ func (d *doc) answers(caption string, rows []AnswerRow) {
 		row([3]string{r.Org, stand, r.Date}, false)
 	}
 	d.f.Ln(3)
+}
+
+// numberedSection prints a heading and its numbered items, if there are
+// any.
+func (d *doc) numberedSection(heading string, items []string) {
+	if len(items) > 0 {
+		d.heading(heading)
+		d.numbered(items)
+	}
 }
