@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -142,17 +140,12 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 	var lat []time.Duration
 	jobs := make(chan int)
 	errs := make(chan error, l.o.officers)
-	if l.o.cpuprofile != "" && round == l.o.profileRound {
-		// The baseline's answers are profiled beside the round's, to be
-		// compared (go tool pprof -diff_base).
-		out, err := os.Create(l.o.cpuprofile + ".baseline")
-		if err != nil {
-			return f, err
-		}
-		defer out.Close()
-		pprof.StartCPUProfile(out)
+	// The baseline's answers are profiled beside the round's, to be
+	// compared (go tool pprof -diff_base).
+	run, err := l.startAnswers(round, l.o.cpuprofile+".baseline")
+	if err != nil {
+		return f, err
 	}
-	started, cpuBefore := time.Now(), cpuTimes()
 	var wg sync.WaitGroup
 	for o := range l.o.officers {
 		wg.Add(1)
@@ -186,14 +179,7 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 	if err := <-errs; err != nil {
 		return f, err
 	}
-	elapsed := time.Since(started)
-	after := cpuTimes()
-	if l.o.cpuprofile != "" && round == l.o.profileRound {
-		pprof.StopCPUProfile()
-	}
-	reportSubmissions(lat, elapsed)
-	reportSubmissionCPU(cpuBefore, after, len(lat))
-	f.setAnswers(lat, elapsed, cpuTotal(cpuBefore, after))
+	run.finish(lat, &f)
 	// Every child has its answer: the round ends, and its children with it
 	// (the parent's close policy terminates them).
 	return f, l.t.c.TerminateWorkflow(ctx, id, "", "baseline measured")

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"sort"
 	"time"
 )
@@ -79,4 +81,44 @@ func reportComparison(ours, base []figures) {
 	row("answer latency p50", ms(o.p50), ms(b.p50), ratio(float64(o.p50), float64(b.p50)), "")
 	row("answer latency p99", ms(o.p99), ms(b.p99), ratio(float64(o.p99), float64(b.p99)), "≤ 1.3×")
 	row("CPU per answer", ms(o.cpu), ms(b.cpu), ratio(float64(o.cpu), float64(b.cpu)), "")
+}
+
+// answersRun measures one round's answers, the round's or the baseline's:
+// the time they took, the processes' CPU and, in the round -profile-round
+// names, a CPU profile.
+type answersRun struct {
+	started time.Time
+	cpu     map[string]time.Duration
+	profile *os.File
+}
+
+// startAnswers starts measuring the answers of round, profiling them to
+// path in the profiled round.
+func (l *load) startAnswers(round int, path string) (*answersRun, error) {
+	run := &answersRun{}
+	if l.o.cpuprofile != "" && round == l.o.profileRound {
+		out, err := os.Create(path)
+		if err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(out); err != nil {
+			out.Close()
+			return nil, err
+		}
+		run.profile = out
+	}
+	run.started, run.cpu = time.Now(), cpuTimes()
+	return run, nil
+}
+
+// finish reports the answers measured and keeps their figures in f.
+func (run *answersRun) finish(lat []time.Duration, f *figures) {
+	elapsed, after := time.Since(run.started), cpuTimes()
+	if run.profile != nil {
+		pprof.StopCPUProfile()
+		run.profile.Close()
+	}
+	reportSubmissions(lat, elapsed)
+	reportSubmissionCPU(run.cpu, after, len(lat))
+	f.setAnswers(lat, elapsed, cpuTotal(run.cpu, after))
 }

@@ -52,7 +52,7 @@ func reportInbox(assignments int, lat []time.Duration) {
 }
 
 func reportInboxPage(assignments int, lat []time.Duration) {
-	fmt.Printf("inbox page (GET /inkorg) with %d assignments in the database: p50 %v, p99 %v\n", assignments, pct(lat, 50), pct(lat, 99))
+	fmt.Printf("inbox page (GET /inkorg?visa=avslutade) with %d assignments in the database: p50 %v, p99 %v\n", assignments, pct(lat, 50), pct(lat, 99))
 }
 
 // cpuPerAnswer says how much CPU each process spent per answer between two

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -62,15 +60,10 @@ func (l *load) submit(id string, round int, f *figures) error {
 	var mu sync.Mutex
 	var lat []time.Duration
 	answer := demo.SampleResponse(remiss.Org{Name: "Lastnämnden", Forvaltning: "Lastförvaltningen"})
-	if l.o.cpuprofile != "" && round == l.o.profileRound {
-		out, err := os.Create(l.o.cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer out.Close()
-		pprof.StartCPUProfile(out)
+	run, err := l.startAnswers(round, l.o.cpuprofile)
+	if err != nil {
+		return err
 	}
-	started, cpuBefore := time.Now(), cpuTimes()
 	if err := l.each(func(org string) error {
 		if l.o.think > 0 {
 			// The officer writes before submitting: up to think.
@@ -89,14 +82,7 @@ func (l *load) submit(id string, round int, f *figures) error {
 	}); err != nil {
 		return err
 	}
-	elapsed := time.Since(started)
-	after := cpuTimes()
-	if l.o.cpuprofile != "" && round == l.o.profileRound {
-		pprof.StopCPUProfile()
-	}
-	reportSubmissions(lat, elapsed)
-	reportSubmissionCPU(cpuBefore, after, len(lat))
-	f.setAnswers(lat, elapsed, cpuTotal(cpuBefore, after))
+	run.finish(lat, f)
 	return nil
 }
 

@@ -67,13 +67,17 @@ func (s *Service) Attach(ctx context.Context, actor remiss.Actor, assignmentID, 
 	if err := remiss.PossibleIn(remiss.ActAttach, a.State); err != nil {
 		return store.Document{}, err
 	}
+	return s.keepBilaga(ctx, a, name, body)
+}
+
+// keepBilaga stores a bilaga to assignment a's answer after CheckPDF.
+func (s *Service) keepBilaga(ctx context.Context, a store.Assignment, name string, body []byte) (store.Document, error) {
 	if err := CheckPDF(ctx, "bilaga", body); err != nil {
 		return store.Document{}, err
 	}
-	name = safeFilename(name)
 	sum := sha256.Sum256(body)
 	return s.keeper().Put(ctx, store.Document{ID: "bilaga." + a.ID + "." + hex.EncodeToString(sum[:8]),
-		RemissID: a.RemissID, AssignmentID: a.ID, Kind: "bilaga", Filename: name, Content: body})
+		RemissID: a.RemissID, AssignmentID: a.ID, Kind: "bilaga", Filename: safeFilename(name), Content: body})
 }
 
 // checkTimeout bounds reading an upload; a hostile file costs less.

@@ -58,19 +58,12 @@ func (s *Service) Link(ctx context.Context, token string) (Linked, error) {
 }
 
 // Receive takes an outside body's answer through its link: the text of
-// the answer, or the PDF that is the answer (checked as every upload is).
-// The file is kept first, so that a refusal of the rest loses nothing of
-// it: the answer names it by its ID (ans.File) when sent again.
-func (s *Service) Receive(ctx context.Context, l Linked, ans remiss.ExternalAnswer, file []byte) (workflows.AssignmentStatus, error) {
+// the answer, or the PDF that is the answer, kept first by KeepReceived
+// (so that a refusal of the rest loses nothing of it) and named by its ID
+// in ans.File.
+func (s *Service) Receive(ctx context.Context, l Linked, ans remiss.ExternalAnswer) (workflows.AssignmentStatus, error) {
 	if err := remiss.PossibleIn(remiss.ActReceive, l.Assignment.State); err != nil {
 		return workflows.AssignmentStatus{}, err
-	}
-	if len(file) > 0 {
-		doc, err := s.KeepReceived(ctx, l, file)
-		if err != nil {
-			return workflows.AssignmentStatus{}, err
-		}
-		ans.File = doc.ID
 	}
 	if ans.File != "" {
 		d, err := s.Store.Document(ctx, ans.File)
@@ -123,12 +116,7 @@ func (s *Service) AttachByLink(ctx context.Context, l Linked, name string, body 
 	if err := remiss.PossibleIn(remiss.ActReceive, l.Assignment.State); err != nil {
 		return store.Document{}, err
 	}
-	if err := CheckPDF(ctx, "bilaga", body); err != nil {
-		return store.Document{}, err
-	}
-	sum := sha256.Sum256(body)
-	return s.keeper().Put(ctx, store.Document{ID: "bilaga." + l.Assignment.ID + "." + hex.EncodeToString(sum[:8]),
-		RemissID: l.Remiss.ID, AssignmentID: l.Assignment.ID, Kind: "bilaga", Filename: safeFilename(name), Content: body})
+	return s.keepBilaga(ctx, l.Assignment, name, body)
 }
 
 // ReplaceLink gives an outside body a new personal link, sent to its

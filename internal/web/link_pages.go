@@ -195,7 +195,7 @@ func (s *Server) postLink(w http.ResponseWriter, r *http.Request, p page, l roun
 			ans.File = doc.ID
 			r.PostForm.Set("kept", doc.ID)
 		}
-		if _, err := s.Rounds.Receive(ctx, l, ans, nil); err != nil {
+		if _, err := s.Rounds.Receive(ctx, l, ans); err != nil {
 			return s.linkError(w, r, p, l, err)
 		}
 		return redirect(w, r, base, "svar")
