@@ -112,6 +112,7 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 	var f figures
 	id := fmt.Sprintf("baseline-%d-%d", time.Now().UnixNano(), round)
 	n := len(l.orgs)
+	settle()
 	launched, launchCPU := time.Now(), cpuTimes()
 	if _, err := l.t.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: baselineQueue}, baselineRound, id, n); err != nil {
 		return f, err

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"time"
@@ -89,12 +90,17 @@ func reportComparison(ours, base []figures) {
 type answersRun struct {
 	started time.Time
 	cpu     map[string]time.Duration
-	profile *os.File
+	mem     runtime.MemStats
+	// goroutines when the answers start: the workflows' coroutines among
+	// them, which every garbage collection scans.
+	goroutines int
+	profile    *os.File
 }
 
 // startAnswers starts measuring the answers of round, profiling them to
 // path in the profiled round.
 func (l *load) startAnswers(round int, path string) (*answersRun, error) {
+	settle()
 	run := &answersRun{}
 	if l.o.cpuprofile != "" && round == l.o.profileRound {
 		out, err := os.Create(path)
@@ -107,6 +113,8 @@ func (l *load) startAnswers(round int, path string) (*answersRun, error) {
 		}
 		run.profile = out
 	}
+	runtime.ReadMemStats(&run.mem)
+	run.goroutines = runtime.NumGoroutine()
 	run.started, run.cpu = time.Now(), cpuTimes()
 	return run, nil
 }
@@ -120,5 +128,8 @@ func (run *answersRun) finish(lat []time.Duration, f *figures) {
 	}
 	reportSubmissions(lat, elapsed)
 	reportSubmissionCPU(run.cpu, after, len(lat))
+	var mem runtime.MemStats
+	runtime.ReadMemStats(&mem)
+	reportSubmissionMemory(run.mem, mem, len(lat), run.goroutines)
 	f.setAnswers(lat, elapsed, cpuTotal(run.cpu, after))
 }

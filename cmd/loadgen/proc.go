@@ -79,3 +79,22 @@ func rss(pid string) string {
 	}
 	return "?"
 }
+
+// settle waits until the processes measured are nearly idle (under a tenth
+// of a core over a quarter of a second), at most 30 seconds, so that one
+// phase does not pay for the last one's leftovers: after a round closes or
+// is terminated the Temporal server still writes its workflows' closed
+// records to visibility for seconds, and whichever phase came next (the
+// baseline's or Remiss's) would otherwise be measured with that work
+// beside it.
+func settle() {
+	const window, idle = 250 * time.Millisecond, 25 * time.Millisecond
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		before := cpuTimes()
+		time.Sleep(window)
+		if cpuTotal(before, cpuTimes()) < idle {
+			return
+		}
+	}
+}

@@ -19,7 +19,7 @@ func reportRound(round, rounds int) {
 }
 
 func reportListed(d time.Duration, listed, recipients int) {
-	fmt.Printf("launch until every assignment is listed in its inbox: %v (%d of %d)\n", d.Round(time.Millisecond), listed, recipients)
+	fmt.Printf("launch until it answers, every assignment in its inbox: %v (listed when checked after: %d of %d)\n", d.Round(time.Millisecond), listed, recipients)
 }
 
 func reportRunning(d time.Duration) {
@@ -37,6 +37,14 @@ func reportSubmissions(lat []time.Duration, elapsed time.Duration) {
 
 func reportSubmissionCPU(before, after map[string]time.Duration, answers int) {
 	fmt.Printf("submissions: %s\n", cpuPerAnswer(before, after, answers))
+}
+
+// reportSubmissionMemory reports what the process (with -web: loadgen
+// alone) allocated per answer and the garbage collections meanwhile, with
+// the goroutines at the start: the workflows' coroutines among them.
+func reportSubmissionMemory(before, after runtime.MemStats, answers, goroutines int) {
+	fmt.Printf("submissions: allocated %.1f KB per answer, %d GC cycles, %d goroutines before\n",
+		float64(after.TotalAlloc-before.TotalAlloc)/1024/float64(max(answers, 1)), after.NumGC-before.NumGC, goroutines)
 }
 
 func reportSummary(d time.Duration) {
