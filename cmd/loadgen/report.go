@@ -43,8 +43,9 @@ func reportSubmissionCPU(before, after map[string]time.Duration, answers int) {
 // alone) allocated per answer and the garbage collections meanwhile, with
 // the goroutines at the start: the workflows' coroutines among them.
 func reportSubmissionMemory(before, after runtime.MemStats, answers, goroutines int) {
-	fmt.Printf("submissions: allocated %.1f KB per answer, %d GC cycles, %d goroutines before\n",
-		float64(after.TotalAlloc-before.TotalAlloc)/1024/float64(max(answers, 1)), after.NumGC-before.NumGC, goroutines)
+	fmt.Printf("submissions: allocated %.1f KB per answer, %d GC cycles; before: heap %.0f MB, stacks %.0f MB, %d goroutines\n",
+		float64(after.TotalAlloc-before.TotalAlloc)/1024/float64(max(answers, 1)), after.NumGC-before.NumGC,
+		float64(before.HeapAlloc)/(1<<20), float64(before.StackInuse)/(1<<20), goroutines)
 }
 
 func reportSummary(d time.Duration) {

@@ -18,6 +18,7 @@ import (
 	"go.temporal.io/server/temporaltest"
 
 	"github.com/remiss/remiss/activities"
+	"github.com/remiss/remiss/internal/config"
 	"github.com/remiss/remiss/internal/demo"
 	"github.com/remiss/remiss/internal/remissworker"
 	"github.com/remiss/remiss/internal/rounds"
@@ -48,12 +49,19 @@ func external(ctx context.Context, base, temporalAddr, appDB string) (*target, e
 	if err != nil {
 		return nil, err
 	}
-	c, err := client.Dial(client.Options{HostPort: temporalAddr, Logger: quietLogger()})
+	c, err := client.Dial(client.Options{HostPort: temporalAddr, Logger: quietLogger(), ConnectionOptions: connection()})
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	return &target{st: st, c: c, base: base, closers: []func(){func() { st.Close() }, c.Close}, rss: processRSS}, nil
+}
+
+// connection is the Temporal client's connection as the Remiss processes
+// make it by default (TEMPORAL_GRPC_COMPRESSION): the round's web and
+// worker and the baseline share this client, so both are measured with it.
+func connection() client.ConnectionOptions {
+	return client.ConnectionOptions{GrpcCompression: config.GrpcCompression(false)}
 }
 
 func quietLogger() sdklog.Logger {
@@ -78,7 +86,7 @@ func inProcess(ctx context.Context, adminURL string, wftPollers int) (*target, e
 	if err != nil {
 		return fail(err)
 	}
-	ts := temporaltest.NewServer(temporaltest.WithBaseClientOptions(client.Options{Logger: quietLogger()}),
+	ts := temporaltest.NewServer(temporaltest.WithBaseClientOptions(client.Options{Logger: quietLogger(), ConnectionOptions: connection()}),
 		temporaltest.WithBaseServerOptions(temporalserver.TestServerOption()))
 	t.closers = append(t.closers, ts.Stop)
 	t.c = ts.GetDefaultClient()

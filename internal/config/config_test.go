@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"testing"
 	"time"
+
+	"go.temporal.io/sdk/client"
 )
 
 func TestLogLevel(t *testing.T) {
@@ -115,5 +117,29 @@ func TestTemporalUIAddr(t *testing.T) {
 	t.Setenv("REMISS_TEMPORAL_UI_ADDR", "8233")
 	if _, err := FromEnv(); err == nil {
 		t.Error("REMISS_TEMPORAL_UI_ADDR=8233 accepted")
+	}
+}
+
+func TestTemporalCompression(t *testing.T) {
+	t.Setenv("REMISS_ENV", "development")
+	for value, gzip := range map[string]bool{"": false, "none": false, "gzip": true} {
+		t.Setenv("TEMPORAL_GRPC_COMPRESSION", value)
+		c, err := FromEnv()
+		if err != nil || c.TemporalGzip != gzip {
+			t.Fatalf("TEMPORAL_GRPC_COMPRESSION=%q: gzip %v, %v", value, c.TemporalGzip, err)
+		}
+		o, err := c.ClientOptions()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, isGzip := o.ConnectionOptions.GrpcCompression.(*client.GrpcCompressionGzip)
+		_, isNone := o.ConnectionOptions.GrpcCompression.(*client.GrpcCompressionNone)
+		if isGzip != gzip || isNone == gzip {
+			t.Errorf("TEMPORAL_GRPC_COMPRESSION=%q: client compression %T", value, o.ConnectionOptions.GrpcCompression)
+		}
+	}
+	t.Setenv("TEMPORAL_GRPC_COMPRESSION", "zstd")
+	if _, err := FromEnv(); err == nil {
+		t.Error("TEMPORAL_GRPC_COMPRESSION=zstd accepted")
 	}
 }
