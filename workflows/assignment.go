@@ -128,25 +128,14 @@ func (w *assignment) setup(ctx workflow.Context) error {
 			return err
 		}
 	}
-	w.retries.listen(ctx)
-	calendarCh := workflow.GetSignalChannel(ctx, SignalCalendarChanged)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			calendarCh.Receive(ctx, nil)
+	listen(ctx, w.retries.signal(),
+		signalCase{SignalCalendarChanged, func(ctx workflow.Context, c workflow.ReceiveChannel) {
+			c.Receive(ctx, nil)
 			w.calendarChanged = true
 			w.changes++
-		}
-	})
-	closeCh := workflow.GetSignalChannel(ctx, SignalClose)
-	withdrawCh := workflow.GetSignalChannel(ctx, SignalWithdraw)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			sel := workflow.NewSelector(ctx)
-			sel.AddReceive(closeCh, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil); w.closing = true })
-			sel.AddReceive(withdrawCh, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil); w.withdrawing = true })
-			sel.Select(ctx)
-		}
-	})
+		}},
+		signalCase{SignalClose, func(ctx workflow.Context, c workflow.ReceiveChannel) { c.Receive(ctx, nil); w.closing = true }},
+		signalCase{SignalWithdraw, func(ctx workflow.Context, c workflow.ReceiveChannel) { c.Receive(ctx, nil); w.withdrawing = true }})
 	return nil
 }
 

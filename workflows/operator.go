@@ -17,12 +17,33 @@ var errAborted = errors.New("steget avbröts")
 // retrySignals counts the operator's retry signals.
 type retrySignals struct{ n int }
 
-func (r *retrySignals) listen(ctx workflow.Context) {
-	ch := workflow.GetSignalChannel(ctx, SignalRetry)
+// signal is the retry signal's case for listen.
+func (r *retrySignals) signal() signalCase {
+	return signalCase{SignalRetry, func(ctx workflow.Context, c workflow.ReceiveChannel) {
+		c.Receive(ctx, nil)
+		r.n++
+	}}
+}
+
+// signalCase is what a workflow does with one signal as it arrives.
+type signalCase struct {
+	name string
+	on   func(workflow.Context, workflow.ReceiveChannel)
+}
+
+// listen receives the workflow's signals on one coroutine, each as it
+// arrives, in the order of the history. One coroutine for all of them,
+// rather than one each: every coroutine is a goroutine with its own stack
+// for as long as the workflow is cached, which the worker's garbage
+// collector scans, and which every workflow task wakes.
+func listen(ctx workflow.Context, cases ...signalCase) {
+	sel := workflow.NewSelector(ctx)
+	for _, c := range cases {
+		sel.AddReceive(workflow.GetSignalChannel(ctx, c.name), func(ch workflow.ReceiveChannel, _ bool) { c.on(ctx, ch) })
+	}
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
-			ch.Receive(ctx, nil)
-			r.n++
+			sel.Select(ctx)
 		}
 	})
 }

@@ -81,18 +81,14 @@ func (r *round) setup(ctx workflow.Context) error {
 	); err != nil {
 		return err
 	}
-	r.retries.listen(ctx)
-	moved := workflow.GetSignalChannel(ctx, SignalDeadlineMoved)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			var m DeadlineMoved
-			moved.Receive(ctx, &m)
-			if i := slices.Index(r.in.Recipients, m.Org); i >= 0 {
-				r.deadlines[i] = m.DeadlineAt
-				r.changes++
-			}
+	listen(ctx, r.retries.signal(), signalCase{SignalDeadlineMoved, func(ctx workflow.Context, c workflow.ReceiveChannel) {
+		var m DeadlineMoved
+		c.Receive(ctx, &m)
+		if i := slices.Index(r.in.Recipients, m.Org); i >= 0 {
+			r.deadlines[i] = m.DeadlineAt
+			r.changes++
 		}
-	})
+	}})
 	return nil
 }
 
