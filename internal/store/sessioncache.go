@@ -50,6 +50,7 @@ type sessionCache struct {
 	listener *pq.Listener
 	done     chan struct{}
 	wg       sync.WaitGroup
+	stop     sync.Once
 
 	mu      sync.Mutex
 	entries map[string]*cachedSession // by id_hash
@@ -125,11 +126,14 @@ func (s *Store) CacheSessions(max int) {
 	}()
 }
 
-// close stops the listener and waits for its goroutines.
+// close stops the listener and waits for its goroutines (once: a store
+// may be closed twice).
 func (c *sessionCache) close() {
-	close(c.done)
-	c.listener.Close()
-	c.wg.Wait()
+	c.stop.Do(func() {
+		close(c.done)
+		c.listener.Close()
+		c.wg.Wait()
+	})
 }
 
 // event follows the listener's connection: copies are forgotten whenever
