@@ -96,6 +96,8 @@ func inProcess(ctx context.Context, adminURL string, wftPollers int) (*target, e
 		return fail(err)
 	}
 	t.closers = append(t.closers, w.Stop)
+	// As remiss-web, the web server keeps the sessions it checks in memory.
+	st.CacheSessions(0)
 	svc := rounds.New(st, t.c)
 	srv := httptest.NewServer((&web.Server{Store: st, Rounds: svc, Roots: seals.Roots, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
 	t.closers = append(t.closers, srv.Close)

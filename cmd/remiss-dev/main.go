@@ -140,6 +140,9 @@ func openStore(ctx context.Context, cfg config.Config, url string) (*store.Store
 		return nil, err
 	}
 	st.SetMaxConns(cfg.DBMaxConns)
+	// The web server here keeps the sessions it checks in memory, as
+	// remiss-web does (issue 20).
+	st.CacheSessions(0)
 	password := os.Getenv("REMISS_DEMO_PASSWORD")
 	if password == "" {
 		password = "demo"

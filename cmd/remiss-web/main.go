@@ -38,6 +38,9 @@ func main() {
 		log.Fatal(err)
 	}
 	st.SetMaxConns(cfg.DBMaxConns)
+	// Sessions checked are kept in memory, forgotten when any replica ends
+	// them (issue 20); Close stops the cache's listener.
+	st.CacheSessions(0)
 	defer st.Close()
 	opts, err := cfg.ClientOptions()
 	if err != nil {

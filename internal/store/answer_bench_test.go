@@ -94,3 +94,69 @@ func backendCPU(pid int) (time.Duration, bool) {
 	system, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(user+system) * 10 * time.Millisecond, true
 }
+
+// BenchmarkSessionCheck compares the session check an API request makes,
+// by its statement (Statement) and served from memory (Cached: a store
+// that keeps sessions, as the web server's does), each store on one
+// connection, with the CPU the server's backends spent per check
+// (pg-µs/op; for Cached, its listener's connection too) and the
+// statements run per check:
+//
+//	go test ./internal/store/ -run '^$' -bench SessionCheck
+func BenchmarkSessionCheck(b *testing.B) {
+	ctx := context.Background()
+	url := dbtest.URL(b)
+	plain := openAt(b, url)
+	if err := demo.Seed(ctx, plain); err != nil {
+		b.Fatal(err)
+	}
+	cached := openAt(b, url)
+	cached.CacheSessions(0)
+	waitFor(b, "the listener", func() bool { return store.SessionCacheTrusted(cached) })
+	token, _, err := plain.CreateSession(ctx, "bromma.handlaggare", "api", time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bm := range []struct {
+		name string
+		s    *store.Store
+	}{{"Statement", plain}, {"Cached", cached}} {
+		b.Run(bm.name, func(b *testing.B) {
+			s := bm.s
+			s.DB().SetMaxOpenConns(1)
+			var pid int
+			if err := s.DB().QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+				b.Fatal(err)
+			}
+			pids := []int{pid}
+			if s == cached {
+				if err := s.DB().QueryRowContext(ctx, `SELECT pid FROM pg_stat_activity
+					WHERE datname = current_database() AND (query LIKE 'LISTEN %' OR query = '')`).Scan(&pid); err != nil {
+					b.Fatal(err)
+				}
+				pids = append(pids, pid)
+			}
+			cpu := func() (sum time.Duration, ok bool) {
+				for _, pid := range pids {
+					d, ok := backendCPU(pid)
+					if !ok {
+						return 0, false
+					}
+					sum += d
+				}
+				return sum, true
+			}
+			queries := store.SessionQueries(s)
+			before, ok := cpu()
+			for b.Loop() {
+				if _, err := s.Session(ctx, token, "api"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if after, ok2 := cpu(); ok && ok2 {
+				b.ReportMetric(float64(after-before)/float64(time.Microsecond)/float64(b.N), "pg-µs/op")
+			}
+			b.ReportMetric(float64(store.SessionQueries(s)-queries)/float64(b.N), "statements/op")
+		})
+	}
+}

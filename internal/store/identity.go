@@ -123,6 +123,9 @@ func (s *Store) SignIn(ctx context.Context, id Identity) (User, error) {
 		}
 		return auditIdentity(ctx, tx, username, id.Subject, EventLogin, map[string]any{"via": id.Via})
 	})
+	// Once committed (or not): the user's sessions kept in memory carried
+	// the user as they were.
+	s.forgetUsers(username)
 	if err != nil {
 		return User{}, err
 	}

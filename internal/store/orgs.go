@@ -91,6 +91,7 @@ func (s *Store) OrgCodes(ctx context.Context) (map[string]bool, error) {
 
 // UpsertUser creates or updates a user; the password hash is left alone.
 func (s *Store) UpsertUser(ctx context.Context, u User) error {
+	defer s.forgetUsers(u.Username)
 	_, err := s.db.ExecContext(ctx, `
 		INSERT INTO users (username, org_code, role, display_name, title, email, phone) VALUES ($1,$2,$3,$4,$5,$6,$7)
 		ON CONFLICT (username) DO UPDATE SET org_code=EXCLUDED.org_code, role=EXCLUDED.role,

@@ -131,6 +131,7 @@ func (s *Store) RevokeServiceToken(ctx context.Context, admin, org, account, id 
 	if !uuidPattern.MatchString(id) {
 		return fmt.Errorf("store: token %q: %w", id, ErrNotFound)
 	}
+	defer s.forgetSessionID(id)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := serviceAccount(ctx, tx, org, account); err != nil {
 			return err

@@ -31,6 +31,7 @@ func (s *Store) SetPassword(ctx context.Context, username, password string) erro
 	if err != nil {
 		return err
 	}
+	defer s.forgetUsers(username)
 	res, err := s.db.ExecContext(ctx, `UPDATE users SET password_hash=$2 WHERE username=$1`, username, string(hash))
 	if err != nil {
 		return fmt.Errorf("store: set password %s: %w", username, err)
@@ -47,6 +48,7 @@ func (s *Store) SetPasswords(ctx context.Context, password string, usernames []s
 	if err != nil {
 		return err
 	}
+	defer s.forgetUsers(usernames...)
 	_, err = s.db.ExecContext(ctx, `UPDATE users SET password_hash=$2 WHERE username = ANY($1)`, pq.Array(usernames), string(hash))
 	return err
 }
@@ -146,9 +148,24 @@ func (s *Store) WebSession(ctx context.Context, secretID string, idle time.Durat
 }
 
 func (s *Store) session(ctx context.Context, secretID, kind string, idle time.Duration) (Session, error) {
-	// One statement: every request of a logged-in user makes it.
+	hash := hashSecret(secretID)
+	var gen uint64
+	if s.sessions != nil {
+		sess, g, ok := s.sessions.lookup(hash, kind, idle, time.Now())
+		if ok {
+			return sess, nil
+		}
+		gen = g
+	}
+	// One statement: every request of a logged-in user not served from
+	// memory makes it. Beside the session it gives its last use as it is
+	// after the statement (noted now, or left as it was) and the
+	// database's now, for the cache.
 	var sess Session
 	var scopes pq.StringArray
+	var lastUsed, dbNow time.Time
+	sent := time.Now()
+	s.sessionQueries.Add(1)
 	u, err := scanUser(s.queryRowPrepared(ctx, `
 		WITH live AS (
 			SELECT id, username, csrf, expires_at, last_used_at, scopes FROM sessions
@@ -157,9 +174,10 @@ func (s *Store) session(ctx context.Context, secretID, kind string, idle time.Du
 		touched AS (
 			UPDATE sessions SET last_used_at = now()
 			WHERE id_hash=$1 AND id IN (SELECT id FROM live WHERE last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
-		SELECT `+prefixed("u", userColumns)+`, s.csrf, s.expires_at, s.id, s.scopes
+		SELECT `+prefixed("u", userColumns)+`, s.csrf, s.expires_at, s.id, s.scopes,
+			CASE WHEN s.last_used_at IS NULL OR s.last_used_at < now() - interval '1 minute' THEN now() ELSE s.last_used_at END, now()
 		FROM live s JOIN users u ON u.username = s.username`,
-		hashSecret(secretID), kind, idle.Seconds()), &sess.CSRF, &sess.ExpiresAt, &sess.ID, &scopes)
+		hash, kind, idle.Seconds()), &sess.CSRF, &sess.ExpiresAt, &sess.ID, &scopes, &lastUsed, &dbNow)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sess, ErrNotFound
 	}
@@ -169,6 +187,14 @@ func (s *Store) session(ctx context.Context, secretID, kind string, idle time.Du
 	sess.User = u
 	if scopes != nil {
 		sess.Scopes = []string(scopes)
+	}
+	if c := s.sessions; c != nil {
+		if c.beforeFill != nil {
+			c.beforeFill()
+		}
+		// On this process's clock, from when the statement was sent: never
+		// later than the database's.
+		c.fill(gen, hash, kind, sess, sent.Add(sess.ExpiresAt.Sub(dbNow)), sent.Add(lastUsed.Sub(dbNow)))
 	}
 	return sess, nil
 }
@@ -183,7 +209,9 @@ func (s *Store) DeleteSession(ctx context.Context, secretID string) error {
 // label; "" when there was none).
 func (s *Store) EndSession(ctx context.Context, secretID string) (string, error) {
 	var label string
-	err := s.db.QueryRowContext(ctx, `DELETE FROM sessions WHERE id_hash=$1 RETURNING label`, hashSecret(secretID)).Scan(&label)
+	hash := hashSecret(secretID)
+	defer s.forgetSession(hash)
+	err := s.db.QueryRowContext(ctx, `DELETE FROM sessions WHERE id_hash=$1 RETURNING label`, hash).Scan(&label)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -228,6 +256,7 @@ func (s *Store) RevokeToken(ctx context.Context, username, id string) error {
 	if !uuidPattern.MatchString(id) {
 		return fmt.Errorf("store: token %q: %w", id, ErrNotFound)
 	}
+	defer s.forgetSessionID(id)
 	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id=$1 AND username=$2 AND kind='api'`, id, username)
 	if err != nil {
 		return fmt.Errorf("store: revoke token: %w", err)

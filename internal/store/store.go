@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lib/pq"
@@ -34,6 +35,14 @@ type Store struct {
 	db *sql.DB
 	// stmts are the prepared statements by query text (see prepared).
 	stmts sync.Map
+	// url is the database's, for the session cache's listener.
+	url string
+	// sessions keeps checked sessions in memory when CacheSessions was
+	// called (sessioncache.go); nil otherwise.
+	sessions *sessionCache
+	// sessionQueries counts the session statements run, for tests and
+	// benchmarks to see what the cache spared.
+	sessionQueries atomic.Int64
 }
 
 // Open connects to url, waits until the server answers (up to wait), and
@@ -75,7 +84,7 @@ func Open(ctx context.Context, url string, wait time.Duration) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, url: url}
 	if err := s.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -83,8 +92,13 @@ func Open(ctx context.Context, url string, wait time.Duration) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops the session cache's listener, if any, and closes the pool.
+func (s *Store) Close() error {
+	if s.sessions != nil {
+		s.sessions.close()
+	}
+	return s.db.Close()
+}
 
 // DB exposes the pool for tests and health checks.
 func (s *Store) DB() *sql.DB { return s.db }
