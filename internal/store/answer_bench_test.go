@@ -3,8 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -65,32 +63,15 @@ func BenchmarkAnswerStatements(b *testing.B) {
 		}},
 	} {
 		b.Run(bm.name, func(b *testing.B) {
-			before, ok := backendCPU(pid)
+			before, ok := dbtest.BackendCPU(pid)
 			for b.Loop() {
 				if err := bm.run(); err != nil {
 					b.Fatal(err)
 				}
 			}
-			if after, ok2 := backendCPU(pid); ok && ok2 {
+			if after, ok2 := dbtest.BackendCPU(pid); ok && ok2 {
 				b.ReportMetric(float64(after-before)/float64(time.Microsecond)/float64(b.N), "pg-µs/op")
 			}
 		})
 	}
-}
-
-// backendCPU is the CPU time a local PostgreSQL backend has used, read from
-// /proc (in clock ticks of 10 ms).
-func backendCPU(pid int) (time.Duration, bool) {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, false
-	}
-	text := string(stat)
-	f := strings.Fields(text[strings.LastIndexByte(text, ')')+1:])
-	if len(f) < 13 {
-		return 0, false
-	}
-	user, _ := strconv.ParseInt(f[11], 10, 64)
-	system, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(user+system) * 10 * time.Millisecond, true
 }
