@@ -40,8 +40,14 @@ func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// PreparedRuns is how many statements have run through the prepared
+// helpers (one round trip each) since the store was opened: tests count by
+// it what a path costs. Reads and writes outside them are not counted.
+func (s *Store) PreparedRuns() int64 { return s.runs.Load() }
+
 // queryRowPrepared is QueryRowContext on the prepared statement of query.
 func (s *Store) queryRowPrepared(ctx context.Context, query string, args ...any) row {
+	s.runs.Add(1)
 	st, err := s.prepared(ctx, query)
 	if err != nil {
 		return errRow{err}
@@ -51,6 +57,7 @@ func (s *Store) queryRowPrepared(ctx context.Context, query string, args ...any)
 
 // queryPrepared is QueryContext on the prepared statement of query.
 func (s *Store) queryPrepared(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s.runs.Add(1)
 	st, err := s.prepared(ctx, query)
 	if err != nil {
 		return nil, err

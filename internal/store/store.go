@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lib/pq"
@@ -34,6 +35,8 @@ type Store struct {
 	db *sql.DB
 	// stmts are the prepared statements by query text (see prepared).
 	stmts sync.Map
+	// runs counts the statements run through them (see PreparedRuns).
+	runs atomic.Int64
 }
 
 // Open connects to url, waits until the server answers (up to wait), and
