@@ -128,9 +128,9 @@ func recordQuery(in RecordInput) store.RecordQuery {
 	q := store.RecordQuery{AssignmentID: in.AssignmentID, VersionID: in.VersionID, NoteID: in.NoteID}
 	switch in.Action {
 	case ActionAssigned:
-		q.Users = []string{in.Officer}
+		q.User = in.Officer
 	case ActionSubmitted:
-		q.Role, q.Users = remiss.RoleSignatory, []string{in.Actor.User}
+		q.Role, q.User = remiss.RoleSignatory, in.Actor.User
 	case ActionReturned:
 		q.Officer = true
 	case ActionDeclineProposed:

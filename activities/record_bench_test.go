@@ -15,8 +15,9 @@ import (
 
 // BenchmarkRecord runs Record for an answer saved and submitted against a
 // real PostgreSQL on one connection, and reports beside the time per call
-// the CPU this process (go-µs/op) and the server's backend (pg-µs/op)
-// spent on it, the latter when PostgreSQL runs on this machine:
+// the statements it ran, the CPU this process (go-µs/op) and the server's
+// backend (pg-µs/op) spent on it, the latter when PostgreSQL runs on this
+// machine:
 //
 //	go test ./activities -run '^$' -bench Record
 func BenchmarkRecord(b *testing.B) {
@@ -49,6 +50,7 @@ func BenchmarkRecord(b *testing.B) {
 		{activities.ActionSubmitted, remiss.StateSubmitted},
 	} {
 		b.Run(string(bm.action), func(b *testing.B) {
+			statements := s.PreparedRuns()
 			pgBefore, ok := dbtest.BackendCPU(pid)
 			goBefore := dbtest.ProcessCPU()
 			for b.Loop() {
@@ -58,6 +60,7 @@ func BenchmarkRecord(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64(s.PreparedRuns()-statements)/float64(b.N), "statements/op")
 			b.ReportMetric(float64(dbtest.ProcessCPU()-goBefore)/float64(time.Microsecond)/float64(b.N), "go-µs/op")
 			if pgAfter, ok2 := dbtest.BackendCPU(pid); ok && ok2 {
 				b.ReportMetric(float64(pgAfter-pgBefore)/float64(time.Microsecond)/float64(b.N), "pg-µs/op")

@@ -49,6 +49,12 @@ func BenchmarkAnswerStatements(b *testing.B) {
 		{"VersionHead", func() error { _, err := s.VersionHead(ctx, v.ID); return err }},
 		{"UsersWithRole", func() error { _, err := s.UsersWithRole(ctx, "bromma", remiss.RoleSignatory); return err }},
 		{"User", func() error { _, err := s.User(ctx, "bromma.handlaggare"); return err }},
+		// What Record reads for a submission in one statement, instead of
+		// the four above.
+		{"RecordContext", func() error {
+			_, err := s.RecordContext(ctx, store.RecordQuery{AssignmentID: asg, VersionID: v.ID, Role: remiss.RoleSignatory, User: "bromma.handlaggare"})
+			return err
+		}},
 		{"ApplySubmitted", func() error {
 			n++
 			state, key := string(remiss.StateSubmitted), fmt.Sprintf("%s.%06d.submitted", asg, n)

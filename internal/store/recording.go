@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-
-	"github.com/lib/pq"
+	"strconv"
+	"strings"
 
 	"github.com/remiss/remiss/internal/remiss"
 )
@@ -21,10 +21,10 @@ type RecordQuery struct {
 	VersionID, NoteID string
 	// Role, when set, asks for the organisation's users in that role.
 	Role remiss.Role
-	// Users asks for users by username; Officer adds the assignment's
-	// officer and Coordinator the round's Coordinator, whose names the
+	// User asks for a user by username; Officer for the assignment's
+	// officer and Coordinator for the round's Coordinator, whose names the
 	// caller does not know before the read.
-	Users                []string
+	User                 string
 	Officer, Coordinator bool
 }
 
@@ -46,29 +46,69 @@ type RecordContext struct {
 	// WithRole are the organisation's users in the role asked for, by
 	// username.
 	WithRole []User
-	// Users are the users asked for by name that exist.
+	// Users are the users asked for that exist, by username.
 	Users map[string]User
 }
 
-// recordQuery reads, in one statement, an assignment with its round and
-// organisation (as AssignmentInRound), the owner of a version and of a
-// note (as VersionHead and Note), whether an assignment by link has its
-// link, and users: the organisation's in a role, and some by name, as JSON
-// arrays of userColumns. A parameter not asked for is ” or false, which
-// the planner turns into a filter that reads nothing.
-var recordQuery = `
+// recordStatement is the statement that reads, in one round trip, an
+// assignment with its round and organisation (as AssignmentInRound), the
+// owner of a version and of a note (as VersionHead and Note), whether an
+// assignment by link has its link, and users as JSON arrays of
+// userColumns: the organisation's in a role, and up to three by name (the
+// one given, the officer, the Coordinator), each its own lookup by primary
+// key. Its columns are always the same; a part not asked for is NULL in
+// the text, not a parameter: PostgreSQL plans a prepared statement anew on
+// every run while a plan for its parameters (a custom plan) promises to be
+// cheaper than one for any (a generic plan), and a parameter that switches
+// a part off would make it promise that, costing more than the reading.
+// So each combination of parts is a text of its own, at most 64 of them.
+func recordStatement(q RecordQuery) (string, []any) {
+	args := []any{q.AssignmentID}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	var b strings.Builder
+	b.WriteString(`
 	SELECT ` + prefixed("a", assignmentColumns) + `, ` + prefixed("r", remissColumns) + `,
 		o.code, o.name, o.kind, o.forvaltning, o.email, o.dnr_rule, o.by_link,
-		v.assignment_id, v.sha256, n.assignment_id,
-		o.by_link AND EXISTS (SELECT 1 FROM answer_links l WHERE l.assignment_id = a.id),
-		(SELECT json_agg(json_build_array(` + prefixed("u", userColumns) + `) ORDER BY u.username)
-			FROM users u WHERE $4 <> '' AND u.org_code = o.code AND u.role = $4),
-		(SELECT json_agg(json_build_array(` + prefixed("u", userColumns) + `))
-			FROM users u WHERE u.username = ANY ($5::text[] || CASE WHEN $6 THEN a.officer END || CASE WHEN $7 THEN r.coordinator END))
-	FROM assignments a JOIN remisses r ON r.id = a.remiss_id JOIN orgs o ON o.code = a.org_code
-		LEFT JOIN response_versions v ON $2 <> '' AND v.id = $2
-		LEFT JOIN notes n ON $3 <> '' AND n.id = $3
-	WHERE a.id = $1`
+		o.by_link AND EXISTS (SELECT 1 FROM answer_links l WHERE l.assignment_id = a.id)`)
+	joins := ""
+	if q.VersionID != "" {
+		b.WriteString(`, v.assignment_id, v.sha256`)
+		joins += ` LEFT JOIN response_versions v ON v.id = ` + arg(q.VersionID)
+	} else {
+		b.WriteString(`, NULL, NULL`)
+	}
+	if q.NoteID != "" {
+		b.WriteString(`, n.assignment_id`)
+		joins += ` LEFT JOIN notes n ON n.id = ` + arg(q.NoteID)
+	} else {
+		b.WriteString(`, NULL`)
+	}
+	if q.Role != "" {
+		b.WriteString(`, (SELECT json_agg(` + userJSON + ` ORDER BY u.username) FROM users u WHERE u.org_code = o.code AND u.role = ` + arg(string(q.Role)) + `)`)
+	} else {
+		b.WriteString(`, NULL`)
+	}
+	user := func(asked bool, name func() string) {
+		if asked {
+			b.WriteString(`, (SELECT ` + userJSON + ` FROM users u WHERE u.username = ` + name() + `)`)
+		} else {
+			b.WriteString(`, NULL`)
+		}
+	}
+	user(q.User != "", func() string { return arg(q.User) })
+	user(q.Officer, func() string { return "a.officer" })
+	user(q.Coordinator, func() string { return "r.coordinator" })
+	b.WriteString(`
+	FROM assignments a JOIN remisses r ON r.id = a.remiss_id JOIN orgs o ON o.code = a.org_code` + joins + `
+	WHERE a.id = $1`)
+	return b.String(), args
+}
+
+// userJSON is a user u's userColumns as a JSON array.
+var userJSON = `json_build_array(` + prefixed("u", userColumns) + `)`
 
 // RecordContext reads what recording an action on an assignment needs, in
 // one round trip: the activity that records an answer would otherwise make
@@ -79,16 +119,13 @@ func (s *Store) RecordContext(ctx context.Context, q RecordQuery) (RecordContext
 	var kind string
 	var versionOwner, versionSHA, noteOwner sql.NullString
 	var hasLink bool
-	var withRole, users []byte
-	users0 := q.Users
-	if users0 == nil {
-		users0 = []string{} // an empty array, not NULL
-	}
+	var withRole []byte
+	var named [3][]byte
 	o := &c.Org
-	a, err := scanAssignment(s.queryRowPrepared(ctx, recordQuery, q.AssignmentID, q.VersionID, q.NoteID, string(q.Role),
-		pq.Array(users0), q.Officer, q.Coordinator),
+	query, args := recordStatement(q)
+	a, err := scanAssignment(s.queryRowPrepared(ctx, query, args...),
 		append(x.targets(), &o.Code, &o.Name, &kind, &o.Forvaltning, &o.Email, &o.DnrRule, &o.ByLink,
-			&versionOwner, &versionSHA, &noteOwner, &hasLink, &withRole, &users)...)
+			&hasLink, &versionOwner, &versionSHA, &noteOwner, &withRole, &named[0], &named[1], &named[2])...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("store: assignment %s: %w", q.AssignmentID, ErrNotFound)
 	}
@@ -109,19 +146,22 @@ func (s *Store) RecordContext(ctx context.Context, q RecordQuery) (RecordContext
 	if c.WithRole, err = usersJSON(withRole); err != nil {
 		return c, fmt.Errorf("store: assignment %s: users of %s: %w", a.ID, o.Code, err)
 	}
-	named, err := usersJSON(users)
-	if err != nil {
-		return c, fmt.Errorf("store: assignment %s: users: %w", a.ID, err)
-	}
 	c.Users = make(map[string]User, len(named))
-	for _, u := range named {
+	for _, b := range named {
+		if len(b) == 0 {
+			continue
+		}
+		u, err := userFromJSON(b)
+		if err != nil {
+			return c, fmt.Errorf("store: assignment %s: users: %w", a.ID, err)
+		}
 		c.Users[u.Username] = u
 	}
 	return c, nil
 }
 
-// usersJSON reads users as json_build_array of userColumns makes them; no
-// users is NULL.
+// usersJSON reads a JSON array of users as userJSON makes them; no users
+// is NULL.
 func usersJSON(b []byte) ([]User, error) {
 	if len(b) == 0 {
 		return nil, nil
@@ -132,7 +172,18 @@ func usersJSON(b []byte) ([]User, error) {
 	}
 	out := make([]User, len(rows))
 	for i, f := range rows {
-		out[i] = User{Username: f[0], Org: f[1], Role: remiss.Role(f[2]), DisplayName: f[3], Title: f[4], Email: f[5], Phone: f[6]}
+		out[i] = userOf(f)
 	}
 	return out, nil
+}
+
+// userFromJSON reads one user as userJSON makes it.
+func userFromJSON(b []byte) (User, error) {
+	var f [7]string
+	err := json.Unmarshal(b, &f)
+	return userOf(f), err
+}
+
+func userOf(f [7]string) User {
+	return User{Username: f[0], Org: f[1], Role: remiss.Role(f[2]), DisplayName: f[3], Title: f[4], Email: f[5], Phone: f[6]}
 }
