@@ -91,16 +91,24 @@ func recordStatement(q RecordQuery) (string, []any) {
 	} else {
 		b.WriteString(`, NULL`)
 	}
-	user := func(asked bool, name func() string) {
-		if asked {
-			b.WriteString(`, (SELECT ` + userJSON + ` FROM users u WHERE u.username = ` + name() + `)`)
-		} else {
-			b.WriteString(`, NULL`)
-		}
+	byName := func(name string) string {
+		return `, (SELECT ` + userJSON + ` FROM users u WHERE u.username = ` + name + `)`
 	}
-	user(q.User != "", func() string { return arg(q.User) })
-	user(q.Officer, func() string { return "a.officer" })
-	user(q.Coordinator, func() string { return "r.coordinator" })
+	if q.User != "" {
+		b.WriteString(byName(arg(q.User)))
+	} else {
+		b.WriteString(`, NULL`)
+	}
+	if q.Officer {
+		b.WriteString(byName("a.officer"))
+	} else {
+		b.WriteString(`, NULL`)
+	}
+	if q.Coordinator {
+		b.WriteString(byName("r.coordinator"))
+	} else {
+		b.WriteString(`, NULL`)
+	}
 	b.WriteString(`
 	FROM assignments a JOIN remisses r ON r.id = a.remiss_id JOIN orgs o ON o.code = a.org_code` + joins + `
 	WHERE a.id = $1`)
@@ -111,8 +119,8 @@ func recordStatement(q RecordQuery) (string, []any) {
 var userJSON = `json_build_array(` + prefixed("u", userColumns) + `)`
 
 // RecordContext reads what recording an action on an assignment needs, in
-// one round trip: the activity that records an answer would otherwise make
-// four, each costing the server and the worker more than the reading.
+// one round trip: Record made up to four, and a round trip costs the server
+// and the worker more than most of these reads.
 func (s *Store) RecordContext(ctx context.Context, q RecordQuery) (RecordContext, error) {
 	var c RecordContext
 	var x remissScan
