@@ -21,7 +21,8 @@ func (r errRow) Scan(...any) error { return r.err }
 
 // prepared is the statement of query, prepared once for the store (and by
 // database/sql once on each connection that runs it). Only texts from a
-// fixed set go here (the code's own; a patch's SET list is one of a few):
+// fixed set go here (the code's own; a patch's SET list is one of a few, what
+// RecordContext reads one of at most 64 combinations of parts):
 // the cache keeps every text it is given. A prepared statement names its
 // columns, so a migration that adds one leaves it valid (PostgreSQL
 // replans it).
