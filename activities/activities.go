@@ -134,9 +134,7 @@ func (a *Activities) Notify(ctx context.Context, in NotifyInput) (RecordResult, 
 // owned refuses, for good, a version or note that is not this
 // assignment's, or a version whose hash is not the one given.
 func (a *Activities) owned(ctx context.Context, assignmentID, versionID, sha, noteID string) error {
-	bad := func(what string) error {
-		return temporal.NewNonRetryableApplicationError(what+" hör inte till uppdraget "+assignmentID, "BadInput", nil)
-	}
+	bad := func(what string) error { return notOwned(what, assignmentID) }
 	if versionID != "" {
 		v, err := a.Store.VersionHead(ctx, versionID)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && (v.AssignmentID != assignmentID || (sha != "" && v.SHA256 != sha))) {
@@ -156,6 +154,12 @@ func (a *Activities) owned(ctx context.Context, assignmentID, versionID, sha, no
 		}
 	}
 	return nil
+}
+
+// notOwned is the refusal of a version or note (what) that is not the
+// assignment's.
+func notOwned(what, assignmentID string) error {
+	return temporal.NewNonRetryableApplicationError(what+" hör inte till uppdraget "+assignmentID, "BadInput", nil)
 }
 
 // user loads a user; a user that does not exist (removed since) is the

@@ -26,6 +26,8 @@ type messageSet struct {
 	// its own address (bodyEmail) only: whoever else is told of its
 	// assignment (the Coordinator) gets the assignment's page.
 	personal, bodyEmail string
+	// byLink: the assignment is an outside body's, whose link is looked up.
+	byLink bool
 }
 
 // calendarKinds carry the recipient's svarsdatum as an .ics event.
@@ -36,6 +38,17 @@ var calendarKinds = map[string]bool{"remiss_sent": true, "assigned": true, "remi
 var digestKinds = map[string]bool{"escalation": true, "declined": true}
 
 func (a *Activities) messages(ctx context.Context, r store.Remiss, org remiss.Org, asg store.Assignment, key string, at time.Time) *messageSet {
+	m := a.newMessages(r, org, asg, key, at)
+	if m.byLink {
+		_, err := a.Store.LinkOf(ctx, asg.ID)
+		m.link(a.BaseURL, err)
+	}
+	return m
+}
+
+// newMessages is messages without the look-up of an outside body's link:
+// when m.byLink, the caller gives m.link what LinkOf says of it.
+func (a *Activities) newMessages(r store.Remiss, org remiss.Org, asg store.Assignment, key string, at time.Time) *messageSet {
 	d := templates.MailData{Org: org.Name, OrgKind: org.Kind, Dnr: r.Dnr, Title: r.Title, Deadline: r.Deadline, RoundDeadline: r.Deadline,
 		Link: a.BaseURL + "/remisser/" + r.ID}
 	m := &messageSet{asgID: asg.ID, key: key, at: at, digest: r.Digest}
@@ -45,21 +58,22 @@ func (a *Activities) messages(ctx context.Context, r store.Remiss, org remiss.Or
 		if org.ByLink {
 			// An outside body opens its assignment through its personal
 			// link, derived again here: no table holds it.
-			m.personal, m.err = a.personalLink(ctx, asg.ID)
-			m.bodyEmail = org.Email
+			m.byLink, m.bodyEmail = true, org.Email
 		}
 	}
 	m.data = d
 	return m
 }
 
-// personalLink is the personal link of an assignment by link, with
-// remiss.LinkMarker where the mail sender puts the live token.
-func (a *Activities) personalLink(ctx context.Context, assignmentID string) (string, error) {
-	if _, err := a.Store.LinkOf(ctx, assignmentID); err != nil {
-		return "", nonRetryableIfNotFound(err)
+// link gives the messages to an outside body its personal link, with
+// remiss.LinkMarker where the mail sender puts the live token; err is what
+// LinkOf said of the assignment's link (one that is missing fails for good).
+func (m *messageSet) link(baseURL string, err error) {
+	if err != nil {
+		m.err = nonRetryableIfNotFound(err)
+		return
 	}
-	return a.BaseURL + "/svar/" + remiss.LinkMarker, nil
+	m.personal = baseURL + "/svar/" + remiss.LinkMarker
 }
 
 func (m *messageSet) add(kind, to string) {

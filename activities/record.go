@@ -75,13 +75,16 @@ type DocumentResult struct {
 }
 
 // Record writes an assignment event: the new state, the audit row and the
-// messages it causes, in one transaction.
+// messages it causes, in one transaction. What it reads first (the
+// assignment, the version or note it names, the users it tells) is one
+// statement: an answer costs a read and a write.
 func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, error) {
-	asg, r, org, err := a.load(ctx, in.AssignmentID)
+	rc, err := a.Store.RecordContext(ctx, recordQuery(in))
 	if err != nil {
-		return RecordResult{}, err
+		return RecordResult{}, nonRetryableIfNotFound(err)
 	}
-	if err := a.owned(ctx, asg.ID, in.VersionID, in.SHA256, in.NoteID); err != nil {
+	asg, r, org := rc.Assignment, rc.Remiss, rc.Org
+	if err := ownedIn(rc, in.VersionID, in.SHA256, in.NoteID); err != nil {
 		return RecordResult{}, err
 	}
 	state := string(in.State)
@@ -95,8 +98,11 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 		Detail:       map[string]any{"state": state, "role": in.Actor.Role, "org": in.Actor.Org},
 		Assignment:   &store.AssignmentPatch{State: &state},
 	}
-	m := a.messages(ctx, r, org, asg, in.EventKey, in.At)
-	if err := a.recordAction(ctx, in, asg, r, org, &c, m); err != nil {
+	m := a.newMessages(r, org, asg, in.EventKey, in.At)
+	if m.byLink {
+		m.link(a.BaseURL, rc.Link)
+	}
+	if err := a.recordAction(ctx, in, rc, &c, m); err != nil {
 		return RecordResult{}, err
 	}
 	if m.err != nil {
@@ -115,41 +121,73 @@ func (a *Activities) Record(ctx context.Context, in RecordInput) (RecordResult, 
 	return res, err
 }
 
-// recordAction adds to c and m what an action changes and whom it tells.
-func (a *Activities) recordAction(ctx context.Context, in RecordInput, asg store.Assignment, r store.Remiss, org remiss.Org, c *store.Change, m *messageSet) error {
+// recordQuery is what Record reads for an action: beside the assignment,
+// the version and note it names (checked to be the assignment's) and the
+// users recordAction tells.
+func recordQuery(in RecordInput) store.RecordQuery {
+	q := store.RecordQuery{AssignmentID: in.AssignmentID, VersionID: in.VersionID, NoteID: in.NoteID}
+	switch in.Action {
+	case ActionAssigned:
+		q.User = in.Officer
+	case ActionSubmitted:
+		q.Role, q.User = remiss.RoleSignatory, in.Actor.User
+	case ActionReturned:
+		q.Officer = true
+	case ActionDeclineProposed:
+		q.Role = remiss.RoleSignatory
+	case ActionDeclined, ActionExtensionAsked:
+		q.Coordinator = true
+	}
+	return q
+}
+
+// ownedIn refuses, for good, a version or note that is not the read
+// assignment's, or a version whose hash is not the one given (see owned).
+func ownedIn(rc store.RecordContext, versionID, sha, noteID string) error {
+	id := rc.Assignment.ID
+	if versionID != "" && (rc.Version == nil || rc.Version.AssignmentID != id || (sha != "" && rc.Version.SHA256 != sha)) {
+		return notOwned("versionen "+versionID, id)
+	}
+	if noteID != "" && (rc.Note == nil || rc.Note.AssignmentID != id) {
+		return notOwned("anteckningen "+noteID, id)
+	}
+	return nil
+}
+
+// recordAction adds to c and m what an action changes and whom it tells,
+// from what Record read (rc: recordQuery names the users each action
+// tells; one not found, removed since, is told nothing).
+func (a *Activities) recordAction(ctx context.Context, in RecordInput, rc store.RecordContext, c *store.Change, m *messageSet) error {
+	asg, r, org := rc.Assignment, rc.Remiss, rc.Org
 	switch in.Action {
 	case ActionAssigned:
 		c.Assignment.Officer = &in.Officer
 		c.Detail["officer"] = in.Officer
-		u, err := a.user(ctx, in.Officer)
-		if err != nil {
-			return err
-		}
-		m.add("assigned", u.Email)
+		m.add("assigned", rc.Users[in.Officer].Email)
 	case ActionDraftSaved:
 		c.Assignment.ResponseVersionID = &in.VersionID
 		c.Detail["version"], c.Detail["sha256"] = in.VersionID, in.SHA256
 	case ActionSubmitted:
-		return a.recordSubmitted(ctx, in, org, c, m)
+		recordSubmitted(in, rc, c, m)
 	case ActionReceived:
 		// The receipt goes out with the sealed document (RenderStatement).
 		at := in.At
 		c.Assignment.ResponseVersionID, c.Assignment.SubmittedAt, c.Assignment.Late = &in.VersionID, &at, &in.Late
 		c.Detail["version"], c.Detail["sha256"], c.Detail["late"] = in.VersionID, in.SHA256, in.Late
 	case ActionReturned:
-		return a.recordReturned(ctx, in, asg, org, c, m)
+		recordReturned(in, rc, c, m)
 	case ActionApproved:
 		c.Detail["version"] = asg.ResponseVersionID
 	case ActionDeclineProposed:
 		c.Assignment.DeclineNoteID = &in.NoteID
 		c.Detail["note"] = in.NoteID
-		return a.toSignatories(ctx, org, "decline_proposed", m)
+		toSignatories(rc, "decline_proposed", m)
 	case ActionDeclineApproved:
 		return a.recordDeclineApproved(ctx, in, asg, org, c, m)
 	case ActionDeclined:
-		return a.recordDeclined(ctx, in, r, c, m)
+		recordDeclined(in, rc.Users[r.Coordinator], c, m)
 	case ActionExtensionAsked:
-		return a.recordExtensionAsked(ctx, in, r, c, m)
+		recordExtensionAsked(in, rc.Users[r.Coordinator], c, m)
 	case ActionExtensionDecided:
 		recordExtensionDecided(in, org, c, m)
 	case ActionMissed, ActionAssignmentRevoked:
@@ -164,56 +202,40 @@ func (a *Activities) recordAction(ctx context.Context, in RecordInput, asg store
 
 // recordSubmitted records the submitted version and tells the
 // organisation's signatories, with a receipt to the officer.
-func (a *Activities) recordSubmitted(ctx context.Context, in RecordInput, org remiss.Org, c *store.Change, m *messageSet) error {
+func recordSubmitted(in RecordInput, rc store.RecordContext, c *store.Change, m *messageSet) {
 	at := in.At
 	c.Assignment.ResponseVersionID = &in.VersionID
 	c.Assignment.SubmittedAt = &at
 	c.Assignment.Late = &in.Late
 	c.Detail["version"], c.Detail["sha256"], c.Detail["late"] = in.VersionID, in.SHA256, in.Late
-	if err := a.toSignatories(ctx, org, "submitted", m); err != nil {
-		return err
-	}
-	u, err := a.user(ctx, in.Actor.User)
-	if err != nil {
-		return err
-	}
-	m.add("receipt", u.Email)
-	return nil
+	toSignatories(rc, "submitted", m)
+	m.add("receipt", rc.Users[in.Actor.User].Email)
 }
 
 // toSignatories tells the organisation's signatories that something waits
 // for their approval.
-func (a *Activities) toSignatories(ctx context.Context, org remiss.Org, kind string, m *messageSet) error {
-	signatories, err := a.Store.UsersWithRole(ctx, org.Code, remiss.RoleSignatory)
-	if err != nil {
-		return err
-	}
-	for _, s := range signatories {
+func toSignatories(rc store.RecordContext, kind string, m *messageSet) {
+	for _, s := range rc.WithRole {
 		m.add(kind, s.Email)
 	}
-	return nil
 }
 
 // recordReturned sends an answer, or a proposed decline, back to whoever
 // prepares it with the signatory's comment: the officer, or the
 // registrator's mailbox when nobody has the assignment yet.
-func (a *Activities) recordReturned(ctx context.Context, in RecordInput, asg store.Assignment, org remiss.Org, c *store.Change, m *messageSet) error {
+func recordReturned(in RecordInput, rc store.RecordContext, c *store.Change, m *messageSet) {
+	asg := rc.Assignment
 	c.Detail["note"] = in.NoteID
 	if asg.State == remiss.StateDeclineProposed {
 		none := "" // no longer the body's answer
 		c.Assignment.DeclineNoteID = &none
 		m.data.Decline = true
 	}
-	to := org.Email
+	to := rc.Org.Email
 	if asg.Officer != "" {
-		u, err := a.user(ctx, asg.Officer)
-		if err != nil {
-			return err
-		}
-		to = u.Email
+		to = rc.Users[asg.Officer].Email
 	}
 	m.add("returned", to)
-	return nil
 }
 
 // recordDeclineApproved records the signatory's approval of a decline the
@@ -236,7 +258,7 @@ func (a *Activities) recordDeclineApproved(ctx context.Context, in RecordInput, 
 
 // recordDeclined records the decline note, frees the meeting and tells the
 // Coordinator.
-func (a *Activities) recordDeclined(ctx context.Context, in RecordInput, r store.Remiss, c *store.Change, m *messageSet) error {
+func recordDeclined(in RecordInput, coord store.User, c *store.Change, m *messageSet) {
 	none := "" // no decision to make: the meeting is free
 	c.Assignment.MeetingID = &none
 	c.Assignment.DeclineNoteID = &in.NoteID
@@ -244,26 +266,16 @@ func (a *Activities) recordDeclined(ctx context.Context, in RecordInput, r store
 	at := in.At
 	c.Assignment.SubmittedAt = &at
 	c.Assignment.Late = &in.Late
-	coord, err := a.user(ctx, r.Coordinator)
-	if err != nil {
-		return err
-	}
 	m.add("declined", coord.Email)
-	return nil
 }
 
 // recordExtensionAsked records an anstånd request and tells the
 // Coordinator.
-func (a *Activities) recordExtensionAsked(ctx context.Context, in RecordInput, r store.Remiss, c *store.Change, m *messageSet) error {
+func recordExtensionAsked(in RecordInput, coord store.User, c *store.Change, m *messageSet) {
 	c.Request = &store.ExtensionRequest{ID: in.ExtensionID, Until: in.Until, ReasonNoteID: in.NoteID}
 	m.data.Until = in.Until
 	c.Detail["extension"], c.Detail["until"] = in.ExtensionID, in.Until
-	coord, err := a.user(ctx, r.Coordinator)
-	if err != nil {
-		return err
-	}
 	m.add("extension_requested", coord.Email)
-	return nil
 }
 
 // recordExtensionDecided records the Coordinator's decision on an anstånd,

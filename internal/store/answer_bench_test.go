@@ -3,8 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -51,6 +49,17 @@ func BenchmarkAnswerStatements(b *testing.B) {
 		{"VersionHead", func() error { _, err := s.VersionHead(ctx, v.ID); return err }},
 		{"UsersWithRole", func() error { _, err := s.UsersWithRole(ctx, "bromma", remiss.RoleSignatory); return err }},
 		{"User", func() error { _, err := s.User(ctx, "bromma.handlaggare"); return err }},
+		// What Record reads for a saved draft in one statement, instead of
+		// AssignmentInRound and VersionHead, and for a submission, instead
+		// of the four above.
+		{"RecordContextDraft", func() error {
+			_, err := s.RecordContext(ctx, store.RecordQuery{AssignmentID: asg, VersionID: v.ID})
+			return err
+		}},
+		{"RecordContext", func() error {
+			_, err := s.RecordContext(ctx, store.RecordQuery{AssignmentID: asg, VersionID: v.ID, Role: remiss.RoleSignatory, User: "bromma.handlaggare"})
+			return err
+		}},
 		{"ApplySubmitted", func() error {
 			n++
 			state, key := string(remiss.StateSubmitted), fmt.Sprintf("%s.%06d.submitted", asg, n)
@@ -65,34 +74,90 @@ func BenchmarkAnswerStatements(b *testing.B) {
 		}},
 	} {
 		b.Run(bm.name, func(b *testing.B) {
-			before, ok := backendCPU(pid)
+			before, ok := dbtest.BackendCPU(pid)
 			for b.Loop() {
 				if err := bm.run(); err != nil {
 					b.Fatal(err)
 				}
 			}
-			if after, ok2 := backendCPU(pid); ok && ok2 {
+			if after, ok2 := dbtest.BackendCPU(pid); ok && ok2 {
 				b.ReportMetric(float64(after-before)/float64(time.Microsecond)/float64(b.N), "pg-µs/op")
 			}
 		})
 	}
 }
 
-// backendCPU is the CPU time a local PostgreSQL backend has used, read from
-// /proc (in clock ticks of 10 ms).
-func backendCPU(pid int) (time.Duration, bool) {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+// BenchmarkRecordReads compares what Record reads for an answer as the
+// statements it made apart (AssignmentInRound, VersionHead, and for a
+// submission UsersWithRole and User) with the one RecordContext makes,
+// in alternating blocks of calls on one connection so that both meet the
+// same load on the machine. It reports the server's backend CPU (pg-) and
+// this process's CPU (go-) per call of each:
+//
+//	go test ./internal/store/ -run '^$' -bench RecordReads -benchtime 20x
+func BenchmarkRecordReads(b *testing.B) {
+	ctx := context.Background()
+	s := dbtest.OpenSeeded(b)
+	s.DB().SetMaxOpenConns(1)
+	var pid int
+	if err := s.DB().QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+		b.Fatal(err)
+	}
+	r := newRound(b, s, "KS 2016/181-908", "bromma")
+	asg := remiss.AssignmentID(r.ID, "bromma")
+	v, err := s.SaveResponseVersion(ctx, asg, demo.SampleResponse(remiss.Org{Name: "Bromma"}), "bromma.handlaggare")
 	if err != nil {
-		return 0, false
+		b.Fatal(err)
 	}
-	text := string(stat)
-	f := strings.Fields(text[strings.LastIndexByte(text, ')')+1:])
-	if len(f) < 13 {
-		return 0, false
+	apartReads := func(users bool) func() error {
+		return func() error {
+			if _, _, _, err := s.AssignmentInRound(ctx, asg); err != nil {
+				return err
+			}
+			if _, err := s.VersionHead(ctx, v.ID); err != nil || !users {
+				return err
+			}
+			if _, err := s.UsersWithRole(ctx, "bromma", remiss.RoleSignatory); err != nil {
+				return err
+			}
+			_, err := s.User(ctx, "bromma.handlaggare")
+			return err
+		}
 	}
-	user, _ := strconv.ParseInt(f[11], 10, 64)
-	system, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(user+system) * 10 * time.Millisecond, true
+	oneRead := func(q store.RecordQuery) func() error {
+		return func() error { _, err := s.RecordContext(ctx, q); return err }
+	}
+	for _, bm := range []struct {
+		name       string
+		apart, one func() error
+	}{
+		{"DraftSaved", apartReads(false), oneRead(store.RecordQuery{AssignmentID: asg, VersionID: v.ID})},
+		{"Submitted", apartReads(true), oneRead(store.RecordQuery{AssignmentID: asg, VersionID: v.ID, Role: remiss.RoleSignatory, User: "bromma.handlaggare"})},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			const block = 200
+			var pg, cpu [2]time.Duration
+			for b.Loop() {
+				for i, run := range []func() error{bm.apart, bm.one} {
+					pg0, _ := dbtest.BackendCPU(pid)
+					cpu0 := dbtest.ProcessCPU()
+					for range block {
+						if err := run(); err != nil {
+							b.Fatal(err)
+						}
+					}
+					pg1, _ := dbtest.BackendCPU(pid)
+					pg[i] += pg1 - pg0
+					cpu[i] += dbtest.ProcessCPU() - cpu0
+				}
+			}
+			calls := float64(b.N * block)
+			for i, name := range []string{"apart", "one"} {
+				b.ReportMetric(float64(pg[i])/float64(time.Microsecond)/calls, name+"-pg-µs/call")
+				b.ReportMetric(float64(cpu[i])/float64(time.Microsecond)/calls, name+"-go-µs/call")
+			}
+		})
+	}
 }
 
 // BenchmarkSessionCheck compares the session check an API request makes,
@@ -138,7 +203,7 @@ func BenchmarkSessionCheck(b *testing.B) {
 			}
 			cpu := func() (sum time.Duration, ok bool) {
 				for _, pid := range pids {
-					d, ok := backendCPU(pid)
+					d, ok := dbtest.BackendCPU(pid)
 					if !ok {
 						return 0, false
 					}

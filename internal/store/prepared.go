@@ -21,7 +21,8 @@ func (r errRow) Scan(...any) error { return r.err }
 
 // prepared is the statement of query, prepared once for the store (and by
 // database/sql once on each connection that runs it). Only texts from a
-// fixed set go here (the code's own; a patch's SET list is one of a few):
+// fixed set go here (the code's own; a patch's SET list is one of a few, what
+// RecordContext reads one of at most 64 combinations of parts):
 // the cache keeps every text it is given. A prepared statement names its
 // columns, so a migration that adds one leaves it valid (PostgreSQL
 // replans it).
@@ -40,8 +41,14 @@ func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// PreparedRuns is how many statements have run through the prepared
+// helpers (one round trip each) since the store was opened: tests count by
+// it what a path costs. Reads and writes outside them are not counted.
+func (s *Store) PreparedRuns() int64 { return s.runs.Load() }
+
 // queryRowPrepared is QueryRowContext on the prepared statement of query.
 func (s *Store) queryRowPrepared(ctx context.Context, query string, args ...any) row {
+	s.runs.Add(1)
 	st, err := s.prepared(ctx, query)
 	if err != nil {
 		return errRow{err}
@@ -51,6 +58,7 @@ func (s *Store) queryRowPrepared(ctx context.Context, query string, args ...any)
 
 // queryPrepared is QueryContext on the prepared statement of query.
 func (s *Store) queryPrepared(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s.runs.Add(1)
 	st, err := s.prepared(ctx, query)
 	if err != nil {
 		return nil, err

@@ -43,6 +43,8 @@ type Store struct {
 	// sessionQueries counts the session statements run, for tests and
 	// benchmarks to see what the cache spared.
 	sessionQueries atomic.Int64
+	// runs counts the statements run through them (see PreparedRuns).
+	runs atomic.Int64
 }
 
 // Open connects to url, waits until the server answers (up to wait), and
