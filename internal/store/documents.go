@@ -66,6 +66,62 @@ func (s *Store) SaveResponseVersion(ctx context.Context, assignmentID string, co
 	return v, nil
 }
 
+// SaveResponseVersionIf saves content as a version of assignment
+// assignmentID in the same statement that reads the assignment, but only
+// if the assignment is org's, of one of kinds and in one of states (what
+// the caller's policy allows the action in): the answer's usual path, one
+// round trip where the assignment's lookup and the save made two. It
+// reports ok=false, having written nothing, when the assignment is not
+// found or not so, and also when the save raced another on the same
+// assignment (which SaveResponseVersion reruns): the caller then takes
+// the long way, which says why or saves.
+func (s *Store) SaveResponseVersionIf(ctx context.Context, assignmentID, org string, kinds []remiss.AssignmentKind, states []remiss.AssignmentState,
+	content remiss.Response, user string) (Assignment, ResponseVersion, bool, error) {
+	hash := content.Hash()
+	id := VersionID(assignmentID, hash)
+	body, err := json.Marshal(content)
+	if err != nil {
+		return Assignment{}, ResponseVersion{}, false, err
+	}
+	v := ResponseVersion{ID: id, AssignmentID: assignmentID, Content: content, SHA256: hash}
+	// The next number is counted in a subquery, so that an assignment the
+	// guard refuses makes no row at all (an aggregate alone would make one).
+	asg, err := scanAssignment(s.queryRowPrepared(ctx, `
+		WITH a AS (
+			SELECT `+assignmentColumns+` FROM assignments
+			WHERE id=$2 AND org_code=$6 AND kind = ANY($7::text[]) AND state = ANY($8::text[])),
+		added AS (
+			INSERT INTO response_versions (id, assignment_id, version, content, sha256, created_by)
+			SELECT $1, $2, m.next, $3, $4, $5
+			FROM (SELECT COALESCE(MAX(version),0)+1 AS next FROM response_versions WHERE assignment_id=$2) m
+			WHERE EXISTS (SELECT 1 FROM a)
+			ON CONFLICT (id) DO NOTHING
+			RETURNING version, created_by, created_at),
+		v AS (
+			SELECT version, created_by, created_at FROM added
+			UNION ALL
+			SELECT version, created_by, created_at FROM response_versions
+			WHERE id=$1 AND NOT EXISTS (SELECT 1 FROM added) AND EXISTS (SELECT 1 FROM a))
+		SELECT a.*, v.version, v.created_by, v.created_at FROM a, v`,
+		id, assignmentID, string(body), hash, user, org, pq.StringArray(strs(kinds)), pq.StringArray(strs(states))), &v.Version, &v.CreatedBy, &v.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) || isVersionTaken(err) {
+		return Assignment{}, ResponseVersion{}, false, nil
+	}
+	if err != nil {
+		return Assignment{}, ResponseVersion{}, false, fmt.Errorf("store: save response %s: %w", assignmentID, err)
+	}
+	return asg, v, true, nil
+}
+
+// strs is a list of string-typed values as strings.
+func strs[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
 // saveAttempts bounds the reruns of a save that raced others on the same
 // assignment.
 const saveAttempts = 16

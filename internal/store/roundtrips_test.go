@@ -136,3 +136,75 @@ func TestApplyInOneStatementStoresWhatATransactionDoes(t *testing.T) {
 		t.Errorf("repeated change queued again: %d messages", len(out))
 	}
 }
+
+// The answer's usual save reads the assignment and saves the version in
+// one statement, only where the guard allows; elsewhere it writes nothing
+// and says so, and the long way decides.
+func TestSaveResponseVersionIfSavesOnlyWhereAllowed(t *testing.T) {
+	ctx := context.Background()
+	s := dbtest.OpenSeeded(t)
+	r := newRound(t, s, "KS 2016/174-908", "bromma")
+	asg := remiss.AssignmentID(r.ID, "bromma")
+	answer := []remiss.AssignmentKind{remiss.KindAnswer}
+	sent := []remiss.AssignmentState{remiss.StateSent}
+	content := demo.SampleResponse(remiss.Org{Name: "Bromma"})
+	versions := func() int {
+		var n int
+		if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM response_versions WHERE assignment_id=$1`, asg).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for name, try := range map[string]func() (bool, error){
+		"another organisation's": func() (bool, error) {
+			_, _, ok, err := s.SaveResponseVersionIf(ctx, asg, "skarholmen", answer, sent, content, "bromma.handlaggare")
+			return ok, err
+		},
+		"in a state the action is not possible in": func() (bool, error) {
+			_, _, ok, err := s.SaveResponseVersionIf(ctx, asg, "bromma", answer, []remiss.AssignmentState{remiss.StateSubmitted}, content, "bromma.handlaggare")
+			return ok, err
+		},
+		"of a kind the action is not possible for": func() (bool, error) {
+			_, _, ok, err := s.SaveResponseVersionIf(ctx, asg, "bromma", []remiss.AssignmentKind{remiss.KindStatement}, sent, content, "bromma.handlaggare")
+			return ok, err
+		},
+		"missing": func() (bool, error) {
+			_, _, ok, err := s.SaveResponseVersionIf(ctx, asg+"-saknas", "bromma", answer, sent, content, "bromma.handlaggare")
+			return ok, err
+		},
+	} {
+		if ok, err := try(); ok || err != nil {
+			t.Errorf("an assignment %s: saved %v, %v", name, ok, err)
+		}
+		if n := versions(); n != 0 {
+			t.Fatalf("an assignment %s: %d versions stored", name, n)
+		}
+	}
+
+	runs := s.PreparedRuns()
+	got, v, ok, err := s.SaveResponseVersionIf(ctx, asg, "bromma", answer, sent, content, "bromma.handlaggare")
+	if err != nil || !ok {
+		t.Fatalf("allowed save: %v, %v", ok, err)
+	}
+	if n := s.PreparedRuns() - runs; n != 1 {
+		t.Errorf("allowed save: %d statements, want 1", n)
+	}
+	if got.ID != asg || got.Org != "bromma" || got.State != remiss.StateSent || v.Version != 1 || v.ID != store.VersionID(asg, content.Hash()) || v.CreatedBy != "bromma.handlaggare" {
+		t.Errorf("allowed save: assignment %s %s %s, version %s v%d by %s", got.ID, got.Org, got.State, v.ID, v.Version, v.CreatedBy)
+	}
+	// The same text again is the same version; another is the next.
+	if _, again, ok, err := s.SaveResponseVersionIf(ctx, asg, "bromma", answer, sent, content, "bromma.handlaggare"); err != nil || !ok || again.ID != v.ID || again.Version != 1 {
+		t.Errorf("the same text again: %s v%d, %v, %v", again.ID, again.Version, ok, err)
+	}
+	content.Summary = "En annan sammanfattning"
+	if _, next, ok, err := s.SaveResponseVersionIf(ctx, asg, "bromma", answer, sent, content, "bromma.handlaggare"); err != nil || !ok || next.Version != 2 {
+		t.Errorf("another text: v%d, %v, %v", next.Version, ok, err)
+	}
+	stored, err := s.ResponseVersion(ctx, v.ID)
+	if err != nil || stored.Version != 1 || stored.SHA256 != v.SHA256 {
+		t.Errorf("stored: v%d %s, %v", stored.Version, stored.SHA256, err)
+	}
+	if n := versions(); n != 2 {
+		t.Errorf("%d versions stored, want 2", n)
+	}
+}
