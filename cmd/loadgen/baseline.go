@@ -79,10 +79,15 @@ func baselineChild(ctx workflow.Context) error {
 	}
 	started = true
 	// Answered, it waits on, as an assignment waits for its approval, so
-	// that the parent does no work for it while the others are answered;
-	// the round ends when the parent is terminated.
-	return workflow.Await(ctx, func() bool { return false })
+	// that the parent does no work for it while the others are answered,
+	// until it is told the round is over; then it ends, as an assignment
+	// does once approved.
+	workflow.GetSignalChannel(ctx, baselineDone).Receive(ctx, nil)
+	return nil
 }
+
+// baselineDone tells a child the round is over.
+const baselineDone = "done"
 
 // baselineStart is the child's one activity.
 func baselineStart(context.Context) error { return nil }
@@ -181,9 +186,17 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 		return f, err
 	}
 	run.finish(lat, &f)
-	// Every child has its answer: the round ends, and its children with it
-	// (the parent's close policy terminates them).
-	return f, l.t.c.TerminateWorkflow(ctx, id, "", "baseline measured")
+	// Every child has its answer: the round ends, each child with a
+	// workflow task of its own, as a round's assignments end. Terminated,
+	// they would stay in the worker's cache (the worker never hears of a
+	// termination), their coroutines and state a load on every later
+	// phase's garbage collections: 300 more goroutines a round.
+	for i := range n {
+		if err := l.t.c.SignalWorkflow(ctx, baselineChildID(id, i), "", baselineDone, nil); err != nil {
+			return f, err
+		}
+	}
+	return f, l.t.c.GetWorkflow(ctx, id, "").Get(ctx, nil)
 }
 
 // awaitRunning waits until workflow id runs.
