@@ -84,12 +84,15 @@ func (s *Store) SaveResponseVersionIf(ctx context.Context, assignmentID, org str
 		return Assignment{}, ResponseVersion{}, false, err
 	}
 	v := ResponseVersion{ID: id, AssignmentID: assignmentID, Content: content, SHA256: hash}
-	// The next number is counted in a subquery, so that an assignment the
-	// guard refuses makes no row at all (an aggregate alone would make one).
+	// The assignment is found by its key alone (MATERIALIZED: given the
+	// guard's columns too, the planner chose the index of an
+	// organisation's assignments, all of them over the years), then
+	// guarded. The next number is counted in a subquery, so that an
+	// assignment the guard refuses makes no row at all (an aggregate
+	// alone would make one).
 	asg, err := scanAssignment(s.queryRowPrepared(ctx, `
-		WITH a AS (
-			SELECT `+assignmentColumns+` FROM assignments
-			WHERE id=$2 AND org_code=$6 AND kind = ANY($7::text[]) AND state = ANY($8::text[])),
+		WITH found AS MATERIALIZED (SELECT `+assignmentColumns+` FROM assignments WHERE id=$2),
+		a AS (SELECT * FROM found WHERE org_code=$6 AND kind = ANY($7::text[]) AND state = ANY($8::text[])),
 		added AS (
 			INSERT INTO response_versions (id, assignment_id, version, content, sha256, created_by)
 			SELECT $1, $2, m.next, $3, $4, $5
