@@ -23,11 +23,7 @@ import (
 func BenchmarkRecord(b *testing.B) {
 	ctx := context.Background()
 	s := dbtest.OpenSeeded(b)
-	s.DB().SetMaxOpenConns(1)
-	var pid int
-	if err := s.DB().QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
-		b.Fatal(err)
-	}
+	pid := dbtest.OneBackend(b, s)
 	a := &activities.Activities{Store: s, BaseURL: "http://localhost:8080"}
 	r := store.Remiss{ID: "ks-2016-171-910", Dnr: "KS 2016/171-910", Title: "Strategi för Stockholm som smart och uppkopplad stad",
 		Deadline: "2027-01-15", DeadlineAt: time.Date(2027, 1, 16, 0, 0, 0, 0, remiss.Stockholm),

@@ -6,7 +6,10 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"testing"
 	"time"
+
+	"github.com/remiss/remiss/internal/store"
 )
 
 // BackendCPU is the CPU time a local PostgreSQL backend has used, read
@@ -35,4 +38,17 @@ func ProcessCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// OneBackend has s run every statement on one connection, and returns the
+// process ID of the PostgreSQL backend serving it, whose CPU BackendCPU
+// reads: a benchmark's server side.
+func OneBackend(tb testing.TB, s *store.Store) int {
+	tb.Helper()
+	s.DB().SetMaxOpenConns(1)
+	var pid int
+	if err := s.DB().QueryRow(`SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+		tb.Fatal(err)
+	}
+	return pid
 }

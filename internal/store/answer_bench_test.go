@@ -21,11 +21,7 @@ import (
 func BenchmarkAnswerStatements(b *testing.B) {
 	ctx := context.Background()
 	s := dbtest.OpenSeeded(b)
-	s.DB().SetMaxOpenConns(1)
-	var pid int
-	if err := s.DB().QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
-		b.Fatal(err)
-	}
+	pid := dbtest.OneBackend(b, s)
 	r := newRound(b, s, "KS 2016/179-908", "bromma")
 	asg := remiss.AssignmentID(r.ID, "bromma")
 	token, _, err := s.CreateSession(ctx, "bromma.handlaggare", "api", time.Hour)
@@ -98,11 +94,7 @@ func BenchmarkAnswerStatements(b *testing.B) {
 func BenchmarkRecordReads(b *testing.B) {
 	ctx := context.Background()
 	s := dbtest.OpenSeeded(b)
-	s.DB().SetMaxOpenConns(1)
-	var pid int
-	if err := s.DB().QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
-		b.Fatal(err)
-	}
+	pid := dbtest.OneBackend(b, s)
 	r := newRound(b, s, "KS 2016/181-908", "bromma")
 	asg := remiss.AssignmentID(r.ID, "bromma")
 	v, err := s.SaveResponseVersion(ctx, asg, demo.SampleResponse(remiss.Org{Name: "Bromma"}), "bromma.handlaggare")
@@ -188,11 +180,7 @@ func BenchmarkSessionCheck(b *testing.B) {
 	}{{"Statement", plain}, {"Cached", cached}} {
 		b.Run(bm.name, func(b *testing.B) {
 			s := bm.s
-			s.DB().SetMaxOpenConns(1)
-			var pid int
-			if err := s.DB().QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
-				b.Fatal(err)
-			}
+			pid := dbtest.OneBackend(b, s)
 			pids := []int{pid}
 			if s == cached {
 				if err := s.DB().QueryRowContext(ctx, `SELECT pid FROM pg_stat_activity
