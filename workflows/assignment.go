@@ -129,13 +129,22 @@ func (w *assignment) setup(ctx workflow.Context) error {
 		}
 	}
 	listen(ctx, w.retries.signal(),
-		signalCase{SignalCalendarChanged, func(ctx workflow.Context, c workflow.ReceiveChannel) {
-			c.Receive(ctx, nil)
-			w.calendarChanged = true
-			w.changes++
+		signalCase{SignalCalendarChanged, func(c workflow.ReceiveChannel) {
+			if c.ReceiveAsync(nil) {
+				w.calendarChanged = true
+				w.changes++
+			}
 		}},
-		signalCase{SignalClose, func(ctx workflow.Context, c workflow.ReceiveChannel) { c.Receive(ctx, nil); w.closing = true }},
-		signalCase{SignalWithdraw, func(ctx workflow.Context, c workflow.ReceiveChannel) { c.Receive(ctx, nil); w.withdrawing = true }})
+		signalCase{SignalClose, func(c workflow.ReceiveChannel) {
+			if c.ReceiveAsync(nil) {
+				w.closing = true
+			}
+		}},
+		signalCase{SignalWithdraw, func(c workflow.ReceiveChannel) {
+			if c.ReceiveAsync(nil) {
+				w.withdrawing = true
+			}
+		}})
 	return nil
 }
 

@@ -19,29 +19,34 @@ type retrySignals struct{ n int }
 
 // signal is the retry signal's case for listen.
 func (r *retrySignals) signal() signalCase {
-	return signalCase{SignalRetry, func(ctx workflow.Context, c workflow.ReceiveChannel) {
-		c.Receive(ctx, nil)
-		r.n++
+	return signalCase{SignalRetry, func(c workflow.ReceiveChannel) {
+		if c.ReceiveAsync(nil) {
+			r.n++
+		}
 	}}
 }
 
-// signalCase is what a workflow does with one signal as it arrives.
+// signalCase is what a workflow does with one signal as it arrives. on is
+// called when the channel holds a signal, and takes it with ReceiveAsync:
+// one whose payload does not decode is dropped (the SDK logs it) instead
+// of waited past, which would hold the one coroutine every signal needs.
 type signalCase struct {
 	name string
-	on   func(workflow.Context, workflow.ReceiveChannel)
+	on   func(workflow.ReceiveChannel)
 }
 
 // listen receives the workflow's signals on one coroutine, each as it
-// arrives, in the order of the history. One coroutine for all of them,
-// rather than one each: every coroutine is a goroutine with its own stack
-// for as long as the workflow is cached, which the worker's garbage
-// collector scans, and which every workflow task wakes.
+// arrives (several already waiting are taken in the order of cases). One
+// coroutine for all of them, rather than one each: every coroutine is a
+// goroutine with its own stack for as long as the workflow is cached,
+// which the worker's garbage collector scans, and which every workflow
+// task wakes. The selector belongs to that coroutine, made with its ctx.
 func listen(ctx workflow.Context, cases ...signalCase) {
-	sel := workflow.NewSelector(ctx)
-	for _, c := range cases {
-		sel.AddReceive(workflow.GetSignalChannel(ctx, c.name), func(ch workflow.ReceiveChannel, _ bool) { c.on(ctx, ch) })
-	}
 	workflow.Go(ctx, func(ctx workflow.Context) {
+		sel := workflow.NewSelector(ctx)
+		for _, c := range cases {
+			sel.AddReceive(workflow.GetSignalChannel(ctx, c.name), func(ch workflow.ReceiveChannel, _ bool) { c.on(ch) })
+		}
 		for {
 			sel.Select(ctx)
 		}

@@ -81,9 +81,11 @@ func (r *round) setup(ctx workflow.Context) error {
 	); err != nil {
 		return err
 	}
-	listen(ctx, r.retries.signal(), signalCase{SignalDeadlineMoved, func(ctx workflow.Context, c workflow.ReceiveChannel) {
+	listen(ctx, r.retries.signal(), signalCase{SignalDeadlineMoved, func(c workflow.ReceiveChannel) {
 		var m DeadlineMoved
-		c.Receive(ctx, &m)
+		if !c.ReceiveAsync(&m) {
+			return
+		}
 		if i := slices.Index(r.in.Recipients, m.Org); i >= 0 {
 			r.deadlines[i] = m.DeadlineAt
 			r.changes++

@@ -58,10 +58,11 @@ func external(ctx context.Context, base, temporalAddr, appDB string) (*target, e
 }
 
 // connection is the Temporal client's connection as the Remiss processes
-// make it by default (TEMPORAL_GRPC_COMPRESSION): the round's web and
-// worker and the baseline share this client, so both are measured with it.
+// make it (TEMPORAL_GRPC_COMPRESSION, none by default): the round's web
+// and worker and the baseline share this client, so both are measured
+// with it.
 func connection() client.ConnectionOptions {
-	return client.ConnectionOptions{GrpcCompression: config.GrpcCompression(false)}
+	return client.ConnectionOptions{GrpcCompression: config.GrpcCompression(os.Getenv("TEMPORAL_GRPC_COMPRESSION") == "gzip")}
 }
 
 func quietLogger() sdklog.Logger {
