@@ -7,7 +7,10 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/remiss/remiss/internal/remiss"
 	"gopkg.in/yaml.v3"
@@ -113,8 +116,13 @@ func yamlError(path string, err error) error {
 		switch m := reUnknownField.FindStringSubmatch(e); {
 		case m != nil:
 			name := m[2]
-			if strings.TrimSpace(name) == "" {
+			switch {
+			case strings.TrimSpace(name) == "":
 				name = "rad " + m[1] // a field without a name
+			case !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool { return !unicode.IsGraphic(r) }):
+				// A name from the file with a tab, a control character or
+				// broken UTF-8 is shown escaped, as it would be typed.
+				name = strconv.QuoteToGraphic(name)
 			}
 			fields = append(fields, remiss.FieldError{Field: name, Message: "Okänt fält (rad " + m[1] + ")"})
 		default:
