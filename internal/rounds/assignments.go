@@ -97,11 +97,7 @@ func (s *Service) answer(ctx context.Context, actor remiss.Actor, assignmentID s
 	if err != nil {
 		return workflows.AssignmentStatus{}, err
 	}
-	check := rules.Struct
-	if action == remiss.ActSaveDraft {
-		check = rules.Draft // half an answer may be saved; submit asks for the whole
-	}
-	if err := check(content); err != nil {
+	if err := checkContent(action, content); err != nil {
 		return workflows.AssignmentStatus{}, remiss.Invalid(err)
 	}
 	// The workflow is asked first only when the assignment's state in the
@@ -134,11 +130,7 @@ func (s *Service) answer(ctx context.Context, actor remiss.Actor, assignmentID s
 // check. ok=false, having written nothing, sends answer the long way,
 // which says why not (or saves after a race).
 func (s *Service) answerAtOnce(ctx context.Context, actor remiss.Actor, assignmentID string, action remiss.Action, content remiss.Response) (store.Assignment, store.ResponseVersion, bool, error) {
-	check := rules.Struct
-	if action == remiss.ActSaveDraft {
-		check = rules.Draft
-	}
-	if remiss.MayAct(action, actor, actor.Org) != nil || check(content) != nil {
+	if remiss.MayAct(action, actor, actor.Org) != nil || checkContent(action, content) != nil {
 		return store.Assignment{}, store.ResponseVersion{}, false, nil
 	}
 	kinds := []remiss.AssignmentKind{remiss.KindAnswer}
@@ -156,6 +148,15 @@ func (s *Service) answerAtOnce(ctx context.Context, actor remiss.Actor, assignme
 			s.Store.DiscardResponseVersion(ctx, v.ID))
 	}
 	return asg, v, true, nil
+}
+
+// checkContent checks an answer's content for action: half an answer may
+// be saved as a draft; submit asks for the whole.
+func checkContent(action remiss.Action, content remiss.Response) error {
+	if action == remiss.ActSaveDraft {
+		return rules.Draft(content)
+	}
+	return rules.Struct(content)
 }
 
 // SaveDraft stores a draft and records it on the assignment.

@@ -5,9 +5,6 @@ import "time"
 // AppendEvents lets a test hold an event's transaction open.
 var AppendEvents = appendEvents
 
-// SessionQueries counts the session statements s has run.
-func SessionQueries(s *Store) int64 { return s.sessionQueries.Load() }
-
 // SessionCacheTrusted says whether s now serves sessions from memory.
 func SessionCacheTrusted(s *Store) bool {
 	c := s.sessions

@@ -51,9 +51,9 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 // checks is how many session statements a check made.
 func checks(t testing.TB, s *store.Store, check func() (store.Session, error)) (store.Session, int64, error) {
 	t.Helper()
-	before := store.SessionQueries(s)
+	before := s.PreparedRuns()
 	sess, err := check()
-	return sess, store.SessionQueries(s) - before, err
+	return sess, s.PreparedRuns() - before, err
 }
 
 // TestSessionCacheServesWithoutTheDatabase: a session checked once is then

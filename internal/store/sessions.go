@@ -165,7 +165,6 @@ func (s *Store) session(ctx context.Context, secretID, kind string, idle time.Du
 	var scopes pq.StringArray
 	var lastUsed, dbNow time.Time
 	sent := time.Now()
-	s.sessionQueries.Add(1)
 	u, err := scanUser(s.queryRowPrepared(ctx, `
 		WITH live AS (
 			SELECT id, username, csrf, expires_at, last_used_at, scopes FROM sessions

@@ -40,9 +40,6 @@ type Store struct {
 	// sessions keeps checked sessions in memory when CacheSessions was
 	// called (sessioncache.go); nil otherwise.
 	sessions *sessionCache
-	// sessionQueries counts the session statements run, for tests and
-	// benchmarks to see what the cache spared.
-	sessionQueries atomic.Int64
 	// runs counts the statements run through them (see PreparedRuns).
 	runs atomic.Int64
 }
