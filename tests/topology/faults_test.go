@@ -214,6 +214,7 @@ func TestRoundSurvivesFaults(t *testing.T) {
 	if err := pg.Kill(); err != nil {
 		t.Fatal(err)
 	}
+	pgDownAt := time.Now()
 	t.Logf("PostgreSQL down for %v", fp.pgDown)
 	time.Sleep(fp.pgDown)
 	if err := pg.Start(); err != nil {
@@ -309,7 +310,8 @@ func TestRoundSurvivesFaults(t *testing.T) {
 			// sender killed between the SMTP server's 250 and that note (a
 			// window no protocol closes) may; the copy has the same
 			// Message-ID.
-			t.Errorf("message %s (%s) delivered %d times, and no worker was killed as it was accepted", m.ID, m.Kind, k)
+			t.Errorf("message %s (%s) delivered %d times, and no worker was killed as it was accepted (%s after PostgreSQL went down; nearest kill %s)",
+				m.ID, m.Kind, k, first[mid].Sub(pgDownAt).Round(time.Millisecond), nearestKill(kills, first[mid]))
 		}
 		dups += max(0, k-1)
 	}
@@ -318,6 +320,21 @@ func TestRoundSurvivesFaults(t *testing.T) {
 
 // killedJustAfter reports whether a worker was killed within a second after
 // the SMTP server accepted a message at at, before its journal could note it.
+// nearestKill says how long after (or, negative, before) at the closest
+// worker kill came: what a failure of killedJustAfter needs to be read.
+func nearestKill(kills []time.Time, at time.Time) string {
+	best := time.Duration(1<<63 - 1)
+	for _, k := range kills {
+		if d := k.Sub(at); d.Abs() < best.Abs() {
+			best = d
+		}
+	}
+	if len(kills) == 0 {
+		return "none"
+	}
+	return best.Round(time.Millisecond).String()
+}
+
 func killedJustAfter(kills []time.Time, at time.Time) bool {
 	for _, k := range kills {
 		if !k.Before(at) && k.Sub(at) < time.Second {
