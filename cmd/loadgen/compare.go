@@ -7,6 +7,8 @@ import (
 	"runtime/pprof"
 	"sort"
 	"time"
+
+	"github.com/remiss/remiss/internal/store"
 )
 
 // figures are one round's measurements, of a Remiss round or of the
@@ -95,6 +97,10 @@ type answersRun struct {
 	// them, which every garbage collection scans.
 	goroutines int
 	profile    *os.File
+	allocs     string // where the allocations at the end are written (at the start: + ".start")
+	rpcs       map[string]int64
+	st         *store.Store
+	statements int64 // st.PreparedRuns() at the start
 }
 
 // startAnswers starts measuring the answers of round, profiling them to
@@ -112,24 +118,55 @@ func (l *load) startAnswers(round int, path string) (*answersRun, error) {
 			return nil, err
 		}
 		run.profile = out
+		run.allocs = path + ".allocs"
+		if err := writeAllocs(run.allocs + ".start"); err != nil {
+			return nil, err
+		}
 	}
 	runtime.ReadMemStats(&run.mem)
 	run.goroutines = runtime.NumGoroutine()
+	run.rpcs = rpcs.snapshot()
+	run.st, run.statements = l.t.st, l.t.st.PreparedRuns()
 	run.started, run.cpu = time.Now(), cpuTimes()
 	return run, nil
 }
 
 // finish reports the answers measured and keeps their figures in f.
 func (run *answersRun) finish(lat []time.Duration, f *figures) {
-	elapsed, after := time.Since(run.started), cpuTimes()
+	elapsed, after, calls := time.Since(run.started), cpuTimes(), rpcs.snapshot()
 	if run.profile != nil {
 		pprof.StopCPUProfile()
 		run.profile.Close()
+		if err := writeAllocs(run.allocs); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+		}
 	}
 	reportSubmissions(lat, elapsed)
 	reportSubmissionCPU(run.cpu, after, len(lat))
 	var mem runtime.MemStats
 	runtime.ReadMemStats(&mem)
 	reportSubmissionMemory(run.mem, mem, len(lat), run.goroutines)
+	if calls := perAnswer(run.rpcs, calls, len(lat)); calls != "" {
+		fmt.Printf("submissions: Temporal calls per answer (this process's client): %s\n", calls)
+	}
+	if n := run.st.PreparedRuns() - run.statements; n > 0 && len(lat) > 0 {
+		// With -web the statements are the other processes' and not seen.
+		fmt.Printf("submissions: %.2f statements per answer through this process's store\n", float64(n)/float64(len(lat)))
+	}
 	f.setAnswers(lat, elapsed, cpuTotal(run.cpu, after))
+}
+
+// writeAllocs writes the heap profile of every allocation so far to path:
+// the profiled answers' own are what the end's has beyond the start's
+// (go tool pprof -sample_index=alloc_space -diff_base F.allocs.start F.allocs).
+func writeAllocs(path string) error {
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(out, 0); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

@@ -50,7 +50,7 @@ func parseFlags() options {
 	flag.DurationVar(&o.think, "think", 0, "each officer spends a random time up to this before each submission (0: none, submissions back to back)")
 	flag.IntVar(&o.rounds, "rounds", 1, "rounds run one after the other; the medians of their figures are reported")
 	flag.IntVar(&o.inbox, "inbox", 10000, "assignments in the database when the inbox is measured")
-	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of one round's submissions (-profile-round) to this file (and, with -baseline, of the baseline's to this file + .baseline)")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of one round's submissions (-profile-round) to this file (and, with -baseline, of the baseline's to this file + .baseline), and its allocations (file + .allocs, less file + .allocs.start)")
 	flag.IntVar(&o.profileRound, "profile-round", 1, "with -cpuprofile: the round whose submissions are profiled")
 	flag.StringVar(&o.admin, "db", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "a PostgreSQL where a fresh database may be created")
 	flag.StringVar(&o.webURL, "web", "", "measure the running web server at this address instead of starting everything in this process")

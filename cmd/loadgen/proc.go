@@ -29,7 +29,10 @@ func processRSS() string {
 
 // cpuTimes is the CPU time (user and system) used so far by each process
 // of interest on this machine, by command name: the topology's processes,
-// PostgreSQL's and this one.
+// PostgreSQL's and this one. PostgreSQL's are told apart (postgresRole):
+// the backends of the measured database, its autovacuum workers and the
+// server's background processes; with onlyDB set, backends of any other
+// database (another program's on a shared machine) are not counted.
 func cpuTimes() map[string]time.Duration {
 	names := map[string]bool{"worker": true, "remiss-web": true, "remiss-temporal": true, "postgres": true}
 	self := strconv.Itoa(os.Getpid())
@@ -53,6 +56,13 @@ func cpuTimes() map[string]time.Duration {
 		} else if !names[comm] {
 			continue
 		}
+		if comm == "postgres" {
+			role, ok := postgresRole(d.Name())
+			if !ok {
+				continue
+			}
+			comm = role
+		}
 		f := strings.Fields(text[shut+1:])
 		if len(f) < 13 {
 			continue
@@ -62,6 +72,36 @@ func cpuTimes() map[string]time.Duration {
 		out[comm] += time.Duration(ut+st) * time.Second / clockTicks
 	}
 	return out
+}
+
+// onlyDB is the database whose backends are measured (in process: the
+// run's own); "" counts every database's (a running topology's: the
+// application's and the Temporal server's).
+var onlyDB string
+
+// postgresRole names a PostgreSQL process by what its title says it is:
+// "postgres" for a backend (false when it serves a database other than
+// onlyDB), "postgres autovacuum" and "postgres background" (checkpointer,
+// WAL writer and the other server processes).
+func postgresRole(pid string) (string, bool) {
+	b, err := os.ReadFile(filepath.Join("/proc", pid, "cmdline"))
+	if err != nil {
+		return "", false
+	}
+	// "postgres: 15/main: user database 127.0.0.1(port) state", or
+	// "postgres: 15/main: walwriter"; the cluster's name may be absent.
+	title := strings.TrimRight(string(b), "\x00 ")
+	if i := strings.LastIndex(title, ": "); i >= 0 {
+		title = title[i+2:]
+	}
+	switch f := strings.Fields(title); {
+	case strings.HasPrefix(title, "autovacuum worker"):
+		return "postgres autovacuum", true
+	case len(f) >= 3 && (strings.Contains(f[2], "(") || f[2] == "[local]"):
+		return "postgres", onlyDB == "" || f[1] == onlyDB
+	default:
+		return "postgres background", true
+	}
 }
 
 // clockTicks is USER_HZ, the unit of /proc's CPU times: 100 on Linux.

@@ -16,6 +16,7 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/server/temporaltest"
+	"google.golang.org/grpc"
 
 	"github.com/remiss/remiss/activities"
 	"github.com/remiss/remiss/internal/config"
@@ -62,7 +63,8 @@ func external(ctx context.Context, base, temporalAddr, appDB string) (*target, e
 // and worker and the baseline share this client, so both are measured
 // with it.
 func connection() client.ConnectionOptions {
-	return client.ConnectionOptions{GrpcCompression: config.GrpcCompression(os.Getenv("TEMPORAL_GRPC_COMPRESSION") == "gzip")}
+	return client.ConnectionOptions{GrpcCompression: config.GrpcCompression(os.Getenv("TEMPORAL_GRPC_COMPRESSION") == "gzip"),
+		DialOptions: []grpc.DialOption{grpc.WithChainUnaryInterceptor(rpcs.interceptor)}}
 }
 
 func quietLogger() sdklog.Logger {
@@ -120,6 +122,7 @@ func (t *target) freshStore(ctx context.Context, adminURL string) (*store.Store,
 	t.closers = append(t.closers, func() { adminDB.Exec(`DROP DATABASE IF EXISTS ` + dbName + ` WITH (FORCE)`); adminDB.Close() })
 	u, _ := url.Parse(adminURL)
 	u.Path = "/" + dbName
+	onlyDB = dbName
 	st, err := store.Open(ctx, u.String(), 10*time.Second)
 	if err != nil {
 		return nil, err
