@@ -121,31 +121,35 @@ type Extension struct {
 	RequestedBy string
 }
 
-// AssignmentStatus is the answer to the status query.
+// AssignmentStatus is the answer to the status query and to every update
+// of an assignment. It is the workflow's wire format only (the API writes
+// its own fields): a zero field is left out, for it travels in every
+// answer's update result, is kept in the history, and is sent again with
+// the workflow's next task.
 type AssignmentStatus struct {
-	AssignmentID  string
-	Org           string
-	State         remiss.AssignmentState
-	DeadlineAt    time.Time
-	Officer       string
-	VersionID     string
-	SHA256        string
-	Late          bool
-	DocumentID    string
-	Pending       *Extension
-	NoticesSent   []string // keys of reminders, overdue and escalation notices
-	RoundClosing  bool
-	ExtensionsSeq int
+	AssignmentID  string                 `json:",omitzero"`
+	Org           string                 `json:",omitzero"`
+	State         remiss.AssignmentState `json:",omitzero"`
+	DeadlineAt    time.Time              `json:",omitzero"`
+	Officer       string                 `json:",omitzero"`
+	VersionID     string                 `json:",omitzero"`
+	SHA256        string                 `json:",omitzero"`
+	Late          bool                   `json:",omitzero"`
+	DocumentID    string                 `json:",omitzero"`
+	Pending       *Extension             `json:",omitzero"`
+	NoticesSent   []string               `json:",omitzero"` // keys of reminders, overdue and escalation notices
+	RoundClosing  bool                   `json:",omitzero"`
+	ExtensionsSeq int                    `json:",omitzero"`
 	// Decision routing.
-	Route            remiss.Route `json:",omitempty"`
-	MeetingID        string       `json:",omitempty"`
-	AgendaDeadlineAt time.Time    `json:",omitempty"`
-	NeedsExtension   bool         `json:",omitempty"`
-	Revision         int          `json:",omitempty"`
-	MinutesID        string       `json:",omitempty"`
+	Route            remiss.Route `json:",omitzero"`
+	MeetingID        string       `json:",omitzero"`
+	AgendaDeadlineAt time.Time    `json:",omitzero"`
+	NeedsExtension   bool         `json:",omitzero"`
+	Revision         int          `json:",omitzero"`
+	MinutesID        string       `json:",omitzero"`
 	// DeclineNoteID is the reason of a decline proposed, approved or
 	// made: while it is set the body's answer is that it declines.
-	DeclineNoteID string `json:",omitempty"`
+	DeclineNoteID string `json:",omitzero"`
 }
 
 // RouteRequest sets how a recipient decides: on delegation, or by the

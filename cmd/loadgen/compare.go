@@ -160,6 +160,9 @@ func (run *answersRun) finish(lat []time.Duration, f *figures) {
 // the profiled answers' own are what the end's has beyond the start's
 // (go tool pprof -sample_index=alloc_space -diff_base F.allocs.start F.allocs).
 func writeAllocs(path string) error {
+	// The profile is as of the last garbage collection: one now makes it
+	// as of this moment.
+	runtime.GC()
 	out, err := os.Create(path)
 	if err != nil {
 		return err

@@ -41,6 +41,19 @@ func BenchmarkAnswerStatements(b *testing.B) {
 		{"Session", func() error { _, err := s.Session(ctx, token, "api"); return err }},
 		{"Assignment", func() error { _, err := s.Assignment(ctx, asg); return err }},
 		{"SaveSameVersion", func() error { _, err := s.SaveResponseVersion(ctx, asg, content, "bromma.handlaggare"); return err }},
+		// A new version each time, as an answer saves it (the statement
+		// that reads the assignment and saves the version at once).
+		{"SaveVersionIf", func() error {
+			n++
+			c := content
+			c.Summary = fmt.Sprintf("%s (%d)", content.Summary, n)
+			_, _, ok, err := s.SaveResponseVersionIf(ctx, asg, "bromma", []remiss.AssignmentKind{remiss.KindAnswer},
+				[]remiss.AssignmentState{remiss.StateSent, remiss.StateAssigned, remiss.StateDrafting}, c, "bromma.handlaggare")
+			if err == nil && !ok {
+				err = fmt.Errorf("the guard refused the version")
+			}
+			return err
+		}},
 		{"AssignmentInRound", func() error { _, _, _, err := s.AssignmentInRound(ctx, asg); return err }},
 		{"VersionHead", func() error { _, err := s.VersionHead(ctx, v.ID); return err }},
 		{"UsersWithRole", func() error { _, err := s.UsersWithRole(ctx, "bromma", remiss.RoleSignatory); return err }},
