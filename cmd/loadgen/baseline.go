@@ -50,6 +50,17 @@ func baselineRound(ctx workflow.Context, id string, recipients int) error {
 // baselineChild runs one activity, then takes one answer by Update.
 func baselineChild(ctx workflow.Context) error {
 	answered := false
+	// With -baseline-assigned each child takes an assignment first, as an
+	// assignment is assigned before its answer: an Update whose handler
+	// runs one local activity too.
+	if err := workflow.SetUpdateHandler(ctx, "assign", func(ctx workflow.Context, a baselineAnswer) (int, error) {
+		lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second})
+		var version int
+		err := workflow.ExecuteLocalActivity(lctx, baselineRecord, a).Get(lctx, &version)
+		return version, err
+	}); err != nil {
+		return err
+	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, "answer", func(ctx workflow.Context, a baselineAnswer) (int, error) {
 		lctx := workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second})
 		var version int
@@ -95,6 +106,38 @@ func baselineStart(context.Context) error { return nil }
 // baselineRecord is the Update's one local activity.
 func baselineRecord(_ context.Context, a baselineAnswer) (int, error) { return a.Version + 1, nil }
 
+// baselineAssign sends each child its "assign" Update, on as many
+// goroutines as there are officers, as Remiss's registrators assign
+// before the answers (not measured).
+func (l *load) baselineAssign(ctx context.Context, id string, n int) error {
+	jobs := make(chan int)
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for o := range l.o.officers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				h, err := l.t.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: baselineChildID(id, i), UpdateName: "assign",
+					Args: []any{baselineAnswer{Officer: fmt.Sprintf("officer-%d", o), Version: 0}}, WaitForStage: client.WorkflowUpdateStageCompleted})
+				if err == nil {
+					err = h.Get(ctx, nil)
+				}
+				if err != nil {
+					errs <- fmt.Errorf("baseline assign %d: %w", i, err)
+				}
+			}
+		}()
+	}
+	for i := range n {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
 func baselineChildID(id string, i int) string { return fmt.Sprintf("%s.%d", id, i) }
 
 // startBaselineWorker runs the baseline's workflows and activities on their
@@ -139,6 +182,11 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 				break
 			}
 			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	if l.o.baselineAssigned {
+		if err := l.baselineAssign(ctx, id, n); err != nil {
+			return f, err
 		}
 	}
 

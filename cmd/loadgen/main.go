@@ -39,11 +39,15 @@ type options struct {
 	appDB        string
 	wftPollers   int
 	baseline     bool
+	// baselineAssigned: each baseline child takes an "assign" Update before
+	// its answer, as a Remiss assignment is assigned before it is answered.
+	baselineAssigned bool
 }
 
 func parseFlags() options {
 	var o options
 	flag.BoolVar(&o.baseline, "baseline", false, "run the bare engine's version of each round beside it (same shape, no Remiss code) and report each figure as a ratio to it")
+	flag.BoolVar(&o.baselineAssigned, "baseline-assigned", false, "with -baseline: each child first takes an assign Update (one local activity), as an assignment is assigned before it is answered; its events then come with the answer's workflow task, as an assignment's do")
 	flag.IntVar(&o.wftPollers, "wft-pollers", 0, "workflow task pollers of the in-process worker (0: the worker's default)")
 	flag.IntVar(&o.recipients, "recipients", 300, "recipients in the round")
 	flag.IntVar(&o.officers, "officers", 50, "concurrent officers")
