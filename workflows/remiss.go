@@ -171,20 +171,29 @@ func (r *round) startAssignments(ctx workflow.Context, routes map[string]remiss.
 			Route: routes[org], ExtensionLimit: r.in.ExtensionLimit, ByLink: slices.Contains(r.in.ByLink, org),
 		})
 	}
-	for i, f := range children {
-		workflow.Go(ctx, func(ctx workflow.Context) {
-			var res AssignmentResult
-			if err := f.Get(ctx, &res); err != nil {
-				// One failed assignment must not sink the round: it counts as
-				// unanswered, and closing the round marks it so.
-				workflow.GetLogger(ctx).Error("assignment failed", "org", r.in.Recipients[i], "error", err)
-				res = AssignmentResult{Org: r.in.Recipients[i], State: remiss.StateMissed}
-			}
-			r.results[i] = &res
-			r.done++
-			r.changes++
-		})
-	}
+	// One coroutine collects them all, as each ends: a coroutine per
+	// assignment would be a goroutine with its stack per recipient for as
+	// long as the round is cached.
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		s := workflow.NewSelector(ctx)
+		for i, f := range children {
+			s.AddFuture(f, func(f workflow.Future) {
+				var res AssignmentResult
+				if err := f.Get(ctx, &res); err != nil {
+					// One failed assignment must not sink the round: it counts as
+					// unanswered, and closing the round marks it so.
+					workflow.GetLogger(ctx).Error("assignment failed", "org", r.in.Recipients[i], "error", err)
+					res = AssignmentResult{Org: r.in.Recipients[i], State: remiss.StateMissed}
+				}
+				r.results[i] = &res
+				r.done++
+				r.changes++
+			})
+		}
+		for range children {
+			s.Select(ctx)
+		}
+	})
 	return children
 }
 
