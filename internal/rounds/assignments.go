@@ -386,14 +386,28 @@ func fromWorkflow(err error) error {
 }
 
 func (s *Service) update(ctx context.Context, workflowID, name string, arg any, out any) error {
-	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   workflowID,
-		UpdateName:   name,
-		Args:         []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = h.Get(ctx, out)
+	send := func(runID string) error {
+		h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID:   workflowID,
+			RunID:        runID,
+			UpdateName:   name,
+			Args:         []any{arg},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		if err != nil {
+			return err
+		}
+		s.runs.put(workflowID, h.RunID())
+		return h.Get(ctx, out)
+	}
+	var notFound *serviceerror.NotFound
+	runID := s.runs.get(workflowID)
+	err := send(runID)
+	if runID != "" && errors.As(err, &notFound) {
+		// The run remembered has ended or was replaced: ask for the
+		// workflow's current one.
+		s.runs.forget(workflowID)
+		err = send("")
 	}
 	if err == nil {
 		return nil
@@ -401,7 +415,6 @@ func (s *Service) update(ctx context.Context, workflowID, name string, arg any, 
 	if rej := fromWorkflow(err); rej != nil {
 		return rej
 	}
-	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
 		return errNotRunning
 	}

@@ -47,6 +47,8 @@ type Service struct {
 	// LinkKey derives the personal links of outside bodies
 	// (REMISS_LINK_KEY); without it a launch naming one is refused.
 	LinkKey []byte
+	// runs are the workflows' runs the Updates reached (runs.go).
+	runs runIDs
 }
 
 // New returns a Service using the default task queue.
