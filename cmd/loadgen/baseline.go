@@ -109,7 +109,8 @@ func baselineRecord(_ context.Context, a baselineAnswer) (int, error) { return a
 // baselineAssign sends each child its "assign" Update, on as many
 // goroutines as there are officers, as Remiss's registrators assign
 // before the answers (not measured).
-func (l *load) baselineAssign(ctx context.Context, id string, n int) error {
+func (l *load) baselineAssign(ctx context.Context, id string, runs []string) error {
+	n := len(runs)
 	jobs := make(chan int)
 	errs := make(chan error, n)
 	var wg sync.WaitGroup
@@ -118,7 +119,7 @@ func (l *load) baselineAssign(ctx context.Context, id string, n int) error {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				h, err := l.t.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: baselineChildID(id, i), UpdateName: "assign",
+				h, err := l.t.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: baselineChildID(id, i), RunID: runs[i], UpdateName: "assign",
 					Args: []any{baselineAnswer{Officer: fmt.Sprintf("officer-%d", o), Version: 0}}, WaitForStage: client.WorkflowUpdateStageCompleted})
 				if err == nil {
 					err = h.Get(ctx, nil)
@@ -165,8 +166,12 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 	if _, err := l.t.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: baselineQueue}, baselineRound, id, n); err != nil {
 		return f, err
 	}
+	// Each child's Updates name its run, as Remiss's web server names the
+	// run an assignment's previous Update reached (the server then reads
+	// no current run first).
+	runs := make([]string, n)
 	for i := range n {
-		awaitRunning(ctx, l.t.c, baselineChildID(id, i))
+		runs[i] = awaitRunning(ctx, l.t.c, baselineChildID(id, i))
 	}
 	f.running = time.Since(launched)
 	reportRunning(f.running)
@@ -185,7 +190,7 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 		}
 	}
 	if l.o.baselineAssigned {
-		if err := l.baselineAssign(ctx, id, n); err != nil {
+		if err := l.baselineAssign(ctx, id, runs); err != nil {
 			return f, err
 		}
 	}
@@ -207,7 +212,7 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 			defer wg.Done()
 			for i := range jobs {
 				t0 := time.Now()
-				h, err := l.t.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: baselineChildID(id, i), UpdateName: "answer",
+				h, err := l.t.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: baselineChildID(id, i), RunID: runs[i], UpdateName: "answer",
 					Args: []any{baselineAnswer{Officer: fmt.Sprintf("officer-%d", o), Version: 1}}, WaitForStage: client.WorkflowUpdateStageCompleted})
 				var version int
 				if err == nil {
@@ -247,12 +252,12 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 	return f, l.t.c.GetWorkflow(ctx, id, "").Get(ctx, nil)
 }
 
-// awaitRunning waits until workflow id runs.
-func awaitRunning(ctx context.Context, c client.Client, id string) {
+// awaitRunning waits until workflow id runs, and returns its run.
+func awaitRunning(ctx context.Context, c client.Client, id string) string {
 	for {
 		d, err := c.DescribeWorkflowExecution(ctx, id, "")
 		if err == nil && d.WorkflowExecutionInfo.Status == 1 {
-			return
+			return d.WorkflowExecutionInfo.GetExecution().GetRunId()
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

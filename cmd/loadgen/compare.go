@@ -109,6 +109,12 @@ func (l *load) startAnswers(round int, path string) (*answersRun, error) {
 	settle()
 	run := &answersRun{}
 	if l.o.cpuprofile != "" && round == l.o.profileRound {
+		// The allocations so far first: writing them collects garbage,
+		// which is not the answers' work.
+		run.allocs = path + ".allocs"
+		if err := writeAllocs(run.allocs + ".start"); err != nil {
+			return nil, err
+		}
 		out, err := os.Create(path)
 		if err != nil {
 			return nil, err
@@ -118,10 +124,6 @@ func (l *load) startAnswers(round int, path string) (*answersRun, error) {
 			return nil, err
 		}
 		run.profile = out
-		run.allocs = path + ".allocs"
-		if err := writeAllocs(run.allocs + ".start"); err != nil {
-			return nil, err
-		}
 	}
 	runtime.ReadMemStats(&run.mem)
 	run.goroutines = runtime.NumGoroutine()
@@ -134,6 +136,9 @@ func (l *load) startAnswers(round int, path string) (*answersRun, error) {
 // finish reports the answers measured and keeps their figures in f.
 func (run *answersRun) finish(lat []time.Duration, f *figures) {
 	elapsed, after, calls := time.Since(run.started), cpuTimes(), rpcs.snapshot()
+	var mem runtime.MemStats
+	runtime.ReadMemStats(&mem)
+	statements := run.st.PreparedRuns() - run.statements
 	if run.profile != nil {
 		pprof.StopCPUProfile()
 		run.profile.Close()
@@ -143,15 +148,17 @@ func (run *answersRun) finish(lat []time.Duration, f *figures) {
 	}
 	reportSubmissions(lat, elapsed)
 	reportSubmissionCPU(run.cpu, after, len(lat))
-	var mem runtime.MemStats
-	runtime.ReadMemStats(&mem)
 	reportSubmissionMemory(run.mem, mem, len(lat), run.goroutines)
-	if calls := perAnswer(run.rpcs, calls, len(lat)); calls != "" {
-		fmt.Printf("submissions: Temporal calls per answer (this process's client): %s\n", calls)
+	if c := perAnswer(run.rpcs, calls, len(lat)); c != "" {
+		fmt.Printf("submissions: Temporal calls per answer (this process's client): %s\n", c)
 	}
-	if n := run.st.PreparedRuns() - run.statements; n > 0 && len(lat) > 0 {
-		// With -web the statements are the other processes' and not seen.
-		fmt.Printf("submissions: %.2f statements per answer through this process's store\n", float64(n)/float64(len(lat)))
+	if t := polledTasks(run.rpcs, calls, len(lat)); t != "" {
+		fmt.Printf("submissions: workflow tasks polled: %s\n", t)
+	}
+	if statements > 0 && len(lat) > 0 {
+		// Every statement of this process's store: in process the web
+		// server's and the worker's; with -web only loadgen's own.
+		fmt.Printf("submissions: %.2f statements per answer through this process's store\n", float64(statements)/float64(len(lat)))
 	}
 	f.setAnswers(lat, elapsed, cpuTotal(run.cpu, after))
 }

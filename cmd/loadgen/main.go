@@ -66,6 +66,9 @@ func parseFlags() options {
 
 func main() {
 	o := parseFlags()
+	if o.cpuprofile != "" && (o.profileRound < 1 || o.profileRound > o.rounds) {
+		log.Fatalf("-profile-round %d: there are %d rounds (-rounds)", o.profileRound, o.rounds)
+	}
 	ctx := context.Background()
 	var t *target
 	var err error

@@ -80,9 +80,10 @@ func cpuTimes() map[string]time.Duration {
 var onlyDB string
 
 // postgresRole names a PostgreSQL process by what its title says it is:
-// "postgres" for a backend (false when it serves a database other than
-// onlyDB), "postgres autovacuum" and "postgres background" (checkpointer,
-// WAL writer and the other server processes).
+// "postgres" for a backend and "postgres autovacuum" for an autovacuum
+// worker (false when either serves a database other than onlyDB), and
+// "postgres background" (checkpointer, WAL writer and the other server
+// processes, which work for every database).
 func postgresRole(pid string) (string, bool) {
 	b, err := os.ReadFile(filepath.Join("/proc", pid, "cmdline"))
 	if err != nil {
@@ -96,7 +97,8 @@ func postgresRole(pid string) (string, bool) {
 	}
 	switch f := strings.Fields(title); {
 	case strings.HasPrefix(title, "autovacuum worker"):
-		return "postgres autovacuum", true
+		// "autovacuum worker database"
+		return "postgres autovacuum", onlyDB == "" || len(f) >= 3 && f[2] == onlyDB
 	case len(f) >= 3 && (strings.Contains(f[2], "(") || f[2] == "[local]"):
 		return "postgres", onlyDB == "" || f[1] == onlyDB
 	default:

@@ -20,19 +20,29 @@ import (
 // a round and of the baseline can be compared call for call.
 var rpcs rpcCounter
 
+// The counts of polled workflow tasks kept beside the calls.
+const (
+	tasksFrom  = "workflow tasks from the queue: "
+	taskEvents = "events of polled workflow tasks"
+	taskBytes  = "bytes of polled workflow tasks"
+)
+
 type rpcCounter struct{ m sync.Map } // method → *atomic.Int64
 
 func (c *rpcCounter) interceptor(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
 	c.add(method, 1)
 	err := invoker(ctx, method, req, reply, cc, opts...)
+	// Polled workflow tasks only: a task the server hands back in the reply
+	// to RespondWorkflowTaskCompleted (when more work arrived meanwhile),
+	// or history pages read after a cache miss, are not counted here.
 	if r, ok := reply.(*workflowservice.PollWorkflowTaskQueueResponse); ok && err == nil && len(r.TaskToken) > 0 {
-		kind := "normal"
-		if req.(*workflowservice.PollWorkflowTaskQueueRequest).GetTaskQueue().GetKind() == enumspb.TASK_QUEUE_KIND_STICKY {
-			kind = "sticky"
+		queue := "normal"
+		if q, ok := req.(*workflowservice.PollWorkflowTaskQueueRequest); ok && q.GetTaskQueue().GetKind() == enumspb.TASK_QUEUE_KIND_STICKY {
+			queue = "sticky"
 		}
-		c.add("workflow tasks from the "+kind+" queue", 1)
-		c.add("events in polled workflow tasks", int64(len(r.GetHistory().GetEvents())))
-		c.add("bytes of polled workflow tasks", int64(proto.Size(r)))
+		c.add(tasksFrom+queue, 1)
+		c.add(taskEvents, int64(len(r.GetHistory().GetEvents())))
+		c.add(taskBytes, int64(proto.Size(r)))
 	}
 	return err
 }
@@ -64,6 +74,9 @@ func perAnswer(before, after map[string]int64, answers int) string {
 	}
 	var cs []count
 	for m, n := range after {
+		if strings.HasPrefix(m, tasksFrom) || m == taskEvents || m == taskBytes {
+			continue
+		}
 		if d := n - before[m]; d > 0 {
 			cs = append(cs, count{path.Base(m), d})
 		}
@@ -74,4 +87,18 @@ func perAnswer(before, after map[string]int64, answers int) string {
 		parts[i] = fmt.Sprintf("%s %.2f", c.method, float64(c.n)/float64(answers))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// polledTasks describes the workflow tasks polled between two snapshots:
+// how many per answer and from which queue, and their events and bytes
+// each.
+func polledTasks(before, after map[string]int64, answers int) string {
+	d := func(k string) int64 { return after[k] - before[k] }
+	sticky, normal := d(tasksFrom+"sticky"), d(tasksFrom+"normal")
+	tasks := sticky + normal
+	if answers == 0 || tasks == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.2f per answer (%d from the sticky queue, %d from the normal one), %.1f events and %.0f bytes each",
+		float64(tasks)/float64(answers), sticky, normal, float64(d(taskEvents))/float64(tasks), float64(d(taskBytes))/float64(tasks))
 }
