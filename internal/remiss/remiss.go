@@ -208,12 +208,19 @@ func (p Position) Label() string {
 // Hash is the SHA-256 of the response's canonical JSON: the workflow holds it
 // instead of the text.
 func (r Response) Hash() string {
+	_, hash := r.Encode()
+	return hash
+}
+
+// Encode is the response as stored (its JSON) and the hash of those
+// bytes, from one encoding.
+func (r Response) Encode() (body []byte, hash string) {
 	b, err := json.Marshal(r)
 	if err != nil {
 		panic(err) // a struct of strings always marshals
 	}
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return b, hex.EncodeToString(sum[:])
 }
 
 // Launch is what a Coordinator fills in to start a round. Repeated

@@ -30,12 +30,8 @@ type ResponseVersion struct {
 // ID comes from the content hash, so saving the same text again returns the
 // existing version.
 func (s *Store) SaveResponseVersion(ctx context.Context, assignmentID string, content remiss.Response, user string) (ResponseVersion, error) {
-	hash := content.Hash()
+	body, hash := content.Encode()
 	id := VersionID(assignmentID, hash)
-	body, err := json.Marshal(content)
-	if err != nil {
-		return ResponseVersion{}, err
-	}
 	v := ResponseVersion{ID: id, AssignmentID: assignmentID, Content: content, SHA256: hash}
 	// One statement, one round trip, no transaction of its own: the next
 	// number is counted in the statement's snapshot, and UNIQUE
@@ -45,6 +41,7 @@ func (s *Store) SaveResponseVersion(ctx context.Context, assignmentID string, co
 	// statement runs again with a fresh snapshot. Each rerun follows
 	// another save that succeeded, so there are no more reruns than saves
 	// of other texts at the same moment.
+	var err error
 	for attempt := 1; ; attempt++ {
 		err = s.queryRowPrepared(ctx, `
 			WITH added AS (
@@ -77,12 +74,8 @@ func (s *Store) SaveResponseVersion(ctx context.Context, assignmentID string, co
 // the long way, which says why or saves.
 func (s *Store) SaveResponseVersionIf(ctx context.Context, assignmentID, org string, kinds []remiss.AssignmentKind, states []remiss.AssignmentState,
 	content remiss.Response, user string) (Assignment, ResponseVersion, bool, error) {
-	hash := content.Hash()
+	body, hash := content.Encode()
 	id := VersionID(assignmentID, hash)
-	body, err := json.Marshal(content)
-	if err != nil {
-		return Assignment{}, ResponseVersion{}, false, err
-	}
 	v := ResponseVersion{ID: id, AssignmentID: assignmentID, Content: content, SHA256: hash}
 	// The assignment is found by its key alone (MATERIALIZED: given the
 	// guard's columns too, the planner chose the index of an

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -296,12 +295,8 @@ func (s *Store) Statement(ctx context.Context, remissID string) (Assignment, err
 // finds it and changes nothing.
 func (s *Store) DraftStatement(ctx context.Context, remissID, deadline string, deadlineAt time.Time, draft remiss.Response, author string) (Assignment, error) {
 	id := remiss.StatementAssignmentID(remissID)
-	body, err := json.Marshal(draft)
-	if err != nil {
-		return Assignment{}, err
-	}
-	hash := draft.Hash()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	body, hash := draft.Encode()
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `
 			INSERT INTO assignments (id, remiss_id, org_code, position, state, deadline, deadline_at, route, kind, response_version_id)
 			SELECT $1, $2, $3, COALESCE(MAX(position), 0) + 1, 'sent', $4, $5, 'delegation', 'statement', $6
