@@ -106,37 +106,44 @@ func baselineStart(context.Context) error { return nil }
 // baselineRecord is the Update's one local activity.
 func baselineRecord(_ context.Context, a baselineAnswer) (int, error) { return a.Version + 1, nil }
 
-// baselineAssign sends each child its "assign" Update, on as many
-// goroutines as there are officers, as Remiss's registrators assign
-// before the answers (not measured).
-func (l *load) baselineAssign(ctx context.Context, id string, runs []string) error {
-	n := len(runs)
+// updateChildren sends each child of baseline round id (runs[i] is child
+// i's run) the Update name, on as many goroutines as there are officers,
+// each taking the next child as soon as its last Update is done, and
+// returns how long each took.
+func (l *load) updateChildren(ctx context.Context, id string, runs []string, name string, version int) ([]time.Duration, error) {
+	var mu sync.Mutex
+	var lat []time.Duration
+	var first error
 	jobs := make(chan int)
-	errs := make(chan error, n)
 	var wg sync.WaitGroup
 	for o := range l.o.officers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				h, err := l.t.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: baselineChildID(id, i), RunID: runs[i], UpdateName: "assign",
-					Args: []any{baselineAnswer{Officer: fmt.Sprintf("officer-%d", o), Version: 0}}, WaitForStage: client.WorkflowUpdateStageCompleted})
+				t0 := time.Now()
+				h, err := l.t.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: baselineChildID(id, i), RunID: runs[i], UpdateName: name,
+					Args: []any{baselineAnswer{Officer: fmt.Sprintf("officer-%d", o), Version: version}}, WaitForStage: client.WorkflowUpdateStageCompleted})
 				if err == nil {
 					err = h.Get(ctx, nil)
 				}
-				if err != nil {
-					errs <- fmt.Errorf("baseline assign %d: %w", i, err)
+				d := time.Since(t0)
+				mu.Lock()
+				if err != nil && first == nil {
+					first = fmt.Errorf("baseline %s %d: %w", name, i, err)
+				} else if err == nil {
+					lat = append(lat, d)
 				}
+				mu.Unlock()
 			}
 		}()
 	}
-	for i := range n {
+	for i := range runs {
 		jobs <- i
 	}
 	close(jobs)
 	wg.Wait()
-	close(errs)
-	return <-errs
+	return lat, first
 }
 
 func baselineChildID(id string, i int) string { return fmt.Sprintf("%s.%d", id, i) }
@@ -190,52 +197,19 @@ func (l *load) baseline(ctx context.Context, round int) (figures, error) {
 		}
 	}
 	if l.o.baselineAssigned {
-		if err := l.baselineAssign(ctx, id, runs); err != nil {
+		// Not measured, as Remiss's registrators' assignments are not.
+		if _, err := l.updateChildren(ctx, id, runs, "assign", 0); err != nil {
 			return f, err
 		}
 	}
-
-	var mu sync.Mutex
-	var lat []time.Duration
-	jobs := make(chan int)
-	errs := make(chan error, l.o.officers)
 	// The baseline's answers are profiled beside the round's, to be
 	// compared (go tool pprof -diff_base).
 	run, err := l.startAnswers(round, l.o.cpuprofile+".baseline")
 	if err != nil {
 		return f, err
 	}
-	var wg sync.WaitGroup
-	for o := range l.o.officers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				t0 := time.Now()
-				h, err := l.t.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: baselineChildID(id, i), RunID: runs[i], UpdateName: "answer",
-					Args: []any{baselineAnswer{Officer: fmt.Sprintf("officer-%d", o), Version: 1}}, WaitForStage: client.WorkflowUpdateStageCompleted})
-				var version int
-				if err == nil {
-					err = h.Get(ctx, &version)
-				}
-				d := time.Since(t0)
-				if err != nil {
-					errs <- fmt.Errorf("baseline update %d: %w", i, err)
-					continue
-				}
-				mu.Lock()
-				lat = append(lat, d)
-				mu.Unlock()
-			}
-		}()
-	}
-	for i := range n {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
+	lat, err := l.updateChildren(ctx, id, runs, "answer", 1)
+	if err != nil {
 		return f, err
 	}
 	run.finish(lat, &f)
