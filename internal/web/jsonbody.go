@@ -49,48 +49,198 @@ func decodeJSON(body []byte, v any) error {
 // checkJSON refuses what encoding/json lets through: a key twice in one
 // object, at any depth (also in another case: the decoder takes "Dnr"
 // for "dnr", and the last of them would win), and anything after the
-// value.
+// value. body's first value has been decoded, so it is valid JSON; the
+// check reads it once, byte by byte, and copies only a key that holds an
+// escape (an answer's body: one allocation or none, where reading it as
+// tokens made two hundred).
 func checkJSON(body []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	// One entry per open object or array: an object's keys so far, nil
-	// for an array. atKey is whether the innermost object's next token
-	// is a key.
-	var open []map[string]bool
-	atKey := false
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return badBody("ogiltig JSON")
-		}
-		inObject := len(open) > 0 && open[len(open)-1] != nil
-		switch {
-		case tok == json.Delim('{'):
-			open, atKey = append(open, map[string]bool{}), true
-			continue
-		case tok == json.Delim('['):
-			open, atKey = append(open, nil), false
-			continue
-		case tok == json.Delim('}') || tok == json.Delim(']'):
-			open = open[:len(open)-1]
-		case inObject && atKey:
-			key := foldKey(tok.(string))
-			if open[len(open)-1][key] {
-				return badBody(fmt.Sprintf("fältet %q förekommer mer än en gång", tok))
-			}
-			open[len(open)-1][key], atKey = true, false
-			continue
-		}
-		// A value has ended: in an object, a key comes next.
-		if len(open) == 0 {
-			break
-		}
-		atKey = open[len(open)-1] != nil
+	s := keyScan{b: body}
+	if err := s.value(); err != nil {
+		return err
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	s.space()
+	if s.i != len(s.b) {
 		return badBody("efter JSON-värdet följer mer data")
 	}
 	return nil
+}
+
+// keyScan walks a JSON value, keeping the keys of the objects open.
+type keyScan struct {
+	b    []byte
+	i    int
+	keys [][]byte // the keys of the objects open so far, the innermost's last
+}
+
+// manyKeys is how many keys of one object are compared pairwise; an object
+// with more is checked through a set, so that a body of thousands of keys
+// costs no more than their number.
+const manyKeys = 16
+
+var errJSON = badBody("ogiltig JSON")
+
+func (s *keyScan) space() {
+	for s.i < len(s.b) && isSpace(s.b[s.i]) {
+		s.i++
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// delimits: c ends a number or a literal.
+func delimits(c byte) bool { return c == ',' || c == ']' || c == '}' || isSpace(c) }
+
+// value reads one value from s.i on.
+func (s *keyScan) value() error {
+	s.space()
+	if s.i >= len(s.b) {
+		return errJSON
+	}
+	switch s.b[s.i] {
+	case '{':
+		return s.object()
+	case '[':
+		s.i++
+		s.space()
+		if s.i < len(s.b) && s.b[s.i] == ']' {
+			s.i++
+			return nil
+		}
+		for {
+			if err := s.value(); err != nil {
+				return err
+			}
+			if end, err := s.next(']'); err != nil || end {
+				return err
+			}
+		}
+	case '"':
+		_, err := s.str()
+		return err
+	default:
+		// A number, true, false or null: up to the next delimiter.
+		start := s.i
+		for s.i < len(s.b) && !delimits(s.b[s.i]) {
+			s.i++
+		}
+		if s.i == start {
+			return errJSON
+		}
+		return nil
+	}
+}
+
+// next reads the comma after a member or element, or the close that ends
+// its object or array (end).
+func (s *keyScan) next(close byte) (end bool, err error) {
+	s.space()
+	switch {
+	case s.i < len(s.b) && s.b[s.i] == ',':
+		s.i++
+		return false, nil
+	case s.i < len(s.b) && s.b[s.i] == close:
+		s.i++
+		return true, nil
+	}
+	return false, errJSON
+}
+
+// object reads an object and refuses a key it holds twice.
+func (s *keyScan) object() error {
+	s.i++
+	first := len(s.keys)
+	defer func() { s.keys = s.keys[:first] }()
+	var set map[string]bool
+	s.space()
+	if s.i < len(s.b) && s.b[s.i] == '}' {
+		s.i++
+		return nil
+	}
+	for {
+		s.space()
+		raw, err := s.str()
+		if err != nil {
+			return err
+		}
+		key, err := unquoteKey(raw)
+		if err != nil {
+			return err
+		}
+		seen := s.keys[first:]
+		switch {
+		case set != nil:
+			folded := foldKey(string(key))
+			if set[folded] {
+				return duplicateKey(key)
+			}
+			set[folded] = true
+		case len(seen) == manyKeys:
+			set = make(map[string]bool, 2*manyKeys)
+			for _, k := range seen {
+				set[foldKey(string(k))] = true
+			}
+			folded := foldKey(string(key))
+			if set[folded] {
+				return duplicateKey(key)
+			}
+			set[folded] = true
+		default:
+			for _, k := range seen {
+				if bytes.EqualFold(k, key) {
+					return duplicateKey(key)
+				}
+			}
+		}
+		s.keys = append(s.keys, key)
+		s.space()
+		if s.i >= len(s.b) || s.b[s.i] != ':' {
+			return errJSON
+		}
+		s.i++
+		if err := s.value(); err != nil {
+			return err
+		}
+		if end, err := s.next('}'); err != nil || end {
+			return err
+		}
+	}
+}
+
+func duplicateKey(key []byte) error {
+	return badBody(fmt.Sprintf("fältet %q förekommer mer än en gång", key))
+}
+
+// str reads a string from its opening quote and returns it as written,
+// quotes and escapes included.
+func (s *keyScan) str() ([]byte, error) {
+	start := s.i
+	if s.i >= len(s.b) || s.b[s.i] != '"' {
+		return nil, errJSON
+	}
+	for s.i++; s.i < len(s.b); s.i++ {
+		switch s.b[s.i] {
+		case '\\':
+			s.i++
+		case '"':
+			s.i++
+			return s.b[start:s.i], nil
+		}
+	}
+	return nil, errJSON
+}
+
+// unquoteKey is a key as the decoder reads it: as written between its
+// quotes, or, when it holds an escape, decoded.
+func unquoteKey(raw []byte) ([]byte, error) {
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return inner, nil
+	}
+	var k string
+	if err := json.Unmarshal(raw, &k); err != nil {
+		return nil, errJSON
+	}
+	return []byte(k), nil
 }
 
 // foldKey is k as encoding/json matches it to a field: in the smallest

@@ -2,8 +2,12 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/remiss/remiss/internal/demo"
+	"github.com/remiss/remiss/internal/remiss"
 )
 
 // jsonTarget stands for the API's bodies: fields, a nested object, a list
@@ -93,5 +97,25 @@ func TestAPIRefusesDuplicateKeys(t *testing.T) {
 	}
 	if code, body, _ := ts.do(request("PUT", "/api/v1/route", "application/json", `{"route":"delegation","delegationRef":"3.1"}`+"\n", nil, token)); code != 200 {
 		t.Errorf("a good body: %d %s", code, body)
+	}
+}
+
+// BenchmarkDecodeAnswer reads an answer's body as the API's submit does
+// (decodeJSON: the reading and the check for keys twice and trailing
+// data), with its allocations:
+//
+//	go test ./internal/web -run '^$' -bench DecodeAnswer -benchmem
+func BenchmarkDecodeAnswer(b *testing.B) {
+	body, err := json.Marshal(demo.SampleResponse(remiss.Org{Name: "Bromma", Forvaltning: "Bromma stadsdelsförvaltning"}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var v remiss.Response
+		if err := decodeJSON(body, &v); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
