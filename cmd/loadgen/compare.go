@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/remiss/remiss/internal/store"
@@ -18,13 +19,16 @@ type figures struct {
 	rate     float64       // answers per second
 	p50, p99 time.Duration // answer latency
 	cpu      time.Duration // CPU per answer, every process measured
+	db       time.Duration // of which PostgreSQL's (its processes of every role)
+	rest     time.Duration // and the other processes' (cpu - db)
 }
 
-func (f *figures) setAnswers(lat []time.Duration, elapsed, cpu time.Duration) {
+func (f *figures) setAnswers(lat []time.Duration, elapsed, cpu, db time.Duration) {
 	f.rate = float64(len(lat)) / elapsed.Seconds()
 	f.p50, f.p99 = pct(lat, 50), pct(lat, 99)
 	if len(lat) > 0 {
-		f.cpu = cpu / time.Duration(len(lat))
+		f.cpu, f.db = cpu/time.Duration(len(lat)), db/time.Duration(len(lat))
+		f.rest = f.cpu - f.db
 	}
 }
 
@@ -38,6 +42,17 @@ func cpuTotal(before, after map[string]time.Duration) time.Duration {
 		}
 	}
 	return total
+}
+
+// dbTotal is cpuTotal of PostgreSQL's processes alone.
+func dbTotal(before, after map[string]time.Duration) time.Duration {
+	db := map[string]time.Duration{}
+	for name, t := range after {
+		if strings.HasPrefix(name, "postgres") {
+			db[name] = t
+		}
+	}
+	return cpuTotal(before, db)
 }
 
 // median of each figure over the rounds.
@@ -62,6 +77,8 @@ func medianFigures(fs []figures) figures {
 		p50:     d(func(f figures) time.Duration { return f.p50 }),
 		p99:     d(func(f figures) time.Duration { return f.p99 }),
 		cpu:     d(func(f figures) time.Duration { return f.cpu }),
+		db:      d(func(f figures) time.Duration { return f.db }),
+		rest:    d(func(f figures) time.Duration { return f.rest }),
 	}
 }
 
@@ -84,6 +101,10 @@ func reportComparison(ours, base []figures) {
 	row("answer latency p50", ms(o.p50), ms(b.p50), ratio(float64(o.p50), float64(b.p50)), "")
 	row("answer latency p99", ms(o.p99), ms(b.p99), ratio(float64(o.p99), float64(b.p99)), "≤ 1.3×")
 	row("CPU per answer", ms(o.cpu), ms(b.cpu), ratio(float64(o.cpu), float64(b.cpu)), "")
+	// The same apart: PostgreSQL's CPU (the baseline has none) and the
+	// rest's, so that a ratio says which side of an answer it comes from.
+	row("  of it PostgreSQL", ms(o.db), ms(b.db), "", "")
+	row("  of it the other processes", ms(o.rest), ms(b.rest), ratio(float64(o.rest), float64(b.rest)), "")
 }
 
 // answersRun measures one round's answers, the round's or the baseline's:
@@ -160,7 +181,7 @@ func (run *answersRun) finish(lat []time.Duration, f *figures) {
 		// server's and the worker's; with -web only loadgen's own.
 		fmt.Printf("submissions: %.2f statements per answer through this process's store\n", float64(statements)/float64(len(lat)))
 	}
-	f.setAnswers(lat, elapsed, cpuTotal(run.cpu, after))
+	f.setAnswers(lat, elapsed, cpuTotal(run.cpu, after), dbTotal(run.cpu, after))
 }
 
 // writeAllocs writes the heap profile of every allocation so far to path:

@@ -44,8 +44,6 @@ type Store struct {
 	runs atomic.Int64
 }
 
-// Open connects to url, waits until the server answers (up to wait), and
-// applies pending migrations.
 // DefaultMaxConns bounds each process's connections. A worker, the web
 // server and the Temporal server share one PostgreSQL, whose default
 // max_connections is 100: unbounded pools under load have it refuse them.
@@ -59,6 +57,8 @@ func setMaxConns(db *sql.DB, n int) {
 	db.SetMaxIdleConns(n) // as many as may be open: a burst must not close and reopen connections
 }
 
+// Open connects to url, waits until the server answers (up to wait), and
+// applies pending migrations.
 func Open(ctx context.Context, url string, wait time.Duration) (*Store, error) {
 	db, err := sql.Open("postgres", oneRoundTrip(url))
 	if err != nil {
