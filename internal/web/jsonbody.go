@@ -43,24 +43,31 @@ func decodeJSON(body []byte, v any) error {
 		}
 		return badBody("ogiltig JSON")
 	}
-	return checkJSON(body)
+	// The decoder stops where the value ends: a scalar's end is not
+	// where a scan to the next delimiter would put it ("null0").
+	end := int(dec.InputOffset())
+	if err := checkKeys(body[:end]); err != nil {
+		return err
+	}
+	if len(bytes.TrimLeft(body[end:], " \t\r\n")) > 0 {
+		return badBody("efter JSON-värdet följer mer data")
+	}
+	return nil
 }
 
-// checkJSON refuses what encoding/json lets through: a key twice in one
-// object, at any depth (also in another case: the decoder takes "Dnr"
-// for "dnr", and the last of them would win), and anything after the
-// value. body's first value has been decoded, so it is valid JSON; the
-// check reads it once, byte by byte, and copies only a key that holds an
-// escape (an answer's body: one allocation or none, where reading it as
-// tokens made two hundred).
-func checkJSON(body []byte) error {
-	s := keyScan{b: body}
+// checkKeys refuses what encoding/json lets through in a value: a key
+// twice in one object, at any depth (also in another case: the decoder
+// takes "Dnr" for "dnr", and the last of them would win). value is the
+// one the decoder has read, so it is valid JSON; the check reads it once,
+// byte by byte, and copies only a key that holds an escape (an answer's
+// body: no allocation, where reading it as tokens made two hundred).
+func checkKeys(value []byte) error {
+	s := keyScan{b: value}
 	if err := s.value(); err != nil {
 		return err
 	}
-	s.space()
-	if s.i != len(s.b) {
-		return badBody("efter JSON-värdet följer mer data")
+	if s.space(); s.i != len(s.b) {
+		return errJSON
 	}
 	return nil
 }
@@ -72,9 +79,10 @@ type keyScan struct {
 	keys [][]byte // the keys of the objects open so far, the innermost's last
 }
 
-// manyKeys is how many keys of one object are compared pairwise; an object
-// with more is checked through a set, so that a body of thousands of keys
-// costs no more than their number.
+// manyKeys is how many keys of one object are compared pairwise (with
+// bytes.EqualFold, which matches foldKey: no copy); an object with more is
+// checked through a set of folded keys, so that a body of thousands of
+// keys costs no more than their number.
 const manyKeys = 16
 
 var errJSON = badBody("ogiltig JSON")
@@ -220,7 +228,9 @@ func (s *keyScan) str() ([]byte, error) {
 	for s.i++; s.i < len(s.b); s.i++ {
 		switch s.b[s.i] {
 		case '\\':
-			s.i++
+			if s.i++; s.i == len(s.b) {
+				return nil, errJSON
+			}
 		case '"':
 			s.i++
 			return s.b[start:s.i], nil

@@ -46,6 +46,10 @@ var jsonCases = []struct{ body, refusal string }{
 	{`{"dnr":"a"} []`, "efter JSON-värdet följer mer data"},
 	{`{"dnr":"a"} "b"`, "efter JSON-värdet följer mer data"},
 	{`{"dnr":"a"} 5`, "efter JSON-värdet följer mer data"},
+	{`null0`, "efter JSON-värdet följer mer data"}, // the decoder's value ends before the 0
+	{`nullx`, "efter JSON-värdet följer mer data"},
+	{`null"dnr"`, "efter JSON-värdet följer mer data"},
+	{`null ` + "\n", ""},
 	{`{"dnr":"a` + "\xff" + `b"}`, "ogiltiga tecken"},
 	{`{"dnr":"a\xffb"}`, "ogiltig JSON"}, // not an escape JSON knows
 	{"\xff", "ogiltiga tecken"},
