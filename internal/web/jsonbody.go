@@ -175,24 +175,19 @@ func (s *keyScan) object() error {
 			return err
 		}
 		seen := s.keys[first:]
-		switch {
-		case set != nil:
-			folded := foldKey(string(key))
-			if set[folded] {
-				return duplicateKey(key)
-			}
-			set[folded] = true
-		case len(seen) == manyKeys:
+		if set == nil && len(seen) == manyKeys {
 			set = make(map[string]bool, 2*manyKeys)
 			for _, k := range seen {
 				set[foldKey(string(k))] = true
 			}
+		}
+		if set != nil {
 			folded := foldKey(string(key))
 			if set[folded] {
 				return duplicateKey(key)
 			}
 			set[folded] = true
-		default:
+		} else {
 			for _, k := range seen {
 				if bytes.EqualFold(k, key) {
 					return duplicateKey(key)

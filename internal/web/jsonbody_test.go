@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -120,6 +121,29 @@ func BenchmarkDecodeAnswer(b *testing.B) {
 		var v remiss.Response
 		if err := decodeJSON(body, &v); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestDecodeRefusesDuplicatesAmongManyKeys: an object of more keys than
+// are compared pairwise (manyKeys) is checked through a set, from the key
+// past that number on; a key twice is refused on either side of it, in
+// another case too.
+func TestDecodeRefusesDuplicatesAmongManyKeys(t *testing.T) {
+	for _, n := range []int{manyKeys - 1, manyKeys, manyKeys + 1, 3 * manyKeys} {
+		var parts []string
+		for i := range n {
+			parts = append(parts, fmt.Sprintf(`"k%d":"v"`, i))
+		}
+		var v jsonTarget
+		if err := decodeJSON([]byte(`{"meta":{`+strings.Join(parts, ",")+`}}`), &v); err != nil {
+			t.Errorf("%d keys: %v", n, err)
+		}
+		for _, again := range []string{`"K0":"x"`, fmt.Sprintf(`"k%d":"x"`, n-1)} {
+			body := `{"meta":{` + strings.Join(parts, ",") + `,` + again + `}}`
+			if err := decodeJSON([]byte(body), &v); err == nil || !strings.Contains(err.Error(), "förekommer mer än en gång") {
+				t.Errorf("%d keys and %s: %v", n, again, err)
+			}
 		}
 	}
 }
